@@ -1,0 +1,82 @@
+// Lint rules, including the dependency rule of docs/architecture.md:
+//   domain <- app <- {store, http, webhooks, jobs, cli}, wired together in src/main.ts.
+// A layer may import only the layers to its left; the rule below fails the lint otherwise.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const layer = (name, forbidden, message) => ({
+  files: [`src/${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: forbidden.map((dir) => ({
+          group: [`**/${dir}/*`, `**/${dir}`, `../${dir}/**`, `./${dir}/**`],
+          message,
+        })),
+      },
+    ],
+  },
+});
+
+const infrastructure = ['store', 'http', 'webhooks', 'jobs', 'cli', 'main.js'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Buffer: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', setImmediate: 'readonly', structuredClone: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  // domain: pure rules. No project layer, no I/O, no clock, no randomness.
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app/**', '**/app', ...infrastructure.map((d) => `**/${d}/**`)],
+              message: 'src/domain imports nothing of ours but src/domain (dependency rule).',
+            },
+            {
+              group: ['node:*', 'fs', 'net', 'http', 'crypto', 'child_process'],
+              message: 'src/domain is pure: no I/O, clock or randomness. Take them as parameters.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'Pass the time in; domain code never reads the clock.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Domain code takes randomness as input.' },
+      ],
+    },
+  },
+  layer('app', infrastructure, 'src/app imports only src/domain and its own ports (dependency rule).'),
+  layer('store', ['http', 'webhooks', 'jobs', 'cli'], 'src/store implements app ports; it does not import other adapters.'),
+  layer('http', ['store', 'jobs', 'cli'], 'src/http talks to use cases in src/app, never to the store directly.'),
+  layer('webhooks', ['http', 'jobs', 'cli'], 'src/webhooks depends on src/app and src/domain only.'),
+  layer('jobs', ['http', 'cli'], 'src/jobs depends on src/app, src/domain and src/webhooks.'),
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+      'no-restricted-globals': 'off',
+      'no-restricted-properties': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

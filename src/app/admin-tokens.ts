@@ -1,0 +1,49 @@
+/**
+ * The admin bearer token. Either ADMIN_TOKEN from the environment, or a token generated on first
+ * start and stored as a hash: the plaintext is printed once and never again.
+ */
+import { ok } from '../domain/result.js';
+import { type AppDeps, execute, query } from './context.js';
+import { hashesEqual, hashSecret, issueSecret } from './secrets.js';
+
+export const ADMIN_TOKEN_TAG = 'unwind_admin_';
+
+/** Issues a new token and revokes every earlier generated one. Returns the plaintext once. */
+export async function issueAdminToken(deps: AppDeps): Promise<string> {
+  const result = await execute(deps, async (tx, run) => {
+    await tx.revokeAdminTokens(run.now);
+    const secret = issueSecret(ADMIN_TOKEN_TAG);
+    await tx.insertAdminToken({
+      id: run.newId(),
+      prefix: secret.prefix,
+      secretHash: secret.hash,
+      createdAt: run.now,
+      revokedAt: null,
+    });
+    return ok(secret.plaintext);
+  });
+  if (!result.ok) throw new Error('issuing an admin token cannot fail');
+  return result.value;
+}
+
+/** On first start without ADMIN_TOKEN: issues a token and returns it; otherwise null. */
+export async function ensureAdminToken(deps: AppDeps): Promise<string | null> {
+  const active = await query(deps, (tx) => tx.countActiveAdminTokens());
+  return active > 0 ? null : issueAdminToken(deps);
+}
+
+export interface AdminAuthenticator {
+  verify(presented: string): Promise<boolean>;
+}
+
+export function adminAuthenticator(deps: AppDeps, envToken: string | undefined): AdminAuthenticator {
+  const envHash = envToken ? hashSecret(envToken) : null;
+  return {
+    async verify(presented) {
+      const presentedHash = hashSecret(presented);
+      if (envHash !== null) return hashesEqual(envHash, presentedHash);
+      const token = await query(deps, (tx) => tx.findAdminTokenByHash(presentedHash));
+      return !!token && token.revokedAt === null && hashesEqual(token.secretHash, presentedHash);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * What every use case gets, and the executor that runs one use case in one database transaction.
+ */
+import type { DomainError } from '../domain/errors.js';
+import type { Result } from '../domain/result.js';
+import type { IdGenerator } from './ids.js';
+import type { Clock } from './ports/clock.js';
+import { type Store, type StoreTx, UniqueViolation } from './ports/store.js';
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly newId: IdGenerator;
+}
+
+/** Who asked: recorded on every ledger row and event (the audit trail). */
+export type Actor =
+  | { readonly kind: 'admin' }
+  | { readonly kind: 'credential'; readonly prefix: string }
+  | { readonly kind: 'job'; readonly name: string }
+  | { readonly kind: 'customer' };
+
+export const actorLabel = (actor: Actor): string => {
+  switch (actor.kind) {
+    case 'admin':
+      return 'admin';
+    case 'credential':
+      return `credential:${actor.prefix}`;
+    case 'job':
+      return `job:${actor.name}`;
+    case 'customer':
+      return 'customer';
+  }
+};
+
+/** The time and id source of one use case run: read once, so a run sees one instant. */
+export interface RunContext {
+  readonly now: number;
+  readonly newId: IdGenerator;
+}
+
+/** A use case: rules applied inside one transaction. Returns an expected failure as a value. */
+export type UseCase<T> = (tx: StoreTx, run: RunContext) => Promise<Result<T, DomainError>>;
+
+/** Carries an expected failure out of the store's transaction so that it rolls back. */
+class Rollback extends Error {
+  constructor(readonly result: Result<never, DomainError>) {
+    super('rollback');
+  }
+}
+
+/**
+ * Runs a use case in one transaction. An expected failure rolls back everything it wrote. A
+ * unique-constraint race (two requests creating the same key or reference) is retried once: the
+ * retry sees the winner's committed row and answers as a replay or a typed conflict.
+ */
+export async function execute<T>(
+  deps: AppDeps,
+  useCase: UseCase<T>,
+  inTransaction?: (tx: StoreTx, value: T) => Promise<void>,
+): Promise<Result<T, DomainError>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.store.transaction(async (tx) => {
+        const result = await useCase(tx, { now: deps.clock.now(), newId: deps.newId });
+        if (!result.ok) throw new Rollback(result);
+        if (inTransaction) await inTransaction(tx, result.value);
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof Rollback) return error.result;
+      if (error instanceof UniqueViolation && attempt === 0) continue;
+      throw error;
+    }
+  }
+}
+
+/** Runs reads against committed data. */
+export function query<T>(deps: AppDeps, work: (tx: StoreTx, now: number) => Promise<T>): Promise<T> {
+  return deps.store.read((tx) => work(tx, deps.clock.now()));
+}

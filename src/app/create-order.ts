@@ -1,0 +1,103 @@
+/** Creating an order, optionally reserving or capturing its amount in the same transaction. */
+import { domainError } from '../domain/errors.js';
+import { isCurrencyCode } from '../domain/currencies.js';
+import { type Dialect, type Order, type OrderKind, planCreation, ZERO_TOTALS } from '../domain/order.js';
+import { err, ok } from '../domain/result.js';
+import type { UseCase } from './context.js';
+import { commitChange, findReplay, type OrderCommandBase, type OrderOutcome } from './ledger.js';
+import { fingerprint } from './secrets.js';
+
+export interface CreateOrderCommand extends OrderCommandBase {
+  readonly dialect: Dialect;
+  readonly kind: OrderKind;
+  /** Defaults to the merchant's currency. */
+  readonly currency?: string;
+  readonly amountMinor: number;
+  readonly capture: 'none' | 'authorize' | 'purchase';
+  readonly totalPoints?: number;
+  readonly redeemedPoints?: number;
+  /** Value of the redeemed points, part of `amountMinor`. */
+  readonly redeemedMinor?: number;
+  /** A client-assigned order id (MPG's `order_id`); a new UUIDv7 otherwise. */
+  readonly orderId?: string;
+  readonly orderNumber?: string | null;
+  readonly merchantOrderId?: string | null;
+  readonly backdOrderId?: string | null;
+  readonly customerRef?: string | null;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Errors: merchant.not_found, validation.failed (unknown currency, negative amounts, redeemed
+ * value above the amount), order.duplicate_reference (order number or id already used),
+ * idempotency.key_reused.
+ */
+export const createOrder =
+  (cmd: CreateOrderCommand): UseCase<OrderOutcome> =>
+  async (tx, run) => {
+    const merchant = await tx.findMerchant(cmd.merchantId);
+    if (!merchant) return err(domainError('merchant.not_found'));
+    const currency = cmd.currency ?? merchant.currency;
+    const redeemedMinor = cmd.redeemedMinor ?? 0;
+    const counts = [cmd.amountMinor, redeemedMinor, cmd.totalPoints ?? 0, cmd.redeemedPoints ?? 0];
+    if (!isCurrencyCode(currency) || counts.some((n) => !Number.isSafeInteger(n) || n < 0)) {
+      return err(domainError('validation.failed'));
+    }
+    if (redeemedMinor > cmd.amountMinor) return err(domainError('validation.failed'));
+
+    const { actor: _actor, reason: _reason, idempotencyKey: _key, ...request } = cmd;
+    const requestFingerprint = fingerprint({ operation: 'order.created', ...request, currency });
+    const replay = await findReplay(tx, cmd.merchantId, cmd.idempotencyKey, requestFingerprint);
+    if (!replay.ok) return replay;
+    if (replay.value) {
+      const order = await tx.findOrder(replay.value.orderId ?? '');
+      if (order) return ok({ order, transactions: [], event: replay.value, replayed: true });
+    }
+    if (cmd.orderNumber && (await tx.findOrderByNumber(merchant.id, cmd.dialect, cmd.orderNumber))) {
+      return err(domainError('order.duplicate_reference', { field: 'order_number' }));
+    }
+    if (cmd.orderId && (await tx.findOrder(cmd.orderId))) {
+      return err(domainError('order.duplicate_reference', { field: 'order_id' }));
+    }
+
+    const order: Order = {
+      id: cmd.orderId ?? run.newId(),
+      merchantId: merchant.id,
+      dialect: cmd.dialect,
+      kind: cmd.kind,
+      currency,
+      amountMinor: cmd.amountMinor,
+      redeemedMinor,
+      ...ZERO_TOTALS,
+      status: 'pending',
+      orderNumber: cmd.orderNumber ?? null,
+      merchantOrderId: cmd.merchantOrderId ?? null,
+      backdOrderId: cmd.backdOrderId ?? null,
+      customerRef: cmd.customerRef ?? null,
+      details: cmd.details ?? {},
+      capturedAt: null,
+      cancelledAt: null,
+      createdAt: run.now,
+      updatedAt: run.now,
+      version: 0,
+    };
+    const change = planCreation(
+      order,
+      {
+        capture: cmd.capture,
+        totalPoints: cmd.totalPoints ?? 0,
+        redeemedPoints: cmd.redeemedPoints ?? 0,
+      },
+      run.now,
+    );
+    return ok(
+      await commitChange(tx, run, {
+        before: null,
+        after: order,
+        change,
+        eventType: 'order.created',
+        command: cmd,
+        requestFingerprint,
+      }),
+    );
+  };

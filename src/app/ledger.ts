@@ -1,0 +1,173 @@
+/**
+ * The one way an order changes: lock its row, replay or refuse a repeated command, plan the
+ * change with the pure domain rules, then write the ledger rows, the new totals and exactly one
+ * outbox event, all in the caller's transaction (DESIGN.md §2, non-negotiable 4).
+ */
+import { domainError, type DomainError } from '../domain/errors.js';
+import { type EventType, orderSnapshot } from '../domain/events.js';
+import { type Change, deriveStatus, type Order } from '../domain/order.js';
+import { err, ok, type Result } from '../domain/result.js';
+import { type Actor, actorLabel, type RunContext } from './context.js';
+import type { EventRecord, LedgerTransaction, StoreTx } from './ports/store.js';
+import { fingerprint } from './secrets.js';
+
+/** What every command that changes an order carries. */
+export interface OrderCommandBase {
+  readonly merchantId: string;
+  readonly actor: Actor;
+  readonly reason?: string | null;
+  /** Makes the command safe to retry: the same key and request change nothing twice. */
+  readonly idempotencyKey?: string;
+  /** A client-assigned id for the command's main ledger row (MPG's `transaction_id`). */
+  readonly transactionId?: string;
+}
+
+export interface OrderOutcome {
+  readonly order: Order;
+  /** Rows this command appended; empty on a replay. */
+  readonly transactions: readonly LedgerTransaction[];
+  /** The event this command wrote, or the original command's event on a replay. */
+  readonly event: EventRecord;
+  readonly replayed: boolean;
+}
+
+/**
+ * Looks up an earlier command with the same key. Same request: the caller answers as a replay.
+ * A different request under the same key: idempotency.key_reused.
+ */
+export async function findReplay(
+  tx: StoreTx,
+  merchantId: string,
+  idempotencyKey: string | undefined,
+  requestFingerprint: string,
+): Promise<Result<EventRecord | null, DomainError>> {
+  if (idempotencyKey === undefined) return ok(null);
+  const earlier = await tx.findEventByKey(merchantId, idempotencyKey);
+  if (!earlier) return ok(null);
+  if (earlier.requestFingerprint !== requestFingerprint) {
+    return err(domainError('idempotency.key_reused'));
+  }
+  return ok(earlier);
+}
+
+/** Applies a planned change to `before` and writes it with its event. */
+export async function commitChange(
+  tx: StoreTx,
+  run: RunContext,
+  input: {
+    readonly before: Order | null;
+    readonly after: Order;
+    readonly change: Change;
+    readonly eventType: EventType;
+    readonly command: OrderCommandBase;
+    readonly requestFingerprint: string;
+    readonly eventData?: Readonly<Record<string, unknown>>;
+  },
+): Promise<OrderOutcome> {
+  const { before, change, command } = input;
+  const eventId = run.newId();
+  const actor = actorLabel(command.actor);
+  const reason = command.reason ?? null;
+  const order: Order = {
+    ...input.after,
+    ...change.totals,
+    status: deriveStatus(change.totals, change.cancelled),
+    capturedAt: change.capturedAt,
+    cancelledAt: change.cancelled ? (input.after.cancelledAt ?? run.now) : null,
+    updatedAt: run.now,
+  };
+  if (before === null) await tx.insertOrder(order);
+  else await tx.updateOrder(order);
+
+  const transactions = change.transactions.map(
+    (draft, index): LedgerTransaction => ({
+      id: index === 0 && command.transactionId ? command.transactionId : run.newId(),
+      orderId: order.id,
+      merchantId: order.merchantId,
+      type: draft.type,
+      status: 'approved',
+      amountMinor: draft.amountMinor,
+      points: draft.points,
+      currency: order.currency,
+      reason,
+      actor,
+      eventId,
+      details: {},
+      createdAt: run.now,
+    }),
+  );
+  for (const row of transactions) await tx.insertTransaction(row);
+
+  const event: EventRecord = {
+    id: eventId,
+    merchantId: order.merchantId,
+    orderId: order.id,
+    type: input.eventType,
+    actor,
+    reason,
+    statusBefore: before?.status ?? null,
+    statusAfter: order.status,
+    idempotencyKey: command.idempotencyKey ?? null,
+    requestFingerprint: command.idempotencyKey === undefined ? null : input.requestFingerprint,
+    payload: {
+      order: orderSnapshot(order),
+      transactions: transactions.map((t) => ({
+        id: t.id,
+        type: t.type,
+        amount_minor: t.amountMinor,
+        points: t.points,
+      })),
+      reason,
+      ...input.eventData,
+    },
+    createdAt: run.now,
+  };
+  await tx.insertEvent(event);
+  return { order, transactions, event, replayed: false };
+}
+
+/**
+ * Runs one planned operation on an existing order: lock, check ownership, replay, plan, commit.
+ * Another merchant's order is reported exactly like a missing one (decisions.md).
+ */
+export async function changeOrder(
+  tx: StoreTx,
+  run: RunContext,
+  input: {
+    readonly orderId: string;
+    readonly command: OrderCommandBase;
+    readonly eventType: EventType;
+    /** The request's meaningful parameters, for the idempotency fingerprint. */
+    readonly request: Readonly<Record<string, unknown>>;
+    readonly plan: (order: Order) => Result<Change, DomainError>;
+    readonly eventData?: (order: Order) => Readonly<Record<string, unknown>>;
+  },
+): Promise<Result<OrderOutcome, DomainError>> {
+  const { command } = input;
+  const order = await tx.lockOrder(input.orderId);
+  if (!order || order.merchantId !== command.merchantId) {
+    return err(domainError('order.not_found'));
+  }
+  const requestFingerprint = fingerprint({
+    operation: input.eventType,
+    orderId: order.id,
+    ...input.request,
+  });
+  const replay = await findReplay(tx, command.merchantId, command.idempotencyKey, requestFingerprint);
+  if (!replay.ok) return replay;
+  if (replay.value) return ok({ order, transactions: [], event: replay.value, replayed: true });
+
+  const planned = input.plan(order);
+  if (!planned.ok) return planned;
+  return ok(
+    await commitChange(tx, run, {
+      before: order,
+      after: { ...order, version: order.version + 1 },
+      change: planned.value,
+      eventType: input.eventType,
+      command,
+      requestFingerprint,
+      ...(input.eventData ? { eventData: input.eventData(order) } : {}),
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * A limit on everything, in one place (STYLE rule 12). Checked once at start-up by
+ * `assertLimits`, so a bad edit fails fast instead of misbehaving under load.
+ */
+export const LIMITS = {
+  /** Largest request body accepted by any route, in bytes. */
+  bodyBytesMax: 1_048_576,
+  /** Page size of list endpoints when the client does not ask. */
+  pageSizeDefault: 50,
+  pageSizeMax: 500,
+  /** Length of a client-supplied idempotency key. */
+  idempotencyKeyLengthMax: 255,
+  /** How long a stored idempotent response is kept (decisions.md: at least 24 hours). */
+  idempotencyRetentionMs: 24 * 3_600_000,
+  /** How long one request may hold an idempotency key before another may take it over. */
+  idempotencyLeaseMs: 30_000,
+  /** Rows removed per reaper batch. */
+  reaperBatchSize: 1_000,
+  /** Reason texts kept on ledger rows and events. */
+  reasonLengthMax: 500,
+  /** Names of merchants. */
+  merchantNameLengthMax: 200,
+  /** Background job loop period. */
+  jobIntervalMs: 1_000,
+  /** Times a job may run in one `POST /admin/jobs/run` before it is reported as not drained. */
+  jobRunsPerRequestMax: 10_000,
+  /** Time graceful shutdown waits for in-flight requests before closing anyway. */
+  shutdownGraceMs: 10_000,
+} as const;
+
+export function assertLimits(limits: typeof LIMITS = LIMITS): void {
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`limit ${name} must be > 0`);
+  }
+  if (limits.pageSizeDefault > limits.pageSizeMax) throw new Error('default page size > max');
+  if (limits.idempotencyRetentionMs < 24 * 3_600_000) throw new Error('retention < 24 hours');
+}

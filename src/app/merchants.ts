@@ -1,0 +1,166 @@
+/**
+ * Merchants and their credentials. Every secret is generated here, returned once to the caller,
+ * and stored only as a SHA-256 hash with a short visible prefix.
+ */
+import { isCurrencyCode } from '../domain/currencies.js';
+import { domainError } from '../domain/errors.js';
+import {
+  type Credential,
+  type CredentialDialect,
+  type CredentialKind,
+  DEFAULT_MERCHANT_SETTINGS,
+  type Merchant,
+  MPG_PERMISSIONS,
+  type MerchantSettings,
+} from '../domain/merchant.js';
+import { err, ok } from '../domain/result.js';
+import { type AppDeps, execute, query, type RunContext, type UseCase } from './context.js';
+import type { StoreTx } from './ports/store.js';
+import { hashesEqual, hashSecret, issueSecret } from './secrets.js';
+
+/** Plaintext credentials, shown once at creation or rotation. */
+export interface IssuedCredentials {
+  points?: { api_key: string; public_key: string };
+  backd?: { public_key: string; secret_key: string };
+  mpg?: { api_key: string };
+}
+
+/** Key tags: Points' private and public keys, Backd's pk/sk pair (as its docs show), MPG's key. */
+const KEY_TAGS: Record<CredentialDialect, Partial<Record<CredentialKind, string>>> = {
+  points: { api_key: 'pts_sk_', public_key: 'pts_pk_' },
+  backd: { public_key: 'pk_', secret_key: 'sk_' },
+  mpg: { api_key: 'merchant_key_' },
+};
+
+async function issueFor(
+  tx: StoreTx,
+  run: RunContext,
+  merchantId: string,
+  dialect: CredentialDialect,
+  into: IssuedCredentials,
+): Promise<void> {
+  const issued: Record<string, string> = {};
+  for (const [kind, tag] of Object.entries(KEY_TAGS[dialect]) as [CredentialKind, string][]) {
+    const secret = issueSecret(tag);
+    const credential: Credential = {
+      id: run.newId(),
+      merchantId,
+      dialect,
+      kind,
+      prefix: secret.prefix,
+      secretHash: secret.hash,
+      // A new merchant's MPG key has every permission (decisions.md).
+      permissions: dialect === 'mpg' ? [...MPG_PERMISSIONS] : [],
+      createdAt: run.now,
+      revokedAt: null,
+    };
+    await tx.insertCredential(credential);
+    issued[kind] = secret.plaintext;
+  }
+  Object.assign(into, { [dialect]: issued });
+}
+
+export interface CreateMerchantCommand {
+  readonly name: string;
+  readonly currency?: string;
+  readonly settings?: Partial<MerchantSettings>;
+}
+
+/** Errors: validation.failed (unknown currency or empty name). */
+export const createMerchant =
+  (cmd: CreateMerchantCommand): UseCase<{ merchant: Merchant; credentials: IssuedCredentials }> =>
+  async (tx, run) => {
+    const currency = cmd.currency ?? 'SAR';
+    if (!isCurrencyCode(currency) || cmd.name.trim().length === 0) {
+      return err(domainError('validation.failed'));
+    }
+    const merchant: Merchant = {
+      id: run.newId(),
+      name: cmd.name,
+      currency,
+      settings: { ...DEFAULT_MERCHANT_SETTINGS, ...cmd.settings },
+      createdAt: run.now,
+      updatedAt: run.now,
+    };
+    await tx.insertMerchant(merchant);
+    const credentials: IssuedCredentials = {};
+    for (const dialect of ['points', 'backd', 'mpg'] as const) {
+      await issueFor(tx, run, merchant.id, dialect, credentials);
+    }
+    return ok({ merchant, credentials });
+  };
+
+/**
+ * Revokes a dialect's credentials at once (Points: "Regenerate revokes the old key immediately")
+ * and issues new ones. Errors: merchant.not_found.
+ */
+export const rotateCredentials =
+  (merchantId: string, dialect: CredentialDialect): UseCase<IssuedCredentials> =>
+  async (tx, run) => {
+    const merchant = await tx.findMerchant(merchantId);
+    if (!merchant) return err(domainError('merchant.not_found'));
+    await tx.revokeCredentials(merchantId, dialect, run.now);
+    const credentials: IssuedCredentials = {};
+    await issueFor(tx, run, merchantId, dialect, credentials);
+    return ok(credentials);
+  };
+
+/** Changes a merchant's settings. Errors: merchant.not_found. */
+export const updateMerchantSettings =
+  (merchantId: string, settings: Partial<MerchantSettings>): UseCase<Merchant> =>
+  async (tx, run) => {
+    const merchant = await tx.findMerchant(merchantId);
+    if (!merchant) return err(domainError('merchant.not_found'));
+    const updated: Merchant = {
+      ...merchant,
+      settings: { ...merchant.settings, ...settings },
+      updatedAt: run.now,
+    };
+    await tx.updateMerchant(updated);
+    return ok(updated);
+  };
+
+export interface Authenticated {
+  readonly merchant: Merchant;
+  readonly credential: Credential;
+}
+
+/**
+ * Finds the merchant a presented key belongs to. A revoked key, a key of another dialect or of
+ * another kind authenticates nobody. The lookup is by hash; the final comparison is constant-time.
+ */
+export function authenticateKey(
+  deps: AppDeps,
+  dialect: CredentialDialect,
+  kind: CredentialKind,
+  presented: string,
+): Promise<Authenticated | null> {
+  const presentedHash = hashSecret(presented);
+  return query(deps, async (tx) => {
+    const credential = await tx.findCredentialByHash(presentedHash);
+    if (
+      !credential ||
+      credential.revokedAt !== null ||
+      credential.dialect !== dialect ||
+      credential.kind !== kind ||
+      !hashesEqual(credential.secretHash, presentedHash)
+    ) {
+      return null;
+    }
+    const merchant = await tx.findMerchant(credential.merchantId);
+    return merchant ? { merchant, credential } : null;
+  });
+}
+
+export function getMerchant(
+  deps: AppDeps,
+  merchantId: string,
+): Promise<{ merchant: Merchant; credentials: Credential[] } | null> {
+  return query(deps, async (tx) => {
+    const merchant = await tx.findMerchant(merchantId);
+    return merchant ? { merchant, credentials: await tx.listCredentials(merchantId) } : null;
+  });
+}
+
+export const runCreateMerchant = (deps: AppDeps, cmd: CreateMerchantCommand) =>
+  execute(deps, createMerchant(cmd));

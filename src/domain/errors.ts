@@ -1,0 +1,45 @@
+/**
+ * The one error catalogue. Use cases return these codes as values; each HTTP dialect maps every
+ * code to its own status and message through an exhaustive `Record<ErrorCode, …>` (STYLE rule 7),
+ * so adding a code here fails the typecheck of every dialect until it is mapped.
+ */
+export const ERROR_CODES = [
+  // Input that passed the dialect's schema but breaks a core rule.
+  'validation.failed',
+  'merchant.not_found',
+  'order.not_found',
+  'order.duplicate_reference',
+  'order.cancelled',
+  'order.already_cancelled',
+  'order.already_authorized',
+  'order.already_captured',
+  'order.already_refunded',
+  'order.already_fully_refunded',
+  'order.not_authorized',
+  'order.not_captured',
+  'order.nothing_to_void',
+  'capture.amount_not_positive',
+  'capture.exceeds_capturable',
+  'void.amount_not_positive',
+  'void.exceeds_voidable',
+  'refund.amount_not_positive',
+  'refund.exceeds_refundable',
+  'refund.window_expired',
+  'idempotency.key_reused',
+  'idempotency.in_progress',
+  'webhook.not_found',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An expected failure: a code from the catalogue plus data a dialect may show (never prose). */
+export interface DomainError {
+  readonly code: ErrorCode;
+  /** Machine-readable facts, e.g. `{ refundableMinor: 500 }`, for messages that need numbers. */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export const domainError = (
+  code: ErrorCode,
+  details?: Readonly<Record<string, unknown>>,
+): DomainError => (details ? { code, details } : { code });

@@ -1,0 +1,59 @@
+/** Merchants, their settings and credential kinds. */
+
+export const CREDENTIAL_DIALECTS = ['points', 'backd', 'mpg'] as const;
+export type CredentialDialect = (typeof CREDENTIAL_DIALECTS)[number];
+export type CredentialKind = 'api_key' | 'public_key' | 'secret_key';
+
+export const MPG_PERMISSIONS = [
+  'orders_read',
+  'orders_create',
+  'orders_capture',
+  'orders_void',
+  'orders_refund',
+  'orders_extend',
+  'transactions_reverse',
+] as const;
+export type MpgPermission = (typeof MPG_PERMISSIONS)[number];
+
+export interface MerchantSettings {
+  /** Points earned per 1 unit of the currency on earning orders (decisions.md: default 10). */
+  readonly pointsPerUnit: number;
+  /** Value of one point in minor units on replacing orders (0.1 SAR = 10 halalas, the default). */
+  readonly minorPerPoint: number;
+  /** Days after capture in which refunds are accepted; 0 means no window (default 365). */
+  readonly refundWindowDays: number;
+  /** Dates (YYYY-MM-DD, merchant's business calendar) skipped like weekends by Backd locking. */
+  readonly holidays: readonly string[];
+  /** Client IPs allowed on the Points API; null means no allow-list. */
+  readonly ipAllowList: readonly string[] | null;
+}
+
+export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
+  pointsPerUnit: 10,
+  minorPerPoint: 10,
+  refundWindowDays: 365,
+  holidays: [],
+  ipAllowList: null,
+};
+
+export interface Merchant {
+  readonly id: string;
+  readonly name: string;
+  readonly currency: string;
+  readonly settings: MerchantSettings;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A stored credential: only a hash of the secret and a short visible prefix are kept. */
+export interface Credential {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly dialect: CredentialDialect;
+  readonly kind: CredentialKind;
+  readonly prefix: string;
+  readonly secretHash: string;
+  readonly permissions: readonly string[];
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}

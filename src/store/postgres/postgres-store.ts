@@ -1,0 +1,174 @@
+/**
+ * The scale-out store: PostgreSQL through `pg`. Any number of Unwind processes share one
+ * database; every change locks the order row (SELECT … FOR UPDATE) and background work is
+ * claimed with FOR UPDATE SKIP LOCKED (DESIGN.md §3).
+ *
+ * Why `pg` and not `postgres`: both measured within noise of each other on this class of machine
+ * (reference/stack-notes.md); `pg` hands out an explicit client per transaction, which maps one
+ * to one onto "one use case, one transaction, one connection", lets the type parser be set per
+ * pool instead of globally, and prepares named statements per connection without tagged
+ * templates, so the shared portable SQL stays plain strings.
+ */
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
+import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
+import type { Row } from '../sql/rows.js';
+import { createSqlStoreTx } from '../sql/sql-store-tx.js';
+
+export interface PostgresStoreOptions {
+  readonly connectionString: string;
+  /** Schema to use instead of `public` (each test run gets its own). Created when missing. */
+  readonly schema?: string;
+  readonly poolSize?: number;
+  /** Bounds a statement that waits on a lock, so a stuck peer cannot hang a request forever. */
+  readonly statementTimeoutMs?: number;
+}
+
+const INT8_OID = 20;
+const UNIQUE_VIOLATION = '23505';
+const NUMERIC_OID = 1700;
+
+// int8 arrives as a string from pg; minor units and epoch milliseconds are safe integers, and
+// anything beyond 2^53 is a bug that must fail loudly rather than lose precision.
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${text} exceeds 2^53`);
+  return n;
+}
+
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return parseInt8;
+    if (oid === NUMERIC_OID) return parseInt8;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as unknown as pg.CustomTypesConfig;
+
+/** Rewrites `?` placeholders as `$1, $2, …`. The shared SQL has no `?` inside literals. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export function openPostgresStore(options: PostgresStoreOptions): Store {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    types,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+  });
+  // An idle client's connection error must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+
+  const statements = new Map<string, { name: string; text: string }>();
+  const prepared = (sql: string): { name: string; text: string } => {
+    let s = statements.get(sql);
+    if (!s) {
+      const name = `u_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+      s = { name, text: numbered(sql) };
+      statements.set(sql, s);
+    }
+    return s;
+  };
+
+  const query = async (client: pg.PoolClient, sql: string, params: readonly unknown[]) => {
+    const s = prepared(sql);
+    try {
+      return await client.query({ name: s.name, text: s.text, values: [...params] });
+    } catch (error) {
+      const e = error as { code?: string; constraint?: string };
+      if (e.code === UNIQUE_VIOLATION) throw new UniqueViolation(e.constraint ?? 'unknown');
+      throw error;
+    }
+  };
+
+  const session = (client: pg.PoolClient): MigrationSession => ({
+    async all(sql, params = []) {
+      return (await query(client, sql, params)).rows as Row[];
+    },
+    async run(sql, params = []) {
+      return (await query(client, sql, params)).rowCount ?? 0;
+    },
+    async exec(sql) {
+      await client.query(sql);
+    },
+  });
+
+  let schemaReady: Promise<void> | undefined;
+  const ensureSchema = (): Promise<void> => {
+    if (!options.schema) return Promise.resolve();
+    schemaReady ??= pool
+      .query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`)
+      .then(() => undefined);
+    return schemaReady;
+  };
+
+  async function withTransaction<T>(
+    work: (s: MigrationSession) => Promise<T>,
+    begin = 'BEGIN',
+  ): Promise<T> {
+    await ensureSchema();
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      await client.query(begin);
+      const result = await work(session(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  return {
+    engine: 'postgres',
+    transaction: (work) => withTransaction((s) => work(createSqlStoreTx(s))),
+    async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+      await ensureSchema();
+      const client = await pool.connect();
+      try {
+        return await work(createSqlStoreTx(session(client)));
+      } finally {
+        client.release();
+      }
+    },
+    migrate: () =>
+      applyMigrations(
+        'postgres',
+        (work) =>
+          withTransaction(async (s) => {
+            // One migrator at a time across every process sharing this database.
+            await s.exec('SELECT pg_advisory_xact_lock(7270401)');
+            return work(s);
+          }),
+        Date.now,
+      ),
+    async ready() {
+      try {
+        await ensureSchema();
+        const client = await pool.connect();
+        try {
+          return (await pendingMigrations(session(client))) === 0;
+        } finally {
+          client.release();
+        }
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

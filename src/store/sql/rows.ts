@@ -1,0 +1,141 @@
+/**
+ * Mappers from database rows to the port's plain records (STYLE rule 15: mappers beside the SQL).
+ * Both adapters hand rows over with BIGINT columns already as safe JS integers.
+ */
+import type {
+  AdminToken,
+  EventRecord,
+  IdempotencyRecord,
+  LedgerTransaction,
+} from '../../app/ports/store.js';
+import {
+  type Credential,
+  type CredentialDialect,
+  type CredentialKind,
+  DEFAULT_MERCHANT_SETTINGS,
+  type Merchant,
+  type MerchantSettings,
+} from '../../domain/merchant.js';
+import type { Dialect, Order, OrderKind, OrderStatus, TransactionType } from '../../domain/order.js';
+import { assert } from '../../domain/result.js';
+
+export type Row = Record<string, unknown>;
+
+const str = (row: Row, column: string): string => {
+  const v = row[column];
+  assert(typeof v === 'string', `column ${column} is not text`);
+  return v;
+};
+const strOrNull = (row: Row, column: string): string | null =>
+  row[column] === null || row[column] === undefined ? null : str(row, column);
+const int = (row: Row, column: string): number => {
+  const v = row[column];
+  assert(typeof v === 'number' && Number.isSafeInteger(v), `column ${column} is not an integer`);
+  return v;
+};
+const intOrNull = (row: Row, column: string): number | null =>
+  row[column] === null || row[column] === undefined ? null : int(row, column);
+const parsed = <T>(row: Row, column: string): T => JSON.parse(str(row, column)) as T;
+
+export const rowToMerchant = (r: Row): Merchant => ({
+  id: str(r, 'id'),
+  name: str(r, 'name'),
+  currency: str(r, 'currency'),
+  // Settings added by later versions get their defaults on read.
+  settings: { ...DEFAULT_MERCHANT_SETTINGS, ...parsed<Partial<MerchantSettings>>(r, 'settings') },
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+});
+
+export const rowToCredential = (r: Row): Credential => ({
+  id: str(r, 'id'),
+  merchantId: str(r, 'merchant_id'),
+  dialect: str(r, 'dialect') as CredentialDialect,
+  kind: str(r, 'kind') as CredentialKind,
+  prefix: str(r, 'prefix'),
+  secretHash: str(r, 'secret_hash'),
+  permissions: parsed<string[]>(r, 'permissions'),
+  createdAt: int(r, 'created_at'),
+  revokedAt: intOrNull(r, 'revoked_at'),
+});
+
+export const rowToAdminToken = (r: Row): AdminToken => ({
+  id: str(r, 'id'),
+  prefix: str(r, 'prefix'),
+  secretHash: str(r, 'secret_hash'),
+  createdAt: int(r, 'created_at'),
+  revokedAt: intOrNull(r, 'revoked_at'),
+});
+
+export const rowToOrder = (r: Row): Order => ({
+  id: str(r, 'id'),
+  merchantId: str(r, 'merchant_id'),
+  dialect: str(r, 'dialect') as Dialect,
+  kind: str(r, 'kind') as OrderKind,
+  currency: str(r, 'currency'),
+  amountMinor: int(r, 'amount_minor'),
+  redeemedMinor: int(r, 'redeemed_minor'),
+  authorizedMinor: int(r, 'authorized_minor'),
+  capturedMinor: int(r, 'captured_minor'),
+  voidedMinor: int(r, 'voided_minor'),
+  refundedMinor: int(r, 'refunded_minor'),
+  totalPoints: int(r, 'total_points'),
+  pointsReversed: int(r, 'points_reversed'),
+  redeemedPoints: int(r, 'redeemed_points'),
+  pointsReturned: int(r, 'points_returned'),
+  status: str(r, 'status') as OrderStatus,
+  orderNumber: strOrNull(r, 'order_number'),
+  merchantOrderId: strOrNull(r, 'merchant_order_id'),
+  backdOrderId: strOrNull(r, 'backd_order_id'),
+  customerRef: strOrNull(r, 'customer_ref'),
+  details: parsed<Record<string, unknown>>(r, 'details'),
+  capturedAt: intOrNull(r, 'captured_at'),
+  cancelledAt: intOrNull(r, 'cancelled_at'),
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+  version: int(r, 'version'),
+});
+
+export const rowToTransaction = (r: Row): LedgerTransaction => ({
+  id: str(r, 'id'),
+  orderId: str(r, 'order_id'),
+  merchantId: str(r, 'merchant_id'),
+  type: str(r, 'type') as TransactionType,
+  status: str(r, 'status') as 'approved' | 'failed',
+  amountMinor: int(r, 'amount_minor'),
+  points: int(r, 'points'),
+  currency: str(r, 'currency'),
+  reason: strOrNull(r, 'reason'),
+  actor: str(r, 'actor'),
+  eventId: str(r, 'event_id'),
+  details: parsed<Record<string, unknown>>(r, 'details'),
+  createdAt: int(r, 'created_at'),
+});
+
+export const rowToEvent = (r: Row): EventRecord => ({
+  id: str(r, 'id'),
+  merchantId: str(r, 'merchant_id'),
+  orderId: strOrNull(r, 'order_id'),
+  type: str(r, 'type'),
+  actor: str(r, 'actor'),
+  reason: strOrNull(r, 'reason'),
+  statusBefore: strOrNull(r, 'status_before'),
+  statusAfter: strOrNull(r, 'status_after'),
+  idempotencyKey: strOrNull(r, 'idempotency_key'),
+  requestFingerprint: strOrNull(r, 'request_fingerprint'),
+  payload: parsed<Record<string, unknown>>(r, 'payload'),
+  createdAt: int(r, 'created_at'),
+});
+
+export const rowToIdempotency = (r: Row): IdempotencyRecord => ({
+  scope: str(r, 'scope'),
+  key: str(r, 'idempotency_key'),
+  fingerprint: str(r, 'fingerprint'),
+  state: str(r, 'state') as 'in_progress' | 'completed',
+  leaseToken: strOrNull(r, 'lease_token'),
+  leaseExpiresAt: intOrNull(r, 'lease_expires_at'),
+  responseStatus: intOrNull(r, 'response_status'),
+  responseBody: strOrNull(r, 'response_body'),
+  createdAt: int(r, 'created_at'),
+  expiresAt: int(r, 'expires_at'),
+});

@@ -1,0 +1,290 @@
+/**
+ * The store port implemented once, in portable SQL, over a minimal session that each engine
+ * adapter provides. Placeholders are `?`; `FOR UPDATE` and `SKIP LOCKED` are written out and the
+ * SQLite adapter removes them (its BEGIN IMMEDIATE already serialises writers). These are the
+ * only engine differences, and they live in the adapters.
+ */
+import type {
+  AdminToken,
+  EventFilter,
+  EventRecord,
+  IdempotencyRecord,
+  LedgerTransaction,
+  OrderFilter,
+  StoreTx,
+} from '../../app/ports/store.js';
+import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
+import type { Dialect, Order } from '../../domain/order.js';
+import { assert } from '../../domain/result.js';
+import {
+  type Row,
+  rowToAdminToken,
+  rowToCredential,
+  rowToEvent,
+  rowToIdempotency,
+  rowToMerchant,
+  rowToOrder,
+  rowToTransaction,
+} from './rows.js';
+
+/** What an engine adapter gives the shared statements: one connection inside one transaction. */
+export interface SqlSession {
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Returns the number of rows changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
+  authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
+  redeemed_points, points_returned, status, order_number, merchant_order_id, backd_order_id,
+  customer_ref, details, captured_at, cancelled_at, created_at, updated_at, version`;
+
+export function createSqlStoreTx(db: SqlSession): StoreTx {
+  const first = async (sql: string, params: readonly unknown[]): Promise<Row | undefined> =>
+    (await db.all(sql, params))[0];
+
+  return {
+    async insertMerchant(m: Merchant) {
+      await db.run(
+        `INSERT INTO merchants (id, name, currency, settings, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+        [m.id, m.name, m.currency, json(m.settings), m.createdAt, m.updatedAt],
+      );
+    },
+    async findMerchant(id) {
+      const row = await first(`SELECT * FROM merchants WHERE id = ?`, [id]);
+      return row && rowToMerchant(row);
+    },
+    async updateMerchant(m) {
+      const changed = await db.run(
+        `UPDATE merchants SET name = ?, settings = ?, updated_at = ? WHERE id = ?`,
+        [m.name, json(m.settings), m.updatedAt, m.id],
+      );
+      assert(changed === 1, `merchant ${m.id} not updated`);
+    },
+
+    async insertCredential(c: Credential) {
+      await db.run(
+        `INSERT INTO credentials
+           (id, merchant_id, dialect, kind, prefix, secret_hash, permissions, created_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [c.id, c.merchantId, c.dialect, c.kind, c.prefix, c.secretHash, json(c.permissions),
+          c.createdAt, c.revokedAt],
+      );
+    },
+    async findCredentialByHash(secretHash) {
+      const row = await first(`SELECT * FROM credentials WHERE secret_hash = ?`, [secretHash]);
+      return row && rowToCredential(row);
+    },
+    async listCredentials(merchantId) {
+      const rows = await db.all(
+        `SELECT * FROM credentials WHERE merchant_id = ? ORDER BY created_at, id`,
+        [merchantId],
+      );
+      return rows.map(rowToCredential);
+    },
+    async revokeCredentials(merchantId, dialect: CredentialDialect, at) {
+      return db.run(
+        `UPDATE credentials SET revoked_at = ?
+         WHERE merchant_id = ? AND dialect = ? AND revoked_at IS NULL`,
+        [at, merchantId, dialect],
+      );
+    },
+
+    async insertAdminToken(t: AdminToken) {
+      await db.run(
+        `INSERT INTO admin_tokens (id, prefix, secret_hash, created_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?)`,
+        [t.id, t.prefix, t.secretHash, t.createdAt, t.revokedAt],
+      );
+    },
+    async findAdminTokenByHash(secretHash) {
+      const row = await first(`SELECT * FROM admin_tokens WHERE secret_hash = ?`, [secretHash]);
+      return row && rowToAdminToken(row);
+    },
+    async revokeAdminTokens(at) {
+      return db.run(`UPDATE admin_tokens SET revoked_at = ? WHERE revoked_at IS NULL`, [at]);
+    },
+    async countActiveAdminTokens() {
+      const row = await first(`SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`, []);
+      return Number(row?.['n'] ?? 0);
+    },
+
+    async insertOrder(o: Order) {
+      await db.run(
+        `INSERT INTO orders (${ORDER_COLUMNS})
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [o.id, o.merchantId, o.dialect, o.kind, o.currency, o.amountMinor, o.redeemedMinor,
+          o.authorizedMinor, o.capturedMinor, o.voidedMinor, o.refundedMinor, o.totalPoints,
+          o.pointsReversed, o.redeemedPoints, o.pointsReturned, o.status, o.orderNumber,
+          o.merchantOrderId, o.backdOrderId, o.customerRef, json(o.details), o.capturedAt,
+          o.cancelledAt, o.createdAt, o.updatedAt, o.version],
+      );
+    },
+    async findOrder(id) {
+      const row = await first(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id]);
+      return row && rowToOrder(row);
+    },
+    async lockOrder(id) {
+      const row = await first(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [id]);
+      return row && rowToOrder(row);
+    },
+    async updateOrder(o) {
+      const changed = await db.run(
+        `UPDATE orders SET authorized_minor = ?, captured_minor = ?, voided_minor = ?,
+           refunded_minor = ?, total_points = ?, points_reversed = ?, redeemed_points = ?,
+           points_returned = ?, status = ?, details = ?, captured_at = ?, cancelled_at = ?,
+           updated_at = ?, version = ?
+         WHERE id = ? AND version = ?`,
+        [o.authorizedMinor, o.capturedMinor, o.voidedMinor, o.refundedMinor, o.totalPoints,
+          o.pointsReversed, o.redeemedPoints, o.pointsReturned, o.status, json(o.details),
+          o.capturedAt, o.cancelledAt, o.updatedAt, o.version, o.id, o.version - 1],
+      );
+      assert(changed === 1, `order ${o.id} changed under a lock (version ${o.version - 1})`);
+    },
+    async findOrderByNumber(merchantId, dialect: Dialect, orderNumber) {
+      const row = await first(
+        `SELECT ${ORDER_COLUMNS} FROM orders
+         WHERE merchant_id = ? AND dialect = ? AND order_number = ?`,
+        [merchantId, dialect, orderNumber],
+      );
+      return row && rowToOrder(row);
+    },
+    async listOrders(f: OrderFilter) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (f.merchantId !== undefined) (where.push('merchant_id = ?'), params.push(f.merchantId));
+      if (f.dialect !== undefined) (where.push('dialect = ?'), params.push(f.dialect));
+      if (f.kind !== undefined) (where.push('kind = ?'), params.push(f.kind));
+      if (f.after) {
+        where.push('(created_at > ? OR (created_at = ? AND id > ?))');
+        params.push(f.after.createdAt, f.after.createdAt, f.after.id);
+      }
+      const rows = await db.all(
+        `SELECT ${ORDER_COLUMNS} FROM orders
+         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY created_at, id LIMIT ?`,
+        [...params, f.limit],
+      );
+      return rows.map(rowToOrder);
+    },
+
+    async insertTransaction(t: LedgerTransaction) {
+      await db.run(
+        `INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
+           currency, reason, actor, event_id, details, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [t.id, t.orderId, t.merchantId, t.type, t.status, t.amountMinor, t.points, t.currency,
+          t.reason, t.actor, t.eventId, json(t.details), t.createdAt],
+      );
+    },
+    async listTransactions(orderId) {
+      const rows = await db.all(
+        `SELECT * FROM transactions WHERE order_id = ? ORDER BY created_at, id`,
+        [orderId],
+      );
+      return rows.map(rowToTransaction);
+    },
+
+    async insertEvent(e: EventRecord) {
+      await db.run(
+        `INSERT INTO events (id, merchant_id, order_id, type, actor, reason, status_before,
+           status_after, idempotency_key, request_fingerprint, payload, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [e.id, e.merchantId, e.orderId, e.type, e.actor, e.reason, e.statusBefore, e.statusAfter,
+          e.idempotencyKey, e.requestFingerprint, json(e.payload), e.createdAt],
+      );
+    },
+    async findEventByKey(merchantId, idempotencyKey) {
+      const row = await first(`SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`, [
+        merchantId,
+        idempotencyKey,
+      ]);
+      return row && rowToEvent(row);
+    },
+    async listEvents(f: EventFilter) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (f.merchantId !== undefined) (where.push('merchant_id = ?'), params.push(f.merchantId));
+      if (f.orderId !== undefined) (where.push('order_id = ?'), params.push(f.orderId));
+      if (f.type !== undefined) (where.push('type = ?'), params.push(f.type));
+      if (f.from !== undefined) (where.push('created_at >= ?'), params.push(f.from));
+      if (f.to !== undefined) (where.push('created_at < ?'), params.push(f.to));
+      if (f.after) {
+        where.push('(created_at > ? OR (created_at = ? AND id > ?))');
+        params.push(f.after.createdAt, f.after.createdAt, f.after.id);
+      }
+      const rows = await db.all(
+        `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY created_at, id LIMIT ?`,
+        [...params, f.limit],
+      );
+      return rows.map(rowToEvent);
+    },
+
+    async claimIdempotencyKey(r: IdempotencyRecord) {
+      const inserted = await db.run(
+        `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, state, lease_token,
+           lease_expires_at, response_status, response_body, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (scope, idempotency_key) DO NOTHING`,
+        [r.scope, r.key, r.fingerprint, r.state, r.leaseToken, r.leaseExpiresAt, r.responseStatus,
+          r.responseBody, r.createdAt, r.expiresAt],
+      );
+      const row = await first(
+        `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
+        [r.scope, r.key],
+      );
+      assert(row !== undefined, 'idempotency key vanished after insert');
+      return { inserted: inserted === 1, record: rowToIdempotency(row) };
+    },
+    async renewIdempotencyLease(scope, key, oldToken, newToken, leaseExpiresAt, now) {
+      const changed = await db.run(
+        `UPDATE idempotency_keys SET lease_token = ?, lease_expires_at = ?
+         WHERE scope = ? AND idempotency_key = ? AND state = 'in_progress'
+           AND lease_token IS NOT DISTINCT FROM ? AND lease_expires_at <= ?`,
+        [newToken, leaseExpiresAt, scope, key, oldToken, now],
+      );
+      return changed === 1;
+    },
+    async completeIdempotencyKey(scope, key, leaseToken, status, body) {
+      const changed = await db.run(
+        `UPDATE idempotency_keys
+         SET state = 'completed', response_status = ?, response_body = ?, lease_token = NULL,
+             lease_expires_at = NULL
+         WHERE scope = ? AND idempotency_key = ? AND state = 'in_progress' AND lease_token = ?`,
+        [status, body, scope, key, leaseToken],
+      );
+      return changed === 1;
+    },
+    async releaseIdempotencyKey(scope, key, leaseToken) {
+      await db.run(
+        `DELETE FROM idempotency_keys
+         WHERE scope = ? AND idempotency_key = ? AND state = 'in_progress' AND lease_token = ?`,
+        [scope, key, leaseToken],
+      );
+    },
+    async deleteExpiredIdempotencyKeys(now, limit) {
+      return db.run(
+        `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
+           SELECT scope, idempotency_key FROM idempotency_keys
+           WHERE expires_at <= ? AND (state = 'completed' OR lease_expires_at <= ?) LIMIT ?)`,
+        [now, now, limit],
+      );
+    },
+
+    async getSetting(name) {
+      const row = await first(`SELECT value FROM settings WHERE name = ?`, [name]);
+      return row === undefined ? undefined : String(row['value']);
+    },
+    async putSetting(name, value, at) {
+      await db.run(
+        `INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+        [name, value, at],
+      );
+    },
+  };
+}
