@@ -36,7 +36,10 @@ export interface AdminAuthenticator {
   verify(presented: string): Promise<boolean>;
 }
 
-export function adminAuthenticator(deps: AppDeps, envToken: string | undefined): AdminAuthenticator {
+export function adminAuthenticator(
+  deps: AppDeps,
+  envToken: string | undefined,
+): AdminAuthenticator {
   const envHash = envToken ? hashSecret(envToken) : null;
   return {
     async verify(presented) {

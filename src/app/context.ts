@@ -76,6 +76,9 @@ export async function execute<T>(
 }
 
 /** Runs reads against committed data. */
-export function query<T>(deps: AppDeps, work: (tx: StoreTx, now: number) => Promise<T>): Promise<T> {
+export function query<T>(
+  deps: AppDeps,
+  work: (tx: StoreTx, now: number) => Promise<T>,
+): Promise<T> {
   return deps.store.read((tx) => work(tx, deps.clock.now()));
 }

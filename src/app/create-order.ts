@@ -1,7 +1,13 @@
 /** Creating an order, optionally reserving or capturing its amount in the same transaction. */
 import { domainError } from '../domain/errors.js';
 import { isCurrencyCode } from '../domain/currencies.js';
-import { type Dialect, type Order, type OrderKind, planCreation, ZERO_TOTALS } from '../domain/order.js';
+import {
+  type Dialect,
+  type Order,
+  type OrderKind,
+  planCreation,
+  ZERO_TOTALS,
+} from '../domain/order.js';
 import { err, ok } from '../domain/result.js';
 import type { UseCase } from './context.js';
 import { commitChange, findReplay, type OrderCommandBase, type OrderOutcome } from './ledger.js';
@@ -53,7 +59,10 @@ export const createOrder =
       const order = await tx.findOrder(replay.value.orderId ?? '');
       if (order) return ok({ order, transactions: [], event: replay.value, replayed: true });
     }
-    if (cmd.orderNumber && (await tx.findOrderByNumber(merchant.id, cmd.dialect, cmd.orderNumber))) {
+    if (
+      cmd.orderNumber &&
+      (await tx.findOrderByNumber(merchant.id, cmd.dialect, cmd.orderNumber))
+    ) {
       return err(domainError('order.duplicate_reference', { field: 'order_number' }));
     }
     if (cmd.orderId && (await tx.findOrder(cmd.orderId))) {

@@ -79,23 +79,21 @@ export async function commitChange(
   if (before === null) await tx.insertOrder(order);
   else await tx.updateOrder(order);
 
-  const transactions = change.transactions.map(
-    (draft, index): LedgerTransaction => ({
-      id: index === 0 && command.transactionId ? command.transactionId : run.newId(),
-      orderId: order.id,
-      merchantId: order.merchantId,
-      type: draft.type,
-      status: 'approved',
-      amountMinor: draft.amountMinor,
-      points: draft.points,
-      currency: order.currency,
-      reason,
-      actor,
-      eventId,
-      details: {},
-      createdAt: run.now,
-    }),
-  );
+  const transactions = change.transactions.map((draft, index): LedgerTransaction => ({
+    id: index === 0 && command.transactionId ? command.transactionId : run.newId(),
+    orderId: order.id,
+    merchantId: order.merchantId,
+    type: draft.type,
+    status: 'approved',
+    amountMinor: draft.amountMinor,
+    points: draft.points,
+    currency: order.currency,
+    reason,
+    actor,
+    eventId,
+    details: {},
+    createdAt: run.now,
+  }));
   for (const row of transactions) await tx.insertTransaction(row);
 
   const event: EventRecord = {
@@ -153,7 +151,12 @@ export async function changeOrder(
     orderId: order.id,
     ...input.request,
   });
-  const replay = await findReplay(tx, command.merchantId, command.idempotencyKey, requestFingerprint);
+  const replay = await findReplay(
+    tx,
+    command.merchantId,
+    command.idempotencyKey,
+    requestFingerprint,
+  );
   if (!replay.ok) return replay;
   if (replay.value) return ok({ order, transactions: [], event: replay.value, replayed: true });
 

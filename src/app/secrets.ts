@@ -19,7 +19,7 @@ export const hashSecret = (plaintext: string): string =>
 
 export function issueSecret(tag: string): IssuedSecret {
   const plaintext = `${tag}${crypto.randomBytes(32).toString('base64url')}`;
-    return {
+  return {
     plaintext,
     prefix: plaintext.slice(0, tag.length + VISIBLE_RANDOM_CHARS),
     hash: hashSecret(plaintext),

@@ -144,7 +144,7 @@ export function applyTransactions(
   totals: OrderTotals,
   rows: readonly TransactionDraft[],
 ): OrderTotals {
-  let t = { ...totals };
+  let t = pickTotals(totals);
   for (const row of rows) {
     switch (row.type) {
       case 'authorize':
@@ -187,6 +187,18 @@ export function applyTransactions(
   return t;
 }
 
+/** Only the totals of an order (or of anything that has them). */
+export const pickTotals = (o: OrderTotals): OrderTotals => ({
+  authorizedMinor: o.authorizedMinor,
+  capturedMinor: o.capturedMinor,
+  voidedMinor: o.voidedMinor,
+  refundedMinor: o.refundedMinor,
+  totalPoints: o.totalPoints,
+  pointsReversed: o.pointsReversed,
+  redeemedPoints: o.redeemedPoints,
+  pointsReturned: o.pointsReturned,
+});
+
 export const ZERO_TOTALS: OrderTotals = {
   authorizedMinor: 0,
   capturedMinor: 0,
@@ -204,7 +216,8 @@ export function totalsViolations(amountMinor: number, t: OrderTotals): string[] 
   const nonNegative = Object.entries(t).filter(([, n]) => !Number.isSafeInteger(n) || n < 0);
   for (const [name] of nonNegative) v.push(`${name} must be a non-negative integer`);
   if (t.authorizedMinor > amountMinor) v.push('authorized exceeds the order amount');
-  if (t.capturedMinor + t.voidedMinor > t.authorizedMinor) v.push('captured + voided exceeds authorized');
+  if (t.capturedMinor + t.voidedMinor > t.authorizedMinor)
+    v.push('captured + voided exceeds authorized');
   if (t.refundedMinor > t.capturedMinor) v.push('refunded exceeds captured');
   if (t.pointsReversed > t.totalPoints) v.push('points reversed exceed points earned');
   if (t.pointsReturned > t.redeemedPoints) v.push('points returned exceed points redeemed');
@@ -267,7 +280,11 @@ export function planCreation(
     rows.push({ type: 'purchase', amountMinor: order.amountMinor, points: 0 });
   }
   if (input.redeemedPoints > 0) {
-    rows.push({ type: 'points_redeem', amountMinor: order.redeemedMinor, points: input.redeemedPoints });
+    rows.push({
+      type: 'points_redeem',
+      amountMinor: order.redeemedMinor,
+      points: input.redeemedPoints,
+    });
   }
   if (input.totalPoints > 0) {
     rows.push({ type: 'points_award', amountMinor: 0, points: input.totalPoints });
@@ -342,7 +359,8 @@ export function planVoid(
   if (voidable === 0) return err(domainError('order.nothing_to_void'));
   const amount = amountMinor ?? voidable;
   if (amount <= 0) return err(domainError('void.amount_not_positive'));
-  if (amount > voidable) return err(domainError('void.exceeds_voidable', { voidableMinor: voidable }));
+  if (amount > voidable)
+    return err(domainError('void.exceeds_voidable', { voidableMinor: voidable }));
   return ok(change(order, [{ type: 'void', amountMinor: amount, points: 0 }], now));
 }
 
@@ -433,7 +451,8 @@ export function planRefund(
     if (now >= closesAt) return err(domainError('refund.window_expired', { closedAt: closesAt }));
   }
   const amount = amountMinor ?? refundable;
-  if (amountMinor !== undefined && amount <= 0) return err(domainError('refund.amount_not_positive'));
+  if (amountMinor !== undefined && amount <= 0)
+    return err(domainError('refund.amount_not_positive'));
   if (amount > refundable) {
     return err(domainError('refund.exceeds_refundable', { refundableMinor: refundable }));
   }

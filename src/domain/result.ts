@@ -1,10 +1,14 @@
 /**
  * Expected failures are values (STYLE rule 6): a use case returns `Result`, and only a bug throws.
  */
-export type Result<T, E> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
 
 export const ok = <T>(value: T): { readonly ok: true; readonly value: T } => ({ ok: true, value });
-export const err = <E>(error: E): { readonly ok: false; readonly error: E } => ({ ok: false, error });
+export const err = <E>(error: E): { readonly ok: false; readonly error: E } => ({
+  ok: false,
+  error,
+});
 
 /** Guards what only a bug can break. A failed assertion becomes a logged 500, never a wrong answer. */
 export function assert(condition: unknown, message: string): asserts condition {

@@ -102,7 +102,11 @@ export interface StoreTx {
   lockOrder(id: string): Promise<Order | undefined>;
   /** Writes new totals and status; fails unless the stored version is `order.version - 1`. */
   updateOrder(order: Order): Promise<void>;
-  findOrderByNumber(merchantId: string, dialect: Dialect, orderNumber: string): Promise<Order | undefined>;
+  findOrderByNumber(
+    merchantId: string,
+    dialect: Dialect,
+    orderNumber: string,
+  ): Promise<Order | undefined>;
   listOrders(filter: OrderFilter): Promise<Order[]>;
 
   insertTransaction(row: LedgerTransaction): Promise<void>;
@@ -113,11 +117,26 @@ export interface StoreTx {
   listEvents(filter: EventFilter): Promise<EventRecord[]>;
 
   /** Inserts an in-progress key unless one exists; returns the row as it now stands. */
-  claimIdempotencyKey(record: IdempotencyRecord): Promise<{ inserted: boolean; record: IdempotencyRecord }>;
+  claimIdempotencyKey(
+    record: IdempotencyRecord,
+  ): Promise<{ inserted: boolean; record: IdempotencyRecord }>;
   /** Takes over an in-progress key whose lease has expired. Returns false if someone else holds it. */
-  renewIdempotencyLease(scope: string, key: string, oldToken: string | null, newToken: string, leaseExpiresAt: number, now: number): Promise<boolean>;
+  renewIdempotencyLease(
+    scope: string,
+    key: string,
+    oldToken: string | null,
+    newToken: string,
+    leaseExpiresAt: number,
+    now: number,
+  ): Promise<boolean>;
   /** Stores the response; returns false when the caller no longer holds the lease. */
-  completeIdempotencyKey(scope: string, key: string, leaseToken: string, status: number, body: string): Promise<boolean>;
+  completeIdempotencyKey(
+    scope: string,
+    key: string,
+    leaseToken: string,
+    status: number,
+    body: string,
+  ): Promise<boolean>;
   releaseIdempotencyKey(scope: string, key: string, leaseToken: string): Promise<void>;
   deleteExpiredIdempotencyKeys(now: number, limit: number): Promise<number>;
 

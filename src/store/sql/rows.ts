@@ -16,7 +16,13 @@ import {
   type Merchant,
   type MerchantSettings,
 } from '../../domain/merchant.js';
-import type { Dialect, Order, OrderKind, OrderStatus, TransactionType } from '../../domain/order.js';
+import type {
+  Dialect,
+  Order,
+  OrderKind,
+  OrderStatus,
+  TransactionType,
+} from '../../domain/order.js';
 import { assert } from '../../domain/result.js';
 
 export type Row = Record<string, unknown>;

@@ -36,6 +36,24 @@ export interface SqlSession {
 
 const json = (value: unknown): string => JSON.stringify(value);
 
+/**
+ * Builds `WHERE …` from optional equality/range filters (a filter whose value is undefined is
+ * left out) and a keyset cursor on (created_at, id), the order every list is read in.
+ */
+function filterClause(
+  filters: readonly (readonly [string, unknown])[],
+  after?: { readonly createdAt: number; readonly id: string },
+): { where: string; params: unknown[] } {
+  const active = filters.filter(([, value]) => value !== undefined);
+  const conditions = active.map(([sql]) => sql);
+  const params = active.map(([, value]) => value);
+  if (after) {
+    conditions.push('(created_at > ? OR (created_at = ? AND id > ?))');
+    params.push(after.createdAt, after.createdAt, after.id);
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
 const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
   authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
   redeemed_points, points_returned, status, order_number, merchant_order_id, backd_order_id,
@@ -70,8 +88,17 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         `INSERT INTO credentials
            (id, merchant_id, dialect, kind, prefix, secret_hash, permissions, created_at, revoked_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [c.id, c.merchantId, c.dialect, c.kind, c.prefix, c.secretHash, json(c.permissions),
-          c.createdAt, c.revokedAt],
+        [
+          c.id,
+          c.merchantId,
+          c.dialect,
+          c.kind,
+          c.prefix,
+          c.secretHash,
+          json(c.permissions),
+          c.createdAt,
+          c.revokedAt,
+        ],
       );
     },
     async findCredentialByHash(secretHash) {
@@ -108,7 +135,10 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return db.run(`UPDATE admin_tokens SET revoked_at = ? WHERE revoked_at IS NULL`, [at]);
     },
     async countActiveAdminTokens() {
-      const row = await first(`SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`, []);
+      const row = await first(
+        `SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`,
+        [],
+      );
       return Number(row?.['n'] ?? 0);
     },
 
@@ -116,11 +146,34 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       await db.run(
         `INSERT INTO orders (${ORDER_COLUMNS})
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [o.id, o.merchantId, o.dialect, o.kind, o.currency, o.amountMinor, o.redeemedMinor,
-          o.authorizedMinor, o.capturedMinor, o.voidedMinor, o.refundedMinor, o.totalPoints,
-          o.pointsReversed, o.redeemedPoints, o.pointsReturned, o.status, o.orderNumber,
-          o.merchantOrderId, o.backdOrderId, o.customerRef, json(o.details), o.capturedAt,
-          o.cancelledAt, o.createdAt, o.updatedAt, o.version],
+        [
+          o.id,
+          o.merchantId,
+          o.dialect,
+          o.kind,
+          o.currency,
+          o.amountMinor,
+          o.redeemedMinor,
+          o.authorizedMinor,
+          o.capturedMinor,
+          o.voidedMinor,
+          o.refundedMinor,
+          o.totalPoints,
+          o.pointsReversed,
+          o.redeemedPoints,
+          o.pointsReturned,
+          o.status,
+          o.orderNumber,
+          o.merchantOrderId,
+          o.backdOrderId,
+          o.customerRef,
+          json(o.details),
+          o.capturedAt,
+          o.cancelledAt,
+          o.createdAt,
+          o.updatedAt,
+          o.version,
+        ],
       );
     },
     async findOrder(id) {
@@ -138,9 +191,24 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            points_returned = ?, status = ?, details = ?, captured_at = ?, cancelled_at = ?,
            updated_at = ?, version = ?
          WHERE id = ? AND version = ?`,
-        [o.authorizedMinor, o.capturedMinor, o.voidedMinor, o.refundedMinor, o.totalPoints,
-          o.pointsReversed, o.redeemedPoints, o.pointsReturned, o.status, json(o.details),
-          o.capturedAt, o.cancelledAt, o.updatedAt, o.version, o.id, o.version - 1],
+        [
+          o.authorizedMinor,
+          o.capturedMinor,
+          o.voidedMinor,
+          o.refundedMinor,
+          o.totalPoints,
+          o.pointsReversed,
+          o.redeemedPoints,
+          o.pointsReturned,
+          o.status,
+          json(o.details),
+          o.capturedAt,
+          o.cancelledAt,
+          o.updatedAt,
+          o.version,
+          o.id,
+          o.version - 1,
+        ],
       );
       assert(changed === 1, `order ${o.id} changed under a lock (version ${o.version - 1})`);
     },
@@ -153,19 +221,16 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return row && rowToOrder(row);
     },
     async listOrders(f: OrderFilter) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (f.merchantId !== undefined) (where.push('merchant_id = ?'), params.push(f.merchantId));
-      if (f.dialect !== undefined) (where.push('dialect = ?'), params.push(f.dialect));
-      if (f.kind !== undefined) (where.push('kind = ?'), params.push(f.kind));
-      if (f.after) {
-        where.push('(created_at > ? OR (created_at = ? AND id > ?))');
-        params.push(f.after.createdAt, f.after.createdAt, f.after.id);
-      }
+      const { where, params } = filterClause(
+        [
+          ['merchant_id = ?', f.merchantId],
+          ['dialect = ?', f.dialect],
+          ['kind = ?', f.kind],
+        ],
+        f.after,
+      );
       const rows = await db.all(
-        `SELECT ${ORDER_COLUMNS} FROM orders
-         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY created_at, id LIMIT ?`,
+        `SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY created_at, id LIMIT ?`,
         [...params, f.limit],
       );
       return rows.map(rowToOrder);
@@ -176,8 +241,21 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         `INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
            currency, reason, actor, event_id, details, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [t.id, t.orderId, t.merchantId, t.type, t.status, t.amountMinor, t.points, t.currency,
-          t.reason, t.actor, t.eventId, json(t.details), t.createdAt],
+        [
+          t.id,
+          t.orderId,
+          t.merchantId,
+          t.type,
+          t.status,
+          t.amountMinor,
+          t.points,
+          t.currency,
+          t.reason,
+          t.actor,
+          t.eventId,
+          json(t.details),
+          t.createdAt,
+        ],
       );
     },
     async listTransactions(orderId) {
@@ -193,34 +271,44 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         `INSERT INTO events (id, merchant_id, order_id, type, actor, reason, status_before,
            status_after, idempotency_key, request_fingerprint, payload, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [e.id, e.merchantId, e.orderId, e.type, e.actor, e.reason, e.statusBefore, e.statusAfter,
-          e.idempotencyKey, e.requestFingerprint, json(e.payload), e.createdAt],
+        [
+          e.id,
+          e.merchantId,
+          e.orderId,
+          e.type,
+          e.actor,
+          e.reason,
+          e.statusBefore,
+          e.statusAfter,
+          e.idempotencyKey,
+          e.requestFingerprint,
+          json(e.payload),
+          e.createdAt,
+        ],
       );
     },
     async findEventByKey(merchantId, idempotencyKey) {
-      const row = await first(`SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`, [
-        merchantId,
-        idempotencyKey,
-      ]);
+      const row = await first(
+        `SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`,
+        [merchantId, idempotencyKey],
+      );
       return row && rowToEvent(row);
     },
     async listEvents(f: EventFilter) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (f.merchantId !== undefined) (where.push('merchant_id = ?'), params.push(f.merchantId));
-      if (f.orderId !== undefined) (where.push('order_id = ?'), params.push(f.orderId));
-      if (f.type !== undefined) (where.push('type = ?'), params.push(f.type));
-      if (f.from !== undefined) (where.push('created_at >= ?'), params.push(f.from));
-      if (f.to !== undefined) (where.push('created_at < ?'), params.push(f.to));
-      if (f.after) {
-        where.push('(created_at > ? OR (created_at = ? AND id > ?))');
-        params.push(f.after.createdAt, f.after.createdAt, f.after.id);
-      }
-      const rows = await db.all(
-        `SELECT * FROM events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY created_at, id LIMIT ?`,
-        [...params, f.limit],
+      const { where, params } = filterClause(
+        [
+          ['merchant_id = ?', f.merchantId],
+          ['order_id = ?', f.orderId],
+          ['type = ?', f.type],
+          ['created_at >= ?', f.from],
+          ['created_at < ?', f.to],
+        ],
+        f.after,
       );
+      const rows = await db.all(`SELECT * FROM events ${where} ORDER BY created_at, id LIMIT ?`, [
+        ...params,
+        f.limit,
+      ]);
       return rows.map(rowToEvent);
     },
 
@@ -230,8 +318,18 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            lease_expires_at, response_status, response_body, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (scope, idempotency_key) DO NOTHING`,
-        [r.scope, r.key, r.fingerprint, r.state, r.leaseToken, r.leaseExpiresAt, r.responseStatus,
-          r.responseBody, r.createdAt, r.expiresAt],
+        [
+          r.scope,
+          r.key,
+          r.fingerprint,
+          r.state,
+          r.leaseToken,
+          r.leaseExpiresAt,
+          r.responseStatus,
+          r.responseBody,
+          r.createdAt,
+          r.expiresAt,
+        ],
       );
       const row = await first(
         `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,

@@ -1,0 +1,146 @@
+/**
+ * The `Idempotency-Key` header on every write of every face (decisions.md, IETF draft semantics):
+ * - the same key with the same request returns the stored response, marked as a replay;
+ * - the same key with a different request is `idempotency.key_reused`;
+ * - the same key while the first request still runs is `idempotency.in_progress`.
+ *
+ * A key is claimed with a lease in a short transaction of its own. The use case then runs in a
+ * second transaction that also stores the response under the lease, so a committed change and
+ * its stored response can never disagree. A crash between the two leaves a lease that expires,
+ * after which a retry takes the key over. An unexpected error releases the key, so the client
+ * may retry; an expected failure is stored and replayed like a success.
+ */
+import crypto from 'node:crypto';
+import { domainError, type DomainError } from '../domain/errors.js';
+import type { Result } from '../domain/result.js';
+import { type AppDeps, execute, type UseCase } from './context.js';
+import { LIMITS } from './limits.js';
+
+export interface IdempotencyRequest {
+  /** Who the key belongs to: keys are scoped to the credential (or `admin`). */
+  readonly scope: string;
+  readonly key: string;
+  /** Fingerprint of the request: method, path and body. */
+  readonly fingerprint: string;
+}
+
+export interface StoredResponse {
+  readonly status: number;
+  readonly body: string;
+  readonly replayed: boolean;
+}
+
+/**
+ * Runs `useCase` at most once per key and renders its result into the response to store.
+ * `render` must be pure: it runs inside the transaction.
+ */
+export async function executeWithIdempotencyKey<T>(
+  deps: AppDeps,
+  request: IdempotencyRequest,
+  useCase: UseCase<T>,
+  render: (result: Result<T, DomainError>) => { status: number; body: string },
+): Promise<StoredResponse> {
+  const leaseToken = crypto.randomUUID();
+  const claim = await claimKey(deps, request, leaseToken);
+  if (claim.kind === 'stored') return { ...claim.response, replayed: true };
+  if (claim.kind === 'refused') return { ...render(claim.result), replayed: false };
+
+  let rendered: { status: number; body: string } | undefined;
+  let result: Result<T, DomainError>;
+  try {
+    result = await execute(deps, useCase, async (tx, value) => {
+      rendered = render({ ok: true, value });
+      const stored = await tx.completeIdempotencyKey(
+        request.scope,
+        request.key,
+        leaseToken,
+        rendered.status,
+        rendered.body,
+      );
+      // Our lease expired and another request took the key over: undo our change.
+      if (!stored) throw new LeaseLost();
+    });
+  } catch (error) {
+    await deps.store.transaction((tx) =>
+      tx.releaseIdempotencyKey(request.scope, request.key, leaseToken),
+    );
+    if (error instanceof LeaseLost) {
+      return {
+        ...render({ ok: false, error: domainError('idempotency.in_progress') }),
+        replayed: false,
+      };
+    }
+    throw error;
+  }
+  if (result.ok) return { ...rendered!, replayed: false };
+
+  // An expected failure wrote nothing; store its response so a retry gets the same answer.
+  const failure = render(result);
+  await deps.store.transaction((tx) =>
+    tx.completeIdempotencyKey(request.scope, request.key, leaseToken, failure.status, failure.body),
+  );
+  return { ...failure, replayed: false };
+}
+
+class LeaseLost extends Error {}
+
+type Claim =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'stored'; readonly response: { status: number; body: string } }
+  | { readonly kind: 'refused'; readonly result: Result<never, DomainError> };
+
+async function claimKey(
+  deps: AppDeps,
+  request: IdempotencyRequest,
+  leaseToken: string,
+): Promise<Claim> {
+  return deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const { inserted, record } = await tx.claimIdempotencyKey({
+      scope: request.scope,
+      key: request.key,
+      fingerprint: request.fingerprint,
+      state: 'in_progress',
+      leaseToken,
+      leaseExpiresAt: now + LIMITS.idempotencyLeaseMs,
+      responseStatus: null,
+      responseBody: null,
+      createdAt: now,
+      expiresAt: now + LIMITS.idempotencyRetentionMs,
+    });
+    if (inserted) return { kind: 'claimed' } as const;
+    if (record.fingerprint !== request.fingerprint) {
+      return {
+        kind: 'refused',
+        result: { ok: false, error: domainError('idempotency.key_reused') },
+      } as const;
+    }
+    if (record.state === 'completed') {
+      return {
+        kind: 'stored',
+        response: { status: record.responseStatus ?? 500, body: record.responseBody ?? '' },
+      } as const;
+    }
+    const takenOver = await tx.renewIdempotencyLease(
+      request.scope,
+      request.key,
+      record.leaseToken,
+      leaseToken,
+      now + LIMITS.idempotencyLeaseMs,
+      now,
+    );
+    return takenOver
+      ? ({ kind: 'claimed' } as const)
+      : ({
+          kind: 'refused',
+          result: { ok: false, error: domainError('idempotency.in_progress') },
+        } as const);
+  });
+}
+
+/** The reaper job's step: deletes expired keys in a bounded batch; returns how many. */
+export function reapExpiredIdempotencyKeys(deps: AppDeps): Promise<number> {
+  return deps.store.transaction((tx) =>
+    tx.deleteExpiredIdempotencyKeys(deps.clock.now(), LIMITS.reaperBatchSize),
+  );
+}
