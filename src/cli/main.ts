@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * The `unwind` command: serve (default), migrate, merchant create, admin-token.
+ */
+import { Command } from 'commander';
+import { issueAdminToken } from '../app/admin-tokens.js';
+import { systemClock } from '../app/clocks.js';
+import { execute } from '../app/context.js';
+import { uuidV7Generator } from '../app/ids.js';
+import { createMerchant } from '../app/merchants.js';
+import { loadConfig } from '../config.js';
+import { openStore, startUnwind } from '../main.js';
+
+const program = new Command()
+  .name('unwind')
+  .description('Unwind: cancels, voids and refunds orders in money and loyalty points.');
+
+async function withStore<T>(work: (deps: Parameters<typeof execute>[0]) => Promise<T>): Promise<T> {
+  const store = openStore(loadConfig());
+  try {
+    await store.migrate();
+    return await work({ store, clock: systemClock, newId: uuidV7Generator(systemClock) });
+  } finally {
+    await store.close();
+  }
+}
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the HTTP service (configuration from the environment; see README)')
+  .action(async () => {
+    const running = await startUnwind(loadConfig());
+    running.server.log.info({ url: running.url }, 'unwind is listening');
+    const shutdown = (signal: string) => {
+      running.server.log.info({ signal }, 'shutting down');
+      running.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          running.server.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    const store = openStore(loadConfig());
+    try {
+      const applied = await store.migrate();
+      console.log(
+        applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema is up to date',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+program
+  .command('merchant')
+  .description('manage merchants')
+  .command('create')
+  .description('create a merchant and print its credentials (shown only once)')
+  .requiredOption('--name <name>', 'merchant name')
+  .option('--currency <code>', 'ISO 4217 currency', 'SAR')
+  .option('--json', 'print JSON')
+  .action(async (options: { name: string; currency: string; json?: boolean }) => {
+    const result = await withStore((deps) =>
+      execute(deps, createMerchant({ name: options.name, currency: options.currency })),
+    );
+    if (!result.ok) {
+      console.error(`cannot create merchant: ${result.error.code}`);
+      process.exitCode = 2;
+      return;
+    }
+    const { merchant, credentials } = result.value;
+    if (options.json) {
+      console.log(
+        JSON.stringify(
+          { id: merchant.id, name: merchant.name, currency: merchant.currency, credentials },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    console.log(`merchant ${merchant.id} (${merchant.name}, ${merchant.currency})`);
+    console.log('credentials (shown once):');
+    console.log(`  points api_key     ${credentials.points?.api_key}`);
+    console.log(`  points public_key  ${credentials.points?.public_key}`);
+    console.log(`  backd public_key   ${credentials.backd?.public_key}`);
+    console.log(`  backd secret_key   ${credentials.backd?.secret_key}`);
+    console.log(`  mpg api_key        ${credentials.mpg?.api_key}`);
+  });
+
+program
+  .command('admin-token')
+  .description('issue a new admin token (revokes the previous generated one) and print it once')
+  .action(async () => {
+    const token = await withStore((deps) => issueAdminToken(deps));
+    console.log(token);
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+/**
+ * The admin face's error shape, `{ error: { code, message, request_id, issues? } }`, and the one
+ * exhaustive table mapping every core error code to an HTTP status and message (STYLE rule 7).
+ */
+import type { DomainError, ErrorCode } from '../../domain/errors.js';
+import type { ErrorContext, Face, HttpErrorKind, RenderedError } from '../faces.js';
+
+const DOMAIN_ERRORS = {
+  'validation.failed': [422, 'The request is not valid.'],
+  'merchant.not_found': [404, 'Merchant not found.'],
+  'order.not_found': [404, 'Order not found.'],
+  'order.duplicate_reference': [409, 'An order with this reference already exists.'],
+  'order.cancelled': [409, 'The order is cancelled.'],
+  'order.already_cancelled': [409, 'The order is already cancelled.'],
+  'order.already_authorized': [409, 'The order is already authorized.'],
+  'order.already_captured': [409, 'The order has captured money; refund it instead.'],
+  'order.already_refunded': [409, 'The order is already refunded.'],
+  'order.already_fully_refunded': [409, 'The order is already fully refunded.'],
+  'order.not_authorized': [409, 'The order has no authorization.'],
+  'order.not_captured': [409, 'The order has no captured money to refund.'],
+  'order.nothing_to_void': [409, 'The order has no uncaptured authorization left.'],
+  'capture.amount_not_positive': [422, 'The capture amount must be greater than zero.'],
+  'capture.exceeds_capturable': [409, 'The capture amount exceeds the capturable amount.'],
+  'void.amount_not_positive': [422, 'The void amount must be greater than zero.'],
+  'void.exceeds_voidable': [409, 'The void amount exceeds the uncaptured authorization.'],
+  'refund.amount_not_positive': [422, 'The refund amount must be greater than zero.'],
+  'refund.exceeds_refundable': [409, 'The refund amount exceeds the refundable amount.'],
+  'refund.window_expired': [409, 'The refund window has expired.'],
+  'idempotency.key_reused': [422, 'This Idempotency-Key was used for a different request.'],
+  'idempotency.in_progress': [409, 'A request with this Idempotency-Key is still in progress.'],
+  'webhook.not_found': [404, 'Webhook endpoint not found.'],
+} as const satisfies Record<ErrorCode, readonly [number, string]>;
+
+const HTTP_ERRORS = {
+  route_not_found: [404, 'http.route_not_found', 'No route matches this path.'],
+  method_not_allowed: [405, 'http.method_not_allowed', 'This path does not accept this method.'],
+  malformed_json: [400, 'http.malformed_json', 'The request body is not valid JSON.'],
+  unsupported_media_type: [
+    415,
+    'http.unsupported_media_type',
+    'Send the body as application/json.',
+  ],
+  body_too_large: [413, 'http.body_too_large', 'The request body is too large.'],
+  auth_missing: [401, 'auth.missing', 'Send the admin token as "Authorization: Bearer <token>".'],
+  auth_invalid: [401, 'auth.invalid', 'The admin token is not valid.'],
+  forbidden: [403, 'auth.forbidden', 'This request is not allowed.'],
+  validation_failed: [422, 'validation.failed', 'The request is not valid.'],
+  rate_limited: [429, 'http.rate_limited', 'Too many requests.'],
+  internal: [500, 'internal', 'Something went wrong on our side. Quote the request id.'],
+} as const satisfies Record<HttpErrorKind, readonly [number, string, string]>;
+
+function envelope(
+  status: number,
+  code: string,
+  message: string,
+  context: ErrorContext,
+  details?: unknown,
+): RenderedError {
+  return {
+    status,
+    body: {
+      error: {
+        code,
+        message,
+        request_id: context.requestId,
+        ...(context.issues ? { issues: context.issues } : {}),
+        ...(details ? { details } : {}),
+      },
+    },
+    ...(context.allow ? { headers: { allow: context.allow.join(', ') } } : {}),
+  };
+}
+
+export function renderAdminDomainError(error: DomainError, requestId: string): RenderedError {
+  const [status, message] = DOMAIN_ERRORS[error.code];
+  return envelope(status, error.code, message, { requestId }, error.details);
+}
+
+export const adminFace: Face = {
+  name: 'admin',
+  prefix: '/admin',
+  renderHttpError(kind: HttpErrorKind, context: ErrorContext): RenderedError {
+    const [status, code, message] = HTTP_ERRORS[kind];
+    return envelope(status, code, message, context);
+  },
+};
+
+/** The shape for paths no face owns (`/`, `/healthz` typos): the admin shape, at the root. */
+export const rootFace: Face = { ...adminFace, name: 'root', prefix: '' };

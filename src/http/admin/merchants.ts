@@ -1,0 +1,85 @@
+/** Admin: merchants and their credentials (DESIGN.md §4). */
+import type { FastifyPluginAsync } from 'fastify';
+import { type AppDeps } from '../../app/context.js';
+import {
+  createMerchant,
+  getMerchant,
+  rotateCredentials,
+  updateMerchantSettings,
+} from '../../app/merchants.js';
+import type { MerchantSettings } from '../../domain/merchant.js';
+import { send } from '../faces.js';
+import { parseOrThrow } from '../validation.js';
+import { renderAdminDomainError } from './admin-errors.js';
+import { merchantJson } from './render.js';
+import { respond } from './respond.js';
+import {
+  createMerchantSchema,
+  rotateCredentialsSchema,
+  settingsSchema,
+  updateMerchantSchema,
+} from './schemas.js';
+import type { z } from 'zod';
+
+function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<MerchantSettings> {
+  if (!input) return {};
+  const s: { -readonly [K in keyof MerchantSettings]?: MerchantSettings[K] } = {};
+  if (input.points_per_unit !== undefined) s.pointsPerUnit = input.points_per_unit;
+  if (input.minor_per_point !== undefined) s.minorPerPoint = input.minor_per_point;
+  if (input.refund_window_days !== undefined) s.refundWindowDays = input.refund_window_days;
+  if (input.holidays !== undefined) s.holidays = input.holidays;
+  if (input.ip_allow_list !== undefined) s.ipAllowList = input.ip_allow_list;
+  return s;
+}
+
+export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post('/merchants', async (request, reply) => {
+    const body = parseOrThrow(createMerchantSchema, request.body);
+    return respond(
+      deps,
+      request,
+      reply,
+      createMerchant({
+        name: body.name,
+        ...(body.currency ? { currency: body.currency } : {}),
+        settings: toSettings(body.settings),
+      }),
+      ({ merchant, credentials }) => ({
+        status: 201,
+        body: { ...merchantJson(merchant), credentials },
+      }),
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/merchants/:id', async (request, reply) => {
+    const found = await getMerchant(deps, request.params.id);
+    if (!found)
+      return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
+    return merchantJson(found.merchant, found.credentials);
+  });
+
+  app.patch<{ Params: { id: string } }>('/merchants/:id', async (request, reply) => {
+    const body = parseOrThrow(updateMerchantSchema, request.body);
+    return respond(
+      deps,
+      request,
+      reply,
+      updateMerchantSettings(request.params.id, toSettings(body.settings)),
+      (merchant) => ({ status: 200, body: merchantJson(merchant) }),
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/merchants/:id/credentials', async (request, reply) => {
+    const body = parseOrThrow(rotateCredentialsSchema, request.body);
+    return respond(
+      deps,
+      request,
+      reply,
+      rotateCredentials(request.params.id, body.dialect),
+      (credentials) => ({
+        status: 201,
+        body: { merchant_id: request.params.id, dialect: body.dialect, credentials },
+      }),
+    );
+  });
+};

@@ -1,0 +1,114 @@
+/**
+ * Admin: Unwind's own generic order API. Operators and the dashboard act through the same use
+ * cases as the provider faces, with `admin` recorded as the actor.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { type AppDeps, query, type UseCase } from '../../app/context.js';
+import { createOrder } from '../../app/create-order.js';
+import type { OrderOutcome } from '../../app/ledger.js';
+import {
+  authorizeOrder,
+  cancelOrder,
+  captureOrder,
+  type OrderCommand,
+  refundOrder,
+  voidOrder,
+} from '../../app/order-operations.js';
+import { renderAdminDomainError } from './admin-errors.js';
+import { HttpProblem, send } from '../faces.js';
+import { parseOrThrow } from '../validation.js';
+import { decodeCursor, encodeCursor, orderJson } from './render.js';
+import { respond } from './respond.js';
+import {
+  amountOperationSchema,
+  createOrderSchema,
+  listOrdersQuery,
+  reasonOnlySchema,
+} from './schemas.js';
+
+const admin = { kind: 'admin' } as const;
+type Params = { Params: { id: string } };
+
+export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  const rendered = (status: number) => (outcome: OrderOutcome) => ({
+    status,
+    body: orderJson(outcome.order, outcome.transactions),
+  });
+
+  app.post('/orders', async (request, reply) => {
+    const body = parseOrThrow(createOrderSchema, request.body);
+    const useCase = createOrder({
+      merchantId: body.merchant_id,
+      actor: admin,
+      reason: body.reason ?? null,
+      dialect: 'admin',
+      kind: 'standard',
+      amountMinor: body.amount_minor,
+      capture: body.capture,
+      ...(body.currency ? { currency: body.currency } : {}),
+      ...(body.order_number ? { orderNumber: body.order_number } : {}),
+    });
+    return respond(deps, request, reply, useCase, rendered(201));
+  });
+
+  app.get('/orders', async (request) => {
+    const q = parseOrThrow(listOrdersQuery, request.query);
+    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    if (after === null) {
+      throw new HttpProblem('validation_failed', [{ path: 'cursor', message: 'Invalid cursor.' }]);
+    }
+    const orders = await query(deps, (tx) =>
+      tx.listOrders({
+        limit: q.limit,
+        ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
+        ...(q.dialect ? { dialect: q.dialect } : {}),
+        ...(after ? { after } : {}),
+      }),
+    );
+    const last = orders.at(-1);
+    return {
+      data: orders.map((o) => orderJson(o)),
+      next_cursor: last && orders.length === q.limit ? encodeCursor(last) : null,
+    };
+  });
+
+  app.get<Params>('/orders/:id', async (request, reply) => {
+    const found = await query(deps, async (tx) => {
+      const order = await tx.findOrder(request.params.id);
+      return order && { order, transactions: await tx.listTransactions(order.id) };
+    });
+    if (!found) return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
+    return orderJson(found.order, found.transactions);
+  });
+
+  // The admin acts for the order's merchant: look it up, then run the use case for it.
+  const operation = (
+    path: string,
+    build: (command: OrderCommand, body: { amount_minor?: number }) => UseCase<OrderOutcome>,
+    withAmount: boolean,
+  ) =>
+    app.post<Params>(`/orders/:id/${path}`, async (request, reply) => {
+      const body: { amount_minor?: number; reason?: string | null } = parseOrThrow(
+        withAmount ? amountOperationSchema : reasonOnlySchema,
+        request.body,
+      );
+      const order = await query(deps, (tx) => tx.findOrder(request.params.id));
+      if (!order)
+        return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
+      const command: OrderCommand = {
+        merchantId: order.merchantId,
+        orderId: order.id,
+        actor: admin,
+        reason: body.reason ?? null,
+      };
+      return respond(deps, request, reply, build(command, body), rendered(200));
+    });
+
+  const amount = (body: { amount_minor?: number }) =>
+    body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor };
+  operation('authorize', (c) => authorizeOrder(c), false);
+  operation('capture', (c, b) => captureOrder({ ...c, ...amount(b) }), true);
+  operation('void', (c, b) => voidOrder({ ...c, ...amount(b) }), true);
+  operation('cancel', (c) => cancelOrder(c), false);
+  operation('refund', (c, b) => refundOrder({ ...c, ...amount(b) }), true);
+};

@@ -1,0 +1,26 @@
+/** The admin face at /admin: bearer-token auth, then merchants, orders, events, clock, jobs. */
+import type { FastifyPluginAsync } from 'fastify';
+import { HttpProblem } from '../faces.js';
+import type { ServerOptions } from '../server.js';
+import { clockRoutes } from './clock.js';
+import { eventRoutes } from './events.js';
+import { jobRoutes } from './jobs.js';
+import { merchantRoutes } from './merchants.js';
+import { orderRoutes } from './orders.js';
+
+export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, options) => {
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (!header) throw new HttpProblem('auth_missing');
+    const match = /^Bearer (\S+)$/i.exec(header);
+    if (!match || !(await options.adminAuth.verify(match[1]!))) {
+      throw new HttpProblem('auth_invalid');
+    }
+  });
+  const deps = options.deps;
+  await app.register(merchantRoutes, { deps });
+  await app.register(orderRoutes, { deps });
+  await app.register(eventRoutes, { deps });
+  await app.register(jobRoutes, { jobs: options.jobs });
+  if (options.testClock) await app.register(clockRoutes, { clock: options.testClock });
+};

@@ -1,0 +1,73 @@
+/**
+ * Runs background jobs: on a timer in every process (unless UNWIND_WORKERS=0), or all at once
+ * through POST /admin/jobs/run. A job's step does a bounded batch of work and says how much;
+ * "run to completion" repeats steps until one does nothing. Jobs read time only from the clock,
+ * and claim their rows in the database (SKIP LOCKED on PostgreSQL), so every node may run them.
+ */
+import { LIMITS } from '../app/limits.js';
+
+export interface Job {
+  readonly name: string;
+  /** Does one bounded batch of due work; returns how many items it handled (0: nothing due). */
+  step(): Promise<number>;
+}
+
+export interface JobLogger {
+  error(details: object, message: string): void;
+}
+
+export class JobRunner {
+  readonly #jobs: readonly Job[];
+  readonly #log: JobLogger;
+  /** The last run started; the next one starts after it ends. */
+  #queue: Promise<unknown> = Promise.resolve();
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(jobs: readonly Job[], log: JobLogger) {
+    this.#jobs = jobs;
+    this.#log = log;
+  }
+
+  /** Runs every job until nothing is due; returns items handled per job. */
+  runDue(): Promise<Record<string, number>> {
+    // One run at a time per process: a request waits for the timer's run, then runs its own.
+    const run = this.#queue.then(() => this.#runAll());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #runAll(): Promise<Record<string, number>> {
+    const done: Record<string, number> = {};
+    for (const job of this.#jobs) {
+      let total = 0;
+      for (let i = 0; i < LIMITS.jobRunsPerRequestMax; i++) {
+        const handled = await job.step();
+        if (handled === 0) break;
+        total += handled;
+      }
+      done[job.name] = total;
+    }
+    return done;
+  }
+
+  start(intervalMs: number = LIMITS.jobIntervalMs): void {
+    const tick = async () => {
+      if (this.#stopped) return;
+      try {
+        await this.runDue();
+      } catch (error) {
+        this.#log.error({ err: error }, 'background job run failed');
+      }
+      if (!this.#stopped) this.#timer = setTimeout(tick, intervalMs);
+    };
+    this.#timer = setTimeout(tick, intervalMs);
+  }
+
+  /** Stops the timer and waits for a run in progress to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#queue;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The composition root: the only place that knows every part. It opens the store, applies
+ * migrations, chooses the clock, builds the server and the jobs, and wires graceful shutdown.
+ */
+import type { FastifyInstance } from 'fastify';
+import { adminAuthenticator, ensureAdminToken } from './app/admin-tokens.js';
+import { systemClock, TestClock } from './app/clocks.js';
+import type { AppDeps } from './app/context.js';
+import { uuidV7Generator } from './app/ids.js';
+import { assertLimits, LIMITS } from './app/limits.js';
+import type { Store } from './app/ports/store.js';
+import type { Config } from './config.js';
+import { buildServer } from './http/server.js';
+import { idempotencyReaper } from './jobs/idempotency-reaper.js';
+import { JobRunner } from './jobs/scheduler.js';
+import { openPostgresStore } from './store/postgres/postgres-store.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+
+export function openStore(config: Config): Store {
+  return config.databaseUrl
+    ? openPostgresStore({
+        connectionString: config.databaseUrl,
+        poolSize: config.databasePoolSize,
+        ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      })
+    : openSqliteStore({ dataDir: config.dataDir });
+}
+
+export interface RunningUnwind {
+  readonly server: FastifyInstance;
+  /** The address the server listens on, e.g. http://127.0.0.1:8080. */
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where the one-time admin token banner goes (stdout by default). */
+  readonly announce?: (line: string) => void;
+  /** Logger settings; false silences request logs (tests). */
+  readonly logger?: false | { level: string };
+}
+
+export async function startUnwind(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningUnwind> {
+  assertLimits();
+  const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const store = openStore(config);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const testClock = config.testClock ? new TestClock() : null;
+  const clock = testClock ?? systemClock;
+  const deps: AppDeps = { store, clock, newId: uuidV7Generator(clock) };
+
+  if (!config.adminToken) {
+    const issued = await ensureAdminToken(deps);
+    // Shown once, outside the JSON logs: only its hash is stored.
+    if (issued) {
+      announce(
+        `Admin token (shown once; store it now, or run \`unwind admin-token\` for a new one):`,
+      );
+      announce(`  ${issued}`);
+    }
+  }
+
+  const server = await buildServer({
+    deps,
+    adminAuth: adminAuthenticator(deps, config.adminToken ?? undefined),
+    testClock,
+    jobs: { runDue: () => jobs.runDue() },
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger: options.logger ?? { level: config.logLevel },
+  });
+  const jobs = new JobRunner([idempotencyReaper(deps)], server.log);
+
+  await server.listen({ port: config.port, host: config.host });
+  const address = server.server.address();
+  const url =
+    address && typeof address === 'object'
+      ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
+      : config.publicUrl;
+  if (config.workers) jobs.start();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    // Stop taking requests, let in-flight ones and the current job run finish, then close the
+    // database, so nothing acknowledged is cut off half-way.
+    stopping ??= (async () => {
+      const force = setTimeout(() => server.server.closeAllConnections(), LIMITS.shutdownGraceMs);
+      try {
+        await jobs.stop();
+        await server.close();
+      } finally {
+        clearTimeout(force);
+        await store.close();
+      }
+    })();
+    return stopping;
+  };
+  return { server, url, stop };
+}

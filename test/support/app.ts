@@ -1,0 +1,60 @@
+/**
+ * An in-process Unwind for HTTP tests driven with `app.inject()`: the real server, routes and
+ * use cases on a real store (SQLite or PostgreSQL), with a test clock and a known admin token.
+ */
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { adminAuthenticator } from '../../src/app/admin-tokens.js';
+import { TestClock } from '../../src/app/clocks.js';
+import type { AppDeps } from '../../src/app/context.js';
+import { uuidV7Generator } from '../../src/app/ids.js';
+import { LIMITS } from '../../src/app/limits.js';
+import { buildServer } from '../../src/http/server.js';
+import { idempotencyReaper } from '../../src/jobs/idempotency-reaper.js';
+import { JobRunner } from '../../src/jobs/scheduler.js';
+import type { StoreFactory, TestStore } from './stores.js';
+
+export const TEST_ADMIN_TOKEN = 'unwind_admin_test_token_0123456789';
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly deps: AppDeps;
+  readonly clock: TestClock;
+  readonly testStore: TestStore;
+  /** Injects a request with the admin token unless `headers.authorization` is given. */
+  admin(options: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  factory: StoreFactory,
+  options: { bodyLimitBytes?: number } = {},
+): Promise<TestApp> {
+  const testStore = await factory.create();
+  const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
+  const deps: AppDeps = { store: testStore.store, clock, newId: uuidV7Generator(clock) };
+  const jobs = new JobRunner([idempotencyReaper(deps)], { error: () => undefined });
+  const app = await buildServer({
+    deps,
+    adminAuth: adminAuthenticator(deps, TEST_ADMIN_TOKEN),
+    testClock: clock,
+    jobs,
+    bodyLimitBytes: options.bodyLimitBytes ?? LIMITS.bodyBytesMax,
+    logger: false,
+  });
+  await app.ready();
+  return {
+    app,
+    deps,
+    clock,
+    testStore,
+    admin: (o) =>
+      app.inject({
+        ...o,
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(o.headers ?? {}) },
+      }),
+    async close() {
+      await app.close();
+      await testStore.cleanup();
+    },
+  };
+}
