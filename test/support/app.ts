@@ -2,7 +2,7 @@
  * An in-process Unwind for HTTP tests driven with `app.inject()`: the real server, routes and
  * use cases on a real store (SQLite or PostgreSQL), with a test clock and a known admin token.
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { adminAuthenticator } from '../../src/app/admin-tokens.js';
 import { TestClock } from '../../src/app/clocks.js';
 import type { AppDeps } from '../../src/app/context.js';
@@ -21,7 +21,7 @@ export interface TestApp {
   readonly clock: TestClock;
   readonly testStore: TestStore;
   /** Injects a request with the admin token unless `headers.authorization` is given. */
-  admin(options: InjectOptions): ReturnType<FastifyInstance['inject']>;
+  admin(options: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 

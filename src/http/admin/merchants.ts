@@ -13,10 +13,11 @@ import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
 import { merchantJson } from './render.js';
 import { respond } from './respond.js';
+import type {
+  settingsSchema} from './schemas.js';
 import {
   createMerchantSchema,
   rotateCredentialsSchema,
-  settingsSchema,
   updateMerchantSchema,
 } from './schemas.js';
 import type { z } from 'zod';
