@@ -13,13 +13,8 @@ import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
 import { merchantJson } from './render.js';
 import { respond } from './respond.js';
-import type {
-  settingsSchema} from './schemas.js';
-import {
-  createMerchantSchema,
-  rotateCredentialsSchema,
-  updateMerchantSchema,
-} from './schemas.js';
+import type { settingsSchema } from './schemas.js';
+import { createMerchantSchema, rotateCredentialsSchema, updateMerchantSchema } from './schemas.js';
 import type { z } from 'zod';
 
 function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<MerchantSettings> {
