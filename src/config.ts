@@ -22,6 +22,8 @@ export interface Config {
   readonly workers: boolean;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Deliver webhooks to private and loopback addresses (default: when HOST is loopback). */
+  readonly webhookAllowPrivate: boolean;
 }
 
 export const CONFIG_VARIABLES = [
@@ -37,7 +39,10 @@ export const CONFIG_VARIABLES = [
   'UNWIND_WORKERS',
   'LOG_LEVEL',
   'BODY_LIMIT_BYTES',
+  'UNWIND_WEBHOOK_ALLOW_PRIVATE',
 ] as const;
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -95,5 +100,6 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     workers: flag(env, 'UNWIND_WORKERS', true),
     logLevel: env['LOG_LEVEL'] || 'info',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', LIMITS.bodyBytesMax, 1024, 64 * 1_048_576),
+    webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', LOOPBACK_HOSTS.has(host)),
   };
 }

@@ -15,6 +15,8 @@ import { idempotencyReaper } from './jobs/idempotency-reaper.js';
 import { JobRunner } from './jobs/scheduler.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { webhookDispatcher } from './webhooks/dispatcher.js';
+import { createSender } from './webhooks/sender.js';
 
 export function openStore(config: Config): Store {
   return config.databaseUrl
@@ -55,7 +57,14 @@ export async function startUnwind(
   }
   const testClock = config.testClock ? new TestClock() : null;
   const clock = testClock ?? systemClock;
-  const deps: AppDeps = { store, clock, newId: uuidV7Generator(clock) };
+  // Filled in once the job runner exists: a commit nudges the webhook dispatcher.
+  let nudge = (): void => undefined;
+  const deps: AppDeps = {
+    store,
+    clock,
+    newId: uuidV7Generator(clock),
+    afterCommit: () => nudge(),
+  };
 
   if (!config.adminToken) {
     const issued = await ensureAdminToken(deps);
@@ -76,7 +85,13 @@ export async function startUnwind(
     bodyLimitBytes: config.bodyLimitBytes,
     logger: options.logger ?? { level: config.logLevel },
   });
-  const jobs = new JobRunner([idempotencyReaper(deps)], server.log);
+  const sender = createSender({
+    timeoutMs: LIMITS.webhookTimeoutMs,
+    allowPrivate: config.webhookAllowPrivate,
+    excerptBytes: LIMITS.responseExcerptBytes,
+  });
+  const jobs = new JobRunner([webhookDispatcher(deps, sender), idempotencyReaper(deps)], server.log);
+  nudge = () => jobs.nudge();
 
   await server.listen({ port: config.port, host: config.host });
   const address = server.server.address();
@@ -97,6 +112,7 @@ export async function startUnwind(
         await server.close();
       } finally {
         clearTimeout(force);
+        sender.close();
         await store.close();
       }
     })();

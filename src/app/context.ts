@@ -11,6 +11,8 @@ export interface AppDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly newId: IdGenerator;
+  /** Told after each committed change, so background work (webhooks) can start at once. */
+  readonly afterCommit?: () => void;
 }
 
 /** Who asked: recorded on every ledger row and event (the audit trail). */
@@ -61,12 +63,14 @@ export async function execute<T>(
 ): Promise<Result<T, DomainError>> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await deps.store.transaction(async (tx) => {
+      const committed = await deps.store.transaction(async (tx) => {
         const result = await useCase(tx, { now: deps.clock.now(), newId: deps.newId });
         if (!result.ok) throw new Rollback(result);
         if (inTransaction) await inTransaction(tx, result.value);
         return result;
       });
+      deps.afterCommit?.();
+      return committed;
     } catch (error) {
       if (error instanceof Rollback) return error.result;
       if (error instanceof UniqueViolation && attempt === 0) continue;

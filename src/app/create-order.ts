@@ -85,6 +85,7 @@ export const createOrder =
       customerRef: cmd.customerRef ?? null,
       details: cmd.details ?? {},
       capturedAt: null,
+      captureMethod: null,
       cancelledAt: null,
       createdAt: run.now,
       updatedAt: run.now,

@@ -8,6 +8,7 @@ import { type EventType, orderSnapshot } from '../domain/events.js';
 import { type Change, deriveStatus, type Order } from '../domain/order.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
+import { appendEvent } from './events.js';
 import type { EventRecord, LedgerTransaction, StoreTx } from './ports/store.js';
 import { fingerprint } from './secrets.js';
 
@@ -73,6 +74,7 @@ export async function commitChange(
     ...change.totals,
     status: deriveStatus(change.totals, change.cancelled),
     capturedAt: change.capturedAt,
+    captureMethod: change.captureMethod,
     cancelledAt: change.cancelled ? (input.after.cancelledAt ?? run.now) : null,
     updatedAt: run.now,
   };
@@ -120,7 +122,7 @@ export async function commitChange(
     },
     createdAt: run.now,
   };
-  await tx.insertEvent(event);
+  await appendEvent(tx, run, event);
   return { order, transactions, event, replayed: false };
 }
 

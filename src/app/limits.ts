@@ -24,6 +24,20 @@ export const LIMITS = {
   jobIntervalMs: 1_000,
   /** Times a job may run in one `POST /admin/jobs/run` before it is reported as not drained. */
   jobRunsPerRequestMax: 10_000,
+  /** Webhook endpoints one merchant may have (every event fans out to each). */
+  webhookEndpointsMax: 1000,
+  /** Deliveries one dispatcher step claims. */
+  deliveryBatchSize: 50,
+  /** Deliveries sent at once by one process. */
+  deliveryConcurrency: 16,
+  /** How long a claimed delivery stays with its worker before others may take it. */
+  deliveryLeaseMs: 60_000,
+  /** Timeout of one webhook POST (decisions.md: 10 s). */
+  webhookTimeoutMs: 10_000,
+  /** Bytes of a receiver's answer kept in the attempt log. */
+  responseExcerptBytes: 1024,
+  /** Deliveries one `replay since` request may reset or create. */
+  replayBatchMax: 10_000,
   /** Time graceful shutdown waits for in-flight requests before closing anyway. */
   shutdownGraceMs: 10_000,
 } as const;

@@ -28,6 +28,9 @@ export const ERROR_CODES = [
   'idempotency.key_reused',
   'idempotency.in_progress',
   'webhook.not_found',
+  'webhook.duplicate_url',
+  'webhook.invalid_url',
+  'delivery.not_found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -38,6 +38,8 @@ export function orderSnapshot(order: Order): Record<string, unknown> {
     order_number: order.orderNumber,
     merchant_order_id: order.merchantOrderId,
     backd_order_id: order.backdOrderId,
+    details: order.details,
+    capture_method: order.captureMethod,
     captured_at: order.capturedAt,
     cancelled_at: order.cancelledAt,
     created_at: order.createdAt,

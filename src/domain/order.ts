@@ -79,6 +79,8 @@ export interface Order extends OrderTotals {
   readonly details: Readonly<Record<string, unknown>>;
   /** When money was first captured; the refund window counts from here. */
   readonly capturedAt: number | null;
+  /** How money was first captured: in one step (purchase) or after an authorization. */
+  readonly captureMethod: CaptureMethod | null;
   readonly cancelledAt: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -100,6 +102,8 @@ export const TRANSACTION_TYPES = [
 ] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
+export type CaptureMethod = 'purchase' | 'capture';
+
 /** A ledger row before it is written. Ids, time and actor are added by the app layer. */
 export interface TransactionDraft {
   readonly type: TransactionType;
@@ -114,6 +118,7 @@ export interface Change {
   readonly cancelled: boolean;
   /** Set when this change is the first capture. */
   readonly capturedAt: number | null;
+  readonly captureMethod: CaptureMethod | null;
 }
 
 /** The single source of an order's status: amounts and the cancel flag decide it. */
@@ -233,8 +238,14 @@ function change(
   const totals = applyTransactions(order, transactions);
   const violations = totalsViolations(order.amountMinor, totals);
   assert(violations.length === 0, `planner produced invalid totals: ${violations.join('; ')}`);
-  const capturedAt = order.capturedAt ?? (totals.capturedMinor > 0 ? now : null);
-  return { transactions, totals, cancelled, capturedAt };
+  const firstCapture = order.capturedAt === null && totals.capturedMinor > 0;
+  const capturedAt = firstCapture ? now : order.capturedAt;
+  const captureMethod = firstCapture
+    ? transactions.some((t) => t.type === 'purchase')
+      ? 'purchase'
+      : 'capture'
+    : order.captureMethod;
+  return { transactions, totals, cancelled, capturedAt, captureMethod };
 }
 
 /** Reject changes to orders that can no longer move money. */

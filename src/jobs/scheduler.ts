@@ -51,6 +51,23 @@ export class JobRunner {
     return done;
   }
 
+  #nudged = false;
+
+  /**
+   * Asks for a run soon, without waiting for the timer: called after a commit that may have
+   * written events, so webhooks leave within milliseconds. Many nudges make one run.
+   */
+  nudge(): void {
+    if (this.#stopped || this.#timer === null || this.#nudged) return;
+    this.#nudged = true;
+    setImmediate(() => {
+      this.#nudged = false;
+      this.runDue().catch((error: unknown) =>
+        this.#log.error({ err: error }, 'background job run failed'),
+      );
+    });
+  }
+
   start(intervalMs: number = LIMITS.jobIntervalMs): void {
     const tick = async () => {
       if (this.#stopped) return;

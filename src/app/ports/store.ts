@@ -4,6 +4,12 @@
  */
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { Dialect, Order, OrderKind, TransactionType } from '../../domain/order.js';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryStatus,
+  WebhookEndpoint,
+} from '../../domain/webhooks.js';
 
 export interface LedgerTransaction {
   readonly id: string;
@@ -80,6 +86,18 @@ export interface EventFilter {
   readonly limit: number;
 }
 
+export interface DeliveryFilter {
+  readonly merchantId?: string;
+  readonly orderId?: string;
+  readonly endpointId?: string;
+  readonly eventType?: string;
+  readonly status?: DeliveryStatus;
+  readonly from?: number;
+  readonly to?: number;
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  readonly limit: number;
+}
+
 /** Everything a use case may do inside one database transaction. */
 export interface StoreTx {
   insertMerchant(merchant: Merchant): Promise<void>;
@@ -113,6 +131,7 @@ export interface StoreTx {
   listTransactions(orderId: string): Promise<LedgerTransaction[]>;
 
   insertEvent(event: EventRecord): Promise<void>;
+  findEvent(id: string): Promise<EventRecord | undefined>;
   findEventByKey(merchantId: string, idempotencyKey: string): Promise<EventRecord | undefined>;
   listEvents(filter: EventFilter): Promise<EventRecord[]>;
 
@@ -139,6 +158,30 @@ export interface StoreTx {
   ): Promise<boolean>;
   releaseIdempotencyKey(scope: string, key: string, leaseToken: string): Promise<void>;
   deleteExpiredIdempotencyKeys(now: number, limit: number): Promise<number>;
+
+  insertWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  findWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
+  updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  /** The merchant's endpoints that are not deleted, oldest first. */
+  listWebhookEndpoints(merchantId: string, limit: number, offset?: number): Promise<WebhookEndpoint[]>;
+  countWebhookEndpoints(merchantId: string): Promise<number>;
+
+  insertDelivery(delivery: Delivery): Promise<void>;
+  findDelivery(id: string): Promise<Delivery | undefined>;
+  findDeliveryFor(eventId: string, endpointId: string): Promise<Delivery | undefined>;
+  listDeliveries(filter: DeliveryFilter): Promise<Delivery[]>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` by moving their next attempt to
+   * `leaseUntil`, so no other worker takes them while they are being sent (SKIP LOCKED on
+   * PostgreSQL). A worker that dies leaves its claims to come due again at `leaseUntil`.
+   */
+  claimDueDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]>;
+  /** Writes a delivery's new state if it is still claimed with `claimedUntil`; false otherwise. */
+  updateClaimedDelivery(delivery: Delivery, claimedUntil: number): Promise<boolean>;
+  updateDelivery(delivery: Delivery): Promise<void>;
+  cancelPendingDeliveries(endpointId: string, now: number): Promise<number>;
+  insertDeliveryAttempt(attempt: DeliveryAttempt): Promise<void>;
+  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttempt[]>;
 
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;

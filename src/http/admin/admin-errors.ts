@@ -29,6 +29,9 @@ const DOMAIN_ERRORS = {
   'idempotency.key_reused': [422, 'This Idempotency-Key was used for a different request.'],
   'idempotency.in_progress': [409, 'A request with this Idempotency-Key is still in progress.'],
   'webhook.not_found': [404, 'Webhook endpoint not found.'],
+  'webhook.duplicate_url': [409, 'This merchant already has a webhook endpoint with this URL.'],
+  'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
+  'delivery.not_found': [404, 'Delivery not found.'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 const HTTP_ERRORS = {

@@ -17,6 +17,7 @@ import {
   type MerchantSettings,
 } from '../../domain/merchant.js';
 import type {
+  CaptureMethod,
   Dialect,
   Order,
   OrderKind,
@@ -24,6 +25,14 @@ import type {
   TransactionType,
 } from '../../domain/order.js';
 import { assert } from '../../domain/result.js';
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryStatus,
+  RetryPolicy,
+  WebhookEndpoint,
+  WebhookFormat,
+} from '../../domain/webhooks.js';
 
 export type Row = Record<string, unknown>;
 
@@ -96,6 +105,7 @@ export const rowToOrder = (r: Row): Order => ({
   customerRef: strOrNull(r, 'customer_ref'),
   details: parsed<Record<string, unknown>>(r, 'details'),
   capturedAt: intOrNull(r, 'captured_at'),
+  captureMethod: strOrNull(r, 'capture_method') as CaptureMethod | null,
   cancelledAt: intOrNull(r, 'cancelled_at'),
   createdAt: int(r, 'created_at'),
   updatedAt: int(r, 'updated_at'),
@@ -144,4 +154,50 @@ export const rowToIdempotency = (r: Row): IdempotencyRecord => ({
   responseBody: strOrNull(r, 'response_body'),
   createdAt: int(r, 'created_at'),
   expiresAt: int(r, 'expires_at'),
+});
+
+export const rowToWebhookEndpoint = (r: Row): WebhookEndpoint => ({
+  id: str(r, 'id'),
+  merchantId: str(r, 'merchant_id'),
+  url: str(r, 'url'),
+  name: strOrNull(r, 'name'),
+  format: str(r, 'format') as WebhookFormat,
+  retryPolicy: str(r, 'retry_policy') as RetryPolicy,
+  enabled: int(r, 'enabled') === 1,
+  secret: str(r, 'secret'),
+  previousSecret: strOrNull(r, 'previous_secret'),
+  previousSecretExpiresAt: intOrNull(r, 'previous_secret_expires_at'),
+  disabledReason: strOrNull(r, 'disabled_reason'),
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+  deletedAt: intOrNull(r, 'deleted_at'),
+});
+
+export const rowToDelivery = (r: Row): Delivery => ({
+  id: str(r, 'id'),
+  eventId: str(r, 'event_id'),
+  endpointId: str(r, 'endpoint_id'),
+  merchantId: str(r, 'merchant_id'),
+  orderId: strOrNull(r, 'order_id'),
+  eventType: str(r, 'event_type'),
+  status: str(r, 'status') as DeliveryStatus,
+  attemptCount: int(r, 'attempt_count'),
+  policyAttempts: int(r, 'policy_attempts'),
+  nextAttemptAt: intOrNull(r, 'next_attempt_at'),
+  lastStatusCode: intOrNull(r, 'last_status_code'),
+  lastError: strOrNull(r, 'last_error'),
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+  deliveredAt: intOrNull(r, 'delivered_at'),
+});
+
+export const rowToDeliveryAttempt = (r: Row): DeliveryAttempt => ({
+  id: str(r, 'id'),
+  deliveryId: str(r, 'delivery_id'),
+  attemptNumber: int(r, 'attempt_number'),
+  startedAt: int(r, 'started_at'),
+  durationMs: int(r, 'duration_ms'),
+  statusCode: intOrNull(r, 'status_code'),
+  error: strOrNull(r, 'error'),
+  responseExcerpt: strOrNull(r, 'response_excerpt'),
 });

@@ -15,11 +15,15 @@ import type {
 } from '../../app/ports/store.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { Dialect, Order } from '../../domain/order.js';
+import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import { assert } from '../../domain/result.js';
 import {
   type Row,
   rowToAdminToken,
   rowToCredential,
+  rowToDelivery,
+  rowToDeliveryAttempt,
+  rowToWebhookEndpoint,
   rowToEvent,
   rowToIdempotency,
   rowToMerchant,
@@ -35,6 +39,11 @@ export interface SqlSession {
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
+const flag = (value: boolean): number => (value ? 1 : 0);
+
+const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, event_type, status,
+  attempt_count, policy_attempts, next_attempt_at, last_status_code, last_error, created_at,
+  updated_at, delivered_at`;
 
 /**
  * Builds `WHERE …` from optional equality/range filters (a filter whose value is undefined is
@@ -57,7 +66,8 @@ function filterClause(
 const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
   authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
   redeemed_points, points_returned, status, order_number, merchant_order_id, backd_order_id,
-  customer_ref, details, captured_at, cancelled_at, created_at, updated_at, version`;
+  customer_ref, details, capture_method, captured_at, cancelled_at, created_at, updated_at,
+  version`;
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
   const first = async (sql: string, params: readonly unknown[]): Promise<Row | undefined> =>
@@ -145,7 +155,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     async insertOrder(o: Order) {
       await db.run(
         `INSERT INTO orders (${ORDER_COLUMNS})
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           o.id,
           o.merchantId,
@@ -287,6 +297,10 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         ],
       );
     },
+    async findEvent(id) {
+      const row = await first(`SELECT * FROM events WHERE id = ?`, [id]);
+      return row && rowToEvent(row);
+    },
     async findEventByKey(merchantId, idempotencyKey) {
       const row = await first(
         `SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`,
@@ -371,6 +385,147 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            WHERE expires_at <= ? AND (state = 'completed' OR lease_expires_at <= ?) LIMIT ?)`,
         [now, now, limit],
       );
+    },
+
+    async insertWebhookEndpoint(e: WebhookEndpoint) {
+      await db.run(
+        `INSERT INTO webhook_endpoints (id, merchant_id, url, name, format, retry_policy, enabled,
+           secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at,
+           updated_at, deleted_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [e.id, e.merchantId, e.url, e.name, e.format, e.retryPolicy, flag(e.enabled), e.secret,
+          e.previousSecret, e.previousSecretExpiresAt, e.disabledReason, e.createdAt, e.updatedAt,
+          e.deletedAt],
+      );
+    },
+    async findWebhookEndpoint(id) {
+      const row = await first(`SELECT * FROM webhook_endpoints WHERE id = ?`, [id]);
+      return row && rowToWebhookEndpoint(row);
+    },
+    async updateWebhookEndpoint(e) {
+      const changed = await db.run(
+        `UPDATE webhook_endpoints SET url = ?, name = ?, format = ?, retry_policy = ?, enabled = ?,
+           secret = ?, previous_secret = ?, previous_secret_expires_at = ?, disabled_reason = ?,
+           updated_at = ?, deleted_at = ?
+         WHERE id = ?`,
+        [e.url, e.name, e.format, e.retryPolicy, flag(e.enabled), e.secret, e.previousSecret,
+          e.previousSecretExpiresAt, e.disabledReason, e.updatedAt, e.deletedAt, e.id],
+      );
+      assert(changed === 1, `webhook endpoint ${e.id} not updated`);
+    },
+    async listWebhookEndpoints(merchantId, limit, offset = 0) {
+      const rows = await db.all(
+        `SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL
+         ORDER BY created_at, id LIMIT ? OFFSET ?`,
+        [merchantId, limit, offset],
+      );
+      return rows.map(rowToWebhookEndpoint);
+    },
+    async countWebhookEndpoints(merchantId) {
+      const row = await first(
+        `SELECT COUNT(*) AS n FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL`,
+        [merchantId],
+      );
+      return Number(row?.['n'] ?? 0);
+    },
+
+    async insertDelivery(d) {
+      await db.run(
+        `INSERT INTO deliveries (${DELIVERY_COLUMNS})
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [d.id, d.eventId, d.endpointId, d.merchantId, d.orderId, d.eventType, d.status,
+          d.attemptCount, d.policyAttempts, d.nextAttemptAt, d.lastStatusCode, d.lastError,
+          d.createdAt, d.updatedAt, d.deliveredAt],
+      );
+    },
+    async findDelivery(id) {
+      const row = await first(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id]);
+      return row && rowToDelivery(row);
+    },
+    async findDeliveryFor(eventId, endpointId) {
+      const row = await first(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? AND endpoint_id = ?`,
+        [eventId, endpointId],
+      );
+      return row && rowToDelivery(row);
+    },
+    async listDeliveries(f) {
+      const { where, params } = filterClause([
+        ['merchant_id = ?', f.merchantId],
+        ['order_id = ?', f.orderId],
+        ['endpoint_id = ?', f.endpointId],
+        ['event_type = ?', f.eventType],
+        ['status = ?', f.status],
+        ['created_at >= ?', f.from],
+        ['created_at < ?', f.to],
+      ], f.after);
+      const rows = await db.all(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where} ORDER BY created_at, id LIMIT ?`,
+        [...params, f.limit],
+      );
+      return rows.map(rowToDelivery);
+    },
+    async claimDueDeliveries(now, leaseUntil, limit) {
+      // The CTE is evaluated once; SKIP LOCKED lets concurrent claimers take disjoint rows.
+      const rows = await db.all(
+        `WITH due AS (
+           SELECT id AS due_id FROM deliveries
+           WHERE status = 'pending' AND next_attempt_at <= ?
+             -- A disabled endpoint pauses its deliveries; enabling it resumes them.
+             AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
+           ORDER BY next_attempt_at LIMIT ?
+           FOR UPDATE SKIP LOCKED)
+         UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
+         FROM due WHERE id = due.due_id
+         RETURNING ${DELIVERY_COLUMNS}`,
+        [now, limit, leaseUntil, now],
+      );
+      return rows.map(rowToDelivery);
+    },
+    async updateClaimedDelivery(d, claimedUntil) {
+      const changed = await db.run(
+        `UPDATE deliveries SET status = ?, attempt_count = ?, policy_attempts = ?,
+           next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
+           delivered_at = ?
+         WHERE id = ? AND status = 'pending' AND next_attempt_at = ?`,
+        [d.status, d.attemptCount, d.policyAttempts, d.nextAttemptAt, d.lastStatusCode,
+          d.lastError, d.updatedAt, d.deliveredAt, d.id, claimedUntil],
+      );
+      return changed === 1;
+    },
+    async updateDelivery(d) {
+      const changed = await db.run(
+        `UPDATE deliveries SET status = ?, attempt_count = ?, policy_attempts = ?,
+           next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
+           delivered_at = ?
+         WHERE id = ?`,
+        [d.status, d.attemptCount, d.policyAttempts, d.nextAttemptAt, d.lastStatusCode,
+          d.lastError, d.updatedAt, d.deliveredAt, d.id],
+      );
+      assert(changed === 1, `delivery ${d.id} not updated`);
+    },
+    async cancelPendingDeliveries(endpointId, now) {
+      return db.run(
+        `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?
+         WHERE endpoint_id = ? AND status = 'pending'`,
+        [now, endpointId],
+      );
+    },
+    async insertDeliveryAttempt(a) {
+      await db.run(
+        `INSERT INTO delivery_attempts (id, delivery_id, attempt_number, started_at, duration_ms,
+           status_code, error, response_excerpt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [a.id, a.deliveryId, a.attemptNumber, a.startedAt, a.durationMs, a.statusCode, a.error,
+          a.responseExcerpt],
+      );
+    },
+    async listDeliveryAttempts(deliveryId) {
+      const rows = await db.all(
+        `SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt_number`,
+        [deliveryId],
+      );
+      return rows.map(rowToDeliveryAttempt);
     },
 
     async getSetting(name) {

@@ -1,0 +1,177 @@
+/**
+ * Delivery bookkeeping for the dispatcher and the operators: claim due deliveries, record each
+ * attempt and what it means (delivered, retry later, dead, endpoint gone), and replay.
+ */
+import { domainError } from '../domain/errors.js';
+import { err, ok } from '../domain/result.js';
+import {
+  type AttemptVerdict,
+  type Delivery,
+  type DeliveryAttempt,
+  formatCarries,
+  judgeAttempt,
+  retryDelayMs,
+  type WebhookEndpoint,
+} from '../domain/webhooks.js';
+import { type AppDeps, type UseCase } from './context.js';
+import { eventFacts, newPendingDelivery } from './events.js';
+import { LIMITS } from './limits.js';
+import type { EventRecord } from './ports/store.js';
+
+export interface ClaimedDelivery {
+  readonly delivery: Delivery;
+  /** The lease this worker holds; recording succeeds only while it still holds it. */
+  readonly claimedUntil: number;
+  readonly event: EventRecord;
+  readonly endpoint: WebhookEndpoint;
+}
+
+/** Claims a bounded batch of due deliveries with their events and endpoints. */
+export function claimDeliveries(deps: AppDeps, limit: number): Promise<ClaimedDelivery[]> {
+  return deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const claimedUntil = now + LIMITS.deliveryLeaseMs;
+    const due = await tx.claimDueDeliveries(now, claimedUntil, limit);
+    const claimed: ClaimedDelivery[] = [];
+    for (const delivery of due) {
+      const event = await tx.findEvent(delivery.eventId);
+      const endpoint = await tx.findWebhookEndpoint(delivery.endpointId);
+      if (event && endpoint) claimed.push({ delivery, claimedUntil, event, endpoint });
+    }
+    return claimed;
+  });
+}
+
+export interface AttemptOutcome {
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Null when no HTTP answer arrived (timeout, refused connection, blocked address). */
+  readonly statusCode: number | null;
+  readonly error: string | null;
+  readonly responseExcerpt: string | null;
+}
+
+/**
+ * Records one attempt and moves the delivery on. Returns the verdict, or `lost` when the lease
+ * expired and another worker took the delivery over (its own attempt will be recorded instead).
+ * `jitter01` is a random number in [0, 1) for the retry delay.
+ */
+export function recordAttempt(
+  deps: AppDeps,
+  claimed: ClaimedDelivery,
+  outcome: AttemptOutcome,
+  jitter01: number,
+): Promise<AttemptVerdict | 'lost'> {
+  return deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const { delivery, endpoint } = claimed;
+    const policyAttempts = delivery.policyAttempts + 1;
+    const verdict = judgeAttempt(outcome.statusCode, endpoint.retryPolicy, policyAttempts);
+    const delay = verdict === 'retry' ? retryDelayMs(endpoint.retryPolicy, policyAttempts, jitter01) : null;
+    const next: Delivery = {
+      ...delivery,
+      status: verdict === 'delivered' ? 'delivered' : verdict === 'retry' ? 'pending' : 'dead',
+      attemptCount: delivery.attemptCount + 1,
+      policyAttempts,
+      nextAttemptAt: verdict === 'retry' ? now + (delay ?? 0) : null,
+      lastStatusCode: outcome.statusCode,
+      lastError: outcome.error,
+      updatedAt: now,
+      deliveredAt: verdict === 'delivered' ? now : null,
+    };
+    if (!(await tx.updateClaimedDelivery(next, claimed.claimedUntil))) return 'lost';
+    const attempt: DeliveryAttempt = {
+      id: deps.newId(),
+      deliveryId: delivery.id,
+      attemptNumber: next.attemptCount,
+      startedAt: outcome.startedAt,
+      durationMs: outcome.durationMs,
+      statusCode: outcome.statusCode,
+      error: outcome.error,
+      responseExcerpt: outcome.responseExcerpt,
+    };
+    await tx.insertDeliveryAttempt(attempt);
+    if (verdict === 'gone') {
+      const current = await tx.findWebhookEndpoint(endpoint.id);
+      if (current?.enabled) {
+        await tx.updateWebhookEndpoint({
+          ...current,
+          enabled: false,
+          disabledReason: 'The receiver answered 410 Gone.',
+          updatedAt: now,
+        });
+      }
+    }
+    return verdict;
+  });
+}
+
+const resetForReplay = (delivery: Delivery, now: number): Delivery => ({
+  ...delivery,
+  status: 'pending',
+  policyAttempts: 0,
+  nextAttemptAt: now,
+  updatedAt: now,
+  deliveredAt: null,
+});
+
+/**
+ * Sends a delivery again, whatever its state, with a fresh retry budget and the same
+ * `webhook-id`. Errors: delivery.not_found, webhook.not_found (its endpoint was deleted).
+ */
+export const replayDelivery =
+  (deliveryId: string): UseCase<Delivery> =>
+  async (tx, run) => {
+    const delivery = await tx.findDelivery(deliveryId);
+    if (!delivery) return err(domainError('delivery.not_found'));
+    const endpoint = await tx.findWebhookEndpoint(delivery.endpointId);
+    if (!endpoint || endpoint.deletedAt !== null) return err(domainError('webhook.not_found'));
+    const replayed = resetForReplay(delivery, run.now);
+    await tx.updateDelivery(replayed);
+    return ok(replayed);
+  };
+
+/**
+ * Re-sends to one endpoint every event of its merchant since `since`: existing deliveries are
+ * reset, events that never had a delivery to this endpoint get one. Bounded by
+ * LIMITS.replayBatchMax per call; `truncated` says when the caller should call again.
+ * Errors: webhook.not_found.
+ */
+export const replayEndpointSince =
+  (
+    endpointId: string,
+    since: number,
+  ): UseCase<{ reset: number; created: number; truncated: boolean }> =>
+  async (tx, run) => {
+    const endpoint = await tx.findWebhookEndpoint(endpointId);
+    if (!endpoint || endpoint.deletedAt !== null) return err(domainError('webhook.not_found'));
+    let reset = 0;
+    let created = 0;
+    let after: { createdAt: number; id: string } | undefined;
+    const pageSize = 500;
+    while (reset + created < LIMITS.replayBatchMax) {
+      const events = await tx.listEvents({
+        merchantId: endpoint.merchantId,
+        from: since,
+        limit: Math.min(pageSize, LIMITS.replayBatchMax - reset - created),
+        ...(after ? { after } : {}),
+      });
+      for (const event of events) {
+        if (!formatCarries(endpoint.format, eventFacts(event))) continue;
+        const existing = await tx.findDeliveryFor(event.id, endpoint.id);
+        if (existing) {
+          await tx.updateDelivery(resetForReplay(existing, run.now));
+          reset += 1;
+        } else {
+          await tx.insertDelivery(newPendingDelivery(run, event, endpoint.id));
+          created += 1;
+        }
+      }
+      const last = events.at(-1);
+      if (!last || events.length < pageSize) {
+        return ok({ reset, created, truncated: false });
+      }
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+    return ok({ reset, created, truncated: true });
+  };

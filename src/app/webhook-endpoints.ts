@@ -1,0 +1,145 @@
+/**
+ * Webhook endpoints: the admin API and the Points `/v1/webhooks` API both manage them here.
+ * The signing secret is returned on creation and rotation. A rotation keeps the old secret
+ * signing for 24 hours, so receivers can switch without losing a delivery.
+ */
+import crypto from 'node:crypto';
+import { domainError } from '../domain/errors.js';
+import { err, ok } from '../domain/result.js';
+import {
+  isValidWebhookUrl,
+  type RetryPolicy,
+  SECRET_ROTATION_OVERLAP_MS,
+  type WebhookEndpoint,
+  type WebhookFormat,
+} from '../domain/webhooks.js';
+import type { UseCase } from './context.js';
+import { LIMITS } from './limits.js';
+import type { StoreTx } from './ports/store.js';
+
+/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+export const newWebhookSecret = (): string =>
+  `whsec_${crypto.randomBytes(32).toString('base64')}`;
+
+export interface CreateWebhookCommand {
+  readonly merchantId: string;
+  readonly url: string;
+  readonly name?: string | null;
+  readonly format?: WebhookFormat;
+  readonly retryPolicy?: RetryPolicy;
+  readonly enabled?: boolean;
+}
+
+/**
+ * Errors: merchant.not_found, webhook.invalid_url, webhook.duplicate_url, validation.failed (the
+ * merchant already has the most endpoints allowed).
+ */
+export const createWebhookEndpoint =
+  (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint> =>
+  async (tx, run) => {
+    if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
+    if (!isValidWebhookUrl(cmd.url)) return err(domainError('webhook.invalid_url'));
+    if ((await tx.countWebhookEndpoints(cmd.merchantId)) >= LIMITS.webhookEndpointsMax) {
+      return err(domainError('validation.failed', { limit: LIMITS.webhookEndpointsMax }));
+    }
+    if (await hasUrl(tx, cmd.merchantId, cmd.url, null)) {
+      return err(domainError('webhook.duplicate_url'));
+    }
+    const endpoint: WebhookEndpoint = {
+      id: run.newId(),
+      merchantId: cmd.merchantId,
+      url: cmd.url,
+      name: cmd.name ?? null,
+      format: cmd.format ?? 'standard',
+      retryPolicy: cmd.retryPolicy ?? 'standard',
+      enabled: cmd.enabled ?? true,
+      secret: newWebhookSecret(),
+      previousSecret: null,
+      previousSecretExpiresAt: null,
+      disabledReason: null,
+      createdAt: run.now,
+      updatedAt: run.now,
+      deletedAt: null,
+    };
+    await tx.insertWebhookEndpoint(endpoint);
+    return ok(endpoint);
+  };
+
+async function hasUrl(tx: StoreTx, merchantId: string, url: string, exceptId: string | null) {
+  const all = await tx.listWebhookEndpoints(merchantId, LIMITS.webhookEndpointsMax);
+  return all.some((e) => e.url === url && e.id !== exceptId);
+}
+
+/** Loads an endpoint of this merchant; another merchant's endpoint does not exist. */
+async function ownEndpoint(tx: StoreTx, merchantId: string, endpointId: string) {
+  const endpoint = await tx.findWebhookEndpoint(endpointId);
+  return endpoint && endpoint.merchantId === merchantId && endpoint.deletedAt === null
+    ? endpoint
+    : undefined;
+}
+
+export interface UpdateWebhookCommand {
+  readonly merchantId: string;
+  readonly endpointId: string;
+  readonly url?: string;
+  readonly name?: string | null;
+  readonly format?: WebhookFormat;
+  readonly retryPolicy?: RetryPolicy;
+  readonly enabled?: boolean;
+  readonly rotateSecret?: boolean;
+}
+
+/** Errors: webhook.not_found, webhook.invalid_url, webhook.duplicate_url. */
+export const updateWebhookEndpoint =
+  (cmd: UpdateWebhookCommand): UseCase<WebhookEndpoint> =>
+  async (tx, run) => {
+    const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId);
+    if (!endpoint) return err(domainError('webhook.not_found'));
+    if (cmd.url !== undefined && cmd.url !== endpoint.url) {
+      if (!isValidWebhookUrl(cmd.url)) return err(domainError('webhook.invalid_url'));
+      if (await hasUrl(tx, cmd.merchantId, cmd.url, endpoint.id)) {
+        return err(domainError('webhook.duplicate_url'));
+      }
+    }
+    const rotated = cmd.rotateSecret
+      ? {
+          secret: newWebhookSecret(),
+          previousSecret: endpoint.secret,
+          previousSecretExpiresAt: run.now + SECRET_ROTATION_OVERLAP_MS,
+        }
+      : {};
+    const enabling = cmd.enabled === true && !endpoint.enabled;
+    const updated: WebhookEndpoint = {
+      ...endpoint,
+      ...(cmd.url !== undefined ? { url: cmd.url } : {}),
+      ...(cmd.name !== undefined ? { name: cmd.name } : {}),
+      ...(cmd.format !== undefined ? { format: cmd.format } : {}),
+      ...(cmd.retryPolicy !== undefined ? { retryPolicy: cmd.retryPolicy } : {}),
+      ...(cmd.enabled !== undefined ? { enabled: cmd.enabled } : {}),
+      ...(enabling ? { disabledReason: null } : {}),
+      ...rotated,
+      updatedAt: run.now,
+    };
+    await tx.updateWebhookEndpoint(updated);
+    return ok(updated);
+  };
+
+/** Deletes an endpoint; its pending deliveries are cancelled. Errors: webhook.not_found. */
+export const deleteWebhookEndpoint =
+  (merchantId: string, endpointId: string): UseCase<WebhookEndpoint> =>
+  async (tx, run) => {
+    const endpoint = await ownEndpoint(tx, merchantId, endpointId);
+    if (!endpoint) return err(domainError('webhook.not_found'));
+    const deleted = { ...endpoint, enabled: false, deletedAt: run.now, updatedAt: run.now };
+    await tx.updateWebhookEndpoint(deleted);
+    await tx.cancelPendingDeliveries(endpoint.id, run.now);
+    return ok(deleted);
+  };
+
+/** Errors: webhook.not_found. */
+export const getWebhookEndpoint =
+  (merchantId: string, endpointId: string): UseCase<WebhookEndpoint> =>
+  async (tx) => {
+    const endpoint = await ownEndpoint(tx, merchantId, endpointId);
+    return endpoint ? ok(endpoint) : err(domainError('webhook.not_found'));
+  };

@@ -1,0 +1,45 @@
+/**
+ * The webhook dispatcher, a job: claims a bounded batch of due deliveries, sends them with
+ * bounded concurrency, and records every attempt. Claims are leases in the database (SKIP LOCKED
+ * on PostgreSQL), so any number of processes may run it without sending a delivery twice; a
+ * process that dies mid-send leaves its claims to come due again when the lease ends, so an
+ * event is delivered at least once, never zero times.
+ */
+import crypto from 'node:crypto';
+import type { AppDeps } from '../app/context.js';
+import { claimDeliveries, recordAttempt } from '../app/deliveries.js';
+import { LIMITS } from '../app/limits.js';
+import type { Job } from '../jobs/scheduler.js';
+import { buildWebhookRequest } from './formats.js';
+import type { WebhookSender } from './sender.js';
+
+async function eachWithConcurrency<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/** A random number in [0, 1) for retry jitter. */
+const jitter = (): number => crypto.randomInt(0, 1_000_000) / 1_000_000;
+
+export function webhookDispatcher(deps: AppDeps, send: WebhookSender): Job {
+  return {
+    name: 'webhook-dispatcher',
+    async step() {
+      const claimed = await claimDeliveries(deps, LIMITS.deliveryBatchSize);
+      await eachWithConcurrency(claimed, LIMITS.deliveryConcurrency, async (c) => {
+        const startedAt = deps.clock.now();
+        const request = buildWebhookRequest(c.endpoint, c.delivery, c.event, startedAt);
+        const result = await send(c.endpoint.url, request.headers, request.body);
+        await recordAttempt(deps, c, { startedAt, ...result }, jitter());
+      });
+      return claimed.length;
+    },
+  };
+}
