@@ -90,7 +90,10 @@ export async function startUnwind(
     allowPrivate: config.webhookAllowPrivate,
     excerptBytes: LIMITS.responseExcerptBytes,
   });
-  const jobs = new JobRunner([webhookDispatcher(deps, sender), idempotencyReaper(deps)], server.log);
+  const jobs = new JobRunner(
+    [webhookDispatcher(deps, sender), idempotencyReaper(deps)],
+    server.log,
+  );
   nudge = () => jobs.nudge();
 
   await server.listen({ port: config.port, host: config.host });

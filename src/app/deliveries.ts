@@ -67,7 +67,8 @@ export function recordAttempt(
     const { delivery, endpoint } = claimed;
     const policyAttempts = delivery.policyAttempts + 1;
     const verdict = judgeAttempt(outcome.statusCode, endpoint.retryPolicy, policyAttempts);
-    const delay = verdict === 'retry' ? retryDelayMs(endpoint.retryPolicy, policyAttempts, jitter01) : null;
+    const delay =
+      verdict === 'retry' ? retryDelayMs(endpoint.retryPolicy, policyAttempts, jitter01) : null;
     const next: Delivery = {
       ...delivery,
       status: verdict === 'delivered' ? 'delivered' : verdict === 'retry' ? 'pending' : 'dead',

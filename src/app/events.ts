@@ -21,7 +21,11 @@ export async function appendEvent(tx: StoreTx, run: RunContext, event: EventReco
 }
 
 /** A delivery of `event` to one endpoint, due now. */
-export function newPendingDelivery(run: RunContext, event: EventRecord, endpointId: string): Delivery {
+export function newPendingDelivery(
+  run: RunContext,
+  event: EventRecord,
+  endpointId: string,
+): Delivery {
   return {
     id: run.newId(),
     eventId: event.id,

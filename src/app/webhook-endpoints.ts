@@ -18,8 +18,7 @@ import { LIMITS } from './limits.js';
 import type { StoreTx } from './ports/store.js';
 
 /** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
-export const newWebhookSecret = (): string =>
-  `whsec_${crypto.randomBytes(32).toString('base64')}`;
+export const newWebhookSecret = (): string => `whsec_${crypto.randomBytes(32).toString('base64')}`;
 
 export interface CreateWebhookCommand {
   readonly merchantId: string;

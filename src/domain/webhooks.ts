@@ -113,7 +113,11 @@ export const JITTER_FRACTION = 0.2;
  * exhausted. `jitter01` is a random number in [0, 1) supplied by the caller (domain code draws
  * no randomness): 0.5 gives the nominal delay, 0 and 1 its −20% and +20% ends.
  */
-export function retryDelayMs(policy: RetryPolicy, failedAttempt: number, jitter01: number): number | null {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  failedAttempt: number,
+  jitter01: number,
+): number | null {
   if (!Number.isInteger(failedAttempt) || failedAttempt < 1) return null;
   const nominal = RETRY_DELAYS_MS[policy][failedAttempt - 1];
   if (nominal === undefined) return null;

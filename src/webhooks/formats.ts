@@ -75,7 +75,9 @@ export function pointsOrderPayload(event: EventRecord): Record<string, unknown> 
       ...base,
       refund_amount: money(refund?.amount_minor ?? 0),
       refund_points:
-        order.kind === 'replacing' ? (refund?.points_returned ?? 0) : (refund?.points_reversed ?? 0),
+        order.kind === 'replacing'
+          ? (refund?.points_returned ?? 0)
+          : (refund?.points_reversed ?? 0),
       left_points:
         order.kind === 'replacing'
           ? order.redeemed_points - order.points_returned
@@ -117,7 +119,12 @@ export function buildWebhookRequest(
       'user-agent': 'Unwind-Webhooks/1',
       'webhook-id': delivery.id,
       'webhook-timestamp': String(seconds),
-      'webhook-signature': signatureHeader(signingSecrets(endpoint, nowMs), delivery.id, seconds, body),
+      'webhook-signature': signatureHeader(
+        signingSecrets(endpoint, nowMs),
+        delivery.id,
+        seconds,
+        body,
+      ),
       ...extra,
     },
   };

@@ -46,17 +46,24 @@ function guardedLookup(hostname: string, options: dns.LookupOptions, callback: L
     const list = addresses as dns.LookupAddress[];
     const blocked = list.find((a) => isPrivateAddress(a.address));
     if (blocked) {
-      return callback(new BlockedAddress(`${hostname} resolves to private address ${blocked.address}`), []);
+      return callback(
+        new BlockedAddress(`${hostname} resolves to private address ${blocked.address}`),
+        [],
+      );
     }
     if (options.all) return callback(null, list);
     const first = list[0];
-    return first ? callback(null, first.address, first.family) : callback(new Error(`no address for ${hostname}`), []);
+    return first
+      ? callback(null, first.address, first.family)
+      : callback(new Error(`no address for ${hostname}`), []);
   });
 }
 
 export function createSender(options: SenderOptions): WebhookSender & { close(): void } {
   const agentOptions = { keepAlive: true, maxSockets: 64 };
-  const lookup = options.allowPrivate ? undefined : (guardedLookup as unknown as net.LookupFunction);
+  const lookup = options.allowPrivate
+    ? undefined
+    : (guardedLookup as unknown as net.LookupFunction);
   const agents = {
     'http:': new http.Agent({ ...agentOptions, ...(lookup ? { lookup } : {}) }),
     'https:': new https.Agent({ ...agentOptions, ...(lookup ? { lookup } : {}) }),
@@ -75,7 +82,11 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
       }
       const literal = target.hostname.replace(/^\[|\]$/g, '');
       if (!options.allowPrivate && net.isIP(literal) !== 0 && isPrivateAddress(literal)) {
-        return done({ statusCode: null, error: `private address ${literal} is not allowed`, responseExcerpt: null });
+        return done({
+          statusCode: null,
+          error: `private address ${literal} is not allowed`,
+          responseExcerpt: null,
+        });
       }
       const agent = agents[target.protocol as 'http:' | 'https:'];
       const request = (target.protocol === 'https:' ? https : http).request(target, {
@@ -101,7 +112,11 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
           }),
         );
         response.on('error', (error) =>
-          done({ statusCode: response.statusCode ?? null, error: error.message, responseExcerpt: null }),
+          done({
+            statusCode: response.statusCode ?? null,
+            error: error.message,
+            responseExcerpt: null,
+          }),
         );
       });
       request.on('error', (error: Error) => {

@@ -163,7 +163,11 @@ export interface StoreTx {
   findWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
   updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   /** The merchant's endpoints that are not deleted, oldest first. */
-  listWebhookEndpoints(merchantId: string, limit: number, offset?: number): Promise<WebhookEndpoint[]>;
+  listWebhookEndpoints(
+    merchantId: string,
+    limit: number,
+    offset?: number,
+  ): Promise<WebhookEndpoint[]>;
   countWebhookEndpoints(merchantId: string): Promise<number>;
 
   insertDelivery(delivery: Delivery): Promise<void>;

@@ -178,6 +178,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
           o.backdOrderId,
           o.customerRef,
           json(o.details),
+          o.captureMethod,
           o.capturedAt,
           o.cancelledAt,
           o.createdAt,
@@ -198,8 +199,8 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       const changed = await db.run(
         `UPDATE orders SET authorized_minor = ?, captured_minor = ?, voided_minor = ?,
            refunded_minor = ?, total_points = ?, points_reversed = ?, redeemed_points = ?,
-           points_returned = ?, status = ?, details = ?, captured_at = ?, cancelled_at = ?,
-           updated_at = ?, version = ?
+           points_returned = ?, status = ?, details = ?, capture_method = ?, captured_at = ?,
+           cancelled_at = ?, updated_at = ?, version = ?
          WHERE id = ? AND version = ?`,
         [
           o.authorizedMinor,
@@ -212,6 +213,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
           o.pointsReturned,
           o.status,
           json(o.details),
+          o.captureMethod,
           o.capturedAt,
           o.cancelledAt,
           o.updatedAt,
@@ -393,9 +395,22 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at,
            updated_at, deleted_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [e.id, e.merchantId, e.url, e.name, e.format, e.retryPolicy, flag(e.enabled), e.secret,
-          e.previousSecret, e.previousSecretExpiresAt, e.disabledReason, e.createdAt, e.updatedAt,
-          e.deletedAt],
+        [
+          e.id,
+          e.merchantId,
+          e.url,
+          e.name,
+          e.format,
+          e.retryPolicy,
+          flag(e.enabled),
+          e.secret,
+          e.previousSecret,
+          e.previousSecretExpiresAt,
+          e.disabledReason,
+          e.createdAt,
+          e.updatedAt,
+          e.deletedAt,
+        ],
       );
     },
     async findWebhookEndpoint(id) {
@@ -408,8 +423,20 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            secret = ?, previous_secret = ?, previous_secret_expires_at = ?, disabled_reason = ?,
            updated_at = ?, deleted_at = ?
          WHERE id = ?`,
-        [e.url, e.name, e.format, e.retryPolicy, flag(e.enabled), e.secret, e.previousSecret,
-          e.previousSecretExpiresAt, e.disabledReason, e.updatedAt, e.deletedAt, e.id],
+        [
+          e.url,
+          e.name,
+          e.format,
+          e.retryPolicy,
+          flag(e.enabled),
+          e.secret,
+          e.previousSecret,
+          e.previousSecretExpiresAt,
+          e.disabledReason,
+          e.updatedAt,
+          e.deletedAt,
+          e.id,
+        ],
       );
       assert(changed === 1, `webhook endpoint ${e.id} not updated`);
     },
@@ -433,9 +460,23 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       await db.run(
         `INSERT INTO deliveries (${DELIVERY_COLUMNS})
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [d.id, d.eventId, d.endpointId, d.merchantId, d.orderId, d.eventType, d.status,
-          d.attemptCount, d.policyAttempts, d.nextAttemptAt, d.lastStatusCode, d.lastError,
-          d.createdAt, d.updatedAt, d.deliveredAt],
+        [
+          d.id,
+          d.eventId,
+          d.endpointId,
+          d.merchantId,
+          d.orderId,
+          d.eventType,
+          d.status,
+          d.attemptCount,
+          d.policyAttempts,
+          d.nextAttemptAt,
+          d.lastStatusCode,
+          d.lastError,
+          d.createdAt,
+          d.updatedAt,
+          d.deliveredAt,
+        ],
       );
     },
     async findDelivery(id) {
@@ -450,15 +491,18 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return row && rowToDelivery(row);
     },
     async listDeliveries(f) {
-      const { where, params } = filterClause([
-        ['merchant_id = ?', f.merchantId],
-        ['order_id = ?', f.orderId],
-        ['endpoint_id = ?', f.endpointId],
-        ['event_type = ?', f.eventType],
-        ['status = ?', f.status],
-        ['created_at >= ?', f.from],
-        ['created_at < ?', f.to],
-      ], f.after);
+      const { where, params } = filterClause(
+        [
+          ['merchant_id = ?', f.merchantId],
+          ['order_id = ?', f.orderId],
+          ['endpoint_id = ?', f.endpointId],
+          ['event_type = ?', f.eventType],
+          ['status = ?', f.status],
+          ['created_at >= ?', f.from],
+          ['created_at < ?', f.to],
+        ],
+        f.after,
+      );
       const rows = await db.all(
         `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where} ORDER BY created_at, id LIMIT ?`,
         [...params, f.limit],
@@ -488,8 +532,18 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
            delivered_at = ?
          WHERE id = ? AND status = 'pending' AND next_attempt_at = ?`,
-        [d.status, d.attemptCount, d.policyAttempts, d.nextAttemptAt, d.lastStatusCode,
-          d.lastError, d.updatedAt, d.deliveredAt, d.id, claimedUntil],
+        [
+          d.status,
+          d.attemptCount,
+          d.policyAttempts,
+          d.nextAttemptAt,
+          d.lastStatusCode,
+          d.lastError,
+          d.updatedAt,
+          d.deliveredAt,
+          d.id,
+          claimedUntil,
+        ],
       );
       return changed === 1;
     },
@@ -499,8 +553,17 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
            delivered_at = ?
          WHERE id = ?`,
-        [d.status, d.attemptCount, d.policyAttempts, d.nextAttemptAt, d.lastStatusCode,
-          d.lastError, d.updatedAt, d.deliveredAt, d.id],
+        [
+          d.status,
+          d.attemptCount,
+          d.policyAttempts,
+          d.nextAttemptAt,
+          d.lastStatusCode,
+          d.lastError,
+          d.updatedAt,
+          d.deliveredAt,
+          d.id,
+        ],
       );
       assert(changed === 1, `delivery ${d.id} not updated`);
     },
@@ -516,8 +579,16 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         `INSERT INTO delivery_attempts (id, delivery_id, attempt_number, started_at, duration_ms,
            status_code, error, response_excerpt)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [a.id, a.deliveryId, a.attemptNumber, a.startedAt, a.durationMs, a.statusCode, a.error,
-          a.responseExcerpt],
+        [
+          a.id,
+          a.deliveryId,
+          a.attemptNumber,
+          a.startedAt,
+          a.durationMs,
+          a.statusCode,
+          a.error,
+          a.responseExcerpt,
+        ],
       );
     },
     async listDeliveryAttempts(deliveryId) {
