@@ -1,7 +1,7 @@
 /** Deletes stored idempotent responses whose retention has passed. */
 import type { AppDeps } from '../app/context.js';
 import { reapExpiredIdempotencyKeys } from '../app/idempotency.js';
-import type { Job } from './scheduler.js';
+import type { Job } from '../app/ports/job.js';
 
 export const idempotencyReaper = (deps: AppDeps): Job => ({
   name: 'idempotency-reaper',

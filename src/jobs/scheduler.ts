@@ -5,12 +5,9 @@
  * and claim their rows in the database (SKIP LOCKED on PostgreSQL), so every node may run them.
  */
 import { LIMITS } from '../app/limits.js';
+import type { Job } from '../app/ports/job.js';
 
-export interface Job {
-  readonly name: string;
-  /** Does one bounded batch of due work; returns how many items it handled (0: nothing due). */
-  step(): Promise<number>;
-}
+export type { Job };
 
 export interface JobLogger {
   error(details: object, message: string): void;

@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import type { AppDeps } from '../app/context.js';
 import { claimDeliveries, recordAttempt } from '../app/deliveries.js';
 import { LIMITS } from '../app/limits.js';
-import type { Job } from '../jobs/scheduler.js';
+import type { Job } from '../app/ports/job.js';
 import { buildWebhookRequest } from './formats.js';
 import type { WebhookSender } from './sender.js';
 

@@ -1,0 +1,6 @@
+/** A background job as the job runner sees it. Jobs live in src/jobs and src/webhooks. */
+export interface Job {
+  readonly name: string;
+  /** Does one bounded batch of due work; returns how many items it handled (0: nothing due). */
+  step(): Promise<number>;
+}
