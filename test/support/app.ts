@@ -11,6 +11,8 @@ import { LIMITS } from '../../src/app/limits.js';
 import { buildServer } from '../../src/http/server.js';
 import { idempotencyReaper } from '../../src/jobs/idempotency-reaper.js';
 import { JobRunner } from '../../src/jobs/scheduler.js';
+import { webhookDispatcher } from '../../src/webhooks/dispatcher.js';
+import { createSender } from '../../src/webhooks/sender.js';
 import type { StoreFactory, TestStore } from './stores.js';
 
 export const TEST_ADMIN_TOKEN = 'unwind_admin_test_token_0123456789';
@@ -32,7 +34,10 @@ export async function startTestApp(
   const testStore = await factory.create();
   const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
   const deps: AppDeps = { store: testStore.store, clock, newId: uuidV7Generator(clock) };
-  const jobs = new JobRunner([idempotencyReaper(deps)], { error: () => undefined });
+  const sender = createSender({ timeoutMs: 2_000, allowPrivate: true, excerptBytes: 1024 });
+  const jobs = new JobRunner([webhookDispatcher(deps, sender), idempotencyReaper(deps)], {
+    error: () => undefined,
+  });
   const app = await buildServer({
     deps,
     adminAuth: adminAuthenticator(deps, TEST_ADMIN_TOKEN),
@@ -54,6 +59,7 @@ export async function startTestApp(
       }),
     async close() {
       await app.close();
+      sender.close();
       await testStore.cleanup();
     },
   };

@@ -1,6 +1,7 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
 import type { EventRecord, LedgerTransaction } from '../../app/ports/store.js';
 import type { Credential, Merchant } from '../../domain/merchant.js';
+import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../domain/webhooks.js';
 import { formatMinor } from '../../domain/money.js';
 import { capturableMinor, type Order, refundableMinor } from '../../domain/order.js';
 
@@ -100,3 +101,47 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   const createdAt = Number(ms);
   return Number.isSafeInteger(createdAt) && id ? { createdAt, id } : null;
 }
+
+/** An endpoint; its secret only when just created or rotated. */
+export const webhookJson = (e: WebhookEndpoint, withSecret = false) => ({
+  id: e.id,
+  merchant_id: e.merchantId,
+  url: e.url,
+  name: e.name,
+  format: e.format,
+  retry_policy: e.retryPolicy,
+  enabled: e.enabled,
+  disabled_reason: e.disabledReason,
+  secret_prefix: e.secret.slice(0, 12),
+  ...(withSecret ? { secret: e.secret } : {}),
+  previous_secret_expires_at: iso(e.previousSecretExpiresAt),
+  created_at: iso(e.createdAt),
+  updated_at: iso(e.updatedAt),
+});
+
+export const attemptJson = (a: DeliveryAttempt) => ({
+  attempt: a.attemptNumber,
+  started_at: iso(a.startedAt),
+  duration_ms: a.durationMs,
+  status_code: a.statusCode,
+  error: a.error,
+  response_excerpt: a.responseExcerpt,
+});
+
+export const deliveryJson = (d: Delivery, attempts?: readonly DeliveryAttempt[]) => ({
+  id: d.id,
+  event_id: d.eventId,
+  endpoint_id: d.endpointId,
+  merchant_id: d.merchantId,
+  order_id: d.orderId,
+  event_type: d.eventType,
+  status: d.status,
+  attempts: d.attemptCount,
+  next_attempt_at: iso(d.nextAttemptAt),
+  last_status_code: d.lastStatusCode,
+  last_error: d.lastError,
+  created_at: iso(d.createdAt),
+  updated_at: iso(d.updatedAt),
+  delivered_at: iso(d.deliveredAt),
+  ...(attempts ? { attempt_log: attempts.map(attemptJson) } : {}),
+});

@@ -51,5 +51,6 @@ export async function respond<T>(
   } else {
     response = toResponse(await execute(deps, useCase));
   }
+  if (response.status === 204) return reply.code(204).send();
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);
 }

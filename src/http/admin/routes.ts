@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../faces.js';
 import type { ServerOptions } from '../server.js';
 import { clockRoutes } from './clock.js';
+import { deliveryRoutes } from './deliveries.js';
+import { webhookRoutes } from './webhooks.js';
 import { eventRoutes } from './events.js';
 import { jobRoutes } from './jobs.js';
 import { merchantRoutes } from './merchants.js';
@@ -21,6 +23,8 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(merchantRoutes, { deps });
   await app.register(orderRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
+  await app.register(deliveryRoutes, { deps });
   await app.register(jobRoutes, { jobs: options.jobs });
   if (options.testClock) await app.register(clockRoutes, { clock: options.testClock });
 };

@@ -76,3 +76,39 @@ export const setClockSchema = z.strictObject({ now: z.iso.datetime({ offset: tru
 export const advanceClockSchema = z.strictObject({
   seconds: z.number().int().min(-3_153_600_000).max(3_153_600_000),
 });
+
+const webhookUrl = z.string().min(1).max(2000);
+const format = z.enum(['standard', 'points']);
+
+export const createWebhookSchema = z.strictObject({
+  url: webhookUrl,
+  name: z.string().max(255).nullable().optional(),
+  format: format.optional(),
+  retry_policy: format.optional(),
+  enabled: z.boolean().optional(),
+});
+
+export const updateWebhookSchema = z
+  .strictObject({
+    url: webhookUrl.optional(),
+    name: z.string().max(255).nullable().optional(),
+    format: format.optional(),
+    retry_policy: format.optional(),
+    enabled: z.boolean().optional(),
+    rotate_secret: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'Send at least one field to change.');
+
+export const listDeliveriesQuery = z.strictObject({
+  merchant_id: z.string().optional(),
+  order_id: z.string().optional(),
+  endpoint_id: z.string().optional(),
+  type: z.string().optional(),
+  status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  limit,
+  cursor: z.string().optional(),
+});
+
+export const replaySinceSchema = z.strictObject({ since: z.iso.datetime({ offset: true }) });

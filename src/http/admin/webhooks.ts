@@ -1,0 +1,94 @@
+/** Admin: a merchant's webhook endpoints, and replaying everything since a time to one. */
+import type { FastifyPluginAsync } from 'fastify';
+import { type AppDeps, query } from '../../app/context.js';
+import { replayEndpointSince } from '../../app/deliveries.js';
+import {
+  createWebhookEndpoint,
+  deleteWebhookEndpoint,
+  updateWebhookEndpoint,
+} from '../../app/webhook-endpoints.js';
+import { send } from '../faces.js';
+import { parseOrThrow } from '../validation.js';
+import { renderAdminDomainError } from './admin-errors.js';
+import { webhookJson } from './render.js';
+import { respond } from './respond.js';
+import { createWebhookSchema, replaySinceSchema, updateWebhookSchema } from './schemas.js';
+import { LIMITS } from '../../app/limits.js';
+
+type MerchantParams = { Params: { id: string } };
+type EndpointParams = { Params: { id: string; webhookId: string } };
+
+export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  app.post<MerchantParams>('/merchants/:id/webhooks', async (request, reply) => {
+    const body = parseOrThrow(createWebhookSchema, request.body);
+    const useCase = createWebhookEndpoint({
+      merchantId: request.params.id,
+      url: body.url,
+      name: body.name ?? null,
+      ...(body.format ? { format: body.format } : {}),
+      ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
+      ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+    });
+    return respond(deps, request, reply, useCase, (endpoint) => ({
+      status: 201,
+      body: webhookJson(endpoint, true),
+    }));
+  });
+
+  app.get<MerchantParams>('/merchants/:id/webhooks', async (request, reply) => {
+    const found = await query(deps, async (tx) => {
+      const merchant = await tx.findMerchant(request.params.id);
+      return merchant && tx.listWebhookEndpoints(merchant.id, LIMITS.webhookEndpointsMax);
+    });
+    if (!found)
+      return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
+    return { data: found.map((e) => webhookJson(e)) };
+  });
+
+  app.get<EndpointParams>('/merchants/:id/webhooks/:webhookId', async (request, reply) => {
+    const endpoint = await query(deps, (tx) => tx.findWebhookEndpoint(request.params.webhookId));
+    if (!endpoint || endpoint.merchantId !== request.params.id || endpoint.deletedAt !== null) {
+      return send(reply, renderAdminDomainError({ code: 'webhook.not_found' }, request.id));
+    }
+    return webhookJson(endpoint);
+  });
+
+  app.patch<EndpointParams>('/merchants/:id/webhooks/:webhookId', async (request, reply) => {
+    const body = parseOrThrow(updateWebhookSchema, request.body);
+    const useCase = updateWebhookEndpoint({
+      merchantId: request.params.id,
+      endpointId: request.params.webhookId,
+      ...(body.url !== undefined ? { url: body.url } : {}),
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.format !== undefined ? { format: body.format } : {}),
+      ...(body.retry_policy !== undefined ? { retryPolicy: body.retry_policy } : {}),
+      ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+      ...(body.rotate_secret ? { rotateSecret: true } : {}),
+    });
+    return respond(deps, request, reply, useCase, (endpoint) => ({
+      status: 200,
+      body: webhookJson(endpoint, body.rotate_secret === true),
+    }));
+  });
+
+  app.delete<EndpointParams>('/merchants/:id/webhooks/:webhookId', async (request, reply) =>
+    respond(
+      deps,
+      request,
+      reply,
+      deleteWebhookEndpoint(request.params.id, request.params.webhookId),
+      () => ({ status: 204, body: null }),
+    ),
+  );
+
+  app.post<MerchantParams>('/webhooks/:id/replay', async (request, reply) => {
+    const body = parseOrThrow(replaySinceSchema, request.body);
+    return respond(
+      deps,
+      request,
+      reply,
+      replayEndpointSince(request.params.id, Date.parse(body.since)),
+      (result) => ({ status: 202, body: result }),
+    );
+  });
+};
