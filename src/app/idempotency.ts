@@ -9,6 +9,9 @@
  * its stored response can never disagree. A crash between the two leaves a lease that expires,
  * after which a retry takes the key over. An unexpected error releases the key, so the client
  * may retry; an expected failure is stored and replayed like a success.
+ *
+ * A response that shows a secret once (new credentials) supplies a `storedBody` without it: the
+ * replay then says the secret was shown already, and no plaintext secret is ever stored.
  */
 import crypto from 'node:crypto';
 import { domainError, type DomainError } from '../domain/errors.js';
@@ -22,6 +25,13 @@ export interface IdempotencyRequest {
   readonly key: string;
   /** Fingerprint of the request: method, path and body. */
   readonly fingerprint: string;
+}
+
+/** A rendered response; `storedBody` replaces `body` in storage when it must differ. */
+export interface RenderedResponse {
+  readonly status: number;
+  readonly body: string;
+  readonly storedBody?: string;
 }
 
 export interface StoredResponse {
@@ -38,14 +48,14 @@ export async function executeWithIdempotencyKey<T>(
   deps: AppDeps,
   request: IdempotencyRequest,
   useCase: UseCase<T>,
-  render: (result: Result<T, DomainError>) => { status: number; body: string },
+  render: (result: Result<T, DomainError>) => RenderedResponse,
 ): Promise<StoredResponse> {
   const leaseToken = crypto.randomUUID();
   const claim = await claimKey(deps, request, leaseToken);
   if (claim.kind === 'stored') return { ...claim.response, replayed: true };
-  if (claim.kind === 'refused') return { ...render(claim.result), replayed: false };
+  if (claim.kind === 'refused') return { ...withoutStored(render(claim.result)), replayed: false };
 
-  let rendered: { status: number; body: string } | undefined;
+  let rendered: RenderedResponse | undefined;
   let result: Result<T, DomainError>;
   try {
     result = await execute(deps, useCase, async (tx, value) => {
@@ -55,7 +65,7 @@ export async function executeWithIdempotencyKey<T>(
         request.key,
         leaseToken,
         rendered.status,
-        rendered.body,
+        rendered.storedBody ?? rendered.body,
       );
       // Our lease expired and another request took the key over: undo our change.
       if (!stored) throw new LeaseLost();
@@ -65,24 +75,24 @@ export async function executeWithIdempotencyKey<T>(
       tx.releaseIdempotencyKey(request.scope, request.key, leaseToken),
     );
     if (error instanceof LeaseLost) {
-      return {
-        ...render({ ok: false, error: domainError('idempotency.in_progress') }),
-        replayed: false,
-      };
+      const busy = render({ ok: false, error: domainError('idempotency.in_progress') });
+      return { ...withoutStored(busy), replayed: false };
     }
     throw error;
   }
-  if (result.ok) return { ...rendered!, replayed: false };
+  if (result.ok) return { status: rendered!.status, body: rendered!.body, replayed: false };
 
   // An expected failure wrote nothing; store its response so a retry gets the same answer.
   const failure = render(result);
   await deps.store.transaction((tx) =>
     tx.completeIdempotencyKey(request.scope, request.key, leaseToken, failure.status, failure.body),
   );
-  return { ...failure, replayed: false };
+  return { ...withoutStored(failure), replayed: false };
 }
 
 class LeaseLost extends Error {}
+
+const withoutStored = (r: RenderedResponse) => ({ status: r.status, body: r.body });
 
 type Claim =
   | { readonly kind: 'claimed' }

@@ -16,7 +16,7 @@ import {
 import { err, ok } from '../domain/result.js';
 import { type AppDeps, execute, query, type RunContext, type UseCase } from './context.js';
 import type { StoreTx } from './ports/store.js';
-import { hashesEqual, hashSecret, issueSecret } from './secrets.js';
+import { hashesEqual, hashSecret, issueSecret, VISIBLE_RANDOM_CHARS } from './secrets.js';
 
 /** Plaintext credentials, shown once at creation or rotation. */
 export interface IssuedCredentials {
@@ -31,6 +31,13 @@ const KEY_TAGS: Record<CredentialDialect, Partial<Record<CredentialKind, string>
   backd: { public_key: 'pk_', secret_key: 'sk_' },
   mpg: { api_key: 'merchant_key_' },
 };
+
+/** The visible prefix of a credential secret: its tag and a few random characters. */
+export function visiblePrefix(secret: string): string {
+  const tags = Object.values(KEY_TAGS).flatMap((kinds) => Object.values(kinds));
+  const tag = tags.filter((t) => secret.startsWith(t)).sort((a, b) => b.length - a.length)[0];
+  return secret.slice(0, (tag?.length ?? 0) + VISIBLE_RANDOM_CHARS);
+}
 
 async function issueFor(
   tx: StoreTx,

@@ -216,7 +216,8 @@ export const ZERO_TOTALS: OrderTotals = {
 };
 
 /** The invariants of DESIGN.md §2 that one order's totals must satisfy. Empty when all hold. */
-export function totalsViolations(amountMinor: number, t: OrderTotals): string[] {
+export function totalsViolations(amountMinor: number, totals: OrderTotals): string[] {
+  const t = pickTotals(totals);
   const v: string[] = [];
   const nonNegative = Object.entries(t).filter(([, n]) => !Number.isSafeInteger(n) || n < 0);
   for (const [name] of nonNegative) v.push(`${name} must be a non-negative integer`);

@@ -9,6 +9,8 @@ import type { FastifyReply } from 'fastify';
 export const HTTP_ERROR_KINDS = [
   'route_not_found',
   'method_not_allowed',
+  'malformed_url',
+  'uri_too_long',
   'malformed_json',
   'unsupported_media_type',
   'body_too_large',

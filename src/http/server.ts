@@ -64,7 +64,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
     return503OnClosing: true,
+    // Ids are at most 255 characters; a longer path segment is refused in the face's shape.
+    maxParamLength: 300,
+    // URL errors found before routing are rendered like every other error.
+    frameworkErrors: (error, request, reply) => {
+      const kind = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'malformed_url';
+      reply.header('x-request-id', request.id);
+      return send(reply, renderFor(request.url, kind, { requestId: request.id }));
+    },
   });
+  // JSON is the only body type of every face; Fastify's default text/plain parser would let
+  // a string through to the schemas instead of answering 415.
+  app.removeContentTypeParser('text/plain');
 
   const faces: Face[] = [adminFace];
   const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
@@ -77,6 +88,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     for (const method of methods as FindMyWay.HTTPMethod[]) {
       if (!routeIndex.hasRoute(method, route.url))
         routeIndex.on(method, route.url, () => undefined);
+    }
+  });
+
+  // NUL characters are refused at the edge: PostgreSQL cannot store them in text, and SQLite
+  // miscounts strings that contain them, so they would otherwise surface as a 500.
+  app.addHook('onRequest', async (request) => {
+    if (/%00/i.test(request.url)) throw new HttpProblem('malformed_url');
+  });
+  app.addHook('preValidation', async (request) => {
+    const path = findNul(request.body);
+    if (path !== null) {
+      throw new HttpProblem('validation_failed', [
+        { path, message: 'Must not contain NUL characters.' },
+      ]);
     }
   });
 
@@ -113,4 +138,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(healthRoutes, { store: options.deps.store });
   await app.register(adminRoutes, { prefix: '/admin', ...options });
   return app;
+}
+
+/** The dot path of the first string containing a NUL character in a parsed body, or null. */
+function findNul(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
+    const found = findNul(item, path ? `${path}.${key}` : key, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -37,6 +37,8 @@ const DOMAIN_ERRORS = {
 const HTTP_ERRORS = {
   route_not_found: [404, 'http.route_not_found', 'No route matches this path.'],
   method_not_allowed: [405, 'http.method_not_allowed', 'This path does not accept this method.'],
+  malformed_url: [400, 'http.malformed_url', 'The URL is not valid.'],
+  uri_too_long: [414, 'http.uri_too_long', 'A part of the URL is too long.'],
   malformed_json: [400, 'http.malformed_json', 'The request body is not valid JSON.'],
   unsupported_media_type: [
     415,

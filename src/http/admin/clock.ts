@@ -4,18 +4,28 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { TestClock } from '../../app/clocks.js';
+import { HttpProblem } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { advanceClockSchema, setClockSchema } from './schemas.js';
 
 export const clockRoutes: FastifyPluginAsync<{ clock: TestClock }> = async (app, { clock }) => {
   const now = () => ({ now: new Date(clock.now()).toISOString() });
   app.get('/clock', async () => now());
-  app.post('/clock', async (request) => {
-    clock.set(Date.parse(parseOrThrow(setClockSchema, request.body).now));
+  const moveOrRefuse = (field: string, move: () => void) => {
+    try {
+      move();
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new HttpProblem('validation_failed', [{ path: field, message: error.message }]);
+    }
     return now();
+  };
+  app.post('/clock', async (request) => {
+    const instant = Date.parse(parseOrThrow(setClockSchema, request.body).now);
+    return moveOrRefuse('now', () => clock.set(instant));
   });
   app.post('/clock/advance', async (request) => {
-    clock.advance(parseOrThrow(advanceClockSchema, request.body).seconds * 1000);
-    return now();
+    const seconds = parseOrThrow(advanceClockSchema, request.body).seconds;
+    return moveOrRefuse('seconds', () => clock.advance(seconds * 1000));
   });
 };

@@ -3,6 +3,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps } from '../../app/context.js';
 import {
   createMerchant,
+  type IssuedCredentials,
+  visiblePrefix,
   getMerchant,
   rotateCredentials,
   updateMerchantSettings,
@@ -28,6 +30,25 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   return s;
 }
 
+/**
+ * What a replay of a credential-issuing request shows: secrets are shown once, so the stored
+ * response keeps only their visible prefixes (as `GET /admin/merchants/:id` lists them).
+ */
+function redacted(credentials: IssuedCredentials) {
+  const masked = Object.fromEntries(
+    Object.entries(credentials).map(([dialect, keys]) => [
+      dialect,
+      Object.fromEntries(
+        Object.entries(keys as Record<string, string>).map(([kind, secret]) => [
+          kind,
+          `${visiblePrefix(secret)}…`,
+        ]),
+      ),
+    ]),
+  );
+  return { credentials: masked, credentials_redacted: true };
+}
+
 export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post('/merchants', async (request, reply) => {
     const body = parseOrThrow(createMerchantSchema, request.body);
@@ -43,6 +64,7 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       ({ merchant, credentials }) => ({
         status: 201,
         body: { ...merchantJson(merchant), credentials },
+        storedBody: { ...merchantJson(merchant), ...redacted(credentials) },
       }),
     );
   });
@@ -75,6 +97,11 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       (credentials) => ({
         status: 201,
         body: { merchant_id: request.params.id, dialect: body.dialect, credentials },
+        storedBody: {
+          merchant_id: request.params.id,
+          dialect: body.dialect,
+          ...redacted(credentials),
+        },
       }),
     );
   });

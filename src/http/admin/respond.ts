@@ -17,13 +17,21 @@ export async function respond<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   useCase: UseCase<T>,
-  render: (value: T) => { status: number; body: unknown },
+  render: (value: T) => { status: number; body: unknown; storedBody?: unknown },
 ): Promise<FastifyReply> {
   const toResponse = (result: Result<T, DomainError>) => {
-    const rendered = result.ok
-      ? render(result.value)
-      : renderAdminDomainError(result.error, request.id);
-    return { status: rendered.status, body: JSON.stringify(rendered.body) };
+    if (!result.ok) {
+      const failure = renderAdminDomainError(result.error, request.id);
+      return { status: failure.status, body: JSON.stringify(failure.body) };
+    }
+    const rendered = render(result.value);
+    return {
+      status: rendered.status,
+      body: JSON.stringify(rendered.body),
+      ...(rendered.storedBody !== undefined
+        ? { storedBody: JSON.stringify(rendered.storedBody) }
+        : {}),
+    };
   };
   const key = request.headers['idempotency-key'];
   let response: { status: number; body: string; replayed?: boolean };
