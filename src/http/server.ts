@@ -105,8 +105,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   });
 
+  // While shutting down, every answer closes its connection: a keep-alive socket that was busy
+  // when close() began would otherwise hold the server open until the grace period ends.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (closing) reply.header('connection', 'close');
   });
 
   app.setNotFoundHandler((request, reply) => {
