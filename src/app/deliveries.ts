@@ -32,13 +32,20 @@ export function claimDeliveries(deps: AppDeps, limit: number): Promise<ClaimedDe
     const now = deps.clock.now();
     const claimedUntil = now + LIMITS.deliveryLeaseMs;
     const due = await tx.claimDueDeliveries(now, claimedUntil, limit);
-    const claimed: ClaimedDelivery[] = [];
-    for (const delivery of due) {
-      const event = await tx.findEvent(delivery.eventId);
-      const endpoint = await tx.findWebhookEndpoint(delivery.endpointId);
-      if (event && endpoint) claimed.push({ delivery, claimedUntil, event, endpoint });
-    }
-    return claimed;
+    const events = new Map(
+      (await tx.findEvents([...new Set(due.map((d) => d.eventId))])).map((e) => [e.id, e]),
+    );
+    const endpoints = new Map(
+      (await tx.findWebhookEndpoints([...new Set(due.map((d) => d.endpointId))])).map((e) => [
+        e.id,
+        e,
+      ]),
+    );
+    return due.flatMap((delivery) => {
+      const event = events.get(delivery.eventId);
+      const endpoint = endpoints.get(delivery.endpointId);
+      return event && endpoint ? [{ delivery, claimedUntil, event, endpoint }] : [];
+    });
   });
 }
 
@@ -51,59 +58,71 @@ export interface AttemptOutcome {
   readonly responseExcerpt: string | null;
 }
 
+/** One attempt to record: the claimed delivery, what happened, and jitter in [0, 1). */
+export interface AttemptRecord {
+  readonly claimed: ClaimedDelivery;
+  readonly outcome: AttemptOutcome;
+  readonly jitter01: number;
+}
+
 /**
- * Records one attempt and moves the delivery on. Returns the verdict, or `lost` when the lease
- * expired and another worker took the delivery over (its own attempt will be recorded instead).
- * `jitter01` is a random number in [0, 1) for the retry delay.
+ * Records a batch of attempts in one transaction and moves each delivery on. Returns each
+ * verdict, or `lost` where the lease expired and another worker took the delivery over (its own
+ * attempt is recorded instead).
  */
-export function recordAttempt(
+export function recordAttempts(
   deps: AppDeps,
-  claimed: ClaimedDelivery,
-  outcome: AttemptOutcome,
-  jitter01: number,
-): Promise<AttemptVerdict | 'lost'> {
+  records: readonly AttemptRecord[],
+): Promise<(AttemptVerdict | 'lost')[]> {
   return deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
-    const { delivery, endpoint } = claimed;
-    const policyAttempts = delivery.policyAttempts + 1;
-    const verdict = judgeAttempt(outcome.statusCode, endpoint.retryPolicy, policyAttempts);
-    const delay =
-      verdict === 'retry' ? retryDelayMs(endpoint.retryPolicy, policyAttempts, jitter01) : null;
-    const next: Delivery = {
-      ...delivery,
-      status: verdict === 'delivered' ? 'delivered' : verdict === 'retry' ? 'pending' : 'dead',
-      attemptCount: delivery.attemptCount + 1,
-      policyAttempts,
-      nextAttemptAt: verdict === 'retry' ? now + (delay ?? 0) : null,
-      lastStatusCode: outcome.statusCode,
-      lastError: outcome.error,
-      updatedAt: now,
-      deliveredAt: verdict === 'delivered' ? now : null,
-    };
-    if (!(await tx.updateClaimedDelivery(next, claimed.claimedUntil))) return 'lost';
-    const attempt: DeliveryAttempt = {
-      id: deps.newId(),
-      deliveryId: delivery.id,
-      attemptNumber: next.attemptCount,
-      startedAt: outcome.startedAt,
-      durationMs: outcome.durationMs,
-      statusCode: outcome.statusCode,
-      error: outcome.error,
-      responseExcerpt: outcome.responseExcerpt,
-    };
-    await tx.insertDeliveryAttempt(attempt);
-    if (verdict === 'gone') {
-      const current = await tx.findWebhookEndpoint(endpoint.id);
-      if (current?.enabled) {
-        await tx.updateWebhookEndpoint({
-          ...current,
-          enabled: false,
-          disabledReason: 'The receiver answered 410 Gone.',
-          updatedAt: now,
-        });
+    const verdicts: (AttemptVerdict | 'lost')[] = [];
+    for (const { claimed, outcome, jitter01 } of records) {
+      const { delivery, endpoint } = claimed;
+      const policyAttempts = delivery.policyAttempts + 1;
+      const verdict = judgeAttempt(outcome.statusCode, endpoint.retryPolicy, policyAttempts);
+      const delay =
+        verdict === 'retry' ? retryDelayMs(endpoint.retryPolicy, policyAttempts, jitter01) : null;
+      const next: Delivery = {
+        ...delivery,
+        status: verdict === 'delivered' ? 'delivered' : verdict === 'retry' ? 'pending' : 'dead',
+        attemptCount: delivery.attemptCount + 1,
+        policyAttempts,
+        nextAttemptAt: verdict === 'retry' ? now + (delay ?? 0) : null,
+        lastStatusCode: outcome.statusCode,
+        lastError: outcome.error,
+        updatedAt: now,
+        deliveredAt: verdict === 'delivered' ? now : null,
+      };
+      if (!(await tx.updateClaimedDelivery(next, claimed.claimedUntil))) {
+        verdicts.push('lost');
+        continue;
       }
+      const attempt: DeliveryAttempt = {
+        id: deps.newId(),
+        deliveryId: delivery.id,
+        attemptNumber: next.attemptCount,
+        startedAt: outcome.startedAt,
+        durationMs: outcome.durationMs,
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+        responseExcerpt: outcome.responseExcerpt,
+      };
+      await tx.insertDeliveryAttempt(attempt);
+      if (verdict === 'gone') {
+        const current = await tx.findWebhookEndpoint(endpoint.id);
+        if (current?.enabled) {
+          await tx.updateWebhookEndpoint({
+            ...current,
+            enabled: false,
+            disabledReason: 'The receiver answered 410 Gone.',
+            updatedAt: now,
+          });
+        }
+      }
+      verdicts.push(verdict);
     }
-    return verdict;
+    return verdicts;
   });
 }
 
@@ -134,28 +153,35 @@ export const replayDelivery =
 
 /**
  * Re-sends to one endpoint every event of its merchant since `since`: existing deliveries are
- * reset, events that never had a delivery to this endpoint get one. Bounded by
- * LIMITS.replayBatchMax per call; `truncated` says when the caller should call again.
+ * reset, events that never had a delivery to this endpoint get one. One call scans at most
+ * LIMITS.replayBatchMax events; when more remain it returns `next`, the cursor to pass back to
+ * continue exactly where it stopped, so repeated calls always make progress.
  * Errors: webhook.not_found.
  */
 export const replayEndpointSince =
   (
     endpointId: string,
     since: number,
-  ): UseCase<{ reset: number; created: number; truncated: boolean }> =>
+    after?: { readonly createdAt: number; readonly id: string },
+  ): UseCase<{
+    reset: number;
+    created: number;
+    next: { createdAt: number; id: string } | null;
+  }> =>
   async (tx, run) => {
     const endpoint = await tx.findWebhookEndpoint(endpointId);
     if (!endpoint || endpoint.deletedAt !== null) return err(domainError('webhook.not_found'));
+    const pageSize = 500;
     let reset = 0;
     let created = 0;
-    let after: { createdAt: number; id: string } | undefined;
-    const pageSize = 500;
-    while (reset + created < LIMITS.replayBatchMax) {
+    let scanned = 0;
+    let cursor = after;
+    while (scanned < LIMITS.replayBatchMax) {
       const events = await tx.listEvents({
         merchantId: endpoint.merchantId,
         from: since,
-        limit: Math.min(pageSize, LIMITS.replayBatchMax - reset - created),
-        ...(after ? { after } : {}),
+        limit: Math.min(pageSize, LIMITS.replayBatchMax - scanned),
+        ...(cursor ? { after: cursor } : {}),
       });
       for (const event of events) {
         if (!formatCarries(endpoint.format, eventFacts(event))) continue;
@@ -168,11 +194,11 @@ export const replayEndpointSince =
           created += 1;
         }
       }
+      scanned += events.length;
       const last = events.at(-1);
-      if (!last || events.length < pageSize) {
-        return ok({ reset, created, truncated: false });
-      }
-      after = { createdAt: last.createdAt, id: last.id };
+      if (!last) return ok({ reset, created, next: null });
+      cursor = { createdAt: last.createdAt, id: last.id };
     }
-    return ok({ reset, created, truncated: true });
+    // The budget ran out exactly at a page end: there may be more, so hand back the cursor.
+    return ok({ reset, created, next: cursor ?? null });
   };

@@ -27,9 +27,9 @@ export const LIMITS = {
   /** Webhook endpoints one merchant may have (every event fans out to each). */
   webhookEndpointsMax: 1000,
   /** Deliveries one dispatcher step claims. */
-  deliveryBatchSize: 50,
+  deliveryBatchSize: 200,
   /** Deliveries sent at once by one process. */
-  deliveryConcurrency: 16,
+  deliveryConcurrency: 64,
   /** How long a claimed delivery stays with its worker before others may take it. */
   deliveryLeaseMs: 60_000,
   /** Timeout of one webhook POST (decisions.md: 10 s). */

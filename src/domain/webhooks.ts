@@ -149,8 +149,14 @@ export function isPrivateAddress(address: string): boolean {
   if (v4) return isPrivateIpv4(v4);
   const v6 = parseIpv6(address);
   if (!v6) return true;
-  const mapped = v6.slice(0, 5).every((h) => h === 0) && v6[5] === 0xffff;
-  if (mapped) return isPrivateIpv4([v6[6]! >> 8, v6[6]! & 0xff, v6[7]! >> 8, v6[7]! & 0xff]);
+  // IPv4 inside IPv6: mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, and the deprecated
+  // compatible ::a.b.c.d; each is judged by its IPv4 address.
+  const embedsIpv4 =
+    (v6.slice(0, 5).every((h) => h === 0) && (v6[5] === 0xffff || v6[5] === 0)) ||
+    (v6.slice(0, 4).every((h) => h === 0) && v6[4] === 0xffff && v6[5] === 0);
+  if (embedsIpv4 && !(v6[6] === 0 && v6[7]! <= 1)) {
+    return isPrivateIpv4([v6[6]! >> 8, v6[6]! & 0xff, v6[7]! >> 8, v6[7]! & 0xff]);
+  }
   if (v6.every((h) => h === 0)) return true; // ::
   if (v6.slice(0, 7).every((h) => h === 0) && v6[7] === 1) return true; // ::1
   const first = v6[0]!;

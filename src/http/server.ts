@@ -65,7 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     return503OnClosing: true,
     // Ids are at most 255 characters; a longer path segment is refused in the face's shape.
-    maxParamLength: 300,
+    routerOptions: { maxParamLength: 300 },
     // URL errors found before routing are rendered like every other error.
     frameworkErrors: (error, request, reply) => {
       const kind = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'malformed_url';

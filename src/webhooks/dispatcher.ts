@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { AppDeps } from '../app/context.js';
-import { claimDeliveries, recordAttempt } from '../app/deliveries.js';
+import { type AttemptRecord, claimDeliveries, recordAttempts } from '../app/deliveries.js';
 import { LIMITS } from '../app/limits.js';
 import type { Job } from '../app/ports/job.js';
 import { buildWebhookRequest } from './formats.js';
@@ -33,12 +33,16 @@ export function webhookDispatcher(deps: AppDeps, send: WebhookSender): Job {
     name: 'webhook-dispatcher',
     async step() {
       const claimed = await claimDeliveries(deps, LIMITS.deliveryBatchSize);
+      const records: AttemptRecord[] = [];
       await eachWithConcurrency(claimed, LIMITS.deliveryConcurrency, async (c) => {
         const startedAt = deps.clock.now();
         const request = buildWebhookRequest(c.endpoint, c.delivery, c.event, startedAt);
         const result = await send(c.endpoint.url, request.headers, request.body);
-        await recordAttempt(deps, c, { startedAt, ...result }, jitter());
+        records.push({ claimed: c, outcome: { startedAt, ...result }, jitter01: jitter() });
       });
+      // One transaction records the whole batch. A crash before it commits leaves the claims
+      // to expire and the batch to be sent again: at least once, never lost.
+      if (records.length > 0) await recordAttempts(deps, records);
       return claimed.length;
     },
   };

@@ -132,6 +132,7 @@ export interface StoreTx {
 
   insertEvent(event: EventRecord): Promise<void>;
   findEvent(id: string): Promise<EventRecord | undefined>;
+  findEvents(ids: readonly string[]): Promise<EventRecord[]>;
   findEventByKey(merchantId: string, idempotencyKey: string): Promise<EventRecord | undefined>;
   listEvents(filter: EventFilter): Promise<EventRecord[]>;
 
@@ -161,6 +162,7 @@ export interface StoreTx {
 
   insertWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   findWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
+  findWebhookEndpoints(ids: readonly string[]): Promise<WebhookEndpoint[]>;
   updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   /** The merchant's endpoints that are not deleted, oldest first. */
   listWebhookEndpoints(

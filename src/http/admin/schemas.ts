@@ -111,4 +111,8 @@ export const listDeliveriesQuery = z.strictObject({
   cursor: z.string().optional(),
 });
 
-export const replaySinceSchema = z.strictObject({ since: z.iso.datetime({ offset: true }) });
+export const replaySinceSchema = z.strictObject({
+  since: z.iso.datetime({ offset: true }),
+  /** From a previous answer's `next_cursor`, to continue a replay of more events than one call takes. */
+  cursor: z.string().optional(),
+});

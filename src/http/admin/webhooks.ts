@@ -7,10 +7,10 @@ import {
   deleteWebhookEndpoint,
   updateWebhookEndpoint,
 } from '../../app/webhook-endpoints.js';
-import { send } from '../faces.js';
+import { HttpProblem, send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { webhookJson } from './render.js';
+import { decodeCursor, encodeCursor, webhookJson } from './render.js';
 import { respond } from './respond.js';
 import { createWebhookSchema, replaySinceSchema, updateWebhookSchema } from './schemas.js';
 import { LIMITS } from '../../app/limits.js';
@@ -83,12 +83,23 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
 
   app.post<MerchantParams>('/webhooks/:id/replay', async (request, reply) => {
     const body = parseOrThrow(replaySinceSchema, request.body);
+    const after = body.cursor ? decodeCursor(body.cursor) : undefined;
+    if (after === null) {
+      throw new HttpProblem('validation_failed', [{ path: 'cursor', message: 'Invalid cursor.' }]);
+    }
     return respond(
       deps,
       request,
       reply,
-      replayEndpointSince(request.params.id, Date.parse(body.since)),
-      (result) => ({ status: 202, body: result }),
+      replayEndpointSince(request.params.id, Date.parse(body.since), after),
+      (result) => ({
+        status: 202,
+        body: {
+          reset: result.reset,
+          created: result.created,
+          next_cursor: result.next ? encodeCursor(result.next) : null,
+        },
+      }),
     );
   });
 };

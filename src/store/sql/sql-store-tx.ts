@@ -40,6 +40,8 @@ export interface SqlSession {
 
 const json = (value: unknown): string => JSON.stringify(value);
 const flag = (value: boolean): number => (value ? 1 : 0);
+/** `?, ?, …` for an IN list of n values. */
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, event_type, status,
   attempt_count, policy_attempts, next_attempt_at, last_status_code, last_error, created_at,
@@ -303,6 +305,11 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       const row = await first(`SELECT * FROM events WHERE id = ?`, [id]);
       return row && rowToEvent(row);
     },
+    async findEvents(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.all(`SELECT * FROM events WHERE id IN (${marks(ids.length)})`, ids);
+      return rows.map(rowToEvent);
+    },
     async findEventByKey(merchantId, idempotencyKey) {
       const row = await first(
         `SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`,
@@ -416,6 +423,14 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     async findWebhookEndpoint(id) {
       const row = await first(`SELECT * FROM webhook_endpoints WHERE id = ?`, [id]);
       return row && rowToWebhookEndpoint(row);
+    },
+    async findWebhookEndpoints(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.all(
+        `SELECT * FROM webhook_endpoints WHERE id IN (${marks(ids.length)})`,
+        ids,
+      );
+      return rows.map(rowToWebhookEndpoint);
     },
     async updateWebhookEndpoint(e) {
       const changed = await db.run(
