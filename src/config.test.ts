@@ -1,0 +1,46 @@
+// Proves configuration parsing: defaults, the environment over the optional JSON file, strict
+// checks that name the bad variable, and the private-webhook default that follows HOST.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig } from './config.js';
+
+const emptyDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-config-'));
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const cwd = emptyDir();
+    const c = loadConfig({}, cwd);
+    assert.deepEqual(
+      [c.port, c.host, c.publicUrl, c.databaseUrl, c.dataDir, c.adminToken, c.testClock, c.workers],
+      [8080, '127.0.0.1', 'http://127.0.0.1:8080', null, path.join(cwd, 'data'), null, false, true],
+    );
+    assert.equal(c.webhookAllowPrivate, true, 'loopback HOST allows private webhook targets');
+    assert.equal(loadConfig({ HOST: '0.0.0.0' }, cwd).webhookAllowPrivate, false);
+  });
+
+  it('reads unwind.config.json, and the environment wins over it', () => {
+    const cwd = emptyDir();
+    fs.writeFileSync(
+      path.join(cwd, 'unwind.config.json'),
+      JSON.stringify({ PORT: 9000, LOG_LEVEL: 'debug' }),
+    );
+    const c = loadConfig({ PORT: '9100' }, cwd);
+    assert.equal(c.port, 9100);
+    assert.equal(c.logLevel, 'debug');
+  });
+
+  it('refuses bad values, naming the variable', () => {
+    const cwd = emptyDir();
+    assert.throws(() => loadConfig({ PORT: '80a' }, cwd), /PORT/);
+    assert.throws(() => loadConfig({ PORT: '70000' }, cwd), /PORT/);
+    assert.throws(() => loadConfig({ UNWIND_WORKERS: 'yes' }, cwd), /UNWIND_WORKERS/);
+    assert.throws(() => loadConfig({ UNWIND_DB_SCHEMA: 'Bad-Name' }, cwd), /UNWIND_DB_SCHEMA/);
+    assert.throws(
+      () => loadConfig({ UNWIND_CONFIG: path.join(cwd, 'missing.json') }, cwd),
+      /UNWIND_CONFIG/,
+    );
+  });
+});
