@@ -83,6 +83,7 @@ export async function startUnwind(
     testClock,
     jobs: { runDue: () => jobs.runDue() },
     bodyLimitBytes: config.bodyLimitBytes,
+    publicUrl: config.publicUrl,
     logger: options.logger ?? { level: config.logLevel },
   });
   const sender = createSender({

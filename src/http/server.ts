@@ -19,6 +19,7 @@ import {
   HttpProblem,
   send,
 } from './faces.js';
+import { DIALECT_MODULES } from './dialects/registry.js';
 import { healthRoutes } from './health.js';
 
 export interface JobsPort {
@@ -32,6 +33,8 @@ export interface ServerOptions {
   readonly testClock: TestClock | null;
   readonly jobs: JobsPort;
   readonly bodyLimitBytes: number;
+  /** Base URL for links to hosted pages (PUBLIC_URL). */
+  readonly publicUrl: string;
   /** pino options, or false for no logs (tests). */
   readonly logger: false | { level: string };
 }
@@ -77,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // a string through to the schemas instead of answering 415.
   app.removeContentTypeParser('text/plain');
 
-  const faces: Face[] = [adminFace];
+  const faces: Face[] = [adminFace, ...DIALECT_MODULES.map((d) => d.face)];
   const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
     faceFor(faces, rootFace, url).renderHttpError(kind, context);
 
@@ -144,6 +147,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(healthRoutes, { store: options.deps.store });
   await app.register(adminRoutes, { prefix: '/admin', ...options });
+  for (const dialect of DIALECT_MODULES) {
+    await dialect.register(app, { deps: options.deps, publicUrl: options.publicUrl });
+  }
   return app;
 }
 

@@ -16,6 +16,8 @@ import { createSender } from '../../src/webhooks/sender.js';
 import type { StoreFactory, TestStore } from './stores.js';
 
 export const TEST_ADMIN_TOKEN = 'unwind_admin_test_token_0123456789';
+/** The PUBLIC_URL of in-process test apps, for links to hosted pages. */
+export const TEST_PUBLIC_URL = 'http://unwind.test';
 
 export interface TestApp {
   readonly app: FastifyInstance;
@@ -44,6 +46,7 @@ export async function startTestApp(
     testClock: clock,
     jobs,
     bodyLimitBytes: options.bodyLimitBytes ?? LIMITS.bodyBytesMax,
+    publicUrl: TEST_PUBLIC_URL,
     logger: false,
   });
   await app.ready();

@@ -191,6 +191,12 @@ export interface StoreTx {
 
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;
+
+  // --- Points (statements in src/store/sql/points-statements.ts) ---
+
+  // --- Backd (statements in src/store/sql/backd-statements.ts) ---
+
+  // --- MPG (statements in src/store/sql/mpg-statements.ts) ---
 }
 
 /**

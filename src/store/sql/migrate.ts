@@ -1,5 +1,5 @@
 /** Applies the migration list inside one transaction per migration, on either engine. */
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS } from './migrations/index.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 export interface MigrationSession extends SqlSession {

@@ -76,6 +76,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     (await db.all(sql, params))[0];
 
   return {
+    // Each provider face's statements live in a file of their own, spread in here:
+    // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
+
     async insertMerchant(m: Merchant) {
       await db.run(
         `INSERT INTO merchants (id, name, currency, settings, created_at, updated_at)

@@ -1,25 +1,10 @@
-/**
- * The one migration list, applied in order to SQLite and to PostgreSQL (STYLE rule 10).
- *
- * The SQL is a portable subset: TEXT ids, BIGINT minor units and epoch-millisecond times, JSON as
- * TEXT, INTEGER 0/1 flags, CHECK constraints, partial unique indexes. Where the two engines cannot
- * share a statement (triggers), a migration carries an engine-specific part, and only then.
- * Migrations are append-only: never edit one that has shipped; add the next number.
- */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  /** Statements for both engines, separated by `;` at the end of a line. */
-  readonly sql: string;
-  readonly sqlite?: string;
-  readonly postgres?: string;
-}
+/** Migration 1: merchants, credentials, orders, the ledger, the outbox, idempotency keys. */
+import type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'core ledger',
-    sql: `
+export const migration: Migration = {
+  version: 1,
+  name: 'core ledger',
+  sql: `
 CREATE TABLE merchants (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
@@ -160,9 +145,9 @@ CREATE TABLE settings (
   updated_at BIGINT NOT NULL
 );
 `,
-    // The ledger is append-only: corrections are new rows. The triggers make an UPDATE or DELETE
-    // of a ledger row or an event fail loudly instead of rewriting history.
-    sqlite: `
+  // The ledger is append-only: corrections are new rows. The triggers make an UPDATE or DELETE
+  // of a ledger row or an event fail loudly instead of rewriting history.
+  sqlite: `
 CREATE TRIGGER transactions_append_only_update BEFORE UPDATE ON transactions
 BEGIN SELECT RAISE(ABORT, 'transactions are append-only'); END;
 CREATE TRIGGER transactions_append_only_delete BEFORE DELETE ON transactions
@@ -170,7 +155,7 @@ BEGIN SELECT RAISE(ABORT, 'transactions are append-only'); END;
 CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 `,
-    postgres: `
+  postgres: `
 CREATE FUNCTION unwind_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION '% rows are append-only', TG_TABLE_NAME; END $$;
 CREATE TRIGGER transactions_append_only BEFORE UPDATE OR DELETE ON transactions
@@ -178,69 +163,4 @@ FOR EACH ROW EXECUTE FUNCTION unwind_append_only();
 CREATE TRIGGER events_append_only BEFORE UPDATE ON events
 FOR EACH ROW EXECUTE FUNCTION unwind_append_only();
 `,
-  },
-  {
-    version: 2,
-    name: 'webhook endpoints and deliveries',
-    sql: `
-CREATE TABLE webhook_endpoints (
-  id TEXT PRIMARY KEY,
-  merchant_id TEXT NOT NULL REFERENCES merchants (id),
-  url TEXT NOT NULL CHECK (url LIKE 'http://%' OR url LIKE 'https://%'),
-  name TEXT,
-  format TEXT NOT NULL CHECK (format IN ('standard', 'points')),
-  retry_policy TEXT NOT NULL CHECK (retry_policy IN ('standard', 'points')),
-  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
-  secret TEXT NOT NULL,
-  previous_secret TEXT,
-  previous_secret_expires_at BIGINT,
-  disabled_reason TEXT,
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL,
-  deleted_at BIGINT,
-  CHECK ((previous_secret IS NULL) = (previous_secret_expires_at IS NULL))
-);
-CREATE INDEX webhook_endpoints_merchant ON webhook_endpoints (merchant_id, created_at, id);
-CREATE UNIQUE INDEX webhook_endpoints_url ON webhook_endpoints (merchant_id, url)
-  WHERE deleted_at IS NULL;
-
-CREATE TABLE deliveries (
-  id TEXT PRIMARY KEY,
-  event_id TEXT NOT NULL REFERENCES events (id),
-  endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints (id),
-  merchant_id TEXT NOT NULL REFERENCES merchants (id),
-  order_id TEXT,
-  event_type TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead', 'cancelled')),
-  attempt_count INTEGER NOT NULL CHECK (attempt_count >= 0),
-  policy_attempts INTEGER NOT NULL CHECK (policy_attempts >= 0),
-  next_attempt_at BIGINT,
-  last_status_code INTEGER,
-  last_error TEXT,
-  created_at BIGINT NOT NULL,
-  updated_at BIGINT NOT NULL,
-  delivered_at BIGINT,
-  UNIQUE (event_id, endpoint_id),
-  CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL)),
-  CHECK ((status = 'delivered') = (delivered_at IS NOT NULL))
-);
-CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
-CREATE INDEX deliveries_merchant_created ON deliveries (merchant_id, created_at, id);
-CREATE INDEX deliveries_endpoint_created ON deliveries (endpoint_id, created_at, id);
-CREATE INDEX deliveries_order ON deliveries (order_id, created_at, id);
-CREATE INDEX deliveries_created ON deliveries (created_at, id);
-
-CREATE TABLE delivery_attempts (
-  id TEXT PRIMARY KEY,
-  delivery_id TEXT NOT NULL REFERENCES deliveries (id),
-  attempt_number INTEGER NOT NULL CHECK (attempt_number >= 1),
-  started_at BIGINT NOT NULL,
-  duration_ms BIGINT NOT NULL CHECK (duration_ms >= 0),
-  status_code INTEGER,
-  error TEXT,
-  response_excerpt TEXT,
-  UNIQUE (delivery_id, attempt_number)
-);
-`,
-  },
-];
+};

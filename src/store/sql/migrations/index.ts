@@ -1,0 +1,13 @@
+/**
+ * The one migration list, in version order. Each migration is a file of its own in this folder;
+ * add the next number as a new file and one line here. Never edit a migration that has shipped.
+ */
+import type { Migration } from './migration.js';
+import { migration as coreLedger } from './001-core-ledger.js';
+import { migration as webhooks } from './002-webhooks.js';
+
+export type { Migration };
+
+export const MIGRATIONS: readonly Migration[] = [coreLedger, webhooks].sort(
+  (a, b) => a.version - b.version,
+);

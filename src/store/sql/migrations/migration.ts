@@ -1,0 +1,16 @@
+/**
+ * The one migration list, applied in order to SQLite and to PostgreSQL (STYLE rule 10).
+ *
+ * The SQL is a portable subset: TEXT ids, BIGINT minor units and epoch-millisecond times, JSON as
+ * TEXT, INTEGER 0/1 flags, CHECK constraints, partial unique indexes. Where the two engines cannot
+ * share a statement (triggers), a migration carries an engine-specific part, and only then.
+ * Migrations are append-only: never edit one that has shipped; add the next number.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** Statements for both engines, separated by `;` at the end of a line. */
+  readonly sql: string;
+  readonly sqlite?: string;
+  readonly postgres?: string;
+}
