@@ -1,0 +1,325 @@
+/**
+ * Refund benchmarks against the hardware ceiling, on SQLite and PostgreSQL.
+ *
+ * For each store: start Unwind as a child process, create orders over HTTP, then drive refunds
+ * from this process over keep-alive HTTP:
+ *  - spread:    refunds of 1 minor unit on random orders among many (50 and 8 clients);
+ *  - contended: the same on 4 orders (50 clients), so requests queue on row locks;
+ *  - mixed:     80% order reads, 20% refunds (50 clients).
+ * Then, with the server stopped, the ceiling: the same refund transaction (lock the order, check
+ * the refundable amount, insert the ledger row, update the totals, insert the outbox event)
+ * through the database driver alone. And once: an empty Fastify route over the same client.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { benchSchema, jsonClient, type LoadResult, runLoad, startUnwind } from './load.js';
+
+export interface RefundBenchOptions {
+  readonly seconds: number;
+  readonly orders: number;
+  readonly cpuProfileDir: string | null;
+}
+
+export interface ScenarioResult extends LoadResult {
+  readonly store: string;
+  readonly scenario: string;
+  readonly clients: number;
+  /** requests/s as a fraction of the store's driver-only ceiling (refund scenarios only). */
+  readonly ratioToCeiling: number | null;
+}
+
+const AMOUNT_MINOR = 1_000_000_000;
+
+async function seed(
+  url: string,
+  orders: number,
+): Promise<{ merchantId: string; orderIds: string[] }> {
+  const client = jsonClient(url, 16);
+  try {
+    const merchant = JSON.parse(
+      (await client.request('POST', '/admin/merchants', { name: 'Bench' })).body,
+    ) as { id: string };
+    const orderIds: string[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < orders) {
+          next += 1;
+          const res = await client.request('POST', '/admin/orders', {
+            merchant_id: merchant.id,
+            amount_minor: AMOUNT_MINOR,
+          });
+          if (res.status !== 201) throw new Error(`seeding failed: ${res.status} ${res.body}`);
+          orderIds.push((JSON.parse(res.body) as { id: string }).id);
+        }
+      }),
+    );
+    return { merchantId: merchant.id, orderIds };
+  } finally {
+    client.close();
+  }
+}
+
+async function httpScenarios(
+  store: string,
+  url: string,
+  orderIds: readonly string[],
+  seconds: number,
+): Promise<Omit<ScenarioResult, 'ratioToCeiling'>[]> {
+  const results: Omit<ScenarioResult, 'ratioToCeiling'>[] = [];
+  const pick = (ids: readonly string[]) => ids[crypto.randomInt(ids.length)]!;
+  const refund = (client: ReturnType<typeof jsonClient>, ids: readonly string[]) => async () =>
+    (await client.request('POST', `/admin/orders/${pick(ids)}/refund`, { amount_minor: 1 }))
+      .status === 200;
+  const scenario = async (
+    name: string,
+    clients: number,
+    work: (c: ReturnType<typeof jsonClient>) => () => Promise<boolean>,
+  ) => {
+    const client = jsonClient(url, clients);
+    try {
+      const load = await runLoad(clients, seconds, work(client));
+      results.push({ store, scenario: name, clients, ...load });
+    } finally {
+      client.close();
+    }
+  };
+  const few = orderIds.slice(0, 4);
+  await scenario('refunds spread', 50, (c) => refund(c, orderIds));
+  await scenario('refunds spread', 8, (c) => refund(c, orderIds));
+  await scenario('refunds contended (4 orders)', 50, (c) => refund(c, few));
+  await scenario('mixed 80% read / 20% refund', 50, (c) => async () => {
+    if (crypto.randomInt(10) < 8) {
+      return (await c.request('GET', `/admin/orders/${pick(orderIds)}`)).status === 200;
+    }
+    return refund(c, orderIds)();
+  });
+  return results;
+}
+
+// The refund transaction of src/app/ledger.ts, written directly against the driver: the same
+// statements in the same order, without the server, validation or JSON around them.
+const LOCK = `SELECT id, merchant_id, currency, captured_minor, refunded_minor, version FROM orders WHERE id = $1 FOR UPDATE`;
+const INSERT_TX = `INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
+  currency, reason, actor, event_id, details, created_at)
+  VALUES ($1, $2, $3, 'refund', 'approved', 1, 0, $4, NULL, 'admin', $5, '{}', $6)`;
+const UPDATE = `UPDATE orders SET refunded_minor = refunded_minor + 1, status = 'partially_refunded',
+  updated_at = $2, version = version + 1 WHERE id = $1 AND version = $3`;
+const INSERT_EVENT = `INSERT INTO events (id, merchant_id, order_id, type, actor, reason, status_before,
+  status_after, idempotency_key, request_fingerprint, payload, created_at)
+  VALUES ($1, $2, $3, 'order.refunded', 'admin', NULL, 'partially_refunded', 'partially_refunded',
+  NULL, NULL, '{}', $4)`;
+
+async function postgresCeiling(
+  connectionString: string,
+  schema: string,
+  orderIds: readonly string[],
+  seconds: number,
+  clients: number,
+): Promise<LoadResult> {
+  const pool = new pg.Pool({ connectionString, max: 10, options: `-c search_path=${schema}` });
+  try {
+    return await runLoad(clients, seconds, async () => {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const id = orderIds[crypto.randomInt(orderIds.length)]!;
+        const order = (await c.query({ name: 'lock', text: LOCK, values: [id] })).rows[0] as {
+          merchant_id: string;
+          currency: string;
+          captured_minor: string;
+          refunded_minor: string;
+          version: number;
+        };
+        if (Number(order.captured_minor) - Number(order.refunded_minor) < 1) {
+          await c.query('ROLLBACK');
+          return false;
+        }
+        const now = Date.now();
+        const eventId = crypto.randomUUID();
+        await c.query({
+          name: 'tx',
+          text: INSERT_TX,
+          values: [crypto.randomUUID(), id, order.merchant_id, order.currency, eventId, now],
+        });
+        await c.query({ name: 'upd', text: UPDATE, values: [id, now, order.version] });
+        await c.query({
+          name: 'ev',
+          text: INSERT_EVENT,
+          values: [eventId, order.merchant_id, id, now],
+        });
+        await c.query('COMMIT');
+        return true;
+      } catch {
+        await c.query('ROLLBACK').catch(() => undefined);
+        return false;
+      } finally {
+        c.release();
+      }
+    });
+  } finally {
+    await pool.end();
+  }
+}
+
+function sqliteCeiling(file: string, orderIds: readonly string[], seconds: number): LoadResult {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  const q = (sql: string) => db.prepare(sql.replace(/\$\d+/g, '?').replace(' FOR UPDATE', ''));
+  const lock = q(LOCK);
+  const insertTx = q(INSERT_TX);
+  const update = q(UPDATE);
+  const insertEvent = q(INSERT_EVENT);
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  while (performance.now() < deadline) {
+    const t0 = performance.now();
+    const id = orderIds[crypto.randomInt(orderIds.length)]!;
+    db.exec('BEGIN IMMEDIATE');
+    const order = lock.get(id) as { merchant_id: string; currency: string; version: number };
+    const now = Date.now();
+    const eventId = crypto.randomUUID();
+    insertTx.run(crypto.randomUUID(), id, order.merchant_id, order.currency, eventId, now);
+    update.run(id, now, order.version);
+    insertEvent.run(eventId, order.merchant_id, id, now);
+    db.exec('COMMIT');
+    latencies.push(performance.now() - t0);
+  }
+  db.close();
+  latencies.sort((a, b) => a - b);
+  const secondsTaken = (performance.now() - started) / 1000;
+  return {
+    requests: latencies.length,
+    errors: 0,
+    seconds: Math.round(secondsTaken * 100) / 100,
+    perSecond: Math.round(latencies.length / secondsTaken),
+    p50Ms: Math.round(latencies[Math.floor(latencies.length / 2)]! * 100) / 100,
+    p95Ms: Math.round(latencies[Math.floor(latencies.length * 0.95)]! * 100) / 100,
+    p99Ms: Math.round(latencies[Math.floor(latencies.length * 0.99)]! * 100) / 100,
+  };
+}
+
+async function emptyRouteCeiling(seconds: number, clients: number): Promise<LoadResult> {
+  const app = Fastify({ logger: false });
+  app.post('/empty', async () => ({ ok: true }));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address() as { port: number };
+  const client = jsonClient(`http://127.0.0.1:${address.port}`, clients);
+  try {
+    return await runLoad(
+      clients,
+      seconds,
+      async () => (await client.request('POST', '/empty', { amount_minor: 1 })).status === 200,
+    );
+  } finally {
+    client.close();
+    await app.close();
+  }
+}
+
+export async function benchRefunds(o: RefundBenchOptions): Promise<{
+  scenarios: ScenarioResult[];
+  ceilings: (LoadResult & { store: string; what: string; clients: number })[];
+}> {
+  const scenarios: ScenarioResult[] = [];
+  const ceilings: (LoadResult & { store: string; what: string; clients: number })[] = [];
+  const profile = (name: string) =>
+    o.cpuProfileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [];
+
+  // SQLite
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-bench-'));
+  try {
+    const server = await startUnwind({ DATA_DIR: dataDir, UNWIND_WORKERS: '0' }, profile('sqlite'));
+    const { orderIds } = await seed(server.url, o.orders);
+    const http = await httpScenarios('sqlite', server.url, orderIds, o.seconds);
+    await server.stop();
+    const ceiling = sqliteCeiling(path.join(dataDir, 'unwind.sqlite'), orderIds, o.seconds);
+    ceilings.push({
+      store: 'sqlite',
+      what: 'refund transaction, driver only',
+      clients: 1,
+      ...ceiling,
+    });
+    for (const r of http) {
+      const refunds = r.scenario.startsWith('refunds');
+      scenarios.push({
+        ...r,
+        ratioToCeiling: refunds ? round2(r.perSecond / ceiling.perSecond) : null,
+      });
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  // PostgreSQL
+  const target = await benchSchema();
+  if (target) {
+    try {
+      const server = await startUnwind({ ...target.env, UNWIND_WORKERS: '0' }, profile('postgres'));
+      const { orderIds } = await seed(server.url, o.orders);
+      const http = await httpScenarios('postgres', server.url, orderIds, o.seconds);
+      await server.stop();
+      const ceiling = await postgresCeiling(target.url, target.schema, orderIds, o.seconds, 50);
+      ceilings.push({
+        store: 'postgres',
+        what: 'refund transaction, driver only (pool 10)',
+        clients: 50,
+        ...ceiling,
+      });
+      for (const r of http) {
+        const refunds = r.scenario.startsWith('refunds');
+        scenarios.push({
+          ...r,
+          ratioToCeiling: refunds ? round2(r.perSecond / ceiling.perSecond) : null,
+        });
+      }
+    } finally {
+      await target.drop();
+    }
+  } else {
+    console.error('PostgreSQL does not answer: skipping its refund benchmarks');
+  }
+
+  const empty = await emptyRouteCeiling(o.seconds, 50);
+  ceilings.push({ store: '-', what: 'empty Fastify route', clients: 50, ...empty });
+  return { scenarios, ceilings };
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export function printRefundTables(r: Awaited<ReturnType<typeof benchRefunds>>): void {
+  console.log('refunds over HTTP (admin API, keep-alive)');
+  console.log(
+    'store     scenario                        clients     req/s   p50 ms  p95 ms  p99 ms  errors  ×ceiling',
+  );
+  for (const s of r.scenarios) {
+    console.log(
+      [
+        s.store.padEnd(9),
+        s.scenario.padEnd(31),
+        String(s.clients).padStart(7),
+        String(s.perSecond).padStart(9),
+        String(s.p50Ms).padStart(8),
+        String(s.p95Ms).padStart(7),
+        String(s.p99Ms).padStart(7),
+        String(s.errors).padStart(7),
+        (s.ratioToCeiling === null ? '-' : s.ratioToCeiling.toFixed(2)).padStart(9),
+      ].join(' '),
+    );
+  }
+  console.log('\nceilings');
+  for (const c of r.ceilings) {
+    console.log(
+      `${c.store.padEnd(9)} ${c.what.padEnd(42)} ${String(c.clients).padStart(4)} clients ${String(c.perSecond).padStart(7)} /s  p50 ${c.p50Ms} ms  p99 ${c.p99Ms} ms`,
+    );
+  }
+}
