@@ -40,6 +40,19 @@ export interface ServerOptions {
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+/** One registered route: its method and its path pattern (`/admin/orders/:id`). */
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this server, in registration order. */
+    readonly unwindRoutes: readonly RouteEntry[];
+  }
+}
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 const FRAMEWORK_ERRORS: Record<string, HttpErrorKind> = {
@@ -84,13 +97,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
     faceFor(faces, rootFace, url).renderHttpError(kind, context);
 
-  // Every route's path and methods, to tell a wrong method (405) from an unknown path (404).
+  // Every route's path and methods, to tell a wrong method (405) from an unknown path (404),
+  // and to list the routes (the fuzzer and the OpenAPI check walk them).
   const routeIndex = FindMyWay();
+  const routes: RouteEntry[] = [];
+  app.decorate('unwindRoutes', routes);
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods as FindMyWay.HTTPMethod[]) {
       if (!routeIndex.hasRoute(method, route.url))
         routeIndex.on(method, route.url, () => undefined);
+      if (method !== 'HEAD') routes.push({ method, url: route.url });
     }
   });
 
