@@ -24,6 +24,10 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Deliver webhooks to private and loopback addresses (default: when HOST is loopback). */
   readonly webhookAllowPrivate: boolean;
+  /** How long a webhook delivery claim lasts; see src/webhooks/dispatcher.ts. */
+  readonly deliveryLeaseMs: number;
+  /** Days MPG body ids (`order_id`, `transaction_id`) are kept by the reaper (default 7). */
+  readonly mpgIdRetentionDays: number;
 }
 
 export const CONFIG_VARIABLES = [
@@ -40,6 +44,8 @@ export const CONFIG_VARIABLES = [
   'LOG_LEVEL',
   'BODY_LIMIT_BYTES',
   'UNWIND_WEBHOOK_ALLOW_PRIVATE',
+  'UNWIND_DELIVERY_LEASE_MS',
+  'UNWIND_MPG_ID_RETENTION_DAYS',
 ] as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -101,5 +107,20 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     logLevel: env['LOG_LEVEL'] || 'info',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', LIMITS.bodyBytesMax, 1024, 64 * 1_048_576),
     webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', LOOPBACK_HOSTS.has(host)),
+    // A claim must outlive one send, or two processes could send the same delivery at once.
+    deliveryLeaseMs: integer(
+      env,
+      'UNWIND_DELIVERY_LEASE_MS',
+      LIMITS.deliveryLeaseMs,
+      LIMITS.webhookTimeoutMs + 1_000,
+      3_600_000,
+    ),
+    mpgIdRetentionDays: integer(
+      env,
+      'UNWIND_MPG_ID_RETENTION_DAYS',
+      LIMITS.mpgIdRetentionDaysDefault,
+      1,
+      3650,
+    ),
   };
 }

@@ -12,6 +12,8 @@ import type { Store } from './app/ports/store.js';
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
 import { idempotencyReaper } from './jobs/idempotency-reaper.js';
+import { mpgRequestIdReaper } from './jobs/mpg-request-id-reaper.js';
+import { refundRequestLocker } from './jobs/refund-request-locker.js';
 import { JobRunner } from './jobs/scheduler.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -92,7 +94,13 @@ export async function startUnwind(
     excerptBytes: LIMITS.responseExcerptBytes,
   });
   const jobs = new JobRunner(
-    [webhookDispatcher(deps, sender), idempotencyReaper(deps)],
+    [
+      // Before the dispatcher, so the events it writes leave in the same run.
+      refundRequestLocker(deps, server.log),
+      webhookDispatcher(deps, sender, config.deliveryLeaseMs),
+      idempotencyReaper(deps),
+      mpgRequestIdReaper(deps, config.mpgIdRetentionDays),
+    ],
     server.log,
   );
   nudge = () => jobs.nudge();

@@ -2,10 +2,12 @@
 import { domainError } from '../domain/errors.js';
 import { isCurrencyCode } from '../domain/currencies.js';
 import {
+  type CreationCapture,
   type Dialect,
   type Order,
   type OrderKind,
   planCreation,
+  withOutcome,
   ZERO_TOTALS,
 } from '../domain/order.js';
 import { err, ok } from '../domain/result.js';
@@ -19,7 +21,7 @@ export interface CreateOrderCommand extends OrderCommandBase {
   /** Defaults to the merchant's currency. */
   readonly currency?: string;
   readonly amountMinor: number;
-  readonly capture: 'none' | 'authorize' | 'purchase';
+  readonly capture: CreationCapture;
   readonly totalPoints?: number;
   readonly redeemedPoints?: number;
   /** Value of the redeemed points, part of `amountMinor`. */
@@ -51,7 +53,14 @@ export const createOrder =
     }
     if (redeemedMinor > cmd.amountMinor) return err(domainError('validation.failed'));
 
-    const { actor: _actor, reason: _reason, idempotencyKey: _key, ...request } = cmd;
+    // The outcome carries fresh references each attempt; it is not part of what was asked.
+    const {
+      actor: _actor,
+      reason: _reason,
+      idempotencyKey: _key,
+      outcome: _outcome,
+      ...request
+    } = cmd;
     const requestFingerprint = fingerprint({ operation: 'order.created', ...request, currency });
     const replay = await findReplay(tx, cmd.merchantId, cmd.idempotencyKey, requestFingerprint);
     if (!replay.ok) return replay;
@@ -91,7 +100,7 @@ export const createOrder =
       updatedAt: run.now,
       version: 0,
     };
-    const change = planCreation(
+    const planned = planCreation(
       order,
       {
         capture: cmd.capture,
@@ -100,6 +109,7 @@ export const createOrder =
       },
       run.now,
     );
+    const change = cmd.outcome ? withOutcome(order, planned, cmd.outcome, run.now) : planned;
     return ok(
       await commitChange(tx, run, {
         before: null,

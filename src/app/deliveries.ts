@@ -27,10 +27,14 @@ export interface ClaimedDelivery {
 }
 
 /** Claims a bounded batch of due deliveries with their events and endpoints. */
-export function claimDeliveries(deps: AppDeps, limit: number): Promise<ClaimedDelivery[]> {
+export function claimDeliveries(
+  deps: AppDeps,
+  limit: number,
+  leaseMs: number = LIMITS.deliveryLeaseMs,
+): Promise<ClaimedDelivery[]> {
   return deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
-    const claimedUntil = now + LIMITS.deliveryLeaseMs;
+    const claimedUntil = now + leaseMs;
     const due = await tx.claimDueDeliveries(now, claimedUntil, limit);
     const events = new Map(
       (await tx.findEvents([...new Set(due.map((d) => d.eventId))])).map((e) => [e.id, e]),

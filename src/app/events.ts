@@ -5,7 +5,7 @@
  */
 import type { RunContext } from './context.js';
 import { LIMITS } from './limits.js';
-import type { CaptureMethod } from '../domain/order.js';
+import type { CaptureMethod, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/points.js';
 import { type Delivery, formatCarries } from '../domain/webhooks.js';
 import type { EventRecord, StoreTx } from './ports/store.js';
@@ -47,10 +47,18 @@ export function newPendingDelivery(
 
 /** What the webhook formats need to know of an event to name it. */
 export function eventFacts(event: EventRecord): EventFacts {
-  const order = event.payload['order'] as { capture_method?: CaptureMethod | null } | undefined;
+  const order = event.payload['order'] as
+    | {
+        capture_method?: CaptureMethod | null;
+        kind?: OrderKind;
+        amount?: { minor?: number };
+      }
+    | undefined;
   return {
     type: event.type,
     statusAfter: event.statusAfter,
     captureMethod: order?.capture_method ?? null,
+    ...(order?.kind !== undefined ? { kind: order.kind } : {}),
+    ...(order?.amount?.minor !== undefined ? { amountMinor: order.amount.minor } : {}),
   };
 }

@@ -5,10 +5,17 @@
  */
 import { domainError, type DomainError } from '../domain/errors.js';
 import { type EventType, orderSnapshot } from '../domain/events.js';
-import { type Change, deriveStatus, type Order } from '../domain/order.js';
+import {
+  type Change,
+  deriveStatus,
+  type Order,
+  type TransactionOutcome,
+  withOutcome,
+} from '../domain/order.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
+import { recordCustomerPoints } from './points-customers.js';
 import type { EventRecord, LedgerTransaction, StoreTx } from './ports/store.js';
 import { fingerprint } from './secrets.js';
 
@@ -21,6 +28,11 @@ export interface OrderCommandBase {
   readonly idempotencyKey?: string;
   /** A client-assigned id for the command's main ledger row (MPG's `transaction_id`). */
   readonly transactionId?: string;
+  /**
+   * How the attempt ended, when the caller knows (MPG's simulated issuer). Omitted: approved.
+   * A non-approved outcome appends only the main row with that status and changes no totals.
+   */
+  readonly outcome?: TransactionOutcome;
 }
 
 export interface OrderOutcome {
@@ -67,6 +79,11 @@ export async function commitChange(
 ): Promise<OrderOutcome> {
   const { before, change, command } = input;
   const eventId = run.newId();
+  // An attempt that did not happen (declined, timed out) on an existing order is its own kind of
+  // event, so no receiver mistakes it for the change it attempted. A creation stays a creation.
+  const mainApproved = (change.transactions[0]?.status ?? 'approved') === 'approved';
+  const eventType: EventType =
+    before !== null && !mainApproved ? 'order.operation_failed' : input.eventType;
   const actor = actorLabel(command.actor);
   const reason = command.reason ?? null;
   const order: Order = {
@@ -86,23 +103,25 @@ export async function commitChange(
     orderId: order.id,
     merchantId: order.merchantId,
     type: draft.type,
-    status: 'approved',
+    status: draft.status ?? 'approved',
     amountMinor: draft.amountMinor,
     points: draft.points,
     currency: order.currency,
     reason,
     actor,
     eventId,
-    details: {},
+    details: draft.details ?? {},
     createdAt: run.now,
   }));
   for (const row of transactions) await tx.insertTransaction(row);
+  // Customers' points wallets follow the order's points rows in the same transaction.
+  await recordCustomerPoints(tx, run, order, transactions);
 
   const event: EventRecord = {
     id: eventId,
     merchantId: order.merchantId,
     orderId: order.id,
-    type: input.eventType,
+    type: eventType,
     actor,
     reason,
     statusBefore: before?.status ?? null,
@@ -114,8 +133,10 @@ export async function commitChange(
       transactions: transactions.map((t) => ({
         id: t.id,
         type: t.type,
+        status: t.status,
         amount_minor: t.amountMinor,
         points: t.points,
+        details: t.details,
       })),
       reason,
       ...input.eventData,
@@ -168,7 +189,9 @@ export async function changeOrder(
     await commitChange(tx, run, {
       before: order,
       after: { ...order, version: order.version + 1 },
-      change: planned.value,
+      change: command.outcome
+        ? withOutcome(order, planned.value, command.outcome, run.now)
+        : planned.value,
       eventType: input.eventType,
       command,
       requestFingerprint,

@@ -16,6 +16,10 @@ export const LIMITS = {
   idempotencyLeaseMs: 30_000,
   /** Rows removed per reaper batch. */
   reaperBatchSize: 1_000,
+  /** Backd refund requests one locking/settlement job step takes (each in its own transaction). */
+  refundRequestBatchSize: 100,
+  /** Line items of one Backd order. */
+  backdItemsMax: 500,
   /** Reason texts kept on ledger rows and events. */
   reasonLengthMax: 500,
   /** Names of merchants. */
@@ -40,6 +44,17 @@ export const LIMITS = {
   replayBatchMax: 10_000,
   /** Time graceful shutdown waits for in-flight requests before closing anyway. */
   shutdownGraceMs: 10_000,
+  /** MPG: how long a duplicate of a running request waits for it before the 400. */
+  mpgDuplicateWaitMs: 2_000,
+  /** MPG: how often a waiting duplicate looks again. */
+  mpgDuplicatePollMs: 20,
+  /** MPG: how long one request may hold a body id before another may take it over. */
+  mpgRequestLeaseMs: 30_000,
+  /** MPG: default retention of body ids (UNWIND_MPG_ID_RETENTION_DAYS), in days. */
+  mpgIdRetentionDaysDefault: 7,
+  /** MPG: `items` of GET /v1/orders. */
+  mpgPageSizeDefault: 25,
+  mpgPageSizeMax: 100,
 } as const;
 
 export function assertLimits(limits: typeof LIMITS = LIMITS): void {

@@ -112,7 +112,13 @@ export interface RefundOutcome extends OrderOutcome {
  * Errors: order.not_found, idempotency.key_reused, and those of `planRefund`.
  */
 export const refundOrder =
-  (cmd: AmountCommand & { readonly enforceRefundWindow?: boolean }): UseCase<RefundOutcome> =>
+  (
+    cmd: AmountCommand & {
+      readonly enforceRefundWindow?: boolean;
+      /** Facts the caller adds to the event (Backd: the refund request this refund settles). */
+      readonly eventData?: Readonly<Record<string, unknown>>;
+    },
+  ): UseCase<RefundOutcome> =>
   async (tx, run) => {
     let split: RefundSplit | null = null;
     let refundWindowDays = 0;
@@ -131,7 +137,7 @@ export const refundOrder =
         split = planned.value.split;
         return ok(planned.value.change);
       },
-      eventData: () => ({ refund: split && refundSplitJson(split) }),
+      eventData: () => ({ ...cmd.eventData, refund: split && refundSplitJson(split) }),
     });
     return outcome.ok ? ok({ ...outcome.value, split }) : outcome;
   };

@@ -8,6 +8,7 @@ import { systemClock } from '../app/clocks.js';
 import { execute } from '../app/context.js';
 import { uuidV7Generator } from '../app/ids.js';
 import { createMerchant } from '../app/merchants.js';
+import { verifyLedger } from '../app/verify.js';
 import { loadConfig } from '../config.js';
 import { openStore, startUnwind } from '../main.js';
 
@@ -95,6 +96,38 @@ program
     console.log(`  backd public_key   ${credentials.backd?.public_key}`);
     console.log(`  backd secret_key   ${credentials.backd?.secret_key}`);
     console.log(`  mpg api_key        ${credentials.mpg?.api_key}`);
+  });
+
+program
+  .command('verify')
+  .description(
+    'recompute every order from its ledger, check every invariant; exit 1 on a violation',
+  )
+  .option('--json', 'print the report as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const interactive = process.stderr.isTTY && !options.json;
+    const report = await withStore((deps) =>
+      verifyLedger(deps, {
+        ...(interactive
+          ? { onProgress: (n: number) => process.stderr.write(`\rchecked ${n} orders`) }
+          : {}),
+      }),
+    );
+    if (interactive) process.stderr.write('\n');
+    if (options.json) {
+      console.log(JSON.stringify(report, null, 2));
+    } else {
+      console.log(`checked ${report.orders} orders and ${report.endpoints} webhook endpoints`);
+      for (const v of report.violations)
+        console.log(`VIOLATION ${v.subject} ${v.id}: ${v.problem}`);
+      if (report.truncated) console.log('… more violations not shown');
+      console.log(
+        report.violations.length === 0
+          ? 'ledger is consistent'
+          : `${report.violations.length} violations`,
+      );
+    }
+    process.exitCode = report.violations.length === 0 ? 0 : 1;
   });
 
 program

@@ -27,6 +27,29 @@ export const ERROR_CODES = [
   'refund.window_expired',
   'idempotency.key_reused',
   'idempotency.in_progress',
+  // A duplicate of a request (MPG body id) waited its bounded time; the first is still running.
+  'idempotency.still_processing',
+  // MPG: reversal and extension rules.
+  'transaction.not_found',
+  'transaction.not_reversible',
+  'order.not_extendable',
+  // Points: its own state-machine rules, the per-merchant earning lock, hosted checkout sessions
+  // and customers' points wallets.
+  'points.not_replacing_order',
+  'points.already_completed',
+  'points.merchant_busy',
+  'points.checkout_session_not_found',
+  'points.checkout_session_used',
+  'points.checkout_session_expired',
+  'points.insufficient_balance',
+  'points.customer_not_found',
+  // Backd: its order lifecycle, the update_order increase limit and refund requests.
+  'backd_order.invalid_state',
+  'backd_order.merchant_order_id_mismatch',
+  'backd_order.increase_exceeds_limit',
+  'refund_request.locked',
+  'refund_request.none_active',
+  'refund_request.invalid_transition',
   'webhook.not_found',
   'webhook.duplicate_url',
   'webhook.invalid_url',

@@ -12,7 +12,29 @@ export const EVENT_TYPES = [
   'order.voided',
   'order.cancelled',
   'order.refunded',
+  'order.completed', // a Points replacing order was completed (after its capture event)
+  'order.shipping_status_updated', // Points shipping status or labels changed; no money moved
+  'order.auto_refunded', // reconciliation refunded an order whose transaction was missing (Points)
+  'order.extended', // a reservation's hold period was extended (MPG)
+  'order.transaction_reversed', // a transaction of unknown outcome was reversed (MPG)
+  'order.operation_failed', // an operation was attempted and not approved; totals unchanged
+  'order.terms_selected', // a Backd buyer picked payment terms on the terms page; no money moved
+  'order.placed', // a Backd merchant placed the order (order_placed); no money moved
+  'order.updated', // a Backd merchant updated a placed order; its total may have changed
+  'order.confirmed', // a Backd merchant confirmed the order: its whole total was captured
+  'refund_request.submitted', // a Backd refund request was submitted (draft); no money moved yet
+  'refund_request.declined', // a Backd refund request was replaced or deleted
+  'refund_request.locked', // a Backd refund request reached its deadline (approved)
 ] as const;
+/**
+ * Every change of an order moves its version by one and writes one event, whatever its type
+ * (Backd's lifecycle and refund-request steps included). These events only announce, without a
+ * change of their own: Points sends `completed` after the `approved` of a replacing order that
+ * hits /complete, where the capture event before it was the change. The
+ * one-event-per-state-change check (version + 1 events per order) leaves them out.
+ */
+export const ANNOUNCEMENT_EVENT_TYPES: readonly string[] = ['order.completed'];
+
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The order as events carry it: stable snake_case JSON, amounts as exact decimal strings too. */

@@ -26,6 +26,13 @@ export interface MerchantSettings {
   readonly holidays: readonly string[];
   /** Client IPs allowed on the Points API; null means no allow-list. */
   readonly ipAllowList: readonly string[] | null;
+  /**
+   * Backd update_order: how far a placed order's total may rise above the total agreed at
+   * creation, in whole percent (default 10; 0 allows no increase). Decreases are always allowed.
+   */
+  readonly orderTotalIncreaseLimitPercent: number;
+  /** Backd: seconds after a refund request locks before it settles (default 0). */
+  readonly refundSettlementDelaySeconds: number;
 }
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
@@ -34,6 +41,8 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   refundWindowDays: 365,
   holidays: [],
   ipAllowList: null,
+  orderTotalIncreaseLimitPercent: 10,
+  refundSettlementDelaySeconds: 0,
 };
 
 export interface Merchant {

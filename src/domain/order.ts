@@ -65,7 +65,7 @@ export interface Order extends OrderTotals {
   readonly dialect: Dialect;
   readonly kind: OrderKind;
   readonly currency: string;
-  /** The order's total price. Immutable. */
+  /** The order's total price. Changes only before any money moves (`planAmendAmount`). */
   readonly amountMinor: number;
   /** The part of `amountMinor` paid with points (replacing orders); the rest is cash. */
   readonly redeemedMinor: number;
@@ -99,8 +99,26 @@ export const TRANSACTION_TYPES = [
   'points_redeem', // takes points from the customer to pay part of the order
   'points_reversal', // takes back earned points on a refund
   'points_return', // gives redeemed points back on a refund or a cancel
+  'verify', // checks a card with the issuer (MPG); moves no money, whatever its amount
+  'extension', // extends the hold period of a reservation (MPG); moves no money
+  'reversal', // scheme-level reversal of a transaction whose outcome was unknown (MPG); moves no money
 ] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
+
+export const TRANSACTION_STATUSES = [
+  'initiated', // sent, no answer yet: counts toward nothing
+  'approved', // the operation happened: the only status that counts toward the totals
+  'failed', // declined by the scheme or the issuer: counts toward nothing
+  'timeout', // no answer in time, outcome unknown: counts toward nothing (MPG reverses these)
+  'system_error', // an internal processing error: counts toward nothing
+] as const;
+export type TransactionStatus = (typeof TRANSACTION_STATUSES)[number];
+
+/** How an attempted operation ended, with the dialect's per-row facts (MPG: references, codes). */
+export interface TransactionOutcome {
+  readonly status: TransactionStatus;
+  readonly details: Readonly<Record<string, unknown>>;
+}
 
 export type CaptureMethod = 'purchase' | 'capture';
 
@@ -109,6 +127,10 @@ export interface TransactionDraft {
   readonly type: TransactionType;
   readonly amountMinor: number;
   readonly points: number;
+  /** Omitted means `approved`. Only approved rows count toward the totals. */
+  readonly status?: TransactionStatus;
+  /** Dialect facts kept on the row (MPG: retrieval reference, STAN, response code, …). */
+  readonly details?: Readonly<Record<string, unknown>>;
 }
 
 /** What a planner decided: rows to append and the order's totals afterwards. */
@@ -144,13 +166,17 @@ export const capturableMinor = (o: OrderTotals): number =>
 /** Captured money not yet refunded. */
 export const refundableMinor = (o: OrderTotals): number => o.capturedMinor - o.refundedMinor;
 
-/** Applies ledger rows to totals: the same arithmetic the verifier uses to recompute an order. */
+/**
+ * Applies ledger rows to totals: the same arithmetic the verifier uses to recompute an order.
+ * Only approved rows count: a declined, timed-out or failed row is history, not money.
+ */
 export function applyTransactions(
   totals: OrderTotals,
   rows: readonly TransactionDraft[],
 ): OrderTotals {
   let t = pickTotals(totals);
   for (const row of rows) {
+    if ((row.status ?? 'approved') !== 'approved') continue;
     switch (row.type) {
       case 'authorize':
         t = { ...t, authorizedMinor: t.authorizedMinor + row.amountMinor };
@@ -184,6 +210,12 @@ export function applyTransactions(
         break;
       case 'points_return':
         t = { ...t, pointsReturned: t.pointsReturned + row.points };
+        break;
+      case 'verify':
+      case 'extension':
+      case 'reversal':
+        // Recorded for the audit trail; none of them moves money (a reversal only ever targets a
+        // row whose outcome was unknown, which never counted either).
         break;
       default:
         unreachable(row.type);
@@ -249,6 +281,25 @@ function change(
   return { transactions, totals, cancelled, capturedAt, captureMethod };
 }
 
+/**
+ * Gives a planned change the outcome of its attempt. Its first row is the operation's main row.
+ * Approved: the change stands, with the outcome's details on the main row. Anything else: the
+ * operation did not happen, so the change keeps only the main row, marked with its status, and
+ * the totals, the cancel flag and the capture facts stay as they were.
+ */
+export function withOutcome(
+  order: Order,
+  planned: Change,
+  outcome: TransactionOutcome,
+  now: number,
+): Change {
+  const [main, ...rest] = planned.transactions;
+  assert(main !== undefined, 'an outcome needs a main row');
+  const marked: TransactionDraft = { ...main, status: outcome.status, details: outcome.details };
+  if (outcome.status === 'approved') return { ...planned, transactions: [marked, ...rest] };
+  return change(order, [marked], now);
+}
+
 /** Reject changes to orders that can no longer move money. */
 function terminalError(order: Order): DomainError | null {
   switch (order.status) {
@@ -269,14 +320,20 @@ function terminalError(order: Order): DomainError | null {
 }
 
 /**
- * The rows that create an order: an optional reservation or one-step purchase, points earned and
- * points redeemed. Used by `createOrder` on a fresh order with zero totals.
+ * What creating an order does with its money: nothing, reserve it, capture it in one step, or
+ * only verify the card (MPG's verify: a row that moves no money).
+ */
+export type CreationCapture = 'none' | 'authorize' | 'purchase' | 'verify';
+
+/**
+ * The rows that create an order: an optional reservation, one-step purchase or verification,
+ * points earned and points redeemed. Used by `createOrder` on a fresh order with zero totals.
  * Errors: none; input validity (amounts ≥ 0, redeemed ≤ amount) is asserted.
  */
 export function planCreation(
   order: Order,
   input: {
-    readonly capture: 'none' | 'authorize' | 'purchase';
+    readonly capture: CreationCapture;
     readonly totalPoints: number;
     readonly redeemedPoints: number;
   },
@@ -290,6 +347,9 @@ export function planCreation(
   }
   if (input.capture === 'purchase') {
     rows.push({ type: 'purchase', amountMinor: order.amountMinor, points: 0 });
+  }
+  if (input.capture === 'verify') {
+    rows.push({ type: 'verify', amountMinor: order.amountMinor, points: 0 });
   }
   if (input.redeemedPoints > 0) {
     rows.push({
@@ -315,6 +375,26 @@ export function planAuthorize(order: Order, now: number): Result<Change, DomainE
   if (order.capturedMinor > 0) return err(domainError('order.already_captured'));
   if (order.authorizedMinor > 0) return err(domainError('order.already_authorized'));
   return ok(change(order, [{ type: 'authorize', amountMinor: order.amountMinor, points: 0 }], now));
+}
+
+/**
+ * Change the amount of an order on which no money has moved and no points were redeemed yet
+ * (Backd's update_order of a placed order). The change has no ledger rows; the caller writes the
+ * new amount with it. Errors: order.cancelled, order.already_authorized, order.already_captured,
+ * validation.failed (a negative or unsafe amount, or points already redeemed on the order).
+ */
+export function planAmendAmount(
+  order: Order,
+  amountMinor: number,
+  now: number,
+): Result<Change, DomainError> {
+  if (order.status === 'cancelled') return err(domainError('order.cancelled'));
+  if (order.capturedMinor > 0) return err(domainError('order.already_captured'));
+  if (order.authorizedMinor > 0) return err(domainError('order.already_authorized'));
+  if (!Number.isSafeInteger(amountMinor) || amountMinor < 0 || order.redeemedMinor > 0) {
+    return err(domainError('validation.failed'));
+  }
+  return ok(change(order, [], now));
 }
 
 /**

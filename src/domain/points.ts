@@ -2,7 +2,10 @@
  * How Points names what happened to an order: its order statuses and webhook events
  * (reference/provider-apis.md §1.6 and §1.8).
  */
+import { currencyExponent } from './currencies.js';
+import type { ErrorCode } from './errors.js';
 import type { CaptureMethod, OrderKind, OrderStatus } from './order.js';
+import { assert, unreachable } from './result.js';
 
 export const POINTS_ORDER_STATUSES = [
   'new',
@@ -59,6 +62,9 @@ export interface EventFacts {
   readonly statusAfter: string | null;
   /** `order.capture_method` of the event's snapshot. */
   readonly captureMethod: CaptureMethod | null;
+  /** `order.kind` and `order.amount.minor` of the snapshot, when known. */
+  readonly kind?: OrderKind;
+  readonly amountMinor?: number;
 }
 
 /**
@@ -69,6 +75,10 @@ export function pointsWebhookEvent(e: EventFacts): PointsWebhookEvent | null {
   switch (e.type) {
     case 'order.created':
       if (e.statusAfter === 'authorized') return 'authorized';
+      if (e.statusAfter === 'pending' && e.kind !== undefined && e.amountMinor !== undefined) {
+        // A flat award (rating channels, a zero-price earning order) is approved at creation.
+        return isFlatAward(e.kind, e.amountMinor, 'pending') ? 'approved' : null;
+      }
       return e.statusAfter === 'captured' ? 'approved' : null;
     case 'order.authorized':
       return 'authorized';
@@ -88,3 +98,259 @@ export function pointsWebhookEvent(e: EventFacts): PointsWebhookEvent | null {
       return null;
   }
 }
+
+/**
+ * An earning order with no price (a rating award, or an earning order of 0.00) has no money to
+ * capture, so the core keeps it `pending`; Points shows it `approved` from the start, because its
+ * points were awarded at creation.
+ */
+export const isFlatAward = (kind: OrderKind, amountMinor: number, status: OrderStatus): boolean =>
+  kind === 'earning' && amountMinor === 0 && status === 'pending';
+
+/** Points' `order_status` of an order, flat awards included. */
+export function pointsStatusOf(order: {
+  readonly kind: OrderKind;
+  readonly amountMinor: number;
+  readonly status: OrderStatus;
+  readonly captureMethod: CaptureMethod | null;
+}): PointsOrderStatus {
+  if (isFlatAward(order.kind, order.amountMinor, order.status)) return 'approved';
+  return pointsOrderStatus(order.status, order.captureMethod);
+}
+
+/** The API's integer order type: 1 earning, 2 replacing. */
+export const pointsApiOrderType = (kind: OrderKind): 1 | 2 => (kind === 'replacing' ? 2 : 1);
+
+/**
+ * A customer's phone number in Points' normal form `5XXXXXXXX`, or null when it is not a Saudi
+ * mobile number. Accepted: `+966…`, `00966…`, `966…`, `0…` and the bare form, with spaces and
+ * dashes ignored (the SDK mirrors the backend's rule, provider-apis.md §1.10).
+ */
+export function normalisePhone(input: string): string | null {
+  const compact = input.replace(/[\s-]/g, '');
+  const local = compact.replace(/^(\+966|00966|966|0)/, '');
+  return /^5\d{8}$/.test(local) ? local : null;
+}
+
+/**
+ * Points earned for a price: `floor(total_price × points_per_sar)`, exactly (decisions.md).
+ * `pointsPerUnit` may have decimals (e.g. 2.5 points per SAR); it is read as the decimal it
+ * prints as, so no binary fraction leaks into the result.
+ */
+export function earnedPoints(amountMinor: number, currency: string, pointsPerUnit: number): number {
+  const exponent = currencyExponent(currency);
+  assert(exponent !== undefined, `unknown currency ${currency}`);
+  assert(Number.isSafeInteger(amountMinor) && amountMinor >= 0, 'amount must be a safe integer');
+  const text = String(pointsPerUnit);
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  assert(match !== null, `points per unit must be a plain non-negative decimal, got ${text}`);
+  const fraction = match[2] ?? '';
+  const numerator = BigInt(match[1]! + fraction);
+  const denominator = 10n ** BigInt(exponent + fraction.length);
+  const points = (BigInt(amountMinor) * numerator) / denominator;
+  assert(points <= BigInt(Number.MAX_SAFE_INTEGER), 'points exceed the safe integer range');
+  return Number(points);
+}
+
+/** The value in minor units of `points` redeemed at `minorPerPoint` (10 halalas by default). */
+export function redeemedValueMinor(points: number, minorPerPoint: number): number {
+  assert(Number.isSafeInteger(points) && points >= 0, 'points must be a non-negative integer');
+  assert(Number.isSafeInteger(minorPerPoint) && minorPerPoint > 0, 'bad minor per point');
+  const value = points * minorPerPoint;
+  assert(Number.isSafeInteger(value), 'redeemed value exceeds the safe integer range');
+  return value;
+}
+
+/** The most points a customer may redeem on a price: their value never exceeds the price. */
+export const maxRedeemablePoints = (amountMinor: number, minorPerPoint: number): number =>
+  Math.floor(amountMinor / minorPerPoint);
+
+export const POINTS_OPERATIONS = ['authorize', 'capture', 'complete', 'cancel', 'refund'] as const;
+export type PointsOperation = (typeof POINTS_OPERATIONS)[number];
+
+/**
+ * The Points state machine as data (decisions.md "Points", provider-apis.md §1.6): for each
+ * operation and Points status, null when the operation may proceed, otherwise the error it gets.
+ * The core planners run after this table and hold the money rules; this table holds the rules
+ * Points adds on top (no cancel after approval, complete only once, ...).
+ */
+const TRANSITIONS: Readonly<
+  Record<PointsOperation, Readonly<Record<PointsOrderStatus, ErrorCode | null>>>
+> = {
+  authorize: {
+    new: null,
+    authorized: 'order.already_authorized',
+    approved: 'order.already_captured',
+    captured: 'order.already_captured',
+    partially_refunded: 'order.already_refunded',
+    fully_refunded: 'order.already_refunded',
+    cancelled: 'order.cancelled',
+  },
+  capture: {
+    new: 'order.not_authorized',
+    authorized: null,
+    approved: 'order.already_captured',
+    captured: 'order.already_captured',
+    partially_refunded: 'order.already_refunded',
+    fully_refunded: 'order.already_refunded',
+    cancelled: 'order.cancelled',
+  },
+  complete: {
+    new: null,
+    // An authorized order is finished with /capture, not /complete.
+    authorized: 'order.already_authorized',
+    approved: 'points.already_completed',
+    captured: 'order.already_captured',
+    partially_refunded: 'order.already_refunded',
+    fully_refunded: 'order.already_refunded',
+    cancelled: 'order.cancelled',
+  },
+  cancel: {
+    new: null,
+    authorized: null,
+    approved: 'order.already_captured',
+    captured: 'order.already_captured',
+    partially_refunded: 'order.already_refunded',
+    fully_refunded: 'order.already_refunded',
+    cancelled: 'order.already_cancelled',
+  },
+  refund: {
+    new: 'order.not_captured',
+    authorized: 'order.not_captured',
+    approved: null,
+    captured: null,
+    partially_refunded: null,
+    fully_refunded: 'order.already_fully_refunded',
+    cancelled: 'order.cancelled',
+  },
+};
+
+/** Why Points refuses `operation` on an order, or null when the core may plan it. */
+export function pointsTransitionError(
+  operation: PointsOperation,
+  order: {
+    readonly kind: OrderKind;
+    readonly amountMinor: number;
+    readonly status: OrderStatus;
+    readonly captureMethod: CaptureMethod | null;
+  },
+): ErrorCode | null {
+  if (operation === 'complete' && order.kind !== 'replacing') return 'points.not_replacing_order';
+  const status = pointsStatusOf(order);
+  const refused = TRANSITIONS[operation][status];
+  if (refused !== null) return refused;
+  // A flat award has no money: nothing of it can be refunded.
+  if (operation === 'refund' && order.amountMinor === 0) return 'refund.exceeds_refundable';
+  return null;
+}
+
+export const SHIPPING_STATUSES = [
+  'new',
+  'license_in_progress',
+  'ready_shipping',
+  'delivery_is_in_progress',
+  'delivered',
+  'cancelled',
+] as const;
+/** The shipping lifecycle: separate from the financial one; its `cancelled` cancels nothing. */
+export type ShippingStatus = (typeof SHIPPING_STATUSES)[number];
+
+/** The API's integer `status` for a shipping status (Points' backed int enum, 1-based). */
+export const shippingStatusNumber = (status: ShippingStatus): number =>
+  SHIPPING_STATUSES.indexOf(status) + 1;
+
+/** Labels used when a shipping status arrives without names. */
+export const SHIPPING_LABELS: Readonly<Record<ShippingStatus, { ar: string; en: string }>> = {
+  new: { ar: 'جديد', en: 'New' },
+  license_in_progress: { ar: 'جاري إصدار التصريح', en: 'License in progress' },
+  ready_shipping: { ar: 'جاهز للشحن', en: 'Ready for shipping' },
+  delivery_is_in_progress: { ar: 'جاري التوصيل', en: 'Delivery in progress' },
+  delivered: { ar: 'تم التوصيل', en: 'Delivered' },
+  cancelled: { ar: 'ملغي', en: 'Cancelled' },
+};
+
+export interface ShippingUpdate {
+  readonly status?: ShippingStatus;
+  readonly nameAr?: string;
+  readonly nameEn?: string;
+}
+
+export interface ShippingState {
+  readonly status: ShippingStatus | null;
+  readonly labelAr: string | null;
+  readonly labelEn: string | null;
+}
+
+/**
+ * The shipping state after an update. Given names win; a missing name is copied from the other
+ * (Unwind has no translation service); with a status and no names, the status's own labels apply;
+ * with names and no status, the status stays as it was.
+ */
+export function applyShippingUpdate(current: ShippingState, update: ShippingUpdate): ShippingState {
+  assert(
+    update.status !== undefined || update.nameAr !== undefined || update.nameEn !== undefined,
+    'a shipping update changes something',
+  );
+  const status = update.status ?? current.status;
+  const defaults = update.status ? SHIPPING_LABELS[update.status] : null;
+  const ar = update.nameAr ?? update.nameEn ?? defaults?.ar ?? current.labelAr;
+  const en = update.nameEn ?? update.nameAr ?? defaults?.en ?? current.labelEn;
+  return { status, labelAr: ar, labelEn: en };
+}
+
+/** How a points ledger row moves the customer's wallet: + gives points, − takes them. */
+export function customerPointsDelta(type: string, points: number): number {
+  switch (type) {
+    case 'points_award':
+    case 'points_return':
+      return points;
+    case 'points_redeem':
+    case 'points_reversal':
+      return -points;
+    default:
+      return 0;
+  }
+}
+
+export const CUSTOMER_ENTRY_TYPES = [
+  'adjustment',
+  'award',
+  'redeem',
+  'reversal',
+  'return',
+] as const;
+export type CustomerEntryType = (typeof CUSTOMER_ENTRY_TYPES)[number];
+
+/** The wallet entry type of a points ledger row type. */
+export function customerEntryType(
+  type: 'points_award' | 'points_redeem' | 'points_reversal' | 'points_return',
+): CustomerEntryType {
+  switch (type) {
+    case 'points_award':
+      return 'award';
+    case 'points_redeem':
+      return 'redeem';
+    case 'points_reversal':
+      return 'reversal';
+    case 'points_return':
+      return 'return';
+    default:
+      return unreachable(type);
+  }
+}
+
+/** The reason a cancel records when the request gives none (provider-apis.md §1.7). */
+export const DEFAULT_CANCEL_REASON = 'Order cancelled via API';
+
+/**
+ * Flat points of the rating channels. Points lets each merchant set them; Unwind has no
+ * per-merchant setting for them yet, so every merchant awards these.
+ */
+export const RATING_POINTS: Readonly<Record<'store_rating' | 'product_rating', number>> = {
+  store_rating: 50,
+  product_rating: 25,
+};
+
+/** Points' reference number of an order: the year it was created and its integer id. */
+export const pointsReferenceNumber = (year: number, number: number): string =>
+  `REF-${year}-${String(number).padStart(6, '0')}`;

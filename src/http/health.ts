@@ -3,8 +3,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Store } from '../app/ports/store.js';
 
 export const healthRoutes: FastifyPluginAsync<{ store: Store }> = async (app, { store }) => {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_request, reply) => {
+  const off = { config: { openapi: false as const } };
+  app.get('/healthz', off, async () => ({ status: 'ok' }));
+  app.get('/readyz', off, async (_request, reply) => {
     const ready = await store.ready();
     return reply
       .code(ready ? 200 : 503)

@@ -323,7 +323,7 @@ describe('HTTP server: malformed requests and the error envelope', () => {
 
   describe('unexpected failures', () => {
     it('a failing database is a bare 500 internal with the request id, and /readyz is 503', async () => {
-      const broken = await startTestApp(sqliteFactory);
+      const broken = await startTestApp(sqliteFactory, { verifyOnClose: false });
       try {
         await broken.testStore.store.close();
         const res = await broken.admin({

@@ -21,6 +21,15 @@ import {
 } from './faces.js';
 import { DIALECT_MODULES } from './dialects/registry.js';
 import { healthRoutes } from './health.js';
+import { registerDocs, type RouteDoc, type FaceDoc } from './openapi.js';
+
+const ADMIN_DOC: FaceDoc = {
+  name: 'admin',
+  title: 'Unwind admin API',
+  prefix: '/admin',
+  description: "Unwind's own API: merchants, orders, events, webhooks, deliveries, jobs, clock.",
+  security: { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' },
+};
 
 export interface JobsPort {
   runDue(): Promise<Record<string, number>>;
@@ -45,6 +54,8 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 export interface RouteEntry {
   readonly method: string;
   readonly url: string;
+  /** The route's OpenAPI description (`config.openapi`); undefined when it has none. */
+  readonly doc: RouteDoc | false | undefined;
 }
 
 declare module 'fastify' {
@@ -107,7 +118,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     for (const method of methods as FindMyWay.HTTPMethod[]) {
       if (!routeIndex.hasRoute(method, route.url))
         routeIndex.on(method, route.url, () => undefined);
-      if (method !== 'HEAD') routes.push({ method, url: route.url });
+      if (method !== 'HEAD') routes.push({ method, url: route.url, doc: route.config?.openapi });
     }
   });
 
@@ -163,6 +174,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(healthRoutes, { store: options.deps.store });
+  registerDocs(
+    app,
+    [
+      ADMIN_DOC,
+      ...DIALECT_MODULES.flatMap((d) =>
+        d.openapi ? [{ ...d.openapi, prefix: d.face.prefix }] : [],
+      ),
+    ],
+    () => routes,
+    options.publicUrl,
+  );
   await app.register(adminRoutes, { prefix: '/admin', ...options });
   for (const dialect of DIALECT_MODULES) {
     await dialect.register(app, { deps: options.deps, publicUrl: options.publicUrl });

@@ -28,11 +28,19 @@ async function eachWithConcurrency<T>(
 /** A random number in [0, 1) for retry jitter. */
 const jitter = (): number => crypto.randomInt(0, 1_000_000) / 1_000_000;
 
-export function webhookDispatcher(deps: AppDeps, send: WebhookSender): Job {
+/**
+ * `leaseMs` is how long a claim lasts: it must outlive a send (the 10 s timeout), and it is how
+ * long deliveries claimed by a process that died wait before another process sends them.
+ */
+export function webhookDispatcher(
+  deps: AppDeps,
+  send: WebhookSender,
+  leaseMs: number = LIMITS.deliveryLeaseMs,
+): Job {
   return {
     name: 'webhook-dispatcher',
     async step() {
-      const claimed = await claimDeliveries(deps, LIMITS.deliveryBatchSize);
+      const claimed = await claimDeliveries(deps, LIMITS.deliveryBatchSize, leaseMs);
       const records: AttemptRecord[] = [];
       await eachWithConcurrency(claimed, LIMITS.deliveryConcurrency, async (c) => {
         const startedAt = deps.clock.now();

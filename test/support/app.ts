@@ -8,8 +8,11 @@ import { TestClock } from '../../src/app/clocks.js';
 import type { AppDeps } from '../../src/app/context.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import { LIMITS } from '../../src/app/limits.js';
+import { verifyLedger } from '../../src/app/verify.js';
 import { buildServer } from '../../src/http/server.js';
 import { idempotencyReaper } from '../../src/jobs/idempotency-reaper.js';
+import { mpgRequestIdReaper } from '../../src/jobs/mpg-request-id-reaper.js';
+import { refundRequestLocker } from '../../src/jobs/refund-request-locker.js';
 import { JobRunner } from '../../src/jobs/scheduler.js';
 import { webhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { createSender } from '../../src/webhooks/sender.js';
@@ -31,15 +34,29 @@ export interface TestApp {
 
 export async function startTestApp(
   factory: StoreFactory,
-  options: { bodyLimitBytes?: number } = {},
+  options: {
+    bodyLimitBytes?: number;
+    /**
+     * Run `verifyLedger` when the app closes and fail on any violation (default), so every
+     * suite also proves the ledger's invariants after its traffic. Off for suites that corrupt
+     * the database on purpose.
+     */
+    verifyOnClose?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const testStore = await factory.create();
   const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
   const deps: AppDeps = { store: testStore.store, clock, newId: uuidV7Generator(clock) };
   const sender = createSender({ timeoutMs: 2_000, allowPrivate: true, excerptBytes: 1024 });
-  const jobs = new JobRunner([webhookDispatcher(deps, sender), idempotencyReaper(deps)], {
-    error: () => undefined,
-  });
+  const jobs = new JobRunner(
+    [
+      refundRequestLocker(deps),
+      webhookDispatcher(deps, sender),
+      idempotencyReaper(deps),
+      mpgRequestIdReaper(deps, LIMITS.mpgIdRetentionDaysDefault),
+    ],
+    { error: () => undefined },
+  );
   const app = await buildServer({
     deps,
     adminAuth: adminAuthenticator(deps, TEST_ADMIN_TOKEN),
@@ -61,9 +78,21 @@ export async function startTestApp(
         headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(o.headers ?? {}) },
       }),
     async close() {
+      const report = options.verifyOnClose === false ? null : await verifyLedger(deps);
       await app.close();
       sender.close();
       await testStore.cleanup();
+      if (report && report.violations.length > 0) {
+        // Not a throw: the caller's own cleanup after close() (receivers, servers) must still
+        // run, or the test process would hang instead of failing. A non-zero exit code fails
+        // the test file; the message says why.
+        process.stderr.write(
+          `\nLEDGER INCONSISTENT after this suite:\n${report.violations
+            .map((v) => `  ${v.subject} ${v.id}: ${v.problem}`)
+            .join('\n')}\n`,
+        );
+        process.exitCode = 1;
+      }
     },
   };
 }

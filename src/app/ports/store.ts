@@ -3,20 +3,43 @@
  * implement it with the same SQL; one contract suite (src/store/contract) holds them together.
  */
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
-import type { Dialect, Order, OrderKind, TransactionType } from '../../domain/order.js';
+import type { BackdOrder } from '../../domain/backd-order.js';
+import type { RefundRequest, RefundRequestStatus } from '../../domain/refund-request.js';
+import type {
+  CheckoutSession,
+  PointsChannel,
+  PointsCustomer,
+  PointsCustomerEntry,
+  PointsOrderRecord,
+} from '../../domain/points-records.js';
+import type {
+  Dialect,
+  Order,
+  OrderKind,
+  TransactionStatus,
+  TransactionType,
+} from '../../domain/order.js';
 import type {
   Delivery,
   DeliveryAttempt,
   DeliveryStatus,
   WebhookEndpoint,
 } from '../../domain/webhooks.js';
+import type {
+  MpgOrderFilter,
+  MpgOrderIndex,
+  MpgRequestId,
+  MpgRequestIdKind,
+  MpgTransactionIndex,
+} from './mpg-store.js';
 
 export interface LedgerTransaction {
   readonly id: string;
   readonly orderId: string;
   readonly merchantId: string;
   readonly type: TransactionType;
-  readonly status: 'approved' | 'failed';
+  /** Only approved rows count toward the order's totals. */
+  readonly status: TransactionStatus;
   readonly amountMinor: number;
   readonly points: number;
   readonly currency: string;
@@ -84,6 +107,16 @@ export interface EventFilter {
   readonly to?: number;
   readonly after?: { readonly createdAt: number; readonly id: string };
   readonly limit: number;
+}
+
+/** Sum of one order's ledger rows of one type and status (for the verifier). */
+export interface TransactionSum {
+  readonly orderId: string;
+  readonly type: TransactionType;
+  readonly status: string;
+  readonly amountMinor: number;
+  readonly points: number;
+  readonly count: number;
 }
 
 export interface DeliveryFilter {
@@ -192,11 +225,112 @@ export interface StoreTx {
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;
 
+  /** Verifier reads: aggregates over many orders in one query each. */
+  transactionSums(orderIds: readonly string[]): Promise<TransactionSum[]>;
+  /** How many events each order has, leaving out `excludedTypes`; absent means none. */
+  orderEventCounts(
+    orderIds: readonly string[],
+    excludedTypes: readonly string[],
+  ): Promise<{ orderId: string; count: number }[]>;
+  /** The merchant's events after `since` (strictly) that have no delivery to `endpointId`. */
+  eventsWithoutDelivery(
+    endpointId: string,
+    merchantId: string,
+    since: number,
+    limit: number,
+  ): Promise<EventRecord[]>;
+  /** Every webhook endpoint, deleted ones included, in creation order (bounded by `limit`). */
+  listAllWebhookEndpoints(limit: number): Promise<WebhookEndpoint[]>;
+
   // --- Points (statements in src/store/sql/points-statements.ts) ---
+  /**
+   * Takes the merchant's earning lock for this transaction, or returns false at once when another
+   * transaction holds it (FOR UPDATE SKIP LOCKED on PostgreSQL, so cluster-wide; SQLite's
+   * serialised writers never contend, and the in-process gate covers it).
+   */
+  tryLockPointsMerchant(merchantId: string): Promise<boolean>;
+  findPointsCustomer(phone: string): Promise<PointsCustomer | undefined>;
+  /** Reads the wallet, creating an empty one if missing, and locks it until the transaction ends. */
+  lockPointsCustomer(phone: string, now: number): Promise<PointsCustomer>;
+  /** Appends an entry and sets the wallet's balance to its `balanceAfter`. */
+  insertPointsCustomerEntry(entry: PointsCustomerEntry): Promise<void>;
+  /** The wallet's entries, newest first. */
+  listPointsCustomerEntries(phone: string, limit: number): Promise<PointsCustomerEntry[]>;
+  /** Inserts the Points view of an order; returns it with its drawn integer `number`. */
+  insertPointsOrder(record: Omit<PointsOrderRecord, 'number'>): Promise<PointsOrderRecord>;
+  findPointsOrder(orderId: string): Promise<PointsOrderRecord | undefined>;
+  findPointsOrderByReview(
+    merchantId: string,
+    channel: PointsChannel,
+    reviewReference: string,
+  ): Promise<PointsOrderRecord | undefined>;
+  updatePointsOrder(record: PointsOrderRecord): Promise<void>;
+  insertCheckoutSession(session: CheckoutSession): Promise<void>;
+  findCheckoutSession(id: string): Promise<CheckoutSession | undefined>;
+  lockCheckoutSession(id: string): Promise<CheckoutSession | undefined>;
+  /** Marks an open session completed with its order; false when it was not open. */
+  completeCheckoutSession(id: string, orderId: string, at: number): Promise<boolean>;
 
   // --- Backd (statements in src/store/sql/backd-statements.ts) ---
+  insertBackdOrder(order: BackdOrder): Promise<void>;
+  findBackdOrder(backdOrderId: string): Promise<BackdOrder | undefined>;
+  findBackdOrderByOrderId(orderId: string): Promise<BackdOrder | undefined>;
+  findBackdOrderByCheckoutToken(tokenHash: string): Promise<BackdOrder | undefined>;
+  /** Writes a Backd order's new state; fails unless the stored version is `order.version - 1`. */
+  updateBackdOrder(order: BackdOrder): Promise<void>;
+  /** Throws UniqueViolation when the order already has an active request (the second wall). */
+  insertBackdRefundRequest(request: RefundRequest): Promise<void>;
+  /** Writes a request's new state if it still has `expectedStatus`; false otherwise. */
+  updateBackdRefundRequest(
+    request: RefundRequest,
+    expectedStatus: RefundRequestStatus,
+  ): Promise<boolean>;
+  findBackdRefundRequest(id: string): Promise<RefundRequest | undefined>;
+  /** The order's active (draft or approved) request, its row locked until the transaction ends. */
+  findActiveBackdRefundRequest(orderId: string): Promise<RefundRequest | undefined>;
+  /** Every request of the order, oldest first (the `refunds[]` history). */
+  listBackdRefundRequests(orderId: string): Promise<RefundRequest[]>;
+  /**
+   * Up to `limit` requests with a step due at `now` (drafts past their deadline, approved ones
+   * due to settle), earliest due first.
+   */
+  listDueBackdRefundRequests(
+    now: number,
+    limit: number,
+  ): Promise<{ readonly id: string; readonly orderId: string }[]>;
+  /**
+   * Locks the order's row unless another transaction holds it (FOR UPDATE SKIP LOCKED): true when
+   * locked, false when busy elsewhere or missing, so a job never waits on a request in flight.
+   */
+  tryLockBackdOrder(orderId: string): Promise<boolean>;
 
   // --- MPG (statements in src/store/sql/mpg-statements.ts) ---
+  /** Inserts an in-progress body id unless it exists; returns the row as it now stands. */
+  claimMpgRequestId(record: MpgRequestId): Promise<{ inserted: boolean; record: MpgRequestId }>;
+  /** Takes over an in-progress id whose lease has expired; false if someone else holds it. */
+  renewMpgRequestLease(
+    record: MpgRequestId,
+    newToken: string,
+    leaseExpiresAt: number,
+    now: number,
+  ): Promise<boolean>;
+  /** Marks the id completed for `orderId`; false when the caller no longer holds the lease. */
+  completeMpgRequestId(record: MpgRequestId, leaseToken: string, orderId: string): Promise<boolean>;
+  /** Deletes an in-progress id held with `leaseToken` (the request failed; it may be retried). */
+  releaseMpgRequestId(record: MpgRequestId, leaseToken: string): Promise<void>;
+  findMpgRequestId(
+    merchantId: string,
+    kind: MpgRequestIdKind,
+    requestId: string,
+  ): Promise<MpgRequestId | undefined>;
+  /** Deletes ids claimed at or before `createdBefore` that no running request holds. */
+  deleteExpiredMpgRequestIds(createdBefore: number, now: number, limit: number): Promise<number>;
+  insertMpgOrder(row: MpgOrderIndex): Promise<void>;
+  insertMpgTransaction(row: MpgTransactionIndex): Promise<void>;
+  /** One ledger row by id, whatever its order. */
+  findLedgerTransaction(id: string): Promise<LedgerTransaction | undefined>;
+  /** The merchant's MPG orders matching the filter, in the filter's order. */
+  listMpgOrders(filter: MpgOrderFilter): Promise<Order[]>;
 }
 
 /**

@@ -283,6 +283,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           refund_window_days: 365,
           holidays: [],
           ip_allow_list: null,
+          order_total_increase_limit_percent: 10,
+          refund_settlement_delay_seconds: 0,
         });
         assert.equal(m.created_at, START);
         assert.equal(m.updated_at, START);
@@ -320,6 +322,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           refund_window_days: 0,
           holidays: ['2026-12-25'],
           ip_allow_list: ['10.0.0.1'],
+          order_total_increase_limit_percent: 10,
+          refund_settlement_delay_seconds: 0,
         });
       });
 

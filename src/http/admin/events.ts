@@ -1,4 +1,5 @@
 /** Admin: the outbox, readable with filters and a cursor. */
+import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps, query } from '../../app/context.js';
 import { HttpProblem } from '../faces.js';
@@ -7,27 +8,37 @@ import { decodeCursor, encodeCursor, eventJson } from './render.js';
 import { listEventsQuery } from './schemas.js';
 
 export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/events', async (request) => {
-    const q = parseOrThrow(listEventsQuery, request.query);
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (after === null) {
-      throw new HttpProblem('validation_failed', [{ path: 'cursor', message: 'Invalid cursor.' }]);
-    }
-    const events = await query(deps, (tx) =>
-      tx.listEvents({
-        limit: q.limit,
-        ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
-        ...(q.order_id ? { orderId: q.order_id } : {}),
-        ...(q.type ? { type: q.type } : {}),
-        ...(q.from ? { from: Date.parse(q.from) } : {}),
-        ...(q.to ? { to: Date.parse(q.to) } : {}),
-        ...(after ? { after } : {}),
-      }),
-    );
-    const last = events.at(-1);
-    return {
-      data: events.map(eventJson),
-      next_cursor: last && events.length === q.limit ? encodeCursor(last) : null,
-    };
-  });
+  app.get(
+    '/events',
+    documented({
+      summary: 'List outbox events with filters and a cursor',
+      tag: 'Events',
+      query: listEventsQuery,
+    }),
+    async (request) => {
+      const q = parseOrThrow(listEventsQuery, request.query);
+      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+      if (after === null) {
+        throw new HttpProblem('validation_failed', [
+          { path: 'cursor', message: 'Invalid cursor.' },
+        ]);
+      }
+      const events = await query(deps, (tx) =>
+        tx.listEvents({
+          limit: q.limit,
+          ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
+          ...(q.order_id ? { orderId: q.order_id } : {}),
+          ...(q.type ? { type: q.type } : {}),
+          ...(q.from ? { from: Date.parse(q.from) } : {}),
+          ...(q.to ? { to: Date.parse(q.to) } : {}),
+          ...(after ? { after } : {}),
+        }),
+      );
+      const last = events.at(-1);
+      return {
+        data: events.map(eventJson),
+        next_cursor: last && events.length === q.limit ? encodeCursor(last) : null,
+      };
+    },
+  );
 };

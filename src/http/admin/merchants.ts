@@ -1,4 +1,5 @@
 /** Admin: merchants and their credentials (DESIGN.md §4). */
+import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps } from '../../app/context.js';
 import {
@@ -27,6 +28,10 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   if (input.refund_window_days !== undefined) s.refundWindowDays = input.refund_window_days;
   if (input.holidays !== undefined) s.holidays = input.holidays;
   if (input.ip_allow_list !== undefined) s.ipAllowList = input.ip_allow_list;
+  if (input.order_total_increase_limit_percent !== undefined)
+    s.orderTotalIncreaseLimitPercent = input.order_total_increase_limit_percent;
+  if (input.refund_settlement_delay_seconds !== undefined)
+    s.refundSettlementDelaySeconds = input.refund_settlement_delay_seconds;
   return s;
 }
 
@@ -50,59 +55,96 @@ function redacted(credentials: IssuedCredentials) {
 }
 
 export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.post('/merchants', async (request, reply) => {
-    const body = parseOrThrow(createMerchantSchema, request.body);
-    return respond(
-      deps,
-      request,
-      reply,
-      createMerchant({
-        name: body.name,
-        ...(body.currency ? { currency: body.currency } : {}),
-        settings: toSettings(body.settings),
-      }),
-      ({ merchant, credentials }) => ({
-        status: 201,
-        body: { ...merchantJson(merchant), credentials },
-        storedBody: { ...merchantJson(merchant), ...redacted(credentials) },
-      }),
-    );
-  });
+  app.post(
+    '/merchants',
+    documented({
+      summary: 'Create a merchant; its credentials are shown once',
+      tag: 'Merchants',
+      body: createMerchantSchema,
+      responses: {
+        201: { description: 'The merchant with plaintext credentials for every face' },
+        422: { description: 'Invalid request' },
+      },
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(createMerchantSchema, request.body);
+      return respond(
+        deps,
+        request,
+        reply,
+        createMerchant({
+          name: body.name,
+          ...(body.currency ? { currency: body.currency } : {}),
+          settings: toSettings(body.settings),
+        }),
+        ({ merchant, credentials }) => ({
+          status: 201,
+          body: { ...merchantJson(merchant), credentials },
+          storedBody: { ...merchantJson(merchant), ...redacted(credentials) },
+        }),
+      );
+    },
+  );
 
-  app.get<{ Params: { id: string } }>('/merchants/:id', async (request, reply) => {
-    const found = await getMerchant(deps, request.params.id);
-    if (!found)
-      return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
-    return merchantJson(found.merchant, found.credentials);
-  });
+  app.get<{ Params: { id: string } }>(
+    '/merchants/:id',
+    documented({
+      summary: 'Read a merchant with its credential prefixes',
+      tag: 'Merchants',
+      responses: { 200: { description: 'The merchant' }, 404: { description: 'No such merchant' } },
+    }),
+    async (request, reply) => {
+      const found = await getMerchant(deps, request.params.id);
+      if (!found)
+        return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
+      return merchantJson(found.merchant, found.credentials);
+    },
+  );
 
-  app.patch<{ Params: { id: string } }>('/merchants/:id', async (request, reply) => {
-    const body = parseOrThrow(updateMerchantSchema, request.body);
-    return respond(
-      deps,
-      request,
-      reply,
-      updateMerchantSettings(request.params.id, toSettings(body.settings)),
-      (merchant) => ({ status: 200, body: merchantJson(merchant) }),
-    );
-  });
+  app.patch<{ Params: { id: string } }>(
+    '/merchants/:id',
+    documented({
+      summary: "Change a merchant's settings",
+      tag: 'Merchants',
+      body: updateMerchantSchema,
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(updateMerchantSchema, request.body);
+      return respond(
+        deps,
+        request,
+        reply,
+        updateMerchantSettings(request.params.id, toSettings(body.settings)),
+        (merchant) => ({ status: 200, body: merchantJson(merchant) }),
+      );
+    },
+  );
 
-  app.post<{ Params: { id: string } }>('/merchants/:id/credentials', async (request, reply) => {
-    const body = parseOrThrow(rotateCredentialsSchema, request.body);
-    return respond(
-      deps,
-      request,
-      reply,
-      rotateCredentials(request.params.id, body.dialect),
-      (credentials) => ({
-        status: 201,
-        body: { merchant_id: request.params.id, dialect: body.dialect, credentials },
-        storedBody: {
-          merchant_id: request.params.id,
-          dialect: body.dialect,
-          ...redacted(credentials),
-        },
-      }),
-    );
-  });
+  app.post<{ Params: { id: string } }>(
+    '/merchants/:id/credentials',
+    documented({
+      summary: "Rotate one face's credentials (the old ones stop working at once)",
+      tag: 'Merchants',
+      body: rotateCredentialsSchema,
+      responses: { 201: { description: 'New plaintext credentials, shown once' } },
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(rotateCredentialsSchema, request.body);
+      return respond(
+        deps,
+        request,
+        reply,
+        rotateCredentials(request.params.id, body.dialect),
+        (credentials) => ({
+          status: 201,
+          body: { merchant_id: request.params.id, dialect: body.dialect, credentials },
+          storedBody: {
+            merchant_id: request.params.id,
+            dialect: body.dialect,
+            ...redacted(credentials),
+          },
+        }),
+      );
+    },
+  );
 };

@@ -2,6 +2,7 @@
  * Admin: Unwind's own generic order API. Operators and the dashboard act through the same use
  * cases as the provider faces, with `admin` recorded as the actor.
  */
+import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps, query, type UseCase } from '../../app/context.js';
 import { createOrder } from '../../app/create-order.js';
@@ -35,51 +36,71 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     body: orderJson(outcome.order, outcome.transactions),
   });
 
-  app.post('/orders', async (request, reply) => {
-    const body = parseOrThrow(createOrderSchema, request.body);
-    const useCase = createOrder({
-      merchantId: body.merchant_id,
-      actor: admin,
-      reason: body.reason ?? null,
-      dialect: 'admin',
-      kind: 'standard',
-      amountMinor: body.amount_minor,
-      capture: body.capture,
-      ...(body.currency ? { currency: body.currency } : {}),
-      ...(body.order_number ? { orderNumber: body.order_number } : {}),
-    });
-    return respond(deps, request, reply, useCase, rendered(201));
-  });
+  app.post(
+    '/orders',
+    documented({
+      summary: 'Create an order (optionally authorized or captured)',
+      tag: 'Orders',
+      body: createOrderSchema,
+      responses: { 201: { description: 'The order with its ledger rows' } },
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(createOrderSchema, request.body);
+      const useCase = createOrder({
+        merchantId: body.merchant_id,
+        actor: admin,
+        reason: body.reason ?? null,
+        dialect: 'admin',
+        kind: 'standard',
+        amountMinor: body.amount_minor,
+        capture: body.capture,
+        ...(body.currency ? { currency: body.currency } : {}),
+        ...(body.order_number ? { orderNumber: body.order_number } : {}),
+      });
+      return respond(deps, request, reply, useCase, rendered(201));
+    },
+  );
 
-  app.get('/orders', async (request) => {
-    const q = parseOrThrow(listOrdersQuery, request.query);
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-    if (after === null) {
-      throw new HttpProblem('validation_failed', [{ path: 'cursor', message: 'Invalid cursor.' }]);
-    }
-    const orders = await query(deps, (tx) =>
-      tx.listOrders({
-        limit: q.limit,
-        ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
-        ...(q.dialect ? { dialect: q.dialect } : {}),
-        ...(after ? { after } : {}),
-      }),
-    );
-    const last = orders.at(-1);
-    return {
-      data: orders.map((o) => orderJson(o)),
-      next_cursor: last && orders.length === q.limit ? encodeCursor(last) : null,
-    };
-  });
+  app.get(
+    '/orders',
+    documented({ summary: 'List orders with a cursor', tag: 'Orders', query: listOrdersQuery }),
+    async (request) => {
+      const q = parseOrThrow(listOrdersQuery, request.query);
+      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+      if (after === null) {
+        throw new HttpProblem('validation_failed', [
+          { path: 'cursor', message: 'Invalid cursor.' },
+        ]);
+      }
+      const orders = await query(deps, (tx) =>
+        tx.listOrders({
+          limit: q.limit,
+          ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
+          ...(q.dialect ? { dialect: q.dialect } : {}),
+          ...(after ? { after } : {}),
+        }),
+      );
+      const last = orders.at(-1);
+      return {
+        data: orders.map((o) => orderJson(o)),
+        next_cursor: last && orders.length === q.limit ? encodeCursor(last) : null,
+      };
+    },
+  );
 
-  app.get<Params>('/orders/:id', async (request, reply) => {
-    const found = await query(deps, async (tx) => {
-      const order = await tx.findOrder(request.params.id);
-      return order && { order, transactions: await tx.listTransactions(order.id) };
-    });
-    if (!found) return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
-    return orderJson(found.order, found.transactions);
-  });
+  app.get<Params>(
+    '/orders/:id',
+    documented({ summary: 'Read an order with its ledger', tag: 'Orders' }),
+    async (request, reply) => {
+      const found = await query(deps, async (tx) => {
+        const order = await tx.findOrder(request.params.id);
+        return order && { order, transactions: await tx.listTransactions(order.id) };
+      });
+      if (!found)
+        return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
+      return orderJson(found.order, found.transactions);
+    },
+  );
 
   // The admin acts for the order's merchant: look it up, then run the use case for it.
   const operation = (
@@ -87,22 +108,30 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     build: (command: OrderCommand, body: { amount_minor?: number }) => UseCase<OrderOutcome>,
     withAmount: boolean,
   ) =>
-    app.post<Params>(`/orders/:id/${path}`, async (request, reply) => {
-      const body: { amount_minor?: number; reason?: string | null } = parseOrThrow(
-        withAmount ? amountOperationSchema : reasonOnlySchema,
-        request.body,
-      );
-      const order = await query(deps, (tx) => tx.findOrder(request.params.id));
-      if (!order)
-        return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
-      const command: OrderCommand = {
-        merchantId: order.merchantId,
-        orderId: order.id,
-        actor: admin,
-        reason: body.reason ?? null,
-      };
-      return respond(deps, request, reply, build(command, body), rendered(200));
-    });
+    app.post<Params>(
+      `/orders/:id/${path}`,
+      documented({
+        summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
+        tag: 'Orders',
+        body: withAmount ? amountOperationSchema : reasonOnlySchema,
+      }),
+      async (request, reply) => {
+        const body: { amount_minor?: number; reason?: string | null } = parseOrThrow(
+          withAmount ? amountOperationSchema : reasonOnlySchema,
+          request.body,
+        );
+        const order = await query(deps, (tx) => tx.findOrder(request.params.id));
+        if (!order)
+          return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
+        const command: OrderCommand = {
+          merchantId: order.merchantId,
+          orderId: order.id,
+          actor: admin,
+          reason: body.reason ?? null,
+        };
+        return respond(deps, request, reply, build(command, body), rendered(200));
+      },
+    );
 
   const amount = (body: { amount_minor?: number }) =>
     body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor };

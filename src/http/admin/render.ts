@@ -17,6 +17,8 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     refund_window_days: m.settings.refundWindowDays,
     holidays: m.settings.holidays,
     ip_allow_list: m.settings.ipAllowList,
+    order_total_increase_limit_percent: m.settings.orderTotalIncreaseLimitPercent,
+    refund_settlement_delay_seconds: m.settings.refundSettlementDelaySeconds,
   },
   ...(credentials
     ? {

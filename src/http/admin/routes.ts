@@ -9,6 +9,7 @@ import { eventRoutes } from './events.js';
 import { jobRoutes } from './jobs.js';
 import { merchantRoutes } from './merchants.js';
 import { orderRoutes } from './orders.js';
+import { pointsCustomerRoutes } from './points-customers.js';
 
 export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, options) => {
   app.addHook('onRequest', async (request) => {
@@ -25,6 +26,7 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(deliveryRoutes, { deps });
+  await app.register(pointsCustomerRoutes, { deps });
   await app.register(jobRoutes, { jobs: options.jobs });
   if (options.testClock) await app.register(clockRoutes, { clock: options.testClock });
 };

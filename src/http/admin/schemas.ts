@@ -12,6 +12,8 @@ export const settingsSchema = z.strictObject({
   refund_window_days: z.number().int().nonnegative().max(36_500).optional(),
   holidays: z.array(isoDate).max(1000).optional(),
   ip_allow_list: z.array(z.string().min(1).max(64)).max(1000).nullable().optional(),
+  order_total_increase_limit_percent: z.number().int().nonnegative().max(1000).optional(),
+  refund_settlement_delay_seconds: z.number().int().nonnegative().max(31_536_000).optional(),
 });
 
 export const createMerchantSchema = z.strictObject({

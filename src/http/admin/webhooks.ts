@@ -1,4 +1,5 @@
 /** Admin: a merchant's webhook endpoints, and replaying everything since a time to one. */
+import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps, query } from '../../app/context.js';
 import { replayEndpointSince } from '../../app/deliveries.js';
@@ -19,87 +20,127 @@ type MerchantParams = { Params: { id: string } };
 type EndpointParams = { Params: { id: string; webhookId: string } };
 
 export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.post<MerchantParams>('/merchants/:id/webhooks', async (request, reply) => {
-    const body = parseOrThrow(createWebhookSchema, request.body);
-    const useCase = createWebhookEndpoint({
-      merchantId: request.params.id,
-      url: body.url,
-      name: body.name ?? null,
-      ...(body.format ? { format: body.format } : {}),
-      ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
-      ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-    });
-    return respond(deps, request, reply, useCase, (endpoint) => ({
-      status: 201,
-      body: webhookJson(endpoint, true),
-    }));
-  });
-
-  app.get<MerchantParams>('/merchants/:id/webhooks', async (request, reply) => {
-    const found = await query(deps, async (tx) => {
-      const merchant = await tx.findMerchant(request.params.id);
-      return merchant && tx.listWebhookEndpoints(merchant.id, LIMITS.webhookEndpointsMax);
-    });
-    if (!found)
-      return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
-    return { data: found.map((e) => webhookJson(e)) };
-  });
-
-  app.get<EndpointParams>('/merchants/:id/webhooks/:webhookId', async (request, reply) => {
-    const endpoint = await query(deps, (tx) => tx.findWebhookEndpoint(request.params.webhookId));
-    if (!endpoint || endpoint.merchantId !== request.params.id || endpoint.deletedAt !== null) {
-      return send(reply, renderAdminDomainError({ code: 'webhook.not_found' }, request.id));
-    }
-    return webhookJson(endpoint);
-  });
-
-  app.patch<EndpointParams>('/merchants/:id/webhooks/:webhookId', async (request, reply) => {
-    const body = parseOrThrow(updateWebhookSchema, request.body);
-    const useCase = updateWebhookEndpoint({
-      merchantId: request.params.id,
-      endpointId: request.params.webhookId,
-      ...(body.url !== undefined ? { url: body.url } : {}),
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.format !== undefined ? { format: body.format } : {}),
-      ...(body.retry_policy !== undefined ? { retryPolicy: body.retry_policy } : {}),
-      ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
-      ...(body.rotate_secret ? { rotateSecret: true } : {}),
-    });
-    return respond(deps, request, reply, useCase, (endpoint) => ({
-      status: 200,
-      body: webhookJson(endpoint, body.rotate_secret === true),
-    }));
-  });
-
-  app.delete<EndpointParams>('/merchants/:id/webhooks/:webhookId', async (request, reply) =>
-    respond(
-      deps,
-      request,
-      reply,
-      deleteWebhookEndpoint(request.params.id, request.params.webhookId),
-      () => ({ status: 204, body: null }),
-    ),
+  app.post<MerchantParams>(
+    '/merchants/:id/webhooks',
+    documented({
+      summary: 'Register a webhook endpoint; its secret is returned',
+      tag: 'Webhooks',
+      body: createWebhookSchema,
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(createWebhookSchema, request.body);
+      const useCase = createWebhookEndpoint({
+        merchantId: request.params.id,
+        url: body.url,
+        name: body.name ?? null,
+        ...(body.format ? { format: body.format } : {}),
+        ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+      });
+      return respond(deps, request, reply, useCase, (endpoint) => ({
+        status: 201,
+        body: webhookJson(endpoint, true),
+      }));
+    },
   );
 
-  app.post<MerchantParams>('/webhooks/:id/replay', async (request, reply) => {
-    const body = parseOrThrow(replaySinceSchema, request.body);
-    const after = body.cursor ? decodeCursor(body.cursor) : undefined;
-    if (after === null) {
-      throw new HttpProblem('validation_failed', [{ path: 'cursor', message: 'Invalid cursor.' }]);
-    }
-    return respond(
-      deps,
-      request,
-      reply,
-      replayEndpointSince(request.params.id, Date.parse(body.since), after),
-      (result) => ({
-        status: 202,
-        body: {
-          reset: result.reset,
-          created: result.created,
-          next_cursor: result.next ? encodeCursor(result.next) : null,
-        },
-      }),
-    );
-  });
+  app.get<MerchantParams>(
+    '/merchants/:id/webhooks',
+    documented({ summary: "List a merchant's webhook endpoints", tag: 'Webhooks' }),
+    async (request, reply) => {
+      const found = await query(deps, async (tx) => {
+        const merchant = await tx.findMerchant(request.params.id);
+        return merchant && tx.listWebhookEndpoints(merchant.id, LIMITS.webhookEndpointsMax);
+      });
+      if (!found)
+        return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
+      return { data: found.map((e) => webhookJson(e)) };
+    },
+  );
+
+  app.get<EndpointParams>(
+    '/merchants/:id/webhooks/:webhookId',
+    documented({ summary: 'Read a webhook endpoint', tag: 'Webhooks' }),
+    async (request, reply) => {
+      const endpoint = await query(deps, (tx) => tx.findWebhookEndpoint(request.params.webhookId));
+      if (!endpoint || endpoint.merchantId !== request.params.id || endpoint.deletedAt !== null) {
+        return send(reply, renderAdminDomainError({ code: 'webhook.not_found' }, request.id));
+      }
+      return webhookJson(endpoint);
+    },
+  );
+
+  app.patch<EndpointParams>(
+    '/merchants/:id/webhooks/:webhookId',
+    documented({
+      summary: 'Change, disable, enable or rotate the secret of an endpoint',
+      tag: 'Webhooks',
+      body: updateWebhookSchema,
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(updateWebhookSchema, request.body);
+      const useCase = updateWebhookEndpoint({
+        merchantId: request.params.id,
+        endpointId: request.params.webhookId,
+        ...(body.url !== undefined ? { url: body.url } : {}),
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.format !== undefined ? { format: body.format } : {}),
+        ...(body.retry_policy !== undefined ? { retryPolicy: body.retry_policy } : {}),
+        ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        ...(body.rotate_secret ? { rotateSecret: true } : {}),
+      });
+      return respond(deps, request, reply, useCase, (endpoint) => ({
+        status: 200,
+        body: webhookJson(endpoint, body.rotate_secret === true),
+      }));
+    },
+  );
+
+  app.delete<EndpointParams>(
+    '/merchants/:id/webhooks/:webhookId',
+    documented({
+      summary: 'Delete an endpoint; its pending deliveries are cancelled',
+      tag: 'Webhooks',
+    }),
+    async (request, reply) =>
+      respond(
+        deps,
+        request,
+        reply,
+        deleteWebhookEndpoint(request.params.id, request.params.webhookId),
+        () => ({ status: 204, body: null }),
+      ),
+  );
+
+  app.post<MerchantParams>(
+    '/webhooks/:id/replay',
+    documented({
+      summary: 'Re-send every event since a time to one endpoint',
+      tag: 'Webhooks',
+      body: replaySinceSchema,
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(replaySinceSchema, request.body);
+      const after = body.cursor ? decodeCursor(body.cursor) : undefined;
+      if (after === null) {
+        throw new HttpProblem('validation_failed', [
+          { path: 'cursor', message: 'Invalid cursor.' },
+        ]);
+      }
+      return respond(
+        deps,
+        request,
+        reply,
+        replayEndpointSince(request.params.id, Date.parse(body.since), after),
+        (result) => ({
+          status: 202,
+          body: {
+            reset: result.reset,
+            created: result.created,
+            next_cursor: result.next ? encodeCursor(result.next) : null,
+          },
+        }),
+      );
+    },
+  );
 };

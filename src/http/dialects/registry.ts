@@ -6,6 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app/context.js';
 import type { Face } from '../faces.js';
+import type { FaceDoc } from '../openapi.js';
+import { pointsDialect } from './points/index.js';
+import { mpgDialect } from './mpg/routes.js';
+import { backdDialect } from './backd/index.js';
 
 export interface DialectContext {
   readonly deps: AppDeps;
@@ -15,7 +19,9 @@ export interface DialectContext {
 
 export interface DialectModule {
   readonly face: Face;
+  /** The face's OpenAPI document header (title, description, credentials). */
+  readonly openapi?: Omit<FaceDoc, 'prefix'>;
   register(app: FastifyInstance, context: DialectContext): Promise<void>;
 }
 
-export const DIALECT_MODULES: readonly DialectModule[] = [];
+export const DIALECT_MODULES: readonly DialectModule[] = [pointsDialect, backdDialect, mpgDialect];

@@ -22,6 +22,7 @@ import type {
   Order,
   OrderKind,
   OrderStatus,
+  TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
 import { assert } from '../../domain/result.js';
@@ -36,21 +37,25 @@ import type {
 
 export type Row = Record<string, unknown>;
 
-const str = (row: Row, column: string): string => {
+// Column readers shared by every mapper: each asserts the type it reads, so a schema drift
+// fails loudly instead of handing a wrong value to the domain.
+export const str = (row: Row, column: string): string => {
   const v = row[column];
   assert(typeof v === 'string', `column ${column} is not text`);
   return v;
 };
-const strOrNull = (row: Row, column: string): string | null =>
+export const strOrNull = (row: Row, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : str(row, column);
-const int = (row: Row, column: string): number => {
-  const v = row[column];
+export const int = (row: Row, column: string): number => {
+  // SQLite hands back a bigint for an INTEGER PRIMARY KEY read through some statements.
+  const raw = row[column];
+  const v = typeof raw === 'bigint' ? Number(raw) : raw;
   assert(typeof v === 'number' && Number.isSafeInteger(v), `column ${column} is not an integer`);
   return v;
 };
-const intOrNull = (row: Row, column: string): number | null =>
+export const intOrNull = (row: Row, column: string): number | null =>
   row[column] === null || row[column] === undefined ? null : int(row, column);
-const parsed = <T>(row: Row, column: string): T => JSON.parse(str(row, column)) as T;
+export const parsed = <T>(row: Row, column: string): T => JSON.parse(str(row, column)) as T;
 
 export const rowToMerchant = (r: Row): Merchant => ({
   id: str(r, 'id'),
@@ -117,7 +122,7 @@ export const rowToTransaction = (r: Row): LedgerTransaction => ({
   orderId: str(r, 'order_id'),
   merchantId: str(r, 'merchant_id'),
   type: str(r, 'type') as TransactionType,
-  status: str(r, 'status') as 'approved' | 'failed',
+  status: str(r, 'status') as TransactionStatus,
   amountMinor: int(r, 'amount_minor'),
   points: int(r, 'points'),
   currency: str(r, 'currency'),

@@ -12,11 +12,15 @@ import type {
   LedgerTransaction,
   OrderFilter,
   StoreTx,
+  TransactionSum,
 } from '../../app/ports/store.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { Dialect, Order } from '../../domain/order.js';
 import type { WebhookEndpoint } from '../../domain/webhooks.js';
 import { assert } from '../../domain/result.js';
+import { createPointsStatements } from './points-statements.js';
+import { createBackdStatements } from './backd-statements.js';
+import { createMpgStatements } from './mpg-statements.js';
 import {
   type Row,
   rowToAdminToken,
@@ -78,6 +82,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
   return {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
+    ...createPointsStatements(db),
+    ...createBackdStatements(db),
+    ...createMpgStatements(db),
 
     async insertMerchant(m: Merchant) {
       await db.run(
@@ -202,12 +209,15 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async updateOrder(o) {
       const changed = await db.run(
-        `UPDATE orders SET authorized_minor = ?, captured_minor = ?, voided_minor = ?,
-           refunded_minor = ?, total_points = ?, points_reversed = ?, redeemed_points = ?,
-           points_returned = ?, status = ?, details = ?, capture_method = ?, captured_at = ?,
-           cancelled_at = ?, updated_at = ?, version = ?
+        // amount_minor changes only through planAmendAmount (nothing reserved yet); the CHECKs
+        // keep every total within it either way.
+        `UPDATE orders SET amount_minor = ?, authorized_minor = ?, captured_minor = ?,
+           voided_minor = ?, refunded_minor = ?, total_points = ?, points_reversed = ?,
+           redeemed_points = ?, points_returned = ?, status = ?, details = ?, capture_method = ?,
+           captured_at = ?, cancelled_at = ?, updated_at = ?, version = ?
          WHERE id = ? AND version = ?`,
         [
+          o.amountMinor,
           o.authorizedMinor,
           o.capturedMinor,
           o.voidedMinor,
@@ -277,7 +287,10 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async listTransactions(orderId) {
       const rows = await db.all(
-        `SELECT * FROM transactions WHERE order_id = ? ORDER BY created_at, id`,
+        // Rows of one instant come in the order their events were written (event ids are
+        // UUIDv7, increasing within a process): a client-assigned row id (MPG's transaction_id)
+        // is random and says nothing about order.
+        `SELECT * FROM transactions WHERE order_id = ? ORDER BY created_at, event_id, id`,
         [orderId],
       );
       return rows.map(rowToTransaction);
@@ -615,6 +628,54 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         [deliveryId],
       );
       return rows.map(rowToDeliveryAttempt);
+    },
+
+    async transactionSums(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await db.all(
+        `SELECT order_id, type, status, SUM(amount_minor) AS amount_minor, SUM(points) AS points,
+           COUNT(*) AS n
+         FROM transactions WHERE order_id IN (${marks(orderIds.length)})
+         GROUP BY order_id, type, status`,
+        orderIds,
+      );
+      return rows.map((r) => ({
+        orderId: String(r['order_id']),
+        type: String(r['type']) as TransactionSum['type'],
+        status: String(r['status']),
+        amountMinor: Number(r['amount_minor']),
+        points: Number(r['points']),
+        count: Number(r['n']),
+      }));
+    },
+    async orderEventCounts(orderIds, excludedTypes) {
+      if (orderIds.length === 0) return [];
+      const excluded = excludedTypes.length
+        ? `AND type NOT IN (${marks(excludedTypes.length)})`
+        : '';
+      const rows = await db.all(
+        `SELECT order_id, COUNT(*) AS n FROM events
+         WHERE order_id IN (${marks(orderIds.length)}) ${excluded}
+         GROUP BY order_id`,
+        [...orderIds, ...excludedTypes],
+      );
+      return rows.map((r) => ({ orderId: String(r['order_id']), count: Number(r['n']) }));
+    },
+    async eventsWithoutDelivery(endpointId, merchantId, since, limit) {
+      const rows = await db.all(
+        `SELECT e.* FROM events e
+         WHERE e.merchant_id = ? AND e.created_at > ?
+           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.endpoint_id = ?)
+         ORDER BY e.created_at, e.id LIMIT ?`,
+        [merchantId, since, endpointId, limit],
+      );
+      return rows.map(rowToEvent);
+    },
+    async listAllWebhookEndpoints(limit) {
+      const rows = await db.all(`SELECT * FROM webhook_endpoints ORDER BY created_at, id LIMIT ?`, [
+        limit,
+      ]);
+      return rows.map(rowToWebhookEndpoint);
     },
 
     async getSetting(name) {

@@ -88,8 +88,11 @@ CREATE TABLE transactions (
   order_id TEXT NOT NULL REFERENCES orders (id),
   merchant_id TEXT NOT NULL REFERENCES merchants (id),
   type TEXT NOT NULL CHECK (type IN ('authorize', 'capture', 'purchase', 'void', 'cancel', 'refund',
-    'points_award', 'points_redeem', 'points_reversal', 'points_return')),
-  status TEXT NOT NULL CHECK (status IN ('approved', 'failed')),
+    'points_award', 'points_redeem', 'points_reversal', 'points_return',
+    'verify', 'extension', 'reversal')),
+  -- Only approved rows count toward the order's totals; the others are kept as history.
+  status TEXT NOT NULL CHECK (status IN ('initiated', 'approved', 'failed', 'timeout',
+    'system_error')),
   amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
   points BIGINT NOT NULL CHECK (points >= 0),
   currency TEXT NOT NULL,

@@ -5,9 +5,12 @@
 import type { Migration } from './migration.js';
 import { migration as coreLedger } from './001-core-ledger.js';
 import { migration as webhooks } from './002-webhooks.js';
+import { migration as points } from './003-points.js';
+import { migration as backd } from './004-backd.js';
+import { migration as mpg } from './005-mpg.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreLedger, webhooks].sort(
+export const MIGRATIONS: readonly Migration[] = [coreLedger, webhooks, points, backd, mpg].sort(
   (a, b) => a.version - b.version,
 );

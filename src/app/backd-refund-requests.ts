@@ -1,0 +1,244 @@
+/**
+ * Backd refund requests (decisions.md "Backd"): submit (POST /refund), delete (DELETE /refund),
+ * and the locking and settlement step the job runs. Every one runs with the core order's row
+ * locked, so requests on one order are serialised across every process; the partial unique index
+ * on active requests is the second wall. Lockedness is decided by time (`now >= lockedAt`), so a
+ * request past its deadline refuses replacement and deletion even before the job has run.
+ */
+import { transitionBackdOrder } from '../domain/backd-order.js';
+import type { DomainError } from '../domain/errors.js';
+import { formatMinor } from '../domain/money.js';
+import { refundableMinor } from '../domain/order.js';
+import {
+  dueStep,
+  planDelete,
+  planSubmit,
+  type RefundRequest,
+  settlementDueAt,
+  transitionRefundRequest,
+} from '../domain/refund-request.js';
+import { assert, ok, type Result } from '../domain/result.js';
+import {
+  appendBackdEvent,
+  backdOrderJson,
+  type BackdOrderView,
+  type BackdTarget,
+  backdViewOf,
+  lockBackdOrder,
+} from './backd-orders.js';
+import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
+import { refundOrder } from './order-operations.js';
+
+/** A refund request as events carry it. */
+export function refundRequestJson(r: RefundRequest): Record<string, unknown> {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: r.id,
+    amount: formatMinor(r.amountMinor, r.currency),
+    amount_minor: r.amountMinor,
+    currency: r.currency,
+    status: r.status,
+    locked_at: iso(r.lockedAt),
+    settle_at: iso(r.settleAt),
+    decline_reason: r.declineReason,
+    replaced_by: r.replacedBy,
+    created_at: iso(r.createdAt),
+  };
+}
+
+export interface SubmitRefundRequestCommand extends BackdTarget {
+  readonly actor: Actor;
+  readonly amountMinor: number;
+}
+
+/**
+ * POST /refund: a new draft request of `amountMinor` (this request's amount, not a running
+ * total), declining and replacing the active draft if it is not locked yet.
+ * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state,
+ * refund.amount_not_positive, refund_request.locked, refund.exceeds_refundable.
+ */
+export const submitRefundRequest =
+  (cmd: SubmitRefundRequestCommand): UseCase<BackdOrderView> =>
+  async (tx, run) => {
+    const locked = await lockBackdOrder(tx, cmd);
+    if (!locked.ok) return locked;
+    const { order, backd } = locked.value;
+    const allowed = transitionBackdOrder(backd.status, 'request_refund');
+    if (!allowed.ok) return allowed;
+    const merchant = await tx.findMerchant(order.merchantId);
+    assert(merchant !== undefined, 'an order has a merchant');
+    const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
+    const plan = planSubmit({
+      id: run.newId(),
+      orderId: order.id,
+      merchantId: order.merchantId,
+      currency: order.currency,
+      amountMinor: cmd.amountMinor,
+      // Settled requests are core refunds, so this is order_total minus what has settled.
+      refundableMinor: refundableMinor(order),
+      active,
+      holidays: merchant.settings.holidays,
+      now: run.now,
+    });
+    if (!plan.ok) return plan;
+    const { created, declined } = plan.value;
+    const backdJson = backdOrderJson(backd, backd.status);
+    // Two changes (the decline, then the new request): two events, two versions.
+    let current = order;
+    if (declined) {
+      const written = await tx.updateBackdRefundRequest(declined, 'draft');
+      assert(written, `active refund request ${declined.id} changed under the order lock`);
+      current = await appendBackdEvent(tx, run, {
+        type: 'refund_request.declined',
+        actor: cmd.actor,
+        order: current,
+        payload: { backd_order: backdJson, refund_request: refundRequestJson(declined) },
+      });
+    }
+    await tx.insertBackdRefundRequest(created);
+    await appendBackdEvent(tx, run, {
+      type: 'refund_request.submitted',
+      actor: cmd.actor,
+      order: current,
+      payload: {
+        backd_order: backdJson,
+        refund_request: refundRequestJson(created),
+        replaces: declined?.id ?? null,
+      },
+    });
+    return ok(await backdViewOf(tx, run, order.id));
+  };
+
+/**
+ * DELETE /refund: declines the order's active request unless it is locked.
+ * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state,
+ * refund_request.none_active, refund_request.locked.
+ */
+export const deleteRefundRequest =
+  (cmd: BackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
+  async (tx, run) => {
+    const locked = await lockBackdOrder(tx, cmd);
+    if (!locked.ok) return locked;
+    const { order, backd } = locked.value;
+    const allowed = transitionBackdOrder(backd.status, 'delete_refund');
+    if (!allowed.ok) return allowed;
+    const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
+    const declined = planDelete(active, run.now);
+    if (!declined.ok) return declined;
+    const written = await tx.updateBackdRefundRequest(declined.value, 'draft');
+    assert(written, `active refund request ${declined.value.id} changed under the order lock`);
+    await appendBackdEvent(tx, run, {
+      type: 'refund_request.declined',
+      actor: cmd.actor,
+      order,
+      payload: {
+        backd_order: backdOrderJson(backd, backd.status),
+        refund_request: refundRequestJson(declined.value),
+      },
+    });
+    return ok(await backdViewOf(tx, run, order.id));
+  };
+
+/** What one job step did to one request. */
+export type AdvanceOutcome = 'approved' | 'settled' | 'not_due' | 'busy';
+
+const JOB_ACTOR: Actor = { kind: 'job', name: 'refund-request-locker' };
+
+/**
+ * The job's step for one request, with the order's row locked without waiting (another node or a
+ * request in flight holds it: `busy`, retried on a later run). A draft past its deadline becomes
+ * `approved` with its settlement time (deadline + the merchant's delay); an approved request due
+ * to settle becomes `refunded` in the same transaction as the core refund it posts, and the order
+ * becomes `refund`.
+ * Errors: refund_request.invalid_transition, backd_order.invalid_state and the core refund's
+ * errors, none of which correct data can produce (the submission checked them).
+ */
+export const advanceRefundRequest =
+  (requestId: string, orderId: string): UseCase<AdvanceOutcome> =>
+  async (tx, run) => {
+    if (!(await tx.tryLockBackdOrder(orderId))) return ok('busy');
+    const request = await tx.findBackdRefundRequest(requestId);
+    const backd = await tx.findBackdOrderByOrderId(orderId);
+    const order = await tx.findOrder(orderId);
+    assert(request && backd && order, `refund request ${requestId} without its order`);
+    const step = dueStep(request, run.now);
+    if (step === null) return ok('not_due');
+
+    if (step === 'approve') {
+      const merchant = await tx.findMerchant(order.merchantId);
+      assert(merchant !== undefined, 'an order has a merchant');
+      const approved = transitionRefundRequest(request, 'approved', run.now, {
+        settleAt: settlementDueAt(request.lockedAt, merchant.settings.refundSettlementDelaySeconds),
+      });
+      if (!approved.ok) return approved;
+      assert(await tx.updateBackdRefundRequest(approved.value, 'draft'), 'request moved');
+      await appendBackdEvent(tx, run, {
+        type: 'refund_request.locked',
+        actor: JOB_ACTOR,
+        order,
+        payload: {
+          backd_order: backdOrderJson(backd, backd.status),
+          refund_request: refundRequestJson(approved.value),
+        },
+      });
+      return ok('approved');
+    }
+
+    const status = transitionBackdOrder(backd.status, 'settle_refund');
+    if (!status.ok) return status;
+    const refunded = transitionRefundRequest(request, 'refunded', run.now);
+    if (!refunded.ok) return refunded;
+    assert(await tx.updateBackdRefundRequest(refunded.value, 'approved'), 'request moved');
+    const after = {
+      ...backd,
+      status: status.value,
+      updatedAt: run.now,
+      version: backd.version + 1,
+    };
+    await tx.updateBackdOrder(after);
+    const posted = await refundOrder({
+      merchantId: order.merchantId,
+      orderId: order.id,
+      actor: JOB_ACTOR,
+      amountMinor: request.amountMinor,
+      reason: `Backd refund request ${request.id} settled`,
+      eventData: {
+        backd_order: backdOrderJson(after, backd.status),
+        refund_request: refundRequestJson(refunded.value),
+      },
+    })(tx, run);
+    if (!posted.ok) return posted;
+    return ok('settled');
+  };
+
+/** Requests with a step due now, for the job. */
+export function listDueRefundRequests(deps: AppDeps, limit: number) {
+  return query(deps, (tx, now) => tx.listDueBackdRefundRequests(now, limit));
+}
+
+/**
+ * One bounded batch of the locking and settlement work: each due request advances in its own
+ * transaction. Returns how many advanced; a failure of one request (only a bug can cause one) is
+ * reported through `onFailure` and does not stop the others.
+ */
+export async function advanceDueRefundRequests(
+  deps: AppDeps,
+  limit: number,
+  onFailure: (requestId: string, failure: DomainError | unknown) => void,
+): Promise<number> {
+  let advanced = 0;
+  for (const due of await listDueRefundRequests(deps, limit)) {
+    try {
+      const result: Result<AdvanceOutcome, DomainError> = await execute(
+        deps,
+        advanceRefundRequest(due.id, due.orderId),
+      );
+      if (!result.ok) onFailure(due.id, result.error);
+      else if (result.value === 'approved' || result.value === 'settled') advanced += 1;
+    } catch (error) {
+      // An assertion (a bug) or an outage: report it and go on with the other requests.
+      onFailure(due.id, error);
+    }
+  }
+  return advanced;
+}

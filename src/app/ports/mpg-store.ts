@@ -1,0 +1,91 @@
+/**
+ * Records the MPG face keeps beside the core ledger (migration 005), used by the MPG section of
+ * the store port (`StoreTx`).
+ */
+
+export type MpgRequestIdKind = 'order_id' | 'transaction_id';
+
+/** A body id (`order_id`, `transaction_id`) claimed by the request that uses it. */
+export interface MpgRequestId {
+  readonly merchantId: string;
+  readonly kind: MpgRequestIdKind;
+  readonly requestId: string;
+  /** Fingerprint of the request's meaningful parameters (never the full card number). */
+  readonly fingerprint: string;
+  readonly state: 'in_progress' | 'completed';
+  /** The running request's lease; null once completed. */
+  readonly leaseToken: string | null;
+  readonly leaseExpiresAt: number | null;
+  /** The order the completed request created or changed. */
+  readonly orderId: string | null;
+  readonly createdAt: number;
+}
+
+/** Search columns of an MPG order, for `GET /v1/orders`. */
+export interface MpgOrderIndex {
+  readonly orderId: string;
+  readonly merchantId: string;
+  readonly description: string;
+  readonly sourceType: string;
+  readonly scheme: string;
+  readonly firstDigits: string;
+  readonly lastDigits: string;
+  readonly subMerchantId: string | null;
+  readonly deviceIp: string;
+  readonly agreementId: string | null;
+}
+
+/** Search columns of an MPG transaction. */
+export interface MpgTransactionIndex {
+  readonly transactionId: string;
+  readonly orderId: string;
+  readonly retrievalReference: string;
+  readonly stan: string;
+  readonly authCode: string | null;
+  readonly responseCode: string | null;
+}
+
+export const MPG_SORT_FIELDS = [
+  'merchant_id',
+  'amount',
+  'captured_amount',
+  'refunded_amount',
+  'currency',
+  'created_at',
+  'updated_at',
+] as const;
+export type MpgSortField = (typeof MPG_SORT_FIELDS)[number];
+
+/** Equality filters of `GET /v1/orders` that Unwind records. */
+export interface MpgOrderEquals {
+  readonly id?: string;
+  readonly currency?: string;
+  readonly description?: string;
+  readonly sourceType?: string;
+  readonly scheme?: string;
+  readonly firstDigits?: string;
+  readonly lastDigits?: string;
+  readonly subMerchantId?: string;
+  readonly deviceIp?: string;
+  readonly agreementId?: string;
+  readonly retrievalReference?: string;
+  readonly stan?: string;
+  readonly authCode?: string;
+  readonly responseCode?: string;
+}
+
+export interface MpgOrderFilter {
+  readonly merchantId: string;
+  readonly equals: MpgOrderEquals;
+  readonly amountGte?: number;
+  readonly amountLte?: number;
+  readonly createdGte?: number;
+  readonly createdLte?: number;
+  readonly updatedGte?: number;
+  readonly updatedLte?: number;
+  readonly sortField: MpgSortField;
+  readonly sortDir: 'asc' | 'desc';
+  /** Keyset cursor: orders strictly after this (sort value, id) pair in the chosen order. */
+  readonly after?: { readonly value: number | string; readonly id: string };
+  readonly limit: number;
+}

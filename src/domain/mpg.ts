@@ -1,0 +1,100 @@
+/**
+ * Rules of the Moyasar Payment Gateway face that the core planners do not cover: extending an
+ * authorization's hold and reversing a transaction whose outcome is unknown
+ * (reference/provider-apis.md §3.3, §3.5; decisions.md "MPG").
+ */
+import { domainError, type DomainError } from './errors.js';
+import {
+  applyTransactions,
+  capturableMinor,
+  type Change,
+  type Order,
+  type TransactionStatus,
+  type TransactionType,
+} from './order.js';
+import { err, ok, type Result } from './result.js';
+
+/** Order-creating amounts: one full major unit at least (decisions.md), and the documented max. */
+export const MPG_CREATE_AMOUNT_MIN = 100;
+export const MPG_AMOUNT_MAX = 100_000_000;
+
+export const MPG_SOURCE_TYPES = ['internet', 'merchant', 'moto'] as const;
+/** How the card was presented: card-not-present with 3DS, merchant-initiated, mail/phone order. */
+export type MpgSourceType = (typeof MPG_SOURCE_TYPES)[number];
+
+export const MPG_REVERSE_REASONS = [
+  'request_timeout',
+  'gateway_timeout',
+  'response_error',
+  'delivery_error',
+] as const;
+export type MpgReverseReason = (typeof MPG_REVERSE_REASONS)[number];
+
+/** Statuses whose outcome is unknown, so a scheme-level reversal is the right tool. */
+const UNCERTAIN: readonly TransactionStatus[] = ['initiated', 'timeout', 'system_error'];
+
+/** A ledger row as these rules need it. */
+export interface MpgRow {
+  readonly id: string;
+  readonly type: TransactionType;
+  readonly status: TransactionStatus;
+  readonly amountMinor: number;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+const unchanged = (order: Order, rows: Change['transactions']): Change => ({
+  transactions: rows,
+  totals: applyTransactions(order, rows),
+  cancelled: order.cancelledAt !== null,
+  capturedAt: order.capturedAt,
+  captureMethod: order.captureMethod,
+});
+
+/**
+ * Extend the hold of an authorization. "The first transaction on the order must be an approved
+ * authorize", and some of it must still be held (neither captured nor voided).
+ * Errors: order.not_extendable.
+ */
+export function planExtension(order: Order, rows: readonly MpgRow[]): Result<Change, DomainError> {
+  const first = rows[0];
+  if (!first || first.type !== 'authorize' || first.status !== 'approved') {
+    return err(domainError('order.not_extendable'));
+  }
+  if (capturableMinor(order) === 0) return err(domainError('order.not_extendable'));
+  return ok(unchanged(order, [{ type: 'extension', amountMinor: 0, points: 0 }]));
+}
+
+/**
+ * Reverse a transaction of this order whose outcome is unknown (initiated, timeout, system
+ * error). Such a row never counted toward the totals, so the reversal moves no money either.
+ * A transaction with a known outcome is voided or refunded instead; one is reversed at most once.
+ * Errors: transaction.not_found (not on this order), transaction.not_reversible.
+ */
+export function planReversal(
+  order: Order,
+  rows: readonly MpgRow[],
+  targetId: string,
+): Result<Change, DomainError> {
+  const target = rows.find((r) => r.id === targetId);
+  if (!target) return err(domainError('transaction.not_found'));
+  const reversedAlready = rows.some(
+    (r) =>
+      r.type === 'reversal' &&
+      r.status === 'approved' &&
+      r.details['reversed_transaction_id'] === targetId,
+  );
+  if (target.type === 'reversal' || !UNCERTAIN.includes(target.status) || reversedAlready) {
+    return err(domainError('transaction.not_reversible', { status: target.status }));
+  }
+  return ok(unchanged(order, [{ type: 'reversal', amountMinor: target.amountMinor, points: 0 }]));
+}
+
+/**
+ * MPG shows a merchant's short numeric id (`merchant.merchant_id`, "60052" in the docs). Unwind
+ * derives a stable 8-digit one from the random tail of the merchant's UUID.
+ */
+export function mpgMerchantNumber(merchantId: string): string {
+  const tail = merchantId.replace(/-/g, '').slice(-12);
+  const n = Number.parseInt(tail, 16);
+  return Number.isSafeInteger(n) ? String(n % 100_000_000).padStart(8, '0') : '00000000';
+}

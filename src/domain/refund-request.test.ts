@@ -1,0 +1,203 @@
+// Proves the refund-request state machine and its pure rules: the transition table (every legal
+// and illegal move), submission (amount checks, replacement, refusal when locked by time),
+// deletion, the job's due steps and the status clients see, by direct calls and by a fast-check
+// walk that never finds two active requests.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { lockDeadline } from './business-days.js';
+import {
+  dueStep,
+  isActiveStatus,
+  planDelete,
+  planSubmit,
+  REFUND_REQUEST_STATUSES,
+  type RefundRequest,
+  settlementDueAt,
+  transitionRefundRequest,
+  visibleStatus,
+} from './refund-request.js';
+
+const NOW = Date.parse('2026-03-04T16:00:00Z'); // Wed 10:00 CST
+const LOCK = Date.parse('2026-03-04T23:00:00Z');
+
+const submit = (amountMinor: number, active: RefundRequest | null, now = NOW, id = 'r2') =>
+  planSubmit({
+    id,
+    orderId: 'o1',
+    merchantId: 'm1',
+    currency: 'USD',
+    amountMinor,
+    refundableMinor: 1000,
+    active,
+    holidays: [],
+    now,
+  });
+
+const draft = (): RefundRequest => {
+  const planned = submit(100, null, NOW, 'r1');
+  assert.ok(planned.ok);
+  return planned.value.created;
+};
+
+describe('the transition table', () => {
+  const legal = new Set(['draft>approved', 'draft>declined', 'approved>refunded']);
+  for (const from of REFUND_REQUEST_STATUSES) {
+    for (const to of REFUND_REQUEST_STATUSES) {
+      it(`${from} → ${to} is ${legal.has(`${from}>${to}`) ? 'legal' : 'a typed error'}`, () => {
+        const r = { ...draft(), status: from };
+        const moved = transitionRefundRequest(r, to, NOW + 1, {
+          declineReason: 'deleted',
+          settleAt: LOCK,
+        });
+        if (legal.has(`${from}>${to}`)) {
+          assert.ok(moved.ok);
+          assert.equal(moved.value.status, to);
+          assert.equal(moved.value.updatedAt, NOW + 1);
+        } else {
+          assert.deepEqual(moved, {
+            ok: false,
+            error: { code: 'refund_request.invalid_transition', details: { from, to } },
+          });
+        }
+      });
+    }
+  }
+  it('only draft and approved are active', () => {
+    assert.deepEqual(REFUND_REQUEST_STATUSES.filter(isActiveStatus), ['draft', 'approved']);
+  });
+});
+
+describe('planSubmit and planDelete', () => {
+  it('creates a draft locking at the deadline of its submission', () => {
+    const r = draft();
+    assert.equal(r.status, 'draft');
+    assert.equal(r.lockedAt, LOCK);
+    assert.equal(r.lockedAt, lockDeadline(NOW));
+  });
+  it('refuses an amount ≤ 0 or above the refundable rest', () => {
+    assert.equal(submit(0, null).ok, false);
+    assert.deepEqual(submit(-1, null), {
+      ok: false,
+      error: { code: 'refund.amount_not_positive' },
+    });
+    assert.deepEqual(submit(1001, null), {
+      ok: false,
+      error: { code: 'refund.exceeds_refundable', details: { refundableMinor: 1000 } },
+    });
+    assert.ok(submit(1000, null).ok);
+  });
+  it('declines and replaces an unlocked draft', () => {
+    const planned = submit(200, draft(), NOW + 5);
+    assert.ok(planned.ok);
+    assert.equal(planned.value.declined?.status, 'declined');
+    assert.equal(planned.value.declined?.declineReason, 'replaced');
+    assert.equal(planned.value.declined?.replacedBy, 'r2');
+    assert.equal(planned.value.created.amountMinor, 200);
+  });
+  it('refuses to replace or delete from the deadline on, whatever the stored status', () => {
+    const r = draft();
+    assert.ok(submit(200, r, LOCK - 1).ok);
+    assert.ok(planDelete(r, LOCK - 1).ok);
+    const locked = {
+      ok: false,
+      error: { code: 'refund_request.locked', details: { lockedAt: LOCK } },
+    };
+    assert.deepEqual(submit(200, r, LOCK), locked);
+    assert.deepEqual(planDelete(r, LOCK), locked);
+    assert.deepEqual(planDelete({ ...r, status: 'approved' }, NOW), locked);
+  });
+  it('deleting with nothing active is its own error', () => {
+    assert.deepEqual(planDelete(null, NOW), {
+      ok: false,
+      error: { code: 'refund_request.none_active' },
+    });
+  });
+});
+
+describe('the job’s due steps and the visible status', () => {
+  it('approves at the deadline and settles at the settlement time', () => {
+    const r = draft();
+    assert.equal(dueStep(r, LOCK - 1), null);
+    assert.equal(dueStep(r, LOCK), 'approve');
+    const approved = transitionRefundRequest(r, 'approved', LOCK, {
+      settleAt: settlementDueAt(r.lockedAt, 60),
+    });
+    assert.ok(approved.ok);
+    assert.equal(dueStep(approved.value, LOCK + 59_999), null);
+    assert.equal(dueStep(approved.value, LOCK + 60_000), 'settle');
+    const refunded = transitionRefundRequest(approved.value, 'refunded', LOCK + 60_000);
+    assert.ok(refunded.ok);
+    assert.equal(dueStep(refunded.value, LOCK + 120_000), null);
+  });
+  it('a draft past its deadline shows as approved', () => {
+    const r = draft();
+    assert.equal(visibleStatus(r, LOCK - 1), 'draft');
+    assert.equal(visibleStatus(r, LOCK), 'approved');
+    assert.equal(visibleStatus({ ...r, status: 'declined' }, LOCK), 'declined');
+  });
+});
+
+describe('property: any sequence of submissions, deletions and job steps keeps at most one active', () => {
+  type Op = { kind: 'submit'; amount: number } | { kind: 'delete' } | { kind: 'job' };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant('submit' as const), amount: fc.integer({ min: -5, max: 1200 }) }),
+    fc.constant({ kind: 'delete' as const }),
+    fc.constant({ kind: 'job' as const }),
+  );
+  it('holds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(op, fc.integer({ min: 0, max: 3 * 86_400_000 })), { maxLength: 40 }),
+        (steps) => {
+          let now = NOW;
+          let settled = 0;
+          const requests = new Map<string, RefundRequest>();
+          const active = () => [...requests.values()].filter((r) => isActiveStatus(r.status));
+          steps.forEach(([step, gap], i) => {
+            now += gap;
+            const current = active()[0] ?? null;
+            if (step.kind === 'submit') {
+              const planned = planSubmit({
+                id: `r${i}`,
+                orderId: 'o',
+                merchantId: 'm',
+                currency: 'USD',
+                amountMinor: step.amount,
+                refundableMinor: 1000 - settled,
+                active: current,
+                holidays: [],
+                now,
+              });
+              if (planned.ok) {
+                if (planned.value.declined)
+                  requests.set(planned.value.declined.id, planned.value.declined);
+                requests.set(planned.value.created.id, planned.value.created);
+              }
+            } else if (step.kind === 'delete') {
+              const planned = planDelete(current, now);
+              if (planned.ok) requests.set(planned.value.id, planned.value);
+            } else if (current) {
+              const due = dueStep(current, now);
+              if (due === 'approve') {
+                const moved = transitionRefundRequest(current, 'approved', now, {
+                  settleAt: current.lockedAt,
+                });
+                assert.ok(moved.ok);
+                requests.set(current.id, moved.value);
+              } else if (due === 'settle') {
+                const moved = transitionRefundRequest(current, 'refunded', now);
+                assert.ok(moved.ok);
+                settled += current.amountMinor;
+                requests.set(current.id, moved.value);
+              }
+            }
+            assert.ok(active().length <= 1);
+            assert.ok(settled <= 1000);
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * Backd refund requests (reference/provider-apis.md §2.5, decisions.md "Backd"): a state machine
+ * as data, and the pure rules of submitting, deleting, locking and settling a request.
+ *
+ * One request per order is active (`draft` or `approved`) at a time. A request locks at its
+ * `lockedAt` deadline (business-days.ts): from then on it can be neither replaced nor deleted,
+ * whether or not the locking job has already marked it `approved`, because lockedness is decided
+ * by time (`now >= lockedAt`), the stored status only records it.
+ */
+import { isLockedAt, lockDeadline } from './business-days.js';
+import { domainError, type DomainError } from './errors.js';
+import { assert, err, ok, type Result } from './result.js';
+
+export const REFUND_REQUEST_STATUSES = [
+  'draft', // submitted; active; replaceable and deletable until its lockedAt
+  'approved', // locked at lockedAt; still active; waits for settlement
+  'refunded', // settled: the money left the ledger; terminal
+  'declined', // replaced by a newer request or deleted by the merchant; terminal
+] as const;
+export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
+
+/** Why a request was declined. */
+export type DeclineReason = 'replaced' | 'deleted';
+
+/** The transition table. Anything not listed is an illegal transition. */
+const NEXT: Readonly<Record<RefundRequestStatus, readonly RefundRequestStatus[]>> = {
+  draft: ['approved', 'declined'],
+  approved: ['refunded'],
+  refunded: [],
+  declined: [],
+};
+
+export const ACTIVE_REFUND_REQUEST_STATUSES: readonly RefundRequestStatus[] = ['draft', 'approved'];
+
+export const isActiveStatus = (status: RefundRequestStatus): boolean =>
+  ACTIVE_REFUND_REQUEST_STATUSES.includes(status);
+
+export interface RefundRequest {
+  readonly id: string;
+  readonly orderId: string;
+  readonly merchantId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly status: RefundRequestStatus;
+  /** When the request locks (17:00 America/Chicago of a business day), epoch ms. */
+  readonly lockedAt: number;
+  /** When settlement is due once approved: lockedAt plus the merchant's delay; null before. */
+  readonly settleAt: number | null;
+  readonly declineReason: DeclineReason | null;
+  /** The request that replaced this one, when declined as `replaced`. */
+  readonly replacedBy: string | null;
+  readonly createdAt: number;
+  readonly approvedAt: number | null;
+  readonly refundedAt: number | null;
+  readonly declinedAt: number | null;
+  readonly updatedAt: number;
+}
+
+/** Whether the request can no longer be replaced or deleted at `now`. */
+export const isLocked = (r: RefundRequest, now: number): boolean =>
+  r.status !== 'draft' || isLockedAt(r.lockedAt, now);
+
+/**
+ * The status a client sees at `now`: a draft past its deadline is `approved` already, even if
+ * the locking job has not run yet, so what is shown never contradicts what is enforced.
+ */
+export const visibleStatus = (r: RefundRequest, now: number): RefundRequestStatus =>
+  r.status === 'draft' && isLockedAt(r.lockedAt, now) ? 'approved' : r.status;
+
+/**
+ * Moves a request to `to` at `now`, filling the timestamps of the new status.
+ * Errors: refund_request.invalid_transition (details: from, to).
+ */
+export function transitionRefundRequest(
+  r: RefundRequest,
+  to: RefundRequestStatus,
+  now: number,
+  extra: { declineReason?: DeclineReason; replacedBy?: string | null; settleAt?: number } = {},
+): Result<RefundRequest, DomainError> {
+  if (!NEXT[r.status].includes(to)) {
+    return err(domainError('refund_request.invalid_transition', { from: r.status, to }));
+  }
+  switch (to) {
+    case 'approved':
+      assert(extra.settleAt !== undefined, 'approval sets when settlement is due');
+      return ok({ ...r, status: to, approvedAt: now, settleAt: extra.settleAt, updatedAt: now });
+    case 'refunded':
+      return ok({ ...r, status: to, refundedAt: now, updatedAt: now });
+    case 'declined':
+      assert(extra.declineReason !== undefined, 'a decline has a reason');
+      return ok({
+        ...r,
+        status: to,
+        declinedAt: now,
+        declineReason: extra.declineReason,
+        replacedBy: extra.replacedBy ?? null,
+        updatedAt: now,
+      });
+    case 'draft':
+      // No status leads back to draft; NEXT refuses it above.
+      return err(domainError('refund_request.invalid_transition', { from: r.status, to }));
+  }
+}
+
+/** What submitting a request decided: the new draft, and the active draft it replaces, if any. */
+export interface SubmitPlan {
+  readonly created: RefundRequest;
+  readonly declined: RefundRequest | null;
+}
+
+/**
+ * Submits a request of `amountMinor` on an order whose refundable rest (captured minus settled
+ * refunds) is `refundableMinor`, with `active` the order's active request if any. The amount is
+ * the amount of this request, not a running total (decisions.md). An active unlocked draft is
+ * declined and replaced; a locked one refuses the submission.
+ * Errors: refund.amount_not_positive, refund.exceeds_refundable (details: refundableMinor),
+ * refund_request.locked (details: lockedAt).
+ */
+export function planSubmit(input: {
+  readonly id: string;
+  readonly orderId: string;
+  readonly merchantId: string;
+  readonly currency: string;
+  readonly amountMinor: number;
+  readonly refundableMinor: number;
+  readonly active: RefundRequest | null;
+  readonly holidays: readonly string[];
+  readonly now: number;
+}): Result<SubmitPlan, DomainError> {
+  const { active, now } = input;
+  assert(Number.isSafeInteger(input.amountMinor), 'amount is integer minor units');
+  if (input.amountMinor <= 0) return err(domainError('refund.amount_not_positive'));
+  if (active && isLocked(active, now)) {
+    return err(domainError('refund_request.locked', { lockedAt: active.lockedAt }));
+  }
+  if (input.amountMinor > input.refundableMinor) {
+    return err(
+      domainError('refund.exceeds_refundable', { refundableMinor: input.refundableMinor }),
+    );
+  }
+  const created: RefundRequest = {
+    id: input.id,
+    orderId: input.orderId,
+    merchantId: input.merchantId,
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    status: 'draft',
+    lockedAt: lockDeadline(now, input.holidays),
+    settleAt: null,
+    declineReason: null,
+    replacedBy: null,
+    createdAt: now,
+    approvedAt: null,
+    refundedAt: null,
+    declinedAt: null,
+    updatedAt: now,
+  };
+  if (!active) return ok({ created, declined: null });
+  const declined = transitionRefundRequest(active, 'declined', now, {
+    declineReason: 'replaced',
+    replacedBy: created.id,
+  });
+  if (!declined.ok) return declined;
+  return ok({ created, declined: declined.value });
+}
+
+/**
+ * Deletes (declines) the order's active request.
+ * Errors: refund_request.none_active, refund_request.locked (details: lockedAt).
+ */
+export function planDelete(
+  active: RefundRequest | null,
+  now: number,
+): Result<RefundRequest, DomainError> {
+  if (!active) return err(domainError('refund_request.none_active'));
+  if (isLocked(active, now)) {
+    return err(domainError('refund_request.locked', { lockedAt: active.lockedAt }));
+  }
+  return transitionRefundRequest(active, 'declined', now, { declineReason: 'deleted' });
+}
+
+/** What the locking and settlement job does to a request at `now`, if anything. */
+export type DueStep = 'approve' | 'settle' | null;
+
+/**
+ * A draft is approved once its deadline has come; an approved request is settled once its
+ * settlement time has come. Anything else has nothing due.
+ */
+export function dueStep(r: RefundRequest, now: number): DueStep {
+  if (r.status === 'draft' && isLockedAt(r.lockedAt, now)) return 'approve';
+  if (r.status === 'approved' && r.settleAt !== null && now >= r.settleAt) return 'settle';
+  return null;
+}
+
+/** When an approved request settles: its deadline plus the merchant's delay. */
+export function settlementDueAt(lockedAt: number, delaySeconds: number): number {
+  assert(Number.isSafeInteger(delaySeconds) && delaySeconds >= 0, 'delay is whole seconds ≥ 0');
+  return lockedAt + delaySeconds * 1000;
+}

@@ -1,0 +1,228 @@
+/**
+ * The buyer's terms page at `customer_url` (`PUBLIC_URL/backd/checkout/{token}`): a small,
+ * accessible HTML page where the buyer picks net30, net60 or net90. A form POST selects the terms
+ * and redirects to the merchant's `order_success_url` (303); a POST with
+ * `Accept: application/json` and `{"terms": "net30"}` does the same for scripts and answers
+ * `{"backd_order_id": "...", "status": "terms_selected"}`. The unguessable token is the buyer's
+ * only credential; only its hash is stored.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  type BackdOrderView,
+  findBackdOrderByToken,
+  selectBackdTerms,
+} from '../../../app/backd-orders.js';
+import { type AppDeps, execute } from '../../../app/context.js';
+import { hashSecret } from '../../../app/secrets.js';
+import { BACKD_TERMS, type BackdTerms } from '../../../domain/backd-order.js';
+import { formatMinor } from '../../../domain/money.js';
+import { send } from '../../faces.js';
+import { documented } from '../../openapi.js';
+import { respond } from '../../respond.js';
+import { parseOrThrow } from '../../validation.js';
+import { backdErrorOf, renderBackdDomainError } from './errors.js';
+import { termsSchema } from './schemas.js';
+
+/** A terms form is a few bytes; nothing bigger is read. */
+const FORM_BODY_LIMIT_BYTES = 4096;
+
+/** Tokens are 32 random bytes in base64url. Anything else cannot be one: 404 without a lookup. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+const TERMS_LABELS: Record<BackdTerms, string> = {
+  net30: 'Net 30: pay within 30 days',
+  net60: 'Net 60: pay within 60 days',
+  net90: 'Net 90: pay within 90 days',
+};
+
+const escapeHtml = (value: string): string =>
+  value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+
+// No scripts, no external resources, not framable: the page only shows a form.
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
+table{border-collapse:collapse;width:100%}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #ddd}
+fieldset{border:1px solid #888;padding:1rem;margin:1rem 0}label{display:block;padding:.35rem 0}
+button{font-size:1rem;padding:.5rem 1.25rem}a{color:#0645ad}
+.error{border:2px solid #b00020;padding:.5rem 1rem;color:#b00020}
+</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+function termsPage(view: BackdOrderView, error?: string): string {
+  const { backd } = view;
+  const money = (minor: number) => `${formatMinor(minor, backd.currency)} ${backd.currency}`;
+  const rows = backd.items
+    .map(
+      (i) =>
+        `<tr><td>${escapeHtml(i.displayName)}</td><td>${escapeHtml(String(i.qty))}</td><td>${escapeHtml(money(i.unitPriceMinor))}</td></tr>`,
+    )
+    .join('\n');
+  const summary = `<h1>Choose your payment terms</h1>
+<p>Order <strong>${escapeHtml(backd.merchantOrderId)}</strong> (${escapeHtml(backd.backdOrderId)}), total <strong>${escapeHtml(money(backd.orderTotalMinor))}</strong>.</p>
+<table>
+<caption>Items</caption>
+<thead><tr><th scope="col">Item</th><th scope="col">Quantity</th><th scope="col">Unit price</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+  const closeLink = `<p><a href="${escapeHtml(backd.mode.orderCloseUrl)}">Return to the shop without choosing</a></p>`;
+  if (backd.status !== 'created' && backd.status !== 'terms_selected') {
+    return page(
+      'Payment terms',
+      `${summary}
+<p role="status">Your terms are settled: ${escapeHtml(backd.terms ? TERMS_LABELS[backd.terms] : 'none')}. The order can no longer be changed here.</p>
+<p><a href="${escapeHtml(backd.mode.orderSuccessUrl)}">Return to the shop</a></p>`,
+    );
+  }
+  const options = BACKD_TERMS.map(
+    (t) =>
+      `<label for="terms-${t}"><input type="radio" id="terms-${t}" name="terms" value="${t}" required${backd.terms === t ? ' checked' : ''}> ${escapeHtml(TERMS_LABELS[t])}</label>`,
+  ).join('\n');
+  const errorBox = error
+    ? `<div class="error" role="alert" id="form-error"><p>${escapeHtml(error)}</p></div>`
+    : '';
+  const chosen = backd.terms
+    ? `<p role="status">You chose ${escapeHtml(TERMS_LABELS[backd.terms])}. You may change it until the shop places the order.</p>`
+    : '';
+  return page(
+    'Choose your payment terms',
+    `${summary}
+${chosen}
+${errorBox}
+<form method="post"${error ? ' aria-describedby="form-error"' : ''}>
+<fieldset>
+<legend>Payment terms</legend>
+${options}
+</fieldset>
+<button type="submit">Confirm terms</button>
+</form>
+${closeLink}`,
+  );
+}
+
+function notFoundPage(): string {
+  return page(
+    'Order not found',
+    '<h1>Order not found</h1>\n<p>This link is not valid. Ask the shop for a new one.</p>',
+  );
+}
+
+/** Scripts ask for JSON; browsers get HTML. */
+function wantsJson(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  if (/application\/json/i.test(accept)) return true;
+  const type = request.headers['content-type'] ?? '';
+  return /application\/json/i.test(type) && !/text\/html/i.test(accept);
+}
+
+const html = (reply: FastifyReply, status: number, body: string) =>
+  reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
+
+export async function backdCheckoutRoutes(
+  app: FastifyInstance,
+  options: { deps: AppDeps },
+): Promise<void> {
+  const { deps } = options;
+  // The terms form posts application/x-www-form-urlencoded; only these routes accept it.
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES },
+    (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    },
+  );
+
+  type Params = { Params: { token: string } };
+
+  // The page itself is a hosted page, not part of the API; its JSON POST is documented.
+  app.get<Params>('/checkout/:token', { config: { openapi: false } }, async (request, reply) => {
+    const view = TOKEN.test(request.params.token)
+      ? await findBackdOrderByToken(deps, request.params.token)
+      : null;
+    if (!view) {
+      if (wantsJson(request)) {
+        return send(reply, renderBackdDomainError({ code: 'order.not_found' }, request.id));
+      }
+      return html(reply, 404, notFoundPage());
+    }
+    if (wantsJson(request)) {
+      return {
+        backd_order_id: view.backd.backdOrderId,
+        status: view.backd.status,
+        terms: view.backd.terms,
+      };
+    }
+    return html(reply, 200, termsPage(view));
+  });
+
+  app.post<Params>(
+    '/checkout/:token',
+    documented({
+      summary: 'The buyer selects terms (Accept: application/json; browsers post the form)',
+      tag: 'Terms page',
+      body: termsSchema,
+    }),
+    async (request, reply) => {
+      const token = request.params.token;
+      if (wantsJson(request)) {
+        if (!TOKEN.test(token)) {
+          return send(reply, renderBackdDomainError({ code: 'order.not_found' }, request.id));
+        }
+        const body = parseOrThrow(termsSchema, request.body);
+        return respond(deps, request, reply, selectBackdTerms(token, body.terms), {
+          // Keys are the buyer's, scoped to the order's token (by its hash: a token is a secret).
+          scope: `backd-checkout:${hashSecret(token)}`,
+          render: (view) => ({
+            status: 200,
+            body: { backd_order_id: view.backd.backdOrderId, status: view.backd.status },
+          }),
+          renderError: renderBackdDomainError,
+        });
+      }
+
+      // A browser's form post.
+      const view = TOKEN.test(token) ? await findBackdOrderByToken(deps, token) : null;
+      if (!view) return html(reply, 404, notFoundPage());
+      const parsed = termsSchema.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        return html(reply, 422, termsPage(view, 'Choose one of the payment terms.'));
+      }
+      const result = await execute(deps, selectBackdTerms(token, parsed.data.terms));
+      if (!result.ok) {
+        const { status, message } = backdErrorOf(result.error);
+        const current = (await findBackdOrderByToken(deps, token)) ?? view;
+        return html(reply, status, termsPage(current, message));
+      }
+      return reply.code(303).header('location', result.value.backd.mode.orderSuccessUrl).send();
+    },
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * The MPG order and transaction objects, field for field and in the order of seed 003's example.
+ * Timestamps are UTC with second precision (`2024-09-15T12:27:45Z`).
+ */
+import type { LedgerTransaction } from '../../../app/ports/store.js';
+import type { Merchant } from '../../../domain/merchant.js';
+import { mpgMerchantNumber } from '../../../domain/mpg.js';
+import type { Order } from '../../../domain/order.js';
+
+/** Unwind is its own (simulated) acquirer: one fixed id for every merchant. */
+export const UNWIND_ACQUIRER_ID = '0191f5a7-0000-7000-8000-756e77696e64';
+
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+type Json = Record<string, unknown>;
+const field = (o: Json | null | undefined, key: string): unknown => o?.[key] ?? null;
+
+export function mpgTransactionJson(t: LedgerTransaction) {
+  const d = t.details as Json;
+  return {
+    id: t.id,
+    status: t.status,
+    type: t.type,
+    source_type: field(d, 'source_type'),
+    reverse_reason: field(d, 'reverse_reason'),
+    justification: field(d, 'justification'),
+    reversed_transaction_id: field(d, 'reversed_transaction_id'),
+    message: field(d, 'message'),
+    response_code: field(d, 'response_code'),
+    retrieval_reference: field(d, 'retrieval_reference'),
+    stan: field(d, 'stan'),
+    auth_code: field(d, 'auth_code'),
+    amount: t.amountMinor,
+    // The seed's capture keeps `refunded_amount: 0` after a full refund: the order-level total
+    // is the authoritative one, and Unwind shows 0 here likewise.
+    refunded_amount: 0,
+    created_at: isoSeconds(t.createdAt),
+  };
+}
+
+export function mpgOrderJson(
+  merchant: Merchant,
+  order: Order,
+  transactions: readonly LedgerTransaction[],
+) {
+  const mpg = (order.details['mpg'] ?? {}) as Json;
+  const source = (mpg['source'] ?? {}) as Json;
+  const sub = mpg['sub_merchant'] as Json | null | undefined;
+  return {
+    id: order.id,
+    merchant: {
+      id: merchant.id,
+      acquirer_id: UNWIND_ACQUIRER_ID,
+      name: merchant.name,
+      arabic_name: merchant.name,
+      merchant_id: mpgMerchantNumber(merchant.id),
+      rule_precedence: 'mixed',
+    },
+    currency: order.currency,
+    amount: order.amountMinor,
+    captured_amount: order.capturedMinor,
+    refunded_amount: order.refundedMinor,
+    voided_amount: order.voidedMinor,
+    description: field(mpg, 'description'),
+    created_at: isoSeconds(order.createdAt),
+    updated_at: isoSeconds(order.updatedAt),
+    source: {
+      type: field(source, 'type'),
+      issuer: null,
+      card_type: null,
+      category: null,
+      country_alpha2: null,
+      scheme: field(source, 'scheme'),
+      first_digits: field(source, 'first_digits'),
+      last_digits: field(source, 'last_digits'),
+      month: field(source, 'month'),
+      year: field(source, 'year'),
+    },
+    reauthorized_order_id: field(mpg, 'reauthorized_order_id'),
+    airline: field(mpg, 'airline'),
+    sub_merchant: sub
+      ? {
+          id: field(sub, 'id'),
+          registered_name: field(sub, 'registered_name'),
+          trading_name: field(sub, 'trading_name'),
+          email: field(sub, 'email'),
+        }
+      : null,
+    agreement: field(mpg, 'agreement'),
+    transactions: transactions.map(mpgTransactionJson),
+  };
+}
+
+/** The keyset cursor of GET /v1/orders: the last order's sort value and id, base64url JSON. */
+export function encodeCursor(value: number | string, id: string): string {
+  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): { value: number | string; id: string } | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      (typeof parsed[0] === 'number' || typeof parsed[0] === 'string') &&
+      typeof parsed[1] === 'string'
+    ) {
+      return { value: parsed[0], id: parsed[1] };
+    }
+  } catch {
+    // fall through: not a cursor of ours
+  }
+  return null;
+}

@@ -1,0 +1,56 @@
+/**
+ * Points authentication: the merchant's private key in `x-api-key` on every API route except
+ * checkout, then the optional IP allow-list (checked after the key, as Points does). Auth
+ * failures are HTTP 400, not 401 (provider-apis.md §1.2).
+ */
+import type { FastifyRequest } from 'fastify';
+import type { AppDeps } from '../../../app/context.js';
+import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
+import { HttpProblem } from '../../faces.js';
+
+const authenticated = new WeakMap<FastifyRequest, Authenticated>();
+
+/** The caller of a request that passed `requireApiKey`. */
+export function callerOf(request: FastifyRequest): Authenticated {
+  const caller = authenticated.get(request);
+  if (!caller) throw new Error('route is missing the Points api-key hook');
+  return caller;
+}
+
+/** An IPv4 address seen through an IPv6 socket (`::ffff:1.2.3.4`) compares as `1.2.3.4`. */
+const plainIp = (ip: string): string => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+
+/**
+ * True when the merchant's allow-list admits `ip`. No list admits everyone; an empty list admits
+ * no one ("a whitelist record that exists but is empty blocks everything").
+ */
+export function ipAllowed(allowList: readonly string[] | null, ip: string): boolean {
+  if (allowList === null) return true;
+  const caller = plainIp(ip);
+  return allowList.some((entry) => plainIp(entry.trim()) === caller);
+}
+
+/** onRequest hook: authenticates the private key and applies the IP allow-list. */
+export function requireApiKey(deps: AppDeps) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const key = request.headers['x-api-key'];
+    const presented = Array.isArray(key) ? key[0] : key;
+    if (presented === undefined || presented.trim() === '') throw new HttpProblem('auth_missing');
+    const caller = await authenticateKey(deps, 'points', 'api_key', presented.trim());
+    if (!caller) throw new HttpProblem('auth_invalid');
+    if (!ipAllowed(caller.merchant.settings.ipAllowList, request.ip)) {
+      throw new HttpProblem('forbidden');
+    }
+    authenticated.set(request, caller);
+  };
+}
+
+/** The merchant whose public key is in the checkout path, or an auth problem. */
+export async function merchantByPublicKey(
+  deps: AppDeps,
+  publicKey: string,
+): Promise<Authenticated> {
+  const caller = await authenticateKey(deps, 'points', 'public_key', publicKey);
+  if (!caller) throw new HttpProblem('auth_invalid');
+  return caller;
+}

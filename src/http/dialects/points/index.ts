@@ -1,0 +1,49 @@
+/**
+ * The Points face: the Points loyalty API at /points/api (so /points/api/v1/...), wire-compatible
+ * with docs.papp.sa, and the hosted checkout at /points/pay/{session}.
+ */
+import type { FastifyInstance } from 'fastify';
+import { MerchantGate } from '../../../app/points-gate.js';
+import type { DialectContext, DialectModule } from '../registry.js';
+import { registerCheckoutPage } from './checkout-page.js';
+import { pointsFace } from './errors.js';
+import { registerOrderRoutes } from './orders.js';
+import { registerWebhookRoutes } from './webhooks.js';
+
+export const POINTS_API_PREFIX = '/points/api';
+
+async function register(app: FastifyInstance, { deps, publicUrl }: DialectContext) {
+  // One gate per process: the in-process half of the per-merchant earning lock.
+  const gate = new MerchantGate();
+  await app.register(
+    async (api) => {
+      registerOrderRoutes(api, deps, publicUrl, gate);
+      registerWebhookRoutes(api, deps, publicUrl);
+    },
+    { prefix: POINTS_API_PREFIX },
+  );
+  await app.register(async (pages) => {
+    // Browsers post the hosted page's form urlencoded; only these routes accept it.
+    pages.addContentTypeParser(
+      'application/x-www-form-urlencoded',
+      { parseAs: 'string' },
+      (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      },
+    );
+    registerCheckoutPage(pages, deps, publicUrl);
+  });
+}
+
+export const pointsDialect: DialectModule = {
+  face: pointsFace,
+  openapi: {
+    name: 'points',
+    title: 'Points loyalty API (Unwind)',
+    description:
+      'Wire-compatible with docs.papp.sa: orders, earning, checkout, reversals and webhooks. ' +
+      'Auth failures are HTTP 400 with status false, as Points does.',
+    security: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+  },
+  register,
+};

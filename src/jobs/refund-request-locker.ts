@@ -1,0 +1,26 @@
+/**
+ * Backd refund requests' locking and settlement (decisions.md "Backd"): drafts past their
+ * deadline become `approved`, approved ones due to settle become `refunded` with their core
+ * refund. Time comes only from the clock (the test clock drives it). Every node may run it: each
+ * request advances in its own transaction after locking its order's row with SKIP LOCKED, so two
+ * nodes never work on one order at once, and the status check under that lock makes a request
+ * that another node already advanced a no-op.
+ */
+import { advanceDueRefundRequests } from '../app/backd-refund-requests.js';
+import type { AppDeps } from '../app/context.js';
+import { LIMITS } from '../app/limits.js';
+import type { Job } from '../app/ports/job.js';
+
+export interface LockerLogger {
+  error(details: object, message: string): void;
+}
+
+export const REFUND_REQUEST_LOCKER = 'refund-request-locker';
+
+export const refundRequestLocker = (deps: AppDeps, log?: LockerLogger): Job => ({
+  name: REFUND_REQUEST_LOCKER,
+  step: () =>
+    advanceDueRefundRequests(deps, LIMITS.refundRequestBatchSize, (requestId, failure) =>
+      log?.error({ requestId, failure }, 'refund request could not advance'),
+    ),
+});

@@ -1,0 +1,251 @@
+/**
+ * The Points face's statements: customers' points wallets, the Points view of orders, hosted
+ * checkout sessions and the per-merchant earning lock. Same portable SQL on both engines; the
+ * SQLite adapter strips the row-lock clauses (its writers are serialised anyway).
+ */
+import type { StoreTx } from '../../app/ports/store.js';
+import type { CustomerEntryType, ShippingStatus } from '../../domain/points.js';
+import type {
+  CheckoutSession,
+  PointsChannel,
+  PointsCustomer,
+  PointsCustomerEntry,
+  PointsOrderRecord,
+} from '../../domain/points-records.js';
+import { assert } from '../../domain/result.js';
+import { type Row, str, strOrNull, int, intOrNull } from './rows.js';
+import type { SqlSession } from './sql-store-tx.js';
+
+type PointsStatements = Pick<
+  StoreTx,
+  | 'tryLockPointsMerchant'
+  | 'findPointsCustomer'
+  | 'lockPointsCustomer'
+  | 'insertPointsCustomerEntry'
+  | 'listPointsCustomerEntries'
+  | 'insertPointsOrder'
+  | 'findPointsOrder'
+  | 'findPointsOrderByReview'
+  | 'updatePointsOrder'
+  | 'insertCheckoutSession'
+  | 'findCheckoutSession'
+  | 'lockCheckoutSession'
+  | 'completeCheckoutSession'
+>;
+
+const rowToCustomer = (r: Row): PointsCustomer => ({
+  phone: str(r, 'phone'),
+  balance: int(r, 'balance'),
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+});
+
+const rowToEntry = (r: Row): PointsCustomerEntry => ({
+  id: str(r, 'id'),
+  phone: str(r, 'phone'),
+  type: str(r, 'type') as CustomerEntryType,
+  points: int(r, 'points'),
+  balanceAfter: int(r, 'balance_after'),
+  merchantId: strOrNull(r, 'merchant_id'),
+  orderId: strOrNull(r, 'order_id'),
+  transactionId: strOrNull(r, 'transaction_id'),
+  createdAt: int(r, 'created_at'),
+});
+
+const rowToPointsOrder = (r: Row): PointsOrderRecord => ({
+  number: int(r, 'number'),
+  orderId: str(r, 'order_id'),
+  merchantId: str(r, 'merchant_id'),
+  channel: str(r, 'channel') as PointsChannel,
+  reviewReference: strOrNull(r, 'review_reference'),
+  shippingStatus: strOrNull(r, 'shipping_status') as ShippingStatus | null,
+  labelAr: strOrNull(r, 'label_ar'),
+  labelEn: strOrNull(r, 'label_en'),
+  paymentMethod: strOrNull(r, 'payment_method'),
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+});
+
+const rowToSession = (r: Row): CheckoutSession => ({
+  id: str(r, 'id'),
+  merchantId: str(r, 'merchant_id'),
+  orderNumber: str(r, 'order_number'),
+  amountMinor: int(r, 'amount_minor'),
+  currency: str(r, 'currency'),
+  phone: strOrNull(r, 'phone'),
+  callbackUrl: strOrNull(r, 'callback_url'),
+  details: JSON.parse(str(r, 'details')) as Record<string, unknown>,
+  status: str(r, 'status') as CheckoutSession['status'],
+  orderId: strOrNull(r, 'order_id'),
+  expiresAt: int(r, 'expires_at'),
+  createdAt: int(r, 'created_at'),
+  completedAt: intOrNull(r, 'completed_at'),
+});
+
+const POINTS_ORDER_COLUMNS = `number, order_id, merchant_id, channel, review_reference,
+  shipping_status, label_ar, label_en, payment_method, created_at, updated_at`;
+
+export function createPointsStatements(db: SqlSession): PointsStatements {
+  const first = async (sql: string, params: readonly unknown[]): Promise<Row | undefined> =>
+    (await db.all(sql, params))[0];
+
+  return {
+    async tryLockPointsMerchant(merchantId) {
+      const lock = `SELECT merchant_id FROM points_merchant_locks WHERE merchant_id = ?
+         FOR UPDATE SKIP LOCKED`;
+      // SKIP LOCKED answers "busy" at once instead of queueing behind the holder.
+      if ((await db.all(lock, [merchantId])).length === 1) return true;
+      // No row we could lock: held by another transaction (busy), or not created yet.
+      const exists = await db.all(
+        `SELECT 1 AS one FROM points_merchant_locks WHERE merchant_id = ?`,
+        [merchantId],
+      );
+      if (exists.length === 1) return false;
+      // The merchant's first earning creates its lock row. Two first requests racing here
+      // serialise on the insert instead of one getting "busy"; neither can award twice.
+      await db.run(
+        `INSERT INTO points_merchant_locks (merchant_id) VALUES (?)
+         ON CONFLICT (merchant_id) DO NOTHING`,
+        [merchantId],
+      );
+      return (await db.all(lock, [merchantId])).length === 1;
+    },
+
+    async findPointsCustomer(phone) {
+      const row = await first(`SELECT * FROM points_customers WHERE phone = ?`, [phone]);
+      return row && rowToCustomer(row);
+    },
+    async lockPointsCustomer(phone, now) {
+      await db.run(
+        `INSERT INTO points_customers (phone, balance, created_at, updated_at)
+         VALUES (?, 0, ?, ?) ON CONFLICT (phone) DO NOTHING`,
+        [phone, now, now],
+      );
+      const row = await first(`SELECT * FROM points_customers WHERE phone = ? FOR UPDATE`, [phone]);
+      assert(row !== undefined, `points customer ${phone} missing after upsert`);
+      return rowToCustomer(row);
+    },
+    async insertPointsCustomerEntry(e) {
+      await db.run(
+        `INSERT INTO points_customer_entries
+           (id, phone, type, points, balance_after, merchant_id, order_id, transaction_id,
+            created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          e.id,
+          e.phone,
+          e.type,
+          e.points,
+          e.balanceAfter,
+          e.merchantId,
+          e.orderId,
+          e.transactionId,
+          e.createdAt,
+        ],
+      );
+      const changed = await db.run(
+        `UPDATE points_customers SET balance = ?, updated_at = ? WHERE phone = ? AND balance = ?`,
+        [e.balanceAfter, e.createdAt, e.phone, e.balanceAfter - e.points],
+      );
+      assert(changed === 1, `points wallet ${e.phone} changed under its lock`);
+    },
+    async listPointsCustomerEntries(phone, limit) {
+      const rows = await db.all(
+        `SELECT * FROM points_customer_entries WHERE phone = ?
+         ORDER BY created_at DESC, id DESC LIMIT ?`,
+        [phone, limit],
+      );
+      return rows.map(rowToEntry);
+    },
+
+    async insertPointsOrder(p) {
+      const row = await first(
+        `INSERT INTO points_orders
+           (order_id, merchant_id, channel, review_reference, shipping_status, label_ar, label_en,
+            payment_method, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         RETURNING ${POINTS_ORDER_COLUMNS}`,
+        [
+          p.orderId,
+          p.merchantId,
+          p.channel,
+          p.reviewReference,
+          p.shippingStatus,
+          p.labelAr,
+          p.labelEn,
+          p.paymentMethod,
+          p.createdAt,
+          p.updatedAt,
+        ],
+      );
+      assert(row !== undefined, 'insert into points_orders returned no row');
+      return rowToPointsOrder(row);
+    },
+    async findPointsOrder(orderId) {
+      const row = await first(
+        `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders WHERE order_id = ?`,
+        [orderId],
+      );
+      return row && rowToPointsOrder(row);
+    },
+    async findPointsOrderByReview(merchantId, channel, reviewReference) {
+      const row = await first(
+        `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders
+         WHERE merchant_id = ? AND channel = ? AND review_reference = ?`,
+        [merchantId, channel, reviewReference],
+      );
+      return row && rowToPointsOrder(row);
+    },
+    async updatePointsOrder(p) {
+      const changed = await db.run(
+        `UPDATE points_orders SET shipping_status = ?, label_ar = ?, label_en = ?,
+           payment_method = ?, updated_at = ?
+         WHERE order_id = ?`,
+        [p.shippingStatus, p.labelAr, p.labelEn, p.paymentMethod, p.updatedAt, p.orderId],
+      );
+      assert(changed === 1, `points order ${p.orderId} not updated`);
+    },
+
+    async insertCheckoutSession(s) {
+      await db.run(
+        `INSERT INTO points_checkout_sessions
+           (id, merchant_id, order_number, amount_minor, currency, phone, callback_url, details,
+            status, order_id, expires_at, created_at, completed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          s.id,
+          s.merchantId,
+          s.orderNumber,
+          s.amountMinor,
+          s.currency,
+          s.phone,
+          s.callbackUrl,
+          JSON.stringify(s.details),
+          s.status,
+          s.orderId,
+          s.expiresAt,
+          s.createdAt,
+          s.completedAt,
+        ],
+      );
+    },
+    async findCheckoutSession(id) {
+      const row = await first(`SELECT * FROM points_checkout_sessions WHERE id = ?`, [id]);
+      return row && rowToSession(row);
+    },
+    async lockCheckoutSession(id) {
+      const row = await first(`SELECT * FROM points_checkout_sessions WHERE id = ? FOR UPDATE`, [
+        id,
+      ]);
+      return row && rowToSession(row);
+    },
+    async completeCheckoutSession(id, orderId, at) {
+      const changed = await db.run(
+        `UPDATE points_checkout_sessions SET status = 'completed', order_id = ?, completed_at = ?
+         WHERE id = ? AND status = 'open'`,
+        [orderId, at, id],
+      );
+      return changed === 1;
+    },
+  };
+}
