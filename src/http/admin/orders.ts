@@ -6,6 +6,8 @@ import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps, query, type UseCase } from '../../app/context.js';
 import { createOrder } from '../../app/create-order.js';
+import { refundRequestJson } from '../../app/backd-refund-requests.js';
+import { orderHistory } from '../../app/order-history.js';
 import type { OrderOutcome } from '../../app/ledger.js';
 import {
   authorizeOrder,
@@ -18,7 +20,14 @@ import {
 import { renderAdminDomainError } from './admin-errors.js';
 import { HttpProblem, send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
-import { decodeCursor, encodeCursor, orderJson } from './render.js';
+import {
+  decodeCursor,
+  deliveryJson,
+  encodeCursor,
+  eventJson,
+  orderJson,
+  transactionJson,
+} from './render.js';
 import { respond } from './respond.js';
 import {
   amountOperationSchema,
@@ -99,6 +108,47 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       if (!found)
         return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
       return orderJson(found.order, found.transactions);
+    },
+  );
+
+  app.get<Params>(
+    '/orders/:id/history',
+    documented({
+      summary:
+        "An order's whole story in time order: ledger rows, refund requests, events (actor, reason, status before and after) and deliveries with their attempts",
+      tag: 'Orders',
+    }),
+    async (request, reply) => {
+      const history = await orderHistory(deps, request.params.id);
+      if (!history)
+        return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
+      return {
+        order: orderJson(history.order),
+        entries: history.entries.map((e) => {
+          switch (e.kind) {
+            case 'transaction':
+              return {
+                kind: e.kind,
+                at: new Date(e.at).toISOString(),
+                transaction: transactionJson(e.transaction),
+              };
+            case 'refund_request':
+              return {
+                kind: e.kind,
+                at: new Date(e.at).toISOString(),
+                refund_request: refundRequestJson(e.refundRequest),
+              };
+            case 'event':
+              return { kind: e.kind, at: new Date(e.at).toISOString(), event: eventJson(e.event) };
+            case 'delivery':
+              return {
+                kind: e.kind,
+                at: new Date(e.at).toISOString(),
+                delivery: deliveryJson(e.delivery, e.attempts),
+              };
+          }
+        }),
+      };
     },
   );
 

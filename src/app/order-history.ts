@@ -1,0 +1,71 @@
+/**
+ * An order's whole story for operators and the dashboard: its ledger rows, its Backd refund
+ * requests, its events (each with actor, reason and the status before and after), and each
+ * event's webhook deliveries with their attempts, merged in time order.
+ */
+import type { Order } from '../domain/order.js';
+import type { RefundRequest } from '../domain/refund-request.js';
+import type { Delivery, DeliveryAttempt } from '../domain/webhooks.js';
+import { type AppDeps, query } from './context.js';
+import { LIMITS } from './limits.js';
+import type { EventRecord, LedgerTransaction } from './ports/store.js';
+
+export type HistoryEntry =
+  | { readonly kind: 'transaction'; readonly at: number; readonly transaction: LedgerTransaction }
+  | { readonly kind: 'refund_request'; readonly at: number; readonly refundRequest: RefundRequest }
+  | { readonly kind: 'event'; readonly at: number; readonly event: EventRecord }
+  | {
+      readonly kind: 'delivery';
+      readonly at: number;
+      readonly delivery: Delivery;
+      readonly attempts: readonly DeliveryAttempt[];
+    };
+
+export interface OrderHistory {
+  readonly order: Order;
+  readonly entries: readonly HistoryEntry[];
+}
+
+/** Kinds that happen together sort in the order they are caused: rows, then events, then sends. */
+const KIND_ORDER: Record<HistoryEntry['kind'], number> = {
+  refund_request: 0,
+  transaction: 1,
+  event: 2,
+  delivery: 3,
+};
+
+/** The history of an order, or null when there is no such order. */
+export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHistory | null> {
+  return query(deps, async (tx) => {
+    const order = await tx.findOrder(orderId);
+    if (!order) return null;
+    const [transactions, refundRequests, events, deliveries] = await Promise.all([
+      tx.listTransactions(order.id),
+      tx.listBackdRefundRequests(order.id),
+      tx.listEvents({ orderId: order.id, limit: LIMITS.pageSizeMax * 20 }),
+      tx.listDeliveries({ orderId: order.id, limit: LIMITS.pageSizeMax * 20 }),
+    ]);
+    const attempts = await Promise.all(deliveries.map((d) => tx.listDeliveryAttempts(d.id)));
+    const entries: HistoryEntry[] = [
+      ...transactions.map((t) => ({
+        kind: 'transaction' as const,
+        at: t.createdAt,
+        transaction: t,
+      })),
+      ...refundRequests.map((r) => ({
+        kind: 'refund_request' as const,
+        at: r.createdAt,
+        refundRequest: r,
+      })),
+      ...events.map((e) => ({ kind: 'event' as const, at: e.createdAt, event: e })),
+      ...deliveries.map((d, i) => ({
+        kind: 'delivery' as const,
+        at: d.createdAt,
+        delivery: d,
+        attempts: attempts[i] ?? [],
+      })),
+    ];
+    entries.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+    return { order, entries };
+  });
+}
