@@ -491,6 +491,29 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       );
     });
 
+    it('isolates a failing transaction among concurrent ones: it leaves no trace, the rest commit', async () => {
+      const { merchant: m } = await merchant();
+      const settings = Array.from({ length: 12 }, (_, i) => `group-${i}`);
+      const results = await Promise.allSettled(
+        settings.map((name, i) =>
+          t.store.transaction(async (tx) => {
+            await tx.putSetting(name, 'written', clock.now());
+            // Every third one fails after writing, as a bug or a lost race would.
+            if (i % 3 === 1) throw new Error(`fail ${name}`);
+            return name;
+          }),
+        ),
+      );
+      const rows = await t.rawRows('settings');
+      const written = new Set(rows.map((r) => String(r['name'])));
+      settings.forEach((name, i) => {
+        const failed = i % 3 === 1;
+        assert.equal(results[i]!.status, failed ? 'rejected' : 'fulfilled', name);
+        assert.equal(written.has(name), !failed, name);
+      });
+      assert.ok(m.id);
+    });
+
     it('keeps committed data across a restart', async () => {
       const { merchant: m } = await merchant('Durable');
       const o = await order(m.id);

@@ -22,6 +22,9 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** Most transactions one group commit carries (bounds the latency of the last one in it). */
+const GROUP_COMMIT_MAX = 64;
+
 // SQLite serialises writers with BEGIN IMMEDIATE, so row-lock clauses have no meaning there.
 const LOCK_CLAUSE = /\s+FOR\s+UPDATE(\s+SKIP\s+LOCKED)?/gi;
 
@@ -87,6 +90,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   let tail: Promise<unknown> = Promise.resolve();
   let closed = false;
 
+  /** Runs `work` alone in its own transaction (migrations: DDL must not share one). */
   async function exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = tail.then(async () => {
       if (closed) throw new Error('store is closed');
@@ -104,9 +108,66 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     return run;
   }
 
+  // Group commit. Every commit pays one fsync (synchronous=FULL), and that fsync is most of the
+  // cost of a write. Transactions that queue up while the writer is busy therefore run together
+  // in one database transaction, each inside its own savepoint, and are acknowledged only after
+  // the shared COMMIT: each stays all-or-nothing (a failing one rolls back to its savepoint
+  // alone), nothing is acknowledged before it is durable, and they see each other's writes
+  // exactly as if they had run one after the other.
+  interface Queued {
+    readonly work: () => Promise<unknown>;
+    readonly resolve: (value: unknown) => void;
+    readonly reject: (error: unknown) => void;
+  }
+  let queue: Queued[] = [];
+  let draining = false;
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.slice(0, GROUP_COMMIT_MAX);
+        queue = queue.slice(batch.length);
+        await exclusive(async () => {
+          const outcomes: { ok: boolean; value: unknown }[] = [];
+          for (const item of batch) {
+            writer.exec('SAVEPOINT unit');
+            try {
+              const value = await item.work();
+              writer.exec('RELEASE unit');
+              outcomes.push({ ok: true, value });
+            } catch (error) {
+              writer.exec('ROLLBACK TO unit');
+              writer.exec('RELEASE unit');
+              outcomes.push({ ok: false, value: error });
+            }
+          }
+          return outcomes;
+        }).then(
+          (outcomes) =>
+            outcomes.forEach((o, i) =>
+              o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.value),
+            ),
+          // The COMMIT itself failed: nothing of the batch is durable.
+          (error: unknown) => batch.forEach((item) => item.reject(error)),
+        );
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  function grouped<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (closed) return reject(new Error('store is closed'));
+      queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!draining) void drain();
+    });
+  }
+
   return {
     engine: 'sqlite',
-    transaction: (work) => exclusive(() => work(writeTx)),
+    transaction: (work) => grouped(() => work(writeTx)),
     read: async (work) => work(readTx),
     migrate: () =>
       applyMigrations('sqlite', (work) => exclusive(() => work(writeSession)), Date.now),
@@ -118,6 +179,11 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       }
     },
     async close() {
+      // Let every queued transaction commit (or fail) before the connections go.
+      while (draining || queue.length > 0) {
+        await tail;
+        await new Promise((r) => setImmediate(r));
+      }
       await tail;
       closed = true;
       reader.close();
