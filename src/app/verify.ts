@@ -1,11 +1,15 @@
 /**
  * `unwind verify`: recomputes every order from its ledger and checks the invariants, the
- * one-event-per-change rule, and that events reached the webhook endpoints that existed for
- * them. It reads in pages (keyset over orders), two aggregate queries per page, so a million
+ * one-event-per-change rule, Backd refund requests' steps, Points wallets against their entries,
+ * and that events reached the webhook endpoints that existed for them. It reads in pages (keyset over orders), two aggregate queries per page, so a million
  * orders take a thousand pages, not a million queries.
  */
 import { ANNOUNCEMENT_EVENT_TYPES } from '../domain/events.js';
-import { type LedgerSum, orderViolations } from '../domain/ledger-checks.js';
+import {
+  type LedgerSum,
+  orderViolations,
+  refundRequestViolations,
+} from '../domain/ledger-checks.js';
 import { formatCarries } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { eventFacts } from './events.js';
@@ -13,7 +17,7 @@ import { LIMITS } from './limits.js';
 
 export interface Violation {
   /** What kind of thing is wrong: `order`, `webhook`. */
-  readonly subject: 'order' | 'webhook';
+  readonly subject: 'order' | 'refund_request' | 'wallet' | 'webhook';
   readonly id: string;
   readonly problem: string;
 }
@@ -51,12 +55,21 @@ export async function verifyLedger(
     const page = await query(deps, async (tx) => {
       const list = await tx.listOrders({ limit: pageSize, ...(after ? { after } : {}) });
       const ids = list.map((o) => o.id);
+      const backd = list.filter((o) => o.dialect === 'backd');
       return {
         list,
         sums: await tx.transactionSums(ids),
         events: await tx.orderEventCounts(ids, ANNOUNCEMENT_EVENT_TYPES),
+        refundRequests: await Promise.all(
+          backd.map(async (o) => ({ order: o, requests: await tx.listBackdRefundRequests(o.id) })),
+        ),
       };
     });
+    for (const { order, requests } of page.refundRequests) {
+      for (const v of refundRequestViolations(order, requests)) {
+        report({ subject: 'refund_request', id: v.id, problem: v.problem });
+      }
+    }
     const sumsByOrder = new Map<string, LedgerSum[]>();
     for (const s of page.sums) {
       const list = sumsByOrder.get(s.orderId) ?? [];
@@ -77,6 +90,16 @@ export async function verifyLedger(
     const last = page.list.at(-1);
     if (!last || page.list.length < pageSize) break;
     after = { createdAt: last.createdAt, id: last.id };
+  }
+
+  // Points wallets: each balance is the sum of its append-only entries.
+  const wallets = await query(deps, (tx) => tx.walletMismatches(maxViolations));
+  for (const w of wallets) {
+    report({
+      subject: 'wallet',
+      id: w.phone,
+      problem: `balance ${w.balance} but the entries sum to ${w.entriesSum}`,
+    });
   }
 
   // Fan-out: an endpoint that was never changed since its creation (so it was enabled all its

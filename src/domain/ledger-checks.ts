@@ -3,6 +3,7 @@
  * of its ledger rows and its number of state-change events. `unwind verify` runs it over every
  * order; tests run it too.
  */
+import type { RefundRequest } from './refund-request.js';
 import {
   applyTransactions,
   deriveStatus,
@@ -55,6 +56,51 @@ export function orderViolations(
   // Creation is one event and every later change one more: version + 1 events in all.
   if (stateChangeEvents !== order.version + 1) {
     v.push(`${stateChangeEvents} state-change events for version ${order.version}`);
+  }
+  return v;
+}
+
+/**
+ * A Backd refund request's timestamps must fit its status, and the requests of an order that
+ * settled can never add up to more than the order's refunded money.
+ */
+export function refundRequestViolations(
+  order: Order,
+  requests: readonly RefundRequest[],
+): { id: string; problem: string }[] {
+  const v: { id: string; problem: string }[] = [];
+  for (const r of requests) {
+    const problem = ((): string | null => {
+      switch (r.status) {
+        case 'draft':
+          return r.approvedAt === null && r.refundedAt === null && r.declinedAt === null
+            ? null
+            : 'a draft carries a later step';
+        case 'approved':
+          return r.approvedAt !== null && r.approvedAt >= r.lockedAt && r.refundedAt === null
+            ? null
+            : 'approved before its lock time, or marked refunded';
+        case 'refunded':
+          return r.approvedAt !== null && r.refundedAt !== null && r.refundedAt >= r.approvedAt
+            ? null
+            : 'refunded without being approved first';
+        case 'declined':
+          return r.declinedAt !== null && r.refundedAt === null ? null : 'declined without a time';
+      }
+    })();
+    if (problem) v.push({ id: r.id, problem });
+  }
+  const active = requests.filter((r) => r.status === 'draft' || r.status === 'approved');
+  if (active.length > 1)
+    v.push({ id: order.id, problem: `${active.length} active refund requests` });
+  const settled = requests
+    .filter((r) => r.status === 'refunded')
+    .reduce((s, r) => s + r.amountMinor, 0);
+  if (settled > order.refundedMinor) {
+    v.push({
+      id: order.id,
+      problem: `settled requests ${settled} exceed refunded ${order.refundedMinor}`,
+    });
   }
   return v;
 }

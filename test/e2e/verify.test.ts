@@ -88,6 +88,29 @@ function verifySuite(factory: StoreFactory, skip?: string) {
       assert.deepEqual(problems, ['1 state-change events for version 1']);
     });
 
+    it('reports a points wallet whose balance is not the sum of its entries', async () => {
+      const seeded = await t.admin({
+        method: 'POST',
+        url: '/admin/points/customers',
+        payload: { phone_number: '0500000009', balance: 120 },
+      });
+      assert.ok(seeded.statusCode < 300, seeded.body);
+      assert.deepEqual(
+        (await verifyLedger(t.deps)).violations.filter((v) => v.subject === 'wallet'),
+        [],
+      );
+      await t.testStore.rawExec(
+        `UPDATE points_customers SET balance = balance + 5 WHERE phone = '500000009'`,
+      );
+      const wallets = (await verifyLedger(t.deps)).violations.filter((v) => v.subject === 'wallet');
+      assert.deepEqual(wallets, [
+        { subject: 'wallet', id: '500000009', problem: 'balance 125 but the entries sum to 120' },
+      ]);
+      await t.testStore.rawExec(
+        `UPDATE points_customers SET balance = balance - 5 WHERE phone = '500000009'`,
+      );
+    });
+
     it('reports an event that never reached an endpoint it should have', async () => {
       const event = (await t.testStore.rawRows('events')).find(
         (e) => e['order_id'] === orderIds[2] && e['type'] === 'order.cancelled',

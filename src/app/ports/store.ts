@@ -241,6 +241,10 @@ export interface StoreTx {
   ): Promise<EventRecord[]>;
   /** Every webhook endpoint, deleted ones included, in creation order (bounded by `limit`). */
   listAllWebhookEndpoints(limit: number): Promise<WebhookEndpoint[]>;
+  /** Points wallets whose balance is not the sum of their entries (at most `limit`). */
+  walletMismatches(
+    limit: number,
+  ): Promise<{ phone: string; balance: number; entriesSum: number }[]>;
 
   // --- Points (statements in src/store/sql/points-statements.ts) ---
   /**

@@ -671,6 +671,21 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
       return rows.map(rowToEvent);
     },
+    async walletMismatches(limit) {
+      const rows = await db.all(
+        `SELECT c.phone, c.balance, COALESCE(SUM(e.points), 0) AS entries_sum
+         FROM points_customers c LEFT JOIN points_customer_entries e ON e.phone = c.phone
+         GROUP BY c.phone, c.balance
+         HAVING c.balance <> COALESCE(SUM(e.points), 0)
+         LIMIT ?`,
+        [limit],
+      );
+      return rows.map((r) => ({
+        phone: String(r['phone']),
+        balance: Number(r['balance']),
+        entriesSum: Number(r['entries_sum']),
+      }));
+    },
     async listAllWebhookEndpoints(limit) {
       const rows = await db.all(`SELECT * FROM webhook_endpoints ORDER BY created_at, id LIMIT ?`, [
         limit,
