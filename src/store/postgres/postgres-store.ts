@@ -107,8 +107,22 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     return schemaReady;
   };
 
+  // A pooled client lives for many transactions, so its session and its StoreTx (an object of
+  // some seventy methods) are built once per client, not once per transaction (the profile of
+  // the refund benchmark showed that allocation at 7% of the server's time).
+  const perClient = new WeakMap<pg.PoolClient, { session: MigrationSession; tx: StoreTx }>();
+  const bound = (client: pg.PoolClient) => {
+    let b = perClient.get(client);
+    if (!b) {
+      const s = session(client);
+      b = { session: s, tx: createSqlStoreTx(s) };
+      perClient.set(client, b);
+    }
+    return b;
+  };
+
   async function withTransaction<T>(
-    work: (s: MigrationSession) => Promise<T>,
+    work: (s: MigrationSession, tx: StoreTx) => Promise<T>,
     begin = 'BEGIN',
   ): Promise<T> {
     await ensureSchema();
@@ -116,7 +130,8 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     let broken = false;
     try {
       await client.query(begin);
-      const result = await work(session(client));
+      const { session: s, tx } = bound(client);
+      const result = await work(s, tx);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -133,12 +148,12 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
 
   return {
     engine: 'postgres',
-    transaction: (work) => withTransaction((s) => work(createSqlStoreTx(s))),
+    transaction: (work) => withTransaction((_s, tx) => work(tx)),
     async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
       await ensureSchema();
       const client = await pool.connect();
       try {
-        return await work(createSqlStoreTx(session(client)));
+        return await work(bound(client).tx);
       } finally {
         client.release();
       }
