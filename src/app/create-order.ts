@@ -16,6 +16,8 @@ import { commitChange, findReplay, type OrderCommandBase, type OrderOutcome } fr
 import { fingerprint } from './secrets.js';
 
 export interface CreateOrderCommand extends OrderCommandBase {
+  /** An order is always created for a known merchant. */
+  readonly merchantId: string;
   readonly dialect: Dialect;
   readonly kind: OrderKind;
   /** Defaults to the merchant's currency. */

@@ -21,7 +21,11 @@ import { fingerprint } from './secrets.js';
 
 /** What every command that changes an order carries. */
 export interface OrderCommandBase {
-  readonly merchantId: string;
+  /**
+   * The merchant asking; another merchant's order does not exist for it. Null is the admin,
+   * acting for whichever merchant owns the order (an order's merchant never changes).
+   */
+  readonly merchantId: string | null;
   readonly actor: Actor;
   readonly reason?: string | null;
   /** Makes the command safe to retry: the same key and request change nothing twice. */
@@ -166,7 +170,7 @@ export async function changeOrder(
 ): Promise<Result<OrderOutcome, DomainError>> {
   const { command } = input;
   const order = await tx.lockOrder(input.orderId);
-  if (!order || order.merchantId !== command.merchantId) {
+  if (!order || (command.merchantId !== null && order.merchantId !== command.merchantId)) {
     return err(domainError('order.not_found'));
   }
   const requestFingerprint = fingerprint({
@@ -174,12 +178,7 @@ export async function changeOrder(
     orderId: order.id,
     ...input.request,
   });
-  const replay = await findReplay(
-    tx,
-    command.merchantId,
-    command.idempotencyKey,
-    requestFingerprint,
-  );
+  const replay = await findReplay(tx, order.merchantId, command.idempotencyKey, requestFingerprint);
   if (!replay.ok) return replay;
   if (replay.value) return ok({ order, transactions: [], event: replay.value, replayed: true });
 
