@@ -140,7 +140,7 @@ export const deleteRefundRequest =
   };
 
 /** What one job step did to one request. */
-export type AdvanceOutcome = 'approved' | 'settled' | 'not_due' | 'busy';
+export type AdvanceOutcome = 'approved' | 'settled' | 'declined' | 'not_due' | 'busy';
 
 const JOB_ACTOR: Actor = { kind: 'job', name: 'refund-request-locker' };
 
@@ -182,6 +182,27 @@ export const advanceRefundRequest =
         },
       });
       return ok('approved');
+    }
+
+    // The money this request was approved for left the order another way (an admin or an
+    // operator refund): it can never settle, so decline it rather than fail every run.
+    if (request.amountMinor > refundableMinor(order)) {
+      const declined = transitionRefundRequest(request, 'declined', run.now, {
+        declineReason: 'not_refundable',
+      });
+      if (!declined.ok) return declined;
+      assert(await tx.updateBackdRefundRequest(declined.value, 'approved'), 'request moved');
+      await appendBackdEvent(tx, run, {
+        type: 'refund_request.declined',
+        actor: JOB_ACTOR,
+        order,
+        reason: 'The refundable rest of the order no longer covers this request.',
+        payload: {
+          backd_order: backdOrderJson(backd, backd.status),
+          refund_request: refundRequestJson(declined.value),
+        },
+      });
+      return ok('declined');
     }
 
     const status = transitionBackdOrder(backd.status, 'settle_refund');
@@ -234,7 +255,7 @@ export async function advanceDueRefundRequests(
         advanceRefundRequest(due.id, due.orderId),
       );
       if (!result.ok) onFailure(due.id, result.error);
-      else if (result.value === 'approved' || result.value === 'settled') advanced += 1;
+      else if (['approved', 'settled', 'declined'].includes(result.value)) advanced += 1;
     } catch (error) {
       // An assertion (a bug) or an outage: report it and go on with the other requests.
       onFailure(due.id, error);

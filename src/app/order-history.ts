@@ -39,13 +39,16 @@ export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHisto
   return query(deps, async (tx) => {
     const order = await tx.findOrder(orderId);
     if (!order) return null;
-    const [transactions, refundRequests, events, deliveries] = await Promise.all([
-      tx.listTransactions(order.id),
-      tx.listBackdRefundRequests(order.id),
-      tx.listEvents({ orderId: order.id, limit: LIMITS.pageSizeMax * 20 }),
-      tx.listDeliveries({ orderId: order.id, limit: LIMITS.pageSizeMax * 20 }),
-    ]);
-    const attempts = await Promise.all(deliveries.map((d) => tx.listDeliveryAttempts(d.id)));
+    // One query after another: the reads share one connection.
+    const transactions = await tx.listTransactions(order.id);
+    const refundRequests = await tx.listBackdRefundRequests(order.id);
+    const events = await tx.listEvents({ orderId: order.id, limit: LIMITS.pageSizeMax * 20 });
+    const deliveries = await tx.listDeliveries({
+      orderId: order.id,
+      limit: LIMITS.pageSizeMax * 20,
+    });
+    const attempts: DeliveryAttempt[][] = [];
+    for (const d of deliveries) attempts.push(await tx.listDeliveryAttempts(d.id));
     const entries: HistoryEntry[] = [
       ...transactions.map((t) => ({
         kind: 'transaction' as const,

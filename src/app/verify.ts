@@ -60,9 +60,11 @@ export async function verifyLedger(
         list,
         sums: await tx.transactionSums(ids),
         events: await tx.orderEventCounts(ids, ANNOUNCEMENT_EVENT_TYPES),
-        refundRequests: await Promise.all(
-          backd.map(async (o) => ({ order: o, requests: await tx.listBackdRefundRequests(o.id) })),
-        ),
+        // One after the other: a transaction's queries share one connection.
+        refundRequests: await sequentially(backd, async (o) => ({
+          order: o,
+          requests: await tx.listBackdRefundRequests(o.id),
+        })),
       };
     });
     for (const { order, requests } of page.refundRequests) {
@@ -130,4 +132,13 @@ export async function verifyLedger(
     }
   }
   return { orders, endpoints: endpoints.length, violations, truncated };
+}
+
+async function sequentially<T, R>(
+  items: readonly T[],
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  for (const item of items) out.push(await work(item));
+  return out;
 }

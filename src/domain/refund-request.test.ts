@@ -42,8 +42,20 @@ const draft = (): RefundRequest => {
 
 describe('the transition table', () => {
   const legal = new Set(['draft>approved', 'draft>declined', 'approved>refunded']);
+  // approved → declined exists only for the system's not_refundable decline (tested below); with
+  // a merchant's reason, as here, it is refused as locked.
+  const lockedForMerchants = new Set(['approved>declined']);
   for (const from of REFUND_REQUEST_STATUSES) {
     for (const to of REFUND_REQUEST_STATUSES) {
+      if (lockedForMerchants.has(`${from}>${to}`)) {
+        it(`${from} → ${to} with a merchant's reason is refused as locked`, () => {
+          const moved = transitionRefundRequest({ ...draft(), status: from }, to, NOW + 1, {
+            declineReason: 'deleted',
+          });
+          assert.deepEqual(moved, { ok: false, error: { code: 'refund_request.locked' } });
+        });
+        continue;
+      }
       it(`${from} → ${to} is ${legal.has(`${from}>${to}`) ? 'legal' : 'a typed error'}`, () => {
         const r = { ...draft(), status: from };
         const moved = transitionRefundRequest(r, to, NOW + 1, {
@@ -63,6 +75,20 @@ describe('the transition table', () => {
       });
     }
   }
+  it('approved → declined for not_refundable keeps the approval time and frees the slot', () => {
+    const approved = transitionRefundRequest(draft(), 'approved', LOCK, { settleAt: LOCK });
+    assert.ok(approved.ok);
+    const declined = transitionRefundRequest(approved.value, 'declined', LOCK + 5, {
+      declineReason: 'not_refundable',
+    });
+    assert.ok(declined.ok);
+    assert.deepEqual(
+      [declined.value.status, declined.value.approvedAt, declined.value.declinedAt],
+      ['declined', LOCK, LOCK + 5],
+    );
+    assert.equal(isActiveStatus(declined.value.status), false);
+  });
+
   it('only draft and approved are active', () => {
     assert.deepEqual(REFUND_REQUEST_STATUSES.filter(isActiveStatus), ['draft', 'approved']);
   });

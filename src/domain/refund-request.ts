@@ -19,13 +19,21 @@ export const REFUND_REQUEST_STATUSES = [
 ] as const;
 export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
 
-/** Why a request was declined. */
-export type DeclineReason = 'replaced' | 'deleted';
+/**
+ * Why a request was declined:
+ * - replaced:       the merchant submitted a newer request while this one was unlocked;
+ * - deleted:        the merchant deleted it while it was unlocked;
+ * - not_refundable: it was approved, but by settlement time the order's refundable rest no longer
+ *                   covered it (the money was refunded another way); only the system declines so.
+ */
+export type DeclineReason = 'replaced' | 'deleted' | 'not_refundable';
 
 /** The transition table. Anything not listed is an illegal transition. */
 const NEXT: Readonly<Record<RefundRequestStatus, readonly RefundRequestStatus[]>> = {
   draft: ['approved', 'declined'],
-  approved: ['refunded'],
+  // A locked request is never declined by the merchant; the system declines it (reason
+  // not_refundable) when its money can no longer be refunded, so it cannot stay stuck.
+  approved: ['refunded', 'declined'],
   refunded: [],
   declined: [],
 };
@@ -88,6 +96,9 @@ export function transitionRefundRequest(
       return ok({ ...r, status: to, refundedAt: now, updatedAt: now });
     case 'declined':
       assert(extra.declineReason !== undefined, 'a decline has a reason');
+      if (r.status === 'approved' && extra.declineReason !== 'not_refundable') {
+        return err(domainError('refund_request.locked'));
+      }
       return ok({
         ...r,
         status: to,

@@ -56,26 +56,30 @@ export function createMpgStatements(db: SqlSession): MpgStatements {
   const first = async (sql: string, params: readonly unknown[]) => (await db.all(sql, params))[0];
   return {
     async claimMpgRequestId(r) {
-      const inserted = await db.run(
-        `INSERT INTO mpg_request_ids (merchant_id, kind, request_id, fingerprint, state,
+      // Another process may release (delete) a conflicting claim between our INSERT and our
+      // read; then the key is free again, so claim it once more. A few rounds always settle it.
+      for (let round = 0; ; round++) {
+        const inserted = await db.run(
+          `INSERT INTO mpg_request_ids (merchant_id, kind, request_id, fingerprint, state,
            lease_token, lease_expires_at, order_id, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (merchant_id, kind, request_id) DO NOTHING`,
-        [
-          r.merchantId,
-          r.kind,
-          r.requestId,
-          r.fingerprint,
-          r.state,
-          r.leaseToken,
-          r.leaseExpiresAt,
-          r.orderId,
-          r.createdAt,
-        ],
-      );
-      const row = await first(`SELECT * FROM mpg_request_ids WHERE ${KEY}`, key(r));
-      if (row === undefined) throw new Error('mpg request id vanished after insert');
-      return { inserted: inserted === 1, record: rowToRequestId(row) };
+          [
+            r.merchantId,
+            r.kind,
+            r.requestId,
+            r.fingerprint,
+            r.state,
+            r.leaseToken,
+            r.leaseExpiresAt,
+            r.orderId,
+            r.createdAt,
+          ],
+        );
+        const row = await first(`SELECT * FROM mpg_request_ids WHERE ${KEY}`, key(r));
+        if (row !== undefined) return { inserted: inserted === 1, record: rowToRequestId(row) };
+        if (round >= 4) throw new Error('mpg request id keeps vanishing after insert');
+      }
     },
     async renewMpgRequestLease(r, newToken, leaseExpiresAt, now) {
       const changed = await db.run(

@@ -352,30 +352,34 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
 
     async claimIdempotencyKey(r: IdempotencyRecord) {
-      const inserted = await db.run(
-        `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, state, lease_token,
+      // A request that fails releases (deletes) its key; if that happens between our INSERT and
+      // our read, the key is free again, so claim it once more.
+      for (let round = 0; ; round++) {
+        const inserted = await db.run(
+          `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, state, lease_token,
            lease_expires_at, response_status, response_body, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (scope, idempotency_key) DO NOTHING`,
-        [
-          r.scope,
-          r.key,
-          r.fingerprint,
-          r.state,
-          r.leaseToken,
-          r.leaseExpiresAt,
-          r.responseStatus,
-          r.responseBody,
-          r.createdAt,
-          r.expiresAt,
-        ],
-      );
-      const row = await first(
-        `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
-        [r.scope, r.key],
-      );
-      assert(row !== undefined, 'idempotency key vanished after insert');
-      return { inserted: inserted === 1, record: rowToIdempotency(row) };
+          [
+            r.scope,
+            r.key,
+            r.fingerprint,
+            r.state,
+            r.leaseToken,
+            r.leaseExpiresAt,
+            r.responseStatus,
+            r.responseBody,
+            r.createdAt,
+            r.expiresAt,
+          ],
+        );
+        const row = await first(
+          `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
+          [r.scope, r.key],
+        );
+        if (row !== undefined) return { inserted: inserted === 1, record: rowToIdempotency(row) };
+        assert(round < 4, 'idempotency key keeps vanishing after insert');
+      }
     },
     async renewIdempotencyLease(scope, key, oldToken, newToken, leaseExpiresAt, now) {
       const changed = await db.run(

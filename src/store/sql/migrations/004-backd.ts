@@ -62,7 +62,7 @@ CREATE TABLE backd_refund_requests (
   status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'refunded', 'declined')),
   locked_at BIGINT NOT NULL,
   settle_at BIGINT,
-  decline_reason TEXT CHECK (decline_reason IN ('replaced', 'deleted')),
+  decline_reason TEXT CHECK (decline_reason IN ('replaced', 'deleted', 'not_refundable')),
   -- Deferred: the replaced request is declined (freeing the one-active slot) before its
   -- replacement can be inserted, so the reference is complete only at commit.
   replaced_by TEXT REFERENCES backd_refund_requests (id) DEFERRABLE INITIALLY DEFERRED,
@@ -72,7 +72,10 @@ CREATE TABLE backd_refund_requests (
   declined_at BIGINT,
   updated_at BIGINT NOT NULL,
   CHECK (locked_at > created_at),
-  CHECK ((status IN ('approved', 'refunded')) = (approved_at IS NOT NULL)),
+  CHECK (status NOT IN ('approved', 'refunded') OR approved_at IS NOT NULL),
+  -- Only an approved request declined because its money was refunded another way keeps its
+  -- approval time; drafts and merchant declines were never approved.
+  CHECK (approved_at IS NULL OR status IN ('approved', 'refunded') OR decline_reason = 'not_refundable'),
   CHECK ((approved_at IS NULL) = (settle_at IS NULL)),
   CHECK ((status = 'refunded') = (refunded_at IS NOT NULL)),
   CHECK ((status = 'declined') = (declined_at IS NOT NULL)),
