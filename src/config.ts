@@ -28,6 +28,10 @@ export interface Config {
   readonly deliveryLeaseMs: number;
   /** Days MPG body ids (`order_id`, `transaction_id`) are kept by the reaper (default 7). */
   readonly mpgIdRetentionDays: number;
+  /** Requests per credential per minute in this process; 0 disables the limit. */
+  readonly rateLimitPerMinute: number;
+  /** Folder the reconciliation job watches for settlement reports; null: the job does nothing. */
+  readonly reconcileDir: string | null;
 }
 
 export const CONFIG_VARIABLES = [
@@ -46,6 +50,8 @@ export const CONFIG_VARIABLES = [
   'UNWIND_WEBHOOK_ALLOW_PRIVATE',
   'UNWIND_DELIVERY_LEASE_MS',
   'UNWIND_MPG_ID_RETENTION_DAYS',
+  'UNWIND_RATE_LIMIT_PER_MINUTE',
+  'UNWIND_RECONCILE_DIR',
 ] as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -122,5 +128,15 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
       1,
       3650,
     ),
+    rateLimitPerMinute: integer(
+      env,
+      'UNWIND_RATE_LIMIT_PER_MINUTE',
+      LIMITS.rateLimitPerMinuteDefault,
+      0,
+      1_000_000_000,
+    ),
+    reconcileDir: env['UNWIND_RECONCILE_DIR']
+      ? path.resolve(cwd, env['UNWIND_RECONCILE_DIR'])
+      : null,
   };
 }

@@ -14,6 +14,7 @@ import { buildServer } from './http/server.js';
 import { idempotencyReaper } from './jobs/idempotency-reaper.js';
 import { mpgRequestIdReaper } from './jobs/mpg-request-id-reaper.js';
 import { refundRequestLocker } from './jobs/refund-request-locker.js';
+import { reconciliationFolder } from './jobs/reconciliation-folder.js';
 import { JobRunner } from './jobs/scheduler.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -87,6 +88,7 @@ export async function startUnwind(
     bodyLimitBytes: config.bodyLimitBytes,
     publicUrl: config.publicUrl,
     logger: options.logger ?? { level: config.logLevel },
+    rateLimitPerMinute: config.rateLimitPerMinute,
   });
   const sender = createSender({
     timeoutMs: LIMITS.webhookTimeoutMs,
@@ -97,6 +99,7 @@ export async function startUnwind(
     [
       // Before the dispatcher, so the events it writes leave in the same run.
       refundRequestLocker(deps, server.log),
+      reconciliationFolder(deps, config.reconcileDir, server.log),
       webhookDispatcher(deps, sender, config.deliveryLeaseMs),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, config.mpgIdRetentionDays),

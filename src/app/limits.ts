@@ -55,6 +55,17 @@ export const LIMITS = {
   /** MPG: `items` of GET /v1/orders. */
   mpgPageSizeDefault: 25,
   mpgPageSizeMax: 100,
+  /**
+   * Requests one credential may make per window in one process (UNWIND_RATE_LIMIT_PER_MINUTE;
+   * 0 disables). The default sits above what one process can serve (about 4,000 requests/s
+   * measured by `npm run bench` on one credential), so it only stops a runaway client; set a
+   * real figure per deployment.
+   */
+  rateLimitPerMinuteDefault: 300_000,
+  /** Length of one rate-limit window. */
+  rateLimitWindowMs: 60_000,
+  /** Credentials tracked at once before expired windows are swept (bounds memory). */
+  rateLimitKeysMax: 100_000,
 } as const;
 
 export function assertLimits(limits: typeof LIMITS = LIMITS): void {

@@ -117,6 +117,8 @@ export const refundOrder =
       readonly enforceRefundWindow?: boolean;
       /** Facts the caller adds to the event (Backd: the refund request this refund settles). */
       readonly eventData?: Readonly<Record<string, unknown>>;
+      /** The event to write; reconciliation's automatic reversal names itself (default refunded). */
+      readonly eventType?: 'order.refunded' | 'order.auto_refunded';
     },
   ): UseCase<RefundOutcome> =>
   async (tx, run) => {
@@ -130,7 +132,7 @@ export const refundOrder =
     const outcome = await changeOrder(tx, run, {
       orderId: cmd.orderId,
       command: cmd,
-      eventType: 'order.refunded',
+      eventType: cmd.eventType ?? 'order.refunded',
       request: { amountMinor: cmd.amountMinor ?? null },
       plan: (order: Order) => {
         const planned = planRefund(order, cmd.amountMinor, { refundWindowDays }, run.now);

@@ -9,6 +9,9 @@ import { execute } from '../app/context.js';
 import { uuidV7Generator } from '../app/ids.js';
 import { createMerchant } from '../app/merchants.js';
 import { verifyLedger } from '../app/verify.js';
+import { reconcile } from '../app/reconciliation.js';
+import type { ReportFormat } from '../app/settlement-report.js';
+import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openStore, startUnwind } from '../main.js';
 
@@ -129,6 +132,101 @@ program
     }
     process.exitCode = report.violations.length === 0 ? 0 : 1;
   });
+
+program
+  .command('reconcile')
+  .description(
+    'reconcile a settlement report (CSV or JSON lines) against the ledger; a dry run unless --apply',
+  )
+  .requiredOption('--report <file>', 'the report: .csv, or .ndjson / .jsonl for JSON lines')
+  .requiredOption('--from <iso>', 'start of the ledger range (ISO 8601 with an offset)')
+  .requiredOption('--to <iso>', 'end of the ledger range, exclusive')
+  .option('--format <format>', 'csv or ndjson (default: from the file name)')
+  .option('--apply', 'auto-refund the orders the policy reverses')
+  .option('--json', 'print the run as JSON')
+  .action(
+    async (options: {
+      report: string;
+      from: string;
+      to: string;
+      format?: string;
+      apply?: boolean;
+      json?: boolean;
+    }) => {
+      const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+      const fromAt = instant.test(options.from) ? Date.parse(options.from) : NaN;
+      const toAt = instant.test(options.to) ? Date.parse(options.to) : NaN;
+      if (!Number.isFinite(fromAt) || !Number.isFinite(toAt) || fromAt >= toAt) {
+        console.error('--from and --to must be ISO 8601 date-times with an offset, from before to');
+        process.exitCode = 2;
+        return;
+      }
+      const format =
+        options.format ??
+        (/\.csv$/i.test(options.report)
+          ? 'csv'
+          : /\.(ndjson|jsonl)$/i.test(options.report)
+            ? 'ndjson'
+            : undefined);
+      if (format !== 'csv' && format !== 'ndjson') {
+        console.error('--format must be csv or ndjson (or name the file .csv, .ndjson, .jsonl)');
+        process.exitCode = 2;
+        return;
+      }
+      if (!fs.existsSync(options.report)) {
+        console.error(`${options.report}: no such file`);
+        process.exitCode = 2;
+        return;
+      }
+      const interactive = process.stderr.isTTY && !options.json;
+      const totalBytes = fs.statSync(options.report).size;
+      const stream = fs.createReadStream(options.report);
+      const bar = (rows: number) => {
+        const share = totalBytes ? stream.bytesRead / totalBytes : 1;
+        const width = 30;
+        const filled = Math.round(share * width);
+        process.stderr.write(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(share * 100)}% ${rows} rows`,
+        );
+      };
+      const result = await withStore((deps) =>
+        reconcile(deps, {
+          fromAt,
+          toAt,
+          source: 'cli',
+          format: format as ReportFormat,
+          report: stream,
+          apply: options.apply === true,
+          ...(interactive ? { onProgress: bar } : {}),
+        }),
+      );
+      if (interactive) process.stderr.write('\n');
+      if (!result.ok) {
+        const details = result.error.details as { line?: number; message?: string } | undefined;
+        console.error(
+          `cannot reconcile: ${result.error.code}${details?.message ? ` (line ${details.line}: ${details.message})` : ''}`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const run = result.value;
+      if (options.json) {
+        console.log(
+          JSON.stringify({ id: run.id, status: run.status, summary: run.summary }, null, 2),
+        );
+        return;
+      }
+      console.log(`run ${run.id}: ${run.status}`);
+      const width = Math.max(...Object.keys(run.summary).map((k) => k.length));
+      for (const [name, count] of Object.entries(run.summary)) {
+        console.log(`  ${name.padEnd(width)}  ${String(count).padStart(9)}`);
+      }
+      console.log(
+        `findings: GET /admin/reconciliations/${run.id}?format=csv` +
+          (run.status === 'applied' ? '' : `; apply: POST /admin/reconciliations/${run.id}/apply`),
+      );
+    },
+  );
 
 program
   .command('admin-token')

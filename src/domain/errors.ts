@@ -54,6 +54,9 @@ export const ERROR_CODES = [
   'webhook.duplicate_url',
   'webhook.invalid_url',
   'delivery.not_found',
+  // Reconciliation (admin only): an unknown run; a run that cannot be applied (failed or running).
+  'reconciliation.not_found',
+  'reconciliation.not_applicable',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -33,6 +33,11 @@ export interface MerchantSettings {
   readonly orderTotalIncreaseLimitPercent: number;
   /** Backd: seconds after a refund request locks before it settles (default 0). */
   readonly refundSettlementDelaySeconds: number;
+  /**
+   * Reconciliation: hours after capture before a replacing Points order whose payment record is
+   * missing from the settlement report is refunded automatically (default 48).
+   */
+  readonly autoRefundGraceHours: number;
 }
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
@@ -43,6 +48,7 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   ipAllowList: null,
   orderTotalIncreaseLimitPercent: 10,
   refundSettlementDelaySeconds: 0,
+  autoRefundGraceHours: 48,
 };
 
 export interface Merchant {

@@ -65,6 +65,8 @@ export class HttpProblem extends Error {
   constructor(
     readonly kind: HttpErrorKind,
     readonly issues?: readonly FieldIssue[],
+    /** Extra response headers, e.g. `retry-after` of a 429. */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(kind);
   }

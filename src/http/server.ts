@@ -8,6 +8,7 @@ import FindMyWay from 'find-my-way';
 import type { AdminAuthenticator } from '../app/admin-tokens.js';
 import type { TestClock } from '../app/clocks.js';
 import type { AppDeps } from '../app/context.js';
+import { LIMITS } from '../app/limits.js';
 import { AssertionFailure } from '../domain/result.js';
 import { adminFace, rootFace } from './admin/admin-errors.js';
 import { adminRoutes } from './admin/routes.js';
@@ -21,6 +22,7 @@ import {
 } from './faces.js';
 import { DIALECT_MODULES } from './dialects/registry.js';
 import { healthRoutes } from './health.js';
+import { RateLimiter } from './rate-limit.js';
 import { registerDocs, type RouteDoc, type FaceDoc } from './openapi.js';
 
 const ADMIN_DOC: FaceDoc = {
@@ -46,6 +48,8 @@ export interface ServerOptions {
   readonly publicUrl: string;
   /** pino options, or false for no logs (tests). */
   readonly logger: false | { level: string };
+  /** Requests per credential per minute in this process; 0 or absent: no limit. */
+  readonly rateLimitPerMinute?: number;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -113,6 +117,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const routeIndex = FindMyWay();
   const routes: RouteEntry[] = [];
   app.decorate('unwindRoutes', routes);
+  const perMinute = options.rateLimitPerMinute ?? 0;
+  app.decorate(
+    'unwindRateLimiter',
+    perMinute > 0 ? new RateLimiter(perMinute, LIMITS.rateLimitWindowMs, options.deps.clock) : null,
+  );
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods as FindMyWay.HTTPMethod[]) {
@@ -161,7 +170,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const context: ErrorContext = { requestId: request.id };
     if (error instanceof HttpProblem) {
       const issues = error.issues ? { issues: error.issues } : {};
-      return send(reply, renderFor(request.url, error.kind, { ...context, ...issues }));
+      const rendered = renderFor(request.url, error.kind, { ...context, ...issues });
+      return send(
+        reply,
+        error.headers
+          ? { ...rendered, headers: { ...rendered.headers, ...error.headers } }
+          : rendered,
+      );
     }
     const kind = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (kind) return send(reply, renderFor(request.url, kind, context));

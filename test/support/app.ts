@@ -13,6 +13,7 @@ import { buildServer } from '../../src/http/server.js';
 import { idempotencyReaper } from '../../src/jobs/idempotency-reaper.js';
 import { mpgRequestIdReaper } from '../../src/jobs/mpg-request-id-reaper.js';
 import { refundRequestLocker } from '../../src/jobs/refund-request-locker.js';
+import { reconciliationFolder } from '../../src/jobs/reconciliation-folder.js';
 import { JobRunner } from '../../src/jobs/scheduler.js';
 import { webhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { createSender } from '../../src/webhooks/sender.js';
@@ -42,6 +43,10 @@ export async function startTestApp(
      * the database on purpose.
      */
     verifyOnClose?: boolean;
+    /** Requests per credential per minute (the limiter follows the test clock); default none. */
+    rateLimitPerMinute?: number;
+    /** The reconciliation job's folder (UNWIND_RECONCILE_DIR); default none. */
+    reconcileDir?: string;
   } = {},
 ): Promise<TestApp> {
   const testStore = await factory.create();
@@ -51,6 +56,7 @@ export async function startTestApp(
   const jobs = new JobRunner(
     [
       refundRequestLocker(deps),
+      reconciliationFolder(deps, options.reconcileDir ?? null),
       webhookDispatcher(deps, sender),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, LIMITS.mpgIdRetentionDaysDefault),
@@ -65,6 +71,7 @@ export async function startTestApp(
     bodyLimitBytes: options.bodyLimitBytes ?? LIMITS.bodyBytesMax,
     publicUrl: TEST_PUBLIC_URL,
     logger: false,
+    rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
   });
   await app.ready();
   return {

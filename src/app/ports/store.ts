@@ -4,6 +4,13 @@
  */
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
+import type {
+  Finding,
+  FindingAction,
+  ReconciliationRun,
+  ReportRow,
+  ReportRowType,
+} from '../../domain/reconciliation.js';
 import type { RefundRequest, RefundRequestStatus } from '../../domain/refund-request.js';
 import type {
   CheckoutSession,
@@ -117,6 +124,34 @@ export interface TransactionSum {
   readonly amountMinor: number;
   readonly points: number;
   readonly count: number;
+}
+
+/** A settlement report's rows of one order and type (reconciliation). */
+export interface ReportGroup {
+  readonly orderReference: string;
+  readonly type: ReportRowType;
+  readonly amountMinor: number;
+  readonly count: number;
+  readonly firstLine: number;
+  readonly minCurrency: string;
+  readonly maxCurrency: string;
+}
+
+export interface ReportDuplicate {
+  readonly line: number;
+  readonly firstLine: number;
+  readonly orderReference: string;
+  readonly transactionReference: string;
+  readonly type: ReportRowType;
+}
+
+/** The ledger's approved money rows of one order and type that a report left out. */
+export interface LedgerGroup {
+  readonly orderId: string;
+  readonly merchantId: string;
+  readonly type: ReportRowType;
+  readonly amountMinor: number;
+  readonly currency: string;
 }
 
 export interface DeliveryFilter {
@@ -335,6 +370,60 @@ export interface StoreTx {
   findLedgerTransaction(id: string): Promise<LedgerTransaction | undefined>;
   /** The merchant's MPG orders matching the filter, in the filter's order. */
   listMpgOrders(filter: MpgOrderFilter): Promise<Order[]>;
+
+  // --- Reconciliation (statements in src/store/sql/reconciliation-statements.ts) ---
+  insertReconciliationRun(run: ReconciliationRun): Promise<void>;
+  findReconciliationRun(id: string): Promise<ReconciliationRun | undefined>;
+  /** Reads the run and locks its row until the transaction ends, so applies take turns. */
+  lockReconciliationRun(id: string): Promise<ReconciliationRun | undefined>;
+  updateReconciliationRun(run: ReconciliationRun): Promise<void>;
+  insertReportRows(runId: string, rows: readonly ReportRow[]): Promise<void>;
+  insertFindings(findings: readonly Finding[]): Promise<void>;
+  /** The run's findings after `afterSeq`, in order, at most `limit`; `actions` filters. */
+  listFindings(
+    runId: string,
+    afterSeq: number,
+    limit: number,
+    actions?: readonly FindingAction[],
+  ): Promise<Finding[]>;
+  updateFindingAction(
+    runId: string,
+    seq: number,
+    action: FindingAction,
+    detail: string | null,
+    at: number,
+  ): Promise<void>;
+  /**
+   * The report's rows grouped by (order_reference, type), after the `after` pair, at most
+   * `limit` groups: totals, row count, first line and currency range (two currencies differ).
+   */
+  reportGroups(
+    runId: string,
+    after: { readonly orderReference: string; readonly type: string } | null,
+    limit: number,
+  ): Promise<ReportGroup[]>;
+  /** Rows whose transaction reference an earlier line of the same report already used. */
+  reportDuplicates(runId: string, afterLine: number, limit: number): Promise<ReportDuplicate[]>;
+  /**
+   * Ids of orders with approved money rows (purchase, capture, refund) created in
+   * [fromAt, toAt), after `afterOrderId` in id order, at most `limit`.
+   */
+  ledgerOrderPage(
+    fromAt: number,
+    toAt: number,
+    afterOrderId: string,
+    limit: number,
+  ): Promise<string[]>;
+  /** Those orders' money rows in [fromAt, toAt), per order and type, that the report lacks. */
+  ledgerMissingFromReport(
+    runId: string,
+    orderIds: readonly string[],
+    fromAt: number,
+    toAt: number,
+  ): Promise<LedgerGroup[]>;
+  /** How many of the run's findings carry each action. */
+  countFindingActions(runId: string): Promise<{ action: FindingAction; count: number }[]>;
+  findOrdersByIds(ids: readonly string[]): Promise<Order[]>;
 }
 
 /**

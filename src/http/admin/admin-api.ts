@@ -285,6 +285,7 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           ip_allow_list: null,
           order_total_increase_limit_percent: 10,
           refund_settlement_delay_seconds: 0,
+          auto_refund_grace_hours: 48,
         });
         assert.equal(m.created_at, START);
         assert.equal(m.updated_at, START);
@@ -324,6 +325,7 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           ip_allow_list: ['10.0.0.1'],
           order_total_increase_limit_percent: 10,
           refund_settlement_delay_seconds: 0,
+          auto_refund_grace_hours: 48,
         });
       });
 

@@ -59,6 +59,8 @@ const DOMAIN_ERRORS = {
   'webhook.duplicate_url': [409, 'This merchant already has a webhook endpoint with this URL.'],
   'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
   'delivery.not_found': [404, 'Delivery not found.'],
+  'reconciliation.not_found': [404, 'Reconciliation run not found.'],
+  'reconciliation.not_applicable': [409, 'Only a completed reconciliation run can be applied.'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 const HTTP_ERRORS = {

@@ -32,6 +32,8 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
     s.orderTotalIncreaseLimitPercent = input.order_total_increase_limit_percent;
   if (input.refund_settlement_delay_seconds !== undefined)
     s.refundSettlementDelaySeconds = input.refund_settlement_delay_seconds;
+  if (input.auto_refund_grace_hours !== undefined)
+    s.autoRefundGraceHours = input.auto_refund_grace_hours;
   return s;
 }
 

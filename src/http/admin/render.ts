@@ -19,6 +19,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     ip_allow_list: m.settings.ipAllowList,
     order_total_increase_limit_percent: m.settings.orderTotalIncreaseLimitPercent,
     refund_settlement_delay_seconds: m.settings.refundSettlementDelaySeconds,
+    auto_refund_grace_hours: m.settings.autoRefundGraceHours,
   },
   ...(credentials
     ? {

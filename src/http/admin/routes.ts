@@ -1,6 +1,7 @@
 /** The admin face at /admin: bearer-token auth, then merchants, orders, events, clock, jobs. */
 import type { FastifyPluginAsync } from 'fastify';
 import { HttpProblem } from '../faces.js';
+import { limitCaller } from '../rate-limit.js';
 import type { ServerOptions } from '../server.js';
 import { clockRoutes } from './clock.js';
 import { deliveryRoutes } from './deliveries.js';
@@ -10,6 +11,7 @@ import { jobRoutes } from './jobs.js';
 import { merchantRoutes } from './merchants.js';
 import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
+import { reconciliationRoutes } from './reconciliations.js';
 
 export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, options) => {
   app.addHook('onRequest', async (request) => {
@@ -19,6 +21,8 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
     if (!match || !(await options.adminAuth.verify(match[1]!))) {
       throw new HttpProblem('auth_invalid');
     }
+    // Every admin token is one caller; limited after auth so bad tokens cannot fill the table.
+    limitCaller(request, 'admin');
   });
   const deps = options.deps;
   await app.register(merchantRoutes, { deps });
@@ -27,6 +31,7 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(webhookRoutes, { deps });
   await app.register(deliveryRoutes, { deps });
   await app.register(pointsCustomerRoutes, { deps });
+  await app.register(reconciliationRoutes, { deps });
   await app.register(jobRoutes, { jobs: options.jobs });
   if (options.testClock) await app.register(clockRoutes, { clock: options.testClock });
 };

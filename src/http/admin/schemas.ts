@@ -14,6 +14,7 @@ export const settingsSchema = z.strictObject({
   ip_allow_list: z.array(z.string().min(1).max(64)).max(1000).nullable().optional(),
   order_total_increase_limit_percent: z.number().int().nonnegative().max(1000).optional(),
   refund_settlement_delay_seconds: z.number().int().nonnegative().max(31_536_000).optional(),
+  auto_refund_grace_hours: z.number().int().nonnegative().max(8760).optional(),
 });
 
 export const createMerchantSchema = z.strictObject({

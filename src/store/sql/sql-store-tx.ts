@@ -21,6 +21,7 @@ import { assert } from '../../domain/result.js';
 import { createPointsStatements } from './points-statements.js';
 import { createBackdStatements } from './backd-statements.js';
 import { createMpgStatements } from './mpg-statements.js';
+import { createReconciliationStatements } from './reconciliation-statements.js';
 import {
   type Row,
   rowToAdminToken,
@@ -85,6 +86,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createPointsStatements(db),
     ...createBackdStatements(db),
     ...createMpgStatements(db),
+    ...createReconciliationStatements(db),
 
     async insertMerchant(m: Merchant) {
       await db.run(

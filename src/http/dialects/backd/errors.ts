@@ -87,6 +87,8 @@ const DOMAIN_ERRORS = {
   'webhook.duplicate_url': [400, 'A webhook endpoint with this URL already exists.'],
   'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
   'delivery.not_found': [404, 'Delivery not found.'],
+  'reconciliation.not_found': [404, 'Reconciliation run not found.'],
+  'reconciliation.not_applicable': [400, 'The reconciliation run cannot be applied.'],
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 /**

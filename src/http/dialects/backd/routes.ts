@@ -22,6 +22,7 @@ import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
 import type { BackdAmounts, BackdContact, BackdItem } from '../../../domain/backd-order.js';
 import { parseDecimalMinor } from '../../../domain/money.js';
 import { type FieldIssue, HttpProblem, send } from '../../faces.js';
+import { limitCaller } from '../../rate-limit.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
@@ -71,6 +72,7 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<voi
   if (!publicAuth || !secretAuth || publicAuth.merchant.id !== secretAuth.merchant.id) {
     throw new HttpProblem('auth_invalid');
   }
+  limitCaller(request, secretAuth.credential.id);
   authenticated.set(request, secretAuth);
 }
 

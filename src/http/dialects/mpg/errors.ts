@@ -126,6 +126,11 @@ const DOMAIN_ERRORS = {
   'webhook.duplicate_url': { status: 422, field: 'url', text: MESSAGES.taken },
   'webhook.invalid_url': { status: 422, field: 'url', text: 'The value is invalid.' },
   'delivery.not_found': notFound,
+  'reconciliation.not_found': notFound,
+  'reconciliation.not_applicable': {
+    status: 400,
+    message: 'Reconciliation run cannot be applied.',
+  },
 } as const satisfies Record<ErrorCode, Entry>;
 
 /** `{message:"Data validation failed", errors:{field:[messages]}}` from field issues. */

@@ -27,6 +27,7 @@ import type { MpgPermission } from '../../../domain/merchant.js';
 import type { DomainError } from '../../../domain/errors.js';
 import type { Result } from '../../../domain/result.js';
 import { HttpProblem, send } from '../../faces.js';
+import { limitCaller } from '../../rate-limit.js';
 import { respond } from '../../respond.js';
 import type { DialectModule } from '../registry.js';
 import { MESSAGES, MPG_PREFIX, mpgFace, renderMpgDomainError } from './errors.js';
@@ -55,6 +56,7 @@ const requirePermission =
     if (!match) throw new HttpProblem('auth_missing');
     const auth = await authenticateKey(deps, 'mpg', 'api_key', match[1]!);
     if (!auth) throw new HttpProblem('auth_invalid');
+    limitCaller(request, auth.credential.id);
     if (!auth.credential.permissions.includes(permission)) throw new HttpProblem('forbidden');
     authenticated.set(request, auth);
   };

@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../app/context.js';
 import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
 import { HttpProblem } from '../../faces.js';
+import { limitCaller } from '../../rate-limit.js';
 
 const authenticated = new WeakMap<FastifyRequest, Authenticated>();
 
@@ -38,6 +39,7 @@ export function requireApiKey(deps: AppDeps) {
     if (presented === undefined || presented.trim() === '') throw new HttpProblem('auth_missing');
     const caller = await authenticateKey(deps, 'points', 'api_key', presented.trim());
     if (!caller) throw new HttpProblem('auth_invalid');
+    limitCaller(request, caller.credential.id);
     if (!ipAllowed(caller.merchant.settings.ipAllowList, request.ip)) {
       throw new HttpProblem('forbidden');
     }

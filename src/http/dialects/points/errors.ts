@@ -61,6 +61,8 @@ const DOMAIN_ERRORS = {
   'webhook.duplicate_url': [400, 'Webhook already exists for this URL.'],
   'webhook.invalid_url': [422, VALIDATION_MESSAGE],
   'delivery.not_found': [404, 'Delivery not found.'],
+  'reconciliation.not_found': [404, 'Reconciliation run not found.'],
+  'reconciliation.not_applicable': [400, 'Reconciliation run cannot be applied.'],
 } as const satisfies Record<ErrorCode, Entry>;
 
 /**
@@ -171,7 +173,9 @@ const HTTP_ERRORS = {
   auth_invalid: [400, 'Invalid or inactive API key'],
   forbidden: [403, 'Your IP address is not allowed to access this API.'],
   validation_failed: [422, VALIDATION_MESSAGE],
-  rate_limited: [429, 'Too many concurrent requests for the same merchant.'],
+  // The per-credential limit (src/http/rate-limit.ts); Points documents 429 only for its
+  // earning lock, whose message stays with that lock.
+  rate_limited: [429, 'Too many requests. Retry after the number of seconds in Retry-After.'],
   internal: [500, 'Server Error'],
 } as const satisfies Record<HttpErrorKind, Entry>;
 

@@ -8,9 +8,15 @@ import { migration as webhooks } from './002-webhooks.js';
 import { migration as points } from './003-points.js';
 import { migration as backd } from './004-backd.js';
 import { migration as mpg } from './005-mpg.js';
+import { migration as reconciliation } from './006-reconciliation.js';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [coreLedger, webhooks, points, backd, mpg].sort(
-  (a, b) => a.version - b.version,
-);
+export const MIGRATIONS: readonly Migration[] = [
+  coreLedger,
+  webhooks,
+  points,
+  backd,
+  mpg,
+  reconciliation,
+].sort((a, b) => a.version - b.version);

@@ -1,0 +1,239 @@
+/**
+ * Admin: reconciliation runs (issue 7). The settlement report is the request body, `text/csv` or
+ * `application/x-ndjson`, streamed straight into the run (never buffered), so these routes have
+ * their own body limit, far above the global one, counted as the bytes arrive.
+ */
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { AppDeps } from '../../app/context.js';
+import { applyReconciliation, reconcile, runFindings } from '../../app/reconciliation.js';
+import type { ReportFormat } from '../../app/settlement-report.js';
+import type { DomainError } from '../../domain/errors.js';
+import type { Finding, ReconciliationRun } from '../../domain/reconciliation.js';
+import { HttpProblem, send } from '../faces.js';
+import { documented } from '../openapi.js';
+import { parseOrThrow } from '../validation.js';
+import { renderAdminDomainError } from './admin-errors.js';
+
+/** Largest report accepted over HTTP: about 20 million rows. */
+export const REPORT_BODY_BYTES_MAX = 2 * 1024 * 1024 * 1024;
+/** Findings shown with the run by `GET /admin/reconciliations/:id`; the export has them all. */
+const FINDINGS_SHOWN_MAX = 500;
+
+const REPORT_MEDIA_TYPES: Readonly<Record<string, ReportFormat>> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'ndjson',
+};
+
+const isoInstant = z.iso.datetime({ offset: true });
+export const reconcileQuery = z
+  .strictObject({
+    from: isoInstant,
+    to: isoInstant,
+    apply: z.enum(['true', 'false']).optional(),
+  })
+  .refine((q) => Date.parse(q.from) < Date.parse(q.to), {
+    path: ['to'],
+    message: 'to must be after from.',
+  });
+const runParams = z.strictObject({ id: z.string().min(1).max(64) });
+const runQuery = z.strictObject({ format: z.enum(['csv', 'json']).optional() });
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const runJson = (run: ReconciliationRun) => ({
+  id: run.id,
+  status: run.status,
+  source: run.source,
+  from: iso(run.fromAt),
+  to: iso(run.toAt),
+  summary: run.summary,
+  error: run.error,
+  created_at: iso(run.createdAt),
+  completed_at: iso(run.completedAt),
+  applied_at: iso(run.appliedAt),
+});
+
+export const FINDING_COLUMNS = [
+  'seq',
+  'kind',
+  'line',
+  'order_reference',
+  'order_id',
+  'merchant_id',
+  'transaction_reference',
+  'type',
+  'expected_minor',
+  'reported_minor',
+  'expected_currency',
+  'reported_currency',
+  'message',
+  'action',
+  'action_detail',
+  'updated_at',
+] as const;
+
+export const findingJson = (f: Finding): Record<(typeof FINDING_COLUMNS)[number], unknown> => ({
+  seq: f.seq,
+  kind: f.kind,
+  line: f.line,
+  order_reference: f.orderReference,
+  order_id: f.orderId,
+  merchant_id: f.merchantId,
+  transaction_reference: f.transactionReference,
+  type: f.type,
+  expected_minor: f.expectedMinor,
+  reported_minor: f.reportedMinor,
+  expected_currency: f.expectedCurrency,
+  reported_currency: f.reportedCurrency,
+  message: f.message,
+  action: f.action,
+  action_detail: f.actionDetail,
+  updated_at: iso(f.updatedAt),
+});
+
+const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  // Quote what CSV needs quoted, and neutralise spreadsheet formulas in text from the report.
+  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+};
+
+/** Counts the body's bytes as they arrive and stops the run past the limit. */
+async function* limited(body: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of body) {
+    total += chunk.length;
+    if (total > maxBytes) throw new HttpProblem('body_too_large');
+    yield chunk;
+  }
+}
+
+const mediaType = (request: FastifyRequest): string =>
+  (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+
+export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (
+  app,
+  { deps },
+) => {
+  // Scoped to this plugin: the report's stream is handed to the handler unread.
+  app.addContentTypeParser(
+    Object.keys(REPORT_MEDIA_TYPES),
+    { bodyLimit: REPORT_BODY_BYTES_MAX },
+    (_request, payload, done) => done(null, payload),
+  );
+
+  const fail = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
+    send(reply, renderAdminDomainError(error, request.id));
+
+  app.post(
+    '/reconciliations',
+    {
+      bodyLimit: REPORT_BODY_BYTES_MAX,
+      ...documented({
+        summary: 'Reconcile a settlement report against the ledger',
+        description:
+          'The body is the report: `text/csv` with the header ' +
+          '`order_reference,transaction_reference,type,amount,currency,settled_at`, or ' +
+          '`application/x-ndjson` with the same keys. A dry run unless `apply=true`.',
+        tag: 'Reconciliation',
+        query: reconcileQuery,
+        responses: {
+          201: { description: 'The run: id, status and summary' },
+          422: { description: 'Unusable header (no run is stored)' },
+        },
+      }),
+    },
+    async (request, reply) => {
+      const q = parseOrThrow(reconcileQuery, request.query);
+      const format = REPORT_MEDIA_TYPES[mediaType(request)];
+      if (!format) throw new HttpProblem('unsupported_media_type');
+      const body = (request.body ?? Readable.from([])) as AsyncIterable<Buffer>;
+      const result = await reconcile(deps, {
+        fromAt: Date.parse(q.from),
+        toAt: Date.parse(q.to),
+        source: 'api',
+        format,
+        report: limited(body, REPORT_BODY_BYTES_MAX),
+        apply: q.apply === 'true',
+      });
+      if (!result.ok) return fail(request, reply, result.error);
+      const run = result.value;
+      return reply.code(201).send({ id: run.id, status: run.status, summary: run.summary });
+    },
+  );
+
+  app.get(
+    '/reconciliations/:id',
+    documented({
+      summary: 'Read a reconciliation run, or export its findings (format=csv|json)',
+      tag: 'Reconciliation',
+      params: runParams,
+      query: runQuery,
+    }),
+    async (request, reply) => {
+      const { id } = parseOrThrow(runParams, request.params);
+      const q = parseOrThrow(runQuery, request.query);
+      const run = await deps.store.read((tx) => tx.findReconciliationRun(id));
+      if (!run) return fail(request, reply, { code: 'reconciliation.not_found' });
+      if (q.format === undefined) {
+        const findings = await deps.store.read((tx) =>
+          tx.listFindings(id, 0, FINDINGS_SHOWN_MAX + 1),
+        );
+        return {
+          ...runJson(run),
+          findings: findings.slice(0, FINDINGS_SHOWN_MAX).map(findingJson),
+          findings_truncated: findings.length > FINDINGS_SHOWN_MAX,
+        };
+      }
+      // The export streams page by page, whatever the number of findings.
+      const findings = runFindings(deps, id);
+      const stream =
+        q.format === 'csv'
+          ? Readable.from(
+              (async function* () {
+                yield `${FINDING_COLUMNS.join(',')}\n`;
+                for await (const f of findings) {
+                  const row = findingJson(f);
+                  yield `${FINDING_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`;
+                }
+              })(),
+            )
+          : Readable.from(
+              (async function* () {
+                yield `{"run":${JSON.stringify(runJson(run))},"findings":[`;
+                let first = true;
+                for await (const f of findings) {
+                  yield `${first ? '' : ','}\n${JSON.stringify(findingJson(f))}`;
+                  first = false;
+                }
+                yield '\n]}\n';
+              })(),
+            );
+      return reply
+        .header('content-type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json')
+        .header(
+          'content-disposition',
+          `attachment; filename="reconciliation-${run.id}.${q.format}"`,
+        )
+        .send(stream);
+    },
+  );
+
+  app.post(
+    '/reconciliations/:id/apply',
+    documented({
+      summary: "Apply a run's auto-refunds, re-checked now",
+      tag: 'Reconciliation',
+      params: runParams,
+    }),
+    async (request, reply) => {
+      const { id } = parseOrThrow(runParams, request.params);
+      const result = await applyReconciliation(deps, id);
+      if (!result.ok) return fail(request, reply, result.error);
+      return { id: result.value.id, status: result.value.status, summary: result.value.summary };
+    },
+  );
+};

@@ -1,0 +1,74 @@
+/**
+ * Rate limiting per credential: a fixed window of `perWindow` requests per `windowMs`, keyed by
+ * the authenticated credential (each face's auth calls `limitCaller` right after it has
+ * authenticated, so an unauthenticated flood never fills the table and one merchant's traffic
+ * never throttles another's). The counters live in this process: N processes behind a balancer
+ * admit up to N × the limit. The window follows the injected clock, so the test clock drives it.
+ */
+import type { FastifyRequest } from 'fastify';
+import { LIMITS } from '../app/limits.js';
+import type { Clock } from '../app/ports/clock.js';
+import { HttpProblem } from './faces.js';
+
+interface Window {
+  startedAt: number;
+  count: number;
+}
+
+export class RateLimiter {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(
+    private readonly perWindow: number,
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+    private readonly keysMax: number = LIMITS.rateLimitKeysMax,
+  ) {
+    if (!Number.isSafeInteger(perWindow) || perWindow <= 0)
+      throw new Error('perWindow must be > 0');
+    if (!Number.isSafeInteger(windowMs) || windowMs <= 0) throw new Error('windowMs must be > 0');
+  }
+
+  /** Counts one request of `key`: null when admitted, else the milliseconds until it may retry. */
+  take(key: string): number | null {
+    const now = this.clock.now();
+    // Windows are aligned to the clock, so every key's window ends at the same instant.
+    const startedAt = now - (now % this.windowMs);
+    let window = this.windows.get(key);
+    if (!window || window.startedAt !== startedAt) {
+      if (!window && this.windows.size >= this.keysMax) this.sweep(startedAt);
+      window = { startedAt, count: 0 };
+      this.windows.set(key, window);
+    }
+    if (window.count >= this.perWindow) return startedAt + this.windowMs - now;
+    window.count += 1;
+    return null;
+  }
+
+  /** Forgets every window that has ended; a key seen again starts afresh anyway. */
+  private sweep(currentStartedAt: number): void {
+    for (const [key, window] of this.windows) {
+      if (window.startedAt !== currentStartedAt) this.windows.delete(key);
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The server's per-credential limiter; null when UNWIND_RATE_LIMIT_PER_MINUTE is 0. */
+    readonly unwindRateLimiter: RateLimiter | null;
+  }
+}
+
+/**
+ * Counts the request against `credentialKey` (a credential id; `admin` for the admin token) and
+ * throws the face's `rate_limited` problem, with `Retry-After` in whole seconds, when over.
+ */
+export function limitCaller(request: FastifyRequest, credentialKey: string): void {
+  const limiter = request.server.unwindRateLimiter;
+  if (!limiter) return;
+  const retryAfterMs = limiter.take(credentialKey);
+  if (retryAfterMs === null) return;
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  throw new HttpProblem('rate_limited', undefined, { 'retry-after': String(seconds) });
+}

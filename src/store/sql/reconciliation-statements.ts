@@ -1,0 +1,294 @@
+/**
+ * Reconciliation's statements: runs, the report rows of a run, its findings, and the grouped
+ * reads that let matching walk a report of any size in pages. Same portable SQL on both engines.
+ */
+import type { StoreTx } from '../../app/ports/store.js';
+import type {
+  Finding,
+  FindingAction,
+  FindingKind,
+  ReconciliationRun,
+  ReportRowType,
+  RunStatus,
+  RunSummary,
+} from '../../domain/reconciliation.js';
+import { assert } from '../../domain/result.js';
+import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
+import type { SqlSession } from './sql-store-tx.js';
+
+type ReconciliationStatements = Pick<
+  StoreTx,
+  | 'insertReconciliationRun'
+  | 'findReconciliationRun'
+  | 'lockReconciliationRun'
+  | 'updateReconciliationRun'
+  | 'insertReportRows'
+  | 'insertFindings'
+  | 'listFindings'
+  | 'updateFindingAction'
+  | 'reportGroups'
+  | 'reportDuplicates'
+  | 'ledgerOrderPage'
+  | 'ledgerMissingFromReport'
+  | 'countFindingActions'
+  | 'findOrdersByIds'
+>;
+
+/** Aggregates: PostgreSQL hands SUM of a BIGINT back as a numeric string. */
+const agg = (r: Row, column: string): number => {
+  const v = Number(r[column]);
+  assert(Number.isSafeInteger(v), `aggregate ${column} is not an integer`);
+  return v;
+};
+
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+const rowToRun = (r: Row): ReconciliationRun => ({
+  id: str(r, 'id'),
+  status: str(r, 'status') as RunStatus,
+  source: str(r, 'source'),
+  fromAt: int(r, 'from_at'),
+  toAt: int(r, 'to_at'),
+  summary: parsed<RunSummary>(r, 'summary'),
+  error: strOrNull(r, 'error'),
+  createdAt: int(r, 'created_at'),
+  completedAt: intOrNull(r, 'completed_at'),
+  appliedAt: intOrNull(r, 'applied_at'),
+});
+
+const rowToFinding = (r: Row): Finding => ({
+  runId: str(r, 'run_id'),
+  seq: int(r, 'seq'),
+  kind: str(r, 'kind') as FindingKind,
+  line: intOrNull(r, 'line'),
+  orderReference: strOrNull(r, 'order_reference'),
+  orderId: strOrNull(r, 'order_id'),
+  merchantId: strOrNull(r, 'merchant_id'),
+  transactionReference: strOrNull(r, 'transaction_reference'),
+  type: strOrNull(r, 'type') as ReportRowType | null,
+  expectedMinor: intOrNull(r, 'expected_minor'),
+  reportedMinor: intOrNull(r, 'reported_minor'),
+  expectedCurrency: strOrNull(r, 'expected_currency'),
+  reportedCurrency: strOrNull(r, 'reported_currency'),
+  message: str(r, 'message'),
+  action: str(r, 'action') as FindingAction,
+  actionDetail: strOrNull(r, 'action_detail'),
+  updatedAt: int(r, 'updated_at'),
+});
+
+const RUN_COLUMNS = `id, status, source, from_at, to_at, summary, error, created_at, completed_at,
+  applied_at`;
+const FINDING_COLUMNS = `run_id, seq, kind, line, order_reference, order_id, merchant_id,
+  transaction_reference, type, expected_minor, reported_minor, expected_currency,
+  reported_currency, message, action, action_detail, updated_at`;
+const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
+  authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
+  redeemed_points, points_returned, status, order_number, merchant_order_id, backd_order_id,
+  customer_ref, details, capture_method, captured_at, cancelled_at, created_at, updated_at,
+  version`;
+
+/** A report row's kind as the ledger names it: purchases and captures are payments. */
+const LEDGER_TYPE = `CASE WHEN t.type = 'refund' THEN 'refund' ELSE 'payment' END`;
+
+export function createReconciliationStatements(db: SqlSession): ReconciliationStatements {
+  const findRun = async (id: string, lock: boolean) => {
+    const rows = await db.all(
+      `SELECT ${RUN_COLUMNS} FROM reconciliation_runs WHERE id = ?${lock ? ' FOR UPDATE' : ''}`,
+      [id],
+    );
+    return rows[0] && rowToRun(rows[0]);
+  };
+  return {
+    async insertReconciliationRun(run) {
+      await db.run(`INSERT INTO reconciliation_runs (${RUN_COLUMNS}) VALUES (${marks(10)})`, [
+        run.id,
+        run.status,
+        run.source,
+        run.fromAt,
+        run.toAt,
+        JSON.stringify(run.summary),
+        run.error,
+        run.createdAt,
+        run.completedAt,
+        run.appliedAt,
+      ]);
+    },
+    findReconciliationRun: (id) => findRun(id, false),
+    lockReconciliationRun: (id) => findRun(id, true),
+    async updateReconciliationRun(run) {
+      const changed = await db.run(
+        `UPDATE reconciliation_runs SET status = ?, summary = ?, error = ?, completed_at = ?,
+           applied_at = ? WHERE id = ?`,
+        [
+          run.status,
+          JSON.stringify(run.summary),
+          run.error,
+          run.completedAt,
+          run.appliedAt,
+          run.id,
+        ],
+      );
+      assert(changed === 1, 'reconciliation run to update exists');
+    },
+    async insertReportRows(runId, rows) {
+      if (rows.length === 0) return;
+      const params: unknown[] = [];
+      for (const r of rows) {
+        params.push(
+          runId,
+          r.line,
+          r.orderReference,
+          r.transactionReference,
+          r.type,
+          r.amountMinor,
+          r.currency,
+          r.settledAt,
+        );
+      }
+      await db.run(
+        `INSERT INTO reconciliation_report_rows (run_id, line, order_reference,
+           transaction_reference, type, amount_minor, currency, settled_at)
+         VALUES ${rows.map(() => `(${marks(8)})`).join(', ')}`,
+        params,
+      );
+    },
+    async insertFindings(findings) {
+      if (findings.length === 0) return;
+      const params: unknown[] = [];
+      for (const f of findings) {
+        params.push(
+          f.runId,
+          f.seq,
+          f.kind,
+          f.line,
+          f.orderReference,
+          f.orderId,
+          f.merchantId,
+          f.transactionReference,
+          f.type,
+          f.expectedMinor,
+          f.reportedMinor,
+          f.expectedCurrency,
+          f.reportedCurrency,
+          f.message,
+          f.action,
+          f.actionDetail,
+          f.updatedAt,
+        );
+      }
+      await db.run(
+        `INSERT INTO reconciliation_findings (${FINDING_COLUMNS})
+         VALUES ${findings.map(() => `(${marks(17)})`).join(', ')}`,
+        params,
+      );
+    },
+    async listFindings(runId, afterSeq, limit, actions) {
+      const filter = actions?.length ? `AND action IN (${marks(actions.length)})` : '';
+      const rows = await db.all(
+        `SELECT ${FINDING_COLUMNS} FROM reconciliation_findings
+         WHERE run_id = ? AND seq > ? ${filter} ORDER BY seq LIMIT ?`,
+        [runId, afterSeq, ...(actions ?? []), limit],
+      );
+      return rows.map(rowToFinding);
+    },
+    async updateFindingAction(runId, seq, action, detail, at) {
+      const changed = await db.run(
+        `UPDATE reconciliation_findings SET action = ?, action_detail = ?, updated_at = ?
+         WHERE run_id = ? AND seq = ?`,
+        [action, detail, at, runId, seq],
+      );
+      assert(changed === 1, 'reconciliation finding to update exists');
+    },
+    async reportGroups(runId, after, limit) {
+      const cursor = after ? 'AND order_reference >= ? AND (order_reference > ? OR type > ?)' : '';
+      const rows = await db.all(
+        `SELECT order_reference, type, SUM(amount_minor) AS amount_minor, COUNT(*) AS n,
+           MIN(line) AS first_line, MIN(currency) AS min_currency, MAX(currency) AS max_currency
+         FROM reconciliation_report_rows WHERE run_id = ? ${cursor}
+         GROUP BY order_reference, type ORDER BY order_reference, type LIMIT ?`,
+        [runId, ...(after ? [after.orderReference, after.orderReference, after.type] : []), limit],
+      );
+      return rows.map((r) => ({
+        orderReference: str(r, 'order_reference'),
+        type: str(r, 'type') as ReportRowType,
+        amountMinor: agg(r, 'amount_minor'),
+        count: agg(r, 'n'),
+        firstLine: agg(r, 'first_line'),
+        minCurrency: str(r, 'min_currency'),
+        maxCurrency: str(r, 'max_currency'),
+      }));
+    },
+    async reportDuplicates(runId, afterLine, limit) {
+      const rows = await db.all(
+        `SELECT r.line, r.order_reference, r.transaction_reference, r.type,
+           (SELECT MIN(e.line) FROM reconciliation_report_rows e
+             WHERE e.run_id = r.run_id AND e.transaction_reference = r.transaction_reference)
+             AS first_line
+         FROM reconciliation_report_rows r
+         WHERE r.run_id = ? AND r.line > ? AND EXISTS (
+           SELECT 1 FROM reconciliation_report_rows e
+           WHERE e.run_id = r.run_id AND e.transaction_reference = r.transaction_reference
+             AND e.line < r.line)
+         ORDER BY r.line LIMIT ?`,
+        [runId, afterLine, limit],
+      );
+      return rows.map((r) => ({
+        line: agg(r, 'line'),
+        firstLine: agg(r, 'first_line'),
+        orderReference: str(r, 'order_reference'),
+        transactionReference: str(r, 'transaction_reference'),
+        type: str(r, 'type') as ReportRowType,
+      }));
+    },
+    async ledgerOrderPage(fromAt, toAt, afterOrderId, limit) {
+      const rows = await db.all(
+        `SELECT DISTINCT order_id FROM transactions
+         WHERE created_at >= ? AND created_at < ? AND order_id > ? AND status = 'approved'
+           AND type IN ('purchase', 'capture', 'refund')
+         ORDER BY order_id LIMIT ?`,
+        [fromAt, toAt, afterOrderId, limit],
+      );
+      return rows.map((r) => str(r, 'order_id'));
+    },
+    async ledgerMissingFromReport(runId, orderIds, fromAt, toAt) {
+      if (orderIds.length === 0) return [];
+      const rows = await db.all(
+        `SELECT t.order_id, t.merchant_id, ${LEDGER_TYPE} AS kind,
+           SUM(t.amount_minor) AS amount_minor, MIN(t.currency) AS currency
+         FROM transactions t
+         WHERE t.order_id IN (${marks(orderIds.length)})
+           AND t.status = 'approved' AND t.type IN ('purchase', 'capture', 'refund')
+           AND t.created_at >= ? AND t.created_at < ?
+           AND NOT EXISTS (
+             SELECT 1 FROM reconciliation_report_rows r
+             WHERE r.run_id = ? AND r.order_reference = t.order_id AND r.type = ${LEDGER_TYPE})
+         GROUP BY t.order_id, t.merchant_id, ${LEDGER_TYPE}
+         ORDER BY t.order_id, kind`,
+        [...orderIds, fromAt, toAt, runId],
+      );
+      return rows.map((r) => ({
+        orderId: str(r, 'order_id'),
+        merchantId: str(r, 'merchant_id'),
+        type: str(r, 'kind') as ReportRowType,
+        amountMinor: agg(r, 'amount_minor'),
+        currency: str(r, 'currency'),
+      }));
+    },
+    async countFindingActions(runId) {
+      const rows = await db.all(
+        `SELECT action, COUNT(*) AS n FROM reconciliation_findings WHERE run_id = ?
+         GROUP BY action`,
+        [runId],
+      );
+      return rows.map((r) => ({ action: str(r, 'action') as FindingAction, count: agg(r, 'n') }));
+    },
+    async findOrdersByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.all(
+        `SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (${marks(ids.length)})`,
+        ids,
+      );
+      return rows.map(rowToOrder);
+    },
+  };
+}
