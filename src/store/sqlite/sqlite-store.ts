@@ -126,6 +126,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     draining = true;
     try {
       while (queue.length > 0) {
+        // better-sqlite3 never yields: a batch runs start to finish on microtasks, so requests
+        // that arrive meanwhile are not even parsed until it ends. One turn of the event loop
+        // before taking a batch lets every request that has arrived join it.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = queue.slice(0, GROUP_COMMIT_MAX);
         queue = queue.slice(batch.length);
         await exclusive(async () => {
