@@ -17,7 +17,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { benchSchema, jsonClient, type LoadResult, runLoad, startUnwind } from './load.js';
+import {
+  benchSchema,
+  jsonClient,
+  type LoadResult,
+  runLoad,
+  startUnwind,
+  summarize,
+} from './load.js';
 
 export interface RefundBenchOptions {
   readonly seconds: number;
@@ -193,17 +200,7 @@ function sqliteCeiling(file: string, orderIds: readonly string[], seconds: numbe
     latencies.push(performance.now() - t0);
   }
   db.close();
-  latencies.sort((a, b) => a - b);
-  const secondsTaken = (performance.now() - started) / 1000;
-  return {
-    requests: latencies.length,
-    errors: 0,
-    seconds: Math.round(secondsTaken * 100) / 100,
-    perSecond: Math.round(latencies.length / secondsTaken),
-    p50Ms: Math.round(latencies[Math.floor(latencies.length / 2)]! * 100) / 100,
-    p95Ms: Math.round(latencies[Math.floor(latencies.length * 0.95)]! * 100) / 100,
-    p99Ms: Math.round(latencies[Math.floor(latencies.length * 0.99)]! * 100) / 100,
-  };
+  return summarize(latencies, 0, (performance.now() - started) / 1000);
 }
 
 async function emptyRouteCeiling(seconds: number, clients: number): Promise<LoadResult> {
@@ -235,20 +232,21 @@ export async function benchRefunds(o: RefundBenchOptions): Promise<{
       ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
       : [];
 
-  // SQLite
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-bench-'));
-  try {
-    const server = await startUnwind({ DATA_DIR: dataDir, UNWIND_WORKERS: '0' }, profile('sqlite'));
+  // One store: serve, seed, drive over HTTP, stop, then measure the driver-only ceiling on the
+  // same data and express each refund scenario as a fraction of it.
+  const measure = async (
+    store: string,
+    env: Record<string, string>,
+    what: string,
+    clients: number,
+    ceilingOf: (orderIds: readonly string[]) => Promise<LoadResult> | LoadResult,
+  ) => {
+    const server = await startUnwind({ ...env, UNWIND_WORKERS: '0' }, profile(store));
     const { orderIds } = await seed(server.url, o.orders);
-    const http = await httpScenarios('sqlite', server.url, orderIds, o.seconds);
+    const http = await httpScenarios(store, server.url, orderIds, o.seconds);
     await server.stop();
-    const ceiling = sqliteCeiling(path.join(dataDir, 'unwind.sqlite'), orderIds, o.seconds);
-    ceilings.push({
-      store: 'sqlite',
-      what: 'refund transaction, driver only',
-      clients: 1,
-      ...ceiling,
-    });
+    const ceiling = await ceilingOf(orderIds);
+    ceilings.push({ store, what, clients, ...ceiling });
     for (const r of http) {
       const refunds = r.scenario.startsWith('refunds');
       scenarios.push({
@@ -256,32 +254,27 @@ export async function benchRefunds(o: RefundBenchOptions): Promise<{
         ratioToCeiling: refunds ? round2(r.perSecond / ceiling.perSecond) : null,
       });
     }
+  };
+
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-bench-'));
+  try {
+    await measure('sqlite', { DATA_DIR: dataDir }, 'refund transaction, driver only', 1, (ids) =>
+      sqliteCeiling(path.join(dataDir, 'unwind.sqlite'), ids, o.seconds),
+    );
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  // PostgreSQL
   const target = await benchSchema();
   if (target) {
     try {
-      const server = await startUnwind({ ...target.env, UNWIND_WORKERS: '0' }, profile('postgres'));
-      const { orderIds } = await seed(server.url, o.orders);
-      const http = await httpScenarios('postgres', server.url, orderIds, o.seconds);
-      await server.stop();
-      const ceiling = await postgresCeiling(target.url, target.schema, orderIds, o.seconds, 50);
-      ceilings.push({
-        store: 'postgres',
-        what: 'refund transaction, driver only (pool 10)',
-        clients: 50,
-        ...ceiling,
-      });
-      for (const r of http) {
-        const refunds = r.scenario.startsWith('refunds');
-        scenarios.push({
-          ...r,
-          ratioToCeiling: refunds ? round2(r.perSecond / ceiling.perSecond) : null,
-        });
-      }
+      await measure(
+        'postgres',
+        target.env,
+        'refund transaction, driver only (pool 10)',
+        50,
+        (ids) => postgresCeiling(target.url, target.schema, ids, o.seconds, 50),
+      );
     } finally {
       await target.drop();
     }

@@ -7,14 +7,12 @@
  *
  *   node dist/bench/webhooks.js [--events 2000] [--concurrency 16] [--json out.json]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import fs from 'node:fs';
-import pg from 'pg';
+import { BENCH_ADMIN_TOKEN, benchSchema, percentile, startUnwind } from './load.js';
 
 interface Options {
   events: number;
@@ -34,48 +32,10 @@ function parseArgs(argv: string[]): Options {
   };
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-
-export const percentile = (sorted: readonly number[], p: number): number =>
-  sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-const TOKEN = 'bench_admin_token';
-
-async function startUnwind(
-  env: Record<string, string>,
-): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error('Unwind did not start');
-}
-
 async function admin(url: string, method: string, pathname: string, body?: unknown) {
   const res = await fetch(`${url}${pathname}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}`, 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
@@ -159,34 +119,9 @@ async function runOne(
       missing: o.events - seen.size,
     };
   } finally {
-    unwind.child.kill('SIGTERM');
-    await new Promise((r) => unwind.child.once('exit', r));
+    await unwind.stop();
     receiver.close();
   }
-}
-
-async function postgresSchema(): Promise<{
-  env: Record<string, string>;
-  drop: () => Promise<void>;
-} | null> {
-  const url = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-  } catch {
-    return null;
-  }
-  const schema = `unwind_bench_${crypto.randomBytes(4).toString('hex')}`;
-  await client.end();
-  return {
-    env: { DATABASE_URL: url, UNWIND_DB_SCHEMA: schema },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
-    },
-  };
 }
 
 export async function benchWebhooks(o: Options): Promise<WebhookBenchResult[]> {
@@ -197,7 +132,7 @@ export async function benchWebhooks(o: Options): Promise<WebhookBenchResult[]> {
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  const pgTarget = await postgresSchema();
+  const pgTarget = await benchSchema();
   if (pgTarget) {
     try {
       results.push(await runOne('postgres', pgTarget.env, o));
