@@ -213,20 +213,35 @@ export async function backdRoutes(
     },
   );
 
-  app.post(
-    '/order_placed',
-    doc('Place an order whose buyer selected terms', orderRefSchema),
-    async (request, reply) => {
+  // Placing and confirming take the same body and differ only in the use case they run.
+  const lifecycleStep = (
+    path: string,
+    summary: string,
+    build: typeof placeBackdOrder,
+    message: string,
+  ) =>
+    app.post(path, doc(summary, orderRefSchema), async (request, reply) => {
       const caller = callerOf(request);
       const body = parseOrThrow(orderRefSchema, request.body);
-      const useCase = placeBackdOrder({
+      const useCase = build({
         merchantId: caller.merchant.id,
         backdOrderId: body.backd_order_id,
         merchantOrderId: body.merchant_order_id,
         actor: actorOf(caller),
       });
-      return write(request, reply, useCase, 'Order placed.', plain);
-    },
+      return write(request, reply, useCase, message, plain);
+    });
+  lifecycleStep(
+    '/order_placed',
+    'Place an order whose buyer selected terms',
+    placeBackdOrder,
+    'Order placed.',
+  );
+  lifecycleStep(
+    '/confirm_order',
+    'Confirm a placed order: the whole total is captured',
+    confirmBackdOrder,
+    'Order confirmed.',
   );
 
   app.post(
@@ -262,22 +277,6 @@ export async function backdRoutes(
         ...(items ? { items } : {}),
       });
       return write(request, reply, useCase, 'Order updated.', plain);
-    },
-  );
-
-  app.post(
-    '/confirm_order',
-    doc('Confirm a placed order: the whole total is captured', orderRefSchema),
-    async (request, reply) => {
-      const caller = callerOf(request);
-      const body = parseOrThrow(orderRefSchema, request.body);
-      const useCase = confirmBackdOrder({
-        merchantId: caller.merchant.id,
-        backdOrderId: body.backd_order_id,
-        merchantOrderId: body.merchant_order_id,
-        actor: actorOf(caller),
-      });
-      return write(request, reply, useCase, 'Order confirmed.', plain);
     },
   );
 
