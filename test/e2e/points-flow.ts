@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import { redeemViaCheckout } from '../support/points.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { headerOf, type Receiver, startReceiver } from '../support/receiver.js';
 import type { StoreFactory } from '../support/stores.js';
@@ -244,21 +245,12 @@ export function definePointsFlowSuite(factory: StoreFactory, skip?: string): voi
       assert.equal(shipping?.order['order_status'], 'partially_refunded');
 
       // A replacing order cancelled before completion: `cancelled` with the default reason.
-      const checkout = await t.app.inject({
-        method: 'POST',
-        url: `/points/api/v1/orders/checkout/${publicKey}`,
-        payload: { total_price: 20, order_number: 'ORD-2024-0003' },
-      });
-      const pagePath = new URL(
-        (checkout.json() as { data: { checkout_url: string } }).data.checkout_url,
-      ).pathname;
-      const paid = await t.app.inject({
-        method: 'POST',
-        url: pagePath,
-        headers: { accept: 'application/json' },
-        payload: { phone_number: phone, redeem_points: 57 },
-      });
-      const replacing = (paid.json() as { order_uuid: string }).order_uuid;
+      const replacing = await redeemViaCheckout(
+        t,
+        publicKey,
+        { total_price: 20, order_number: 'ORD-2024-0003' },
+        { phoneNumber: phone, redeemPoints: 57 },
+      );
       assert.equal(await balance(phone), 1200);
       await api('POST', `/orders/${replacing}/cancel`, {});
       const [cancelled] = await hooks(1);

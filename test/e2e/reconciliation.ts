@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
+import { redeemViaCheckout } from '../support/points.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import type { StoreFactory } from '../support/stores.js';
@@ -126,23 +127,12 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       });
       // Three redeem orders: 100 points and the rest in cash each, completed (captured) at 12:00.
       for (const n of [1, 2, 3]) {
-        const checkout = await t.app.inject({
-          method: 'POST',
-          url: `/points/api/v1/orders/checkout/${publicKey}`,
-          payload: { total_price: 50, order_number: `REC-${n}` },
-        });
-        assert.equal(checkout.statusCode, 200, checkout.body);
-        const page = new URL(
-          (checkout.json() as { data: { checkout_url: string } }).data.checkout_url,
-        ).pathname;
-        const paid = await t.app.inject({
-          method: 'POST',
-          url: page,
-          headers: { accept: 'application/json' },
-          payload: { phone_number: PHONE, redeem_points: 100 },
-        });
-        assert.equal(paid.statusCode, 200, paid.body);
-        const uuid = (paid.json() as { order_uuid: string }).order_uuid;
+        const uuid = await redeemViaCheckout(
+          t,
+          publicKey,
+          { total_price: 50, order_number: `REC-${n}` },
+          { phoneNumber: PHONE, redeemPoints: 100 },
+        );
         const done = await api('POST', `/orders/${uuid}/complete`, { payment_method: '2' });
         assert.equal(done.statusCode, 200, done.body);
         uuids.push(uuid);

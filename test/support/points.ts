@@ -1,0 +1,31 @@
+/** Points test steps shared by the end-to-end suites. */
+import assert from 'node:assert/strict';
+import type { TestApp } from './app.js';
+
+/**
+ * A customer redeems through the hosted checkout, driven as a script would (JSON): the merchant
+ * begins the checkout with its public key, the customer pays on the page. Returns the order's uuid.
+ */
+export async function redeemViaCheckout(
+  t: TestApp,
+  publicKey: string,
+  checkout: Readonly<Record<string, unknown>>,
+  customer: { readonly phoneNumber: string; readonly redeemPoints: number },
+): Promise<string> {
+  const begun = await t.app.inject({
+    method: 'POST',
+    url: `/points/api/v1/orders/checkout/${publicKey}`,
+    payload: checkout,
+  });
+  assert.equal(begun.statusCode, 200, begun.body);
+  const page = new URL((begun.json() as { data: { checkout_url: string } }).data.checkout_url)
+    .pathname;
+  const paid = await t.app.inject({
+    method: 'POST',
+    url: page,
+    headers: { accept: 'application/json' },
+    payload: { phone_number: customer.phoneNumber, redeem_points: customer.redeemPoints },
+  });
+  assert.equal(paid.statusCode, 200, paid.body);
+  return (paid.json() as { order_uuid: string }).order_uuid;
+}
