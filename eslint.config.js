@@ -103,6 +103,27 @@ export default tseslint.config(
     'src/webhooks depends on src/app and src/domain only.',
   ),
   layer('jobs', ['http', 'cli'], 'src/jobs depends on src/app, src/domain and src/webhooks.'),
+  // dashboard: browser code, bundled by esbuild. It shares only the pure domain (money parsing,
+  // so amounts are validated exactly as the API does) and talks to the server over the admin API.
+  {
+    files: ['src/dashboard/**/*.ts', 'src/dashboard/**/*.tsx'],
+    rules: {
+      // TypeScript checks names against the DOM library (tsconfig.dashboard.json).
+      'no-undef': 'off',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app/**', '**/app', ...infrastructure.map((d) => `**/${d}/**`), 'node:*'],
+              message:
+                'src/dashboard runs in the browser: it imports only src/domain and npm packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**', 'src/store/contract/**'],
     rules: {

@@ -34,6 +34,10 @@ export async function ensureAdminToken(deps: AppDeps): Promise<string | null> {
 
 export interface AdminAuthenticator {
   verify(presented: string): Promise<boolean>;
+  /** The hash of the presented token when it is valid now, else null. */
+  acceptedHash(presented: string): Promise<string | null>;
+  /** Whether a token known by its hash (a dashboard session's) is still valid. */
+  hashStillValid(tokenHash: string): Promise<boolean>;
 }
 
 export function adminAuthenticator(
@@ -41,12 +45,20 @@ export function adminAuthenticator(
   envToken: string | undefined,
 ): AdminAuthenticator {
   const envHash = envToken ? hashSecret(envToken) : null;
+  const hashStillValid = async (tokenHash: string): Promise<boolean> => {
+    if (envHash !== null) return hashesEqual(envHash, tokenHash);
+    const token = await query(deps, (tx) => tx.findAdminTokenByHash(tokenHash));
+    return !!token && token.revokedAt === null && hashesEqual(token.secretHash, tokenHash);
+  };
+  const acceptedHash = async (presented: string): Promise<string | null> => {
+    const presentedHash = hashSecret(presented);
+    return (await hashStillValid(presentedHash)) ? presentedHash : null;
+  };
   return {
+    acceptedHash,
+    hashStillValid,
     async verify(presented) {
-      const presentedHash = hashSecret(presented);
-      if (envHash !== null) return hashesEqual(envHash, presentedHash);
-      const token = await query(deps, (tx) => tx.findAdminTokenByHash(presentedHash));
-      return !!token && token.revokedAt === null && hashesEqual(token.secretHash, presentedHash);
+      return (await acceptedHash(presented)) !== null;
     },
   };
 }

@@ -12,6 +12,7 @@ import { LIMITS } from '../app/limits.js';
 import { AssertionFailure } from '../domain/result.js';
 import { adminFace, rootFace } from './admin/admin-errors.js';
 import { adminRoutes } from './admin/routes.js';
+import { dashboardRoutes } from './dashboard/static.js';
 import {
   type ErrorContext,
   type Face,
@@ -201,6 +202,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     options.publicUrl,
   );
   await app.register(adminRoutes, { prefix: '/admin', ...options });
+  await app.register(dashboardRoutes);
   for (const dialect of DIALECT_MODULES) {
     await dialect.register(app, { deps: options.deps, publicUrl: options.publicUrl });
   }

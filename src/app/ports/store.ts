@@ -97,6 +97,17 @@ export interface AdminToken {
   readonly revokedAt: number | null;
 }
 
+/** A dashboard session: the hash of its cookie secret and of the admin token it was opened with. */
+export interface AdminSession {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly tokenHash: string;
+  readonly userAgent: string | null;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly revokedAt: number | null;
+}
+
 export interface OrderFilter {
   readonly merchantId?: string;
   readonly dialect?: Dialect;
@@ -181,6 +192,12 @@ export interface StoreTx {
   findAdminTokenByHash(secretHash: string): Promise<AdminToken | undefined>;
   revokeAdminTokens(at: number): Promise<number>;
   countActiveAdminTokens(): Promise<number>;
+  insertAdminSession(session: AdminSession): Promise<void>;
+  findAdminSessionByHash(secretHash: string): Promise<AdminSession | undefined>;
+  /** Revokes one session; returns how many rows changed (0 when already revoked or unknown). */
+  revokeAdminSession(id: string, at: number): Promise<number>;
+  /** Deletes sessions that expired before `before`; returns how many. */
+  deleteExpiredAdminSessions(before: number): Promise<number>;
 
   insertOrder(order: Order): Promise<void>;
   findOrder(id: string): Promise<Order | undefined>;

@@ -110,6 +110,23 @@ export function renderAdminDomainError(error: DomainError, requestId: string): R
   return envelope(status, error.code, message, { requestId }, error.details);
 }
 
+/** How a dashboard session can be refused; bearer-token callers never meet these. */
+const SESSION_ERRORS = {
+  'auth.session_invalid': [401, 'The dashboard session has ended or is not valid; sign in again.'],
+  'auth.csrf_missing': [403, 'Send the session\'s CSRF token in the "X-CSRF-Token" header.'],
+  'auth.csrf_invalid': [403, 'The CSRF token does not match the session.'],
+  'auth.cross_origin': [403, 'Requests from another origin are refused.'],
+} as const satisfies Record<string, readonly [number, string]>;
+export type AdminSessionErrorCode = keyof typeof SESSION_ERRORS;
+
+export function renderAdminSessionError(
+  code: AdminSessionErrorCode,
+  requestId: string,
+): RenderedError {
+  const [status, message] = SESSION_ERRORS[code];
+  return envelope(status, code, message, { requestId });
+}
+
 export const adminFace: Face = {
   name: 'admin',
   prefix: '/admin',

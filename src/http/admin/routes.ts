@@ -1,7 +1,5 @@
-/** The admin face at /admin: bearer-token auth, then merchants, orders, events, clock, jobs. */
+/** The admin face at /admin: bearer-token or dashboard-session auth, then merchants, orders, events, clock, jobs. */
 import type { FastifyPluginAsync } from 'fastify';
-import { HttpProblem } from '../faces.js';
-import { limitCaller } from '../rate-limit.js';
 import type { ServerOptions } from '../server.js';
 import { clockRoutes } from './clock.js';
 import { deliveryRoutes } from './deliveries.js';
@@ -12,19 +10,16 @@ import { merchantRoutes } from './merchants.js';
 import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
 import { reconciliationRoutes } from './reconciliations.js';
+import { authenticateAdmin, sessionRoutes } from './session.js';
 
 export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, options) => {
-  app.addHook('onRequest', async (request) => {
-    const header = request.headers.authorization;
-    if (!header) throw new HttpProblem('auth_missing');
-    const match = /^Bearer (\S+)$/i.exec(header);
-    if (!match || !(await options.adminAuth.verify(match[1]!))) {
-      throw new HttpProblem('auth_invalid');
-    }
-    // Every admin token is one caller; limited after auth so bad tokens cannot fill the table.
-    limitCaller(request, 'admin');
-  });
   const deps = options.deps;
+  const sessionOptions = { deps, adminAuth: options.adminAuth, publicUrl: options.publicUrl };
+  app.decorateRequest('adminSession', null);
+  app.addHook('onRequest', async (request, reply) =>
+    authenticateAdmin(request, reply, sessionOptions),
+  );
+  await app.register(sessionRoutes, sessionOptions);
   await app.register(merchantRoutes, { deps });
   await app.register(orderRoutes, { deps });
   await app.register(eventRoutes, { deps });

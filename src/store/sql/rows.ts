@@ -3,6 +3,7 @@
  * Both adapters hand rows over with BIGINT columns already as safe JS integers.
  */
 import type {
+  AdminSession,
   AdminToken,
   EventRecord,
   IdempotencyRecord,
@@ -84,6 +85,16 @@ export const rowToAdminToken = (r: Row): AdminToken => ({
   prefix: str(r, 'prefix'),
   secretHash: str(r, 'secret_hash'),
   createdAt: int(r, 'created_at'),
+  revokedAt: intOrNull(r, 'revoked_at'),
+});
+
+export const rowToAdminSession = (r: Row): AdminSession => ({
+  id: str(r, 'id'),
+  secretHash: str(r, 'secret_hash'),
+  tokenHash: str(r, 'token_hash'),
+  userAgent: strOrNull(r, 'user_agent'),
+  createdAt: int(r, 'created_at'),
+  expiresAt: int(r, 'expires_at'),
   revokedAt: intOrNull(r, 'revoked_at'),
 });
 

@@ -5,6 +5,7 @@
  * only engine differences, and they live in the adapters.
  */
 import type {
+  AdminSession,
   AdminToken,
   EventFilter,
   EventRecord,
@@ -24,6 +25,7 @@ import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationStatements } from './reconciliation-statements.js';
 import {
   type Row,
+  rowToAdminSession,
   rowToAdminToken,
   rowToCredential,
   rowToDelivery,
@@ -164,6 +166,28 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         [],
       );
       return Number(row?.['n'] ?? 0);
+    },
+
+    async insertAdminSession(a: AdminSession) {
+      await db.run(
+        `INSERT INTO admin_sessions
+           (id, secret_hash, token_hash, user_agent, created_at, expires_at, revoked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [a.id, a.secretHash, a.tokenHash, a.userAgent, a.createdAt, a.expiresAt, a.revokedAt],
+      );
+    },
+    async findAdminSessionByHash(secretHash) {
+      const row = await first(`SELECT * FROM admin_sessions WHERE secret_hash = ?`, [secretHash]);
+      return row && rowToAdminSession(row);
+    },
+    async revokeAdminSession(id, at) {
+      return db.run(
+        `UPDATE admin_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`,
+        [at, id],
+      );
+    },
+    async deleteExpiredAdminSessions(before) {
+      return db.run(`DELETE FROM admin_sessions WHERE expires_at < ?`, [before]);
     },
 
     async insertOrder(o: Order) {
