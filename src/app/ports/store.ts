@@ -23,6 +23,7 @@ import type {
   Dialect,
   Order,
   OrderKind,
+  OrderStatus,
   TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
@@ -108,13 +109,74 @@ export interface AdminSession {
   readonly revokedAt: number | null;
 }
 
+/** The order lists are read in: (created_at, id) ascending (oldest first) or descending. */
+export type ListDirection = 'asc' | 'desc';
+
+/**
+ * What an order search matches exactly: `text` against id, order_number, merchant_order_id and
+ * backd_order_id; `phones` (forms of the same text) against customer_ref.
+ */
+export interface OrderSearch {
+  readonly text: string;
+  readonly phones: readonly string[];
+}
+
 export interface OrderFilter {
   readonly merchantId?: string;
   readonly dialect?: Dialect;
   readonly kind?: OrderKind;
-  /** Cursor: return orders strictly after this (createdAt, id) pair. */
+  readonly status?: OrderStatus;
+  /** created_at at or after this instant (ms). */
+  readonly createdFrom?: number;
+  /** created_at before this instant (ms). */
+  readonly createdTo?: number;
+  readonly search?: OrderSearch;
+  /** Default `asc`. */
+  readonly direction?: ListDirection;
+  /** Cursor: return orders strictly after this (createdAt, id) pair in `direction`. */
   readonly after?: { readonly createdAt: number; readonly id: string };
   readonly limit: number;
+}
+
+/** One endpoint's delivery figures: attempts in a time window, and its backlog now. */
+export interface EndpointHealth {
+  readonly endpointId: string;
+  readonly attempts: number;
+  /** Attempts answered with a 2xx (the dispatcher's own rule, `judgeAttempt`). */
+  readonly succeeded: number;
+  /** Deliveries pending now, whatever their age. */
+  readonly pending: number;
+  /** Deliveries dead now (retry policy spent or endpoint gone), whatever their age. */
+  readonly dead: number;
+  /** The latest attempt in the window that was not a 2xx. */
+  readonly lastFailure: {
+    readonly at: number;
+    readonly deliveryId: string;
+    readonly statusCode: number | null;
+    readonly error: string | null;
+  } | null;
+}
+
+/** A half-open range of instants [fromAt, toAt): one local day of a chart. */
+export interface DayRange {
+  readonly fromAt: number;
+  readonly toAt: number;
+}
+
+/** Approved ledger rows of one type and currency on one day (`day`: index into the ranges). */
+export interface DailyLedgerCount {
+  readonly day: number;
+  readonly type: 'refund' | 'cancel' | 'void';
+  readonly currency: string;
+  readonly count: number;
+  readonly amountMinor: number;
+}
+
+/** Webhook delivery attempts on one day (`day`: index into the ranges). */
+export interface DailyAttemptCount {
+  readonly day: number;
+  readonly attempts: number;
+  readonly succeeded: number;
 }
 
 export interface EventFilter {
@@ -441,6 +503,33 @@ export interface StoreTx {
   /** How many of the run's findings carry each action. */
   countFindingActions(runId: string): Promise<{ action: FindingAction; count: number }[]>;
   findOrdersByIds(ids: readonly string[]): Promise<Order[]>;
+  /** Runs newest first, strictly before the `before` (createdAt, id) pair. */
+  listReconciliationRuns(
+    limit: number,
+    before?: { readonly createdAt: number; readonly id: string },
+  ): Promise<ReconciliationRun[]>;
+
+  // --- Admin reads for the dashboard (statements in src/store/sql/admin-statements.ts) ---
+  /** Merchants ordered by name, then id, strictly after the `after` pair. */
+  listMerchants(
+    limit: number,
+    after?: { readonly name: string; readonly id: string },
+  ): Promise<Merchant[]>;
+  /** Endpoints that are not deleted, of one merchant or all, by merchant then creation. */
+  listLiveWebhookEndpoints(limit: number, merchantId?: string): Promise<WebhookEndpoint[]>;
+  /**
+   * Health of the endpoints (of one merchant, or all) that have any attempt in [fromAt, toAt)
+   * or any pending or dead delivery; endpoints with neither are absent.
+   */
+  webhookHealth(filter: {
+    readonly merchantId?: string;
+    readonly fromAt: number;
+    readonly toAt: number;
+  }): Promise<EndpointHealth[]>;
+  /** Approved refund, cancel and void rows per day, type and currency; empty days absent. */
+  dailyLedgerCounts(days: readonly DayRange[], merchantId?: string): Promise<DailyLedgerCount[]>;
+  /** Delivery attempts per day (started in the day); empty days absent. */
+  dailyAttemptCounts(days: readonly DayRange[], merchantId?: string): Promise<DailyAttemptCount[]>;
 }
 
 /**

@@ -24,7 +24,11 @@ import {
   refundOrder,
   voidOrder,
 } from '../../app/order-operations.js';
-import type { Store } from '../../app/ports/store.js';
+import type { DailyLedgerCount, OrderFilter, Store } from '../../app/ports/store.js';
+import { createWebhookEndpoint } from '../../app/webhook-endpoints.js';
+import { EMPTY_SUMMARY } from '../../domain/reconciliation.js';
+import { orderSearchFor } from '../../domain/order-search.js';
+import type { Delivery } from '../../domain/webhooks.js';
 import { hashSecret } from '../../app/secrets.js';
 import type { Order } from '../../domain/order.js';
 import type { StoreFactory, TestStore } from '../../../test/support/stores.js';
@@ -512,6 +516,415 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
         assert.equal(written.has(name), !failed, name);
       });
       assert.ok(m.id);
+    });
+
+    // ---- reads behind the dashboard (admin API) ------------------------------------------------
+
+    /** Orders of one merchant, read with `filter`, as ids. */
+    const listed = (filter: Omit<OrderFilter, 'limit'> & { limit?: number }) =>
+      t.store
+        .read((tx) => tx.listOrders({ limit: 500, ...filter }))
+        .then((found) => found.map((o) => o.id));
+
+    it('lists orders newest first or oldest first, with cursors in either direction', async () => {
+      const { merchant: m } = await merchant('Directions');
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        ids.push((await order(m.id)).id);
+        // Two orders share each instant: the id breaks the tie, in both directions.
+        if (i % 2 === 1) clock.advance(1000);
+      }
+      // UUIDv7 ids grow within an instant, so creation order is (created_at, id) order.
+      assert.deepEqual(await listed({ merchantId: m.id }), ids);
+      assert.deepEqual(await listed({ merchantId: m.id, direction: 'desc' }), [...ids].reverse());
+      for (const direction of ['asc', 'desc'] as const) {
+        const walked: string[] = [];
+        let after: OrderFilter['after'];
+        for (let page = 0; page < 10; page++) {
+          const found = await t.store.read((tx) =>
+            tx.listOrders({ merchantId: m.id, direction, limit: 2, ...(after ? { after } : {}) }),
+          );
+          walked.push(...found.map((o) => o.id));
+          const last = found.at(-1);
+          if (!last) break;
+          after = { createdAt: last.createdAt, id: last.id };
+        }
+        assert.deepEqual(walked, direction === 'asc' ? ids : [...ids].reverse(), direction);
+      }
+    });
+
+    it('filters orders by status and by a creation window, from inclusive, to exclusive', async () => {
+      const { merchant: m } = await merchant('Windows');
+      const start = clock.now();
+      const a = await order(m.id);
+      clock.advance(1000);
+      const b = await order(m.id, { capture: 'authorize' });
+      clock.advance(1000);
+      const c = await order(m.id);
+      await execute(
+        deps,
+        refundOrder({ merchantId: m.id, orderId: c.id, actor: admin, reason: null }),
+      );
+      assert.deepEqual(await listed({ merchantId: m.id, status: 'authorized' }), [b.id]);
+      assert.deepEqual(await listed({ merchantId: m.id, status: 'refunded' }), [c.id]);
+      assert.deepEqual(await listed({ merchantId: m.id, status: 'captured' }), [a.id]);
+      assert.deepEqual(
+        await listed({ merchantId: m.id, createdFrom: start + 1000, createdTo: start + 2000 }),
+        [b.id],
+      );
+      assert.deepEqual(await listed({ merchantId: m.id, createdFrom: start }), [a.id, b.id, c.id]);
+      assert.deepEqual(await listed({ merchantId: m.id, createdTo: start }), []);
+      assert.deepEqual(
+        await listed({ merchantId: m.id, dialect: 'admin', status: 'refunded', direction: 'desc' }),
+        [c.id],
+      );
+      assert.deepEqual(await listed({ merchantId: m.id, dialect: 'points' }), []);
+    });
+
+    it('searches orders exactly by id, references and phone forms, with the other filters', async () => {
+      const { merchant: m } = await merchant('Search');
+      const { merchant: other } = await merchant('Search elsewhere');
+      const byNumber = await order(m.id, { orderNumber: 'ORD-77' });
+      const sameNumberElsewhere = await order(other.id, { orderNumber: 'ORD-77' });
+      const backd = await order(m.id, {
+        dialect: 'backd',
+        kind: 'bnpl',
+        merchantOrderId: 'merchant-ref-9',
+        backdOrderId: 'bd_123',
+      });
+      const phone = await order(m.id, {
+        dialect: 'points',
+        kind: 'earning',
+        customerRef: '501234567',
+      });
+      clock.advance(1000);
+      const phoneAgain = await order(m.id, {
+        dialect: 'points',
+        kind: 'earning',
+        customerRef: '501234567',
+      });
+      // An order whose number looks like the phone: found by the same search, once.
+      const numberLikePhone = await order(m.id, { orderNumber: '501234567' });
+
+      const search = (text: string, filter: Omit<OrderFilter, 'limit' | 'search'> = {}) =>
+        listed({ ...filter, search: orderSearchFor(text), direction: 'desc' });
+      assert.deepEqual(await search(byNumber.id), [byNumber.id]);
+      assert.deepEqual(
+        new Set(await search('ORD-77')),
+        new Set([byNumber.id, sameNumberElsewhere.id]),
+      );
+      assert.deepEqual(await search('ORD-77', { merchantId: m.id }), [byNumber.id]);
+      assert.deepEqual(await search('merchant-ref-9'), [backd.id]);
+      assert.deepEqual(await search('bd_123'), [backd.id]);
+      // The phone forms are tried on customer_ref only: the order whose number is 501234567 is
+      // found by that exact text, not by a typed phone.
+      assert.deepEqual(await search('+966 50 123 4567'), [phoneAgain.id, phone.id]);
+      assert.deepEqual(await search('050-123-4567', { dialect: 'points' }), [
+        phoneAgain.id,
+        phone.id,
+      ]);
+      assert.deepEqual(await search('(050) 123.4567', { status: 'pending' }), []);
+      // Exact only: a part of a value finds nothing.
+      assert.deepEqual(await search('ORD-7'), []);
+      assert.deepEqual(await search('50123456'), []);
+      assert.deepEqual(await search('bd_12'), []);
+      // A search pages like a list: each page is the next `limit` matches.
+      const first = await t.store.read((tx) =>
+        tx.listOrders({ search: orderSearchFor('501234567'), direction: 'desc', limit: 2 }),
+      );
+      const last = first.at(-1)!;
+      const second = await t.store.read((tx) =>
+        tx.listOrders({
+          search: orderSearchFor('501234567'),
+          direction: 'desc',
+          limit: 2,
+          after: { createdAt: last.createdAt, id: last.id },
+        }),
+      );
+      assert.deepEqual(
+        [...first, ...second].map((o) => o.id),
+        [numberLikePhone.id, phoneAgain.id, phone.id],
+      );
+    });
+
+    it('lists merchants by name, then id, with a cursor over every merchant once', async () => {
+      const made = [];
+      for (const name of ['Zq Charlie', 'Zq Alpha', 'Zq Bravo', 'Zq Bravo']) {
+        made.push((await merchant(name)).merchant);
+      }
+      const walked: { name: string; id: string }[] = [];
+      let after: { name: string; id: string } | undefined;
+      for (let page = 0; page < 1000; page++) {
+        const found = await t.store.read((tx) => tx.listMerchants(3, after));
+        walked.push(...found.map((m) => ({ name: m.name, id: m.id })));
+        if (found.length < 3) break;
+        after = walked.at(-1)!;
+      }
+      assert.equal(walked.length, (await t.rawRows('merchants')).length);
+      assert.equal(new Set(walked.map((m) => m.id)).size, walked.length);
+      const mine = walked.filter((m) => m.name.startsWith('Zq '));
+      const bravos = made
+        .filter((m) => m.name === 'Zq Bravo')
+        .map((m) => m.id)
+        .sort();
+      assert.deepEqual(
+        mine.map((m) => m.id),
+        [made[1]!.id, ...bravos, made[0]!.id],
+      );
+    });
+
+    it('computes webhook health: attempts in a window, the latest failure, the backlog now', async () => {
+      const { merchant: m } = await merchant('Health');
+      const { merchant: other } = await merchant('Health elsewhere');
+      const orders = [
+        await order(m.id),
+        await order(m.id),
+        await order(m.id),
+        await order(other.id),
+      ];
+      const events = await Promise.all(
+        orders.map(
+          async (o) => (await t.store.read((tx) => tx.listEvents({ orderId: o.id, limit: 1 })))[0]!,
+        ),
+      );
+      const endpoint = async (merchantId: string, url: string) => {
+        const r = await execute(deps, createWebhookEndpoint({ merchantId, url, name: null }));
+        assert.ok(r.ok);
+        return r.value;
+      };
+      const busy = await endpoint(m.id, 'https://example.com/busy');
+      const quiet = await endpoint(m.id, 'https://example.com/quiet');
+      const elsewhere = await endpoint(other.id, 'https://example.com/elsewhere');
+      const now = clock.now();
+      const H = 3_600_000;
+      const delivery = (i: number, endpointId: string, status: Delivery['status']): Delivery => ({
+        id: `dl-${now}-${i}`,
+        eventId: events[i]!.id,
+        endpointId,
+        merchantId: events[i]!.merchantId,
+        orderId: events[i]!.orderId,
+        eventType: events[i]!.type,
+        status,
+        attemptCount: 0,
+        policyAttempts: 0,
+        nextAttemptAt: status === 'pending' ? now + H : null,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: now - 40 * H,
+        updatedAt: now,
+        deliveredAt: status === 'delivered' ? now - H : null,
+      });
+      const deliveries = [
+        delivery(0, busy.id, 'delivered'),
+        delivery(1, busy.id, 'dead'),
+        delivery(2, busy.id, 'pending'),
+        delivery(3, elsewhere.id, 'pending'),
+      ];
+      const attempts: [number, number, number | null, string | null][] = [
+        // [delivery, started at, status code, error]
+        [0, now - 2 * H, 500, null],
+        [0, now - H, 200, null],
+        [1, now - 30 * H, null, 'timeout'],
+        [1, now - 3 * H, 500, null],
+        [2, now - 10 * 60_000, 503, null],
+        [3, now - H, 200, null],
+      ];
+      await t.store.transaction(async (tx) => {
+        for (const d of deliveries) await tx.insertDelivery(d);
+        let n = 0;
+        for (const [i, startedAt, statusCode, error] of attempts) {
+          n += 1;
+          await tx.insertDeliveryAttempt({
+            id: `at-${now}-${n}`,
+            deliveryId: deliveries[i]!.id,
+            attemptNumber: n,
+            startedAt,
+            durationMs: 5,
+            statusCode,
+            error,
+            responseExcerpt: null,
+          });
+        }
+      });
+      const health = async (filter: { merchantId?: string; fromAt: number; toAt: number }) =>
+        new Map(
+          (await t.store.read((tx) => tx.webhookHealth(filter))).map((h) => [h.endpointId, h]),
+        );
+
+      const day = await health({ merchantId: m.id, fromAt: now - 24 * H, toAt: now + 1 });
+      assert.deepEqual([...day.keys()], [busy.id]);
+      assert.deepEqual(day.get(busy.id), {
+        endpointId: busy.id,
+        attempts: 4,
+        succeeded: 1,
+        pending: 1,
+        dead: 1,
+        lastFailure: {
+          at: now - 10 * 60_000,
+          deliveryId: deliveries[2]!.id,
+          statusCode: 503,
+          error: null,
+        },
+      });
+      assert.equal(day.get(quiet.id), undefined);
+      // from is inclusive, to exclusive; a failure without an answer keeps its error.
+      const early = await health({ merchantId: m.id, fromAt: now - 30 * H, toAt: now - 3 * H });
+      assert.deepEqual(early.get(busy.id)?.attempts, 1);
+      assert.deepEqual(early.get(busy.id)?.lastFailure, {
+        at: now - 30 * H,
+        deliveryId: deliveries[1]!.id,
+        statusCode: null,
+        error: 'timeout',
+      });
+      // Long ago: no attempts, but the backlog is counted whatever its age.
+      const old = await health({ merchantId: m.id, fromAt: now - 100 * H, toAt: now - 90 * H });
+      assert.deepEqual(old.get(busy.id), {
+        endpointId: busy.id,
+        attempts: 0,
+        succeeded: 0,
+        pending: 1,
+        dead: 1,
+        lastFailure: null,
+      });
+      const all = await health({ fromAt: now - 24 * H, toAt: now + 1 });
+      assert.equal(all.get(elsewhere.id)?.succeeded, 1);
+      assert.equal(all.get(busy.id)?.attempts, 4);
+      const live = await t.store.read((tx) => tx.listLiveWebhookEndpoints(100, m.id));
+      assert.deepEqual(
+        live.map((e) => e.id),
+        [busy.id, quiet.id],
+      );
+
+      // Attempts per day by start time, of every merchant or one.
+      const days = [
+        { fromAt: now - 48 * H, toAt: now - 24 * H },
+        { fromAt: now - 24 * H, toAt: now },
+        { fromAt: now, toAt: now + 24 * H },
+      ];
+      assert.deepEqual(await t.store.read((tx) => tx.dailyAttemptCounts(days, m.id)), [
+        { day: 0, attempts: 1, succeeded: 0 },
+        { day: 1, attempts: 4, succeeded: 1 },
+      ]);
+      const everyone = await t.store.read((tx) => tx.dailyAttemptCounts(days));
+      assert.deepEqual(
+        everyone.find((d) => d.day === 1),
+        { day: 1, attempts: 5, succeeded: 2 },
+      );
+    });
+
+    it('counts approved refunds, cancels and voids per day, type and currency', async () => {
+      clock.set(Date.UTC(2031, 0, 1, 10));
+      const D = 86_400_000;
+      const day0 = Date.UTC(2031, 0, 1);
+      const { merchant: m } = await merchant('Daily');
+      const { merchant: other } = await merchant('Daily elsewhere');
+      const refund = (orderId: string, merchantId: string, amountMinor?: number) =>
+        execute(
+          deps,
+          refundOrder({
+            merchantId,
+            orderId,
+            actor: admin,
+            reason: null,
+            ...(amountMinor === undefined ? {} : { amountMinor }),
+          }),
+        );
+      const a = await order(m.id);
+      assert.ok((await refund(a.id, m.id, 300)).ok);
+      assert.ok((await refund(a.id, m.id, 200)).ok);
+      const eur = await order(m.id, { currency: 'EUR' });
+      assert.ok((await refund(eur.id, m.id, 50)).ok);
+      const b = await order(m.id, { capture: 'authorize' });
+      assert.ok(
+        (
+          await execute(
+            deps,
+            voidOrder({
+              merchantId: m.id,
+              orderId: b.id,
+              actor: admin,
+              reason: null,
+              amountMinor: 100,
+            }),
+          )
+        ).ok,
+      );
+      const elsewhere = await order(other.id);
+      assert.ok((await refund(elsewhere.id, other.id)).ok);
+      // A refused refund writes no row and counts nowhere.
+      assert.equal((await refund(a.id, m.id, 10_000)).ok, false);
+      clock.set(day0 + D + 3_600_000);
+      const c = await order(m.id, { capture: 'authorize' });
+      assert.ok(
+        (
+          await execute(
+            deps,
+            cancelOrder({ merchantId: m.id, orderId: c.id, actor: admin, reason: null }),
+          )
+        ).ok,
+      );
+
+      const days = [
+        { fromAt: day0, toAt: day0 + D },
+        { fromAt: day0 + D, toAt: day0 + 2 * D },
+        { fromAt: day0 + 2 * D, toAt: day0 + 3 * D },
+      ];
+      const sorted = (rows: DailyLedgerCount[]) =>
+        [...rows].sort(
+          (x, y) =>
+            x.day - y.day || x.type.localeCompare(y.type) || x.currency.localeCompare(y.currency),
+        );
+      assert.deepEqual(sorted(await t.store.read((tx) => tx.dailyLedgerCounts(days, m.id))), [
+        { day: 0, type: 'refund', currency: 'EUR', count: 1, amountMinor: 50 },
+        { day: 0, type: 'refund', currency: 'SAR', count: 2, amountMinor: 500 },
+        { day: 0, type: 'void', currency: 'SAR', count: 1, amountMinor: 100 },
+        // A cancel of an authorized order writes the cancel row and the void releasing it.
+        { day: 1, type: 'cancel', currency: 'SAR', count: 1, amountMinor: 0 },
+        { day: 1, type: 'void', currency: 'SAR', count: 1, amountMinor: 1000 },
+      ]);
+      const everyone = sorted(await t.store.read((tx) => tx.dailyLedgerCounts(days)));
+      assert.deepEqual(
+        everyone.find((r) => r.day === 0 && r.type === 'refund' && r.currency === 'SAR'),
+        { day: 0, type: 'refund', currency: 'SAR', count: 3, amountMinor: 1500 },
+      );
+      assert.deepEqual(await t.store.read((tx) => tx.dailyLedgerCounts([], m.id)), []);
+    });
+
+    it('lists reconciliation runs newest first with a cursor', async () => {
+      const base = clock.now();
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const id = `run-${base}-${i}`;
+        ids.push(id);
+        await t.store.transaction((tx) =>
+          tx.insertReconciliationRun({
+            id,
+            status: 'completed',
+            source: 'api',
+            fromAt: 0,
+            toAt: 1,
+            summary: EMPTY_SUMMARY,
+            error: null,
+            // Two runs share an instant: the id breaks the tie.
+            createdAt: base + Math.floor(i / 2),
+            completedAt: null,
+            appliedAt: null,
+          }),
+        );
+      }
+      const walked: string[] = [];
+      let before: { createdAt: number; id: string } | undefined;
+      for (let page = 0; page < 100; page++) {
+        const runs = await t.store.read((tx) => tx.listReconciliationRuns(2, before));
+        walked.push(...runs.map((r) => r.id));
+        const last = runs.at(-1);
+        if (!last) break;
+        before = { createdAt: last.createdAt, id: last.id };
+      }
+      assert.deepEqual(
+        walked.filter((id) => id.startsWith(`run-${base}-`)),
+        [...ids].reverse(),
+      );
     });
 
     it('keeps committed data across a restart', async () => {

@@ -32,6 +32,7 @@ type ReconciliationStatements = Pick<
   | 'ledgerMissingFromReport'
   | 'countFindingActions'
   | 'findOrdersByIds'
+  | 'listReconciliationRuns'
 >;
 
 /** Aggregates: PostgreSQL hands SUM of a BIGINT back as a numeric string. */
@@ -114,6 +115,18 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       ]);
     },
     findReconciliationRun: (id) => findRun(id, false),
+    async listReconciliationRuns(limit, before) {
+      const rows = await db.all(
+        before
+          ? `SELECT ${RUN_COLUMNS} FROM reconciliation_runs
+             WHERE created_at <= ? AND (created_at < ? OR id < ?)
+             ORDER BY created_at DESC, id DESC LIMIT ?`
+          : `SELECT ${RUN_COLUMNS} FROM reconciliation_runs
+             ORDER BY created_at DESC, id DESC LIMIT ?`,
+        before ? [before.createdAt, before.createdAt, before.id, limit] : [limit],
+      );
+      return rows.map(rowToRun);
+    },
     lockReconciliationRun: (id) => findRun(id, true),
     async updateReconciliationRun(run) {
       const changed = await db.run(

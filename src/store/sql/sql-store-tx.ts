@@ -11,6 +11,7 @@ import type {
   EventRecord,
   IdempotencyRecord,
   LedgerTransaction,
+  ListDirection,
   OrderFilter,
   StoreTx,
   TransactionSum,
@@ -23,6 +24,7 @@ import { createPointsStatements } from './points-statements.js';
 import { createBackdStatements } from './backd-statements.js';
 import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationStatements } from './reconciliation-statements.js';
+import { createAdminStatements } from './admin-statements.js';
 import {
   type Row,
   rowToAdminSession,
@@ -56,21 +58,31 @@ const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, even
 
 /**
  * Builds `WHERE …` from optional equality/range filters (a filter whose value is undefined is
- * left out) and a keyset cursor on (created_at, id), the order every list is read in.
+ * left out) and a keyset cursor on (created_at, id), the order every list is read in. The cursor
+ * is written with a plain bound on created_at first, which both engines use as the start of an
+ * index range; the OR alone would make them scan from the start of the index.
  */
-function filterClause(
+export function filterClause(
   filters: readonly (readonly [string, unknown])[],
   after?: { readonly createdAt: number; readonly id: string },
+  direction: ListDirection = 'asc',
 ): { where: string; params: unknown[] } {
   const active = filters.filter(([, value]) => value !== undefined);
   const conditions = active.map(([sql]) => sql);
   const params = active.map(([, value]) => value);
   if (after) {
-    conditions.push('(created_at > ? OR (created_at = ? AND id > ?))');
+    conditions.push(
+      direction === 'asc'
+        ? 'created_at >= ? AND (created_at > ? OR id > ?)'
+        : 'created_at <= ? AND (created_at < ? OR id < ?)',
+    );
     params.push(after.createdAt, after.createdAt, after.id);
   }
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
+
+export const keysetOrder = (direction: ListDirection): string =>
+  direction === 'asc' ? 'ORDER BY created_at, id' : 'ORDER BY created_at DESC, id DESC';
 
 const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
   authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
@@ -89,6 +101,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createBackdStatements(db),
     ...createMpgStatements(db),
     ...createReconciliationStatements(db),
+    ...createAdminStatements(db),
 
     async insertMerchant(m: Merchant) {
       await db.run(
@@ -274,16 +287,49 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return row && rowToOrder(row);
     },
     async listOrders(f: OrderFilter) {
-      const { where, params } = filterClause(
-        [
-          ['merchant_id = ?', f.merchantId],
-          ['dialect = ?', f.dialect],
-          ['kind = ?', f.kind],
-        ],
-        f.after,
-      );
+      const direction = f.direction ?? 'asc';
+      const order = keysetOrder(direction);
+      const filters: [string, unknown][] = [
+        ['merchant_id = ?', f.merchantId],
+        ['dialect = ?', f.dialect],
+        ['kind = ?', f.kind],
+        ['status = ?', f.status],
+        ['created_at >= ?', f.createdFrom],
+        ['created_at < ?', f.createdTo],
+      ];
+      if (!f.search) {
+        const { where, params } = filterClause(filters, f.after, direction);
+        const rows = await db.all(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ${order} LIMIT ?`, [
+          ...params,
+          f.limit,
+        ]);
+        return rows.map(rowToOrder);
+      }
+      // A search is one exact lookup per reference column, each on its own index and already
+      // filtered, ordered and limited, so a reference shared by many orders (a customer's phone)
+      // costs one page, not all its orders; UNION drops an order found by two columns.
+      const { text, phones } = f.search;
+      const lookups: [string, unknown[]][] = [
+        ['id = ?', [text]],
+        ['order_number = ?', [text]],
+        ['merchant_order_id = ?', [text]],
+        ['backd_order_id = ?', [text]],
+        ...(phones.length
+          ? [[`customer_ref IN (${marks(phones.length)})`, phones] as [string, unknown[]]]
+          : []),
+      ];
+      const { where, params: filterParams } = filterClause(filters, f.after, direction);
+      const branches: string[] = [];
+      const params: unknown[] = [];
+      lookups.forEach(([lookup, values], i) => {
+        const condition = where ? `${where} AND ${lookup}` : `WHERE ${lookup}`;
+        branches.push(
+          `SELECT * FROM (SELECT ${ORDER_COLUMNS} FROM orders ${condition} ${order} LIMIT ?) AS b${i}`,
+        );
+        params.push(...filterParams, ...values, f.limit);
+      });
       const rows = await db.all(
-        `SELECT ${ORDER_COLUMNS} FROM orders ${where} ORDER BY created_at, id LIMIT ?`,
+        `SELECT * FROM (${branches.join(' UNION ')}) AS found ${order} LIMIT ?`,
         [...params, f.limit],
       );
       return rows.map(rowToOrder);

@@ -9,6 +9,7 @@ import { migration as points } from './003-points.js';
 import { migration as backd } from './004-backd.js';
 import { migration as mpg } from './005-mpg.js';
 import { migration as reconciliation } from './006-reconciliation.js';
+import { migration as adminSearch } from './007-admin-search.js';
 import { migration as adminSessions } from './008-admin-sessions.js';
 
 export type { Migration };
@@ -20,5 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   backd,
   mpg,
   reconciliation,
+  adminSearch,
   adminSessions,
 ].sort((a, b) => a.version - b.version);

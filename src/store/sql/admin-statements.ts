@@ -1,0 +1,181 @@
+/**
+ * Reads behind the operator dashboard (admin API): merchants by name, webhook endpoints with
+ * their health, and the per-day aggregates of the charts. Every figure is an aggregate computed
+ * by the database over an index range; no rows are loaded to be counted in JavaScript.
+ */
+import type { DayRange, StoreTx } from '../../app/ports/store.js';
+import {
+  type Row,
+  int,
+  intOrNull,
+  rowToMerchant,
+  rowToWebhookEndpoint,
+  str,
+  strOrNull,
+} from './rows.js';
+import type { SqlSession } from './sql-store-tx.js';
+
+type AdminStatements = Pick<
+  StoreTx,
+  | 'listMerchants'
+  | 'listLiveWebhookEndpoints'
+  | 'webhookHealth'
+  | 'dailyLedgerCounts'
+  | 'dailyAttemptCounts'
+>;
+
+/** An attempt answered with a 2xx: `judgeAttempt`'s rule for "delivered" (src/domain/webhooks.ts). */
+const SUCCEEDED = 'a.status_code BETWEEN 200 AND 299';
+/** Its complement, with no answer at all (timeout, refused connection) counted as failed. */
+const FAILED = '(a.status_code IS NULL OR a.status_code NOT BETWEEN 200 AND 299)';
+
+/** A SUM over no rows is NULL; PostgreSQL's SUM of BIGINT arrives as a numeric, parsed to a number. */
+const sum = (r: Row, column: string): number => (r[column] === null ? 0 : int(r, column));
+
+/**
+ * The days as a table `days (day, from_at, to_at)` for a range join. The casts give PostgreSQL
+ * the types of the parameters, which a VALUES list would otherwise read as text.
+ */
+function daysTable(days: readonly DayRange[]): { sql: string; params: number[] } {
+  const rows = days.map(() => '(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT))');
+  return {
+    sql: `WITH days (day, from_at, to_at) AS (VALUES ${rows.join(', ')})`,
+    params: days.flatMap((d, i) => [i, d.fromAt, d.toAt]),
+  };
+}
+
+export function createAdminStatements(db: SqlSession): AdminStatements {
+  return {
+    async listMerchants(limit, after) {
+      const rows = await db.all(
+        after
+          ? `SELECT * FROM merchants WHERE name >= ? AND (name > ? OR id > ?)
+             ORDER BY name, id LIMIT ?`
+          : `SELECT * FROM merchants ORDER BY name, id LIMIT ?`,
+        after ? [after.name, after.name, after.id, limit] : [limit],
+      );
+      return rows.map(rowToMerchant);
+    },
+
+    async listLiveWebhookEndpoints(limit, merchantId) {
+      const rows = await db.all(
+        `SELECT * FROM webhook_endpoints
+         WHERE deleted_at IS NULL ${merchantId === undefined ? '' : 'AND merchant_id = ?'}
+         ORDER BY merchant_id, created_at, id LIMIT ?`,
+        merchantId === undefined ? [limit] : [merchantId, limit],
+      );
+      return rows.map(rowToWebhookEndpoint);
+    },
+
+    async webhookHealth({ merchantId, fromAt, toAt }) {
+      const ofMerchant = merchantId === undefined ? '' : 'AND d.merchant_id = ?';
+      const windowParams = merchantId === undefined ? [fromAt, toAt] : [fromAt, toAt, merchantId];
+      const attempts = await db.all(
+        `SELECT d.endpoint_id, COUNT(*) AS attempts,
+           SUM(CASE WHEN ${SUCCEEDED} THEN 1 ELSE 0 END) AS succeeded
+         FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE a.started_at >= ? AND a.started_at < ? ${ofMerchant}
+         GROUP BY d.endpoint_id`,
+        windowParams,
+      );
+      const failures = await db.all(
+        `SELECT endpoint_id, started_at, delivery_id, status_code, error FROM (
+           SELECT d.endpoint_id, a.started_at, a.delivery_id, a.status_code, a.error,
+             ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY a.started_at DESC, a.id DESC)
+               AS latest
+           FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+           WHERE a.started_at >= ? AND a.started_at < ? AND ${FAILED} ${ofMerchant}
+         ) AS failures WHERE latest = 1`,
+        windowParams,
+      );
+      // The backlog now, whatever its age; the partial index holds only these two states.
+      const backlog = await db.all(
+        `SELECT endpoint_id,
+           SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending,
+           SUM(CASE WHEN status = 'dead' THEN 1 ELSE 0 END) AS dead
+         FROM deliveries
+         WHERE status IN ('pending', 'dead') ${merchantId === undefined ? '' : 'AND merchant_id = ?'}
+         GROUP BY endpoint_id`,
+        merchantId === undefined ? [] : [merchantId],
+      );
+
+      const health = new Map<
+        string,
+        { attempts: number; succeeded: number; pending: number; dead: number }
+      >();
+      const entry = (id: string) => {
+        let h = health.get(id);
+        if (!h) health.set(id, (h = { attempts: 0, succeeded: 0, pending: 0, dead: 0 }));
+        return h;
+      };
+      for (const r of attempts) {
+        const h = entry(str(r, 'endpoint_id'));
+        h.attempts = int(r, 'attempts');
+        h.succeeded = sum(r, 'succeeded');
+      }
+      for (const r of backlog) {
+        const h = entry(str(r, 'endpoint_id'));
+        h.pending = sum(r, 'pending');
+        h.dead = sum(r, 'dead');
+      }
+      const lastFailures = new Map(
+        failures.map((r) => [
+          str(r, 'endpoint_id'),
+          {
+            at: int(r, 'started_at'),
+            deliveryId: str(r, 'delivery_id'),
+            statusCode: intOrNull(r, 'status_code'),
+            error: strOrNull(r, 'error'),
+          },
+        ]),
+      );
+      return [...health].map(([endpointId, h]) => ({
+        endpointId,
+        ...h,
+        lastFailure: lastFailures.get(endpointId) ?? null,
+      }));
+    },
+
+    async dailyLedgerCounts(days, merchantId) {
+      if (days.length === 0) return [];
+      const table = daysTable(days);
+      const rows = await db.all(
+        `${table.sql}
+         SELECT days.day, t.type, t.currency, COUNT(*) AS n, SUM(t.amount_minor) AS amount_minor
+         FROM days JOIN transactions t
+           ON t.created_at >= days.from_at AND t.created_at < days.to_at
+         WHERE t.type IN ('refund', 'cancel', 'void') AND t.status = 'approved'
+           ${merchantId === undefined ? '' : 'AND t.merchant_id = ?'}
+         GROUP BY days.day, t.type, t.currency`,
+        merchantId === undefined ? table.params : [...table.params, merchantId],
+      );
+      return rows.map((r) => ({
+        day: int(r, 'day'),
+        type: str(r, 'type') as 'refund' | 'cancel' | 'void',
+        currency: str(r, 'currency'),
+        count: int(r, 'n'),
+        amountMinor: sum(r, 'amount_minor'),
+      }));
+    },
+
+    async dailyAttemptCounts(days, merchantId) {
+      if (days.length === 0) return [];
+      const table = daysTable(days);
+      const rows = await db.all(
+        `${table.sql}
+         SELECT days.day, COUNT(*) AS attempts,
+           SUM(CASE WHEN ${SUCCEEDED} THEN 1 ELSE 0 END) AS succeeded
+         FROM days JOIN delivery_attempts a
+           ON a.started_at >= days.from_at AND a.started_at < days.to_at
+         ${merchantId === undefined ? '' : 'JOIN deliveries d ON d.id = a.delivery_id AND d.merchant_id = ?'}
+         GROUP BY days.day`,
+        merchantId === undefined ? table.params : [...table.params, merchantId],
+      );
+      return rows.map((r) => ({
+        day: int(r, 'day'),
+        attempts: int(r, 'attempts'),
+        succeeded: sum(r, 'succeeded'),
+      }));
+    },
+  };
+}
