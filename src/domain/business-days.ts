@@ -27,16 +27,20 @@ const DAY_MS = 86_400_000;
 /** No calendar has this many consecutive holidays; a longer search is a corrupt calendar. */
 const BUSINESS_DAY_SEARCH_MAX = 3_660;
 
-const chicagoParts = new Intl.DateTimeFormat('en-US', {
-  timeZone: LOCK_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
+/** A formatter of an instant's wall-clock parts (24-hour, to the second) in `timeZone`. */
+export const wallClockFormat = (timeZone: string): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+
+const chicagoParts = wallClockFormat(LOCK_TIME_ZONE);
 
 const floorDiv = (a: number, b: number): number => Math.floor(a / b);
 
@@ -88,20 +92,27 @@ export function formatUtcSeconds(instantMs: number): string {
   return `${isoDateOfDays(days)} ${pad(h)}:${pad(m)}:${pad(s)}`;
 }
 
-/** Offset of Chicago's wall clock from UTC at an instant, in milliseconds (−6 h or −5 h today). */
-function chicagoOffsetMs(instantMs: number): number {
-  // Intl shows whole seconds; offsets are whole seconds too, so compare at the second.
-  const secondMs = floorDiv(instantMs, 1000) * 1000;
+/**
+ * The wall clock `format` (a `wallClockFormat`) shows at an instant, as milliseconds on a
+ * timeline where that wall time is UTC, to the whole second.
+ */
+export function wallClockMs(format: Intl.DateTimeFormat, instantMs: number): number {
   const parts: Record<string, number> = {};
-  for (const part of chicagoParts.formatToParts(secondMs)) {
+  for (const part of format.formatToParts(floorDiv(instantMs, 1000) * 1000)) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
-  const wallMs =
+  return (
     daysFromCivil(parts['year']!, parts['month']!, parts['day']!) * DAY_MS +
     parts['hour']! * HOUR_MS +
     parts['minute']! * MINUTE_MS +
-    parts['second']! * 1000;
-  return wallMs - secondMs;
+    parts['second']! * 1000
+  );
+}
+
+/** Offset of Chicago's wall clock from UTC at an instant, in milliseconds (−6 h or −5 h today). */
+function chicagoOffsetMs(instantMs: number): number {
+  // Intl shows whole seconds; offsets are whole seconds too, so compare at the second.
+  return wallClockMs(chicagoParts, instantMs) - floorDiv(instantMs, 1000) * 1000;
 }
 
 /** The Chicago wall-clock day number and time of day (ms) of an instant. */

@@ -47,6 +47,11 @@ export async function startTestApp(
     rateLimitPerMinute?: number;
     /** The reconciliation job's folder (UNWIND_RECONCILE_DIR); default none. */
     reconcileDir?: string;
+    /**
+     * Serve the test clock's routes (default). False serves the admin API as without
+     * UNWIND_TEST_CLOCK; use cases still read the (frozen) clock of `clock`.
+     */
+    testClockRoutes?: boolean;
   } = {},
 ): Promise<TestApp> {
   const testStore = await factory.create();
@@ -66,7 +71,7 @@ export async function startTestApp(
   const app = await buildServer({
     deps,
     adminAuth: adminAuthenticator(deps, TEST_ADMIN_TOKEN),
-    testClock: clock,
+    testClock: options.testClockRoutes === false ? null : clock,
     jobs,
     bodyLimitBytes: options.bodyLimitBytes ?? LIMITS.bodyBytesMax,
     publicUrl: TEST_PUBLIC_URL,

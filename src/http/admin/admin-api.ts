@@ -6,10 +6,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { execute } from '../../app/context.js';
+import { createOrder as createOrderUseCase } from '../../app/create-order.js';
 import { hashSecret } from '../../app/secrets.js';
+import type { Order } from '../../domain/order.js';
 import { MPG_PERMISSIONS } from '../../domain/merchant.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import type { StoreFactory } from '../../../test/support/stores.js';
+import { type Receiver, startReceiver } from '../../../test/support/receiver.js';
 
 const START = '2026-11-23T12:00:00.000Z';
 const DAY_S = 86_400;
@@ -1206,6 +1210,7 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
       it('GET /admin/clock shows the test clock', async () => {
         assert.deepEqual((await app().admin({ method: 'GET', url: '/admin/clock' })).json(), {
           now: START,
+          test_clock: true,
         });
       });
 
@@ -1522,6 +1527,576 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
     });
 
     // ---- defects found and fixed; kept as regression tests --------------------------------------
+
+    // ---- reads behind the dashboard --------------------------------------------------------------
+
+    describe('GET /admin/clock without the test clock', () => {
+      let t: TestApp | undefined;
+      before(async () => {
+        t = await startTestApp(factory, { testClockRoutes: false });
+      });
+      after(async () => {
+        await t?.close();
+      });
+
+      it('reads the server clock with test_clock false; setting it does not exist', async () => {
+        const res = await t!.admin({ method: 'GET', url: '/admin/clock' });
+        assert.equal(res.statusCode, 200, res.body);
+        assert.deepEqual(res.json(), { now: START, test_clock: false });
+        // The path exists for reading only; advancing does not exist at all.
+        const set = await t!.admin({
+          method: 'POST',
+          url: '/admin/clock',
+          payload: { now: START },
+        });
+        expectError(set, 405, 'http.method_not_allowed');
+        const advance = await t!.admin({
+          method: 'POST',
+          url: '/admin/clock/advance',
+          payload: { seconds: 1 },
+        });
+        assert.equal(advance.statusCode, 404, advance.body);
+      });
+    });
+
+    describe('order search and filters (GET /admin/orders)', () => {
+      const app = appPerSuite(factory);
+      let shop = '';
+      let other = '';
+      let first: OrderJson;
+      let authorized: OrderJson;
+      let refunded: OrderJson;
+      let points: Order;
+
+      const list = async (query: string) => {
+        const res = await app().admin({ method: 'GET', url: `/admin/orders?${query}` });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json() as Page<OrderJson>;
+      };
+      const ids = async (query: string) => (await list(query)).data.map((o) => o.id);
+
+      before(async () => {
+        const t = app();
+        shop = (await createMerchant(t, { name: 'Search Shop' })).id;
+        other = (await createMerchant(t, { name: 'Other Shop' })).id;
+        first = await createOrder(t, shop, 1000, 'purchase', { order_number: 'DASH-1' });
+        t.clock.advance(3_600_000);
+        authorized = await createOrder(t, shop, 2000, 'authorize');
+        t.clock.advance(3_600_000);
+        refunded = await createOrder(t, shop, 3000);
+        await succeed(t, refunded.id, 'refund');
+        await createOrder(t, other, 500, 'purchase', { order_number: 'DASH-1' });
+        t.clock.advance(3_600_000);
+        // A Points order carries the customer's phone; the admin face cannot make one.
+        const made = await execute(
+          t.deps,
+          createOrderUseCase({
+            merchantId: shop,
+            actor: { kind: 'admin' },
+            dialect: 'points',
+            kind: 'earning',
+            amountMinor: 4000,
+            capture: 'purchase',
+            customerRef: '501234567',
+          }),
+        );
+        assert.ok(made.ok);
+        points = made.value.order;
+      });
+
+      it('order=desc lists newest first and its cursors walk to the end; the default stays oldest first', async () => {
+        const all = [first.id, authorized.id, refunded.id, points.id];
+        assert.deepEqual(await ids(`merchant_id=${shop}`), all);
+        assert.deepEqual(await ids(`merchant_id=${shop}&order=asc`), all);
+        const pages = await walk<OrderJson>(
+          app(),
+          `/admin/orders?merchant_id=${shop}&order=desc&limit=3`,
+        );
+        assert.deepEqual(
+          pages.map((p) => p.data.map((o) => o.id)),
+          [[points.id, refunded.id, authorized.id], [first.id]],
+        );
+      });
+
+      it('a cursor made for one order is refused with the other', async () => {
+        const desc = await list(`merchant_id=${shop}&order=desc&limit=1`);
+        const asc = await list(`merchant_id=${shop}&limit=1`);
+        const mixed = [
+          `order=asc&cursor=${desc.next_cursor}`,
+          `cursor=${desc.next_cursor}`,
+          `order=desc&cursor=${asc.next_cursor}`,
+        ];
+        for (const query of mixed) {
+          const error = expectIssue(
+            await app().admin({ method: 'GET', url: `/admin/orders?merchant_id=${shop}&${query}` }),
+            'cursor',
+          );
+          assert.match(error.issues![0]!.message, /order=(asc|desc)/);
+        }
+        // A cursor of the form before `order` existed still pages oldest first.
+        const legacy = Buffer.from(`${Date.parse(first.created_at)}:${first.id}`).toString(
+          'base64url',
+        );
+        assert.deepEqual(await ids(`merchant_id=${shop}&limit=1&cursor=${legacy}`), [
+          authorized.id,
+        ]);
+      });
+
+      it('q finds an order exactly by id, order number or phone, trimmed, with the other filters', async () => {
+        assert.deepEqual(await ids(`q=${first.id}`), [first.id]);
+        assert.equal((await ids('q=DASH-1')).length, 2);
+        assert.deepEqual(await ids(`q=%20DASH-1%20&merchant_id=${shop}`), [first.id]);
+        assert.deepEqual(await ids(`q=${encodeURIComponent('+966 50 123 4567')}`), [points.id]);
+        assert.deepEqual(await ids(`q=0501234567&dialect=points&status=captured`), [points.id]);
+        assert.deepEqual(await ids(`q=0501234567&status=refunded`), []);
+        // Exact, never a part of a value.
+        assert.deepEqual(await list('q=DASH'), { data: [], next_cursor: null });
+        assert.deepEqual(await ids(`q=${first.id.slice(0, -1)}`), []);
+      });
+
+      it('filters by status, dialect and a creation window (from inclusive, to exclusive)', async () => {
+        assert.deepEqual(await ids(`merchant_id=${shop}&status=authorized`), [authorized.id]);
+        assert.deepEqual(await ids(`status=refunded`), [refunded.id]);
+        assert.deepEqual(await ids(`merchant_id=${shop}&dialect=points`), [points.id]);
+        const window = (from: string, to: string) =>
+          ids(
+            `merchant_id=${shop}&created_from=${encodeURIComponent(from)}&created_to=${encodeURIComponent(to)}`,
+          );
+        assert.deepEqual(await window(authorized.created_at, refunded.created_at), [authorized.id]);
+        // The same instants written with an offset.
+        assert.deepEqual(await window('2026-11-23T16:00:00+03:00', '2026-11-23T17:00:00+03:00'), [
+          authorized.id,
+        ]);
+        assert.deepEqual(
+          await ids(
+            `merchant_id=${shop}&created_from=${encodeURIComponent(refunded.created_at)}&order=desc`,
+          ),
+          [points.id, refunded.id],
+        );
+      });
+
+      it('bad query parameters are 422 at the parameter', async () => {
+        const cases: [string, string][] = [
+          ['q=', 'q'],
+          ['q=%20%20%20', 'q'],
+          [`q=${'x'.repeat(256)}`, 'q'],
+          ['status=shipped', 'status'],
+          ['order=sideways', 'order'],
+          ['created_from=yesterday', 'created_from'],
+          ['created_from=2026-11-23', 'created_from'],
+          ['created_to=2026-11-23T12:00:00', 'created_to'],
+          ['created_from=2026-11-23T12:00:00Z&created_to=2026-11-23T12:00:00Z', 'created_to'],
+          ['created_from=2026-11-24T00:00:00Z&created_to=2026-11-23T00:00:00Z', 'created_to'],
+          ['cursor=garbage', 'cursor'],
+          [`cursor=${Buffer.from('desc:1.5:x').toString('base64url')}`, 'cursor'],
+          [`cursor=${Buffer.from('up:1:x').toString('base64url')}`, 'cursor'],
+          ['sort=created_at', ''],
+        ];
+        for (const [query, path] of cases) {
+          expectIssue(await app().admin({ method: 'GET', url: `/admin/orders?${query}` }), path);
+        }
+        // 255 characters after trimming is the longest search.
+        assert.deepEqual(await list(`q=%20${'x'.repeat(255)}%20`), { data: [], next_cursor: null });
+      });
+    });
+
+    describe('GET /admin/merchants', () => {
+      const app = appPerSuite(factory);
+
+      it('lists merchants by name, then id, with a cursor, and never their credentials', async () => {
+        const t = app();
+        const charlie = await createMerchant(t, { name: 'Charlie' });
+        const alpha = await createMerchant(t, { name: 'Alpha' });
+        const bravo = [
+          await createMerchant(t, { name: 'Bravo' }),
+          await createMerchant(t, { name: 'Bravo' }),
+        ];
+        const pages = await walk<MerchantJson>(t, '/admin/merchants?limit=3');
+        assert.deepEqual(
+          pages.map((p) => p.data.length),
+          [3, 1],
+        );
+        const listed = pages.flatMap((p) => p.data);
+        assert.deepEqual(
+          listed.map((m) => m.id),
+          [alpha.id, ...bravo.map((m) => m.id).sort(), charlie.id],
+        );
+        for (const m of listed) {
+          assert.equal(m.credentials, undefined);
+          assert.deepEqual(Object.keys(m), [
+            'id',
+            'name',
+            'currency',
+            'settings',
+            'created_at',
+            'updated_at',
+          ]);
+        }
+        assert.doesNotMatch(JSON.stringify(listed), /pts_sk_|sk_|merchant_key_/);
+      });
+
+      it('a bad cursor or limit, or an unknown parameter, is 422', async () => {
+        const cases: [string, string][] = [
+          ['cursor=garbage', 'cursor'],
+          [`cursor=${Buffer.from('["Alpha"]').toString('base64url')}`, 'cursor'],
+          [`cursor=${Buffer.from('["Alpha",""]').toString('base64url')}`, 'cursor'],
+          ['limit=0', 'limit'],
+          ['limit=501', 'limit'],
+          ['name=Alpha', ''],
+        ];
+        for (const [query, path] of cases) {
+          expectIssue(await app().admin({ method: 'GET', url: `/admin/merchants?${query}` }), path);
+        }
+      });
+    });
+
+    describe('webhook endpoint health', () => {
+      const app = appPerSuite(factory);
+      let receiver: Receiver;
+      let shop = '';
+      let other = '';
+      let flaky: { id: string };
+      let broken: { id: string };
+      let quiet: { id: string };
+      let elsewhere: { id: string };
+
+      interface HealthJson {
+        window_hours: number;
+        attempts: number;
+        succeeded: number;
+        failed: number;
+        success_rate: number | null;
+        pending: number;
+        dead: number;
+        last_failure: {
+          at: string;
+          delivery_id: string;
+          status_code: number | null;
+          error: string | null;
+        } | null;
+      }
+      type WithHealth = { id: string; merchant_id: string; url: string; health: HealthJson };
+
+      const endpoint = async (merchantId: string, path: string, retryPolicy = 'standard') => {
+        const res = await app().admin({
+          method: 'POST',
+          url: `/admin/merchants/${merchantId}/webhooks`,
+          payload: { url: `${receiver.url}${path}`, retry_policy: retryPolicy },
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json() as { id: string };
+      };
+      const runJobs = async () =>
+        assert.equal(
+          (await app().admin({ method: 'POST', url: '/admin/jobs/run' })).statusCode,
+          200,
+        );
+      const healthOf = async (url: string) => {
+        const res = await app().admin({ method: 'GET', url });
+        assert.equal(res.statusCode, 200, res.body);
+        return new Map((res.json() as { data: WithHealth[] }).data.map((e) => [e.id, e]));
+      };
+
+      before(async () => {
+        // /flaky fails once, then succeeds; /broken always fails; /quiet receives nothing.
+        receiver = await startReceiver({ answers: [500] });
+        const t = app();
+        shop = (await createMerchant(t, { name: 'Hooked' })).id;
+        other = (await createMerchant(t, { name: 'Hooked elsewhere' })).id;
+        flaky = await endpoint(shop, '/flaky');
+        await createOrder(t, shop);
+        await runJobs(); // the first answer is the queued 500
+        t.clock.advance(10_000);
+        await runJobs(); // the retry gets 200
+        broken = await endpoint(shop, '/broken', 'points');
+        quiet = await endpoint(other, '/quiet');
+        await t.admin({
+          method: 'PATCH',
+          url: `/admin/merchants/${other}/webhooks/${quiet.id}`,
+          payload: { enabled: false },
+        });
+        elsewhere = await endpoint(other, '/elsewhere');
+        receiver.answerWith(500);
+        await createOrder(t, shop); // to flaky (retries pending) and broken (dies after 3)
+        await createOrder(t, other); // to elsewhere only: quiet is disabled
+        for (let i = 0; i < 3; i++) {
+          await runJobs();
+          t.clock.advance(120_000);
+        }
+      });
+      after(async () => {
+        await receiver?.close();
+      });
+
+      it('GET /admin/merchants/:id/webhooks puts attempts, failures and backlog on each endpoint', async () => {
+        const found = await healthOf(`/admin/merchants/${shop}/webhooks`);
+        assert.deepEqual([...found.keys()], [flaky.id, broken.id]);
+        const f = found.get(flaky.id)!.health;
+        // flaky: 500, 200 on the first event; the second event failed at 0 s and once on retry.
+        assert.equal(f.window_hours, 24);
+        assert.equal(f.attempts, f.succeeded + f.failed);
+        assert.equal(f.succeeded, 1);
+        assert.ok(f.failed >= 2, JSON.stringify(f));
+        assert.equal(f.success_rate, Math.round((1 / f.attempts) * 10_000) / 10_000);
+        assert.equal(f.pending, 1);
+        assert.equal(f.dead, 0);
+        assert.equal(f.last_failure?.status_code, 500);
+        const b = found.get(broken.id)!.health;
+        assert.deepEqual(
+          {
+            ...b,
+            last_failure: b.last_failure && { ...b.last_failure, at: 'x', delivery_id: 'x' },
+          },
+          {
+            window_hours: 24,
+            attempts: 3,
+            succeeded: 0,
+            failed: 3,
+            success_rate: 0,
+            pending: 0,
+            dead: 1,
+            last_failure: { at: 'x', delivery_id: 'x', status_code: 500, error: null },
+          },
+        );
+        const deliveries = await app().admin({
+          method: 'GET',
+          url: `/admin/deliveries?endpoint_id=${broken.id}`,
+        });
+        const dead = (deliveries.json() as Page<{ id: string; status: string }>).data;
+        assert.equal(b.last_failure?.delivery_id, dead[0]?.id);
+        assert.equal(dead[0]?.status, 'dead');
+      });
+
+      it('GET /admin/webhooks lists every live endpoint, or one merchant, with health', async () => {
+        const all = await healthOf('/admin/webhooks');
+        assert.deepEqual(
+          new Set(all.keys()),
+          new Set([flaky.id, broken.id, quiet.id, elsewhere.id]),
+        );
+        assert.deepEqual(all.get(quiet.id)!.health, {
+          window_hours: 24,
+          attempts: 0,
+          succeeded: 0,
+          failed: 0,
+          success_rate: null,
+          pending: 0,
+          dead: 0,
+          last_failure: null,
+        });
+        const mine = await healthOf(`/admin/webhooks?merchant_id=${other}`);
+        assert.deepEqual(new Set(mine.keys()), new Set([quiet.id, elsewhere.id]));
+        assert.equal(mine.get(elsewhere.id)!.health.attempts >= 1, true);
+        // A deleted endpoint is left out.
+        const gone = await app().admin({
+          method: 'DELETE',
+          url: `/admin/merchants/${other}/webhooks/${quiet.id}`,
+        });
+        assert.equal(gone.statusCode, 204);
+        assert.equal((await healthOf('/admin/webhooks')).has(quiet.id), false);
+        assert.deepEqual(await healthOf('/admin/webhooks?merchant_id=nobody'), new Map());
+      });
+
+      it('window_hours narrows the attempts; the backlog is counted whatever its age', async () => {
+        app().clock.advance(25 * 3_600_000);
+        const later = await healthOf(`/admin/webhooks?merchant_id=${shop}`);
+        const b = later.get(broken.id)!.health;
+        assert.deepEqual([b.attempts, b.success_rate, b.last_failure, b.dead], [0, null, null, 1]);
+        const wide = await healthOf(`/admin/merchants/${shop}/webhooks?window_hours=48`);
+        assert.equal(wide.get(broken.id)!.health.attempts, 3);
+        assert.equal(wide.get(broken.id)!.health.window_hours, 48);
+      });
+
+      it('a bad window or parameter is 422; an unknown merchant is 404', async () => {
+        const cases: [string, string][] = [
+          ['/admin/webhooks?window_hours=0', 'window_hours'],
+          ['/admin/webhooks?window_hours=721', 'window_hours'],
+          ['/admin/webhooks?window_hours=1.5', 'window_hours'],
+          ['/admin/webhooks?window_hours=day', 'window_hours'],
+          ['/admin/webhooks?status=dead', ''],
+          [`/admin/merchants/${shop}/webhooks?window_hours=-1`, 'window_hours'],
+          [`/admin/merchants/${shop}/webhooks?merchant_id=${shop}`, ''],
+        ];
+        for (const [url, path] of cases)
+          expectIssue(await app().admin({ method: 'GET', url }), path);
+        expectError(
+          await app().admin({ method: 'GET', url: '/admin/merchants/nobody/webhooks' }),
+          404,
+          'merchant.not_found',
+        );
+        const widest = await app().admin({
+          method: 'GET',
+          url: '/admin/webhooks?window_hours=720',
+        });
+        assert.equal(widest.statusCode, 200);
+      });
+    });
+
+    describe('GET /admin/stats/daily', () => {
+      const app = appPerSuite(factory);
+      let shop = '';
+
+      interface DayJson {
+        date: string;
+        refunds: { count: number; amounts: { currency: string; amount_minor: number }[] };
+        cancels: { count: number };
+        voids: { count: number };
+        webhooks: {
+          attempts: number;
+          succeeded: number;
+          failed: number;
+          success_rate: number | null;
+        };
+      }
+      const stats = async (query: string) => {
+        const res = await app().admin({ method: 'GET', url: `/admin/stats/daily?${query}` });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json() as { tz: string; days: DayJson[] };
+      };
+      const at = (iso: string) => app().clock.set(Date.parse(iso));
+
+      before(async () => {
+        const t = app();
+        shop = (await createMerchant(t, { name: 'Charted' })).id;
+        const other = (await createMerchant(t, { name: 'Charted elsewhere' })).id;
+        // Sunday 2026-03-08 is Chicago's spring change: the local day runs 06:00Z to 05:00Z.
+        at('2026-03-08T05:30:00Z'); // 23:30 on the 7th in Chicago, the 8th in UTC
+        await succeed(t, (await createOrder(t, shop, 1000)).id, 'refund', { amount_minor: 400 });
+        at('2026-03-08T12:00:00Z');
+        await succeed(
+          t,
+          (await createOrder(t, shop, 1000, 'purchase', { currency: 'USD' })).id,
+          'refund',
+        );
+        await succeed(t, (await createOrder(t, shop, 900)).id, 'refund', { amount_minor: 100 });
+        await succeed(t, (await createOrder(t, shop, 500, 'authorize')).id, 'cancel');
+        await succeed(t, (await createOrder(t, other, 700)).id, 'refund');
+        at('2026-03-09T04:59:59Z'); // still the 8th in Chicago (CDT), the 9th in UTC
+        await succeed(t, (await createOrder(t, shop, 800, 'authorize')).id, 'void', {
+          amount_minor: 300,
+        });
+      });
+
+      it('counts per UTC day, every day present, zeros included', async () => {
+        const body = await stats(`from=2026-03-07&to=2026-03-10&merchant_id=${shop}`);
+        assert.equal(body.tz, 'UTC');
+        assert.deepEqual(
+          body.days.map((d) => d.date),
+          ['2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10'],
+        );
+        const [d7, d8, d9, d10] = body.days;
+        assert.deepEqual(d7!.refunds, { count: 0, amounts: [] });
+        assert.deepEqual(d8, {
+          date: '2026-03-08',
+          refunds: {
+            count: 3,
+            amounts: [
+              { currency: 'SAR', amount_minor: 500 },
+              { currency: 'USD', amount_minor: 1000 },
+            ],
+          },
+          cancels: { count: 1 },
+          // The cancel released its reservation with a void row.
+          voids: { count: 1 },
+          webhooks: { attempts: 0, succeeded: 0, failed: 0, success_rate: null },
+        });
+        assert.deepEqual([d9!.voids, d9!.refunds.count], [{ count: 1 }, 0]);
+        assert.deepEqual(d10!.refunds, { count: 0, amounts: [] });
+      });
+
+      it('counts per America/Chicago day across the daylight-saving change', async () => {
+        const body = await stats(
+          `from=2026-03-07&to=2026-03-09&merchant_id=${shop}&tz=America/Chicago`,
+        );
+        assert.equal(body.tz, 'America/Chicago');
+        assert.deepEqual(
+          body.days.map((d) => [d.date, d.refunds.count, d.cancels.count, d.voids.count]),
+          [
+            ['2026-03-07', 1, 0, 0],
+            ['2026-03-08', 2, 1, 2],
+            ['2026-03-09', 0, 0, 0],
+          ],
+        );
+        assert.deepEqual(body.days[0]!.refunds.amounts, [{ currency: 'SAR', amount_minor: 400 }]);
+      });
+
+      it('without merchant_id counts every merchant; one day and 366 days are fine', async () => {
+        const body = await stats('from=2026-03-08&to=2026-03-08');
+        assert.deepEqual(body.days[0]!.refunds.amounts, [
+          { currency: 'SAR', amount_minor: 1200 },
+          { currency: 'USD', amount_minor: 1000 },
+        ]);
+        assert.equal(
+          (await stats('from=2024-01-01&to=2024-12-31&tz=Asia/Riyadh')).days.length,
+          366,
+        );
+      });
+
+      it('bad dates, ranges, zones or parameters are 422 at the parameter', async () => {
+        const cases: [string, string][] = [
+          ['to=2026-03-08', 'from'],
+          ['from=2026-03-08', 'to'],
+          ['from=2026-03-08&to=2026-03-07', 'to'],
+          ['from=2024-01-01&to=2025-01-01', 'to'],
+          ['from=2026-02-30&to=2026-03-01', 'from'],
+          ['from=2026-3-1&to=2026-03-02', 'from'],
+          ['from=2026-03-01T00:00:00Z&to=2026-03-02', 'from'],
+          ['from=2026-03-01&to=2026-03-02&tz=Mars/Olympus', 'tz'],
+          ['from=2026-03-01&to=2026-03-02&tz=%2B03:00', 'tz'],
+          ['from=2026-03-01&to=2026-03-02&tz=', 'tz'],
+          ['from=2026-03-01&to=2026-03-02&currency=SAR', ''],
+        ];
+        for (const [query, path] of cases) {
+          expectIssue(
+            await app().admin({ method: 'GET', url: `/admin/stats/daily?${query}` }),
+            path,
+          );
+        }
+      });
+    });
+
+    describe('GET /admin/reconciliations', () => {
+      const app = appPerSuite(factory);
+
+      it('lists runs newest first with a cursor', async () => {
+        const t = app();
+        const made: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const res = await t.admin({
+            method: 'POST',
+            url: '/admin/reconciliations?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z',
+            headers: { 'content-type': 'text/csv' },
+            payload: 'order_reference,transaction_reference,type,amount,currency,settled_at\n',
+          });
+          assert.equal(res.statusCode, 201, res.body);
+          made.push((res.json() as { id: string }).id);
+          t.clock.advance(1000);
+        }
+        const pages = await walk<{ id: string; status: string; summary: unknown }>(
+          t,
+          '/admin/reconciliations?limit=2',
+        );
+        assert.deepEqual(
+          pages.map((p) => p.data.map((r) => r.id)),
+          [[made[2], made[1]], [made[0]]],
+        );
+        assert.deepEqual(Object.keys(pages[0]!.data[0]!), [
+          'id',
+          'status',
+          'source',
+          'from',
+          'to',
+          'summary',
+          'error',
+          'created_at',
+          'completed_at',
+          'applied_at',
+        ]);
+        for (const query of ['cursor=garbage', 'limit=0', 'status=applied']) {
+          const res = await t.admin({ method: 'GET', url: `/admin/reconciliations?${query}` });
+          assert.equal(res.statusCode, 422, `${query}: ${res.body}`);
+        }
+      });
+    });
 
     describe('fixed defects', () => {
       const app = appPerSuite(factory);

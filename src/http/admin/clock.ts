@@ -1,19 +1,32 @@
 /**
- * Admin: the test clock. Registered only when UNWIND_TEST_CLOCK=1; otherwise these paths do not
- * exist. Setting or advancing the clock is immediately what every use case and job sees.
+ * Admin: the clock. Reading it is always possible (the dashboard runs its countdowns against the
+ * server's time); setting or advancing it exists only with the test clock (UNWIND_TEST_CLOCK=1),
+ * and is immediately what every use case and job sees.
  */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TestClock } from '../../app/clocks.js';
+import type { Clock } from '../../app/ports/clock.js';
 import { HttpProblem } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { advanceClockSchema, setClockSchema } from './schemas.js';
 
+export const clockReadRoute: FastifyPluginAsync<{ clock: Clock; testClock: boolean }> = async (
+  app,
+  { clock, testClock },
+) => {
+  app.get(
+    '/clock',
+    documented({
+      summary: "Read the server's clock; test_clock tells whether it is the test clock",
+      tag: 'Clock',
+    }),
+    async () => ({ now: new Date(clock.now()).toISOString(), test_clock: testClock }),
+  );
+};
+
 export const clockRoutes: FastifyPluginAsync<{ clock: TestClock }> = async (app, { clock }) => {
   const now = () => ({ now: new Date(clock.now()).toISOString() });
-  app.get('/clock', documented({ summary: 'Read the test clock', tag: 'Test clock' }), async () =>
-    now(),
-  );
   const moveOrRefuse = (field: string, move: () => void) => {
     try {
       move();

@@ -1,7 +1,7 @@
 /** Admin: merchants and their credentials (DESIGN.md §4). */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps } from '../../app/context.js';
+import { type AppDeps, query } from '../../app/context.js';
 import {
   createMerchant,
   type IssuedCredentials,
@@ -14,10 +14,21 @@ import type { MerchantSettings } from '../../domain/merchant.js';
 import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { merchantJson } from './render.js';
+import {
+  decodeNameCursor,
+  encodeNameCursor,
+  merchantJson,
+  pageJson,
+  parseCursor,
+} from './render.js';
 import { respond } from './respond.js';
 import type { settingsSchema } from './schemas.js';
-import { createMerchantSchema, rotateCredentialsSchema, updateMerchantSchema } from './schemas.js';
+import {
+  createMerchantSchema,
+  listMerchantsQuery,
+  rotateCredentialsSchema,
+  updateMerchantSchema,
+} from './schemas.js';
 import type { z } from 'zod';
 
 function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<MerchantSettings> {
@@ -85,6 +96,24 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
           storedBody: { ...merchantJson(merchant), ...redacted(credentials) },
         }),
       );
+    },
+  );
+
+  app.get(
+    '/merchants',
+    documented({
+      summary: 'List merchants by name, then id (no credentials)',
+      description:
+        'Names are compared in the database collation: byte order on SQLite, the collation of ' +
+        'the database on PostgreSQL.',
+      tag: 'Merchants',
+      query: listMerchantsQuery,
+    }),
+    async (request) => {
+      const q = parseOrThrow(listMerchantsQuery, request.query);
+      const after = parseCursor(q.cursor, decodeNameCursor);
+      const merchants = await query(deps, (tx) => tx.listMerchants(q.limit, after));
+      return pageJson(merchants, q.limit, (m) => merchantJson(m), encodeNameCursor);
     },
   );
 

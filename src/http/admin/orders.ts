@@ -9,6 +9,7 @@ import { createOrder } from '../../app/create-order.js';
 import { refundRequestJson } from '../../app/backd-refund-requests.js';
 import { orderHistory } from '../../app/order-history.js';
 import type { OrderOutcome } from '../../app/ledger.js';
+import { orderSearchFor } from '../../domain/order-search.js';
 import {
   authorizeOrder,
   cancelOrder,
@@ -21,11 +22,13 @@ import { renderAdminDomainError } from './admin-errors.js';
 import { HttpProblem, send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import {
-  decodeCursor,
+  decodeOrderCursor,
   deliveryJson,
-  encodeCursor,
+  encodeOrderCursor,
   eventJson,
   orderJson,
+  pageJson,
+  parseCursor,
   transactionJson,
 } from './render.js';
 import { respond } from './respond.js';
@@ -72,28 +75,45 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
 
   app.get(
     '/orders',
-    documented({ summary: 'List orders with a cursor', tag: 'Orders', query: listOrdersQuery }),
+    documented({
+      summary: 'List and search orders with a cursor',
+      description:
+        'Filters combine with AND. `q` matches exactly (never a part of a value). Pages are ' +
+        'read by (created_at, id) in `order`; pass `next_cursor` back as `cursor` with the ' +
+        'same order and filters.',
+      tag: 'Orders',
+      query: listOrdersQuery,
+    }),
     async (request) => {
       const q = parseOrThrow(listOrdersQuery, request.query);
-      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (after === null) {
+      const cursor = parseCursor(q.cursor, decodeOrderCursor);
+      if (cursor && cursor.direction !== q.order) {
         throw new HttpProblem('validation_failed', [
-          { path: 'cursor', message: 'Invalid cursor.' },
+          {
+            path: 'cursor',
+            message: `This cursor pages order=${cursor.direction}; send that order or no cursor.`,
+          },
         ]);
       }
       const orders = await query(deps, (tx) =>
         tx.listOrders({
           limit: q.limit,
+          direction: q.order,
           ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
           ...(q.dialect ? { dialect: q.dialect } : {}),
-          ...(after ? { after } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.created_from ? { createdFrom: Date.parse(q.created_from) } : {}),
+          ...(q.created_to ? { createdTo: Date.parse(q.created_to) } : {}),
+          ...(q.q !== undefined ? { search: orderSearchFor(q.q) } : {}),
+          ...(cursor ? { after: cursor.after } : {}),
         }),
       );
-      const last = orders.at(-1);
-      return {
-        data: orders.map((o) => orderJson(o)),
-        next_cursor: last && orders.length === q.limit ? encodeCursor(last) : null,
-      };
+      return pageJson(
+        orders,
+        q.limit,
+        (o) => orderJson(o),
+        (last) => encodeOrderCursor(q.order, last),
+      );
     },
   );
 

@@ -15,6 +15,8 @@ import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
+import { decodeCursor, encodeCursor, pageJson, parseCursor } from './render.js';
+import { listReconciliationsQuery } from './schemas.js';
 
 /** Largest report accepted over HTTP: about 20 million rows. */
 export const REPORT_BODY_BYTES_MAX = 2 * 1024 * 1024 * 1024;
@@ -162,6 +164,21 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
       if (!result.ok) return fail(request, reply, result.error);
       const run = result.value;
       return reply.code(201).send({ id: run.id, status: run.status, summary: run.summary });
+    },
+  );
+
+  app.get(
+    '/reconciliations',
+    documented({
+      summary: 'List reconciliation runs, newest first',
+      tag: 'Reconciliation',
+      query: listReconciliationsQuery,
+    }),
+    async (request) => {
+      const q = parseOrThrow(listReconciliationsQuery, request.query);
+      const before = parseCursor(q.cursor, decodeCursor);
+      const runs = await deps.store.read((tx) => tx.listReconciliationRuns(q.limit, before));
+      return pageJson(runs, q.limit, runJson, encodeCursor);
     },
   );
 

@@ -1,8 +1,14 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
-import type { EventRecord, LedgerTransaction } from '../../app/ports/store.js';
+import type {
+  EndpointHealth,
+  EventRecord,
+  LedgerTransaction,
+  ListDirection,
+} from '../../app/ports/store.js';
 import type { Credential, Merchant } from '../../domain/merchant.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../domain/webhooks.js';
 import { formatMinor } from '../../domain/money.js';
+import { HttpProblem } from '../faces.js';
 import { capturableMinor, type Order, refundableMinor } from '../../domain/order.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -101,9 +107,98 @@ export const encodeCursor = (row: { createdAt: number; id: string }): string =>
 
 export function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
   const [ms, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  return cursorKey(ms, id);
+}
+
+function cursorKey(ms: string | undefined, id: string | undefined) {
   const createdAt = Number(ms);
   return Number.isSafeInteger(createdAt) && id ? { createdAt, id } : null;
 }
+
+/**
+ * Keyset cursor of the order list: (created_at, id) and the direction it was read in, so a
+ * cursor sent with the other direction is refused instead of paging from the wrong end. A cursor
+ * without a direction (`encodeCursor`, before `order` existed) pages oldest first.
+ */
+export const encodeOrderCursor = (
+  direction: ListDirection,
+  row: { createdAt: number; id: string },
+): string => Buffer.from(`${direction}:${row.createdAt}:${row.id}`).toString('base64url');
+
+export function decodeOrderCursor(
+  cursor: string,
+): { direction: ListDirection; after: { createdAt: number; id: string } } | null {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  const direction = parts[0] === 'asc' || parts[0] === 'desc' ? parts.shift() : 'asc';
+  const after = parts.length === 2 ? cursorKey(parts[0], parts[1]) : null;
+  return after && { direction: direction as ListDirection, after };
+}
+
+/** The cursor decoded, undefined when none was sent; 422 at `cursor` when it cannot be read. */
+export function parseCursor<T>(
+  cursor: string | undefined,
+  decode: (cursor: string) => T | null,
+): T | undefined {
+  if (cursor === undefined) return undefined;
+  const value = decode(cursor);
+  if (value === null) {
+    throw new HttpProblem('validation_failed', [{ path: 'cursor', message: 'Invalid cursor.' }]);
+  }
+  return value;
+}
+
+/** A list answer: the rows as JSON and, when the page is full, the cursor to the next page. */
+export function pageJson<T, J>(
+  rows: readonly T[],
+  limit: number,
+  json: (row: T) => J,
+  cursorOf: (last: T) => string,
+): { data: J[]; next_cursor: string | null } {
+  const last = rows.at(-1);
+  return {
+    data: rows.map(json),
+    next_cursor: last !== undefined && rows.length === limit ? cursorOf(last) : null,
+  };
+}
+
+/** Keyset cursor of the merchant list: (name, id). */
+export const encodeNameCursor = (row: { name: string; id: string }): string =>
+  Buffer.from(JSON.stringify([row.name, row.id])).toString('base64url');
+
+export function decodeNameCursor(cursor: string): { name: string; id: string } | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      value[1] !== ''
+      ? { name: value[0], id: value[1] }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/** succeeded / attempts to four decimals; null when there was no attempt to judge by. */
+export const successRate = (succeeded: number, attempts: number): number | null =>
+  attempts === 0 ? null : Math.round((succeeded / attempts) * 10_000) / 10_000;
+
+export const healthJson = (h: EndpointHealth, windowHours: number) => ({
+  window_hours: windowHours,
+  attempts: h.attempts,
+  succeeded: h.succeeded,
+  failed: h.attempts - h.succeeded,
+  success_rate: successRate(h.succeeded, h.attempts),
+  pending: h.pending,
+  dead: h.dead,
+  last_failure: h.lastFailure && {
+    at: iso(h.lastFailure.at),
+    delivery_id: h.lastFailure.deliveryId,
+    status_code: h.lastFailure.statusCode,
+    error: h.lastFailure.error,
+  },
+});
 
 /** An endpoint; its secret only when just created or rotated. */
 export const webhookJson = (e: WebhookEndpoint, withSecret = false) => ({

@@ -1,7 +1,7 @@
 /** The admin face at /admin: bearer-token or dashboard-session auth, then merchants, orders, events, clock, jobs. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerOptions } from '../server.js';
-import { clockRoutes } from './clock.js';
+import { clockReadRoute, clockRoutes } from './clock.js';
 import { deliveryRoutes } from './deliveries.js';
 import { webhookRoutes } from './webhooks.js';
 import { eventRoutes } from './events.js';
@@ -10,6 +10,7 @@ import { merchantRoutes } from './merchants.js';
 import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
 import { reconciliationRoutes } from './reconciliations.js';
+import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
 
 export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, options) => {
@@ -27,6 +28,8 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(deliveryRoutes, { deps });
   await app.register(pointsCustomerRoutes, { deps });
   await app.register(reconciliationRoutes, { deps });
+  await app.register(statsRoutes, { deps });
   await app.register(jobRoutes, { jobs: options.jobs });
+  await app.register(clockReadRoute, { clock: deps.clock, testClock: options.testClock !== null });
   if (options.testClock) await app.register(clockRoutes, { clock: options.testClock });
 };

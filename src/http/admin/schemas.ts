@@ -1,6 +1,10 @@
 /** Request schemas of the admin face. Amounts are integer minor units: no rounding is possible. */
 import { z } from 'zod';
+import { DAILY_STATS_DAYS_MAX } from '../../app/daily-stats.js';
 import { LIMITS } from '../../app/limits.js';
+import { canonicalTimeZone, epochDay } from '../../app/local-days.js';
+import { HEALTH_WINDOW_HOURS_DEFAULT, HEALTH_WINDOW_HOURS_MAX } from '../../app/webhook-health.js';
+import { DIALECTS, ORDER_STATUSES } from '../../domain/order.js';
 
 export const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const reason = z.string().max(LIMITS.reasonLengthMax).nullable().optional();
@@ -58,12 +62,88 @@ const limit = z.coerce
   .max(LIMITS.pageSizeMax)
   .default(LIMITS.pageSizeDefault);
 
-export const listOrdersQuery = z.strictObject({
+const instant = z.iso.datetime({ offset: true });
+
+export const listOrdersQuery = z
+  .strictObject({
+    q: z
+      .string()
+      .trim()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe(
+        'Exact match on id, order_number, merchant_order_id, backd_order_id, or the customer ' +
+          'phone (as typed, without spaces, dashes, dots and parentheses, or as a Saudi mobile ' +
+          'number in any form: +966 50 123 4567 finds 501234567).',
+      ),
+    merchant_id: z.string().optional(),
+    dialect: z.enum(DIALECTS).optional(),
+    status: z.enum(ORDER_STATUSES).optional(),
+    created_from: instant.optional().describe('Inclusive.'),
+    created_to: instant.optional().describe('Exclusive.'),
+    order: z
+      .enum(['asc', 'desc'])
+      .default('asc')
+      .describe('By (created_at, id): asc oldest first (default), desc newest first.'),
+    limit,
+    cursor: z
+      .string()
+      .optional()
+      .describe('next_cursor of the previous page, with the same order.'),
+  })
+  .refine(
+    (q) =>
+      !q.created_from || !q.created_to || Date.parse(q.created_from) < Date.parse(q.created_to),
+    { path: ['created_to'], message: 'created_to must be after created_from.' },
+  );
+
+export const listMerchantsQuery = z.strictObject({ limit, cursor: z.string().optional() });
+
+export const listReconciliationsQuery = z.strictObject({ limit, cursor: z.string().optional() });
+
+const windowHours = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(HEALTH_WINDOW_HOURS_MAX)
+  .default(HEALTH_WINDOW_HOURS_DEFAULT)
+  .describe('The health window, in hours before now.');
+
+export const listWebhooksQuery = z.strictObject({
   merchant_id: z.string().optional(),
-  dialect: z.enum(['points', 'backd', 'mpg', 'admin']).optional(),
-  limit,
-  cursor: z.string().optional(),
+  window_hours: windowHours,
 });
+
+export const merchantWebhooksQuery = z.strictObject({ window_hours: windowHours });
+
+export const dailyStatsQuery = z
+  .strictObject({
+    from: isoDate.describe('First day, in tz.'),
+    to: isoDate.describe('Last day, inclusive, in tz.'),
+    merchant_id: z.string().optional(),
+    tz: z.string().max(64).default('UTC').describe('An IANA time zone, e.g. America/Chicago.'),
+  })
+  .superRefine((q, ctx) => {
+    const from = epochDay(q.from);
+    const to = epochDay(q.to);
+    if (from === null) ctx.addIssue({ code: 'custom', path: ['from'], message: 'No such date.' });
+    if (to === null) ctx.addIssue({ code: 'custom', path: ['to'], message: 'No such date.' });
+    if (from !== null && to !== null) {
+      if (to < from) {
+        ctx.addIssue({ code: 'custom', path: ['to'], message: 'to must not be before from.' });
+      } else if (to - from + 1 > DAILY_STATS_DAYS_MAX) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `At most ${DAILY_STATS_DAYS_MAX} days.`,
+        });
+      }
+    }
+    if (canonicalTimeZone(q.tz) === null) {
+      ctx.addIssue({ code: 'custom', path: ['tz'], message: 'Not an IANA time zone.' });
+    }
+  });
 
 export const listEventsQuery = z.strictObject({
   merchant_id: z.string().optional(),

@@ -11,12 +11,33 @@ import {
 import { HttpProblem, send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { decodeCursor, encodeCursor, webhookJson } from './render.js';
+import { decodeCursor, encodeCursor, healthJson, webhookJson } from './render.js';
 import { respond } from './respond.js';
-import { createWebhookSchema, replaySinceSchema, updateWebhookSchema } from './schemas.js';
-import { LIMITS } from '../../app/limits.js';
+import {
+  createWebhookSchema,
+  listWebhooksQuery,
+  merchantWebhooksQuery,
+  replaySinceSchema,
+  updateWebhookSchema,
+} from './schemas.js';
+import {
+  type EndpointWithHealth,
+  liveEndpointsWithHealth,
+  merchantEndpointsWithHealth,
+} from '../../app/webhook-health.js';
 
 type MerchantParams = { Params: { id: string } };
+
+const HEALTH_DESCRIPTION =
+  'Each endpoint carries `health`: its delivery attempts that started in the last ' +
+  '`window_hours` (attempts, succeeded = answered 2xx, failed, success_rate = succeeded / ' +
+  'attempts or null without attempts, last_failure), and its deliveries pending or dead now, ' +
+  'whatever their age.';
+
+const endpointWithHealthJson = ({ endpoint, health, windowHours }: EndpointWithHealth) => ({
+  ...webhookJson(endpoint),
+  health: healthJson(health, windowHours),
+});
 type EndpointParams = { Params: { id: string; webhookId: string } };
 
 export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -46,15 +67,36 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
 
   app.get<MerchantParams>(
     '/merchants/:id/webhooks',
-    documented({ summary: "List a merchant's webhook endpoints", tag: 'Webhooks' }),
+    documented({
+      summary: "List a merchant's webhook endpoints with their health",
+      description: HEALTH_DESCRIPTION,
+      tag: 'Webhooks',
+      query: merchantWebhooksQuery,
+    }),
     async (request, reply) => {
-      const found = await query(deps, async (tx) => {
-        const merchant = await tx.findMerchant(request.params.id);
-        return merchant && tx.listWebhookEndpoints(merchant.id, LIMITS.webhookEndpointsMax);
-      });
+      const q = parseOrThrow(merchantWebhooksQuery, request.query);
+      const found = await merchantEndpointsWithHealth(deps, request.params.id, q.window_hours);
       if (!found)
         return send(reply, renderAdminDomainError({ code: 'merchant.not_found' }, request.id));
-      return { data: found.map((e) => webhookJson(e)) };
+      return { data: found.map(endpointWithHealthJson) };
+    },
+  );
+
+  app.get(
+    '/webhooks',
+    documented({
+      summary: 'List every webhook endpoint (of one merchant, if given) with its health',
+      description: `${HEALTH_DESCRIPTION} Deleted endpoints are left out; ordered by merchant, then creation.`,
+      tag: 'Webhooks',
+      query: listWebhooksQuery,
+    }),
+    async (request) => {
+      const q = parseOrThrow(listWebhooksQuery, request.query);
+      const found = await liveEndpointsWithHealth(deps, {
+        windowHours: q.window_hours,
+        ...(q.merchant_id === undefined ? {} : { merchantId: q.merchant_id }),
+      });
+      return { data: found.map(endpointWithHealthJson) };
     },
   );
 
