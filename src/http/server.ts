@@ -213,6 +213,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 function findNul(value: unknown, path = '', depth = 0): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path : null;
   if (value === null || typeof value !== 'object' || depth > 32) return null;
+  // Only what JSON.parse makes is walked. A streamed body (a reconciliation report) is an
+  // IncomingMessage, whose socket and server reach half the process: walking that graph 32
+  // levels deep blocked the event loop for good.
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && prototype !== Object.prototype && prototype !== null) return null;
   for (const [key, item] of Object.entries(value)) {
     if (key.includes('\u0000')) return path ? `${path}.${key}` : key;
     const found = findNul(item, path ? `${path}.${key}` : key, depth + 1);
