@@ -23,22 +23,13 @@ const DELIVERY_DEADLINE_MS = 60_000;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A JSON call that must answer `expected`. */
-async function call(
+const call = (
   server: ServerProcess,
   method: string,
   path: string,
   body: unknown,
   expected: number,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<any> {
-  const res = await server.http(method, path, body);
-  assert.equal(
-    res.status,
-    expected,
-    `${method} ${path} → ${res.status}: ${JSON.stringify(res.body)}`,
-  );
-  return res.body;
-}
+) => server.call(method, path, body, expected);
 
 const createMerchant = async (server: ServerProcess): Promise<string> =>
   (await call(server, 'POST', '/admin/merchants', { name: 'Hook Shop' }, 201)).id as string;

@@ -3,6 +3,7 @@
  * on a free port and wait until it listens, signal it, wait for its exit, talk to it with a small
  * JSON client, and run one-shot CLI commands. Every child is killed when the test process exits.
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -263,6 +264,24 @@ export class ServerProcess {
       // not JSON: keep the text
     }
     return { status: response.status, headers: response.headers, body: parsed };
+  }
+
+  /** `http()` that must answer `expected` (else fails with the answer); returns the body. */
+  async call(
+    method: string,
+    urlPath: string,
+    body: unknown,
+    expected: number,
+    options: HttpOptions = {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<any> {
+    const res = await this.http(method, urlPath, body, options);
+    assert.equal(
+      res.status,
+      expected,
+      `${method} ${urlPath} → ${res.status}: ${JSON.stringify(res.body)}`,
+    );
+    return res.body;
   }
 
   /** The last output of the process, for failure messages. */
