@@ -1,66 +1,227 @@
 /** The operator dashboard: a single-page app over the admin API, served at /dashboard. */
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError, resumeSession, signIn, signOut, whenSignedOut } from './api.js';
+import { Announcer, Link, PageTitle } from './components.js';
+import { applyLang, I18n, type Lang, storedLang, translate, useI18n } from './i18n.js';
+import { OrderPage } from './pages/order.js';
+import { Orders } from './pages/orders.js';
+import { Overview } from './pages/overview.js';
+import { Reconciliation } from './pages/reconciliation.js';
+import { Webhooks } from './pages/webhooks.js';
+import { href, type Location, useLocation } from './router.js';
 
-function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
-  const [token, setToken] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    try {
-      await signIn(token);
-      onSignedIn();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  };
+function LanguageSwitch({ onSwitch }: { onSwitch: () => void }) {
+  const { lang, t } = useI18n();
+  const other: Lang = lang === 'en' ? 'ar' : 'en';
   return (
-    <main id="main" class="sign-in">
-      <h1>Unwind</h1>
-      <form onSubmit={submit}>
-        <label for="token">Admin token</label>
-        <input
-          id="token"
-          name="token"
-          type="password"
-          autocomplete="off"
-          required
-          value={token}
-          onInput={(e) => setToken((e.target as HTMLInputElement).value)}
-          aria-describedby={error ? 'sign-in-error' : undefined}
-        />
-        {error && (
-          <p id="sign-in-error" role="alert" class="error">
-            {error}
-          </p>
-        )}
-        <button type="submit">Sign in</button>
-      </form>
-    </main>
+    <button
+      type="button"
+      class="lang-switch"
+      lang={other}
+      aria-label={t('app.switchLanguageLabel')}
+      onClick={onSwitch}
+    >
+      {t('app.switchLanguage')}
+    </button>
   );
 }
 
-function App() {
-  const [state, setState] = useState<'loading' | 'signed-out' | 'signed-in'>('loading');
+function SignIn(props: { expired: boolean; onSignedIn: () => void; onSwitchLang: () => void }) {
+  const { t } = useI18n();
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await signIn(token);
+      props.onSignedIn();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="sign-in-page">
+      <div class="sign-in-tools">
+        <LanguageSwitch onSwitch={props.onSwitchLang} />
+      </div>
+      <main id="main" class="sign-in">
+        <PageTitle>{t('signIn.title')}</PageTitle>
+        {props.expired && (
+          <p class="notice" role="status">
+            {t('signIn.expired')}
+          </p>
+        )}
+        <form onSubmit={submit}>
+          <div class="field">
+            <label for="token">{t('signIn.token')}</label>
+            <input
+              id="token"
+              name="token"
+              type="password"
+              autocomplete="off"
+              dir="ltr"
+              required
+              value={token}
+              onInput={(e) => setToken((e.target as HTMLInputElement).value)}
+              aria-invalid={error ? 'true' : undefined}
+              aria-describedby={error ? 'sign-in-error' : undefined}
+            />
+            {error && (
+              <p id="sign-in-error" role="alert" class="field-error">
+                {error}
+              </p>
+            )}
+          </div>
+          <button type="submit" class="primary" disabled={busy}>
+            {t('signIn.submit')}
+          </button>
+        </form>
+      </main>
+    </div>
+  );
+}
+
+const NAV = [
+  { path: '/', key: 'nav.overview' },
+  { path: '/orders', key: 'nav.orders' },
+  { path: '/webhooks', key: 'nav.webhooks' },
+  { path: '/reconciliation', key: 'nav.reconciliation' },
+] as const;
+
+/** The nav entry a path belongs to (an order page belongs to Orders). */
+const section = (path: string) =>
+  NAV.slice(1).find((n) => path === n.path || path.startsWith(`${n.path}/`))?.path ?? '/';
+
+function Route({ location }: { location: Location }) {
+  const { t } = useI18n();
+  const path = location.path.replace(/\/+$/, '') || '/';
+  const order = /^\/orders\/([^/]+)$/.exec(path);
+  if (order) return <OrderPage id={decodeURIComponent(order[1]!)} />;
+  switch (path) {
+    case '/':
+      return <Overview />;
+    case '/orders':
+      return <Orders />;
+    case '/webhooks':
+      return <Webhooks />;
+    case '/reconciliation':
+      return <Reconciliation />;
+    default:
+      return (
+        <>
+          <PageTitle>{t('app.notFound')}</PageTitle>
+          <p>{t('app.notFoundText')}</p>
+        </>
+      );
+  }
+}
+
+function Shell(props: { onSignOut: () => void; onSwitchLang: () => void }) {
+  const { t } = useI18n();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  const current = section(location.path);
+  const first = useRef(true);
+  // A new page: close the phone menu and move focus to its heading, so keyboard and screen-reader
+  // users start at the top of what changed. Not on the first load: the browser starts there.
   useEffect(() => {
-    whenSignedOut(() => setState('signed-out'));
+    setMenuOpen(false);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('page-title')?.focus();
+  }, [location.path]);
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header class="top">
+        <Link href={href('/')} class="brand">
+          {t('app.name')}
+        </Link>
+        <button
+          type="button"
+          class="menu-toggle"
+          aria-expanded={menuOpen ? 'true' : 'false'}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
+          {t('app.menu')}
+        </button>
+        <nav id="main-nav" aria-label={t('nav.label')} class={menuOpen ? 'open' : undefined}>
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.path}>
+                <Link href={href(n.path)} aria-current={current === n.path ? 'page' : undefined}>
+                  {t(n.key)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="tools">
+          <LanguageSwitch onSwitch={props.onSwitchLang} />
+          <button type="button" onClick={props.onSignOut}>
+            {t('app.signOut')}
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {/* A new page starts without the last page's announcement. */}
+        <Announcer key={location.path} />
+        <Route location={location} />
+      </main>
+    </>
+  );
+}
+
+type SessionState = 'loading' | 'signed-out' | 'expired' | 'signed-in';
+
+function App() {
+  const [lang, setLang] = useState<Lang>(storedLang);
+  const [state, setState] = useState<SessionState>('loading');
+  const i18n = useMemo(() => ({ lang, t: translate(lang) }), [lang]);
+  useEffect(() => applyLang(lang), [lang]);
+  useEffect(() => {
+    whenSignedOut(() => setState('expired'));
     resumeSession().then(
       (s) => setState(s ? 'signed-in' : 'signed-out'),
       () => setState('signed-out'),
     );
   }, []);
-  if (state === 'loading') return <p aria-busy="true">…</p>;
-  if (state === 'signed-out') return <SignIn onSignedIn={() => setState('signed-in')} />;
-  return (
-    <main id="main">
-      <h1>Unwind</h1>
-      <button type="button" onClick={() => signOut().then(() => setState('signed-out'))}>
-        Sign out
-      </button>
-    </main>
-  );
+  const switchLang = () => setLang(lang === 'en' ? 'ar' : 'en');
+  let body;
+  if (state === 'loading') body = <p aria-busy="true">{i18n.t('app.loading')}</p>;
+  else if (state === 'signed-in') {
+    body = (
+      <Shell
+        onSwitchLang={switchLang}
+        onSignOut={() =>
+          signOut().then(
+            () => setState('signed-out'),
+            () => setState('signed-out'),
+          )
+        }
+      />
+    );
+  } else {
+    body = (
+      <SignIn
+        expired={state === 'expired'}
+        onSignedIn={() => setState('signed-in')}
+        onSwitchLang={switchLang}
+      />
+    );
+  }
+  return <I18n.Provider value={i18n}>{body}</I18n.Provider>;
 }
 
 render(<App />, document.getElementById('app')!);

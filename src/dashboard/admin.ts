@@ -1,0 +1,186 @@
+/** The admin API calls the dashboard makes, typed. Everything goes through `api()`. */
+import { api } from './api.js';
+import type {
+  ClockJson,
+  DeliveryJson,
+  HistoryJson,
+  MerchantJson,
+  OrderJson,
+  Page,
+  RunJson,
+  RunWithFindingsJson,
+  StatsJson,
+  WebhookJson,
+} from './types.js';
+
+/** `?a=1&b=2` from the set values of `params`, or ''. */
+export function queryString(params: Readonly<Record<string, string | number | undefined>>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const id = encodeURIComponent;
+
+export const getClock = () => api<ClockJson>('/clock');
+
+export interface OrderSearch {
+  readonly q?: string;
+  readonly status?: string;
+  readonly dialect?: string;
+  readonly merchant_id?: string;
+  readonly created_from?: string;
+  readonly created_to?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export const searchOrders = (search: OrderSearch) =>
+  api<Page<OrderJson>>(`/orders${queryString({ ...search, order: 'desc' })}`);
+
+export const orderHistory = (orderId: string) => api<HistoryJson>(`/orders/${id(orderId)}/history`);
+
+export const cancelOrder = (orderId: string, reason: string, idempotencyKey: string) =>
+  api<OrderJson>(`/orders/${id(orderId)}/cancel`, {
+    method: 'POST',
+    body: { reason },
+    idempotencyKey,
+  });
+
+/** A refund of `amountMinor`, or of everything refundable when it is undefined. */
+export const refundOrder = (
+  orderId: string,
+  amountMinor: number | undefined,
+  reason: string,
+  idempotencyKey: string,
+) =>
+  api<OrderJson>(`/orders/${id(orderId)}/refund`, {
+    method: 'POST',
+    body: amountMinor === undefined ? { reason } : { amount_minor: amountMinor, reason },
+    idempotencyKey,
+  });
+
+export const replayDelivery = (deliveryId: string, idempotencyKey: string) =>
+  api<DeliveryJson>(`/deliveries/${id(deliveryId)}/replay`, { method: 'POST', idempotencyKey });
+
+/** Merchants are few; the pickers list them all (at most `maxPages` pages). */
+export async function allMerchants(maxPages = 20): Promise<MerchantJson[]> {
+  const merchants: MerchantJson[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await api<Page<MerchantJson>>(
+      `/merchants${queryString({ limit: 100, cursor })}`,
+    );
+    merchants.push(...result.data);
+    if (!result.next_cursor) break;
+    cursor = result.next_cursor;
+  }
+  return merchants;
+}
+
+let merchantsLoaded: Promise<MerchantJson[]> | null = null;
+
+/** The merchants, loaded once per page load (a failed load is tried again next time). */
+export function merchantsOnce(): Promise<MerchantJson[]> {
+  merchantsLoaded ??= allMerchants().catch((error: unknown) => {
+    merchantsLoaded = null;
+    throw error;
+  });
+  return merchantsLoaded;
+}
+
+export const listWebhooks = (merchantId: string | undefined, windowHours: number) =>
+  api<{ data: readonly WebhookJson[] }>(
+    `/webhooks${queryString({ merchant_id: merchantId, window_hours: windowHours })}`,
+  );
+
+export const setWebhookEnabled = (
+  endpoint: WebhookJson,
+  enabled: boolean,
+  idempotencyKey: string,
+) =>
+  api<WebhookJson>(`/merchants/${id(endpoint.merchant_id)}/webhooks/${id(endpoint.id)}`, {
+    method: 'PATCH',
+    body: { enabled },
+    idempotencyKey,
+  });
+
+export interface ReplaySinceResult {
+  readonly reset: number;
+  readonly created: number;
+  readonly next_cursor: string | null;
+}
+
+/** Replays every event since `since` to one endpoint, following the server's cursor. */
+export async function replayWebhookSince(
+  endpointId: string,
+  since: string,
+  idempotencyKey: string,
+  maxCalls = 100,
+): Promise<{ reset: number; created: number }> {
+  let reset = 0;
+  let created = 0;
+  let cursor: string | null = null;
+  for (let call = 0; call < maxCalls; call++) {
+    const result: ReplaySinceResult = await api<ReplaySinceResult>(
+      `/webhooks/${id(endpointId)}/replay`,
+      {
+        method: 'POST',
+        body: cursor ? { since, cursor } : { since },
+        // Each continuation is its own request, so its own key derived from the confirmation's.
+        idempotencyKey: call === 0 ? idempotencyKey : `${idempotencyKey}:${call}`,
+      },
+    );
+    reset += result.reset;
+    created += result.created;
+    if (!result.next_cursor) break;
+    cursor = result.next_cursor;
+  }
+  return { reset, created };
+}
+
+export interface DeliverySearch {
+  readonly merchant_id?: string;
+  readonly endpoint_id?: string;
+  readonly type?: string;
+  readonly status?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export const listDeliveries = (search: DeliverySearch) =>
+  api<Page<DeliveryJson>>(`/deliveries${queryString({ ...search })}`);
+
+export const dailyStats = (from: string, to: string, tz: string) =>
+  api<StatsJson>(`/stats/daily${queryString({ from, to, tz })}`);
+
+export const startReconciliation = (from: string, to: string, file: File) =>
+  api<RunJson>(`/reconciliations${queryString({ from, to })}`, {
+    method: 'POST',
+    raw: { contentType: reportMediaType(file), data: file },
+  });
+
+/** The report's media type: NDJSON by its type or extension, else CSV. */
+export function reportMediaType(file: { readonly name: string; readonly type: string }): string {
+  if (file.type === 'application/x-ndjson' || /\.(nd)?jsonl?$/i.test(file.name)) {
+    return 'application/x-ndjson';
+  }
+  return 'text/csv';
+}
+
+export const getRun = (runId: string) => api<RunWithFindingsJson>(`/reconciliations/${id(runId)}`);
+
+export const applyRun = (runId: string, idempotencyKey: string) =>
+  api<RunJson>(`/reconciliations/${id(runId)}/apply`, { method: 'POST', idempotencyKey });
+
+export const listRuns = (cursor?: string) =>
+  api<Page<RunJson>>(`/reconciliations${queryString({ limit: 20, cursor })}`);
+
+/** A plain link to the export: the session cookie authenticates GETs. */
+export const runExportUrl = (runId: string, format: 'csv' | 'json') =>
+  `/admin/reconciliations/${id(runId)}?format=${format}`;

@@ -1,0 +1,441 @@
+/**
+ * Webhooks: a merchant's endpoints with their health, disable/enable, replay since a time, and
+ * the delivery log with filters, keyset pages and replay of one delivery.
+ */
+import { useState } from 'preact/hooks';
+import {
+  type DeliverySearch,
+  listDeliveries,
+  listWebhooks,
+  merchantsOnce,
+  replayWebhookSince,
+  setWebhookEnabled,
+} from '../admin.js';
+import {
+  announce,
+  Badge,
+  ConfirmDialog,
+  ErrorText,
+  FilterInput,
+  FilterSelect,
+  Link,
+  PageTitle,
+  Pager,
+  Table,
+  useLoad,
+} from '../components.js';
+import {
+  formatInstant,
+  formatNumber,
+  formatPercent,
+  localDateTimeToIso,
+  localDayStartIso,
+} from '../format.js';
+import { useI18n } from '../i18n.js';
+import { href, navigate, useLocation } from '../router.js';
+import { DELIVERY_STATUSES, type DeliveryJson, type WebhookJson } from '../types.js';
+import { ReplayDialog, replayable } from './order.js';
+
+const HEALTH_WINDOW_HOURS = 24;
+
+type Dialog =
+  | { kind: 'toggle'; endpoint: WebhookJson }
+  | { kind: 'since'; endpoint: WebhookJson; since: string }
+  | { kind: 'replay'; delivery: DeliveryJson }
+  | null;
+
+const endpointName = (e: WebhookJson) => e.name ?? e.url;
+
+export function Webhooks() {
+  const { t, lang } = useI18n();
+  const location = useLocation();
+  const merchantId = location.query.get('merchant_id') ?? '';
+  const merchants = useLoad(() => merchantsOnce(), []);
+  const endpoints = useLoad(
+    () =>
+      merchantId
+        ? listWebhooks(merchantId, HEALTH_WINDOW_HOURS).then((r) => r.data)
+        : Promise.resolve([]),
+    [merchantId],
+  );
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [logVersion, setLogVersion] = useState(0);
+  const [sinceValues, setSinceValues] = useState<Record<string, string>>({});
+  const [sinceErrors, setSinceErrors] = useState<Record<string, string>>({});
+
+  const pickMerchant = (event: Event) => {
+    const id = (event.currentTarget as HTMLSelectElement).value;
+    navigate(href('/webhooks', { merchant_id: id }));
+  };
+  const refreshAll = () => {
+    endpoints.reload();
+    setLogVersion((n) => n + 1);
+  };
+
+  return (
+    <>
+      <PageTitle>{t('webhooks.title')}</PageTitle>
+      <div class="field">
+        <label for="webhooks-merchant">{t('webhooks.merchant')}</label>
+        <select id="webhooks-merchant" value={merchantId} onChange={pickMerchant}>
+          <option value="">{t('webhooks.pickMerchant')}</option>
+          {(merchants.data ?? []).map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorText error={merchants.error} />
+
+      {merchantId && (
+        <>
+          <section aria-labelledby="endpoints-title">
+            <h2 id="endpoints-title">{t('webhooks.endpoints')}</h2>
+            <ErrorText error={endpoints.error} />
+            {endpoints.data && (
+              <Table<WebhookJson>
+                caption={t('webhooks.endpoints')}
+                captionHidden
+                rows={endpoints.data}
+                rowKey={(e) => e.id}
+                empty={t('webhooks.noEndpoints')}
+                columns={[
+                  {
+                    label: t('webhooks.endpoint'),
+                    primary: true,
+                    render: (e) => (
+                      <>
+                        <strong>{endpointName(e)}</strong>
+                        <br />
+                        <code dir="ltr">{e.url}</code>
+                      </>
+                    ),
+                  },
+                  { label: t('webhooks.format'), render: (e) => e.format },
+                  {
+                    label: t('webhooks.state'),
+                    render: (e) => <Badge status={e.enabled ? 'enabled' : 'disabled'} />,
+                  },
+                  {
+                    label: t('webhooks.successRate', { hours: HEALTH_WINDOW_HOURS }),
+                    render: (e) =>
+                      e.health ? (
+                        <>
+                          {formatPercent(e.health.success_rate, lang)}
+                          <br />
+                          <span class="muted">
+                            {t('webhooks.attemptsCount', {
+                              succeeded: formatNumber(e.health.succeeded, lang),
+                              attempts: formatNumber(e.health.attempts, lang),
+                            })}
+                          </span>
+                        </>
+                      ) : (
+                        '—'
+                      ),
+                  },
+                  {
+                    label: t('webhooks.pendingDead'),
+                    render: (e) =>
+                      e.health
+                        ? `${formatNumber(e.health.pending, lang)} / ${formatNumber(e.health.dead, lang)}`
+                        : '—',
+                  },
+                  {
+                    label: t('webhooks.lastFailure'),
+                    render: (e) =>
+                      e.health?.last_failure ? (
+                        <>
+                          {formatInstant(e.health.last_failure.at, lang)}
+                          <br />
+                          <span class="muted">
+                            {[e.health.last_failure.status_code, e.health.last_failure.error]
+                              .filter((x) => x !== null)
+                              .join(' · ')}
+                          </span>
+                        </>
+                      ) : (
+                        t('webhooks.noFailure')
+                      ),
+                  },
+                  {
+                    label: t('webhooks.actions'),
+                    render: (e) => (
+                      <div class="row-actions">
+                        <button
+                          type="button"
+                          onClick={() => setDialog({ kind: 'toggle', endpoint: e })}
+                        >
+                          {e.enabled ? t('webhooks.disable') : t('webhooks.enable')}
+                          <span class="visually-hidden"> {endpointName(e)}</span>
+                        </button>
+                        <form
+                          class="inline-form"
+                          onSubmit={(event) => {
+                            event.preventDefault();
+                            const since = localDateTimeToIso(sinceValues[e.id] ?? '');
+                            if (!since) {
+                              setSinceErrors({
+                                ...sinceErrors,
+                                [e.id]: t('webhooks.replaySinceRequired'),
+                              });
+                              return;
+                            }
+                            setSinceErrors({ ...sinceErrors, [e.id]: '' });
+                            setDialog({ kind: 'since', endpoint: e, since });
+                          }}
+                        >
+                          <label for={`since-${e.id}`}>{t('webhooks.replaySince')}</label>
+                          <input
+                            id={`since-${e.id}`}
+                            type="datetime-local"
+                            step={1}
+                            value={sinceValues[e.id] ?? ''}
+                            aria-describedby={`since-${e.id}-error`}
+                            onInput={(event) =>
+                              setSinceValues({
+                                ...sinceValues,
+                                [e.id]: (event.target as HTMLInputElement).value,
+                              })
+                            }
+                          />
+                          <button type="submit">
+                            {t('webhooks.replaySinceButton')}
+                            <span class="visually-hidden"> {endpointName(e)}</span>
+                          </button>
+                          <p id={`since-${e.id}-error`} class="field-error">
+                            {sinceErrors[e.id] ?? ''}
+                          </p>
+                        </form>
+                      </div>
+                    ),
+                  },
+                ]}
+              />
+            )}
+          </section>
+          <DeliveryLog
+            key={merchantId}
+            merchantId={merchantId}
+            version={logVersion}
+            endpoints={endpoints.data ?? []}
+            onReplay={(delivery) => setDialog({ kind: 'replay', delivery })}
+          />
+        </>
+      )}
+
+      {dialog?.kind === 'toggle' && (
+        <ConfirmDialog
+          title={t(dialog.endpoint.enabled ? 'webhooks.disableTitle' : 'webhooks.enableTitle', {
+            name: endpointName(dialog.endpoint),
+          })}
+          description={t(dialog.endpoint.enabled ? 'webhooks.disableText' : 'webhooks.enableText')}
+          confirmLabel={dialog.endpoint.enabled ? t('webhooks.disable') : t('webhooks.enable')}
+          withReason={false}
+          danger={dialog.endpoint.enabled}
+          onClose={() => setDialog(null)}
+          onConfirm={async ({ keyFor }) => {
+            const enabled = !dialog.endpoint.enabled;
+            await setWebhookEnabled(
+              dialog.endpoint,
+              enabled,
+              keyFor({ id: dialog.endpoint.id, enabled }),
+            );
+            announce(
+              t(enabled ? 'webhooks.enabled' : 'webhooks.disabled', {
+                name: endpointName(dialog.endpoint),
+              }),
+            );
+            refreshAll();
+          }}
+        />
+      )}
+      {dialog?.kind === 'since' && (
+        <ConfirmDialog
+          title={t('webhooks.replaySinceTitle', {
+            since: formatInstant(dialog.since, lang),
+            name: endpointName(dialog.endpoint),
+          })}
+          description={t('webhooks.replaySinceText')}
+          confirmLabel={t('webhooks.replaySinceButton')}
+          onClose={() => setDialog(null)}
+          onConfirm={async ({ reason, keyFor }) => {
+            const result = await replayWebhookSince(
+              dialog.endpoint.id,
+              dialog.since,
+              keyFor({ id: dialog.endpoint.id, since: dialog.since, reason }),
+            );
+            announce(t('webhooks.replaySinceDone', result));
+            refreshAll();
+          }}
+        />
+      )}
+      {dialog?.kind === 'replay' && (
+        <ReplayDialog
+          delivery={dialog.delivery}
+          onClose={() => setDialog(null)}
+          onDone={refreshAll}
+        />
+      )}
+    </>
+  );
+}
+
+type LogFilters = Pick<DeliverySearch, 'endpoint_id' | 'type' | 'status'> & {
+  readonly fromDay?: string;
+  readonly toDay?: string;
+};
+
+function DeliveryLog(props: {
+  merchantId: string;
+  /** Changes after an action, to load the current page again. */
+  version: number;
+  endpoints: readonly WebhookJson[];
+  onReplay: (delivery: DeliveryJson) => void;
+}) {
+  const { t, lang } = useI18n();
+  const [filters, setFilters] = useState<LogFilters>({});
+  const [stack, setStack] = useState<string[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const log = useLoad(
+    () =>
+      listDeliveries({
+        merchant_id: props.merchantId,
+        endpoint_id: filters.endpoint_id,
+        type: filters.type,
+        status: filters.status,
+        from: (filters.fromDay && localDayStartIso(filters.fromDay)) || undefined,
+        to: (filters.toDay && localDayStartIso(filters.toDay, 1)) || undefined,
+        cursor,
+        limit: 25,
+      }),
+    [props.merchantId, JSON.stringify(filters), cursor, props.version],
+  );
+  const endpointById = new Map(props.endpoints.map((e) => [e.id, e] as const));
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const text = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+    setFilters({
+      endpoint_id: text('endpoint_id'),
+      type: text('type'),
+      status: text('status'),
+      fromDay: text('from'),
+      toDay: text('to'),
+    });
+    setStack([]);
+    setCursor(undefined);
+  };
+  return (
+    <section aria-labelledby="log-title">
+      <h2 id="log-title">{t('webhooks.log')}</h2>
+      <form class="filters" onSubmit={submit}>
+        <FilterSelect
+          id="log-status"
+          name="status"
+          label={t('webhooks.status')}
+          defaultValue={filters.status ?? ''}
+          options={DELIVERY_STATUSES.map((s) => [s, t(`status.${s}`)] as const)}
+        />
+        <FilterSelect
+          id="log-endpoint"
+          name="endpoint_id"
+          label={t('webhooks.endpointFilter')}
+          defaultValue={filters.endpoint_id ?? ''}
+          options={props.endpoints.map((e) => [e.id, endpointName(e)] as const)}
+        />
+        <FilterInput
+          id="log-type"
+          name="type"
+          type="text"
+          label={t('webhooks.eventType')}
+          defaultValue={filters.type ?? ''}
+        />
+        <FilterInput
+          id="log-from"
+          name="from"
+          type="date"
+          label={t('webhooks.createdFrom')}
+          defaultValue={filters.fromDay ?? ''}
+        />
+        <FilterInput
+          id="log-to"
+          name="to"
+          type="date"
+          label={t('webhooks.createdTo')}
+          defaultValue={filters.toDay ?? ''}
+        />
+        <div class="actions">
+          <button type="submit" class="primary">
+            {t('common.apply')}
+          </button>
+        </div>
+      </form>
+      <ErrorText error={log.error} />
+      {log.data && (
+        <div aria-busy={log.loading ? 'true' : 'false'}>
+          <Table<DeliveryJson>
+            caption={t('webhooks.log')}
+            captionHidden
+            rows={log.data.data}
+            rowKey={(d) => d.id}
+            empty={t('webhooks.noDeliveries')}
+            columns={[
+              { label: t('webhooks.event'), primary: true, render: (d) => d.event_type },
+              { label: t('webhooks.created'), render: (d) => formatInstant(d.created_at, lang) },
+              {
+                label: t('webhooks.order'),
+                render: (d) =>
+                  d.order_id ? (
+                    <Link href={href(`/orders/${encodeURIComponent(d.order_id)}`)}>
+                      <code>{d.order_id.slice(0, 13)}…</code>
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+              },
+              {
+                label: t('webhooks.endpoint'),
+                render: (d) => {
+                  const e = endpointById.get(d.endpoint_id);
+                  return e ? endpointName(e) : d.endpoint_id;
+                },
+              },
+              { label: t('webhooks.status'), render: (d) => <Badge status={d.status} /> },
+              { label: t('webhooks.attempts'), render: (d) => formatNumber(d.attempts, lang) },
+              {
+                label: t('webhooks.lastAnswer'),
+                render: (d) =>
+                  [d.last_status_code, d.last_error].filter((x) => x !== null).join(' · ') || '—',
+              },
+              {
+                label: t('webhooks.actions'),
+                render: (d) =>
+                  replayable(d) ? (
+                    <button type="button" onClick={() => props.onReplay(d)}>
+                      {t('replay.button')}
+                      <span class="visually-hidden"> {d.event_type}</span>
+                    </button>
+                  ) : null,
+              },
+            ]}
+          />
+          <Pager
+            page={stack.length + 1}
+            hasPrevious={stack.length > 0}
+            nextCursor={log.data.next_cursor}
+            onPrevious={() => {
+              setCursor(stack.at(-1) || undefined);
+              setStack(stack.slice(0, -1));
+            }}
+            onNext={(next) => {
+              setStack([...stack, cursor ?? '']);
+              setCursor(next);
+            }}
+          />
+        </div>
+      )}
+    </section>
+  );
+}

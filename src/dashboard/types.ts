@@ -1,0 +1,209 @@
+/**
+ * The admin API's JSON shapes as the dashboard reads them (src/http/admin/render.ts and the
+ * handlers are the source of truth). Only the fields the dashboard shows are listed.
+ */
+import type { Dialect, OrderStatus } from '../domain/order.js';
+import type { DeliveryStatus } from '../domain/webhooks.js';
+
+export type { Dialect, OrderStatus, DeliveryStatus };
+export { DIALECTS, ORDER_STATUSES } from '../domain/order.js';
+export { DELIVERY_STATUSES } from '../domain/webhooks.js';
+
+export interface Page<T> {
+  readonly data: readonly T[];
+  readonly next_cursor: string | null;
+}
+
+export interface OrderJson {
+  readonly id: string;
+  readonly merchant_id: string;
+  readonly dialect: Dialect;
+  readonly kind: string;
+  readonly status: OrderStatus;
+  readonly currency: string;
+  readonly amount_minor: number;
+  readonly authorized_minor: number;
+  readonly captured_minor: number;
+  readonly voided_minor: number;
+  readonly refunded_minor: number;
+  readonly capturable_minor: number;
+  readonly refundable_minor: number;
+  readonly total_points: number;
+  readonly points_reversed: number;
+  readonly redeemed_points: number;
+  readonly points_returned: number;
+  readonly order_number: string | null;
+  readonly merchant_order_id: string | null;
+  readonly backd_order_id: string | null;
+  readonly captured_at: string | null;
+  readonly cancelled_at: string | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
+export interface TransactionJson {
+  readonly id: string;
+  readonly type: string;
+  readonly status: string;
+  readonly amount_minor: number;
+  readonly points: number;
+  readonly currency: string;
+  readonly reason: string | null;
+  readonly actor: string;
+  readonly created_at: string;
+}
+
+export interface RefundRequestJson {
+  readonly id: string;
+  readonly amount_minor: number;
+  readonly currency: string;
+  readonly status: string;
+  readonly locked_at: string | null;
+  readonly settle_at: string | null;
+  readonly decline_reason: string | null;
+  readonly created_at: string;
+}
+
+export interface EventJson {
+  readonly id: string;
+  readonly type: string;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly status_before: string | null;
+  readonly status_after: string | null;
+  readonly created_at: string;
+}
+
+export interface AttemptJson {
+  readonly attempt: number;
+  readonly started_at: string;
+  readonly duration_ms: number | null;
+  readonly status_code: number | null;
+  readonly error: string | null;
+}
+
+export interface DeliveryJson {
+  readonly id: string;
+  readonly event_id: string;
+  readonly endpoint_id: string;
+  readonly merchant_id: string;
+  readonly order_id: string | null;
+  readonly event_type: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly next_attempt_at: string | null;
+  readonly last_status_code: number | null;
+  readonly last_error: string | null;
+  readonly created_at: string;
+  readonly delivered_at: string | null;
+  readonly attempt_log?: readonly AttemptJson[];
+}
+
+export type HistoryEntryJson =
+  | { readonly kind: 'transaction'; readonly at: string; readonly transaction: TransactionJson }
+  | {
+      readonly kind: 'refund_request';
+      readonly at: string;
+      readonly refund_request: RefundRequestJson;
+    }
+  | { readonly kind: 'event'; readonly at: string; readonly event: EventJson }
+  | { readonly kind: 'delivery'; readonly at: string; readonly delivery: DeliveryJson };
+
+export interface HistoryJson {
+  readonly order: OrderJson;
+  readonly entries: readonly HistoryEntryJson[];
+}
+
+export interface MerchantJson {
+  readonly id: string;
+  readonly name: string;
+  readonly currency: string;
+}
+
+export interface WebhookHealthJson {
+  readonly window_hours: number;
+  readonly attempts: number;
+  readonly succeeded: number;
+  readonly failed: number;
+  /** 0..1, null when there were no attempts in the window. */
+  readonly success_rate: number | null;
+  readonly pending: number;
+  readonly dead: number;
+  readonly last_failure: {
+    readonly at: string;
+    readonly delivery_id: string;
+    readonly status_code: number | null;
+    readonly error: string | null;
+  } | null;
+}
+
+export interface WebhookJson {
+  readonly id: string;
+  readonly merchant_id: string;
+  readonly url: string;
+  readonly name: string | null;
+  readonly format: string;
+  readonly enabled: boolean;
+  readonly disabled_reason: string | null;
+  readonly health?: WebhookHealthJson;
+}
+
+export interface ClockJson {
+  readonly now: string;
+  readonly test_clock?: boolean;
+}
+
+export interface StatsDayJson {
+  readonly date: string;
+  readonly refunds: {
+    readonly count: number;
+    readonly amounts: readonly { currency: string; amount_minor: number }[];
+  };
+  readonly cancels: { readonly count: number };
+  readonly voids: { readonly count: number };
+  readonly webhooks: {
+    readonly attempts: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly success_rate: number | null;
+  };
+}
+
+export interface StatsJson {
+  readonly tz: string;
+  readonly days: readonly StatsDayJson[];
+}
+
+export interface RunJson {
+  readonly id: string;
+  readonly status: string;
+  readonly source?: string;
+  readonly from?: string | null;
+  readonly to?: string | null;
+  readonly summary: Readonly<Record<string, number>>;
+  readonly error?: string | null;
+  readonly created_at?: string | null;
+  readonly completed_at?: string | null;
+  readonly applied_at?: string | null;
+}
+
+export interface FindingJson {
+  readonly seq: number;
+  readonly kind: string;
+  readonly line: number | null;
+  readonly order_reference: string | null;
+  readonly order_id: string | null;
+  readonly type: string | null;
+  readonly expected_minor: number | null;
+  readonly reported_minor: number | null;
+  readonly expected_currency: string | null;
+  readonly reported_currency: string | null;
+  readonly message: string;
+  readonly action: string;
+  readonly action_detail: string | null;
+}
+
+export interface RunWithFindingsJson extends RunJson {
+  readonly findings: readonly FindingJson[];
+  readonly findings_truncated: boolean;
+}
