@@ -1,0 +1,713 @@
+// The operator dashboard in a real browser (Chromium driven by Playwright) against a real
+// `unwind serve` process, on SQLite and on PostgreSQL. Everything the operator does goes through
+// the page; the test seeds data and moves the test clock and the jobs over the admin and Points
+// APIs, and checks the outcome there too. The flow: a wrong token is refused, then sign-in; find
+// an order by its order_number; refund part of it with a reason (the browser refuses a bad
+// amount first); watch its webhook delivery turn "delivered" without a reload; replay a dead
+// delivery from the webhooks page; upload a settlement report, see the dry run and apply it (the
+// order missing from the report is auto-refunded after its grace period); the overview charts;
+// the Arabic interface (right to left); a phone-sized screen; an ended session. A screenshot of
+// every page goes to test-artifacts/dashboard/<store>-<page>.png.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { basic, createBody } from '../support/backd.js';
+import { type BrowserSession, chromiumSkipReason, launchBrowser } from '../support/browser.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
+import {
+  E2E_ADMIN_TOKEN,
+  killAllServers,
+  type ServerProcess,
+  startServer,
+} from '../support/server-process.js';
+import {
+  postgresFactory,
+  postgresSkipReason,
+  sqliteFactory,
+  type StoreFactory,
+  type TestStore,
+} from '../support/stores.js';
+
+/** Where the test clock stands when the suite starts. */
+const START = '2026-11-23T12:00:00.000Z';
+/** The viewer's zone: neither UTC nor Chicago, so every zone conversion shows. */
+const VIEWER_ZONE = 'Asia/Riyadh';
+const ORDER_NUMBER = 'DASH-1001';
+const PHONE = '512345678';
+const REPORT_HEADER = 'order_reference,transaction_reference,type,amount,currency,settled_at';
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until `ok` holds; fails with the last value after `timeoutMs`. */
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await delay(100);
+    last = await probe();
+  }
+  return last;
+}
+
+const textOf = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+/** The value beside a label in a facts list (`<dt>label</dt><dd>value</dd>`). */
+const fact = (scope: Page | Locator, label: string) =>
+  scope.locator(`dl.facts > div:has(> dt:text-is("${label}")) > dd`);
+
+function dashboardSuite(factory: StoreFactory, skip?: string) {
+  describe(`dashboard in a browser: ${factory.engine}`, { skip }, () => {
+    let store: TestStore;
+    let server: ServerProcess;
+    let hooks: Receiver;
+    let failing: Receiver;
+    let browser: BrowserSession;
+    let page: Page;
+    let merchantId: string;
+    let orderId: string;
+    let otherOrderId: string;
+    let deadEndpointId: string;
+    const redeemed: string[] = [];
+    const shot = (name: string) => browser.screenshot(`${factory.engine}-${name}`);
+    const url = (path: string) => `${server.url}/dashboard${path}`;
+    const runJobs = () => server.call('POST', '/admin/jobs/run', undefined, 200);
+    const advance = (seconds: number) =>
+      server.call('POST', '/admin/clock/advance', { seconds }, 200);
+    const heading = () => page.getByRole('heading', { level: 1 });
+    const nav = (name: string) =>
+      page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+    const dialog = () => page.locator('dialog[open]');
+    // Expressions run in the page, as text: this compilation has no DOM types.
+    const inPage = <T>(expression: string) => page.evaluate<T>(expression);
+
+    before(async () => {
+      store = await factory.create();
+      hooks = await startReceiver();
+      failing = await startReceiver({ status: 500 });
+      server = await startServer({
+        env: { ...store.env, UNWIND_TEST_CLOCK: '1', UNWIND_WORKERS: '0' },
+        logLevel: 'warn',
+      });
+      await server.call('POST', '/admin/clock', { now: START }, 200);
+
+      const merchant = await server.call('POST', '/admin/merchants', { name: 'Oud & Amber' }, 201);
+      merchantId = merchant.id;
+      const points = merchant.credentials.points as { api_key: string; public_key: string };
+      const pointsKey = { token: null, headers: { 'x-api-key': points.api_key } };
+      await server.call(
+        'POST',
+        `/admin/merchants/${merchantId}/webhooks`,
+        { url: `${hooks.url}/hooks`, name: 'Shop backend' },
+        201,
+      );
+      // Answers 500 to everything; the Points policy gives up after three attempts.
+      const dead = await server.call(
+        'POST',
+        `/admin/merchants/${merchantId}/webhooks`,
+        { url: `${failing.url}/flaky`, name: 'Flaky CRM', retry_policy: 'points' },
+        201,
+      );
+      deadEndpointId = dead.id;
+
+      const order = await server.call(
+        'POST',
+        '/admin/orders',
+        { merchant_id: merchantId, amount_minor: 10_000, order_number: ORDER_NUMBER },
+        201,
+      );
+      orderId = order.id;
+      // Another order, so the search has something to leave out.
+      otherOrderId = (
+        await server.call(
+          'POST',
+          '/admin/orders',
+          { merchant_id: merchantId, amount_minor: 4_200, order_number: 'DASH-1002' },
+          201,
+        )
+      ).id;
+
+      // Two Points redeem orders, paid at the hosted checkout and completed (captured) at START.
+      await server.call(
+        'POST',
+        '/admin/points/customers',
+        { phone_number: PHONE, balance: 1000 },
+        201,
+      );
+      for (const n of [1, 2]) {
+        const begun = await server.call(
+          'POST',
+          `/points/api/v1/orders/checkout/${points.public_key}`,
+          { total_price: 50, order_number: `REDEEM-${n}` },
+          200,
+          pointsKey,
+        );
+        const pagePath = new URL(begun.data.checkout_url as string).pathname;
+        const paid = await server.call(
+          'POST',
+          pagePath,
+          { phone_number: PHONE, redeem_points: 100 },
+          200,
+          { token: null, headers: { accept: 'application/json' } },
+        );
+        await server.call(
+          'POST',
+          `/points/api/v1/orders/${paid.order_uuid}/complete`,
+          { payment_method: '2' },
+          200,
+          pointsKey,
+        );
+        redeemed.push(paid.order_uuid as string);
+      }
+
+      // Deliver what is due, then let the flaky endpoint's deliveries die: 3 attempts, 10 s and
+      // 60 s apart (with ±20% jitter).
+      await runJobs();
+      await advance(15);
+      await runJobs();
+      await advance(75);
+      await runJobs();
+      const deadOnes = await server.call(
+        'GET',
+        `/admin/deliveries?endpoint_id=${deadEndpointId}&status=dead`,
+        undefined,
+        200,
+      );
+      assert.ok(deadOnes.data.length > 0, 'the flaky endpoint has dead deliveries');
+
+      browser = await launchBrowser({ timezoneId: VIEWER_ZONE });
+      page = browser.page;
+    });
+
+    after(async () => {
+      await browser?.close();
+      await server?.stop().catch(() => undefined);
+      await killAllServers();
+      await hooks?.close();
+      await failing?.close();
+      await store?.cleanup();
+    });
+
+    it('refuses a wrong token with a visible error, then signs in', async () => {
+      await page.goto(url('/'));
+      await page.getByLabel('Admin token').fill('unwind_admin_not_the_token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const error = page.locator('#sign-in-error');
+      await error.waitFor();
+      assert.match(await textOf(error), /not valid/);
+      assert.equal(await page.getByLabel('Admin token').getAttribute('aria-invalid'), 'true');
+      await shot('signin');
+
+      await page.getByLabel('Admin token').fill(E2E_ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await nav('Overview').waitFor();
+      assert.equal(await textOf(heading()), 'Overview');
+      // The session is a cookie the page's scripts cannot read.
+      const cookies = await browser.context.cookies();
+      const session = cookies.find((c) => c.name === 'unwind_session');
+      assert.ok(session, 'session cookie set');
+      assert.equal(session.httpOnly, true);
+      assert.equal(session.sameSite, 'Strict');
+      assert.equal(await inPage<string>('document.cookie'), '');
+    });
+
+    it('finds an order by its order_number; the URL keeps the search', async () => {
+      await nav('Orders').click();
+      await eventually(
+        'the Orders heading focused',
+        () => inPage<string>("document.activeElement?.id ?? ''"),
+        (id) => id === 'page-title',
+      );
+      await page.getByRole('searchbox', { name: 'Search' }).fill(ORDER_NUMBER);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.waitForURL(/\/dashboard\/orders\?q=DASH-1001$/);
+      const rows = page.locator('table.responsive tbody tr');
+      await eventually(
+        'one matching row',
+        () => rows.count(),
+        (n) => n === 1,
+      );
+      assert.match(
+        await textOf(rows.first()),
+        /DASH-1001.*Oud & Amber.*Admin.*captured.*SAR\s?100\.00/,
+      );
+      await shot('orders');
+
+      // A reload keeps the search.
+      await page.reload();
+      await eventually(
+        'the search after a reload',
+        () => rows.count(),
+        (n) => n === 1,
+      );
+      assert.equal(
+        await page.getByRole('searchbox', { name: 'Search' }).inputValue(),
+        ORDER_NUMBER,
+      );
+
+      await rows.first().getByRole('link', { name: ORDER_NUMBER }).click();
+      await page.waitForURL(new RegExp(`/dashboard/orders/${orderId}$`));
+      await eventually(
+        'the order title',
+        () => textOf(heading()),
+        (t) => t === `Order ${ORDER_NUMBER}`,
+      );
+      assert.equal(await textOf(fact(page, 'Captured')), 'SAR 100.00');
+      assert.equal(await textOf(fact(page, 'Refundable')), 'SAR 100.00');
+      assert.equal(await textOf(fact(page, 'Refunded')), 'SAR 0.00');
+    });
+
+    it('refunds part of the order with a reason; its delivery turns delivered without a reload', async () => {
+      const refundButton = page.getByRole('button', { name: 'Refund', exact: true });
+      // Esc closes the dialog and gives focus back to the button that opened it.
+      await refundButton.click();
+      await dialog().waitFor();
+      await page.keyboard.press('Escape');
+      await dialog().waitFor({ state: 'detached' });
+      assert.equal(await inPage<string>('document.activeElement?.textContent'), 'Refund');
+
+      await refundButton.click();
+      const d = dialog();
+      assert.equal(await textOf(d.getByRole('heading')), `Refund order ${ORDER_NUMBER}`);
+      await d.getByLabel('Partial refund').check();
+      const amount = d.getByLabel('Amount in SAR');
+      const reason = d.getByLabel('Reason (required)');
+      const confirm = d.getByRole('button', { name: 'Refund', exact: true });
+      assert.match(await textOf(d.locator('#refund-amount-help')), /Refundable: SAR 100\.00/);
+
+      // Refused in the browser, next to the field, with nothing sent.
+      await amount.fill('12.345');
+      await reason.fill('Customer returned one bottle');
+      await confirm.click();
+      const amountError = d.locator('#refund-amount-error');
+      await eventually(
+        'the decimals error',
+        () => textOf(amountError),
+        (t) => t === 'SAR has 2 decimal places at most.',
+      );
+      assert.equal(await amount.getAttribute('aria-invalid'), 'true');
+      await amount.fill('100.01');
+      await confirm.click();
+      await eventually(
+        'the refundable error',
+        () => textOf(amountError),
+        (t) => /exceeds the refundable SAR 100\.00/.test(t),
+      );
+      // A reason of spaces is no reason.
+      await amount.fill('25.50');
+      await reason.fill('   ');
+      await confirm.click();
+      await eventually(
+        'the reason error',
+        () => textOf(d.locator('#dialog-reason-error')),
+        (t) => t === 'Give the reason for this action.',
+      );
+      const before = await server.call('GET', `/admin/orders/${orderId}`, undefined, 200);
+      assert.equal(before.refunded_minor, 0, 'nothing was sent');
+
+      await reason.fill('Customer returned one bottle');
+      await shot('refund-dialog');
+      await confirm.click();
+      await dialog().waitFor({ state: 'detached' });
+      await eventually(
+        'the announcement',
+        () => textOf(page.getByRole('status').first()),
+        (t) => t === `Refunded SAR 25.50 on order ${ORDER_NUMBER}.`,
+      );
+      await eventually(
+        'the new totals',
+        () => textOf(fact(page, 'Refunded')),
+        (t) => t === 'SAR 25.50',
+      );
+      assert.equal(await textOf(fact(page, 'Refundable')), 'SAR 74.50');
+      assert.equal(await inPage<string>('document.activeElement?.textContent'), 'Refund');
+
+      // The server recorded the refund by the admin with the reason, once.
+      const events = await server.call(
+        'GET',
+        `/admin/events?order_id=${orderId}&type=order.refunded`,
+        undefined,
+        200,
+      );
+      assert.equal(events.data.length, 1);
+      assert.equal(events.data[0].actor, 'admin');
+      assert.equal(events.data[0].reason, 'Customer returned one bottle');
+
+      // The timeline shows the refund row and its event, and the delivery to the shop, pending.
+      const timeline = page.locator('ol.timeline');
+      await timeline.locator('li', { hasText: 'Ledger: refund' }).waitFor();
+      const refundEvent = timeline.locator('li.entry-event', { hasText: 'Event: order.refunded' });
+      assert.match(
+        await textOf(refundEvent),
+        /admin.*Customer returned one bottle.*captured → partially_refunded/,
+      );
+      const delivery = (
+        await server.call(
+          'GET',
+          `/admin/deliveries?order_id=${orderId}&type=order.refunded`,
+          undefined,
+          200,
+        )
+      ).data.find((x: { endpoint_id: string }) => x.endpoint_id !== deadEndpointId);
+      assert.ok(delivery, 'a delivery of order.refunded to the shop');
+      const entry = timeline.locator(`li[data-delivery-id="${delivery.id}"]`);
+      assert.match(await textOf(entry.locator('.badge')), /pending/);
+      assert.match(await textOf(page.locator('main')), /this page updates by itself/);
+      await shot('order');
+
+      // The dispatcher runs; the page polls and shows the delivered attempt on its own.
+      const seen = hooks.requests.length;
+      await runJobs();
+      await hooks.waitForRequests(seen + 1);
+      await eventually(
+        'the delivery shown as delivered',
+        () => textOf(entry.locator('.badge')),
+        (t) => /delivered/.test(t),
+      );
+      assert.match(await textOf(entry.locator('tbody tr').first()), /#1.*200.*ms/);
+    });
+
+    it('replays a dead delivery from the webhooks page', async () => {
+      await nav('Webhooks').click();
+      await page.getByLabel('Merchant').selectOption({ label: 'Oud & Amber' });
+      await page.waitForURL(new RegExp(`/dashboard/webhooks\\?merchant_id=${merchantId}$`));
+      const endpoints = page.locator('section[aria-labelledby="endpoints-title"] tbody tr');
+      await eventually(
+        'two endpoints',
+        () => endpoints.count(),
+        (n) => n === 2,
+      );
+      const flaky = endpoints.filter({ hasText: 'Flaky CRM' });
+      // Health: every attempt to the flaky endpoint failed, with the last failure shown.
+      assert.match(await textOf(flaky), /0%.*500/);
+      assert.match(await textOf(endpoints.filter({ hasText: 'Shop backend' })), /100%/);
+
+      const log = page.locator('section[aria-labelledby="log-title"]');
+      await log.getByLabel('Status').selectOption('dead');
+      await log.getByLabel('Endpoint').selectOption({ label: 'Flaky CRM' });
+      await log.getByRole('button', { name: 'Apply filters' }).click();
+      const rows = log.locator('tbody tr');
+      await eventually(
+        'only dead rows',
+        async () => (await rows.allInnerTexts()).join('|'),
+        (t) => t !== '' && !/pending|delivered/.test(t),
+      );
+      const deadRows = await rows.count();
+      await shot('webhooks');
+
+      failing.answerWith(200);
+      const firstRow = rows.first();
+      const eventType = await textOf(firstRow.locator('td').first());
+      await firstRow.getByRole('button', { name: /^Replay/ }).click();
+      await dialog().getByLabel('Reason (required)').fill('CRM is back up');
+      await dialog().getByRole('button', { name: 'Replay delivery' }).click();
+      await dialog().waitFor({ state: 'detached' });
+      await eventually(
+        'the announcement',
+        () => textOf(page.getByRole('status').first()),
+        (t) => t === `Delivery of ${eventType} queued again.`,
+      );
+      await eventually(
+        'one dead row fewer',
+        () => rows.count(),
+        (n) => n === deadRows - 1,
+      );
+
+      const seen = failing.requests.length;
+      await runJobs();
+      await failing.waitForRequests(seen + 1);
+      const delivered = await server.call(
+        'GET',
+        `/admin/deliveries?endpoint_id=${deadEndpointId}&status=delivered`,
+        undefined,
+        200,
+      );
+      assert.equal(delivered.data.length, 1);
+      assert.equal(delivered.data[0].event_type, eventType);
+    });
+
+    it('uploads a settlement report, shows the dry run and applies it: the missing order is auto-refunded', async () => {
+      // Past the 48 h grace period, so the dry run proposes the refund and Apply makes it.
+      await advance(49 * 3600);
+      await nav('Reconciliation').click();
+      await heading().filter({ hasText: 'Reconciliation' }).waitFor();
+      // Everything the ledger moved on 23 November but the second redeem order's payment.
+      const settled = '2026-11-23T18:00:00Z';
+      const report = [
+        REPORT_HEADER,
+        `${orderId},T-1,payment,100.00,SAR,${settled}`,
+        `${orderId},T-2,refund,25.50,SAR,${settled}`,
+        `${otherOrderId},T-3,payment,42.00,SAR,${settled}`,
+        `${redeemed[0]},T-4,payment,50.00,SAR,${settled}`,
+      ].join('\n');
+      await page.getByLabel('Report file (CSV or NDJSON)').setInputFiles({
+        name: 'settlement.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`${report}\n`),
+      });
+      // The window in the viewer's zone (UTC+3): 23 Nov 00:00 to 24 Nov 03:00 covers 12:00 UTC.
+      await page.getByLabel('Window starts (your time)').fill('2026-11-23T00:00');
+      await page.getByLabel('Window ends (your time)').fill('2026-11-24T03:00');
+      await page.getByRole('button', { name: 'Dry run' }).click();
+      await page.waitForURL(/\/dashboard\/reconciliation\?run=/);
+      const runId = new URL(page.url()).searchParams.get('run')!;
+      const run = await server.call('GET', `/admin/reconciliations/${runId}`, undefined, 200);
+      assert.equal(run.from, '2026-11-22T21:00:00.000Z');
+      assert.equal(run.to, '2026-11-24T00:00:00.000Z');
+
+      const findings = page.locator('section[aria-labelledby="run-title"] tbody tr');
+      await eventually(
+        'one finding',
+        () => findings.count(),
+        (n) => n === 1,
+      );
+      assert.match(
+        await textOf(findings.first()),
+        new RegExp(`Missing in report.*${redeemed[1]}.*payment.*to auto-refund`),
+      );
+      assert.equal(await textOf(fact(page, 'Rows read')), '4');
+      assert.equal(await textOf(fact(page, 'Matched')), '4');
+      const csv = page.getByRole('link', { name: 'Download findings (CSV)' });
+      assert.equal(await csv.getAttribute('href'), `/admin/reconciliations/${runId}?format=csv`);
+      const download = await Promise.all([page.waitForEvent('download'), csv.click()]).then(
+        ([d]) => d,
+      );
+      const stream = await download.createReadStream();
+      let text = '';
+      for await (const chunk of stream) text += String(chunk);
+      assert.match(text, new RegExp(`missing_in_report,,${redeemed[1]}`));
+      await shot('reconciliation');
+
+      await page.getByRole('button', { name: 'Apply', exact: true }).click();
+      await dialog().getByRole('button', { name: 'Apply', exact: true }).click();
+      await dialog().waitFor({ state: 'detached' });
+      await eventually(
+        'the announcement',
+        () => textOf(page.getByRole('status').first()),
+        (t) => t === 'Run applied. Orders auto-refunded: 1.',
+      );
+      await eventually(
+        'the finding auto-refunded',
+        () => textOf(findings.first()),
+        (t) => /auto-refunded/.test(t),
+      );
+      const refunded = await server.call('GET', `/admin/orders/${redeemed[1]}`, undefined, 200);
+      assert.equal(refunded.status, 'refunded');
+      const kept = await server.call('GET', `/admin/orders/${redeemed[0]}`, undefined, 200);
+      assert.equal(kept.status, 'captured');
+      // The past runs list has it, applied.
+      const past = page.locator('section[aria-labelledby="runs-title"] tbody tr');
+      await eventually(
+        'the run listed as applied',
+        () => textOf(past.first()),
+        (t) => /applied/.test(t),
+      );
+    });
+
+    it("shows a Backd refund request's lock in the viewer's zone and in Chicago, counting down on the server's clock", async () => {
+      // A Backd order, confirmed, with a refund request: locked_at is a business-day deadline
+      // in Chicago. The test clock runs about two days ahead of the browser's clock here, so a
+      // countdown on the browser's clock would be two days off.
+      const backd = await server.call(
+        'POST',
+        '/admin/merchants',
+        { name: 'Backd Shop', currency: 'USD' },
+        201,
+      );
+      const auth = {
+        token: null,
+        headers: {
+          authorization: basic(
+            backd.credentials.backd.public_key,
+            backd.credentials.backd.secret_key,
+          ),
+        },
+      };
+      const created = await server.call(
+        'POST',
+        '/backd/create_order',
+        createBody({ merchant_order_id: 'BK-77' }),
+        200,
+        auth,
+      );
+      const backdOrderId = created.data.backd_order_id as string;
+      const token = (created.data.customer_url as string).split('/').pop()!;
+      await server.call('POST', `/backd/checkout/${token}`, { terms: 'net30' }, 200, {
+        token: null,
+        headers: { accept: 'application/json' },
+      });
+      const ref = { backd_order_id: backdOrderId, merchant_order_id: 'BK-77' };
+      await server.call('POST', '/backd/order_placed', ref, 200, auth);
+      await server.call('POST', '/backd/confirm_order', ref, 200, auth);
+      await server.call('POST', '/backd/refund', { ...ref, refund_amount: 10 }, 200, auth);
+
+      // Found by its Backd order id.
+      await nav('Orders').click();
+      await page.getByRole('searchbox', { name: 'Search' }).fill(backdOrderId);
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.getByRole('link', { name: 'BK-77' }).click();
+      const request = page.locator('li.entry-refund-request');
+      await request.waitFor();
+      const history = await server.call(
+        'GET',
+        `/admin/orders/${new URL(page.url()).pathname.split('/').pop()}/history`,
+        undefined,
+        200,
+      );
+      const lockedAt = history.entries.find((e: { kind: string }) => e.kind === 'refund_request')
+        .refund_request.locked_at as string;
+      const inZone = (zone: string) =>
+        new Intl.DateTimeFormat('en', {
+          dateStyle: 'medium',
+          timeStyle: 'long',
+          timeZone: zone,
+        }).format(new Date(lockedAt));
+      assert.equal(
+        await textOf(fact(request, 'Locks at (your time)')),
+        inZone(VIEWER_ZONE).replace(/\s+/g, ' '),
+      );
+      assert.equal(
+        await textOf(fact(request, 'Locks at (Chicago)')),
+        inZone('America/Chicago').replace(/\s+/g, ' '),
+      );
+      assert.match(await textOf(fact(request, 'Locks at (Chicago)')), /CST|GMT-6/);
+
+      const serverNow = Date.parse((await server.call('GET', '/admin/clock', undefined, 200)).now);
+      const timer = request.getByRole('timer');
+      const remaining = async () => Number(await timer.getAttribute('data-remaining-ms'));
+      const first = await remaining();
+      // The test clock stands still, so the server's "now" moves on only as real time passes
+      // on the page: the countdown is lockedAt − (server now + time since the clock was read).
+      const expected = Date.parse(lockedAt) - serverNow;
+      assert.ok(
+        Math.abs(first - expected) < 5_000,
+        `countdown ${first} ms, server says ${expected} ms`,
+      );
+      await eventually('the countdown ticking', remaining, (ms) => ms < first);
+      assert.match(await textOf(timer), /^(\d+d )?\d{2}:\d{2}:\d{2}$/);
+      await shot('order-backd');
+    });
+
+    it('shows the overview charts with spoken summaries and their numbers as tables', async () => {
+      await nav('Overview').click();
+      const charts = page.locator('figure.chart svg[role="img"]');
+      await eventually(
+        'three charts',
+        () => charts.count(),
+        (n) => n === 3,
+      );
+      const labels = await charts.evaluateAll((svgs) =>
+        svgs.map((s) => s.getAttribute('aria-label')),
+      );
+      // One admin refund and one auto-refund, on the server's today and the day before.
+      assert.match(labels[0] ?? '', /^2 refunds in 30 days/);
+      assert.match(labels[1] ?? '', /^0 cancels in 30 days/);
+      assert.match(labels[2] ?? '', /delivery attempts in 30 days/);
+      const tables = page.locator('figure.chart table.visually-hidden');
+      assert.equal(await tables.count(), 3);
+      assert.equal(await tables.first().locator('tbody tr').count(), 30);
+      await shot('overview');
+    });
+
+    it('switches to Arabic, right to left, and remembers it across a reload', async () => {
+      await nav('Orders').click();
+      await page.getByRole('button', { name: 'Switch the interface to Arabic' }).click();
+      await eventually(
+        'dir=rtl',
+        () => inPage<string>('document.documentElement.dir'),
+        (d) => d === 'rtl',
+      );
+      assert.equal(await inPage<string>('document.documentElement.lang'), 'ar');
+      assert.equal(await textOf(heading()), 'الطلبات');
+      await page.goto(url(`/orders/${orderId}`));
+      await eventually(
+        'the Arabic order page',
+        () => textOf(heading()),
+        (t) => t === `الطلب ${ORDER_NUMBER}`,
+      );
+      assert.equal(await inPage<string>('document.documentElement.dir'), 'rtl');
+      // The nav starts at the right edge in RTL.
+      const box = await page.locator('header.top .brand').boundingBox();
+      assert.ok(box && box.x > 640, `the brand sits on the right: x=${box?.x}`);
+      await shot('order-ar');
+      await page.getByRole('button', { name: 'Switch the interface to English' }).click();
+      await eventually(
+        'dir=ltr',
+        () => inPage<string>('document.documentElement.dir'),
+        (d) => d === 'ltr',
+      );
+    });
+
+    it('is usable on a phone-sized screen: the nav collapses and tables become labelled cards', async () => {
+      await page.setViewportSize({ width: 360, height: 740 });
+      try {
+        await page.goto(url(`/orders?q=${ORDER_NUMBER}`));
+        const menu = page.getByRole('button', { name: 'Menu' });
+        await menu.waitFor();
+        assert.equal(await nav('Orders').isVisible(), false);
+        await menu.click();
+        assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+        assert.equal(await nav('Orders').isVisible(), true);
+        await menu.click();
+        await page.locator('table.responsive tbody td[data-label="Status"]').first().waitFor();
+        const label = await inPage<string>(
+          `getComputedStyle(document.querySelector('table.responsive tbody td[data-label="Status"]'), '::before').content`,
+        );
+        assert.equal(label, '"Status"');
+        const width = await inPage<number>('document.documentElement.scrollWidth');
+        assert.ok(width <= 360, `no sideways scrolling: ${width}px`);
+        await shot('orders-phone');
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
+    });
+
+    it('sends an ended session back to sign-in, then to the page it was on', async () => {
+      await nav('Webhooks').click();
+      await eventually(
+        'the webhooks page',
+        () => textOf(heading()),
+        (t) => t === 'Webhooks',
+      );
+      // The session ends under the page (the cookie is gone); the next API call says 401.
+      await browser.context.clearCookies();
+      await nav('Orders').click();
+      await page.getByLabel('Admin token').waitFor();
+      assert.match(await textOf(page.locator('.notice')), /Your session has ended/);
+      await page.getByLabel('Admin token').fill(E2E_ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await eventually(
+        'the orders page again',
+        () => textOf(heading()),
+        (t) => t === 'Orders',
+      );
+    });
+
+    it('ran without script errors, Content-Security-Policy violations or unexpected errors', () => {
+      // The failed answers are the ones the flow asked for: the session probe before sign-in,
+      // the wrong token, and the calls after the session ended. Each also logs a console line.
+      const expected = new Set([
+        '401 GET /admin/session',
+        '401 POST /admin/session',
+        '401 GET /admin/orders',
+      ]);
+      assert.deepEqual(
+        browser.failedResponses.filter((r) => !expected.has(r)),
+        [],
+      );
+      const unexpected = browser.problems.filter(
+        (p) =>
+          !/^console: Failed to load resource: the server responded with a status of 401/.test(p),
+      );
+      assert.deepEqual(unexpected, []);
+    });
+  });
+}
+
+dashboardSuite(sqliteFactory, chromiumSkipReason());
+dashboardSuite(postgresFactory, chromiumSkipReason() ?? (await postgresSkipReason()));
