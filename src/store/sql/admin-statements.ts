@@ -34,21 +34,23 @@ const sum = (r: Row, column: string): number => (r[column] === null ? 0 : int(r,
 
 /**
  * The days as a table `days (day, from_at, to_at)` for a range join. The casts give PostgreSQL
- * the types of the parameters, which a VALUES list would otherwise read as text.
+ * the types of the parameters, which a VALUES list would otherwise read as text. The parameters
+ * go on with the whole range as two constants (so any plan reads only that part of an index),
+ * then the merchant when given: the query's own `?`s must come in that order.
  */
-function daysTable(days: readonly DayRange[]): {
-  sql: string;
-  params: number[];
-  fromAt: number;
-  toAt: number;
-} {
+function daysTable(
+  days: readonly DayRange[],
+  merchantId: string | undefined,
+): { sql: string; params: unknown[] } {
   const rows = days.map(() => '(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS BIGINT))');
   return {
     sql: `WITH days (day, from_at, to_at) AS (VALUES ${rows.join(', ')})`,
-    params: days.flatMap((d, i) => [i, d.fromAt, d.toAt]),
-    // The whole range as constants too, so any plan reads only that part of the index.
-    fromAt: Math.min(...days.map((d) => d.fromAt)),
-    toAt: Math.max(...days.map((d) => d.toAt)),
+    params: [
+      ...days.flatMap((d, i) => [i, d.fromAt, d.toAt]),
+      Math.min(...days.map((d) => d.fromAt)),
+      Math.max(...days.map((d) => d.toAt)),
+      ...(merchantId === undefined ? [] : [merchantId]),
+    ],
   };
 }
 
@@ -150,7 +152,7 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
 
     async dailyLedgerCounts(days, merchantId) {
       if (days.length === 0) return [];
-      const table = daysTable(days);
+      const table = daysTable(days, merchantId);
       const rows = await db.all(
         `${table.sql}
          SELECT days.day, t.type, t.currency, COUNT(*) AS n, SUM(t.amount_minor) AS amount_minor
@@ -160,12 +162,7 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
            AND t.created_at >= ? AND t.created_at < ?
            ${merchantId === undefined ? '' : 'AND t.merchant_id = ?'}
          GROUP BY days.day, t.type, t.currency`,
-        [
-          ...table.params,
-          table.fromAt,
-          table.toAt,
-          ...(merchantId === undefined ? [] : [merchantId]),
-        ],
+        table.params,
       );
       return rows.map((r) => ({
         day: int(r, 'day'),
@@ -178,7 +175,7 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
 
     async dailyAttemptCounts(days, merchantId) {
       if (days.length === 0) return [];
-      const table = daysTable(days);
+      const table = daysTable(days, merchantId);
       const rows = await db.all(
         `${table.sql}
          SELECT days.day, COUNT(*) AS attempts,
@@ -189,12 +186,7 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
            AND a.started_at >= ? AND a.started_at < ?
            ${merchantId === undefined ? '' : 'AND d.id = a.delivery_id AND d.merchant_id = ?'}
          GROUP BY days.day`,
-        [
-          ...table.params,
-          table.fromAt,
-          table.toAt,
-          ...(merchantId === undefined ? [] : [merchantId]),
-        ],
+        table.params,
       );
       return rows.map((r) => ({
         day: int(r, 'day'),
