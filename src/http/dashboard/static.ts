@@ -7,6 +7,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { fileURLToPath } from 'node:url';
+import { HttpProblem } from '../faces.js';
 
 /** dist/src/http/dashboard/static.js → dist/dashboard/ */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dashboard/', import.meta.url));
@@ -69,9 +70,8 @@ export const dashboardRoutes: FastifyPluginAsync<{ dir?: string }> = async (app,
     async (request, reply) => {
       if (!built) return notBuilt(reply);
       const asset = built.assets.get(request.params.name);
-      if (!asset) {
-        return reply.code(404).type('text/plain; charset=utf-8').send('No such asset.\n');
-      }
+      // An unknown asset is an unknown route, answered in the same shape as every other one.
+      if (!asset) throw new HttpProblem('route_not_found');
       return reply
         .headers({
           'content-type': asset.contentType,
