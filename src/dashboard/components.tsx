@@ -416,10 +416,11 @@ export function FilterSelect(props: {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
-      <select id={props.id} name={props.name} defaultValue={props.defaultValue}>
+      {/* A select has no defaultValue in the DOM: the selected option's attribute is its default. */}
+      <select id={props.id} name={props.name}>
         <option value="">{t('common.all')}</option>
         {props.options.map(([value, label]) => (
-          <option key={value} value={value}>
+          <option key={value} value={value} selected={value === props.defaultValue}>
             {label}
           </option>
         ))}
