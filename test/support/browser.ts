@@ -109,3 +109,40 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     },
   };
 }
+
+/**
+ * What an automated pass can find wrong with the page's accessibility (the rest needs a person
+ * with a screen reader): `<html lang>`, exactly one h1, heading levels that never skip one on
+ * the way down, a label for every form control, a name for every button, link and image.
+ * Runs in the page as text, since this compilation has no DOM types.
+ */
+export function accessibilityProblems(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`(() => {
+    const problems = [];
+    const describe = (el) => el.outerHTML.slice(0, 120);
+    const named = (el) =>
+      (el.getAttribute('aria-label') || '').trim() !== '' ||
+      (el.getAttribute('aria-labelledby') || '').trim() !== '' ||
+      (el.textContent || '').trim() !== '';
+    if (!document.documentElement.lang) problems.push('<html> has no lang');
+    const headings = [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')];
+    const h1s = headings.filter((h) => h.tagName === 'H1');
+    if (h1s.length !== 1) problems.push(h1s.length + ' h1 elements');
+    let level = 0;
+    for (const h of headings) {
+      const next = Number(h.tagName[1]);
+      if (next > level + 1) problems.push('heading skips from h' + level + ' to ' + describe(h));
+      level = next;
+    }
+    for (const el of document.querySelectorAll('input, select, textarea')) {
+      if (el.type === 'hidden') continue;
+      if (el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+        problems.push('no label: ' + describe(el));
+    }
+    for (const el of document.querySelectorAll('button, a[href]'))
+      if (!named(el)) problems.push('no name: ' + describe(el));
+    for (const el of document.querySelectorAll('[role="img"], img'))
+      if (!el.getAttribute('aria-label') && !el.getAttribute('alt')) problems.push('no text: ' + describe(el));
+    return problems;
+  })()`);
+}
