@@ -361,7 +361,8 @@ export function ConfirmDialog(props: {
       aria-describedby="dialog-text"
       onCancel={(e) => busy && e.preventDefault()}
     >
-      <form onSubmit={submit} noValidate>
+      {/* Editing any field clears the last error: it was about what is being changed. */}
+      <form onSubmit={submit} onInput={() => error && setError(null)} noValidate>
         <h2 id="dialog-title">{props.title}</h2>
         <p id="dialog-text">{props.description}</p>
         {props.children?.(error)}

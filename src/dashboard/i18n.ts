@@ -166,6 +166,7 @@ const en = {
   'cancel.done': 'Order {ref} is cancelled.',
 
   'refund.title': 'Refund order {ref}',
+  'refund.text': 'The money goes back to the customer, and the points tied to it are settled.',
   'refund.full': 'Full refund of {amount}',
   'refund.partial': 'Partial refund',
   'refund.kind': 'How much',
@@ -455,6 +456,7 @@ const ar: Dictionary = {
   'cancel.done': 'أُلغي الطلب {ref}.',
 
   'refund.title': 'استرداد الطلب {ref}',
+  'refund.text': 'يُعاد المبلغ إلى العميل، وتُسوّى النقاط المرتبطة به.',
   'refund.full': 'استرداد كامل بقيمة {amount}',
   'refund.partial': 'استرداد جزئي',
   'refund.kind': 'المقدار',

@@ -269,7 +269,7 @@ function RefundDialog(props: {
   return (
     <ConfirmDialog
       title={t('refund.title', { ref })}
-      description={t('refund.refundable', { amount: refundable })}
+      description={t('refund.text')}
       confirmLabel={t('refund.confirm')}
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {
