@@ -13,6 +13,7 @@ import {
   retryDelayMs,
   type WebhookEndpoint,
 } from '../domain/webhooks.js';
+import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import { type AppDeps, type UseCase } from './context.js';
 import { eventFacts, newPendingDelivery } from './events.js';
 import { LIMITS } from './limits.js';
@@ -141,10 +142,11 @@ const resetForReplay = (delivery: Delivery, now: number): Delivery => ({
 
 /**
  * Sends a delivery again, whatever its state, with a fresh retry budget and the same
- * `webhook-id`. Errors: delivery.not_found, webhook.not_found (its endpoint was deleted).
+ * `webhook-id`, and records who asked and why (`delivery.replayed`) in the same transaction.
+ * Errors: delivery.not_found, webhook.not_found (its endpoint was deleted).
  */
 export const replayDelivery =
-  (deliveryId: string): UseCase<Delivery> =>
+  (deliveryId: string, audit: AdminAudit): UseCase<Delivery> =>
   async (tx, run) => {
     const delivery = await tx.findDelivery(deliveryId);
     if (!delivery) return err(domainError('delivery.not_found'));
@@ -152,6 +154,19 @@ export const replayDelivery =
     if (!endpoint || endpoint.deletedAt !== null) return err(domainError('webhook.not_found'));
     const replayed = resetForReplay(delivery, run.now);
     await tx.updateDelivery(replayed);
+    await recordAdminAction(tx, run, audit, {
+      action: 'delivery.replayed',
+      merchantId: delivery.merchantId,
+      orderId: delivery.orderId,
+      subjectId: delivery.id,
+      details: {
+        event_id: delivery.eventId,
+        event_type: delivery.eventType,
+        endpoint_id: delivery.endpointId,
+        status_before: delivery.status,
+        attempts_before: delivery.attemptCount,
+      },
+    });
     return ok(replayed);
   };
 
@@ -159,14 +174,16 @@ export const replayDelivery =
  * Re-sends to one endpoint every event of its merchant since `since`: existing deliveries are
  * reset, events that never had a delivery to this endpoint get one. One call scans at most
  * LIMITS.replayBatchMax events; when more remain it returns `next`, the cursor to pass back to
- * continue exactly where it stopped, so repeated calls always make progress.
+ * continue exactly where it stopped, so repeated calls always make progress. Each call records
+ * one `webhook.replayed_since` action with its counts, in its own transaction.
  * Errors: webhook.not_found.
  */
 export const replayEndpointSince =
   (
     endpointId: string,
     since: number,
-    after?: { readonly createdAt: number; readonly id: string },
+    after: { readonly createdAt: number; readonly id: string } | undefined,
+    audit: AdminAudit,
   ): UseCase<{
     reset: number;
     created: number;
@@ -180,6 +197,7 @@ export const replayEndpointSince =
     let created = 0;
     let scanned = 0;
     let cursor = after;
+    let next: { createdAt: number; id: string } | null = null;
     while (scanned < LIMITS.replayBatchMax) {
       const events = await tx.listEvents({
         merchantId: endpoint.merchantId,
@@ -200,9 +218,23 @@ export const replayEndpointSince =
       }
       scanned += events.length;
       const last = events.at(-1);
-      if (!last) return ok({ reset, created, next: null });
+      if (!last) break;
       cursor = { createdAt: last.createdAt, id: last.id };
+      // The budget ran out exactly at a page end: there may be more, so hand back the cursor.
+      if (scanned >= LIMITS.replayBatchMax) next = cursor;
     }
-    // The budget ran out exactly at a page end: there may be more, so hand back the cursor.
-    return ok({ reset, created, next: cursor ?? null });
+    await recordAdminAction(tx, run, audit, {
+      action: 'webhook.replayed_since',
+      merchantId: endpoint.merchantId,
+      orderId: null,
+      subjectId: endpoint.id,
+      details: {
+        since: new Date(since).toISOString(),
+        continued: after !== undefined,
+        reset,
+        created,
+        complete: next === null,
+      },
+    });
+    return ok({ reset, created, next });
   };

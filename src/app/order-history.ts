@@ -1,14 +1,15 @@
 /**
  * An order's whole story for operators and the dashboard: its ledger rows, its Backd refund
- * requests, its events (each with actor, reason and the status before and after), and each
- * event's webhook deliveries with their attempts, merged in time order.
+ * requests, its events (each with actor, reason and the status before and after), each event's
+ * webhook deliveries with their attempts, and the operators' actions on it (replays of its
+ * deliveries, with actor and reason), merged in time order.
  */
 import type { Order } from '../domain/order.js';
 import type { RefundRequest } from '../domain/refund-request.js';
 import type { Delivery, DeliveryAttempt } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { LIMITS } from './limits.js';
-import type { EventRecord, LedgerTransaction } from './ports/store.js';
+import type { AdminActionRecord, EventRecord, LedgerTransaction } from './ports/store.js';
 
 export type HistoryEntry =
   | { readonly kind: 'transaction'; readonly at: number; readonly transaction: LedgerTransaction }
@@ -19,19 +20,24 @@ export type HistoryEntry =
       readonly at: number;
       readonly delivery: Delivery;
       readonly attempts: readonly DeliveryAttempt[];
-    };
+    }
+  | { readonly kind: 'admin_action'; readonly at: number; readonly adminAction: AdminActionRecord };
 
 export interface OrderHistory {
   readonly order: Order;
   readonly entries: readonly HistoryEntry[];
 }
 
-/** Kinds that happen together sort in the order they are caused: rows, then events, then sends. */
+/**
+ * Kinds that happen together sort in the order they are caused: rows, then events, then sends,
+ * then what an operator did about them.
+ */
 const KIND_ORDER: Record<HistoryEntry['kind'], number> = {
   refund_request: 0,
   transaction: 1,
   event: 2,
   delivery: 3,
+  admin_action: 4,
 };
 
 /** The history of an order, or null when there is no such order. */
@@ -49,6 +55,10 @@ export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHisto
     });
     const attempts: DeliveryAttempt[][] = [];
     for (const d of deliveries) attempts.push(await tx.listDeliveryAttempts(d.id));
+    const adminActions = await tx.listAdminActions({
+      orderId: order.id,
+      limit: LIMITS.pageSizeMax * 20,
+    });
     const entries: HistoryEntry[] = [
       ...transactions.map((t) => ({
         kind: 'transaction' as const,
@@ -66,6 +76,11 @@ export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHisto
         at: d.createdAt,
         delivery: d,
         attempts: attempts[i] ?? [],
+      })),
+      ...adminActions.map((a) => ({
+        kind: 'admin_action' as const,
+        at: a.createdAt,
+        adminAction: a,
       })),
     ];
     entries.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);

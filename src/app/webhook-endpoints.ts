@@ -4,6 +4,7 @@
  * signing for 24 hours, so receivers can switch without losing a delivery.
  */
 import crypto from 'node:crypto';
+import { endpointChangeAction, endpointChanges } from '../domain/admin-actions.js';
 import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
 import {
@@ -13,6 +14,7 @@ import {
   type WebhookEndpoint,
   type WebhookFormat,
 } from '../domain/webhooks.js';
+import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import type { UseCase } from './context.js';
 import { LIMITS } from './limits.js';
 import type { StoreTx } from './ports/store.js';
@@ -86,6 +88,11 @@ export interface UpdateWebhookCommand {
   readonly retryPolicy?: RetryPolicy;
   readonly enabled?: boolean;
   readonly rotateSecret?: boolean;
+  /**
+   * An operator's change (the admin API) is recorded as an admin action with what changed; a
+   * merchant's own change (Points' `/v1/webhooks`) is not an operator's action and has none.
+   */
+  readonly audit?: AdminAudit;
 }
 
 /** Errors: webhook.not_found, webhook.invalid_url, webhook.duplicate_url. */
@@ -120,6 +127,18 @@ export const updateWebhookEndpoint =
       updatedAt: run.now,
     };
     await tx.updateWebhookEndpoint(updated);
+    if (cmd.audit) {
+      await recordAdminAction(tx, run, cmd.audit, {
+        action: endpointChangeAction(cmd),
+        merchantId: endpoint.merchantId,
+        orderId: null,
+        subjectId: endpoint.id,
+        details: {
+          changes: endpointChanges(endpoint, updated),
+          secret_rotated: cmd.rotateSecret === true,
+        },
+      });
+    }
     return ok(updated);
   };
 

@@ -24,6 +24,8 @@ export interface RouteDoc {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  /** The body may be left out altogether (it has only optional fields). */
+  readonly bodyOptional?: boolean;
   /** Documented answers: status → description and optional body schema. */
   readonly responses?: Readonly<Record<number, { description: string; body?: z.ZodType }>>;
 }
@@ -115,7 +117,7 @@ export function buildOpenApi(
       ...(doc.body
         ? {
             requestBody: {
-              required: true,
+              required: doc.bodyOptional !== true,
               content: { 'application/json': { schema: jsonSchema(doc.body) } },
             },
           }

@@ -78,15 +78,8 @@ interface StandardBody {
 
 // ---- a small admin client over app.inject ------------------------------------------------------
 
-async function call<T>(t: TestApp, options: InjectOptions, expected: number): Promise<T> {
-  const res = await t.admin(options);
-  assert.equal(
-    res.statusCode,
-    expected,
-    `${options.method} ${options.url} → ${res.statusCode}: ${res.body}`,
-  );
-  return (res.body ? res.json() : null) as T;
-}
+const call = <T>(t: TestApp, options: InjectOptions, expected: number): Promise<T> =>
+  t.call<T>(options, expected);
 
 const createMerchant = async (t: TestApp): Promise<string> =>
   (
@@ -761,6 +754,29 @@ describe('replay since beyond one batch (SQLite)', () => {
     assert.deepEqual(
       { points: await replayAll(points.id, 2), standard: await replayAll(standard.id, 2) },
       { points: 10_300, standard: 10_600 },
+    );
+    // Each call is one admin action: the first stopped short after 10,000 events (Points skips
+    // the 300 voids among them), the continuation finished.
+    const recorded = await call<{ data: { details: Record<string, unknown> }[] }>(
+      t,
+      {
+        method: 'GET',
+        url: `/admin/actions?action=webhook.replayed_since&merchant_id=${merchantId}`,
+      },
+      200,
+    );
+    assert.deepEqual(
+      recorded.data.map((a) => [
+        a.details['continued'],
+        a.details['complete'],
+        a.details['created'],
+      ]),
+      [
+        [false, false, 9_700],
+        [true, true, 600],
+        [false, false, 10_000],
+        [true, true, 600],
+      ],
     );
   });
 });

@@ -2,6 +2,7 @@
  * An in-process Unwind for HTTP tests driven with `app.inject()`: the real server, routes and
  * use cases on a real store (SQLite or PostgreSQL), with a test clock and a known admin token.
  */
+import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { adminAuthenticator } from '../../src/app/admin-tokens.js';
 import { TestClock } from '../../src/app/clocks.js';
@@ -30,6 +31,8 @@ export interface TestApp {
   readonly testStore: TestStore;
   /** Injects a request with the admin token unless `headers.authorization` is given. */
   admin(options: InjectOptions): Promise<LightMyRequestResponse>;
+  /** `admin()` that must answer `expected`; returns the parsed JSON body (null when empty). */
+  call<T>(options: InjectOptions, expected: number): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -79,16 +82,26 @@ export async function startTestApp(
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
   });
   await app.ready();
+  const admin = (o: InjectOptions) =>
+    app.inject({
+      ...o,
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(o.headers ?? {}) },
+    });
   return {
     app,
     deps,
     clock,
     testStore,
-    admin: (o) =>
-      app.inject({
-        ...o,
-        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, ...(o.headers ?? {}) },
-      }),
+    admin,
+    async call<T>(options: InjectOptions, expected: number): Promise<T> {
+      const res = await admin(options);
+      assert.equal(
+        res.statusCode,
+        expected,
+        `${options.method} ${options.url} → ${res.statusCode}: ${res.body}`,
+      );
+      return (res.body ? res.json() : null) as T;
+    },
     async close() {
       const report = options.verifyOnClose === false ? null : await verifyLedger(deps);
       await app.close();

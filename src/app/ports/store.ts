@@ -2,6 +2,7 @@
  * The store port, owned by its consumer, the app layer (STYLE rule 9). SQLite and PostgreSQL
  * implement it with the same SQL; one contract suite (src/store/contract) holds them together.
  */
+import type { AdminActionType } from '../../domain/admin-actions.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
 import type {
@@ -75,6 +76,36 @@ export interface EventRecord {
   readonly requestFingerprint: string | null;
   readonly payload: Readonly<Record<string, unknown>>;
   readonly createdAt: number;
+}
+
+/**
+ * An operator's action outside the ledger (a replay, an endpoint change), written in the same
+ * transaction as the action; append-only, like the ledger.
+ */
+export interface AdminActionRecord {
+  readonly id: string;
+  readonly action: AdminActionType;
+  /** Who acted (`admin`), as on ledger rows and events. */
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly merchantId: string;
+  /** The order the action concerns (a replayed delivery's order), if any. */
+  readonly orderId: string | null;
+  /** The delivery or endpoint acted on. */
+  readonly subjectId: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly createdAt: number;
+}
+
+export interface AdminActionFilter {
+  readonly merchantId?: string;
+  readonly orderId?: string;
+  readonly action?: AdminActionType;
+  /** Default `asc`. */
+  readonly direction?: ListDirection;
+  /** Cursor: actions strictly after this (createdAt, id) pair in `direction`. */
+  readonly after?: { readonly createdAt: number; readonly id: string };
+  readonly limit: number;
 }
 
 export interface IdempotencyRecord {
@@ -235,6 +266,9 @@ export interface DeliveryFilter {
   readonly status?: DeliveryStatus;
   readonly from?: number;
   readonly to?: number;
+  /** Default `asc`. */
+  readonly direction?: ListDirection;
+  /** Cursor: deliveries strictly after this (createdAt, id) pair in `direction`. */
   readonly after?: { readonly createdAt: number; readonly id: string };
   readonly limit: number;
 }
@@ -282,6 +316,9 @@ export interface StoreTx {
   findEvents(ids: readonly string[]): Promise<EventRecord[]>;
   findEventByKey(merchantId: string, idempotencyKey: string): Promise<EventRecord | undefined>;
   listEvents(filter: EventFilter): Promise<EventRecord[]>;
+
+  insertAdminAction(action: AdminActionRecord): Promise<void>;
+  listAdminActions(filter: AdminActionFilter): Promise<AdminActionRecord[]>;
 
   /** Inserts an in-progress key unless one exists; returns the row as it now stands. */
   claimIdempotencyKey(

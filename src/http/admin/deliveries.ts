@@ -3,12 +3,12 @@ import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps, query } from '../../app/context.js';
 import { replayDelivery } from '../../app/deliveries.js';
-import { HttpProblem, send } from '../faces.js';
+import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { decodeCursor, deliveryJson, encodeCursor } from './render.js';
-import { respond } from './respond.js';
-import { listDeliveriesQuery } from './schemas.js';
+import { deliveryJson, directedAfter, encodeDirectedCursor, pageJson } from './render.js';
+import { admin, respond } from './respond.js';
+import { listDeliveriesQuery, reasonOnlySchema } from './schemas.js';
 
 type Params = { Params: { id: string } };
 
@@ -17,20 +17,19 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
     '/deliveries',
     documented({
       summary: 'List webhook deliveries with filters and a cursor',
+      description:
+        'Pages are read by (created_at, id) in `order`; pass `next_cursor` back as `cursor` ' +
+        'with the same order and filters.',
       tag: 'Webhooks',
       query: listDeliveriesQuery,
     }),
     async (request) => {
       const q = parseOrThrow(listDeliveriesQuery, request.query);
-      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (after === null) {
-        throw new HttpProblem('validation_failed', [
-          { path: 'cursor', message: 'Invalid cursor.' },
-        ]);
-      }
+      const after = directedAfter(q.cursor, q.order);
       const deliveries = await query(deps, (tx) =>
         tx.listDeliveries({
           limit: q.limit,
+          direction: q.order,
           ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
           ...(q.order_id ? { orderId: q.order_id } : {}),
           ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}),
@@ -41,11 +40,12 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
           ...(after ? { after } : {}),
         }),
       );
-      const last = deliveries.at(-1);
-      return {
-        data: deliveries.map((d) => deliveryJson(d)),
-        next_cursor: last && deliveries.length === q.limit ? encodeCursor(last) : null,
-      };
+      return pageJson(
+        deliveries,
+        q.limit,
+        (d) => deliveryJson(d),
+        (last) => encodeDirectedCursor(q.order, last),
+      );
     },
   );
 
@@ -67,12 +67,26 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
     '/deliveries/:id/replay',
     documented({
       summary: 'Send a delivery again (same webhook-id, fresh retry budget)',
+      description:
+        'Recorded as the admin action `delivery.replayed` with the reason, if given (the body ' +
+        'may be left out).',
       tag: 'Webhooks',
+      body: reasonOnlySchema,
+      bodyOptional: true,
     }),
-    async (request, reply) =>
-      respond(deps, request, reply, replayDelivery(request.params.id), (delivery) => ({
-        status: 202,
-        body: deliveryJson(delivery),
-      })),
+    async (request, reply) => {
+      const body = parseOrThrow(reasonOnlySchema, request.body);
+      const audit = { actor: admin, reason: body.reason ?? null };
+      return respond(
+        deps,
+        request,
+        reply,
+        replayDelivery(request.params.id, audit),
+        (delivery) => ({
+          status: 202,
+          body: deliveryJson(delivery),
+        }),
+      );
+    },
   );
 };

@@ -19,19 +19,19 @@ import {
   voidOrder,
 } from '../../app/order-operations.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { HttpProblem, send } from '../faces.js';
+import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import {
-  decodeOrderCursor,
+  adminActionJson,
   deliveryJson,
-  encodeOrderCursor,
+  directedAfter,
+  encodeDirectedCursor,
   eventJson,
   orderJson,
   pageJson,
-  parseCursor,
   transactionJson,
 } from './render.js';
-import { respond } from './respond.js';
+import { admin, respond } from './respond.js';
 import {
   amountOperationSchema,
   createOrderSchema,
@@ -39,7 +39,6 @@ import {
   reasonOnlySchema,
 } from './schemas.js';
 
-const admin = { kind: 'admin' } as const;
 type Params = { Params: { id: string } };
 
 export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -86,15 +85,7 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     }),
     async (request) => {
       const q = parseOrThrow(listOrdersQuery, request.query);
-      const cursor = parseCursor(q.cursor, decodeOrderCursor);
-      if (cursor && cursor.direction !== q.order) {
-        throw new HttpProblem('validation_failed', [
-          {
-            path: 'cursor',
-            message: `This cursor pages order=${cursor.direction}; send that order or no cursor.`,
-          },
-        ]);
-      }
+      const after = directedAfter(q.cursor, q.order);
       const orders = await query(deps, (tx) =>
         tx.listOrders({
           limit: q.limit,
@@ -105,14 +96,14 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           ...(q.created_from ? { createdFrom: Date.parse(q.created_from) } : {}),
           ...(q.created_to ? { createdTo: Date.parse(q.created_to) } : {}),
           ...(q.q !== undefined ? { search: orderSearchFor(q.q) } : {}),
-          ...(cursor ? { after: cursor.after } : {}),
+          ...(after ? { after } : {}),
         }),
       );
       return pageJson(
         orders,
         q.limit,
         (o) => orderJson(o),
-        (last) => encodeOrderCursor(q.order, last),
+        (last) => encodeDirectedCursor(q.order, last),
       );
     },
   );
@@ -135,7 +126,7 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     '/orders/:id/history',
     documented({
       summary:
-        "An order's whole story in time order: ledger rows, refund requests, events (actor, reason, status before and after) and deliveries with their attempts",
+        "An order's whole story in time order: ledger rows, refund requests, events (actor, reason, status before and after), deliveries with their attempts, and admin actions on it (replays of its deliveries, with actor and reason)",
       tag: 'Orders',
     }),
     async (request, reply) => {
@@ -165,6 +156,12 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
                 kind: e.kind,
                 at: new Date(e.at).toISOString(),
                 delivery: deliveryJson(e.delivery, e.attempts),
+              };
+            case 'admin_action':
+              return {
+                kind: e.kind,
+                at: new Date(e.at).toISOString(),
+                admin_action: adminActionJson(e.adminAction),
               };
           }
         }),

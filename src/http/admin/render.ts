@@ -1,5 +1,6 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
 import type {
+  AdminActionRecord,
   EndpointHealth,
   EventRecord,
   LedgerTransaction,
@@ -101,6 +102,18 @@ export const eventJson = (e: EventRecord) => ({
   created_at: iso(e.createdAt),
 });
 
+export const adminActionJson = (a: AdminActionRecord) => ({
+  id: a.id,
+  action: a.action,
+  actor: a.actor,
+  reason: a.reason,
+  merchant_id: a.merchantId,
+  order_id: a.orderId,
+  subject_id: a.subjectId,
+  details: a.details,
+  created_at: iso(a.createdAt),
+});
+
 /** Opaque keyset cursor over (created_at, id). */
 export const encodeCursor = (row: { createdAt: number; id: string }): string =>
   Buffer.from(`${row.createdAt}:${row.id}`).toString('base64url');
@@ -116,22 +129,43 @@ function cursorKey(ms: string | undefined, id: string | undefined) {
 }
 
 /**
- * Keyset cursor of the order list: (created_at, id) and the direction it was read in, so a
- * cursor sent with the other direction is refused instead of paging from the wrong end. A cursor
- * without a direction (`encodeCursor`, before `order` existed) pages oldest first.
+ * Keyset cursor of a list read in either direction (orders, deliveries, admin actions):
+ * (created_at, id) and the direction it was read in, so a cursor sent with the other direction is
+ * refused instead of paging from the wrong end. A cursor without a direction (`encodeCursor`,
+ * before `order` existed) pages oldest first.
  */
-export const encodeOrderCursor = (
+export const encodeDirectedCursor = (
   direction: ListDirection,
   row: { createdAt: number; id: string },
 ): string => Buffer.from(`${direction}:${row.createdAt}:${row.id}`).toString('base64url');
 
-export function decodeOrderCursor(
+export function decodeDirectedCursor(
   cursor: string,
 ): { direction: ListDirection; after: { createdAt: number; id: string } } | null {
   const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
   const direction = parts[0] === 'asc' || parts[0] === 'desc' ? parts.shift() : 'asc';
   const after = parts.length === 2 ? cursorKey(parts[0], parts[1]) : null;
   return after && { direction: direction as ListDirection, after };
+}
+
+/**
+ * Where a page of a list read in `direction` starts: the directed cursor's key, undefined when
+ * none was sent; 422 at `cursor` when it cannot be read or pages the other direction.
+ */
+export function directedAfter(
+  cursor: string | undefined,
+  direction: ListDirection,
+): { createdAt: number; id: string } | undefined {
+  const decoded = parseCursor(cursor, decodeDirectedCursor);
+  if (decoded && decoded.direction !== direction) {
+    throw new HttpProblem('validation_failed', [
+      {
+        path: 'cursor',
+        message: `This cursor pages order=${decoded.direction}; send that order or no cursor.`,
+      },
+    ]);
+  }
+  return decoded?.after;
 }
 
 /** The cursor decoded, undefined when none was sent; 422 at `cursor` when it cannot be read. */

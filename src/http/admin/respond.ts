@@ -4,6 +4,9 @@ import type { AppDeps, UseCase } from '../../app/context.js';
 import { type Rendered, respond as respondOnFace } from '../respond.js';
 import { renderAdminDomainError } from './admin-errors.js';
 
+/** Whom every admin request acts as: recorded on ledger rows, events and admin actions. */
+export const admin = { kind: 'admin' } as const;
+
 export function respond<T>(
   deps: AppDeps,
   request: FastifyRequest,

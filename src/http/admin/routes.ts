@@ -1,6 +1,7 @@
-/** The admin face at /admin: bearer-token or dashboard-session auth, then merchants, orders, events, clock, jobs. */
+/** The admin face at /admin: bearer-token or dashboard-session auth, then merchants, orders, events, webhooks, admin actions, clock, jobs. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ServerOptions } from '../server.js';
+import { adminActionRoutes } from './actions.js';
 import { clockReadRoute, clockRoutes } from './clock.js';
 import { deliveryRoutes } from './deliveries.js';
 import { webhookRoutes } from './webhooks.js';
@@ -26,6 +27,7 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(deliveryRoutes, { deps });
+  await app.register(adminActionRoutes, { deps });
   await app.register(pointsCustomerRoutes, { deps });
   await app.register(reconciliationRoutes, { deps });
   await app.register(statsRoutes, { deps });

@@ -4,6 +4,7 @@ import { DAILY_STATS_DAYS_MAX } from '../../app/daily-stats.js';
 import { LIMITS } from '../../app/limits.js';
 import { canonicalTimeZone, epochDay } from '../../app/local-days.js';
 import { HEALTH_WINDOW_HOURS_DEFAULT, HEALTH_WINDOW_HOURS_MAX } from '../../app/webhook-health.js';
+import { ADMIN_ACTIONS } from '../../domain/admin-actions.js';
 import { DIALECTS, ORDER_STATUSES } from '../../domain/order.js';
 
 export const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -64,6 +65,16 @@ const limit = z.coerce
 
 const instant = z.iso.datetime({ offset: true });
 
+/** The direction of a list read by (created_at, id), and the cursor that goes with it. */
+const listOrder = z
+  .enum(['asc', 'desc'])
+  .default('asc')
+  .describe('By (created_at, id): asc oldest first (default), desc newest first.');
+const directedCursor = z
+  .string()
+  .optional()
+  .describe('next_cursor of the previous page, with the same order.');
+
 export const listOrdersQuery = z
   .strictObject({
     q: z
@@ -82,15 +93,9 @@ export const listOrdersQuery = z
     status: z.enum(ORDER_STATUSES).optional(),
     created_from: instant.optional().describe('Inclusive.'),
     created_to: instant.optional().describe('Exclusive.'),
-    order: z
-      .enum(['asc', 'desc'])
-      .default('asc')
-      .describe('By (created_at, id): asc oldest first (default), desc newest first.'),
+    order: listOrder,
     limit,
-    cursor: z
-      .string()
-      .optional()
-      .describe('next_cursor of the previous page, with the same order.'),
+    cursor: directedCursor,
   })
   .refine(
     (q) =>
@@ -179,8 +184,13 @@ export const updateWebhookSchema = z
     retry_policy: format.optional(),
     enabled: z.boolean().optional(),
     rotate_secret: z.boolean().optional(),
+    reason: reason.describe('Why: recorded with the admin action.'),
   })
-  .refine((body) => Object.keys(body).length > 0, 'Send at least one field to change.');
+  // The reason explains a change; alone it changes nothing.
+  .refine(
+    (body) => Object.keys(body).some((key) => key !== 'reason'),
+    'Send at least one field to change.',
+  );
 
 export const listDeliveriesQuery = z.strictObject({
   merchant_id: z.string().optional(),
@@ -190,12 +200,23 @@ export const listDeliveriesQuery = z.strictObject({
   status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  order: listOrder,
   limit,
-  cursor: z.string().optional(),
+  cursor: directedCursor,
 });
 
 export const replaySinceSchema = z.strictObject({
   since: z.iso.datetime({ offset: true }),
   /** From a previous answer's `next_cursor`, to continue a replay of more events than one call takes. */
   cursor: z.string().optional(),
+  reason: reason.describe('Why: recorded with the admin action.'),
+});
+
+export const listAdminActionsQuery = z.strictObject({
+  merchant_id: z.string().optional(),
+  order_id: z.string().optional(),
+  action: z.enum(ADMIN_ACTIONS).optional(),
+  order: listOrder,
+  limit,
+  cursor: directedCursor,
 });

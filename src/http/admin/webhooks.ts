@@ -8,11 +8,11 @@ import {
   deleteWebhookEndpoint,
   updateWebhookEndpoint,
 } from '../../app/webhook-endpoints.js';
-import { HttpProblem, send } from '../faces.js';
+import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { decodeCursor, encodeCursor, healthJson, webhookJson } from './render.js';
-import { respond } from './respond.js';
+import { decodeCursor, encodeCursor, healthJson, parseCursor, webhookJson } from './render.js';
+import { admin, respond } from './respond.js';
 import {
   createWebhookSchema,
   listWebhooksQuery,
@@ -116,6 +116,11 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
     '/merchants/:id/webhooks/:webhookId',
     documented({
       summary: 'Change, disable, enable or rotate the secret of an endpoint',
+      description:
+        'Recorded as one admin action with the reason, if given, named by what was asked: ' +
+        '`enabled` makes it `webhook.disabled` or `webhook.enabled`; otherwise `rotate_secret` ' +
+        'makes it `webhook.secret_rotated`; anything else is `webhook.updated`. Its details list ' +
+        'the fields that changed, each with its value before and after.',
       tag: 'Webhooks',
       body: updateWebhookSchema,
     }),
@@ -130,6 +135,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.retry_policy !== undefined ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
         ...(body.rotate_secret ? { rotateSecret: true } : {}),
+        audit: { actor: admin, reason: body.reason ?? null },
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
         status: 200,
@@ -158,22 +164,23 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
     '/webhooks/:id/replay',
     documented({
       summary: 'Re-send every event since a time to one endpoint',
+      description:
+        'Each call is recorded as one admin action `webhook.replayed_since` with the reason, ' +
+        'if given, and its counts.',
       tag: 'Webhooks',
       body: replaySinceSchema,
     }),
     async (request, reply) => {
       const body = parseOrThrow(replaySinceSchema, request.body);
-      const after = body.cursor ? decodeCursor(body.cursor) : undefined;
-      if (after === null) {
-        throw new HttpProblem('validation_failed', [
-          { path: 'cursor', message: 'Invalid cursor.' },
-        ]);
-      }
+      const after = parseCursor(body.cursor, decodeCursor);
       return respond(
         deps,
         request,
         reply,
-        replayEndpointSince(request.params.id, Date.parse(body.since), after),
+        replayEndpointSince(request.params.id, Date.parse(body.since), after, {
+          actor: admin,
+          reason: body.reason ?? null,
+        }),
         (result) => ({
           status: 202,
           body: {

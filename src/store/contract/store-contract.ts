@@ -24,8 +24,9 @@ import {
   refundOrder,
   voidOrder,
 } from '../../app/order-operations.js';
-import type { DailyLedgerCount, OrderFilter, Store } from '../../app/ports/store.js';
-import { createWebhookEndpoint } from '../../app/webhook-endpoints.js';
+import type { DailyLedgerCount, ListDirection, OrderFilter, Store } from '../../app/ports/store.js';
+import { createWebhookEndpoint, updateWebhookEndpoint } from '../../app/webhook-endpoints.js';
+import { replayDelivery, replayEndpointSince } from '../../app/deliveries.js';
 import { EMPTY_SUMMARY } from '../../domain/reconciliation.js';
 import { orderSearchFor } from '../../domain/order-search.js';
 import type { Delivery } from '../../domain/webhooks.js';
@@ -526,6 +527,29 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
         .read((tx) => tx.listOrders({ limit: 500, ...filter }))
         .then((found) => found.map((o) => o.id));
 
+    type Key = { createdAt: number; id: string };
+    /**
+     * Walks a keyset list in both directions, a page at a time (`read` gives the page after a
+     * cursor), following each page's last row, and expects `ids` oldest first.
+     */
+    async function expectWalksBothWays(
+      ids: readonly string[],
+      read: (direction: ListDirection, after: Key | undefined) => Promise<Key[]>,
+    ): Promise<void> {
+      for (const direction of ['asc', 'desc'] as const) {
+        const walked: string[] = [];
+        let after: Key | undefined;
+        for (let page = 0; page < 100; page++) {
+          const rows = await read(direction, after);
+          walked.push(...rows.map((r) => r.id));
+          const last = rows.at(-1);
+          if (!last) break;
+          after = { createdAt: last.createdAt, id: last.id };
+        }
+        assert.deepEqual(walked, direction === 'asc' ? ids : [...ids].reverse(), direction);
+      }
+    }
+
     it('lists orders newest first or oldest first, with cursors in either direction', async () => {
       const { merchant: m } = await merchant('Directions');
       const ids: string[] = [];
@@ -537,20 +561,11 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       // UUIDv7 ids grow within an instant, so creation order is (created_at, id) order.
       assert.deepEqual(await listed({ merchantId: m.id }), ids);
       assert.deepEqual(await listed({ merchantId: m.id, direction: 'desc' }), [...ids].reverse());
-      for (const direction of ['asc', 'desc'] as const) {
-        const walked: string[] = [];
-        let after: OrderFilter['after'];
-        for (let page = 0; page < 10; page++) {
-          const found = await t.store.read((tx) =>
-            tx.listOrders({ merchantId: m.id, direction, limit: 2, ...(after ? { after } : {}) }),
-          );
-          walked.push(...found.map((o) => o.id));
-          const last = found.at(-1);
-          if (!last) break;
-          after = { createdAt: last.createdAt, id: last.id };
-        }
-        assert.deepEqual(walked, direction === 'asc' ? ids : [...ids].reverse(), direction);
-      }
+      await expectWalksBothWays(ids, (direction, after) =>
+        t.store.read((tx) =>
+          tx.listOrders({ merchantId: m.id, direction, limit: 2, ...(after ? { after } : {}) }),
+        ),
+      );
     });
 
     it('filters orders by status and by a creation window, from inclusive, to exclusive', async () => {
@@ -925,6 +940,179 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
         walked.filter((id) => id.startsWith(`run-${base}-`)),
         [...ids].reverse(),
       );
+    });
+
+    it('lists deliveries oldest or newest first, with cursors in either direction', async () => {
+      const { merchant: m } = await merchant('Delivery log');
+      const r = await execute(
+        deps,
+        createWebhookEndpoint({ merchantId: m.id, url: 'https://example.com/log', name: null }),
+      );
+      assert.ok(r.ok);
+      // Each order's creation fans out one delivery; two share each instant.
+      for (let i = 0; i < 5; i++) {
+        await order(m.id);
+        if (i % 2 === 1) clock.advance(1000);
+      }
+      const all = await t.store.read((tx) => tx.listDeliveries({ merchantId: m.id, limit: 100 }));
+      const ids = all.map((d) => d.id);
+      assert.equal(ids.length, 5);
+      await expectWalksBothWays(ids, (direction, after) =>
+        t.store.read((tx) =>
+          tx.listDeliveries({ merchantId: m.id, direction, limit: 2, ...(after ? { after } : {}) }),
+        ),
+      );
+    });
+
+    it('records admin actions with the action, in its transaction, append-only', async () => {
+      const { merchant: m } = await merchant('Audited');
+      const { merchant: other } = await merchant('Audited elsewhere');
+      const endpointOf = async (merchantId: string, url: string) => {
+        const r = await execute(deps, createWebhookEndpoint({ merchantId, url, name: 'CRM' }));
+        assert.ok(r.ok);
+        return r.value;
+      };
+      const endpoint = await endpointOf(m.id, 'https://example.com/audited');
+      const otherEndpoint = await endpointOf(other.id, 'https://example.com/elsewhere');
+      const since = clock.now();
+      const o = await order(m.id);
+      await order(other.id);
+      const [delivery] = await t.store.read((tx) => tx.listDeliveries({ orderId: o.id, limit: 5 }));
+      assert.ok(delivery);
+      const audit = (reason: string | null) => ({ actor: admin, reason });
+      const actions = (filter: {
+        merchantId?: string;
+        orderId?: string;
+        action?: 'delivery.replayed' | 'webhook.disabled';
+        direction?: ListDirection;
+      }) => t.store.read((tx) => tx.listAdminActions({ limit: 100, ...filter }));
+
+      // An action whose transaction rolls back leaves no record, and the record none of it.
+      await assert.rejects(
+        t.store.transaction(async (tx) => {
+          const r = await replayDelivery(delivery.id, audit('lost'))(tx, {
+            now: clock.now(),
+            newId: deps.newId,
+          });
+          assert.ok(r.ok);
+          throw new Error('rolled back after the replay');
+        }),
+        /rolled back/,
+      );
+      assert.deepEqual(await actions({ merchantId: m.id }), []);
+      const unchanged = await t.store.read((tx) => tx.findDelivery(delivery.id));
+      assert.deepEqual(unchanged, delivery);
+
+      clock.advance(1000);
+      const replayed = await execute(deps, replayDelivery(delivery.id, audit('CRM is back')));
+      assert.ok(replayed.ok);
+      clock.advance(1000);
+      const disabled = await execute(
+        deps,
+        updateWebhookEndpoint({
+          merchantId: m.id,
+          endpointId: endpoint.id,
+          enabled: false,
+          audit: audit('Receiver down for maintenance'),
+        }),
+      );
+      assert.ok(disabled.ok);
+      // Same instant as the disable: the id orders them.
+      const resent = await execute(
+        deps,
+        replayEndpointSince(endpoint.id, since, undefined, audit(null)),
+      );
+      assert.ok(resent.ok);
+      await execute(
+        deps,
+        updateWebhookEndpoint({
+          merchantId: other.id,
+          endpointId: otherEndpoint.id,
+          rotateSecret: true,
+          audit: audit('Leaked secret'),
+        }),
+      );
+      // A change without an audit (a merchant's own, through Points) records nothing.
+      await execute(
+        deps,
+        updateWebhookEndpoint({ merchantId: m.id, endpointId: endpoint.id, name: 'Renamed' }),
+      );
+      // A refused action records nothing.
+      const missing = await execute(deps, replayDelivery('no-such-delivery', audit('nothing')));
+      assert.equal(missing.ok, false);
+
+      const mine = await actions({ merchantId: m.id });
+      assert.deepEqual(
+        mine.map((a) => [a.action, a.actor, a.reason, a.orderId, a.subjectId]),
+        [
+          ['delivery.replayed', 'admin', 'CRM is back', o.id, delivery.id],
+          ['webhook.disabled', 'admin', 'Receiver down for maintenance', null, endpoint.id],
+          ['webhook.replayed_since', 'admin', null, null, endpoint.id],
+        ],
+      );
+      assert.deepEqual(mine[0]!.details, {
+        event_id: delivery.eventId,
+        event_type: delivery.eventType,
+        endpoint_id: endpoint.id,
+        status_before: 'pending',
+        attempts_before: 0,
+      });
+      assert.deepEqual(mine[1]!.details, {
+        changes: { enabled: { from: true, to: false } },
+        secret_rotated: false,
+      });
+      assert.deepEqual(mine[2]!.details, {
+        since: new Date(since).toISOString(),
+        continued: false,
+        reset: resent.ok ? resent.value.reset : -1,
+        created: resent.ok ? resent.value.created : -1,
+        complete: true,
+      });
+      assert.equal(mine[0]!.createdAt, since + 1000);
+      assert.equal(mine[1]!.createdAt, since + 2000);
+
+      const ids = mine.map((a) => a.id);
+      assert.deepEqual(
+        (await actions({ merchantId: m.id, direction: 'desc' })).map((a) => a.id),
+        [...ids].reverse(),
+      );
+      assert.deepEqual(
+        (await actions({ orderId: o.id })).map((a) => a.id),
+        [ids[0]],
+      );
+      assert.deepEqual(
+        (await actions({ merchantId: m.id, action: 'webhook.disabled' })).map((a) => a.id),
+        [ids[1]],
+      );
+      const theirs = await actions({ merchantId: other.id });
+      assert.deepEqual(
+        theirs.map((a) => [a.action, a.details]),
+        [['webhook.secret_rotated', { changes: {}, secret_rotated: true }]],
+      );
+      await expectWalksBothWays(ids, (direction, after) =>
+        t.store.read((tx) =>
+          tx.listAdminActions({
+            merchantId: m.id,
+            direction,
+            limit: 1,
+            ...(after ? { after } : {}),
+          }),
+        ),
+      );
+
+      // The database itself keeps the trail: no rewrite, no removal, no unknown action.
+      await assert.rejects(
+        t.rawExec(`UPDATE admin_actions SET reason = 'x' WHERE id = '${ids[0]}'`),
+      );
+      await assert.rejects(t.rawExec(`DELETE FROM admin_actions WHERE id = '${ids[0]}'`));
+      await assert.rejects(
+        t.rawExec(
+          `INSERT INTO admin_actions (id, action, actor, reason, merchant_id, order_id, subject_id,
+             details, created_at)
+           VALUES ('x-${ids[0]}', 'order.refunded', 'admin', NULL, '${m.id}', NULL, 's', '{}', 0)`,
+        ),
+      );
+      assert.equal((await actions({ merchantId: m.id })).length, 3);
     });
 
     it('keeps committed data across a restart', async () => {

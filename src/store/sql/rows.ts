@@ -3,6 +3,7 @@
  * Both adapters hand rows over with BIGINT columns already as safe JS integers.
  */
 import type {
+  AdminActionRecord,
   AdminSession,
   AdminToken,
   EventRecord,
@@ -35,6 +36,7 @@ import type {
   WebhookEndpoint,
   WebhookFormat,
 } from '../../domain/webhooks.js';
+import type { AdminActionType } from '../../domain/admin-actions.js';
 
 export type Row = Record<string, unknown>;
 
@@ -156,6 +158,18 @@ export const rowToEvent = (r: Row): EventRecord => ({
   idempotencyKey: strOrNull(r, 'idempotency_key'),
   requestFingerprint: strOrNull(r, 'request_fingerprint'),
   payload: parsed<Record<string, unknown>>(r, 'payload'),
+  createdAt: int(r, 'created_at'),
+});
+
+export const rowToAdminAction = (r: Row): AdminActionRecord => ({
+  id: str(r, 'id'),
+  action: str(r, 'action') as AdminActionType,
+  actor: str(r, 'actor'),
+  reason: strOrNull(r, 'reason'),
+  merchantId: str(r, 'merchant_id'),
+  orderId: strOrNull(r, 'order_id'),
+  subjectId: str(r, 'subject_id'),
+  details: parsed<Record<string, unknown>>(r, 'details'),
   createdAt: int(r, 'created_at'),
 });
 

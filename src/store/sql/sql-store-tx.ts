@@ -5,6 +5,7 @@
  * only engine differences, and they live in the adapters.
  */
 import type {
+  AdminActionRecord,
   AdminSession,
   AdminToken,
   EventFilter,
@@ -27,6 +28,7 @@ import { createReconciliationStatements } from './reconciliation-statements.js';
 import { createAdminStatements } from './admin-statements.js';
 import {
   type Row,
+  rowToAdminAction,
   rowToAdminSession,
   rowToAdminToken,
   rowToCredential,
@@ -83,6 +85,22 @@ export function filterClause(
 
 export const keysetOrder = (direction: ListDirection): string =>
   direction === 'asc' ? 'ORDER BY created_at, id' : 'ORDER BY created_at DESC, id DESC';
+
+/** One page of `select` (a SELECT … FROM) with `filters`, in keyset order after the cursor. */
+function keysetPage(
+  db: SqlSession,
+  select: string,
+  filters: readonly (readonly [string, unknown])[],
+  page: {
+    readonly after?: { readonly createdAt: number; readonly id: string };
+    readonly direction?: ListDirection;
+    readonly limit: number;
+  },
+): Promise<Row[]> {
+  const direction = page.direction ?? 'asc';
+  const { where, params } = filterClause(filters, page.after, direction);
+  return db.all(`${select} ${where} ${keysetOrder(direction)} LIMIT ?`, [...params, page.limit]);
+}
 
 const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
   authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
@@ -298,12 +316,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         ['created_at < ?', f.createdTo],
       ];
       if (!f.search) {
-        const { where, params } = filterClause(filters, f.after, direction);
-        const rows = await db.all(`SELECT ${ORDER_COLUMNS} FROM orders ${where} ${order} LIMIT ?`, [
-          ...params,
-          f.limit,
-        ]);
-        return rows.map(rowToOrder);
+        return (await keysetPage(db, `SELECT ${ORDER_COLUMNS} FROM orders`, filters, f)).map(
+          rowToOrder,
+        );
       }
       // A search is one exact lookup per reference column, each on its own index and already
       // filtered, ordered and limited, so a reference shared by many orders (a customer's phone)
@@ -406,7 +421,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return row && rowToEvent(row);
     },
     async listEvents(f: EventFilter) {
-      const { where, params } = filterClause(
+      const rows = await keysetPage(
+        db,
+        'SELECT * FROM events',
         [
           ['merchant_id = ?', f.merchantId],
           ['order_id = ?', f.orderId],
@@ -414,13 +431,41 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
           ['created_at >= ?', f.from],
           ['created_at < ?', f.to],
         ],
-        f.after,
+        f,
       );
-      const rows = await db.all(`SELECT * FROM events ${where} ORDER BY created_at, id LIMIT ?`, [
-        ...params,
-        f.limit,
-      ]);
       return rows.map(rowToEvent);
+    },
+
+    async insertAdminAction(a: AdminActionRecord) {
+      await db.run(
+        `INSERT INTO admin_actions (id, action, actor, reason, merchant_id, order_id, subject_id,
+           details, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          a.id,
+          a.action,
+          a.actor,
+          a.reason,
+          a.merchantId,
+          a.orderId,
+          a.subjectId,
+          json(a.details),
+          a.createdAt,
+        ],
+      );
+    },
+    async listAdminActions(f) {
+      const rows = await keysetPage(
+        db,
+        'SELECT * FROM admin_actions',
+        [
+          ['merchant_id = ?', f.merchantId],
+          ['order_id = ?', f.orderId],
+          ['action = ?', f.action],
+        ],
+        f,
+      );
+      return rows.map(rowToAdminAction);
     },
 
     async claimIdempotencyKey(r: IdempotencyRecord) {
@@ -598,7 +643,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return row && rowToDelivery(row);
     },
     async listDeliveries(f) {
-      const { where, params } = filterClause(
+      const rows = await keysetPage(
+        db,
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries`,
         [
           ['merchant_id = ?', f.merchantId],
           ['order_id = ?', f.orderId],
@@ -608,11 +655,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
           ['created_at >= ?', f.from],
           ['created_at < ?', f.to],
         ],
-        f.after,
-      );
-      const rows = await db.all(
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries ${where} ORDER BY created_at, id LIMIT ?`,
-        [...params, f.limit],
+        f,
       );
       return rows.map(rowToDelivery);
     },

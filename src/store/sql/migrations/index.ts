@@ -11,6 +11,7 @@ import { migration as mpg } from './005-mpg.js';
 import { migration as reconciliation } from './006-reconciliation.js';
 import { migration as adminSearch } from './007-admin-search.js';
 import { migration as adminSessions } from './008-admin-sessions.js';
+import { migration as adminActions } from './009-admin-actions.js';
 
 export type { Migration };
 
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reconciliation,
   adminSearch,
   adminSessions,
+  adminActions,
 ].sort((a, b) => a.version - b.version);
