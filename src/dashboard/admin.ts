@@ -63,8 +63,12 @@ export const refundOrder = (
     idempotencyKey,
   });
 
-export const replayDelivery = (deliveryId: string, idempotencyKey: string) =>
-  api<DeliveryJson>(`/deliveries/${id(deliveryId)}/replay`, { method: 'POST', idempotencyKey });
+export const replayDelivery = (deliveryId: string, reason: string, idempotencyKey: string) =>
+  api<DeliveryJson>(`/deliveries/${id(deliveryId)}/replay`, {
+    method: 'POST',
+    body: { reason },
+    idempotencyKey,
+  });
 
 /** Merchants are few; the pickers list them all (at most `maxPages` pages). */
 export async function allMerchants(maxPages = 20): Promise<MerchantJson[]> {
@@ -100,11 +104,12 @@ export const listWebhooks = (merchantId: string | undefined, windowHours: number
 export const setWebhookEnabled = (
   endpoint: WebhookJson,
   enabled: boolean,
+  reason: string,
   idempotencyKey: string,
 ) =>
   api<WebhookJson>(`/merchants/${id(endpoint.merchant_id)}/webhooks/${id(endpoint.id)}`, {
     method: 'PATCH',
-    body: { enabled },
+    body: { enabled, reason },
     idempotencyKey,
   });
 
@@ -114,10 +119,14 @@ export interface ReplaySinceResult {
   readonly next_cursor: string | null;
 }
 
-/** Replays every event since `since` to one endpoint, following the server's cursor. */
+/**
+ * Replays every event since `since` to one endpoint, following the server's cursor. Each call is
+ * recorded as an admin action of its own, each with the reason.
+ */
 export async function replayWebhookSince(
   endpointId: string,
   since: string,
+  reason: string,
   idempotencyKey: string,
   maxCalls = 100,
 ): Promise<{ reset: number; created: number }> {
@@ -129,7 +138,7 @@ export async function replayWebhookSince(
       `/webhooks/${id(endpointId)}/replay`,
       {
         method: 'POST',
-        body: cursor ? { since, cursor } : { since },
+        body: cursor ? { since, cursor, reason } : { since, reason },
         // Each continuation is its own request, so its own key derived from the confirmation's.
         idempotencyKey: call === 0 ? idempotencyKey : `${idempotencyKey}:${call}`,
       },
@@ -153,8 +162,9 @@ export interface DeliverySearch {
   readonly limit?: number;
 }
 
+/** The delivery log, newest first. */
 export const listDeliveries = (search: DeliverySearch) =>
-  api<Page<DeliveryJson>>(`/deliveries${queryString({ ...search })}`);
+  api<Page<DeliveryJson>>(`/deliveries${queryString({ ...search, order: 'desc' })}`);
 
 export const dailyStats = (from: string, to: string, tz: string) =>
   api<StatsJson>(`/stats/daily${queryString({ from, to, tz })}`);

@@ -247,6 +247,37 @@ export function Pager(props: {
   );
 }
 
+/**
+ * Keyset pages kept in memory (not in the URL): the cursor of the page shown and the cursors of
+ * the pages before it, for a `Pager`.
+ */
+export function useCursorPages() {
+  const [stack, setStack] = useState<string[]>([]);
+  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  return {
+    cursor,
+    /** Back to the first page (new filters, or a new row at the top). */
+    reset: () => {
+      setStack([]);
+      setCursor(undefined);
+    },
+    /** The Pager's props for the page shown, whose answer gave `nextCursor`. */
+    pager: (nextCursor: string | null) => ({
+      page: stack.length + 1,
+      hasPrevious: stack.length > 0,
+      nextCursor,
+      onPrevious: () => {
+        setCursor(stack.at(-1) || undefined);
+        setStack(stack.slice(0, -1));
+      },
+      onNext: (next: string) => {
+        setStack([...stack, cursor ?? '']);
+        setCursor(next);
+      },
+    }),
+  };
+}
+
 /** Time left until `targetMs` on the server's clock (`offsetMs` = server now − browser now). */
 export function Countdown({ targetMs, offsetMs }: { targetMs: number; offsetMs: number }) {
   const { t } = useI18n();

@@ -208,6 +208,15 @@ const en = {
   'timeline.endpoint': 'Endpoint',
   'timeline.noAttempts': 'Not attempted yet.',
   'timeline.dayUnit': 'd',
+  'timeline.adminAction': 'Admin action: {action}',
+  'timeline.webhook': 'Webhook',
+
+  'action.delivery.replayed': 'delivery replayed',
+  'action.webhook.replayed_since': 'events replayed since a time',
+  'action.webhook.disabled': 'endpoint disabled',
+  'action.webhook.enabled': 'endpoint enabled',
+  'action.webhook.secret_rotated': 'secret rotated',
+  'action.webhook.updated': 'endpoint changed',
 
   'replay.button': 'Replay',
   'replay.title': 'Replay this delivery?',
@@ -498,6 +507,15 @@ const ar: Dictionary = {
   'timeline.endpoint': 'العنوان',
   'timeline.noAttempts': 'لم تتم أي محاولة بعد.',
   'timeline.dayUnit': ' يوم',
+  'timeline.adminAction': 'إجراء إداري: {action}',
+  'timeline.webhook': 'الخطاف',
+
+  'action.delivery.replayed': 'أُعيد إرسال التسليم',
+  'action.webhook.replayed_since': 'أُعيد إرسال الأحداث منذ وقت محدد',
+  'action.webhook.disabled': 'عُطّل العنوان',
+  'action.webhook.enabled': 'فُعّل العنوان',
+  'action.webhook.secret_rotated': 'غُيّر السر',
+  'action.webhook.updated': 'عُدّل العنوان',
 
   'replay.button': 'إعادة الإرسال',
   'replay.title': 'إعادة إرسال هذا التسليم؟',
@@ -588,7 +606,11 @@ const ar: Dictionary = {
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
 
 /** The words for a code the API sends (`status.pending`, `code.matched`), or the code itself. */
-export function codeLabel(t: Translate, prefix: 'status' | 'code', code: string): string {
+export function codeLabel(
+  t: Translate,
+  prefix: 'status' | 'code' | 'action',
+  code: string,
+): string {
   const key = `${prefix}.${code}`;
   return isMessageKey(key) ? t(key) : code.replaceAll('_', ' ');
 }

@@ -4,6 +4,7 @@
  */
 import type { Dialect, OrderStatus } from '../domain/order.js';
 import type { DeliveryStatus } from '../domain/webhooks.js';
+import type { AdminActionType } from '../domain/admin-actions.js';
 
 export type { Dialect, OrderStatus, DeliveryStatus };
 export { DIALECTS, ORDER_STATUSES } from '../domain/order.js';
@@ -99,6 +100,19 @@ export interface DeliveryJson {
   readonly attempt_log?: readonly AttemptJson[];
 }
 
+/** An operator's action outside the ledger (GET /admin/actions, and in an order's history). */
+export interface AdminActionJson {
+  readonly id: string;
+  readonly action: AdminActionType;
+  readonly actor: string;
+  readonly reason: string | null;
+  readonly merchant_id: string;
+  readonly order_id: string | null;
+  readonly subject_id: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly created_at: string;
+}
+
 export type HistoryEntryJson =
   | { readonly kind: 'transaction'; readonly at: string; readonly transaction: TransactionJson }
   | {
@@ -107,7 +121,8 @@ export type HistoryEntryJson =
       readonly refund_request: RefundRequestJson;
     }
   | { readonly kind: 'event'; readonly at: string; readonly event: EventJson }
-  | { readonly kind: 'delivery'; readonly at: string; readonly delivery: DeliveryJson };
+  | { readonly kind: 'delivery'; readonly at: string; readonly delivery: DeliveryJson }
+  | { readonly kind: 'admin_action'; readonly at: string; readonly admin_action: AdminActionJson };
 
 export interface HistoryJson {
   readonly order: OrderJson;

@@ -479,7 +479,10 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       const log = page.locator('section[aria-labelledby="log-title"]');
       await log.getByLabel('Status').selectOption('dead');
       await log.getByLabel('Endpoint').selectOption({ label: 'Flaky CRM' });
+      const asked = page.waitForRequest((r) => r.url().includes('/admin/deliveries?'));
       await log.getByRole('button', { name: 'Apply filters' }).click();
+      // The log reads newest first.
+      assert.equal(new URL((await asked).url()).searchParams.get('order'), 'desc');
       const rows = log.locator('tbody tr');
       await eventually(
         'only dead rows',
@@ -487,6 +490,16 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         (t) => t !== '' && !/pending|delivered/.test(t),
       );
       const deadRows = await rows.count();
+      const newestFirst = await server.call(
+        'GET',
+        `/admin/deliveries?endpoint_id=${deadEndpointId}&status=dead&order=desc&limit=25`,
+        undefined,
+        200,
+      );
+      assert.deepEqual(
+        (await rows.locator('td.primary').allInnerTexts()).map((x) => x.trim()),
+        newestFirst.data.map((d: { event_type: string }) => d.event_type),
+      );
       await shot('webhooks');
 
       failing.answerWith(200);
@@ -518,6 +531,20 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       assert.equal(delivered.data.length, 1);
       assert.equal(delivered.data[0].event_type, eventType);
+      // The server recorded the replay with the admin as the actor and the reason typed.
+      const replays = await server.call(
+        'GET',
+        `/admin/actions?merchant_id=${merchantId}&action=delivery.replayed`,
+        undefined,
+        200,
+      );
+      assert.equal(replays.data.length, 1);
+      const replayAction = replays.data[0];
+      assert.equal(replayAction.actor, 'admin');
+      assert.equal(replayAction.reason, 'CRM is back up');
+      assert.equal(replayAction.subject_id, delivered.data[0].id);
+      assert.equal(replayAction.order_id, delivered.data[0].order_id);
+      assert.ok(replayAction.order_id, 'the replayed delivery belongs to an order');
 
       // Disable the flaky endpoint, then enable it again, each confirmed.
       const endpointState = async () =>
@@ -531,6 +558,15 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         ).enabled as boolean;
       await page.getByRole('button', { name: 'Disable Flaky CRM' }).click();
       assert.equal(await textOf(dialog().getByRole('heading')), 'Disable Flaky CRM?');
+      // No reason, no action.
+      await dialog().getByRole('button', { name: 'Disable', exact: true }).click();
+      await eventually(
+        'the reason error',
+        () => textOf(dialog().locator('#dialog-reason-error')),
+        (t) => t === 'Give the reason for this action.',
+      );
+      assert.equal(await endpointState(), true);
+      await dialog().getByLabel('Reason (required)').fill('CRM maintenance window');
       await dialog().getByRole('button', { name: 'Disable', exact: true }).click();
       await dialog().waitFor({ state: 'detached' });
       await eventually(
@@ -540,6 +576,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       assert.equal(await endpointState(), false);
       await page.getByRole('button', { name: 'Enable Flaky CRM' }).click();
+      await dialog().getByLabel('Reason (required)').fill('CRM maintenance over');
       await dialog().getByRole('button', { name: 'Enable', exact: true }).click();
       await dialog().waitFor({ state: 'detached' });
       await eventually(
@@ -570,6 +607,54 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       const seenBefore = hooks.requests.length;
       await runJobs();
       await hooks.waitForRequests(seenBefore + reset);
+
+      // Every action of this page is in the audit trail, in order, with its reason.
+      const recorded = await server.call(
+        'GET',
+        `/admin/actions?merchant_id=${merchantId}`,
+        undefined,
+        200,
+      );
+      assert.deepEqual(
+        recorded.data.map((a: { action: string; actor: string; reason: string }) => [
+          a.action,
+          a.actor,
+          a.reason,
+        ]),
+        [
+          ['delivery.replayed', 'admin', 'CRM is back up'],
+          ['webhook.disabled', 'admin', 'CRM maintenance window'],
+          ['webhook.enabled', 'admin', 'CRM maintenance over'],
+          ['webhook.replayed_since', 'admin', 'Shop restored from a backup'],
+        ],
+      );
+      assert.equal(recorded.data[3].details.reset, reset);
+
+      // The replayed delivery's order shows the replay in its timeline: who, what and why.
+      await page.goto(url(`/orders/${replayAction.order_id}`));
+      const action = page.locator(
+        `ol.timeline li.entry-admin-action[data-admin-action-id="${replayAction.id}"]`,
+      );
+      await action.waitFor();
+      assert.equal(await textOf(action.locator('h3')), 'Admin action: delivery replayed');
+      assert.equal(await textOf(fact(action, 'Actor')), 'admin');
+      assert.equal(await textOf(fact(action, 'Reason')), 'CRM is back up');
+      assert.equal(await textOf(fact(action, 'Webhook')), eventType);
+      assert.equal(await textOf(fact(action, 'Endpoint')), 'Flaky CRM');
+      // It comes after the delivery it replayed.
+      const entries = await page
+        .locator('ol.timeline > li')
+        .evaluateAll((items) =>
+          items.map(
+            (li) =>
+              li.getAttribute('data-delivery-id') ?? li.getAttribute('data-admin-action-id') ?? '',
+          ),
+        );
+      assert.ok(
+        entries.indexOf(replayAction.subject_id) < entries.indexOf(replayAction.id),
+        'the replay follows its delivery',
+      );
+      await shot('order-replayed');
     });
 
     it('uploads a settlement report, shows the dry run and applies it: the missing order is auto-refunded', async () => {
@@ -647,6 +732,44 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         'the run listed as applied',
         () => textOf(past.first()),
         (t) => /applied/.test(t),
+      );
+
+      // Twenty runs later (through the API, over a quiet window) it is on the second page of
+      // past runs, 20 to a page, newest first.
+      for (let i = 0; i < 20; i++) {
+        const res = await fetch(
+          `${server.url}/admin/reconciliations?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'text/csv' },
+            body: `${REPORT_HEADER}\n`,
+          },
+        );
+        assert.equal(res.status, 201, await res.text());
+      }
+      await page.reload();
+      const runsPager = page.locator('section[aria-labelledby="runs-title"] nav.pager');
+      await eventually(
+        'a full first page',
+        () => past.count(),
+        (n) => n === 20,
+      );
+      assert.equal(
+        await runsPager.getByRole('button', { name: 'Previous page' }).isDisabled(),
+        true,
+      );
+      await runsPager.getByRole('button', { name: 'Next page' }).click();
+      await eventually(
+        'the applied run on page 2',
+        async () => (await past.allInnerTexts()).join('|'),
+        (t) => t.split('|').length === 1 && /applied/.test(t),
+      );
+      assert.equal(await runsPager.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+      await runsPager.getByRole('button', { name: 'Previous page' }).click();
+      await eventually(
+        'page 1 again',
+        () => past.count(),
+        (n) => n === 20,
       );
     });
 

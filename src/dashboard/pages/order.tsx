@@ -32,7 +32,7 @@ import {
   useLoad,
 } from '../components.js';
 import { CHICAGO, formatInstant, formatMoney, formatNumber } from '../format.js';
-import { type MessageKey, useI18n } from '../i18n.js';
+import { codeLabel, type MessageKey, useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type {
   AttemptJson,
@@ -372,6 +372,8 @@ const entryKey = (e: HistoryEntryJson): string => {
       return `e:${e.event.id}`;
     case 'delivery':
       return `d:${e.delivery.id}`;
+    case 'admin_action':
+      return `a:${e.admin_action.id}`;
   }
 };
 
@@ -471,6 +473,37 @@ function TimelineEntry(props: {
           />
         </li>
       );
+    case 'admin_action': {
+      const a = entry.admin_action;
+      // An order's actions are replays of its deliveries: the details name what was sent where.
+      const text = (key: string) => {
+        const value = a.details[key];
+        return typeof value === 'string' ? value : null;
+      };
+      const endpointId = text('endpoint_id');
+      const eventType = text('event_type');
+      return (
+        <li class="entry entry-admin-action" data-admin-action-id={a.id}>
+          {when}
+          <h3>{t('timeline.adminAction', { action: codeLabel(t, 'action', a.action) })}</h3>
+          <Facts
+            items={[
+              [t('timeline.actor'), a.actor],
+              [t('timeline.reason'), a.reason ?? '—'],
+              ...(eventType ? [[t('timeline.webhook'), eventType] as const] : []),
+              ...(endpointId
+                ? [
+                    [
+                      t('timeline.endpoint'),
+                      props.endpointNames.get(endpointId) ?? endpointId,
+                    ] as const,
+                  ]
+                : []),
+            ]}
+          />
+        </li>
+      );
+    }
   }
 }
 
@@ -491,9 +524,7 @@ export function ReplayDialog(props: {
       confirmLabel={t('replay.confirm')}
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {
-        // The replay endpoint takes no body: the reason is asked for, but the server does not
-        // record it (reported to the API's owners).
-        await replayDelivery(delivery.id, keyFor({ replay: delivery.id, reason }));
+        await replayDelivery(delivery.id, reason, keyFor({ replay: delivery.id, reason }));
         announce(t('replay.done', { type: delivery.event_type }));
         await props.onDone();
       }}

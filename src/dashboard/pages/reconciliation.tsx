@@ -15,8 +15,10 @@ import {
   issuesFor,
   Link,
   PageTitle,
+  Pager,
   Table,
   toActionError,
+  useCursorPages,
   useLoad,
 } from '../components.js';
 import { formatInstant, formatMoney, formatNumber, localDateTimeToIso } from '../format.js';
@@ -29,12 +31,16 @@ export function Reconciliation() {
   const location = useLocation();
   const runId = location.query.get('run') ?? '';
   const [runsVersion, setRunsVersion] = useState(0);
-  const runs = useLoad(() => listRuns(), [runsVersion]);
+  // Newest first, a page at a time.
+  const pages = useCursorPages();
+  const runs = useLoad(() => listRuns(pages.cursor), [runsVersion, pages.cursor]);
   return (
     <>
       <PageTitle>{t('recon.title')}</PageTitle>
       <UploadForm
         onStarted={(run) => {
+          // The new run heads the first page.
+          pages.reset();
           setRunsVersion((n) => n + 1);
           navigate(href('/reconciliation', { run: run.id }));
         }}
@@ -45,7 +51,12 @@ export function Reconciliation() {
       <section aria-labelledby="runs-title">
         <h2 id="runs-title">{t('recon.past')}</h2>
         <ErrorText error={runs.error} />
-        {runs.data && <RunList runs={runs.data.data} />}
+        {runs.data && (
+          <div aria-busy={runs.loading ? 'true' : 'false'}>
+            <RunList runs={runs.data.data} />
+            <Pager {...pages.pager(runs.data.next_cursor)} />
+          </div>
+        )}
       </section>
     </>
   );

@@ -1,6 +1,7 @@
 /**
  * Webhooks: a merchant's endpoints with their health, disable/enable, replay since a time, and
- * the delivery log with filters, keyset pages and replay of one delivery.
+ * the delivery log (newest first) with filters, keyset pages and replay of one delivery. Every
+ * action is confirmed with a reason, recorded by the server as an admin action.
  */
 import { useState } from 'preact/hooks';
 import {
@@ -22,6 +23,7 @@ import {
   PageTitle,
   Pager,
   Table,
+  useCursorPages,
   useLoad,
 } from '../components.js';
 import {
@@ -232,15 +234,15 @@ export function Webhooks() {
           })}
           description={t(dialog.endpoint.enabled ? 'webhooks.disableText' : 'webhooks.enableText')}
           confirmLabel={dialog.endpoint.enabled ? t('webhooks.disable') : t('webhooks.enable')}
-          withReason={false}
           danger={dialog.endpoint.enabled}
           onClose={() => setDialog(null)}
-          onConfirm={async ({ keyFor }) => {
+          onConfirm={async ({ reason, keyFor }) => {
             const enabled = !dialog.endpoint.enabled;
             await setWebhookEnabled(
               dialog.endpoint,
               enabled,
-              keyFor({ id: dialog.endpoint.id, enabled }),
+              reason,
+              keyFor({ id: dialog.endpoint.id, enabled, reason }),
             );
             announce(
               t(enabled ? 'webhooks.enabled' : 'webhooks.disabled', {
@@ -264,6 +266,7 @@ export function Webhooks() {
             const result = await replayWebhookSince(
               dialog.endpoint.id,
               dialog.since,
+              reason,
               keyFor({ id: dialog.endpoint.id, since: dialog.since, reason }),
             );
             announce(t('webhooks.replaySinceDone', result));
@@ -296,8 +299,8 @@ function DeliveryLog(props: {
 }) {
   const { t, lang } = useI18n();
   const [filters, setFilters] = useState<LogFilters>({});
-  const [stack, setStack] = useState<string[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>(undefined);
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const log = useLoad(
     () =>
       listDeliveries({
@@ -324,8 +327,7 @@ function DeliveryLog(props: {
       fromDay: text('from'),
       toDay: text('to'),
     });
-    setStack([]);
-    setCursor(undefined);
+    pages.reset();
   };
   return (
     <section aria-labelledby="log-title">
@@ -421,19 +423,7 @@ function DeliveryLog(props: {
               },
             ]}
           />
-          <Pager
-            page={stack.length + 1}
-            hasPrevious={stack.length > 0}
-            nextCursor={log.data.next_cursor}
-            onPrevious={() => {
-              setCursor(stack.at(-1) || undefined);
-              setStack(stack.slice(0, -1));
-            }}
-            onNext={(next) => {
-              setStack([...stack, cursor ?? '']);
-              setCursor(next);
-            }}
-          />
+          <Pager {...pages.pager(log.data.next_cursor)} />
         </div>
       )}
     </section>
