@@ -617,6 +617,35 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
         assert.equal((omitted.json() as OrderJson).status, 'captured');
       });
 
+      it('operations whose fields are all optional take no body at all, as documented', async () => {
+        const pending = await createOrder(app(), merchantId, 700, 'none');
+        const authorized = await app().admin({
+          method: 'POST',
+          url: `/admin/orders/${pending.id}/authorize`,
+        });
+        assert.equal(authorized.statusCode, 200);
+        assert.equal((authorized.json() as OrderJson).status, 'authorized');
+        const captured = await app().admin({
+          method: 'POST',
+          url: `/admin/orders/${pending.id}/capture`,
+        });
+        assert.equal(captured.statusCode, 200);
+        assert.equal((captured.json() as OrderJson).captured_minor, 700);
+        const refunded = await app().admin({
+          method: 'POST',
+          url: `/admin/orders/${pending.id}/refund`,
+        });
+        assert.equal(refunded.statusCode, 200);
+        assert.equal((refunded.json() as OrderJson).status, 'refunded');
+        const toCancel = await createOrder(app(), merchantId, 700, 'authorize');
+        const cancelled = await app().admin({
+          method: 'POST',
+          url: `/admin/orders/${toCancel.id}/cancel`,
+        });
+        assert.equal(cancelled.statusCode, 200);
+        assert.equal((cancelled.json() as OrderJson).status, 'cancelled');
+      });
+
       it('capture "authorize" reserves and "none" leaves the order pending', async () => {
         const authorized = await createOrder(app(), merchantId, 700, 'authorize');
         assert.equal(authorized.status, 'authorized');

@@ -182,6 +182,8 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
         tag: 'Orders',
         body: withAmount ? amountOperationSchema : reasonOnlySchema,
+        // Every field is optional, so the body may be left out: `{}` is implied.
+        bodyOptional: true,
       }),
       async (request, reply) => {
         const body: { amount_minor?: number; reason?: string | null } = parseOrThrow(
