@@ -66,6 +66,11 @@ export const LIMITS = {
   rateLimitWindowMs: 60_000,
   /** Credentials tracked at once before expired windows are swept (bounds memory). */
   rateLimitKeysMax: 100_000,
+  /**
+   * Dashboard sign-ins per client address per minute, whatever the general limit says: enough
+   * for a person who mistypes, too few to guess an ADMIN_TOKEN someone chose by hand.
+   */
+  signInAttemptsPerMinute: 20,
 } as const;
 
 export function assertLimits(limits: typeof LIMITS = LIMITS): void {

@@ -232,6 +232,39 @@ function sessionSuite(factory: StoreFactory, skip?: string) {
 sessionSuite(sqliteFactory);
 sessionSuite(postgresFactory, await postgresSkipReason());
 
+describe('dashboard sign-in throttle', () => {
+  let t: TestApp;
+  before(async () => {
+    // The general limiter is off (0): the sign-in limit holds regardless.
+    t = await startTestApp(sqliteFactory, { rateLimitPerMinute: 0 });
+  });
+  after(async () => t?.close());
+
+  const attempt = (token: string, ip = '203.0.113.7') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/admin/session',
+      payload: { token },
+      remoteAddress: ip,
+    });
+
+  it('admits 20 attempts a minute per address, then 429 with Retry-After until the window ends', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      assert.equal((await attempt(`guess-${i}`)).statusCode, 401, `attempt ${i + 1}`);
+    }
+    const refused = await attempt(TEST_ADMIN_TOKEN);
+    assert.equal(refused.statusCode, 429);
+    assert.equal(errorCode(refused), 'http.rate_limited');
+    const retryAfter = Number(refused.headers['retry-after']);
+    assert.ok(retryAfter >= 1 && retryAfter <= 60, `retry-after ${retryAfter}`);
+    assert.equal(refused.headers['set-cookie'], undefined);
+    // Another address is not held back by this one.
+    assert.equal((await attempt(TEST_ADMIN_TOKEN, '198.51.100.9')).statusCode, 201);
+    t.clock.advance(retryAfter * 1000);
+    assert.equal((await attempt(TEST_ADMIN_TOKEN)).statusCode, 201);
+  });
+});
+
 describe('dashboard static assets', () => {
   let t: TestApp;
   before(async () => {

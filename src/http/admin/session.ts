@@ -17,9 +17,10 @@ import {
   openAdminSession,
 } from '../../app/admin-sessions.js';
 import type { AppDeps } from '../../app/context.js';
+import { LIMITS } from '../../app/limits.js';
 import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
-import { limitCaller } from '../rate-limit.js';
+import { limitCaller, RateLimiter } from '../rate-limit.js';
 import { parseOrThrow } from '../validation.js';
 import { type AdminSessionErrorCode, renderAdminSessionError } from './admin-errors.js';
 
@@ -140,6 +141,13 @@ const sessionJson = (s: { csrfToken: string; expiresAt: number; createdAt?: numb
 });
 
 export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app, options) => {
+  // Its own limiter, always on (the general one may be switched off), on the service's clock
+  // like the general one.
+  const signInAttempts = new RateLimiter(
+    LIMITS.signInAttemptsPerMinute,
+    LIMITS.rateLimitWindowMs,
+    options.deps.clock,
+  );
   app.post(
     '/session',
     documented({
@@ -154,7 +162,12 @@ export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app,
     }),
     async (request, reply) => {
       // Sign-in attempts are limited per client address, before the token is checked.
-      limitCaller(request, `admin-sign-in:${request.ip}`);
+      const retryAfterMs = signInAttempts.take(request.ip);
+      if (retryAfterMs !== null) {
+        throw new HttpProblem('rate_limited', undefined, {
+          'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+        });
+      }
       const { token } = parseOrThrow(signInSchema, request.body);
       const opened = await openAdminSession(options.deps, options.adminAuth, {
         token,
