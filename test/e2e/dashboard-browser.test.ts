@@ -880,7 +880,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
 
     it('switches to Arabic, right to left, and remembers it across a reload', async () => {
       await nav('Orders').click();
-      await page.getByRole('button', { name: 'Switch the interface to Arabic' }).click();
+      await page.getByRole('button', { name: 'العربية — Switch the interface to Arabic' }).click();
       await eventually(
         'dir=rtl',
         () => inPage<string>('document.documentElement.dir'),
@@ -899,7 +899,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       const box = await page.locator('header.top .brand').boundingBox();
       assert.ok(box && box.x > 640, `the brand sits on the right: x=${box?.x}`);
       await shot('order-ar');
-      await page.getByRole('button', { name: 'Switch the interface to English' }).click();
+      await page.getByRole('button', { name: 'English — Switch the interface to English' }).click();
       await eventually(
         'dir=ltr',
         () => inPage<string>('document.documentElement.dir'),
@@ -950,6 +950,64 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         () => textOf(heading()),
         (t) => t === 'Orders',
       );
+    });
+
+    it('works with the keyboard alone: skip link, search, an order, a refund dialog that keeps focus', async () => {
+      const focused = () =>
+        inPage<string>(
+          `(() => { const e = document.activeElement; return e ? e.tagName + '|' + (e.getAttribute('type') || '') + '|' + (e.textContent || '').trim() + '|' + (e.closest('dialog') ? 'dialog' : '') + '|' + (e.closest('main') ? 'main' : '') : '' })()`,
+        );
+      /** Presses Tab until `wanted` matches what has focus; fails after `max` presses. */
+      const tabTo = async (what: string, wanted: (f: string) => boolean, max = 60) => {
+        for (let i = 0; i < max; i += 1) {
+          await page.keyboard.press('Tab');
+          if (wanted(await focused())) return;
+        }
+        assert.fail(`Tab never reached ${what}`);
+      };
+      await page.goto(url('/orders'));
+      await eventually(
+        'the Orders page',
+        () => textOf(heading()),
+        (t) => t === 'Orders',
+      );
+      // The first Tab reaches the skip link; following it puts the next Tab inside <main>.
+      await page.keyboard.press('Tab');
+      assert.match(await focused(), /^A\|\|Skip to content/);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Tab');
+      assert.match(await focused(), /\|main$/, 'after the skip link, focus is in main');
+
+      await tabTo('the search box', (f) => f.startsWith('INPUT|search|'));
+      await page.keyboard.type(ORDER_NUMBER);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/dashboard\/orders\?q=DASH-1001$/);
+      await tabTo('the order link', (f) => f.startsWith(`A||${ORDER_NUMBER}|`));
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/dashboard/orders/${orderId}$`));
+      await eventually(
+        'the order title focused',
+        () => inPage<string>("document.activeElement?.id ?? ''"),
+        (id) => id === 'page-title',
+      );
+
+      await tabTo('the Refund button', (f) => /^BUTTON\|[^|]*\|Refund\|/.test(f));
+      await page.keyboard.press('Enter');
+      await dialog().waitFor();
+      // The page behind the modal dialog is inert: however far the keyboard goes, focus is in
+      // the dialog, or passes through the browser's own controls (the document, for a headless
+      // browser) and comes back; it never reaches the page's content behind.
+      let inDialog = 0;
+      for (let i = 0; i < 16; i += 1) {
+        const now = await focused();
+        if (now.includes('|dialog|')) inDialog += 1;
+        else assert.match(now, /^BODY\|/, `Tab ${i}: focus reached the page behind (${now})`);
+        await page.keyboard.press('Tab');
+      }
+      assert.ok(inDialog >= 12, `focus was in the dialog ${inDialog} times of 16`);
+      await page.keyboard.press('Escape');
+      await dialog().waitFor({ state: 'detached' });
+      assert.match(await focused(), /^BUTTON\|[^|]*\|Refund\|/, 'focus is back on Refund');
     });
 
     it('ran without script errors, Content-Security-Policy violations or unexpected errors', () => {

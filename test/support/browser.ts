@@ -8,6 +8,7 @@
  * dashboard ran without one (a Content-Security-Policy violation is a console error).
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,13 +111,41 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
   };
 }
 
+const require = createRequire(import.meta.url);
+/** axe-core's browser build, read once; evaluated in the page (CDP evaluation is not bound by CSP). */
+let axeSource: string | null = null;
+
+/**
+ * What axe-core finds against WCAG 2.1 A and AA on the page as it is now: contrast, names,
+ * roles, ARIA use, landmarks, language, focusable hidden content. One line per violation and
+ * element, with axe's rule id.
+ */
+export async function axeViolations(page: Page): Promise<string[]> {
+  axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  return page.evaluate<string[]>(`(async () => {
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
+    return result.violations.flatMap((v) =>
+      v.nodes.map((n) => v.id + ': ' + n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\\s+/g, ' ')),
+    );
+  })()`);
+}
+
 /**
  * What an automated pass can find wrong with the page's accessibility (the rest needs a person
- * with a screen reader): `<html lang>`, exactly one h1, heading levels that never skip one on
- * the way down, a label for every form control, a name for every button, link and image.
+ * with a screen reader): axe-core's WCAG 2.1 A/AA rules, and our own house rules on top:
+ * `<html lang>`, exactly one h1, heading levels that never skip one on the way down, a label for
+ * every form control, a name for every button, link and image.
  * Runs in the page as text, since this compilation has no DOM types.
  */
-export function accessibilityProblems(page: Page): Promise<string[]> {
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  return [...(await axeViolations(page)), ...(await houseRuleProblems(page))];
+}
+
+function houseRuleProblems(page: Page): Promise<string[]> {
   return page.evaluate<string[]>(`(() => {
     const problems = [];
     const describe = (el) => el.outerHTML.slice(0, 120);
