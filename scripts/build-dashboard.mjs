@@ -7,11 +7,20 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const source = join(root, 'src', 'dashboard');
 const out = join(root, 'dist', 'dashboard');
+
+// esbuild is a devDependency: an install without them (--omit=dev, with a dist/ built elsewhere)
+// must not fail here. The server then answers /dashboard with 503 and says how to build it.
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  console.warn('dashboard: esbuild is not installed (devDependencies omitted); assets not built');
+  process.exit(0);
+}
 
 const started = performance.now();
 const bundle = await build({
