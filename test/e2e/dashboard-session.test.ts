@@ -5,7 +5,8 @@
 // assets at /dashboard: served from memory with a strict Content-Security-Policy.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import Fastify, { type LightMyRequestResponse } from 'fastify';
+import { dashboardRoutes } from '../../src/http/dashboard/static.js';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
 import {
   postgresFactory,
@@ -308,6 +309,17 @@ describe('dashboard static assets', () => {
       url: '/dashboard/assets/..%2Findex.html',
     });
     assert.equal(traversal.statusCode, 404);
+  });
+
+  it('answers 503 with how to build it when the assets are missing, not a blank page', async () => {
+    const bare = Fastify();
+    await bare.register(dashboardRoutes, { dir: '/nonexistent/unwind-dashboard/' });
+    for (const url of ['/dashboard/', '/dashboard/orders', '/dashboard/assets/app.js']) {
+      const r = await bare.inject({ method: 'GET', url });
+      assert.equal(r.statusCode, 503, url);
+      assert.match(r.body, /npm run build/);
+    }
+    await bare.close();
   });
 
   it('answers 405 to a write on the dashboard', async () => {
