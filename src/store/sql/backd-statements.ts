@@ -19,6 +19,7 @@ import type {
 } from '../../domain/refund-request.js';
 import { assert } from '../../domain/result.js';
 import { type Row, str, strOrNull, int, intOrNull, parsed } from './rows.js';
+import { first, flag, json } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 type BackdStatements = Pick<
@@ -36,8 +37,6 @@ type BackdStatements = Pick<
   | 'listDueBackdRefundRequests'
   | 'tryLockBackdOrder'
 >;
-
-const json = (value: unknown): string => JSON.stringify(value);
 
 /** Items are stored in the wire's snake_case with the price in minor units. */
 interface StoredItem {
@@ -144,12 +143,12 @@ export const rowToRefundRequest = (r: Row): RefundRequest => ({
 });
 
 export function createBackdStatements(db: SqlSession): BackdStatements {
-  const first = async (sql: string, params: readonly unknown[]): Promise<Row | undefined> =>
-    (await db.all(sql, params))[0];
   const findOrderBy = async (column: string, value: string) => {
-    const row = await first(`SELECT ${BACKD_ORDER_COLUMNS} FROM backd_orders WHERE ${column} = ?`, [
-      value,
-    ]);
+    const row = await first(
+      db,
+      `SELECT ${BACKD_ORDER_COLUMNS} FROM backd_orders WHERE ${column} = ?`,
+      [value],
+    );
     return row && rowToBackdOrder(row);
   };
 
@@ -178,7 +177,7 @@ export function createBackdStatements(db: SqlSession): BackdStatements {
           json(o.billing),
           json(o.items.map(itemToStored)),
           json(modeToStored(o.mode)),
-          o.notifyCustomer === null ? null : o.notifyCustomer ? 1 : 0,
+          o.notifyCustomer === null ? null : flag(o.notifyCustomer),
           o.customerEmail,
           o.termsSelectedAt,
           o.placedAt,
@@ -271,6 +270,7 @@ export function createBackdStatements(db: SqlSession): BackdStatements {
     },
     async findBackdRefundRequest(id) {
       const row = await first(
+        db,
         `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests WHERE id = ?`,
         [id],
       );
@@ -278,6 +278,7 @@ export function createBackdStatements(db: SqlSession): BackdStatements {
     },
     async findActiveBackdRefundRequest(orderId) {
       const row = await first(
+        db,
         `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
          WHERE order_id = ? AND status IN ('draft', 'approved') FOR UPDATE`,
         [orderId],

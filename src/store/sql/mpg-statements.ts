@@ -10,6 +10,7 @@ import type {
 } from '../../app/ports/mpg-store.js';
 import type { StoreTx } from '../../app/ports/store.js';
 import { type Row, rowToOrder, rowToTransaction } from './rows.js';
+import { first } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 type MpgStatements = Pick<
@@ -53,7 +54,6 @@ const KEY = `merchant_id = ? AND kind = ? AND request_id = ?`;
 const key = (r: MpgRequestId) => [r.merchantId, r.kind, r.requestId];
 
 export function createMpgStatements(db: SqlSession): MpgStatements {
-  const first = async (sql: string, params: readonly unknown[]) => (await db.all(sql, params))[0];
   return {
     async claimMpgRequestId(r) {
       // Another process may release (delete) a conflicting claim between our INSERT and our
@@ -76,7 +76,7 @@ export function createMpgStatements(db: SqlSession): MpgStatements {
             r.createdAt,
           ],
         );
-        const row = await first(`SELECT * FROM mpg_request_ids WHERE ${KEY}`, key(r));
+        const row = await first(db, `SELECT * FROM mpg_request_ids WHERE ${KEY}`, key(r));
         if (row !== undefined) return { inserted: inserted === 1, record: rowToRequestId(row) };
         if (round >= 4) throw new Error('mpg request id keeps vanishing after insert');
       }
@@ -105,7 +105,7 @@ export function createMpgStatements(db: SqlSession): MpgStatements {
       );
     },
     async findMpgRequestId(merchantId, kind, requestId) {
-      const row = await first(`SELECT * FROM mpg_request_ids WHERE ${KEY}`, [
+      const row = await first(db, `SELECT * FROM mpg_request_ids WHERE ${KEY}`, [
         merchantId,
         kind,
         requestId,
@@ -150,7 +150,7 @@ export function createMpgStatements(db: SqlSession): MpgStatements {
       );
     },
     async findLedgerTransaction(id) {
-      const row = await first(`SELECT * FROM transactions WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT * FROM transactions WHERE id = ?`, [id]);
       return row && rowToTransaction(row);
     },
     async listMpgOrders(f: MpgOrderFilter) {

@@ -13,7 +13,8 @@ import type {
   PointsOrderRecord,
 } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
-import { type Row, str, strOrNull, int, intOrNull } from './rows.js';
+import { type Row, str, strOrNull, int, intOrNull, parsed } from './rows.js';
+import { first, json } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 type PointsStatements = Pick<
@@ -74,7 +75,7 @@ const rowToSession = (r: Row): CheckoutSession => ({
   currency: str(r, 'currency'),
   phone: strOrNull(r, 'phone'),
   callbackUrl: strOrNull(r, 'callback_url'),
-  details: JSON.parse(str(r, 'details')) as Record<string, unknown>,
+  details: parsed<Record<string, unknown>>(r, 'details'),
   status: str(r, 'status') as CheckoutSession['status'],
   orderId: strOrNull(r, 'order_id'),
   expiresAt: int(r, 'expires_at'),
@@ -86,9 +87,6 @@ const POINTS_ORDER_COLUMNS = `number, order_id, merchant_id, channel, review_ref
   shipping_status, label_ar, label_en, payment_method, created_at, updated_at`;
 
 export function createPointsStatements(db: SqlSession): PointsStatements {
-  const first = async (sql: string, params: readonly unknown[]): Promise<Row | undefined> =>
-    (await db.all(sql, params))[0];
-
   return {
     async tryLockPointsMerchant(merchantId) {
       const lock = `SELECT merchant_id FROM points_merchant_locks WHERE merchant_id = ?
@@ -112,7 +110,7 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
     },
 
     async findPointsCustomer(phone) {
-      const row = await first(`SELECT * FROM points_customers WHERE phone = ?`, [phone]);
+      const row = await first(db, `SELECT * FROM points_customers WHERE phone = ?`, [phone]);
       return row && rowToCustomer(row);
     },
     async lockPointsCustomer(phone, now) {
@@ -121,7 +119,9 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
          VALUES (?, 0, ?, ?) ON CONFLICT (phone) DO NOTHING`,
         [phone, now, now],
       );
-      const row = await first(`SELECT * FROM points_customers WHERE phone = ? FOR UPDATE`, [phone]);
+      const row = await first(db, `SELECT * FROM points_customers WHERE phone = ? FOR UPDATE`, [
+        phone,
+      ]);
       assert(row !== undefined, `points customer ${phone} missing after upsert`);
       return rowToCustomer(row);
     },
@@ -160,6 +160,7 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
 
     async insertPointsOrder(p) {
       const row = await first(
+        db,
         `INSERT INTO points_orders
            (order_id, merchant_id, channel, review_reference, shipping_status, label_ar, label_en,
             payment_method, created_at, updated_at)
@@ -183,6 +184,7 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
     },
     async findPointsOrder(orderId) {
       const row = await first(
+        db,
         `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders WHERE order_id = ?`,
         [orderId],
       );
@@ -190,6 +192,7 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
     },
     async findPointsOrderByReview(merchantId, channel, reviewReference) {
       const row = await first(
+        db,
         `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders
          WHERE merchant_id = ? AND channel = ? AND review_reference = ?`,
         [merchantId, channel, reviewReference],
@@ -220,7 +223,7 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
           s.currency,
           s.phone,
           s.callbackUrl,
-          JSON.stringify(s.details),
+          json(s.details),
           s.status,
           s.orderId,
           s.expiresAt,
@@ -230,13 +233,15 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
       );
     },
     async findCheckoutSession(id) {
-      const row = await first(`SELECT * FROM points_checkout_sessions WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT * FROM points_checkout_sessions WHERE id = ?`, [id]);
       return row && rowToSession(row);
     },
     async lockCheckoutSession(id) {
-      const row = await first(`SELECT * FROM points_checkout_sessions WHERE id = ? FOR UPDATE`, [
-        id,
-      ]);
+      const row = await first(
+        db,
+        `SELECT * FROM points_checkout_sessions WHERE id = ? FOR UPDATE`,
+        [id],
+      );
       return row && rowToSession(row);
     },
     async completeCheckoutSession(id, orderId, at) {

@@ -14,6 +14,7 @@ import type {
 } from '../../domain/reconciliation.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
+import { ORDER_COLUMNS, json, marks } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 type ReconciliationStatements = Pick<
@@ -41,8 +42,6 @@ const agg = (r: Row, column: string): number => {
   assert(Number.isSafeInteger(v), `aggregate ${column} is not an integer`);
   return v;
 };
-
-const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const rowToRun = (r: Row): ReconciliationRun => ({
   id: str(r, 'id'),
@@ -82,11 +81,6 @@ const RUN_COLUMNS = `id, status, source, from_at, to_at, summary, error, created
 const FINDING_COLUMNS = `run_id, seq, kind, line, order_reference, order_id, merchant_id,
   transaction_reference, type, expected_minor, reported_minor, expected_currency,
   reported_currency, message, action, action_detail, updated_at`;
-const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
-  authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
-  redeemed_points, points_returned, status, order_number, merchant_order_id, backd_order_id,
-  customer_ref, details, capture_method, captured_at, cancelled_at, created_at, updated_at,
-  version`;
 
 /** A report row's kind as the ledger names it: purchases and captures are payments. */
 const LEDGER_TYPE = `CASE WHEN t.type = 'refund' THEN 'refund' ELSE 'payment' END`;
@@ -107,7 +101,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
         run.source,
         run.fromAt,
         run.toAt,
-        JSON.stringify(run.summary),
+        json(run.summary),
         run.error,
         run.createdAt,
         run.completedAt,
@@ -132,14 +126,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       const changed = await db.run(
         `UPDATE reconciliation_runs SET status = ?, summary = ?, error = ?, completed_at = ?,
            applied_at = ? WHERE id = ?`,
-        [
-          run.status,
-          JSON.stringify(run.summary),
-          run.error,
-          run.completedAt,
-          run.appliedAt,
-          run.id,
-        ],
+        [run.status, json(run.summary), run.error, run.completedAt, run.appliedAt, run.id],
       );
       assert(changed === 1, 'reconciliation run to update exists');
     },

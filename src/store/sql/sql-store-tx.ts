@@ -41,6 +41,7 @@ import {
   rowToOrder,
   rowToTransaction,
 } from './rows.js';
+import { ORDER_COLUMNS, first, flag, json, marks } from './sql-helpers.js';
 
 /** What an engine adapter gives the shared statements: one connection inside one transaction. */
 export interface SqlSession {
@@ -48,11 +49,6 @@ export interface SqlSession {
   /** Returns the number of rows changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
 }
-
-const json = (value: unknown): string => JSON.stringify(value);
-const flag = (value: boolean): number => (value ? 1 : 0);
-/** `?, ?, …` for an IN list of n values. */
-const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, event_type, status,
   attempt_count, policy_attempts, next_attempt_at, last_status_code, last_error, created_at,
@@ -102,16 +98,7 @@ function keysetPage(
   return db.all(`${select} ${where} ${keysetOrder(direction)} LIMIT ?`, [...params, page.limit]);
 }
 
-const ORDER_COLUMNS = `id, merchant_id, dialect, kind, currency, amount_minor, redeemed_minor,
-  authorized_minor, captured_minor, voided_minor, refunded_minor, total_points, points_reversed,
-  redeemed_points, points_returned, status, order_number, merchant_order_id, backd_order_id,
-  customer_ref, details, capture_method, captured_at, cancelled_at, created_at, updated_at,
-  version`;
-
 export function createSqlStoreTx(db: SqlSession): StoreTx {
-  const first = async (sql: string, params: readonly unknown[]): Promise<Row | undefined> =>
-    (await db.all(sql, params))[0];
-
   return {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
@@ -129,7 +116,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findMerchant(id) {
-      const row = await first(`SELECT * FROM merchants WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT * FROM merchants WHERE id = ?`, [id]);
       return row && rowToMerchant(row);
     },
     async updateMerchant(m) {
@@ -159,7 +146,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findCredentialByHash(secretHash) {
-      const row = await first(`SELECT * FROM credentials WHERE secret_hash = ?`, [secretHash]);
+      const row = await first(db, `SELECT * FROM credentials WHERE secret_hash = ?`, [secretHash]);
       return row && rowToCredential(row);
     },
     async listCredentials(merchantId) {
@@ -185,7 +172,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findAdminTokenByHash(secretHash) {
-      const row = await first(`SELECT * FROM admin_tokens WHERE secret_hash = ?`, [secretHash]);
+      const row = await first(db, `SELECT * FROM admin_tokens WHERE secret_hash = ?`, [secretHash]);
       return row && rowToAdminToken(row);
     },
     async revokeAdminTokens(at) {
@@ -193,6 +180,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async countActiveAdminTokens() {
       const row = await first(
+        db,
         `SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`,
         [],
       );
@@ -208,7 +196,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findAdminSessionByHash(secretHash) {
-      const row = await first(`SELECT * FROM admin_sessions WHERE secret_hash = ?`, [secretHash]);
+      const row = await first(db, `SELECT * FROM admin_sessions WHERE secret_hash = ?`, [
+        secretHash,
+      ]);
       return row && rowToAdminSession(row);
     },
     async revokeAdminSession(id, at) {
@@ -257,11 +247,13 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findOrder(id) {
-      const row = await first(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id]);
       return row && rowToOrder(row);
     },
     async lockOrder(id) {
-      const row = await first(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [id]);
+      const row = await first(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [
+        id,
+      ]);
       return row && rowToOrder(row);
     },
     async updateOrder(o) {
@@ -298,6 +290,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async findOrderByNumber(merchantId, dialect: Dialect, orderNumber) {
       const row = await first(
+        db,
         `SELECT ${ORDER_COLUMNS} FROM orders
          WHERE merchant_id = ? AND dialect = ? AND order_number = ?`,
         [merchantId, dialect, orderNumber],
@@ -405,7 +398,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findEvent(id) {
-      const row = await first(`SELECT * FROM events WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT * FROM events WHERE id = ?`, [id]);
       return row && rowToEvent(row);
     },
     async findEvents(ids) {
@@ -415,6 +408,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async findEventByKey(merchantId, idempotencyKey) {
       const row = await first(
+        db,
         `SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`,
         [merchantId, idempotencyKey],
       );
@@ -491,6 +485,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
           ],
         );
         const row = await first(
+          db,
           `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
           [r.scope, r.key],
         );
@@ -558,7 +553,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findWebhookEndpoint(id) {
-      const row = await first(`SELECT * FROM webhook_endpoints WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT * FROM webhook_endpoints WHERE id = ?`, [id]);
       return row && rowToWebhookEndpoint(row);
     },
     async findWebhookEndpoints(ids) {
@@ -602,6 +597,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async countWebhookEndpoints(merchantId) {
       const row = await first(
+        db,
         `SELECT COUNT(*) AS n FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL`,
         [merchantId],
       );
@@ -632,11 +628,12 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
     async findDelivery(id) {
-      const row = await first(`SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id]);
+      const row = await first(db, `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id]);
       return row && rowToDelivery(row);
     },
     async findDeliveryFor(eventId, endpointId) {
       const row = await first(
+        db,
         `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? AND endpoint_id = ?`,
         [eventId, endpointId],
       );
@@ -813,7 +810,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
 
     async getSetting(name) {
-      const row = await first(`SELECT value FROM settings WHERE name = ?`, [name]);
+      const row = await first(db, `SELECT value FROM settings WHERE name = ?`, [name]);
       return row === undefined ? undefined : String(row['value']);
     },
     async putSetting(name, value, at) {
