@@ -45,6 +45,11 @@ export class RateLimiter {
     return null;
   }
 
+  /** How many keys have a window in memory (what the sweep bounds). */
+  get size(): number {
+    return this.windows.size;
+  }
+
   /** Forgets every window that has ended; a key seen again starts afresh anyway. */
   private sweep(currentStartedAt: number): void {
     for (const [key, window] of this.windows) {
@@ -66,8 +71,12 @@ declare module 'fastify' {
  */
 export function limitCaller(request: FastifyRequest, credentialKey: string): void {
   const limiter = request.server.unwindRateLimiter;
-  if (!limiter) return;
-  const retryAfterMs = limiter.take(credentialKey);
+  if (limiter) takeOrRefuse(limiter, credentialKey);
+}
+
+/** Counts one request of `key` on `limiter`; over the limit, the face's 429 with Retry-After. */
+export function takeOrRefuse(limiter: RateLimiter, key: string): void {
+  const retryAfterMs = limiter.take(key);
   if (retryAfterMs === null) return;
   const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   throw new HttpProblem('rate_limited', undefined, { 'retry-after': String(seconds) });

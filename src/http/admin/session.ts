@@ -20,7 +20,7 @@ import type { AppDeps } from '../../app/context.js';
 import { LIMITS } from '../../app/limits.js';
 import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
-import { limitCaller, RateLimiter } from '../rate-limit.js';
+import { limitCaller, RateLimiter, takeOrRefuse } from '../rate-limit.js';
 import { parseOrThrow } from '../validation.js';
 import { type AdminSessionErrorCode, renderAdminSessionError } from './admin-errors.js';
 
@@ -34,7 +34,7 @@ declare module 'fastify' {
 /** The cookie's name; `__Host-` (Secure, Path=/, no Domain) whenever the service runs on https. */
 const COOKIE = 'unwind_session';
 const SECURE_COOKIE = '__Host-unwind_session';
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const signInSchema = z.strictObject({ token: z.string().min(1).max(512) });
@@ -49,7 +49,7 @@ export interface SessionAuthOptions {
 const isHttps = (request: FastifyRequest, publicUrl: string) =>
   request.protocol === 'https' || publicUrl.startsWith('https:');
 
-export function readCookie(header: string | undefined, name: string): string | null {
+function readCookie(header: string | undefined, name: string): string | null {
   if (!header) return null;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -162,12 +162,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app,
     }),
     async (request, reply) => {
       // Sign-in attempts are limited per client address, before the token is checked.
-      const retryAfterMs = signInAttempts.take(request.ip);
-      if (retryAfterMs !== null) {
-        throw new HttpProblem('rate_limited', undefined, {
-          'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
-        });
-      }
+      takeOrRefuse(signInAttempts, request.ip);
       const { token } = parseOrThrow(signInSchema, request.body);
       const opened = await openAdminSession(options.deps, options.adminAuth, {
         token,
