@@ -16,6 +16,7 @@ import { adminAuthenticator, issueAdminToken } from '../../src/app/admin-tokens.
 import { TestClock } from '../../src/app/clocks.js';
 import type { AppDeps } from '../../src/app/context.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
+import { hashSecret } from '../../src/app/secrets.js';
 import {
   postgresFactory,
   postgresSkipReason,
@@ -67,6 +68,12 @@ function sessionRulesSuite(factory: StoreFactory, skip?: string) {
       assert.ok(opened);
       const stored = await deps.store.read(async (tx) => tx.findAdminSessionByHash(opened.secret));
       assert.equal(stored, undefined, 'the plaintext secret is not a stored key');
+      const byHash = await deps.store.read((tx) =>
+        tx.findAdminSessionByHash(hashSecret(opened.secret)),
+      );
+      assert.ok(byHash, 'the session is stored under the hash of its secret');
+      assert.equal(byHash.expiresAt, opened.expiresAt);
+      assert.ok(!JSON.stringify(byHash).includes(opened.secret), 'no column holds the secret');
       assert.equal(await findActiveAdminSession(deps, auth, `${opened.secret}x`, T0), null);
     });
 
@@ -146,7 +153,6 @@ function sessionRulesSuite(factory: StoreFactory, skip?: string) {
         userAgent: null,
         now: later,
       });
-      const { hashSecret } = await import('../../src/app/secrets.js');
       const row = await deps.store.read((tx) => tx.findAdminSessionByHash(hashSecret(old.secret)));
       assert.equal(row, undefined);
     });
