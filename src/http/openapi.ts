@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { rootFace } from './admin/admin-errors.js';
 import { send } from './faces.js';
+import { escapeHtml } from './hosted-page.js';
 import { z } from 'zod';
 
 export interface RouteDoc {
@@ -137,8 +138,6 @@ export function buildOpenApi(
 
 const swaggerUiDir = (): string =>
   path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 // A missing face or asset is a plain 404: the path pattern exists, so the shared not-found
 // handler would call it a wrong method.

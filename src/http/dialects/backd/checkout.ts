@@ -6,7 +6,7 @@
  * `{"backd_order_id": "...", "status": "terms_selected"}`. The unguessable token is the buyer's
  * only credential; only its hash is stored.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import {
   type BackdOrderView,
   findBackdOrderByToken,
@@ -17,6 +17,13 @@ import { hashSecret } from '../../../app/secrets.js';
 import { BACKD_TERMS, type BackdTerms } from '../../../domain/backd-order.js';
 import { formatMinor } from '../../../domain/money.js';
 import { send } from '../../faces.js';
+import {
+  escapeHtml,
+  htmlPage,
+  registerFormParser,
+  sendHtml,
+  wantsJson,
+} from '../../hosted-page.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
@@ -35,46 +42,13 @@ const TERMS_LABELS: Record<BackdTerms, string> = {
   net90: 'Net 90: pay within 90 days',
 };
 
-const escapeHtml = (value: string): string =>
-  value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-
-// No scripts, no external resources, not framable: the page only shows a form.
-const PAGE_HEADERS = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
+const PAGE_CSS = `body{font-family:system-ui,sans-serif;max-width:36rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.5}
 table{border-collapse:collapse;width:100%}td,th{padding:.25rem .5rem;text-align:left;border-bottom:1px solid #ddd}
 fieldset{border:1px solid #888;padding:1rem;margin:1rem 0}label{display:block;padding:.35rem 0}
 button{font-size:1rem;padding:.5rem 1.25rem}a{color:#0645ad}
-.error{border:2px solid #b00020;padding:.5rem 1rem;color:#b00020}
-</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
+.error{border:2px solid #b00020;padding:.5rem 1rem;color:#b00020}`;
+
+const page = (title: string, body: string): string => htmlPage({ title, css: PAGE_CSS, body });
 
 function termsPage(view: BackdOrderView, error?: string): string {
   const { backd } = view;
@@ -136,30 +110,13 @@ function notFoundPage(): string {
   );
 }
 
-/** Scripts ask for JSON; browsers get HTML. */
-function wantsJson(request: FastifyRequest): boolean {
-  const accept = request.headers.accept ?? '';
-  if (/application\/json/i.test(accept)) return true;
-  const type = request.headers['content-type'] ?? '';
-  return /application\/json/i.test(type) && !/text\/html/i.test(accept);
-}
-
-const html = (reply: FastifyReply, status: number, body: string) =>
-  reply.code(status).headers(PAGE_HEADERS).type('text/html; charset=utf-8').send(body);
-
 export async function backdCheckoutRoutes(
   app: FastifyInstance,
   options: { deps: AppDeps },
 ): Promise<void> {
   const { deps } = options;
   // The terms form posts application/x-www-form-urlencoded; only these routes accept it.
-  app.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES },
-    (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(String(body))));
-    },
-  );
+  registerFormParser(app, FORM_BODY_LIMIT_BYTES);
 
   type Params = { Params: { token: string } };
 
@@ -172,7 +129,7 @@ export async function backdCheckoutRoutes(
       if (wantsJson(request)) {
         return send(reply, renderBackdDomainError({ code: 'order.not_found' }, request.id));
       }
-      return html(reply, 404, notFoundPage());
+      return sendHtml(reply, 404, notFoundPage());
     }
     if (wantsJson(request)) {
       return {
@@ -181,7 +138,7 @@ export async function backdCheckoutRoutes(
         terms: view.backd.terms,
       };
     }
-    return html(reply, 200, termsPage(view));
+    return sendHtml(reply, 200, termsPage(view));
   });
 
   app.post<Params>(
@@ -211,16 +168,16 @@ export async function backdCheckoutRoutes(
 
       // A browser's form post.
       const view = TOKEN.test(token) ? await findBackdOrderByToken(deps, token) : null;
-      if (!view) return html(reply, 404, notFoundPage());
+      if (!view) return sendHtml(reply, 404, notFoundPage());
       const parsed = termsSchema.safeParse(request.body ?? {});
       if (!parsed.success) {
-        return html(reply, 422, termsPage(view, 'Choose one of the payment terms.'));
+        return sendHtml(reply, 422, termsPage(view, 'Choose one of the payment terms.'));
       }
       const result = await execute(deps, selectBackdTerms(token, parsed.data.terms));
       if (!result.ok) {
         const { status, message } = backdErrorOf(result.error);
         const current = (await findBackdOrderByToken(deps, token)) ?? view;
-        return html(reply, status, termsPage(current, message));
+        return sendHtml(reply, status, termsPage(current, message));
       }
       return reply.code(303).header('location', result.value.backd.mode.orderSuccessUrl).send();
     },

@@ -4,7 +4,7 @@
  * confirms. The same URL answers JSON (`Accept: application/json`) so scripts and tests can drive
  * it: POST `{"phone_number", "redeem_points"}` returns `{"order_uuid", "redirect_url"}`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { type AppDeps, execute } from '../../../app/context.js';
 import {
   type CheckoutPage,
@@ -16,6 +16,7 @@ import type { DomainError } from '../../../domain/errors.js';
 import { formatMinor } from '../../../domain/money.js';
 import { normalisePhone } from '../../../domain/points.js';
 import { HttpProblem, send } from '../../faces.js';
+import { escapeHtml, htmlPage, sendHtml, wantsJson } from '../../hosted-page.js';
 import { respond } from '../../respond.js';
 import { renderPointsDomainError } from './errors.js';
 import { envelope } from './render.js';
@@ -26,15 +27,6 @@ import { validate } from './validate.js';
 const NOT_AN_API = { config: { openapi: false as const } };
 
 type SessionParams = { Params: { session: string }; Querystring: { phone_number?: string } };
-
-const wantsJson = (request: FastifyRequest): boolean =>
-  (request.headers.accept ?? '').includes('application/json');
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /** Where the customer goes after confirming: the merchant's callback, told the order. */
 export function redirectUrl(confirmed: ConfirmedCheckout, pageUrl: string): string {
@@ -47,31 +39,20 @@ export function redirectUrl(confirmed: ConfirmedCheckout, pageUrl: string): stri
   return url.toString();
 }
 
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Points checkout</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
+const PAGE_CSS = `body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
 label{display:block;font-weight:600;margin-top:1rem}
 input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}
 button{margin-top:1rem;font-size:1rem;padding:.6rem 1.2rem;background:#0b5394;color:#fff;border:0;border-radius:4px;cursor:pointer}
 button:focus,input:focus{outline:3px solid #f1c232;outline-offset:2px}
 .error{color:#a61c00;font-weight:600}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}
-</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</main>
-</body>
-</html>`;
-}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}`;
+
+const page = (title: string, body: string): string =>
+  htmlPage({
+    title: `${title} · Points checkout`,
+    css: PAGE_CSS,
+    body: `<h1>${escapeHtml(title)}</h1>\n${body}`,
+  });
 
 function summary(view: CheckoutPage): string {
   const s = view.session;
@@ -150,15 +131,8 @@ export function registerCheckoutPage(app: FastifyInstance, deps: AppDeps, public
       typeof error === 'string'
         ? error
         : ((renderPointsDomainError(error).body as { message?: string }).message ?? 'Error');
-    if (!view.ok)
-      return reply
-        .code(404)
-        .type('text/html; charset=utf-8')
-        .send(page('Not found', `<p>${escapeHtml(message)}</p>`));
-    return reply
-      .code(status)
-      .type('text/html; charset=utf-8')
-      .send(checkoutHtml(view.value, action(id), message));
+    if (!view.ok) return sendHtml(reply, 404, page('Not found', `<p>${escapeHtml(message)}</p>`));
+    return sendHtml(reply, status, checkoutHtml(view.value, action(id), message));
   };
 
   app.get<SessionParams>('/points/pay/:session', NOT_AN_API, async (request, reply) => {
@@ -174,14 +148,15 @@ export function registerCheckoutPage(app: FastifyInstance, deps: AppDeps, public
     const view = await getCheckoutPage(deps, id, phone);
     if (!view.ok) {
       if (wantsJson(request)) return send(reply, renderPointsDomainError(view.error));
-      return reply
-        .code(404)
-        .type('text/html; charset=utf-8')
-        .send(page('Checkout not found', '<p>This checkout does not exist.</p>'));
+      return sendHtml(
+        reply,
+        404,
+        page('Checkout not found', '<p>This checkout does not exist.</p>'),
+      );
     }
     if (wantsJson(request)) return pageJson(view.value);
     const error = invalidPhone ? 'The phone number format is invalid.' : null;
-    return reply.type('text/html; charset=utf-8').send(checkoutHtml(view.value, action(id), error));
+    return sendHtml(reply, 200, checkoutHtml(view.value, action(id), error));
   });
 
   app.post<SessionParams>('/points/pay/:session', NOT_AN_API, async (request, reply) => {

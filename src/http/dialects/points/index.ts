@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { MerchantGate } from '../../../app/points-gate.js';
+import { registerFormParser } from '../../hosted-page.js';
 import type { DialectContext, DialectModule } from '../registry.js';
 import { registerCheckoutPage } from './checkout-page.js';
 import { pointsFace } from './errors.js';
@@ -11,6 +12,9 @@ import { registerOrderRoutes } from './orders.js';
 import { registerWebhookRoutes } from './webhooks.js';
 
 export const POINTS_API_PREFIX = '/points/api';
+
+/** A checkout form is a phone number and a count of points; nothing bigger is read. */
+const CHECKOUT_FORM_LIMIT_BYTES = 4096;
 
 async function register(app: FastifyInstance, { deps, publicUrl }: DialectContext) {
   // One gate per process: the in-process half of the per-merchant earning lock.
@@ -23,14 +27,7 @@ async function register(app: FastifyInstance, { deps, publicUrl }: DialectContex
     { prefix: POINTS_API_PREFIX },
   );
   await app.register(async (pages) => {
-    // Browsers post the hosted page's form urlencoded; only these routes accept it.
-    pages.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string' },
-      (_request, body, done) => {
-        done(null, Object.fromEntries(new URLSearchParams(body as string)));
-      },
-    );
+    registerFormParser(pages, CHECKOUT_FORM_LIMIT_BYTES);
     registerCheckoutPage(pages, deps, publicUrl);
   });
 }

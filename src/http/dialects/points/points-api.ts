@@ -721,6 +721,10 @@ export function definePointsApiSuite(factory: StoreFactory, skip?: string): void
         assert.match(String(first.headers['content-type']), /^text\/html/);
         assert.match(first.body, /<label for="phone_number">/);
         assert.match(first.body, /80\.50 SAR/);
+        // The customer confirms a redemption here: not framable, not cached, not sniffed.
+        assert.match(String(first.headers['content-security-policy']), /frame-ancestors 'none'/);
+        assert.equal(first.headers['cache-control'], 'no-store');
+        assert.equal(first.headers['x-content-type-options'], 'nosniff');
         const second = await inject({
           method: 'GET',
           url: `${url.pathname}?phone_number=0${phone}`,
@@ -754,6 +758,13 @@ export function definePointsApiSuite(factory: StoreFactory, skip?: string): void
           payload: { phone_number: phone, redeem_points: 501 },
         });
         assertError(poor, 400, 'Insufficient points balance.');
+        // A script posting JSON without an Accept header is answered in JSON too, not a page.
+        const unasked = await inject({
+          method: 'POST',
+          url: url.pathname,
+          payload: { phone_number: phone, redeem_points: 501 },
+        });
+        assertError(unasked, 400, 'Insufficient points balance.');
 
         const paid = await inject({
           method: 'POST',
