@@ -56,6 +56,12 @@ function isRealInstant(text: string): boolean {
   );
 }
 
+/** Epoch milliseconds of an ISO 8601 instant with an offset and a real date and time, else null. */
+export function parseInstant(text: string): number | null {
+  const at = isRealInstant(text) ? Date.parse(text) : NaN;
+  return Number.isFinite(at) ? at : null;
+}
+
 /** Lines of a byte or text stream, numbered from 1; over-long lines come back as `null`. */
 async function* lines(
   input: AsyncIterable<Buffer | string>,
@@ -168,8 +174,8 @@ export function readReportRow(line: number, f: Fields): ReportItem {
   }
   if (amount.value <= 0) return bad('amount must be greater than zero');
   const settled = text('settled_at');
-  const settledAt = settled && isRealInstant(settled) ? Date.parse(settled) : NaN;
-  if (!Number.isFinite(settledAt)) return bad('settled_at must be an ISO 8601 date-time');
+  const settledAt = settled ? parseInstant(settled) : null;
+  if (settledAt === null) return bad('settled_at must be an ISO 8601 date-time');
   return {
     ok: true,
     row: {

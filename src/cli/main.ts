@@ -10,7 +10,7 @@ import { uuidV7Generator } from '../app/ids.js';
 import { createMerchant } from '../app/merchants.js';
 import { verifyLedger } from '../app/verify.js';
 import { reconcile } from '../app/reconciliation.js';
-import type { ReportFormat } from '../app/settlement-report.js';
+import { parseInstant, type ReportFormat } from '../app/settlement-report.js';
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
 import { openStore, startUnwind } from '../main.js';
@@ -153,10 +153,9 @@ program
       apply?: boolean;
       json?: boolean;
     }) => {
-      const instant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-      const fromAt = instant.test(options.from) ? Date.parse(options.from) : NaN;
-      const toAt = instant.test(options.to) ? Date.parse(options.to) : NaN;
-      if (!Number.isFinite(fromAt) || !Number.isFinite(toAt) || fromAt >= toAt) {
+      const fromAt = parseInstant(options.from);
+      const toAt = parseInstant(options.to);
+      if (fromAt === null || toAt === null || fromAt >= toAt) {
         console.error('--from and --to must be ISO 8601 date-times with an offset, from before to');
         process.exitCode = 2;
         return;

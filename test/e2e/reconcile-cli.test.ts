@@ -104,6 +104,21 @@ function defineSuite(factory: StoreFactory, skip?: string): void {
           t.env,
         );
         assert.equal(range.code, 2);
+        // 30 February is not a date, not 2 March.
+        const unreal = await runCli(
+          [
+            'reconcile',
+            '--report',
+            path.join(dir, 'nov.csv'),
+            '--from',
+            '2026-02-30T00:00Z',
+            '--to',
+            '2026-12-01T00:00:00Z',
+          ],
+          t.env,
+        );
+        assert.equal(unreal.code, 2);
+        assert.match(unreal.stderr, /--from and --to must be ISO 8601 date-times/);
         const missing = await runCli(
           ['reconcile', '--report', path.join(dir, 'none.csv'), ...RANGE],
           t.env,
