@@ -8,6 +8,7 @@ import type { Order } from '../domain/order.js';
 import type { RefundRequest } from '../domain/refund-request.js';
 import type { Delivery, DeliveryAttempt } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
+import { groupBy } from './group-by.js';
 import { LIMITS } from './limits.js';
 import type { AdminActionRecord, EventRecord, LedgerTransaction } from './ports/store.js';
 
@@ -53,8 +54,10 @@ export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHisto
       orderId: order.id,
       limit: LIMITS.pageSizeMax * 20,
     });
-    const attempts: DeliveryAttempt[][] = [];
-    for (const d of deliveries) attempts.push(await tx.listDeliveryAttempts(d.id));
+    const attemptsByDelivery = groupBy(
+      await tx.listDeliveryAttemptsFor(deliveries.map((d) => d.id)),
+      (a) => a.deliveryId,
+    );
     const adminActions = await tx.listAdminActions({
       orderId: order.id,
       limit: LIMITS.pageSizeMax * 20,
@@ -71,11 +74,11 @@ export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHisto
         refundRequest: r,
       })),
       ...events.map((e) => ({ kind: 'event' as const, at: e.createdAt, event: e })),
-      ...deliveries.map((d, i) => ({
+      ...deliveries.map((d) => ({
         kind: 'delivery' as const,
         at: d.createdAt,
         delivery: d,
-        attempts: attempts[i] ?? [],
+        attempts: attemptsByDelivery.get(d.id) ?? [],
       })),
       ...adminActions.map((a) => ({
         kind: 'admin_action' as const,

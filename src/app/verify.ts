@@ -5,14 +5,11 @@
  * orders take a thousand pages, not a million queries.
  */
 import { ANNOUNCEMENT_EVENT_TYPES } from '../domain/events.js';
-import {
-  type LedgerSum,
-  orderViolations,
-  refundRequestViolations,
-} from '../domain/ledger-checks.js';
+import { orderViolations, refundRequestViolations } from '../domain/ledger-checks.js';
 import { formatCarries } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { eventFacts } from './events.js';
+import { groupBy } from './group-by.js';
 import { LIMITS } from './limits.js';
 
 export interface Violation {
@@ -60,24 +57,17 @@ export async function verifyLedger(
         list,
         sums: await tx.transactionSums(ids),
         events: await tx.orderEventCounts(ids, ANNOUNCEMENT_EVENT_TYPES),
-        // One after the other: a transaction's queries share one connection.
-        refundRequests: await sequentially(backd, async (o) => ({
-          order: o,
-          requests: await tx.listBackdRefundRequests(o.id),
-        })),
+        refundRequests: await tx.listBackdRefundRequestsFor(backd.map((o) => o.id)),
       };
     });
-    for (const { order, requests } of page.refundRequests) {
-      for (const v of refundRequestViolations(order, requests)) {
+    const requestsByOrder = groupBy(page.refundRequests, (r) => r.orderId);
+    for (const order of page.list) {
+      if (order.dialect !== 'backd') continue;
+      for (const v of refundRequestViolations(order, requestsByOrder.get(order.id) ?? [])) {
         report({ subject: 'refund_request', id: v.id, problem: v.problem });
       }
     }
-    const sumsByOrder = new Map<string, LedgerSum[]>();
-    for (const s of page.sums) {
-      const list = sumsByOrder.get(s.orderId) ?? [];
-      list.push(s);
-      sumsByOrder.set(s.orderId, list);
-    }
+    const sumsByOrder = groupBy(page.sums, (s) => s.orderId);
     const eventsByOrder = new Map(page.events.map((e) => [e.orderId, e.count]));
     for (const order of page.list) {
       const problems = orderViolations(
@@ -132,13 +122,4 @@ export async function verifyLedger(
     }
   }
   return { orders, endpoints: endpoints.length, violations, truncated };
-}
-
-async function sequentially<T, R>(
-  items: readonly T[],
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out: R[] = [];
-  for (const item of items) out.push(await work(item));
-  return out;
 }

@@ -111,6 +111,37 @@ function verifySuite(factory: StoreFactory, skip?: string) {
       );
     });
 
+    it("reports a Backd order's refund request that skipped a step, and only a Backd order's", async () => {
+      const created = async () =>
+        (
+          await t.admin({
+            method: 'POST',
+            url: '/admin/orders',
+            payload: { merchant_id: merchantId, amount_minor: 5000, capture: 'purchase' },
+          })
+        ).json().id as string;
+      const backdId = await created();
+      const adminId = await created();
+      await t.testStore.rawExec(`UPDATE orders SET dialect = 'backd' WHERE id = '${backdId}'`);
+      // Approved at 5, before its lock time 10: the database allows it, the verifier does not.
+      for (const id of [backdId, adminId]) {
+        await t.testStore.rawExec(
+          `INSERT INTO backd_refund_requests (id, order_id, merchant_id, amount_minor, currency, status, locked_at, settle_at, created_at, approved_at, updated_at)
+           VALUES ('rr-${id}', '${id}', '${merchantId}', 100, 'SAR', 'approved', 10, 20, 1, 5, 5)`,
+        );
+      }
+      const requests = (await verifyLedger(t.deps, { pageSize: 2 })).violations.filter(
+        (v) => v.subject === 'refund_request',
+      );
+      assert.deepEqual(requests, [
+        {
+          subject: 'refund_request',
+          id: `rr-${backdId}`,
+          problem: 'approved before its lock time, or marked refunded',
+        },
+      ]);
+    });
+
     it('reports an event that never reached an endpoint it should have', async () => {
       const event = (await t.testStore.rawRows('events')).find(
         (e) => e['order_id'] === orderIds[2] && e['type'] === 'order.cancelled',

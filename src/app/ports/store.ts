@@ -372,6 +372,8 @@ export interface StoreTx {
   cancelPendingDeliveries(endpointId: string, now: number): Promise<number>;
   insertDeliveryAttempt(attempt: DeliveryAttempt): Promise<void>;
   listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttempt[]>;
+  /** The attempts of every listed delivery in one query, by delivery id, then attempt number. */
+  listDeliveryAttemptsFor(deliveryIds: readonly string[]): Promise<DeliveryAttempt[]>;
 
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;
@@ -445,6 +447,8 @@ export interface StoreTx {
   findActiveBackdRefundRequest(orderId: string): Promise<RefundRequest | undefined>;
   /** Every request of the order, oldest first (the `refunds[]` history). */
   listBackdRefundRequests(orderId: string): Promise<RefundRequest[]>;
+  /** The requests of every listed order in one query, by order id, then oldest first. */
+  listBackdRefundRequestsFor(orderIds: readonly string[]): Promise<RefundRequest[]>;
   /**
    * Up to `limit` requests with a step due at `now` (drafts past their deadline, approved ones
    * due to settle), earliest due first.

@@ -30,6 +30,7 @@ import { replayDelivery, replayEndpointSince } from '../../app/deliveries.js';
 import { EMPTY_SUMMARY } from '../../domain/reconciliation.js';
 import { orderSearchFor } from '../../domain/order-search.js';
 import type { Delivery } from '../../domain/webhooks.js';
+import type { RefundRequest } from '../../domain/refund-request.js';
 import { hashSecret } from '../../app/secrets.js';
 import type { Order } from '../../domain/order.js';
 import type { StoreFactory, TestStore } from '../../../test/support/stores.js';
@@ -962,6 +963,96 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
           tx.listDeliveries({ merchantId: m.id, direction, limit: 2, ...(after ? { after } : {}) }),
         ),
       );
+    });
+
+    it('reads the attempts of many deliveries and the refund requests of many orders at once', async () => {
+      const { merchant: m } = await merchant('Batch reads');
+      const r = await execute(
+        deps,
+        createWebhookEndpoint({ merchantId: m.id, url: 'https://example.com/batch', name: null }),
+      );
+      assert.ok(r.ok);
+      const orders = [await order(m.id), await order(m.id), await order(m.id)];
+      const deliveries = await t.store.read((tx) =>
+        tx.listDeliveries({ merchantId: m.id, direction: 'asc', limit: 10 }),
+      );
+      assert.equal(deliveries.length, 3);
+      const [d0, d1, d2] = deliveries.map((d) => d.id) as [string, string, string];
+      const now = clock.now();
+      const request = (
+        id: string,
+        orderId: string,
+        createdAt: number,
+        declined: boolean,
+      ): RefundRequest => ({
+        id,
+        orderId,
+        merchantId: m.id,
+        amountMinor: 100,
+        currency: 'SAR',
+        status: declined ? 'declined' : 'draft',
+        lockedAt: createdAt + 1000,
+        settleAt: null,
+        declineReason: declined ? 'deleted' : null,
+        replacedBy: null,
+        createdAt,
+        approvedAt: null,
+        refundedAt: null,
+        declinedAt: declined ? createdAt + 1 : null,
+        updatedAt: createdAt,
+      });
+      const [o0, o1, o2] = orders.map((o) => o.id) as [string, string, string];
+      await t.store.transaction(async (tx) => {
+        // Inserted out of order: the read sorts them.
+        for (const [deliveryId, attemptNumber] of [
+          [d1, 2],
+          [d0, 1],
+          [d1, 1],
+          [d2, 1],
+        ] as const) {
+          await tx.insertDeliveryAttempt({
+            id: `ba-${deliveryId}-${attemptNumber}`,
+            deliveryId,
+            attemptNumber,
+            startedAt: now,
+            durationMs: 5,
+            statusCode: 500,
+            error: null,
+            responseExcerpt: null,
+          });
+        }
+        await tx.insertBackdRefundRequest(request(`br-${o1}-b`, o1, now + 2, false));
+        await tx.insertBackdRefundRequest(request(`br-${o1}-a`, o1, now + 1, true));
+        await tx.insertBackdRefundRequest(request(`br-${o0}-a`, o0, now, false));
+        await tx.insertBackdRefundRequest(request(`br-${o2}-a`, o2, now, false));
+      });
+
+      const attempts = await t.store.read((tx) => tx.listDeliveryAttemptsFor([d1, d0]));
+      // Only the listed deliveries, each one's attempts in attempt order, as read one by one.
+      assert.equal(attempts.length, 3);
+      for (const id of [d0, d1]) {
+        assert.deepEqual(
+          attempts.filter((a) => a.deliveryId === id),
+          await t.store.read((tx) => tx.listDeliveryAttempts(id)),
+        );
+      }
+      assert.deepEqual(
+        attempts.filter((a) => a.deliveryId === d1).map((a) => a.attemptNumber),
+        [1, 2],
+      );
+      assert.deepEqual(await t.store.read((tx) => tx.listDeliveryAttemptsFor([])), []);
+
+      const requests = await t.store.read((tx) => tx.listBackdRefundRequestsFor([o1, o0]));
+      assert.deepEqual(
+        requests.filter((q) => q.orderId === o1).map((q) => q.id),
+        [`br-${o1}-a`, `br-${o1}-b`],
+      );
+      assert.deepEqual(requests.map((q) => q.orderId).sort(), [o0, o1, o1].sort());
+      assert.deepEqual(
+        requests.filter((q) => q.orderId === o1),
+        await t.store.read((tx) => tx.listBackdRefundRequests(o1)),
+      );
+      assert.deepEqual(await t.store.read((tx) => tx.listBackdRefundRequestsFor([])), []);
     });
 
     it('records admin actions with the action, in its transaction, append-only', async () => {

@@ -120,7 +120,7 @@ export const rowToBackdOrder = (r: Row): BackdOrder => {
   };
 };
 
-const REFUND_REQUEST_COLUMNS = `id, order_id, merchant_id, amount_minor, currency, status,
+export const REFUND_REQUEST_COLUMNS = `id, order_id, merchant_id, amount_minor, currency, status,
   locked_at, settle_at, decline_reason, replaced_by, created_at, approved_at, refunded_at,
   declined_at, updated_at`;
 

@@ -26,6 +26,7 @@ import { createBackdStatements } from './backd-statements.js';
 import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationStatements } from './reconciliation-statements.js';
 import { createAdminStatements } from './admin-statements.js';
+import { createBatchReadStatements } from './batch-read-statements.js';
 import {
   type Row,
   rowToAdminAction,
@@ -107,6 +108,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createMpgStatements(db),
     ...createReconciliationStatements(db),
     ...createAdminStatements(db),
+    ...createBatchReadStatements(db),
 
     async insertMerchant(m: Merchant) {
       await db.run(

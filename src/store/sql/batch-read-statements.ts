@@ -1,0 +1,35 @@
+/**
+ * Reads of one kind of child row for a whole list of parents in one query, for screens and
+ * checks that would otherwise ask once per parent (an order's history with its deliveries'
+ * attempts, the verifier's page of Backd orders with their refund requests).
+ */
+import type { StoreTx } from '../../app/ports/store.js';
+import { REFUND_REQUEST_COLUMNS, rowToRefundRequest } from './backd-statements.js';
+import { rowToDeliveryAttempt } from './rows.js';
+import { marks } from './sql-helpers.js';
+import type { SqlSession } from './sql-store-tx.js';
+
+type BatchReadStatements = Pick<StoreTx, 'listDeliveryAttemptsFor' | 'listBackdRefundRequestsFor'>;
+
+export function createBatchReadStatements(db: SqlSession): BatchReadStatements {
+  return {
+    async listDeliveryAttemptsFor(deliveryIds) {
+      if (deliveryIds.length === 0) return [];
+      const rows = await db.all(
+        `SELECT * FROM delivery_attempts WHERE delivery_id IN (${marks(deliveryIds.length)})
+         ORDER BY delivery_id, attempt_number`,
+        deliveryIds,
+      );
+      return rows.map(rowToDeliveryAttempt);
+    },
+    async listBackdRefundRequestsFor(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await db.all(
+        `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
+         WHERE order_id IN (${marks(orderIds.length)}) ORDER BY order_id, created_at, id`,
+        orderIds,
+      );
+      return rows.map(rowToRefundRequest);
+    },
+  };
+}
