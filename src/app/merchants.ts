@@ -133,9 +133,30 @@ export interface Authenticated {
 }
 
 /**
- * Finds the merchant a presented key belongs to. A revoked key, a key of another dialect or of
- * another kind authenticates nobody. The lookup is by hash; the final comparison is constant-time.
+ * The live credential of `dialect` and `kind` whose hash is `presentedHash`, or null. A revoked
+ * key, a key of another dialect or of another kind matches nothing. The lookup is by hash; the
+ * final comparison is constant-time.
  */
+async function liveCredential(
+  tx: StoreTx,
+  dialect: CredentialDialect,
+  kind: CredentialKind,
+  presentedHash: string,
+): Promise<Credential | null> {
+  const credential = await tx.findCredentialByHash(presentedHash);
+  if (
+    !credential ||
+    credential.revokedAt !== null ||
+    credential.dialect !== dialect ||
+    credential.kind !== kind ||
+    !hashesEqual(credential.secretHash, presentedHash)
+  ) {
+    return null;
+  }
+  return credential;
+}
+
+/** Finds the merchant a presented key belongs to (see liveCredential for what matches). */
 export function authenticateKey(
   deps: AppDeps,
   dialect: CredentialDialect,
@@ -144,18 +165,37 @@ export function authenticateKey(
 ): Promise<Authenticated | null> {
   const presentedHash = hashSecret(presented);
   return query(deps, async (tx) => {
-    const credential = await tx.findCredentialByHash(presentedHash);
+    const credential = await liveCredential(tx, dialect, kind, presentedHash);
+    if (!credential) return null;
+    const merchant = await tx.findMerchant(credential.merchantId);
+    return merchant ? { merchant, credential } : null;
+  });
+}
+
+/**
+ * A public/secret key pair (Backd's HTTP Basic): both live keys of `dialect` and of the same
+ * merchant, looked up in one read. The caller is identified by the secret key.
+ */
+export function authenticateKeyPair(
+  deps: AppDeps,
+  dialect: CredentialDialect,
+  publicKey: string,
+  secretKey: string,
+): Promise<Authenticated | null> {
+  const publicHash = hashSecret(publicKey);
+  const secretHash = hashSecret(secretKey);
+  return query(deps, async (tx) => {
+    const publicCredential = await liveCredential(tx, dialect, 'public_key', publicHash);
+    const secretCredential = await liveCredential(tx, dialect, 'secret_key', secretHash);
     if (
-      !credential ||
-      credential.revokedAt !== null ||
-      credential.dialect !== dialect ||
-      credential.kind !== kind ||
-      !hashesEqual(credential.secretHash, presentedHash)
+      !publicCredential ||
+      !secretCredential ||
+      publicCredential.merchantId !== secretCredential.merchantId
     ) {
       return null;
     }
-    const merchant = await tx.findMerchant(credential.merchantId);
-    return merchant ? { merchant, credential } : null;
+    const merchant = await tx.findMerchant(secretCredential.merchantId);
+    return merchant ? { merchant, credential: secretCredential } : null;
   });
 }
 

@@ -18,7 +18,7 @@ import {
 } from '../../../app/backd-orders.js';
 import { deleteRefundRequest, submitRefundRequest } from '../../../app/backd-refund-requests.js';
 import type { Actor, AppDeps, UseCase } from '../../../app/context.js';
-import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
+import { type Authenticated, authenticateKeyPair } from '../../../app/merchants.js';
 import type { BackdAmounts, BackdContact, BackdItem } from '../../../domain/backd-order.js';
 import { parseDecimalMinor } from '../../../domain/money.js';
 import { type FieldIssue, HttpProblem, send } from '../../faces.js';
@@ -65,15 +65,15 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<voi
   const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon === decoded.length - 1) throw new HttpProblem('auth_invalid');
-  const [publicAuth, secretAuth] = await Promise.all([
-    authenticateKey(deps, 'backd', 'public_key', decoded.slice(0, colon)),
-    authenticateKey(deps, 'backd', 'secret_key', decoded.slice(colon + 1)),
-  ]);
-  if (!publicAuth || !secretAuth || publicAuth.merchant.id !== secretAuth.merchant.id) {
-    throw new HttpProblem('auth_invalid');
-  }
-  limitCaller(request, secretAuth.credential.id);
-  authenticated.set(request, secretAuth);
+  const caller = await authenticateKeyPair(
+    deps,
+    'backd',
+    decoded.slice(0, colon),
+    decoded.slice(colon + 1),
+  );
+  if (!caller) throw new HttpProblem('auth_invalid');
+  limitCaller(request, caller.credential.id);
+  authenticated.set(request, caller);
 }
 
 /** A decimal amount in major units as minor units of `currency`, or a 422 naming the field. */
