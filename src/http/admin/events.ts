@@ -2,9 +2,8 @@
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import { type AppDeps, query } from '../../app/context.js';
-import { HttpProblem } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
-import { decodeCursor, encodeCursor, eventJson } from './render.js';
+import { decodeCursor, encodeCursor, eventJson, pageJson, parseCursor } from './render.js';
 import { listEventsQuery } from './schemas.js';
 
 export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -17,12 +16,7 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     }),
     async (request) => {
       const q = parseOrThrow(listEventsQuery, request.query);
-      const after = q.cursor ? decodeCursor(q.cursor) : undefined;
-      if (after === null) {
-        throw new HttpProblem('validation_failed', [
-          { path: 'cursor', message: 'Invalid cursor.' },
-        ]);
-      }
+      const after = parseCursor(q.cursor, decodeCursor);
       const events = await query(deps, (tx) =>
         tx.listEvents({
           limit: q.limit,
@@ -34,11 +28,7 @@ export const eventRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           ...(after ? { after } : {}),
         }),
       );
-      const last = events.at(-1);
-      return {
-        data: events.map(eventJson),
-        next_cursor: last && events.length === q.limit ? encodeCursor(last) : null,
-      };
+      return pageJson(events, q.limit, eventJson, encodeCursor);
     },
   );
 };
