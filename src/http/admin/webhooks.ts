@@ -1,11 +1,12 @@
 /** Admin: a merchant's webhook endpoints, and replaying everything since a time to one. */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps, query } from '../../app/context.js';
+import { type AppDeps, execute } from '../../app/context.js';
 import { replayEndpointSince } from '../../app/deliveries.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
+  getWebhookEndpoint,
   updateWebhookEndpoint,
 } from '../../app/webhook-endpoints.js';
 import { send } from '../faces.js';
@@ -104,11 +105,12 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
     '/merchants/:id/webhooks/:webhookId',
     documented({ summary: 'Read a webhook endpoint', tag: 'Webhooks' }),
     async (request, reply) => {
-      const endpoint = await query(deps, (tx) => tx.findWebhookEndpoint(request.params.webhookId));
-      if (!endpoint || endpoint.merchantId !== request.params.id || endpoint.deletedAt !== null) {
-        return send(reply, renderAdminDomainError({ code: 'webhook.not_found' }, request.id));
-      }
-      return webhookJson(endpoint);
+      const found = await execute(
+        deps,
+        getWebhookEndpoint(request.params.id, request.params.webhookId),
+      );
+      if (!found.ok) return send(reply, renderAdminDomainError(found.error, request.id));
+      return webhookJson(found.value);
     },
   );
 
