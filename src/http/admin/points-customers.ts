@@ -16,8 +16,7 @@ import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
 import { respond } from './respond.js';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from './render.js';
 
 const seedSchema = z.strictObject({
   phone_number: z.string().min(1).max(32),

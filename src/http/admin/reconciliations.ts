@@ -16,8 +16,8 @@ import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
-import { decodeCursor, encodeCursor, pageJson, parseCursor } from './render.js';
-import { listReconciliationsQuery } from './schemas.js';
+import { decodeCursor, encodeCursor, iso, pageJson, parseCursor } from './render.js';
+import { instant, listReconciliationsQuery } from './schemas.js';
 
 /** Largest report accepted over HTTP: about 20 million rows. */
 export const REPORT_BODY_BYTES_MAX = 2 * 1024 * 1024 * 1024;
@@ -29,11 +29,10 @@ const REPORT_MEDIA_TYPES: Readonly<Record<string, ReportFormat>> = {
   'application/x-ndjson': 'ndjson',
 };
 
-const isoInstant = z.iso.datetime({ offset: true });
 export const reconcileQuery = z
   .strictObject({
-    from: isoInstant,
-    to: isoInstant,
+    from: instant,
+    to: instant,
     apply: z.enum(['true', 'false']).optional(),
   })
   .refine((q) => Date.parse(q.from) < Date.parse(q.to), {
@@ -42,8 +41,6 @@ export const reconcileQuery = z
   });
 const runParams = z.strictObject({ id: z.string().min(1).max(64) });
 const runQuery = z.strictObject({ format: z.enum(['csv', 'json']).optional() });
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export const runJson = (run: ReconciliationRun) => ({
   id: run.id,

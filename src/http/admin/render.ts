@@ -12,7 +12,8 @@ import { formatMinor } from '../../domain/money.js';
 import { HttpProblem } from '../faces.js';
 import { capturableMinor, type Order, refundableMinor } from '../../domain/order.js';
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+export const iso = (ms: number | null): string | null =>
+  ms === null ? null : new Date(ms).toISOString();
 
 export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) => ({
   id: m.id,
@@ -71,7 +72,7 @@ export const orderJson = (o: Order, transactions?: readonly LedgerTransaction[])
   captured_minor: o.capturedMinor,
   voided_minor: o.voidedMinor,
   refunded_minor: o.refundedMinor,
-  capturable_minor: o.status === 'cancelled' ? 0 : capturableMinor(o),
+  capturable_minor: capturableMinor(o),
   refundable_minor: refundableMinor(o),
   redeemed_minor: o.redeemedMinor,
   total_points: o.totalPoints,

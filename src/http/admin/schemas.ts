@@ -5,7 +5,9 @@ import { LIMITS } from '../../app/limits.js';
 import { canonicalTimeZone, epochDay } from '../../app/local-days.js';
 import { HEALTH_WINDOW_HOURS_DEFAULT, HEALTH_WINDOW_HOURS_MAX } from '../../app/webhook-health.js';
 import { ADMIN_ACTIONS } from '../../domain/admin-actions.js';
+import { CREDENTIAL_DIALECTS } from '../../domain/merchant.js';
 import { DIALECTS, ORDER_STATUSES } from '../../domain/order.js';
+import { DELIVERY_STATUSES, RETRY_POLICIES, WEBHOOK_FORMATS } from '../../domain/webhooks.js';
 
 export const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const reason = z.string().max(LIMITS.reasonLengthMax).nullable().optional();
@@ -34,7 +36,7 @@ export const createMerchantSchema = z.strictObject({
 export const updateMerchantSchema = z.strictObject({ settings: settingsSchema });
 
 export const rotateCredentialsSchema = z.strictObject({
-  dialect: z.enum(['points', 'backd', 'mpg']),
+  dialect: z.enum(CREDENTIAL_DIALECTS),
 });
 
 export const createOrderSchema = z.strictObject({
@@ -63,7 +65,7 @@ const limit = z.coerce
   .max(LIMITS.pageSizeMax)
   .default(LIMITS.pageSizeDefault);
 
-const instant = z.iso.datetime({ offset: true });
+export const instant = z.iso.datetime({ offset: true });
 
 /** The direction of a list read by (created_at, id), and the cursor that goes with it. */
 const listOrder = z
@@ -154,25 +156,26 @@ export const listEventsQuery = z.strictObject({
   merchant_id: z.string().optional(),
   order_id: z.string().optional(),
   type: z.string().optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
   limit,
   cursor: z.string().optional(),
 });
 
-export const setClockSchema = z.strictObject({ now: z.iso.datetime({ offset: true }) });
+export const setClockSchema = z.strictObject({ now: instant });
 export const advanceClockSchema = z.strictObject({
   seconds: z.number().int().min(-3_153_600_000).max(3_153_600_000),
 });
 
 const webhookUrl = z.string().min(1).max(2000);
-const format = z.enum(['standard', 'points']);
+const format = z.enum(WEBHOOK_FORMATS);
+const retryPolicy = z.enum(RETRY_POLICIES);
 
 export const createWebhookSchema = z.strictObject({
   url: webhookUrl,
   name: z.string().max(255).nullable().optional(),
   format: format.optional(),
-  retry_policy: format.optional(),
+  retry_policy: retryPolicy.optional(),
   enabled: z.boolean().optional(),
 });
 
@@ -181,7 +184,7 @@ export const updateWebhookSchema = z
     url: webhookUrl.optional(),
     name: z.string().max(255).nullable().optional(),
     format: format.optional(),
-    retry_policy: format.optional(),
+    retry_policy: retryPolicy.optional(),
     enabled: z.boolean().optional(),
     rotate_secret: z.boolean().optional(),
     reason: reason.describe('Why: recorded with the admin action.'),
@@ -197,16 +200,16 @@ export const listDeliveriesQuery = z.strictObject({
   order_id: z.string().optional(),
   endpoint_id: z.string().optional(),
   type: z.string().optional(),
-  status: z.enum(['pending', 'delivered', 'dead', 'cancelled']).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
+  from: instant.optional(),
+  to: instant.optional(),
   order: listOrder,
   limit,
   cursor: directedCursor,
 });
 
 export const replaySinceSchema = z.strictObject({
-  since: z.iso.datetime({ offset: true }),
+  since: instant,
   /** From a previous answer's `next_cursor`, to continue a replay of more events than one call takes. */
   cursor: z.string().optional(),
   reason: reason.describe('Why: recorded with the admin action.'),
