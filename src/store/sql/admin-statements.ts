@@ -5,13 +5,13 @@
  */
 import type { DayRange, StoreTx } from '../../app/ports/store.js';
 import {
-  type Row,
   int,
   intOrNull,
   rowToMerchant,
   rowToWebhookEndpoint,
   str,
   strOrNull,
+  sum,
 } from './rows.js';
 import type { SqlSession } from './sql-store-tx.js';
 
@@ -28,9 +28,6 @@ type AdminStatements = Pick<
 const SUCCEEDED = 'a.status_code BETWEEN 200 AND 299';
 /** Its complement, with no answer at all (timeout, refused connection) counted as failed. */
 const FAILED = '(a.status_code IS NULL OR a.status_code NOT BETWEEN 200 AND 299)';
-
-/** A SUM over no rows is NULL; PostgreSQL's SUM of BIGINT arrives as a numeric, parsed to a number. */
-const sum = (r: Row, column: string): number => (r[column] === null ? 0 : int(r, column));
 
 /**
  * The days as a table `days (day, from_at, to_at)` for a range join. The casts give PostgreSQL

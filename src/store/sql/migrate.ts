@@ -1,5 +1,6 @@
 /** Applies the migration list inside one transaction per migration, on either engine. */
 import { MIGRATIONS } from './migrations/index.js';
+import { int } from './rows.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 export interface MigrationSession extends SqlSession {
@@ -51,6 +52,6 @@ export async function applyMigrations(
 
 export async function pendingMigrations(s: SqlSession): Promise<number> {
   const rows = await s.all('SELECT version FROM schema_migrations', []);
-  const have = new Set(rows.map((r) => Number(r['version'])));
+  const have = new Set(rows.map((r) => int(r, 'version')));
   return MIGRATIONS.filter((m) => !have.has(m.version)).length;
 }

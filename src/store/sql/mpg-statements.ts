@@ -9,7 +9,7 @@ import type {
   MpgSortField,
 } from '../../app/ports/mpg-store.js';
 import type { StoreTx } from '../../app/ports/store.js';
-import { type Row, rowToOrder, rowToTransaction } from './rows.js';
+import { type Row, int, intOrNull, rowToOrder, rowToTransaction, str, strOrNull } from './rows.js';
 import { first } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
@@ -28,15 +28,15 @@ type MpgStatements = Pick<
 >;
 
 const rowToRequestId = (r: Row): MpgRequestId => ({
-  merchantId: String(r['merchant_id']),
-  kind: String(r['kind']) as MpgRequestIdKind,
-  requestId: String(r['request_id']),
-  fingerprint: String(r['fingerprint']),
-  state: String(r['state']) as 'in_progress' | 'completed',
-  leaseToken: r['lease_token'] === null ? null : String(r['lease_token']),
-  leaseExpiresAt: r['lease_expires_at'] === null ? null : Number(r['lease_expires_at']),
-  orderId: r['order_id'] === null ? null : String(r['order_id']),
-  createdAt: Number(r['created_at']),
+  merchantId: str(r, 'merchant_id'),
+  kind: str(r, 'kind') as MpgRequestIdKind,
+  requestId: str(r, 'request_id'),
+  fingerprint: str(r, 'fingerprint'),
+  state: str(r, 'state') as 'in_progress' | 'completed',
+  leaseToken: strOrNull(r, 'lease_token'),
+  leaseExpiresAt: intOrNull(r, 'lease_expires_at'),
+  orderId: strOrNull(r, 'order_id'),
+  createdAt: int(r, 'created_at'),
 });
 
 /** Sort columns: only these names ever reach the SQL text. */

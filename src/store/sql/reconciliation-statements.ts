@@ -36,13 +36,6 @@ type ReconciliationStatements = Pick<
   | 'listReconciliationRuns'
 >;
 
-/** Aggregates: PostgreSQL hands SUM of a BIGINT back as a numeric string. */
-const agg = (r: Row, column: string): number => {
-  const v = Number(r[column]);
-  assert(Number.isSafeInteger(v), `aggregate ${column} is not an integer`);
-  return v;
-};
-
 const rowToRun = (r: Row): ReconciliationRun => ({
   id: str(r, 'id'),
   status: str(r, 'status') as RunStatus,
@@ -211,9 +204,9 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       return rows.map((r) => ({
         orderReference: str(r, 'order_reference'),
         type: str(r, 'type') as ReportRowType,
-        amountMinor: agg(r, 'amount_minor'),
-        count: agg(r, 'n'),
-        firstLine: agg(r, 'first_line'),
+        amountMinor: int(r, 'amount_minor'),
+        count: int(r, 'n'),
+        firstLine: int(r, 'first_line'),
         minCurrency: str(r, 'min_currency'),
         maxCurrency: str(r, 'max_currency'),
       }));
@@ -233,8 +226,8 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
         [runId, afterLine, limit],
       );
       return rows.map((r) => ({
-        line: agg(r, 'line'),
-        firstLine: agg(r, 'first_line'),
+        line: int(r, 'line'),
+        firstLine: int(r, 'first_line'),
         orderReference: str(r, 'order_reference'),
         transactionReference: str(r, 'transaction_reference'),
         type: str(r, 'type') as ReportRowType,
@@ -270,7 +263,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
         orderId: str(r, 'order_id'),
         merchantId: str(r, 'merchant_id'),
         type: str(r, 'kind') as ReportRowType,
-        amountMinor: agg(r, 'amount_minor'),
+        amountMinor: int(r, 'amount_minor'),
         currency: str(r, 'currency'),
       }));
     },
@@ -280,7 +273,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
          GROUP BY action`,
         [runId],
       );
-      return rows.map((r) => ({ action: str(r, 'action') as FindingAction, count: agg(r, 'n') }));
+      return rows.map((r) => ({ action: str(r, 'action') as FindingAction, count: int(r, 'n') }));
     },
     async findOrdersByIds(ids) {
       if (ids.length === 0) return [];

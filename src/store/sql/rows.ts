@@ -50,14 +50,15 @@ export const str = (row: Row, column: string): string => {
 export const strOrNull = (row: Row, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : str(row, column);
 export const int = (row: Row, column: string): number => {
-  // SQLite hands back a bigint for an INTEGER PRIMARY KEY read through some statements.
-  const raw = row[column];
-  const v = typeof raw === 'bigint' ? Number(raw) : raw;
+  const v = row[column];
   assert(typeof v === 'number' && Number.isSafeInteger(v), `column ${column} is not an integer`);
   return v;
 };
 export const intOrNull = (row: Row, column: string): number | null =>
   row[column] === null || row[column] === undefined ? null : int(row, column);
+/** A SUM over no rows (or only NULLs) is NULL; the total of nothing is 0. */
+export const sum = (row: Row, column: string): number =>
+  row[column] === null ? 0 : int(row, column);
 export const parsed = <T>(row: Row, column: string): T => JSON.parse(str(row, column)) as T;
 
 export const rowToMerchant = (r: Row): Merchant => ({

@@ -2,7 +2,8 @@
  * Small pieces of SQL text and parameter encoding shared by every statements file, so each
  * rule (how a JSON column or a boolean is written, which columns an order has) lives once.
  */
-import type { Row } from './rows.js';
+import { assert } from '../../domain/result.js';
+import { type Row, int } from './rows.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 /** The first row of a query, or undefined when it found none. */
@@ -11,6 +12,17 @@ export const first = async (
   sql: string,
   params: readonly unknown[],
 ): Promise<Row | undefined> => (await db.all(sql, params))[0];
+
+/** The value `n` of a query that always answers one row, such as `SELECT COUNT(*) AS n`. */
+export const countOf = async (
+  db: SqlSession,
+  sql: string,
+  params: readonly unknown[],
+): Promise<number> => {
+  const row = await first(db, sql, params);
+  assert(row !== undefined, 'an aggregate query answers one row');
+  return int(row, 'n');
+};
 
 /** `?, ?, …` for an IN list (or a VALUES row) of n values. */
 export const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');

@@ -29,6 +29,7 @@ import { createAdminStatements } from './admin-statements.js';
 import { createBatchReadStatements } from './batch-read-statements.js';
 import {
   type Row,
+  int,
   rowToAdminAction,
   rowToAdminSession,
   rowToAdminToken,
@@ -41,8 +42,9 @@ import {
   rowToMerchant,
   rowToOrder,
   rowToTransaction,
+  str,
 } from './rows.js';
-import { ORDER_COLUMNS, first, flag, json, marks } from './sql-helpers.js';
+import { ORDER_COLUMNS, countOf, first, flag, json, marks } from './sql-helpers.js';
 
 /** What an engine adapter gives the shared statements: one connection inside one transaction. */
 export interface SqlSession {
@@ -181,12 +183,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return db.run(`UPDATE admin_tokens SET revoked_at = ? WHERE revoked_at IS NULL`, [at]);
     },
     async countActiveAdminTokens() {
-      const row = await first(
-        db,
-        `SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`,
-        [],
-      );
-      return Number(row?.['n'] ?? 0);
+      return countOf(db, `SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`, []);
     },
 
     async insertAdminSession(a: AdminSession) {
@@ -598,12 +595,11 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return rows.map(rowToWebhookEndpoint);
     },
     async countWebhookEndpoints(merchantId) {
-      const row = await first(
+      return countOf(
         db,
         `SELECT COUNT(*) AS n FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL`,
         [merchantId],
       );
-      return Number(row?.['n'] ?? 0);
     },
 
     async insertDelivery(d) {
@@ -758,12 +754,12 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         orderIds,
       );
       return rows.map((r) => ({
-        orderId: String(r['order_id']),
-        type: String(r['type']) as TransactionSum['type'],
-        status: String(r['status']),
-        amountMinor: Number(r['amount_minor']),
-        points: Number(r['points']),
-        count: Number(r['n']),
+        orderId: str(r, 'order_id'),
+        type: str(r, 'type') as TransactionSum['type'],
+        status: str(r, 'status'),
+        amountMinor: int(r, 'amount_minor'),
+        points: int(r, 'points'),
+        count: int(r, 'n'),
       }));
     },
     async orderEventCounts(orderIds, excludedTypes) {
@@ -777,7 +773,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
          GROUP BY order_id`,
         [...orderIds, ...excludedTypes],
       );
-      return rows.map((r) => ({ orderId: String(r['order_id']), count: Number(r['n']) }));
+      return rows.map((r) => ({ orderId: str(r, 'order_id'), count: int(r, 'n') }));
     },
     async eventsWithoutDelivery(endpointId, merchantId, since, limit) {
       const rows = await db.all(
@@ -799,9 +795,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         [limit],
       );
       return rows.map((r) => ({
-        phone: String(r['phone']),
-        balance: Number(r['balance']),
-        entriesSum: Number(r['entries_sum']),
+        phone: str(r, 'phone'),
+        balance: int(r, 'balance'),
+        entriesSum: int(r, 'entries_sum'),
       }));
     },
     async listAllWebhookEndpoints(limit) {
@@ -813,7 +809,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
 
     async getSetting(name) {
       const row = await first(db, `SELECT value FROM settings WHERE name = ?`, [name]);
-      return row === undefined ? undefined : String(row['value']);
+      return row === undefined ? undefined : str(row, 'value');
     },
     async putSetting(name, value, at) {
       await db.run(
