@@ -15,7 +15,7 @@ import type {
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
 import { ORDER_COLUMNS, json, marks } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { type SqlSession, keysetPage } from './sql-store-tx.js';
 
 type ReconciliationStatements = Pick<
   StoreTx,
@@ -103,15 +103,11 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
     },
     findReconciliationRun: (id) => findRun(id, false),
     async listReconciliationRuns(limit, before) {
-      const rows = await db.all(
-        before
-          ? `SELECT ${RUN_COLUMNS} FROM reconciliation_runs
-             WHERE created_at <= ? AND (created_at < ? OR id < ?)
-             ORDER BY created_at DESC, id DESC LIMIT ?`
-          : `SELECT ${RUN_COLUMNS} FROM reconciliation_runs
-             ORDER BY created_at DESC, id DESC LIMIT ?`,
-        before ? [before.createdAt, before.createdAt, before.id, limit] : [limit],
-      );
+      const rows = await keysetPage(db, `SELECT ${RUN_COLUMNS} FROM reconciliation_runs`, [], {
+        after: before,
+        direction: 'desc',
+        limit,
+      });
       return rows.map(rowToRun);
     },
     lockReconciliationRun: (id) => findRun(id, true),

@@ -63,7 +63,7 @@ const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, even
  * is written with a plain bound on created_at first, which both engines use as the start of an
  * index range; the OR alone would make them scan from the start of the index.
  */
-export function filterClause(
+function filterClause(
   filters: readonly (readonly [string, unknown])[],
   after?: { readonly createdAt: number; readonly id: string },
   direction: ListDirection = 'asc',
@@ -82,11 +82,11 @@ export function filterClause(
   return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
 
-export const keysetOrder = (direction: ListDirection): string =>
+const keysetOrder = (direction: ListDirection): string =>
   direction === 'asc' ? 'ORDER BY created_at, id' : 'ORDER BY created_at DESC, id DESC';
 
 /** One page of `select` (a SELECT … FROM) with `filters`, in keyset order after the cursor. */
-function keysetPage(
+export function keysetPage(
   db: SqlSession,
   select: string,
   filters: readonly (readonly [string, unknown])[],
