@@ -11,9 +11,6 @@ import type { Lang } from './i18n.js';
 /** The locale Intl formats with: Arabic numbers with Latin digits read unambiguously in support tickets. */
 export const localeOf = (lang: Lang): string => (lang === 'ar' ? 'ar-u-nu-latn' : 'en');
 
-/** The zone Backd's refund-request locks are computed in (src/domain/business-days.ts). */
-export const CHICAGO = 'America/Chicago';
-
 export const viewerTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function formatMoney(amountMinor: number, currency: string, lang: Lang): string {

@@ -7,7 +7,6 @@ import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 
 export type Lang = 'en' | 'ar';
-export const LANGS: readonly Lang[] = ['en', 'ar'];
 
 const en = {
   'app.name': 'Unwind',

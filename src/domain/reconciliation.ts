@@ -75,6 +75,20 @@ export interface RunSummary {
   readonly skipped: number;
 }
 
+/** The summary count of each finding kind; a new kind fails the typecheck until it is here. */
+const SUMMARY_KEY_OF_KIND = {
+  malformed_row: 'malformed_rows',
+  missing_in_report: 'missing_in_report',
+  missing_in_unwind: 'missing_in_unwind',
+  amount_mismatch: 'amount_mismatch',
+  currency_mismatch: 'currency_mismatch',
+  duplicate: 'duplicate',
+} as const satisfies Record<FindingKind, keyof RunSummary>;
+
+/** How many findings a run's summary counts, over every kind. */
+export const findingCount = (summary: Readonly<Partial<Record<keyof RunSummary, number>>>) =>
+  FINDING_KINDS.reduce((sum, kind) => sum + (summary[SUMMARY_KEY_OF_KIND[kind]] ?? 0), 0);
+
 export const EMPTY_SUMMARY: RunSummary = {
   rows: 0,
   malformed_rows: 0,

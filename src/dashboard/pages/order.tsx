@@ -31,7 +31,8 @@ import {
   toActionError,
   useLoad,
 } from '../components.js';
-import { CHICAGO, formatInstant, formatMoney, formatNumber } from '../format.js';
+import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
+import { formatInstant, formatMoney, formatNumber } from '../format.js';
 import { codeLabel, type MessageKey, useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type {
@@ -423,7 +424,7 @@ function TimelineEntry(props: {
               [t('timeline.status'), <Badge status={r.status} />],
               [t('timeline.amount'), formatMoney(r.amount_minor, r.currency, lang)],
               [t('timeline.lockedAt'), formatInstant(r.locked_at, lang)],
-              [t('timeline.lockedAtChicago'), formatInstant(r.locked_at, lang, CHICAGO)],
+              [t('timeline.lockedAtChicago'), formatInstant(r.locked_at, lang, LOCK_TIME_ZONE)],
               ...(lockedMs !== null && r.status === 'draft'
                 ? [
                     [

@@ -18,6 +18,7 @@ import { formatInstant, formatMoney, localDayStartIso } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate, useLocation } from '../router.js';
 import { type MerchantJson, ORDER_STATUSES, DIALECTS, type OrderJson } from '../types.js';
+import { orderRef } from './order.js';
 
 /** The search's fields as they appear in the URL. */
 const FIELDS = ['q', 'dialect', 'status', 'merchant_id', 'from', 'to'] as const;
@@ -159,9 +160,7 @@ export function Orders() {
                   label: t('orders.order'),
                   primary: true,
                   render: (o) => (
-                    <Link href={href(`/orders/${encodeURIComponent(o.id)}`)}>
-                      {o.order_number ?? o.merchant_order_id ?? o.id}
-                    </Link>
+                    <Link href={href(`/orders/${encodeURIComponent(o.id)}`)}>{orderRef(o)}</Link>
                   ),
                 },
                 { label: t('orders.created'), render: (o) => formatInstant(o.created_at, lang) },

@@ -25,6 +25,7 @@ import { formatInstant, formatMoney, formatNumber, localDateTimeToIso } from '..
 import { codeLabel, useI18n } from '../i18n.js';
 import { href, navigate, useLocation } from '../router.js';
 import type { FindingJson, RunJson, RunWithFindingsJson } from '../types.js';
+import { findingCount } from '../../domain/reconciliation.js';
 
 export function Reconciliation() {
   const { t } = useI18n();
@@ -82,7 +83,7 @@ function UploadForm(props: { onStarted: (run: RunJson) => void }) {
       const run = await startReconciliation(from, to, file);
       announce(
         t('recon.started', {
-          findings: formatNumber(findingTotal(run.summary), lang),
+          findings: formatNumber(findingCount(run.summary), lang),
         }),
       );
       props.onStarted(run);
@@ -154,18 +155,6 @@ function UploadForm(props: { onStarted: (run: RunJson) => void }) {
     </section>
   );
 }
-
-/** Findings of a run: one per discrepancy kind counted in its summary. */
-const FINDING_KINDS = [
-  'malformed_rows',
-  'missing_in_report',
-  'missing_in_unwind',
-  'amount_mismatch',
-  'currency_mismatch',
-  'duplicate',
-];
-const findingTotal = (summary: Readonly<Record<string, number>>): number =>
-  FINDING_KINDS.reduce((sum, kind) => sum + (summary[kind] ?? 0), 0);
 
 function RunView(props: { runId: string; onChanged: () => void }) {
   const { t, lang } = useI18n();
