@@ -17,12 +17,12 @@ import {
   updateBackdOrder,
 } from '../../../app/backd-orders.js';
 import { deleteRefundRequest, submitRefundRequest } from '../../../app/backd-refund-requests.js';
-import type { Actor, AppDeps, UseCase } from '../../../app/context.js';
-import { type Authenticated, authenticateKeyPair } from '../../../app/merchants.js';
+import type { AppDeps, UseCase } from '../../../app/context.js';
+import { authenticateKeyPair } from '../../../app/merchants.js';
 import type { BackdAmounts, BackdContact, BackdItem } from '../../../domain/backd-order.js';
 import { parseDecimalMinor } from '../../../domain/money.js';
+import { admitCaller, callerOf, credentialActor } from '../../caller.js';
 import { type FieldIssue, HttpProblem, send } from '../../faces.js';
-import { limitCaller } from '../../rate-limit.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
@@ -44,15 +44,6 @@ import {
 const doc = (summary: string, body: z.ZodType, tag = 'Orders') =>
   documented({ summary, tag, body });
 
-const authenticated = new WeakMap<FastifyRequest, Authenticated>();
-
-/** The merchant of this request; only routes behind `authenticate` call it. */
-function callerOf(request: FastifyRequest): Authenticated {
-  const found = authenticated.get(request);
-  if (!found) throw new HttpProblem('auth_missing');
-  return found;
-}
-
 /**
  * HTTP Basic with the merchant's Backd public key as user name and secret key as password. Both
  * must be live keys of the same merchant. Missing or wrong: 401 in the envelope (decisions.md).
@@ -72,8 +63,7 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<voi
     decoded.slice(colon + 1),
   );
   if (!caller) throw new HttpProblem('auth_invalid');
-  limitCaller(request, caller.credential.id);
-  authenticated.set(request, caller);
+  admitCaller(request, caller);
 }
 
 /** A decimal amount in major units as minor units of `currency`, or a 422 naming the field. */
@@ -138,11 +128,6 @@ export async function backdRoutes(
   const { deps, publicUrl } = options;
   app.addHook('onRequest', async (request) => authenticate(deps, request));
 
-  const actorOf = (caller: Authenticated): Actor => ({
-    kind: 'credential',
-    prefix: caller.credential.prefix,
-  });
-
   /** Runs a write and answers the order data in the envelope. */
   const write = (
     request: FastifyRequest,
@@ -181,7 +166,7 @@ export async function backdRoutes(
       throwIssues(issues);
       const useCase = createBackdOrder({
         merchantId: caller.merchant.id,
-        actor: actorOf(caller),
+        actor: credentialActor(caller),
         amounts,
         merchantOrderId: body.merchant_order_id,
         merchantOrderStatus: body.merchant_order_status ?? null,
@@ -227,7 +212,7 @@ export async function backdRoutes(
         merchantId: caller.merchant.id,
         backdOrderId: body.backd_order_id,
         merchantOrderId: body.merchant_order_id,
-        actor: actorOf(caller),
+        actor: credentialActor(caller),
       });
       return write(request, reply, useCase, message, plain);
     });
@@ -267,7 +252,7 @@ export async function backdRoutes(
         merchantId: caller.merchant.id,
         backdOrderId: body.backd_order_id,
         merchantOrderId: body.merchant_order_id,
-        actor: actorOf(caller),
+        actor: credentialActor(caller),
         amounts,
         ...(body.merchant_order_status !== undefined
           ? { merchantOrderStatus: body.merchant_order_status }
@@ -292,7 +277,7 @@ export async function backdRoutes(
         ...(body.merchant_order_id !== undefined
           ? { merchantOrderId: body.merchant_order_id }
           : {}),
-        actor: actorOf(caller),
+        actor: credentialActor(caller),
         reason: 'Canceled via the Backd API',
       });
       return write(request, reply, useCase, 'Order canceled.', {
@@ -341,7 +326,7 @@ export async function backdRoutes(
         merchantId: caller.merchant.id,
         backdOrderId: body.backd_order_id,
         merchantOrderId: body.merchant_order_id,
-        actor: actorOf(caller),
+        actor: credentialActor(caller),
         amountMinor,
       });
       return write(request, reply, useCase, 'Refund request submitted.', withRefunds);
@@ -360,7 +345,7 @@ export async function backdRoutes(
         ...(body.merchant_order_id !== undefined
           ? { merchantOrderId: body.merchant_order_id }
           : {}),
-        actor: actorOf(caller),
+        actor: credentialActor(caller),
       });
       return write(request, reply, useCase, 'Refund request deleted (declined).', withRefunds);
     },

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AppDeps, execute, type UseCase } from '../../../app/context.js';
-import { authenticateKey, type Authenticated } from '../../../app/merchants.js';
+import { authenticateKey } from '../../../app/merchants.js';
 import {
   bodyIdRequest,
   type MpgAmountOperation,
@@ -26,8 +26,8 @@ import type { MpgOrderEquals, MpgSortField } from '../../../app/ports/mpg-store.
 import type { MpgPermission } from '../../../domain/merchant.js';
 import type { DomainError } from '../../../domain/errors.js';
 import type { Result } from '../../../domain/result.js';
+import { admitCaller, callerOf, credentialActor } from '../../caller.js';
 import { HttpProblem, send } from '../../faces.js';
-import { limitCaller } from '../../rate-limit.js';
 import { respond } from '../../respond.js';
 import type { DialectModule } from '../registry.js';
 import { MESSAGES, MPG_PREFIX, mpgFace, renderMpgDomainError } from './errors.js';
@@ -45,8 +45,6 @@ import {
 
 type Params = { Params: { id: string } };
 
-const authenticated = new WeakMap<FastifyRequest, Authenticated>();
-
 /** `Authorization: Bearer <key>` with the route's permission (decisions.md "MPG"). */
 const requirePermission =
   (deps: AppDeps, permission: MpgPermission) => async (request: FastifyRequest) => {
@@ -56,16 +54,9 @@ const requirePermission =
     if (!match) throw new HttpProblem('auth_missing');
     const auth = await authenticateKey(deps, 'mpg', 'api_key', match[1]!);
     if (!auth) throw new HttpProblem('auth_invalid');
-    limitCaller(request, auth.credential.id);
+    admitCaller(request, auth);
     if (!auth.credential.permissions.includes(permission)) throw new HttpProblem('forbidden');
-    authenticated.set(request, auth);
   };
-
-const authOf = (request: FastifyRequest): Authenticated => {
-  const auth = authenticated.get(request);
-  if (!auth) throw new HttpProblem('auth_missing');
-  return auth;
-};
 
 /** A path id that is not a UUID names no order or transaction. */
 const pathId = (raw: string): string | null => {
@@ -97,9 +88,6 @@ const DOC_RESPONSES = {
 };
 
 async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
-  const actor = (auth: Authenticated) =>
-    ({ kind: 'credential', prefix: auth.credential.prefix }) as const;
-
   /**
    * Runs a write: under the Idempotency-Key header when one is sent (decisions.md, every face),
    * else under the body id when the client sent one, else once.
@@ -111,7 +99,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
     bodyId: BodyIdRequest | null,
     render: (view: MpgOrderView) => unknown,
   ): Promise<FastifyReply> {
-    const auth = authOf(request);
+    const auth = callerOf(request);
     if (typeof request.headers['idempotency-key'] === 'string') {
       return respond(deps, request, reply, useCase, {
         scope: auth.credential.id,
@@ -127,7 +115,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
   }
 
   const orderBody = (request: FastifyRequest) => (view: MpgOrderView) =>
-    mpgOrderJson(authOf(request).merchant, view.order, view.transactions);
+    mpgOrderJson(callerOf(request).merchant, view.order, view.transactions);
 
   const create = (operation: MpgCreateOperation) =>
     app.post(
@@ -144,14 +132,14 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
         },
       },
       async (request, reply) => {
-        const auth = authOf(request);
+        const auth = callerOf(request);
         const body = parseMpg(
           operation === 'verify' ? verifyOrderBody : createOrderBody,
           request.body,
         );
         const cmd: MpgCreateCommand = {
           merchantId: auth.merchant.id,
-          actor: actor(auth),
+          actor: credentialActor(auth),
           operation,
           ...(body.order_id ? { orderId: body.order_id } : {}),
           ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),
@@ -193,7 +181,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       config: { openapi: { summary: 'Show an order', tag: 'Orders', responses: DOC_RESPONSES } },
     },
     async (request, reply) => {
-      const auth = authOf(request);
+      const auth = callerOf(request);
       const id = pathId(request.params.id);
       const found = id && (await mpgFindOrder(deps, auth.merchant.id, id));
       if (!found) return notFound(reply);
@@ -214,7 +202,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       },
     },
     async (request) => {
-      const auth = authOf(request);
+      const auth = callerOf(request);
       const q = parseMpg(listOrdersQuery, request.query);
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       if (after === null) {
@@ -295,13 +283,13 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
         },
       },
       async (request, reply) => {
-        const auth = authOf(request);
+        const auth = callerOf(request);
         const body = parseMpg(amountBody, request.body);
         const orderId = pathId(request.params.id);
         if (!orderId) return notFound(reply);
         const useCase = mpgAmountOperation(name, {
           merchantId: auth.merchant.id,
-          actor: actor(auth),
+          actor: credentialActor(auth),
           orderId,
           amountMinor: body.amount,
           ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),
@@ -334,13 +322,13 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
+      const auth = callerOf(request);
       const body = parseMpg(extendBody, request.body);
       const orderId = pathId(request.params.id);
       if (!orderId) return notFound(reply);
       const useCase = mpgExtendOrder({
         merchantId: auth.merchant.id,
-        actor: actor(auth),
+        actor: credentialActor(auth),
         orderId,
         ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),
       });
@@ -369,13 +357,13 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
+      const auth = callerOf(request);
       const body = parseMpg(reverseBody, request.body);
       const targetId = pathId(request.params.id);
       if (!targetId) return notFound(reply);
       const useCase = mpgReverseTransaction({
         merchantId: auth.merchant.id,
-        actor: actor(auth),
+        actor: credentialActor(auth),
         targetId,
         reason: body.reason,
         ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),

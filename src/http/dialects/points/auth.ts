@@ -6,17 +6,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../app/context.js';
 import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
+import { admitCaller } from '../../caller.js';
 import { HttpProblem } from '../../faces.js';
-import { limitCaller } from '../../rate-limit.js';
-
-const authenticated = new WeakMap<FastifyRequest, Authenticated>();
-
-/** The caller of a request that passed `requireApiKey`. */
-export function callerOf(request: FastifyRequest): Authenticated {
-  const caller = authenticated.get(request);
-  if (!caller) throw new Error('route is missing the Points api-key hook');
-  return caller;
-}
 
 /** An IPv4 address seen through an IPv6 socket (`::ffff:1.2.3.4`) compares as `1.2.3.4`. */
 const plainIp = (ip: string): string => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
@@ -39,11 +30,10 @@ export function requireApiKey(deps: AppDeps) {
     if (presented === undefined || presented.trim() === '') throw new HttpProblem('auth_missing');
     const caller = await authenticateKey(deps, 'points', 'api_key', presented.trim());
     if (!caller) throw new HttpProblem('auth_invalid');
-    limitCaller(request, caller.credential.id);
+    admitCaller(request, caller);
     if (!ipAllowed(caller.merchant.settings.ipAllowList, request.ip)) {
       throw new HttpProblem('forbidden');
     }
-    authenticated.set(request, caller);
   };
 }
 

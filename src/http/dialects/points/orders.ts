@@ -22,10 +22,11 @@ import {
   updateShippingStatus,
 } from '../../../app/points-orders.js';
 import type { PointsOperation, ShippingStatus } from '../../../domain/points.js';
+import { callerOf, credentialActor } from '../../caller.js';
 import { send } from '../../faces.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
-import { callerOf, merchantByPublicKey, requireApiKey } from './auth.js';
+import { merchantByPublicKey, requireApiKey } from './auth.js';
 import { renderPointsDomainError } from './errors.js';
 import { envelope, orderResource } from './render.js';
 import { type Field, zodOf } from './validate.js';
@@ -98,10 +99,11 @@ export function registerOrderRoutes(
   ) =>
     app.post(path, { onRequest: apiKey, ...doc(summary, fields) }, async (request, reply) => {
       const values = parseBody(request.body, fields, orderNumberIssue);
-      const { merchant, credential } = callerOf(request);
+      const caller = callerOf(request);
+      const { merchant } = caller;
       const useCase = createEarningOrder({
         merchantId: merchant.id,
-        actor: { kind: 'credential', prefix: credential.prefix },
+        actor: credentialActor(caller),
         phone: values['phone_number'] as string,
         details: orderDetails(values),
         ...command(values),
@@ -169,11 +171,11 @@ export function registerOrderRoutes(
   );
 
   const command = (request: FastifyRequest<OrderParams>): PointsOrderCommand => {
-    const { merchant, credential } = callerOf(request);
+    const caller = callerOf(request);
     return {
-      merchantId: merchant.id,
+      merchantId: caller.merchant.id,
       orderId: request.params.uuid,
-      actor: { kind: 'credential', prefix: credential.prefix },
+      actor: credentialActor(caller),
     };
   };
 

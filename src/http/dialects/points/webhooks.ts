@@ -11,10 +11,11 @@ import {
   getWebhookEndpoint,
   updateWebhookEndpoint,
 } from '../../../app/webhook-endpoints.js';
+import { callerOf } from '../../caller.js';
 import { send } from '../../faces.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
-import { callerOf, requireApiKey } from './auth.js';
+import { requireApiKey } from './auth.js';
 import { renderPointsDomainError } from './errors.js';
 import { envelope, webhookResource } from './render.js';
 import { type Field, zodOf } from './validate.js';
