@@ -356,46 +356,48 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       );
     });
 
-    it('bad input answers in the admin shape with the right status', async () => {
-      const count = async () =>
-        (await t.admin({ method: 'GET', url: '/admin/reconciliations/none' })).statusCode;
-      assert.equal(await count(), 404);
+    it('bad input answers in the admin shape with the right status, code and field', async () => {
+      type ErrorBody = { error: { code: string; issues?: { path: string }[] } };
+      /** The status, the admin error code and the paths of its field issues. */
+      const shape = (r: { statusCode: number; json(): unknown }) => {
+        const { error } = r.json() as ErrorBody;
+        return [r.statusCode, error.code, (error.issues ?? []).map((i) => i.path)];
+      };
+      const unknownRun = await t.admin({ method: 'GET', url: '/admin/reconciliations/none' });
+      assert.deepEqual(shape(unknownRun), [404, 'reconciliation.not_found', []]);
       const missing = await t.admin({
         method: 'POST',
         url: '/admin/reconciliations/0190aaaa-0000-7000-8000-000000000000/apply',
       });
-      assert.equal(missing.statusCode, 404);
-      assert.equal(
-        (missing.json() as { error: { code: string } }).error.code,
-        'reconciliation.not_found',
-      );
+      assert.deepEqual(shape(missing), [404, 'reconciliation.not_found', []]);
       const header = await reconcile(`from=${FROM}&to=${TO}`, 'order,amount\nx,1\n');
       assert.equal(header.statusCode, 422, header.body);
-      assert.equal((header.json() as { error: { code: string } }).error.code, 'validation.failed');
+      assert.equal((header.json() as ErrorBody).error.code, 'validation.failed');
       const empty = await reconcile(`from=${FROM}&to=${TO}`, '');
       assert.equal(empty.statusCode, 422, empty.body);
+      assert.equal((empty.json() as ErrorBody).error.code, 'validation.failed');
       const backwards = await reconcile(`from=${TO}&to=${FROM}`, HEADER);
-      assert.equal(backwards.statusCode, 422, backwards.body);
+      assert.deepEqual(shape(backwards), [422, 'validation.failed', ['to']]);
       const noRange = await reconcile('apply=true', HEADER);
-      assert.equal(noRange.statusCode, 422, noRange.body);
+      assert.deepEqual(shape(noRange), [422, 'validation.failed', ['from', 'to']]);
       const json = await t.admin({
         method: 'POST',
         url: `/admin/reconciliations?from=${FROM}&to=${TO}`,
         payload: { rows: [] },
       });
-      assert.equal(json.statusCode, 415, json.body);
+      assert.deepEqual(shape(json), [415, 'http.unsupported_media_type', []]);
       const format = await t.admin({
         method: 'GET',
         url: `/admin/reconciliations/${runId}?format=xml`,
       });
-      assert.equal(format.statusCode, 422, format.body);
+      assert.deepEqual(shape(format), [422, 'validation.failed', ['format']]);
       const noAuth = await t.app.inject({
         method: 'POST',
         url: `/admin/reconciliations?from=${FROM}&to=${TO}`,
         headers: { 'content-type': 'text/csv' },
         payload: HEADER,
       });
-      assert.equal(noAuth.statusCode, 401);
+      assert.deepEqual(shape(noAuth), [401, 'auth.missing', []]);
     });
 
     it('the grace period is a merchant setting, checked like the others', async () => {
