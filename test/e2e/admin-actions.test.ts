@@ -345,8 +345,8 @@ function defineAdminActionsSuite(factory: StoreFactory, skip?: string): void {
 
       // A reason alone changes nothing: refused, like an empty body, and nothing is recorded.
       const alone = expectIssue(await patch({ reason: 'Just because' }), '');
-      assert.match(JSON.stringify(alone.issues), /Send at least one field to change\./);
-      expectIssue(await patch({}), '');
+      const empty = expectIssue(await patch({}), '');
+      assert.deepEqual(alone.issues, empty.issues, 'a reason alone is refused as an empty body is');
       expectIssue(await patch({ enabled: true, reason: 'x'.repeat(501) }), 'reason');
       const elsewhere = await t.admin({
         method: 'PATCH',
