@@ -21,6 +21,7 @@ export interface Violation {
 
 export interface VerifyReport {
   readonly orders: number;
+  /** Live (not deleted) webhook endpoints read for the fan-out check. */
   readonly endpoints: number;
   readonly violations: readonly Violation[];
   /** True when more violations existed than were kept. */
@@ -97,17 +98,12 @@ export async function verifyLedger(
   // Fan-out: an endpoint that was never changed since its creation (so it was enabled all its
   // life) must have a delivery for every later event of its merchant that its format carries.
   // Events in the endpoint's own millisecond are not judged: either order is possible there.
+  // A deleted endpoint was changed (deletion sets updatedAt), so only live ones are read.
   const endpoints = await query(deps, (tx) =>
-    tx.listAllWebhookEndpoints(LIMITS.webhookEndpointsMax * 100),
+    tx.listLiveWebhookEndpoints(LIMITS.webhookEndpointsMax * 100),
   );
   for (const endpoint of endpoints) {
-    if (
-      !endpoint.enabled ||
-      endpoint.deletedAt !== null ||
-      endpoint.updatedAt !== endpoint.createdAt
-    ) {
-      continue;
-    }
+    if (!endpoint.enabled || endpoint.updatedAt !== endpoint.createdAt) continue;
     const missing = await query(deps, (tx) =>
       tx.eventsWithoutDelivery(endpoint.id, endpoint.merchantId, endpoint.createdAt, maxViolations),
     );

@@ -120,7 +120,7 @@ program
     if (options.json) {
       console.log(JSON.stringify(report, null, 2));
     } else {
-      console.log(`checked ${report.orders} orders and ${report.endpoints} webhook endpoints`);
+      console.log(`checked ${report.orders} orders and ${report.endpoints} live webhook endpoints`);
       for (const v of report.violations)
         console.log(`VIOLATION ${v.subject} ${v.id}: ${v.problem}`);
       if (report.truncated) console.log('… more violations not shown');

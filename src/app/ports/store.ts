@@ -392,8 +392,6 @@ export interface StoreTx {
     since: number,
     limit: number,
   ): Promise<EventRecord[]>;
-  /** Every webhook endpoint, deleted ones included, in creation order (bounded by `limit`). */
-  listAllWebhookEndpoints(limit: number): Promise<WebhookEndpoint[]>;
   /** Points wallets whose balance is not the sum of their entries (at most `limit`). */
   walletMismatches(
     limit: number,

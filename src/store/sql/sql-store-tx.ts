@@ -800,12 +800,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         entriesSum: int(r, 'entries_sum'),
       }));
     },
-    async listAllWebhookEndpoints(limit) {
-      const rows = await db.all(`SELECT * FROM webhook_endpoints ORDER BY created_at, id LIMIT ?`, [
-        limit,
-      ]);
-      return rows.map(rowToWebhookEndpoint);
-    },
 
     async getSetting(name) {
       const row = await first(db, `SELECT value FROM settings WHERE name = ?`, [name]);
