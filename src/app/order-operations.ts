@@ -13,6 +13,7 @@ import {
   planVoid,
   type RefundSplit,
 } from '../domain/order.js';
+import { refundSplitJson } from '../domain/events.js';
 import { ok } from '../domain/result.js';
 import type { UseCase } from './context.js';
 import { changeOrder, type OrderCommandBase, type OrderOutcome } from './ledger.js';
@@ -144,11 +145,3 @@ export const refundOrder =
     });
     return outcome.ok ? ok({ ...outcome.value, split }) : outcome;
   };
-
-const refundSplitJson = (s: RefundSplit) => ({
-  amount_minor: s.amountMinor,
-  cash_minor: s.cashMinor,
-  points_value_minor: s.pointsValueMinor,
-  points_reversed: s.pointsReversed,
-  points_returned: s.pointsReturned,
-});

@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import { domainError, type DomainError } from '../domain/errors.js';
-import { orderSnapshot } from '../domain/events.js';
+import { orderSnapshot, refundSplitJson } from '../domain/events.js';
 import {
   type Change,
   type Order,
@@ -524,15 +524,6 @@ export const refundPointsOrder =
     assert(split !== null, 'a refund without its split');
     return ok({ ...done.value, split });
   };
-
-/** The event payload of a refund's split; the Points webhook `refunded` extras come from it. */
-const refundSplitJson = (s: RefundSplit) => ({
-  amount_minor: s.amountMinor,
-  cash_minor: s.cashMinor,
-  points_value_minor: s.pointsValueMinor,
-  points_reversed: s.pointsReversed,
-  points_returned: s.pointsReturned,
-});
 
 /**
  * Sets the shipping status and its labels. Moves no money; writes one

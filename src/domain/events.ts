@@ -3,7 +3,7 @@
  * as the change. Webhook formats (standard, points) are built from these payloads at delivery.
  */
 import { formatMinor } from './money.js';
-import type { Order, OrderStatus } from './order.js';
+import type { Order, OrderStatus, RefundSplit } from './order.js';
 
 export const EVENT_TYPES = [
   'order.created',
@@ -38,7 +38,7 @@ export const ANNOUNCEMENT_EVENT_TYPES: readonly string[] = ['order.completed'];
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The order as events carry it: stable snake_case JSON, amounts as exact decimal strings too. */
-export function orderSnapshot(order: Order): Record<string, unknown> {
+export function orderSnapshot(order: Order) {
   const money = (minor: number) => ({ minor, decimal: formatMinor(minor, order.currency) });
   return {
     id: order.id,
@@ -69,3 +69,17 @@ export function orderSnapshot(order: Order): Record<string, unknown> {
     version: order.version,
   };
 }
+
+/** An `order` field of an event payload, as `orderSnapshot` writes it. */
+export type OrderSnapshot = ReturnType<typeof orderSnapshot>;
+
+/** The `refund` field of a refund event's payload: how the refund was split. */
+export const refundSplitJson = (s: RefundSplit) => ({
+  amount_minor: s.amountMinor,
+  cash_minor: s.cashMinor,
+  points_value_minor: s.pointsValueMinor,
+  points_reversed: s.pointsReversed,
+  points_returned: s.pointsReturned,
+});
+
+export type RefundSplitJson = ReturnType<typeof refundSplitJson>;

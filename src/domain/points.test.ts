@@ -11,6 +11,9 @@ import {
   earnedPoints,
   maxRedeemablePoints,
   normalisePhone,
+  pointsLeft,
+  pointsOfOrder,
+  pointsPaymentStatus,
   pointsReferenceNumber,
   pointsStatusOf,
   pointsTransitionError,
@@ -226,5 +229,26 @@ describe('wallet deltas and references', () => {
   });
   it('formats reference numbers', () => {
     assert.equal(pointsReferenceNumber(2024, 1234), 'REF-2024-001234');
+  });
+});
+
+describe("an order's points figures for Points", () => {
+  const points = { totalPoints: 40, pointsReversed: 15, redeemedPoints: 500, pointsReturned: 120 };
+  it('a replacing order counts the points spent on it, an earning order those it earns', () => {
+    assert.equal(pointsOfOrder({ ...points, kind: 'replacing' }), 500);
+    assert.equal(pointsOfOrder({ ...points, kind: 'earning' }), 40);
+  });
+  it('left: spent points not returned, or earned points not reversed', () => {
+    assert.equal(pointsLeft({ ...points, kind: 'replacing' }), 380);
+    assert.equal(pointsLeft({ ...points, kind: 'earning' }), 25);
+  });
+  it('partially_paid only while a pending replacing order waits for cash beyond its points', () => {
+    const paid = (kind: OrderKind, status: OrderStatus, redeemedMinor: number) =>
+      pointsPaymentStatus({ kind, status, amountMinor: 10_000, redeemedMinor });
+    assert.equal(paid('replacing', 'pending', 9_999), 'partially_paid');
+    // Boundary: points that cover the whole price leave no cash to wait for.
+    assert.equal(paid('replacing', 'pending', 10_000), 'fully_paid');
+    assert.equal(paid('replacing', 'captured', 0), 'fully_paid');
+    assert.equal(paid('earning', 'pending', 0), 'fully_paid');
   });
 });

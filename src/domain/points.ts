@@ -118,6 +118,46 @@ export function pointsStatusOf(order: {
   return pointsOrderStatus(order.status, order.captureMethod);
 }
 
+/** The points figures of an order, as the Order carries them. */
+interface OrderPoints {
+  readonly kind: OrderKind;
+  readonly totalPoints: number;
+  readonly pointsReversed: number;
+  readonly redeemedPoints: number;
+  readonly pointsReturned: number;
+}
+
+/** An order's `total_points`: a replacing order's are the points the customer spent on it. */
+export const pointsOfOrder = (
+  order: Omit<OrderPoints, 'pointsReversed' | 'pointsReturned'>,
+): number => (order.kind === 'replacing' ? order.redeemedPoints : order.totalPoints);
+
+/**
+ * An order's `left_points`: what is still in play after refunds, a replacing order's spent points
+ * not yet returned, an earning order's earned points not yet reversed.
+ */
+export const pointsLeft = (order: OrderPoints): number =>
+  order.kind === 'replacing'
+    ? order.redeemedPoints - order.pointsReturned
+    : order.totalPoints - order.pointsReversed;
+
+/**
+ * `fully_paid`, except a replacing order still waiting for its cash part: `partially_paid`
+ * (the customer paid with points, the merchant has not completed or captured it yet).
+ */
+export function pointsPaymentStatus(order: {
+  readonly kind: OrderKind;
+  readonly status: OrderStatus;
+  readonly amountMinor: number;
+  readonly redeemedMinor: number;
+}): 'fully_paid' | 'partially_paid' {
+  const waitingForCash =
+    order.kind === 'replacing' &&
+    order.status === 'pending' &&
+    order.redeemedMinor < order.amountMinor;
+  return waitingForCash ? 'partially_paid' : 'fully_paid';
+}
+
 /** The API's integer order type: 1 earning, 2 replacing. */
 export const pointsApiOrderType = (kind: OrderKind): 1 | 2 => (kind === 'replacing' ? 2 : 1);
 

@@ -11,9 +11,17 @@
  */
 import { eventFacts } from '../app/events.js';
 import type { EventRecord } from '../app/ports/store.js';
-import { pointsOrderType, pointsStatusOf, pointsWebhookEvent } from '../domain/points.js';
+import type { OrderSnapshot, RefundSplitJson } from '../domain/events.js';
+import {
+  pointsLeft,
+  pointsOfOrder,
+  pointsOrderType,
+  pointsPaymentStatus,
+  pointsStatusOf,
+  pointsWebhookEvent,
+} from '../domain/points.js';
+import { AUTO_REFUND_REASON } from '../domain/reconciliation.js';
 import { minorToMajorNumber } from '../domain/money.js';
-import type { CaptureMethod, OrderKind, OrderStatus } from '../domain/order.js';
 import { type Delivery, signingSecrets, type WebhookEndpoint } from '../domain/webhooks.js';
 import { signatureHeader } from './signing.js';
 
@@ -24,52 +32,31 @@ export interface WebhookRequest {
 
 const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-interface Snapshot {
-  id: string;
-  kind: OrderKind;
-  status: OrderStatus;
-  currency: string;
-  amount: { minor: number };
-  refunded: { minor: number };
-  redeemed_value?: { minor: number };
-  total_points: number;
-  points_reversed: number;
-  redeemed_points: number;
-  points_returned: number;
-  order_number: string | null;
-  capture_method: CaptureMethod | null;
-  details?: Record<string, unknown>;
-  created_at: number;
-  updated_at: number;
-}
-
 interface ShippingJson {
   status: string | null;
   label_ar: string | null;
   label_en: string | null;
 }
 
-interface RefundSplitJson {
-  amount_minor: number;
-  points_reversed: number;
-  points_returned: number;
-}
-
 /** The Points webhook `order` object, with the extras of its event (provider-apis.md §1.8). */
 export function pointsOrderPayload(event: EventRecord): Record<string, unknown> {
-  const order = event.payload['order'] as Snapshot;
+  const order = event.payload['order'] as OrderSnapshot;
   const name = pointsWebhookEvent(eventFacts(event));
   const money = (minor: number) => minorToMajorNumber(minor, order.currency);
-  const details = order.details ?? {};
+  const details = order.details;
   const replacing = order.kind === 'replacing';
-  const status = pointsStatusOf({
+  const figures = {
     kind: order.kind,
-    amountMinor: order.amount.minor,
     status: order.status,
     captureMethod: order.capture_method,
-  });
-  // A replacing order's points are the points the customer spent on it.
-  const totalPoints = replacing ? order.redeemed_points : order.total_points;
+    amountMinor: order.amount.minor,
+    redeemedMinor: order.redeemed_value.minor,
+    totalPoints: order.total_points,
+    pointsReversed: order.points_reversed,
+    redeemedPoints: order.redeemed_points,
+    pointsReturned: order.points_returned,
+  };
+  const totalPoints = pointsOfOrder(figures);
   const base: Record<string, unknown> = {
     id: order.id,
     reference_number: (details['reference_number'] as string | undefined) ?? null,
@@ -77,8 +64,8 @@ export function pointsOrderPayload(event: EventRecord): Record<string, unknown> 
     type: pointsOrderType(order.kind),
     total_price: money(order.amount.minor),
     total_points: totalPoints,
-    payment_status: pointsPaymentStatus(order),
-    order_status: status,
+    payment_status: pointsPaymentStatus(figures),
+    order_status: pointsStatusOf(figures),
     metadata: (details['metadata'] as Record<string, unknown> | undefined) ?? null,
     created_at: isoSeconds(order.created_at),
     updated_at: isoSeconds(order.updated_at),
@@ -101,30 +88,13 @@ export function pointsOrderPayload(event: EventRecord): Record<string, unknown> 
         : replacing
           ? (refund?.points_returned ?? 0)
           : (refund?.points_reversed ?? 0),
-      left_points: replacing
-        ? order.redeemed_points - order.points_returned
-        : order.total_points - order.points_reversed,
+      left_points: pointsLeft(figures),
       left_amount: money(order.amount.minor - order.refunded.minor),
       reason: name === 'auto_refunded' ? (reason ?? AUTO_REFUND_REASON) : reason,
       type: pointsOrderType(order.kind),
     };
   }
   return base;
-}
-
-/** The reason Points gives an automatic refund of an order whose transaction was missing. */
-export const AUTO_REFUND_REASON = 'auto_refund_missing_transaction';
-
-/**
- * `fully_paid`, except a replacing order still waiting for its cash part: `partially_paid`
- * (the customer paid with points, the merchant has not completed or captured it yet).
- */
-function pointsPaymentStatus(order: Snapshot): 'fully_paid' | 'partially_paid' {
-  const waitingForCash =
-    order.kind === 'replacing' &&
-    order.status === 'pending' &&
-    (order.redeemed_value?.minor ?? 0) < order.amount.minor;
-  return waitingForCash ? 'partially_paid' : 'fully_paid';
 }
 
 export function buildWebhookRequest(

@@ -6,6 +6,7 @@ import type { PointsOrderView } from '../../../app/points-orders.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import {
   pointsApiOrderType,
+  pointsOfOrder,
   pointsStatusOf,
   shippingStatusNumber,
 } from '../../../domain/points.js';
@@ -86,8 +87,7 @@ export function orderResource(view: PointsOrderView, now: number): Record<string
     order_number: order.orderNumber ?? record.reviewReference,
     type: pointsApiOrderType(order.kind),
     total_price: minorToMajorNumber(order.amountMinor, order.currency),
-    // A replacing order's points are those the customer spent on it.
-    total_points: order.kind === 'replacing' ? order.redeemedPoints : order.totalPoints,
+    total_points: pointsOfOrder(order),
     metadata: (details['metadata'] as Record<string, unknown> | null | undefined) ?? null,
     date: displayDate(order.createdAt),
     time: displayTime(order.createdAt),
