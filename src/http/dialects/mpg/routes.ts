@@ -29,6 +29,7 @@ import type { Result } from '../../../domain/result.js';
 import { admitCaller, callerOf, credentialActor } from '../../caller.js';
 import { HttpProblem, send } from '../../faces.js';
 import { respond } from '../../respond.js';
+import { parseOrThrow } from '../../validation.js';
 import type { DialectModule } from '../registry.js';
 import { MESSAGES, MPG_PREFIX, mpgFace, renderMpgDomainError } from './errors.js';
 import { decodeCursor, encodeCursor, mpgOrderJson, mpgTransactionJson } from './render.js';
@@ -37,7 +38,7 @@ import {
   createOrderBody,
   extendBody,
   listOrdersQuery,
-  parseMpg,
+  mpgIssue,
   reverseBody,
   uuid,
   verifyOrderBody,
@@ -133,9 +134,10 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       },
       async (request, reply) => {
         const auth = callerOf(request);
-        const body = parseMpg(
+        const body = parseOrThrow(
           operation === 'verify' ? verifyOrderBody : createOrderBody,
           request.body,
+          mpgIssue,
         );
         const cmd: MpgCreateCommand = {
           merchantId: auth.merchant.id,
@@ -203,7 +205,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
     },
     async (request) => {
       const auth = callerOf(request);
-      const q = parseMpg(listOrdersQuery, request.query);
+      const q = parseOrThrow(listOrdersQuery, request.query, mpgIssue);
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
       if (after === null) {
         throw new HttpProblem('validation_failed', [
@@ -284,7 +286,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       },
       async (request, reply) => {
         const auth = callerOf(request);
-        const body = parseMpg(amountBody, request.body);
+        const body = parseOrThrow(amountBody, request.body, mpgIssue);
         const orderId = pathId(request.params.id);
         if (!orderId) return notFound(reply);
         const useCase = mpgAmountOperation(name, {
@@ -323,7 +325,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
     },
     async (request, reply) => {
       const auth = callerOf(request);
-      const body = parseMpg(extendBody, request.body);
+      const body = parseOrThrow(extendBody, request.body, mpgIssue);
       const orderId = pathId(request.params.id);
       if (!orderId) return notFound(reply);
       const useCase = mpgExtendOrder({
@@ -358,7 +360,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
     },
     async (request, reply) => {
       const auth = callerOf(request);
-      const body = parseMpg(reverseBody, request.body);
+      const body = parseOrThrow(reverseBody, request.body, mpgIssue);
       const targetId = pathId(request.params.id);
       if (!targetId) return notFound(reply);
       const useCase = mpgReverseTransaction({

@@ -19,7 +19,7 @@ import {
   MPG_REVERSE_REASONS,
   MPG_SOURCE_TYPES,
 } from '../../../domain/mpg.js';
-import { type FieldIssue, HttpProblem } from '../../faces.js';
+import type { IssueMapper } from '../../validation.js';
 import { MESSAGES } from './errors.js';
 
 const typed = (what: string) => ({
@@ -200,24 +200,10 @@ export const listOrdersQuery = object({
 });
 
 /** Field issues in MPG's terms: unknown keys are named one by one, as `source.pin`. */
-function issuesOf(error: z.ZodError): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        issues.push({ path: path ? `${path}.${key}` : key, message: MESSAGES.notAllowed });
-      }
-    } else {
-      issues.push({ path, message: issue.message });
-    }
-  }
-  return issues;
-}
-
-/** Parses `input` or throws a 422 listing every failing field. */
-export function parseMpg<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input === undefined || input === null ? {} : input);
-  if (!parsed.success) throw new HttpProblem('validation_failed', issuesOf(parsed.error));
-  return parsed.data;
-}
+export const mpgIssue: IssueMapper = (issue, path) =>
+  issue.code === 'unrecognized_keys'
+    ? issue.keys.map((key) => ({
+        path: path ? `${path}.${key}` : key,
+        message: MESSAGES.notAllowed,
+      }))
+    : null;
