@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  isHttpUrl,
   isPrivateAddress,
   isValidWebhookUrl,
   judgeAttempt,
@@ -89,6 +90,17 @@ describe('isValidWebhookUrl', () => {
       '',
     ]) {
       assert.equal(isValidWebhookUrl(url), false, url);
+    }
+  });
+});
+
+describe('isHttpUrl', () => {
+  it('accepts absolute http(s) URLs, credentials included; refuses other schemes and relatives', () => {
+    for (const url of ['https://example.com/cb?x=1', 'http://u:p@example.com/']) {
+      assert.equal(isHttpUrl(url), true, url);
+    }
+    for (const url of ['ftp://example.com', 'javascript:alert(1)', '/relative', 'not a url', '']) {
+      assert.equal(isHttpUrl(url), false, url);
     }
   });
 });

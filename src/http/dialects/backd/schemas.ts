@@ -9,22 +9,13 @@
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
 import { BACKD_TERMS } from '../../../domain/backd-order.js';
+import { isHttpUrl } from '../../../domain/webhooks.js';
 
 const text = (max = 255) => z.string().min(1, 'Must not be empty.').max(max);
 const optionalText = (max = 255) => z.string().max(max).optional();
 /** A JSON number; its sign and decimals are checked when it becomes minor units. */
 const amount = z.number({ error: 'Expected a number.' });
-const httpUrl = z
-  .string()
-  .max(2000)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'https:' || url.protocol === 'http:';
-    } catch {
-      return false;
-    }
-  }, 'Expected an absolute http or https URL.');
+const httpUrl = z.string().max(2000).refine(isHttpUrl, 'Expected an absolute http or https URL.');
 
 export const backdOrderId = text(64);
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { parseDecimalMinor } from '../../../domain/money.js';
+import { isHttpUrl } from '../../../domain/webhooks.js';
 import { type FieldIssue, HttpProblem } from '../../faces.js';
 
 export type FieldSpec =
@@ -178,15 +179,6 @@ function validateField(raw: unknown, field: Field, path: string, issues: FieldIs
         validateObject(isObject(item) ? item : {}, field.items, `${path}.${index}`, issues),
       );
     }
-  }
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
   }
 }
 
