@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import { domainError, type DomainError } from '../domain/errors.js';
-import { orderSnapshot, refundSplitJson } from '../domain/events.js';
+import { orderSnapshot } from '../domain/events.js';
 import {
   type Change,
   type Order,
@@ -16,7 +16,6 @@ import {
   planCancel,
   planCapture,
   planPurchase,
-  planRefund,
   type RefundSplit,
 } from '../domain/order.js';
 import {
@@ -48,6 +47,7 @@ import {
 import { createOrder } from './create-order.js';
 import { appendEvent } from './events.js';
 import { changeOrder, type OrderCommandBase } from './ledger.js';
+import { refundOrder } from './order-operations.js';
 import type { StoreTx } from './ports/store.js';
 
 /** Points is a Saudi platform: its prices are SAR. */
@@ -405,15 +405,21 @@ async function operate(
     eventType,
     request: {},
     plan: (order) => {
-      if (order.dialect !== 'points') return err(domainError('order.not_found'));
-      const refused = operation && pointsTransitionError(operation, order);
-      if (refused) return err(domainError(refused));
+      const refused = pointsRefusal(operation, order);
+      if (refused) return err(refused);
       return plan(order);
     },
     ...(eventData ? { eventData } : {}),
   });
   if (!outcome.ok) return outcome;
   return ok(await viewOf(tx, outcome.value.order));
+}
+
+/** What Points refuses before the core plans: another face's order, and its state machine's no. */
+function pointsRefusal(operation: PointsOperation | null, order: Order): DomainError | null {
+  if (order.dialect !== 'points') return domainError('order.not_found');
+  const refused = operation && pointsTransitionError(operation, order);
+  return refused ? domainError(refused) : null;
 }
 
 /** Errors: order.not_found and the refusals of the Points table and `planAuthorize`. */
@@ -503,26 +509,15 @@ export const refundPointsOrder =
     cmd: PointsOrderCommand & { readonly amountMinor?: number; readonly reason: string | null },
   ): UseCase<PointsRefundOutcome> =>
   async (tx, run) => {
-    const merchant = await tx.findMerchant(cmd.merchantId);
-    const refundWindowDays = merchant?.settings.refundWindowDays ?? 0;
-    let split: RefundSplit | null = null;
-    const done = await operate(
-      tx,
-      run,
-      cmd,
-      'refund',
-      'order.refunded',
-      (order) => {
-        const planned = planRefund(order, cmd.amountMinor, { refundWindowDays }, run.now);
-        if (!planned.ok) return planned;
-        split = planned.value.split;
-        return ok(planned.value.change);
-      },
-      () => ({ refund: split && refundSplitJson(split) }),
-    );
+    const done = await refundOrder({
+      ...cmd,
+      enforceRefundWindow: true,
+      guard: (order) => pointsRefusal('refund', order),
+    })(tx, run);
     if (!done.ok) return done;
-    assert(split !== null, 'a refund without its split');
-    return ok({ ...done.value, split });
+    // Points commands carry no idempotency key, so a refund is never a replay without its split.
+    assert(done.value.split !== null, 'a refund without its split');
+    return ok({ ...(await viewOf(tx, done.value.order)), split: done.value.split });
   };
 
 /**
