@@ -405,39 +405,33 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
     it('holds the invariants in the database itself, behind the code', async () => {
       const { merchant: m } = await merchant();
       const o = await order(m.id);
+      // Each engine names the broken rule: "CHECK constraint failed" (SQLite), "violates check
+      // constraint" (PostgreSQL), and the append-only triggers' own message on both.
+      const check = /check constraint/i;
       await assert.rejects(
         t.rawExec(`UPDATE orders SET refunded_minor = 2000 WHERE id = '${o.id}'`),
+        check,
       );
-      await assert.rejects(t.rawExec(`UPDATE orders SET voided_minor = 1 WHERE id = '${o.id}'`));
-      await assert.rejects(t.rawExec(`UPDATE orders SET status = 'refunded' WHERE id = '${o.id}'`));
+      await assert.rejects(
+        t.rawExec(`UPDATE orders SET voided_minor = 1 WHERE id = '${o.id}'`),
+        check,
+      );
+      await assert.rejects(
+        t.rawExec(`UPDATE orders SET status = 'refunded' WHERE id = '${o.id}'`),
+        check,
+      );
       await assert.rejects(
         t.rawExec(`UPDATE transactions SET amount_minor = 1 WHERE order_id = '${o.id}'`),
+        /append-only/,
       );
-      await assert.rejects(t.rawExec(`DELETE FROM transactions WHERE order_id = '${o.id}'`));
+      await assert.rejects(
+        t.rawExec(`DELETE FROM transactions WHERE order_id = '${o.id}'`),
+        /append-only/,
+      );
       await assert.rejects(
         t.store.transaction((tx) => tx.updateOrder({ ...o, version: o.version + 5 })),
         /changed under a lock/,
       );
-    });
-
-    it('pages through orders with a cursor', async () => {
-      const { merchant: m } = await merchant();
-      for (let i = 0; i < 5; i++) {
-        clock.advance(1);
-        await order(m.id);
-      }
-      const firstPage = await t.store.read((tx) => tx.listOrders({ merchantId: m.id, limit: 3 }));
-      const last = firstPage.at(-1)!;
-      const secondPage = await t.store.read((tx) =>
-        tx.listOrders({
-          merchantId: m.id,
-          limit: 3,
-          after: { createdAt: last.createdAt, id: last.id },
-        }),
-      );
-      assert.equal(firstPage.length, 3);
-      assert.equal(secondPage.length, 2);
-      assert.equal(new Set([...firstPage, ...secondPage].map((o) => o.id)).size, 5);
     });
 
     it('stores idempotent responses: replay, mismatch, in progress, takeover, expiry', async () => {
@@ -498,7 +492,6 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
     });
 
     it('isolates a failing transaction among concurrent ones: it leaves no trace, the rest commit', async () => {
-      const { merchant: m } = await merchant();
       const settings = Array.from({ length: 12 }, (_, i) => `group-${i}`);
       const results = await Promise.allSettled(
         settings.map((name, i) =>
@@ -517,7 +510,6 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
         assert.equal(results[i]!.status, failed ? 'rejected' : 'fulfilled', name);
         assert.equal(written.has(name), !failed, name);
       });
-      assert.ok(m.id);
     });
 
     // ---- reads behind the dashboard (admin API) ------------------------------------------------
@@ -1155,8 +1147,9 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       assert.deepEqual(mine[2]!.details, {
         since: new Date(since).toISOString(),
         continued: false,
-        reset: resent.ok ? resent.value.reset : -1,
-        created: resent.ok ? resent.value.created : -1,
+        // o's event already had its delivery to this endpoint: it is reset, none is created.
+        reset: 1,
+        created: 0,
         complete: true,
       });
       assert.equal(mine[0]!.createdAt, since + 1000);
@@ -1194,14 +1187,19 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       // The database itself keeps the trail: no rewrite, no removal, no unknown action.
       await assert.rejects(
         t.rawExec(`UPDATE admin_actions SET reason = 'x' WHERE id = '${ids[0]}'`),
+        /append-only/,
       );
-      await assert.rejects(t.rawExec(`DELETE FROM admin_actions WHERE id = '${ids[0]}'`));
+      await assert.rejects(
+        t.rawExec(`DELETE FROM admin_actions WHERE id = '${ids[0]}'`),
+        /append-only/,
+      );
       await assert.rejects(
         t.rawExec(
           `INSERT INTO admin_actions (id, action, actor, reason, merchant_id, order_id, subject_id,
              details, created_at)
            VALUES ('x-${ids[0]}', 'order.refunded', 'admin', NULL, '${m.id}', NULL, 's', '{}', 0)`,
         ),
+        /check constraint/i,
       );
       assert.equal((await actions({ merchantId: m.id })).length, 3);
     });
