@@ -191,20 +191,12 @@ async function ingest(
   onProgress?.(counts.rows);
 }
 
-/** The ledger's approved money of one kind on one order, from the verifier's sums. */
-const ledgerAmount = (
-  sums: readonly { orderId: string; type: string; status: string; amountMinor: number }[],
-  orderId: string,
-  type: 'payment' | 'refund',
-): number =>
-  sums
-    .filter(
-      (s) =>
-        s.orderId === orderId &&
-        s.status === 'approved' &&
-        (type === 'refund' ? s.type === 'refund' : s.type === 'purchase' || s.type === 'capture'),
-    )
-    .reduce((total, s) => total + s.amountMinor, 0);
+/**
+ * The ledger's approved money of one kind on one order: its stored totals, which are the sums of
+ * its approved rows (payments: purchases and captures; refunds), as `unwind verify` checks.
+ */
+const ledgerAmount = (order: Order, type: 'payment' | 'refund'): number =>
+  type === 'payment' ? order.capturedMinor : order.refundedMinor;
 
 const what = (type: 'payment' | 'refund') => (type === 'payment' ? 'payments' : 'refunds');
 
@@ -223,8 +215,7 @@ async function match(
       const groups = await tx.reportGroups(run.id, cursor, MATCH_PAGE_SIZE);
       const refs = [...new Set(groups.map((g) => g.orderReference))];
       const orders = await tx.findOrdersByIds(refs);
-      const sums = await tx.transactionSums(orders.map((o) => o.id));
-      return { groups, orders: new Map(orders.map((o) => [o.id, o])), sums };
+      return { groups, orders: new Map(orders.map((o) => [o.id, o])) };
     });
     for (const g of page.groups) {
       const order = page.orders.get(g.orderReference);
@@ -256,7 +247,7 @@ async function match(
         });
         continue;
       }
-      const expected = ledgerAmount(page.sums, order.id, g.type);
+      const expected = ledgerAmount(order, g.type);
       if (expected === 0) {
         counts.missing_in_unwind++;
         findings.add({
