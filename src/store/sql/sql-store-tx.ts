@@ -19,7 +19,7 @@ import type {
 } from '../../app/ports/store.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { Dialect, Order } from '../../domain/order.js';
-import type { WebhookEndpoint } from '../../domain/webhooks.js';
+import type { Delivery, WebhookEndpoint } from '../../domain/webhooks.js';
 import { assert } from '../../domain/result.js';
 import { createPointsStatements } from './points-statements.js';
 import { createBackdStatements } from './backd-statements.js';
@@ -102,6 +102,33 @@ export function keysetPage(
 }
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
+  /**
+   * Writes a delivery's mutable columns; with `claimedUntil`, only while it is still the pending
+   * delivery this worker claimed (its lease unchanged). Returns the number of rows written.
+   */
+  const writeDelivery = (d: Delivery, claimedUntil?: number): Promise<number> => {
+    const claimed =
+      claimedUntil === undefined ? '' : `AND status = 'pending' AND next_attempt_at = ?`;
+    return db.run(
+      `UPDATE deliveries SET status = ?, attempt_count = ?, policy_attempts = ?,
+         next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
+         delivered_at = ?
+       WHERE id = ? ${claimed}`,
+      [
+        d.status,
+        d.attemptCount,
+        d.policyAttempts,
+        d.nextAttemptAt,
+        d.lastStatusCode,
+        d.lastError,
+        d.updatedAt,
+        d.deliveredAt,
+        d.id,
+        ...(claimedUntil === undefined ? [] : [claimedUntil]),
+      ],
+    );
+  };
+
   return {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
@@ -672,45 +699,10 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return rows.map(rowToDelivery);
     },
     async updateClaimedDelivery(d, claimedUntil) {
-      const changed = await db.run(
-        `UPDATE deliveries SET status = ?, attempt_count = ?, policy_attempts = ?,
-           next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
-           delivered_at = ?
-         WHERE id = ? AND status = 'pending' AND next_attempt_at = ?`,
-        [
-          d.status,
-          d.attemptCount,
-          d.policyAttempts,
-          d.nextAttemptAt,
-          d.lastStatusCode,
-          d.lastError,
-          d.updatedAt,
-          d.deliveredAt,
-          d.id,
-          claimedUntil,
-        ],
-      );
-      return changed === 1;
+      return (await writeDelivery(d, claimedUntil)) === 1;
     },
     async updateDelivery(d) {
-      const changed = await db.run(
-        `UPDATE deliveries SET status = ?, attempt_count = ?, policy_attempts = ?,
-           next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
-           delivered_at = ?
-         WHERE id = ?`,
-        [
-          d.status,
-          d.attemptCount,
-          d.policyAttempts,
-          d.nextAttemptAt,
-          d.lastStatusCode,
-          d.lastError,
-          d.updatedAt,
-          d.deliveredAt,
-          d.id,
-        ],
-      );
-      assert(changed === 1, `delivery ${d.id} not updated`);
+      assert((await writeDelivery(d)) === 1, `delivery ${d.id} not updated`);
     },
     async cancelPendingDeliveries(endpointId, now) {
       return db.run(
