@@ -72,6 +72,13 @@ const modeToStored = (m: BackdMode) => ({
   order_close_url: m.orderCloseUrl,
 });
 
+/** The shipping, billing and items columns' text, in that order (written on insert and update). */
+const storedContactsAndItems = (o: BackdOrder): [string | null, string, string] => [
+  o.shipping === null ? null : json(o.shipping),
+  json(o.billing),
+  json(o.items.map(itemToStored)),
+];
+
 const BACKD_ORDER_COLUMNS = `order_id, merchant_id, backd_order_id, merchant_order_id,
   merchant_order_status, status, terms, checkout_token_hash, currency, initial_total_minor,
   order_total_minor, cart_amount_minor, tax_amount_minor, shipping_amount_minor,
@@ -173,9 +180,7 @@ export function createBackdStatements(db: SqlSession): BackdStatements {
           o.taxAmountMinor,
           o.shippingAmountMinor,
           o.discountAmountMinor,
-          o.shipping === null ? null : json(o.shipping),
-          json(o.billing),
-          json(o.items.map(itemToStored)),
+          ...storedContactsAndItems(o),
           json(modeToStored(o.mode)),
           o.notifyCustomer === null ? null : flag(o.notifyCustomer),
           o.customerEmail,
@@ -209,9 +214,7 @@ export function createBackdStatements(db: SqlSession): BackdStatements {
           o.taxAmountMinor,
           o.shippingAmountMinor,
           o.discountAmountMinor,
-          o.shipping === null ? null : json(o.shipping),
-          json(o.billing),
-          json(o.items.map(itemToStored)),
+          ...storedContactsAndItems(o),
           o.termsSelectedAt,
           o.placedAt,
           o.confirmedAt,
