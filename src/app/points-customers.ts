@@ -8,7 +8,7 @@ import type { Order } from '../domain/order.js';
 import { customerEntryType, customerPointsDelta } from '../domain/points.js';
 import type { PointsCustomer, PointsCustomerEntry } from '../domain/points-records.js';
 import { err, ok } from '../domain/result.js';
-import { type AppDeps, query, type RunContext, type UseCase } from './context.js';
+import type { RunContext, UseCase } from './context.js';
 import type { LedgerTransaction, StoreTx } from './ports/store.js';
 
 /** Entries shown with a wallet. */
@@ -102,7 +102,3 @@ export const getCustomerWallet =
       entries: await tx.listPointsCustomerEntries(phone, CUSTOMER_ENTRIES_SHOWN_MAX),
     });
   };
-
-/** The balance a customer would see: 0 for a phone with no wallet yet. */
-export const customerBalance = (deps: AppDeps, phone: string): Promise<number> =>
-  query(deps, async (tx) => (await tx.findPointsCustomer(phone))?.balance ?? 0);

@@ -6,7 +6,7 @@
  */
 import { formatUtcSeconds } from './business-days.js';
 import { domainError, type DomainError } from './errors.js';
-import { assert, err, ok, type Result, unreachable } from './result.js';
+import { assert, err, ok, type Result } from './result.js';
 
 export const BACKD_ORDER_STATUSES = [
   'created', // create_order answered; the buyer has not picked terms yet
@@ -204,24 +204,4 @@ export function backdOrderIdFor(uuid: string, createdAtMs: number): string {
   assert(/^[0-9A-F]{32}$/.test(hex), 'a UUID');
   const date = formatUtcSeconds(createdAtMs).slice(0, 10).replace(/-/g, '');
   return `BO-${date}-${hex.slice(16)}`;
-}
-
-/** The exhaustiveness guard for switches over statuses. */
-export function describeBackdStatus(status: BackdOrderStatus): string {
-  switch (status) {
-    case 'created':
-      return 'waiting for the buyer to pick terms';
-    case 'terms_selected':
-      return 'terms selected';
-    case 'order_placed':
-      return 'placed';
-    case 'order_confirmed':
-      return 'confirmed';
-    case 'order_canceled':
-      return 'cancelled';
-    case 'refund':
-      return 'refunded in part or in full';
-    default:
-      return unreachable(status);
-  }
 }

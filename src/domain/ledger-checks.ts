@@ -3,7 +3,7 @@
  * of its ledger rows and its number of state-change events. `unwind verify` runs it over every
  * order; tests run it too.
  */
-import type { RefundRequest } from './refund-request.js';
+import { isActiveStatus, type RefundRequest } from './refund-request.js';
 import {
   applyTransactions,
   deriveStatus,
@@ -90,7 +90,7 @@ export function refundRequestViolations(
     })();
     if (problem) v.push({ id: r.id, problem });
   }
-  const active = requests.filter((r) => r.status === 'draft' || r.status === 'approved');
+  const active = requests.filter((r) => isActiveStatus(r.status));
   if (active.length > 1)
     v.push({ id: order.id, problem: `${active.length} active refund requests` });
   const settled = requests
