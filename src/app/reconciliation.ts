@@ -193,7 +193,7 @@ async function ingest(
 
 /**
  * The ledger's approved money of one kind on one order: its stored totals, which are the sums of
- * its approved rows (payments: purchases and captures; refunds), as `unwind verify` checks.
+ * its approved rows (payments, of the PAYMENT_LEDGER_TYPES; refunds), as `unwind verify` checks.
  */
 const ledgerAmount = (order: Order, type: 'payment' | 'refund'): number =>
   type === 'payment' ? order.capturedMinor : order.refundedMinor;

@@ -2,10 +2,19 @@
  * Reconciliation of the ledger against a provider's settlement report: the records, the kinds of
  * discrepancy, and the one policy that acts on one (issue 7). Pure: time comes in as `now`.
  */
-import type { Order } from './order.js';
+import type { Order, TransactionType } from './order.js';
 
 /** A report row is a payment (money in) or a refund (money out). */
 export type ReportRowType = 'payment' | 'refund';
+
+/**
+ * The ledger's transaction types that a report's payment rows settle: captured money, taken in
+ * one step (purchase) or after an authorization (capture). Refunds settle as refunds.
+ */
+export const PAYMENT_LEDGER_TYPES = [
+  'purchase',
+  'capture',
+] as const satisfies readonly TransactionType[];
 
 /** One well-formed settlement-report row, amounts in minor units of its own currency. */
 export interface ReportRow {

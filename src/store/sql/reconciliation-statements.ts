@@ -3,14 +3,15 @@
  * reads that let matching walk a report of any size in pages. Same portable SQL on both engines.
  */
 import type { StoreTx } from '../../app/ports/store.js';
-import type {
-  Finding,
-  FindingAction,
-  FindingKind,
-  ReconciliationRun,
-  ReportRowType,
-  RunStatus,
-  RunSummary,
+import {
+  type Finding,
+  type FindingAction,
+  type FindingKind,
+  PAYMENT_LEDGER_TYPES,
+  type ReconciliationRun,
+  type ReportRowType,
+  type RunStatus,
+  type RunSummary,
 } from '../../domain/reconciliation.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
@@ -75,8 +76,12 @@ const FINDING_COLUMNS = `run_id, seq, kind, line, order_reference, order_id, mer
   transaction_reference, type, expected_minor, reported_minor, expected_currency,
   reported_currency, message, action, action_detail, updated_at`;
 
-/** A report row's kind as the ledger names it: purchases and captures are payments. */
-const LEDGER_TYPE = `CASE WHEN t.type = 'refund' THEN 'refund' ELSE 'payment' END`;
+// SQL literals built from the domain's constants, never from input.
+const PAYMENT_TYPES = PAYMENT_LEDGER_TYPES.map((type) => `'${type}'`).join(', ');
+/** The transaction types a settlement report lists: payments and refunds. */
+const SETTLED_TYPES = `${PAYMENT_TYPES}, 'refund'`;
+/** A settled transaction's report row type. */
+const LEDGER_TYPE = `CASE WHEN t.type IN (${PAYMENT_TYPES}) THEN 'payment' ELSE 'refund' END`;
 
 export function createReconciliationStatements(db: SqlSession): ReconciliationStatements {
   const findRun = async (id: string, lock: boolean) => {
@@ -233,7 +238,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       const rows = await db.all(
         `SELECT DISTINCT order_id FROM transactions
          WHERE created_at >= ? AND created_at < ? AND order_id > ? AND status = 'approved'
-           AND type IN ('purchase', 'capture', 'refund')
+           AND type IN (${SETTLED_TYPES})
          ORDER BY order_id LIMIT ?`,
         [fromAt, toAt, afterOrderId, limit],
       );
@@ -246,7 +251,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
            SUM(t.amount_minor) AS amount_minor, MIN(t.currency) AS currency
          FROM transactions t
          WHERE t.order_id IN (${marks(orderIds.length)})
-           AND t.status = 'approved' AND t.type IN ('purchase', 'capture', 'refund')
+           AND t.status = 'approved' AND t.type IN (${SETTLED_TYPES})
            AND t.created_at >= ? AND t.created_at < ?
            AND NOT EXISTS (
              SELECT 1 FROM reconciliation_report_rows r
