@@ -361,7 +361,7 @@ export const updateBackdOrder =
       merchant.settings.orderTotalIncreaseLimitPercent,
     );
     if (!total.ok) return total;
-    const change = planAmendAmount(order, total.value, run.now);
+    const change = planAmendAmount(order, total.value);
     if (!change.ok) return change;
     const after: BackdOrder = {
       ...backd,

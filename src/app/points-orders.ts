@@ -11,10 +11,10 @@ import { orderSnapshot } from '../domain/events.js';
 import {
   type Change,
   type Order,
-  pickTotals,
   planAuthorize,
   planCancel,
   planCapture,
+  planNoMoney,
   planPurchase,
   type RefundSplit,
 } from '../domain/order.js';
@@ -547,7 +547,7 @@ export const updateShippingStatus =
       cmd,
       null,
       'order.shipping_status_updated',
-      (order) => ok(unchanged(order)),
+      (order) => ok(planNoMoney(order)),
       () => ({ shipping: { status: next.status, label_ar: next.labelAr, label_en: next.labelEn } }),
     );
     if (!done.ok) return done;
@@ -561,12 +561,3 @@ export const updateShippingStatus =
     await tx.updatePointsOrder(record);
     return ok({ order: done.value.order, record });
   };
-
-/** A change that moves nothing: the order's version and time advance with its event. */
-const unchanged = (order: Order): Change => ({
-  transactions: [],
-  totals: pickTotals(order),
-  cancelled: order.cancelledAt !== null,
-  capturedAt: order.capturedAt,
-  captureMethod: order.captureMethod,
-});

@@ -5,10 +5,10 @@
  */
 import { domainError, type DomainError } from './errors.js';
 import {
-  applyTransactions,
   capturableMinor,
   type Change,
   type Order,
+  planNoMoney,
   type TransactionStatus,
   type TransactionType,
 } from './order.js';
@@ -42,14 +42,6 @@ export interface MpgRow {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-const unchanged = (order: Order, rows: Change['transactions']): Change => ({
-  transactions: rows,
-  totals: applyTransactions(order, rows),
-  cancelled: order.cancelledAt !== null,
-  capturedAt: order.capturedAt,
-  captureMethod: order.captureMethod,
-});
-
 /**
  * Extend the hold of an authorization. "The first transaction on the order must be an approved
  * authorize", and some of it must still be held (neither captured nor voided).
@@ -61,7 +53,7 @@ export function planExtension(order: Order, rows: readonly MpgRow[]): Result<Cha
     return err(domainError('order.not_extendable'));
   }
   if (capturableMinor(order) === 0) return err(domainError('order.not_extendable'));
-  return ok(unchanged(order, [{ type: 'extension', amountMinor: 0, points: 0 }]));
+  return ok(planNoMoney(order, [{ type: 'extension', amountMinor: 0, points: 0 }]));
 }
 
 /**
@@ -86,7 +78,7 @@ export function planReversal(
   if (target.type === 'reversal' || !UNCERTAIN.includes(target.status) || reversedAlready) {
     return err(domainError('transaction.not_reversible', { status: target.status }));
   }
-  return ok(unchanged(order, [{ type: 'reversal', amountMinor: target.amountMinor, points: 0 }]));
+  return ok(planNoMoney(order, [{ type: 'reversal', amountMinor: target.amountMinor, points: 0 }]));
 }
 
 /**

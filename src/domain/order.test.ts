@@ -13,6 +13,7 @@ import {
   planCancel,
   planCapture,
   planCreation,
+  planNoMoney,
   planPurchase,
   planRefund,
   planVoid,
@@ -174,6 +175,31 @@ function plan(o: Order, op: Op): Result<Change, DomainError> {
     }
   }
 }
+
+describe('planNoMoney', () => {
+  it('keeps totals, cancel flag and capture facts; records rows that move nothing', () => {
+    const captured = {
+      ...newOrder(1000, { authorizedMinor: 1000, capturedMinor: 1000 }),
+      capturedAt: NOW - DAY,
+      captureMethod: 'purchase' as const,
+    };
+    const reversal = [{ type: 'reversal' as const, amountMinor: 400, points: 0 }];
+    assert.deepEqual(planNoMoney(captured, reversal), {
+      transactions: reversal,
+      totals: applyTransactions(captured, []),
+      cancelled: false,
+      capturedAt: NOW - DAY,
+      captureMethod: 'purchase',
+    });
+    assert.deepEqual(planNoMoney(newOrder(0)).transactions, []);
+  });
+  it('refuses a row that moves money', () => {
+    assert.throws(
+      () => planNoMoney(newOrder(1000), [{ type: 'authorize', amountMinor: 1, points: 0 }]),
+      /moved authorizedMinor/,
+    );
+  });
+});
 
 describe('properties', () => {
   it('no sequence of operations breaks an invariant or over-refunds', () => {

@@ -282,6 +282,27 @@ function change(
 }
 
 /**
+ * A change that moves no money: no rows, or rows kept for the record that leave every total as it
+ * is (MPG's extension and reversal). The order's version and time still advance with its event;
+ * its cancel flag and capture facts stay, so no clock is needed.
+ */
+export function planNoMoney(order: Order, rows: readonly TransactionDraft[] = []): Change {
+  const before = pickTotals(order);
+  const totals = applyTransactions(order, rows);
+  const moved = (Object.keys(before) as (keyof OrderTotals)[]).filter(
+    (k) => totals[k] !== before[k],
+  );
+  assert(moved.length === 0, `a change that moves no money moved ${moved.join(', ')}`);
+  return {
+    transactions: rows,
+    totals,
+    cancelled: order.cancelledAt !== null,
+    capturedAt: order.capturedAt,
+    captureMethod: order.captureMethod,
+  };
+}
+
+/**
  * Gives a planned change the outcome of its attempt. Its first row is the operation's main row.
  * Approved: the change stands, with the outcome's details on the main row. Anything else: the
  * operation did not happen, so the change keeps only the main row, marked with its status, and
@@ -383,18 +404,14 @@ export function planAuthorize(order: Order, now: number): Result<Change, DomainE
  * new amount with it. Errors: order.cancelled, order.already_authorized, order.already_captured,
  * validation.failed (a negative or unsafe amount, or points already redeemed on the order).
  */
-export function planAmendAmount(
-  order: Order,
-  amountMinor: number,
-  now: number,
-): Result<Change, DomainError> {
+export function planAmendAmount(order: Order, amountMinor: number): Result<Change, DomainError> {
   if (order.status === 'cancelled') return err(domainError('order.cancelled'));
   if (order.capturedMinor > 0) return err(domainError('order.already_captured'));
   if (order.authorizedMinor > 0) return err(domainError('order.already_authorized'));
   if (!Number.isSafeInteger(amountMinor) || amountMinor < 0 || order.redeemedMinor > 0) {
     return err(domainError('validation.failed'));
   }
-  return ok(change(order, [], now));
+  return ok(planNoMoney(order));
 }
 
 /**
