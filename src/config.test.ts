@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig } from './config.js';
+import { DELIVERY_LEASE_MS_MIN, loadConfig } from './config.js';
 
 const emptyDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-config-'));
 
@@ -42,5 +42,19 @@ describe('loadConfig', () => {
       () => loadConfig({ UNWIND_CONFIG: path.join(cwd, 'missing.json') }, cwd),
       /UNWIND_CONFIG/,
     );
+  });
+
+  it('refuses a delivery lease shorter than a whole dispatcher step', () => {
+    const cwd = emptyDir();
+    // 200 deliveries, 64 at a time: 4 rounds of up to 10 s, then the write that records them.
+    assert.equal(DELIVERY_LEASE_MS_MIN, 45_000);
+    assert.equal(loadConfig({}, cwd).deliveryLeaseMs, 60_000);
+    assert.equal(loadConfig({ UNWIND_DELIVERY_LEASE_MS: '45000' }, cwd).deliveryLeaseMs, 45_000);
+    assert.throws(
+      () => loadConfig({ UNWIND_DELIVERY_LEASE_MS: '44999' }, cwd),
+      /UNWIND_DELIVERY_LEASE_MS must be an integer from 45000/,
+    );
+    // One send's timeout was the old floor; a batch outlives it.
+    assert.throws(() => loadConfig({ UNWIND_DELIVERY_LEASE_MS: '11000' }, cwd));
   });
 });

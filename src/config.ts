@@ -56,6 +56,16 @@ export const CONFIG_VARIABLES = [
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
+/**
+ * The shortest claim lease: a dispatcher step sends its batch in ceil(batch / concurrency)
+ * rounds of up to one webhook timeout each and records the attempts only after the last, so a
+ * claim must outlive all the rounds plus that write, or another process could send the same
+ * delivery again while the first is still sending it.
+ */
+export const DELIVERY_LEASE_MS_MIN =
+  Math.ceil(LIMITS.deliveryBatchSize / LIMITS.deliveryConcurrency) * LIMITS.webhookTimeoutMs +
+  5_000;
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 function fileDefaults(env: Env, cwd: string): Env {
@@ -113,12 +123,12 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     logLevel: env['LOG_LEVEL'] || 'info',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', LIMITS.bodyBytesMax, 1024, 64 * 1_048_576),
     webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', LOOPBACK_HOSTS.has(host)),
-    // A claim must outlive one send, or two processes could send the same delivery at once.
+    // A claim must outlive a whole dispatcher step (see DELIVERY_LEASE_MS_MIN).
     deliveryLeaseMs: integer(
       env,
       'UNWIND_DELIVERY_LEASE_MS',
       LIMITS.deliveryLeaseMs,
-      LIMITS.webhookTimeoutMs + 1_000,
+      DELIVERY_LEASE_MS_MIN,
       3_600_000,
     ),
     mpgIdRetentionDays: integer(

@@ -29,8 +29,10 @@ async function eachWithConcurrency<T>(
 const jitter = (): number => crypto.randomInt(0, 1_000_000) / 1_000_000;
 
 /**
- * `leaseMs` is how long a claim lasts: it must outlive a send (the 10 s timeout), and it is how
- * long deliveries claimed by a process that died wait before another process sends them.
+ * `leaseMs` is how long a claim lasts: it must outlive the whole step, every round of sends
+ * (each up to the 10 s timeout) and the one write that records them (config.ts
+ * DELIVERY_LEASE_MS_MIN), and it is how long deliveries claimed by a process that died wait
+ * before another process sends them.
  */
 export function webhookDispatcher(
   deps: AppDeps,

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import { systemClock } from '../../src/app/clocks.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import { verifyLedger, type Violation } from '../../src/app/verify.js';
+import { DELIVERY_LEASE_MS_MIN } from '../../src/config.js';
 import { startReceiver } from '../support/receiver.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import {
@@ -53,11 +54,11 @@ export async function runCrashDrill(o: CrashDrillOptions): Promise<CrashDrillRep
   const receiver = await startReceiver({ status: 200 });
   let server: ServerProcess | null = null;
   try {
-    // A short claim lease, so deliveries claimed by a killed server are sent again within
-    // seconds rather than the production minute.
+    // The shortest claim lease, so deliveries claimed by a killed server are sent again sooner
+    // than the production minute.
     const start = () =>
       startServer({
-        env: { ...testStore.env, UNWIND_DELIVERY_LEASE_MS: '11000' },
+        env: { ...testStore.env, UNWIND_DELIVERY_LEASE_MS: String(DELIVERY_LEASE_MS_MIN) },
         logLevel: 'warn',
       });
     server = await start();
@@ -131,7 +132,8 @@ export async function runCrashDrill(o: CrashDrillOptions): Promise<CrashDrillRep
     }
 
     // Let the dispatcher of the last server deliver everything that is due.
-    const deadline = Date.now() + 60_000;
+    // Claims of the last killed server come due after the lease, then are sent.
+    const deadline = Date.now() + DELIVERY_LEASE_MS_MIN + 30_000;
     for (;;) {
       const pending = await server.http('GET', '/admin/deliveries?status=pending&limit=1');
       if ((pending.body as { data: unknown[] }).data.length === 0 || Date.now() > deadline) break;
