@@ -8,7 +8,9 @@
  *  - mixed:     80% order reads, 20% refunds (50 clients).
  * Then, with the server stopped, the ceiling: the same refund transaction (lock the order, check
  * the refundable amount, insert the ledger row, update the totals, insert the outbox event)
- * through the database driver alone. And once: an empty Fastify route over the same client.
+ * through the database driver alone; on SQLite grouped per commit as the store groups them, so
+ * HTTP is compared with the same number of fsyncs. And once: an empty Fastify route over the same
+ * client.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import pg from 'pg';
+import { GROUP_COMMIT_MAX } from '../src/store/sqlite/sqlite-store.js';
 import {
   benchSchema,
   jsonClient,
@@ -174,7 +177,19 @@ async function postgresCeiling(
   }
 }
 
-function sqliteCeiling(file: string, orderIds: readonly string[], seconds: number): LoadResult {
+/**
+ * SQLite's ceiling for `clients` concurrent refunds: the store commits every transaction queued
+ * while its writer was busy together (up to GROUP_COMMIT_MAX, each in a SAVEPOINT, one fsync), so
+ * the ceiling does the same with one group of min(clients, GROUP_COMMIT_MAX) refunds per
+ * BEGIN IMMEDIATE … COMMIT. Each refund's latency is its group's: none is durable before COMMIT.
+ */
+function sqliteCeiling(
+  file: string,
+  orderIds: readonly string[],
+  seconds: number,
+  clients: number,
+): LoadResult {
+  const perCommit = Math.min(clients, GROUP_COMMIT_MAX);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -188,16 +203,21 @@ function sqliteCeiling(file: string, orderIds: readonly string[], seconds: numbe
   const deadline = started + seconds * 1000;
   while (performance.now() < deadline) {
     const t0 = performance.now();
-    const id = orderIds[crypto.randomInt(orderIds.length)]!;
     db.exec('BEGIN IMMEDIATE');
-    const order = lock.get(id) as { merchant_id: string; currency: string; version: number };
-    const now = Date.now();
-    const eventId = crypto.randomUUID();
-    insertTx.run(crypto.randomUUID(), id, order.merchant_id, order.currency, eventId, now);
-    update.run(id, now, order.version);
-    insertEvent.run(eventId, order.merchant_id, id, now);
+    for (let i = 0; i < perCommit; i++) {
+      db.exec('SAVEPOINT unit');
+      const id = orderIds[crypto.randomInt(orderIds.length)]!;
+      const order = lock.get(id) as { merchant_id: string; currency: string; version: number };
+      const now = Date.now();
+      const eventId = crypto.randomUUID();
+      insertTx.run(crypto.randomUUID(), id, order.merchant_id, order.currency, eventId, now);
+      update.run(id, now, order.version);
+      insertEvent.run(eventId, order.merchant_id, id, now);
+      db.exec('RELEASE unit');
+    }
     db.exec('COMMIT');
-    latencies.push(performance.now() - t0);
+    const groupMs = performance.now() - t0;
+    for (let i = 0; i < perCommit; i++) latencies.push(groupMs);
   }
   db.close();
   return summarize(latencies, 0, (performance.now() - started) / 1000);
@@ -233,22 +253,28 @@ export async function benchRefunds(o: RefundBenchOptions): Promise<{
       : [];
 
   // One store: serve, seed, drive over HTTP, stop, then measure the driver-only ceiling on the
-  // same data and express each refund scenario as a fraction of it.
+  // same data at each of `ceilingClients` and express each refund scenario as a fraction of the
+  // ceiling at its own number of clients (the first one when there is none at that number).
   const measure = async (
     store: string,
     env: Record<string, string>,
     what: string,
-    clients: number,
-    ceilingOf: (orderIds: readonly string[]) => Promise<LoadResult> | LoadResult,
+    ceilingClients: readonly [number, ...number[]],
+    ceilingOf: (orderIds: readonly string[], clients: number) => Promise<LoadResult> | LoadResult,
   ) => {
     const server = await startUnwind({ ...env, UNWIND_WORKERS: '0' }, profile(store));
     const { orderIds } = await seed(server.url, o.orders);
     const http = await httpScenarios(store, server.url, orderIds, o.seconds);
     await server.stop();
-    const ceiling = await ceilingOf(orderIds);
-    ceilings.push({ store, what, clients, ...ceiling });
+    const ceilingAt = new Map<number, LoadResult>();
+    for (const clients of ceilingClients) {
+      const ceiling = await ceilingOf(orderIds, clients);
+      ceilingAt.set(clients, ceiling);
+      ceilings.push({ store, what, clients, ...ceiling });
+    }
     for (const r of http) {
       const refunds = r.scenario.startsWith('refunds');
+      const ceiling = ceilingAt.get(r.clients) ?? ceilingAt.get(ceilingClients[0])!;
       scenarios.push({
         ...r,
         ratioToCeiling: refunds ? round2(r.perSecond / ceiling.perSecond) : null,
@@ -258,8 +284,12 @@ export async function benchRefunds(o: RefundBenchOptions): Promise<{
 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-bench-'));
   try {
-    await measure('sqlite', { DATA_DIR: dataDir }, 'refund transaction, driver only', 1, (ids) =>
-      sqliteCeiling(path.join(dataDir, 'unwind.sqlite'), ids, o.seconds),
+    await measure(
+      'sqlite',
+      { DATA_DIR: dataDir },
+      'refund transactions, driver only, grouped',
+      [50, 8],
+      (ids, clients) => sqliteCeiling(path.join(dataDir, 'unwind.sqlite'), ids, o.seconds, clients),
     );
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -272,8 +302,8 @@ export async function benchRefunds(o: RefundBenchOptions): Promise<{
         'postgres',
         target.env,
         'refund transaction, driver only (pool 10)',
-        50,
-        (ids) => postgresCeiling(target.url, target.schema, ids, o.seconds, 50),
+        [50],
+        (ids, clients) => postgresCeiling(target.url, target.schema, ids, o.seconds, clients),
       );
     } finally {
       await target.drop();

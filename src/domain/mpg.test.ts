@@ -68,10 +68,11 @@ describe('mpg planners', () => {
     assert.equal(planReversal(order(), [timeout], 'nope').ok, false);
   });
 
-  it('derives a stable 8-digit merchant number', () => {
-    const id = '0191f5a7-44a5-7700-8c11-ffc3703a7990';
-    assert.match(mpgMerchantNumber(id), /^\d{8}$/);
-    assert.equal(mpgMerchantNumber(id), mpgMerchantNumber(id));
+  it("derives the 8-digit merchant number from the id's last 12 hex digits", () => {
+    // 0xffc3703a7990 = 281214866586000; its last eight decimal digits.
+    assert.equal(mpgMerchantNumber('0191f5a7-44a5-7700-8c11-ffc3703a7990'), '66586000');
+    // 0x0000000012ab = 4779, padded with zeros.
+    assert.equal(mpgMerchantNumber('0191f5a7-44a5-7700-8c11-0000000012ab'), '00004779');
   });
 
   it('a non-approved outcome keeps only the main row and changes no totals (core withOutcome)', () => {

@@ -23,7 +23,7 @@ export interface SqliteStoreOptions {
 }
 
 /** Most transactions one group commit carries (bounds the latency of the last one in it). */
-const GROUP_COMMIT_MAX = 64;
+export const GROUP_COMMIT_MAX = 64;
 
 // SQLite serialises writers with BEGIN IMMEDIATE, so row-lock clauses have no meaning there.
 const LOCK_CLAUSE = /\s+FOR\s+UPDATE(\s+SKIP\s+LOCKED)?/gi;
