@@ -69,8 +69,21 @@ describe('readSettlementReport', () => {
     ];
     const items = await readAll([lines.join('\n')], 'csv');
     assert.deepEqual(
-      errors(items).map(([line]) => line),
-      [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+      items.flatMap((i) => (i.ok ? [] : [[i.line, i.problem]])),
+      [
+        [2, 'amount_too_many_decimals'],
+        [3, 'amount_not_positive'],
+        [4, 'amount_not_positive'],
+        [5, 'amount_not_decimal'],
+        [6, 'bad_currency'],
+        [7, 'wrong_field_count'],
+        [8, 'bad_type'],
+        [9, 'bad_settled_at'],
+        [10, 'bad_order_reference'],
+        [11, 'bad_csv_quoting'],
+        [12, 'amount_not_decimal'],
+        [13, 'amount_too_many_decimals'],
+      ],
     );
     assert.ok(errors(items).every(([, , fatal]) => !fatal));
     assert.match(errors(items)[0]![1], /decimal places/);

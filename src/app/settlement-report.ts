@@ -25,11 +25,33 @@ export const REPORT_COLUMNS = [
 export const REPORT_LINE_MAX_CHARS = 4096;
 const REFERENCE_MAX_CHARS = 200;
 
+/** Why a line is not a row, for machines; the item's message says it for people. */
+export type ReportLineProblem =
+  | 'no_header'
+  | 'bad_header'
+  | 'line_too_long'
+  | 'bad_csv_quoting'
+  | 'wrong_field_count'
+  | 'not_json'
+  | 'not_an_object'
+  | 'unknown_key'
+  | 'missing_key'
+  | 'bad_order_reference'
+  | 'bad_transaction_reference'
+  | 'bad_type'
+  | 'bad_currency'
+  | 'amount_not_decimal'
+  | 'amount_too_many_decimals'
+  | 'amount_out_of_range'
+  | 'amount_not_positive'
+  | 'bad_settled_at';
+
 export type ReportItem =
   | { readonly ok: true; readonly row: ReportRow }
   | {
       readonly ok: false;
       readonly line: number;
+      readonly problem: ReportLineProblem;
       readonly message: string;
       readonly fatal: boolean;
     };
@@ -139,43 +161,68 @@ function csvFields(text: string): string[] | null {
   }
 }
 
+/** A line that is not a row; the rows after it are still read. */
+const badLine =
+  (line: number) =>
+  (problem: ReportLineProblem, message: string): ReportItem => ({
+    ok: false,
+    line,
+    problem,
+    message,
+    fatal: false,
+  });
+
 type Fields = Readonly<Record<(typeof REPORT_COLUMNS)[number], unknown>>;
 
 /** Checks one row's values; the message names the first problem found. */
 export function readReportRow(line: number, f: Fields): ReportItem {
-  const bad = (message: string): ReportItem => ({ ok: false, line, message, fatal: false });
+  const bad = badLine(line);
   const text = (name: keyof Fields): string | null =>
     typeof f[name] === 'string' ? (f[name] as string) : null;
   const orderReference = text('order_reference');
   if (!orderReference || orderReference.length > REFERENCE_MAX_CHARS) {
-    return bad(`order_reference must be 1 to ${REFERENCE_MAX_CHARS} characters`);
+    return bad(
+      'bad_order_reference',
+      `order_reference must be 1 to ${REFERENCE_MAX_CHARS} characters`,
+    );
   }
   const transactionReference = text('transaction_reference');
   if (!transactionReference || transactionReference.length > REFERENCE_MAX_CHARS) {
-    return bad(`transaction_reference must be 1 to ${REFERENCE_MAX_CHARS} characters`);
+    return bad(
+      'bad_transaction_reference',
+      `transaction_reference must be 1 to ${REFERENCE_MAX_CHARS} characters`,
+    );
   }
   const type = text('type');
-  if (type !== 'payment' && type !== 'refund') return bad('type must be payment or refund');
+  if (type !== 'payment' && type !== 'refund') {
+    return bad('bad_type', 'type must be payment or refund');
+  }
   const currency = text('currency');
-  if (!currency || !/^[A-Z]{3}$/.test(currency)) return bad('currency must be an ISO 4217 code');
+  if (!currency || !/^[A-Z]{3}$/.test(currency)) {
+    return bad('bad_currency', 'currency must be an ISO 4217 code');
+  }
   const rawAmount = f.amount;
   if (typeof rawAmount !== 'string' && typeof rawAmount !== 'number') {
-    return bad('amount must be a decimal');
+    return bad('amount_not_decimal', 'amount must be a decimal');
   }
   const amount = parseDecimalMinor(rawAmount, currency);
   if (!amount.ok) {
     const why = {
-      unknown_currency: 'currency must be an ISO 4217 code',
-      not_a_number: 'amount must be a plain decimal',
-      too_many_decimals: `amount has more decimal places than ${currency} allows`,
-      out_of_range: 'amount is out of range',
+      unknown_currency: ['bad_currency', 'currency must be an ISO 4217 code'],
+      not_a_number: ['amount_not_decimal', 'amount must be a plain decimal'],
+      too_many_decimals: [
+        'amount_too_many_decimals',
+        `amount has more decimal places than ${currency} allows`,
+      ],
+      out_of_range: ['amount_out_of_range', 'amount is out of range'],
     } as const;
-    return bad(why[amount.error]);
+    const [problem, message] = why[amount.error];
+    return bad(problem, message);
   }
-  if (amount.value <= 0) return bad('amount must be greater than zero');
+  if (amount.value <= 0) return bad('amount_not_positive', 'amount must be greater than zero');
   const settled = text('settled_at');
   const settledAt = settled ? parseInstant(settled) : null;
-  if (settledAt === null) return bad('settled_at must be an ISO 8601 date-time');
+  if (settledAt === null) return bad('bad_settled_at', 'settled_at must be an ISO 8601 date-time');
   return {
     ok: true,
     row: {
@@ -191,15 +238,14 @@ export function readReportRow(line: number, f: Fields): ReportItem {
 }
 
 function csvRow(line: number, text: string): ReportItem {
+  const bad = badLine(line);
   const fields = csvFields(text);
-  if (!fields) return { ok: false, line, message: 'malformed CSV quoting', fatal: false };
+  if (!fields) return bad('bad_csv_quoting', 'malformed CSV quoting');
   if (fields.length !== REPORT_COLUMNS.length) {
-    return {
-      ok: false,
-      line,
-      message: `expected ${REPORT_COLUMNS.length} fields, got ${fields.length}`,
-      fatal: false,
-    };
+    return bad(
+      'wrong_field_count',
+      `expected ${REPORT_COLUMNS.length} fields, got ${fields.length}`,
+    );
   }
   const [order_reference, transaction_reference, type, amount, currency, settled_at] = fields;
   return readReportRow(line, {
@@ -213,21 +259,22 @@ function csvRow(line: number, text: string): ReportItem {
 }
 
 function jsonRow(line: number, text: string): ReportItem {
-  const bad = (message: string): ReportItem => ({ ok: false, line, message, fatal: false });
+  const bad = badLine(line);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return bad('not valid JSON');
+    return bad('not_json', 'not valid JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return bad('expected a JSON object');
+    return bad('not_an_object', 'expected a JSON object');
   }
   const keys = Object.keys(value);
   const unknown = keys.find((k) => !(REPORT_COLUMNS as readonly string[]).includes(k));
-  if (unknown !== undefined) return bad(`unknown key ${JSON.stringify(unknown).slice(0, 64)}`);
+  if (unknown !== undefined)
+    return bad('unknown_key', `unknown key ${JSON.stringify(unknown).slice(0, 64)}`);
   const missing = REPORT_COLUMNS.find((k) => !keys.includes(k));
-  if (missing !== undefined) return bad(`missing key ${missing}`);
+  if (missing !== undefined) return bad('missing_key', `missing key ${missing}`);
   return readReportRow(line, value as Fields);
 }
 
@@ -247,6 +294,7 @@ export async function* readSettlementReport(
         yield {
           ok: false,
           line,
+          problem: 'bad_header',
           message: `the first line must be the header ${REPORT_COLUMNS.join(',')}`,
           fatal: true,
         };
@@ -256,18 +304,19 @@ export async function* readSettlementReport(
       continue;
     }
     if (text === null) {
-      yield {
-        ok: false,
-        line,
-        message: `line longer than ${REPORT_LINE_MAX_CHARS} characters`,
-        fatal: false,
-      };
+      yield badLine(line)('line_too_long', `line longer than ${REPORT_LINE_MAX_CHARS} characters`);
       continue;
     }
     if (text.trim() === '') continue;
     yield format === 'csv' ? csvRow(line, text) : jsonRow(line, text.replace(/^\uFEFF/, ''));
   }
   if (!headerSeen) {
-    yield { ok: false, line: 1, message: 'the report is empty: no header', fatal: true };
+    yield {
+      ok: false,
+      line: 1,
+      problem: 'no_header',
+      message: 'the report is empty: no header',
+      fatal: true,
+    };
   }
 }
