@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppDeps } from '../app/context.js';
-import type { Job } from '../app/ports/job.js';
+import type { Job, JobLogger } from '../app/ports/job.js';
 import { reconcile } from '../app/reconciliation.js';
 import type { ReportFormat } from '../app/settlement-report.js';
 
@@ -32,11 +32,7 @@ export function reportFileName(
 
 const SUBFOLDERS = ['processing', 'processed', 'failed'] as const;
 
-export const reconciliationFolder = (
-  deps: AppDeps,
-  dir: string | null,
-  log?: { error(obj: object, msg: string): void },
-): Job => ({
+export const reconciliationFolder = (deps: AppDeps, dir: string | null, log?: JobLogger): Job => ({
   name: 'reconciliation-folder',
   async step() {
     if (dir === null) return 0;

@@ -9,16 +9,10 @@
 import { advanceDueRefundRequests } from '../app/backd-refund-requests.js';
 import type { AppDeps } from '../app/context.js';
 import { LIMITS } from '../app/limits.js';
-import type { Job } from '../app/ports/job.js';
+import type { Job, JobLogger } from '../app/ports/job.js';
 
-export interface LockerLogger {
-  error(details: object, message: string): void;
-}
-
-export const REFUND_REQUEST_LOCKER = 'refund-request-locker';
-
-export const refundRequestLocker = (deps: AppDeps, log?: LockerLogger): Job => ({
-  name: REFUND_REQUEST_LOCKER,
+export const refundRequestLocker = (deps: AppDeps, log?: JobLogger): Job => ({
+  name: 'refund-request-locker',
   step: () =>
     advanceDueRefundRequests(deps, LIMITS.refundRequestBatchSize, (requestId, failure) =>
       log?.error({ requestId, failure }, 'refund request could not advance'),

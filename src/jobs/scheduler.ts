@@ -5,13 +5,7 @@
  * and claim their rows in the database (SKIP LOCKED on PostgreSQL), so every node may run them.
  */
 import { LIMITS } from '../app/limits.js';
-import type { Job } from '../app/ports/job.js';
-
-export type { Job };
-
-export interface JobLogger {
-  error(details: object, message: string): void;
-}
+import type { Job, JobLogger } from '../app/ports/job.js';
 
 export class JobRunner {
   readonly #jobs: readonly Job[];

@@ -4,3 +4,8 @@ export interface Job {
   /** Does one bounded batch of due work; returns how many items it handled (0: nothing due). */
   step(): Promise<number>;
 }
+
+/** Where the runner and jobs report failures that do not stop them (pino's `error` fits). */
+export interface JobLogger {
+  error(details: object, message: string): void;
+}
