@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { parseDecimalMinor } from '../../../domain/money.js';
 import { isHttpUrl } from '../../../domain/webhooks.js';
-import { type FieldIssue, HttpProblem } from '../../faces.js';
+import type { FieldIssue } from '../../faces.js';
 
 export type FieldSpec =
   | { readonly type: 'string'; readonly max?: number; readonly min?: number }
@@ -49,16 +49,6 @@ export function validate(
   const body = isObject(input) ? input : {};
   const values = validateObject(body, fields, '', issues);
   return { values, issues };
-}
-
-/** Validates or throws the 422 of the Points face. */
-export function validateOrThrow(
-  input: unknown,
-  fields: Readonly<Record<string, Field>>,
-): Record<string, unknown> {
-  const { values, issues } = validate(input, fields);
-  if (issues.length > 0) throw new HttpProblem('validation_failed', issues);
-  return values;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
