@@ -127,7 +127,7 @@ export async function backdCheckoutRoutes(
       : null;
     if (!view) {
       if (wantsJson(request)) {
-        return send(reply, renderBackdDomainError({ code: 'order.not_found' }, request.id));
+        return send(reply, renderBackdDomainError({ code: 'order.not_found' }));
       }
       return sendHtml(reply, 404, notFoundPage());
     }
@@ -152,7 +152,7 @@ export async function backdCheckoutRoutes(
       const token = request.params.token;
       if (wantsJson(request)) {
         if (!TOKEN.test(token)) {
-          return send(reply, renderBackdDomainError({ code: 'order.not_found' }, request.id));
+          return send(reply, renderBackdDomainError({ code: 'order.not_found' }));
         }
         const body = parseOrThrow(termsSchema, request.body);
         return respond(deps, request, reply, selectBackdTerms(token, body.terms), {

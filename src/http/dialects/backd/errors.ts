@@ -140,7 +140,7 @@ export function backdErrorOf(error: DomainError): { status: number; message: str
   return { status, message };
 }
 
-export function renderBackdDomainError(error: DomainError, _requestId: string): RenderedError {
+export function renderBackdDomainError(error: DomainError): RenderedError {
   const { status, message } = backdErrorOf(error);
   return { status, body: failure(status, message) };
 }

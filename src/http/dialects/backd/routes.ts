@@ -298,8 +298,7 @@ export async function backdRoutes(
       const caller = callerOf(request);
       const params = parseOrThrow(findOrderParams, request.params);
       const view = await findBackdOrderView(deps, caller.merchant.id, params.backd_order_id);
-      if (!view)
-        return send(reply, renderBackdDomainError({ code: 'order.not_found' }, request.id));
+      if (!view) return send(reply, renderBackdDomainError({ code: 'order.not_found' }));
       return success(orderData(view, withRefunds), 'Order found.');
     },
   );
