@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AppDeps, execute, query } from '../../../app/context.js';
-import { LIMITS } from '../../../app/limits.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
@@ -62,11 +61,8 @@ export function registerWebhookRoutes(
       const merchantId = callerOf(request).merchant.id;
       const { total, endpoints } = await query(deps, async (tx) => ({
         total: await tx.countWebhookEndpoints(merchantId),
-        endpoints: await tx.listWebhookEndpoints(
-          merchantId,
-          Math.min(perPage, LIMITS.webhookEndpointsMax),
-          (page - 1) * perPage,
-        ),
+        // per_page is at most 100, well under the endpoints a merchant may have.
+        endpoints: await tx.listWebhookEndpoints(merchantId, perPage, (page - 1) * perPage),
       }));
       // The Laravel paginator's shape: links and meta beside the data.
       const lastPage = Math.max(1, Math.ceil(total / perPage));
