@@ -238,9 +238,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       const sortField: MpgSortField = q['sort[field]'];
       const page = await mpgListOrders(deps, {
         merchantId: auth.merchant.id,
-        equals: Object.fromEntries(
-          Object.entries(equals).filter(([, v]) => v !== undefined),
-        ) as MpgOrderEquals,
+        equals: defined(equals),
         ...defined({
           amountGte: q['amount[gte]'],
           amountLte: q['amount[lte]'],
@@ -385,7 +383,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
   );
 }
 
-const defined = <T extends Record<string, unknown>>(o: T): Partial<T> =>
+const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 function sortValue(order: MpgOrderView['order'], field: MpgSortField): number | string {
