@@ -1,8 +1,10 @@
 /**
  * `unwind verify`: recomputes every order from its ledger and checks the invariants, the
  * one-event-per-change rule, Backd refund requests' steps, Points wallets against their entries,
- * and that events reached the webhook endpoints that existed for them. It reads in pages (keyset over orders), two aggregate queries per page, so a million
- * orders take a thousand pages, not a million queries.
+ * and that events reached the webhook endpoints that existed for them. It reads in pages (keyset
+ * over orders) with a fixed number of queries per page (the orders, their ledger sums, their event
+ * counts, their Backd refund requests), so a million orders take a thousand pages, not a million
+ * queries.
  */
 import { ANNOUNCEMENT_EVENT_TYPES } from '../domain/events.js';
 import { orderViolations, refundRequestViolations } from '../domain/ledger-checks.js';
