@@ -12,16 +12,47 @@
  *
  * A response that shows a secret once (new credentials) supplies a `storedBody` without it: the
  * replay then says the secret was shown already, and no plaintext secret is ever stored.
+ *
+ * Keys belong to a `KeyScope`, built only by the functions below (docs/security.md, "Idempotency
+ * keys belong to the merchant and face"): a merchant's keys on one face, the admin face's keys,
+ * or a hosted page's keys. Never a credential row: a merchant that rotates its key and retries
+ * must get the stored answer, not a second change.
  */
 import crypto from 'node:crypto';
 import { domainError, type DomainError } from '../domain/errors.js';
+import type { CredentialDialect } from '../domain/merchant.js';
 import type { Result } from '../domain/result.js';
 import { type AppDeps, execute, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
 
+declare const keyScopeBrand: unique symbol;
+
+/** Whose keys these are; made only by the constructors below. */
+export type KeyScope = string & { readonly [keyScopeBrand]: true };
+
+/**
+ * A merchant's keys on one face: the same for every credential the merchant has had on that face,
+ * so a rotation keeps them. Migration 10 moved rows stored per credential to this form.
+ */
+export const merchantKeyScope = (face: CredentialDialect, merchantId: string): KeyScope =>
+  `${face}:merchant:${merchantId}` as KeyScope;
+
+/**
+ * The admin face's keys: one namespace whoever calls it (the admin token, a rotated token, a
+ * dashboard session, and later operator accounts), because they all act as the one admin.
+ */
+export const ADMIN_KEY_SCOPE = 'admin' as KeyScope;
+
+/**
+ * A hosted page's keys: its buyer's, scoped to the page's own credential (the Backd terms page's
+ * token, by its hash; the Points checkout session's id), which no merchant key rotation changes.
+ */
+export const hostedPageKeyScope = (page: 'backd-checkout' | 'points-pay', id: string): KeyScope =>
+  `${page}:${id}` as KeyScope;
+
 export interface IdempotencyRequest {
-  /** Who the key belongs to: keys are scoped to the credential (or `admin`). */
-  readonly scope: string;
+  /** Whose key this is (see KeyScope). */
+  readonly scope: KeyScope;
   readonly key: string;
   /** Fingerprint of the request: method, path and body. */
   readonly fingerprint: string;

@@ -5,7 +5,8 @@
  * it: POST `{"phone_number", "redeem_points"}` returns `{"order_uuid", "redirect_url"}`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type AppDeps, execute } from '../../../app/context.js';
+import { answering, type AppDeps, execute } from '../../../app/context.js';
+import { hostedPageKeyScope } from '../../../app/idempotency.js';
 import {
   type CheckoutPage,
   confirmCheckout,
@@ -170,7 +171,7 @@ export function registerCheckoutPage(app: FastifyInstance, deps: AppDeps, public
       });
       return respond(deps, request, reply, useCase, {
         // The session is the customer's credential; its keys are its own.
-        scope: `points-pay:${id}`,
+        scope: hostedPageKeyScope('points-pay', id),
         render: (confirmed) => ({
           status: 200,
           body: {
@@ -188,16 +189,17 @@ export function registerCheckoutPage(app: FastifyInstance, deps: AppDeps, public
     if (issues.length > 0 || phone === null) {
       return htmlError(reply, id, issues[0]?.message ?? 'The phone number format is invalid.', 422);
     }
-    const confirmed = await execute(
+    // The redirect is built inside the change's transaction: one that cannot be built undoes it.
+    const location = await execute(
       deps,
-      confirmCheckout({ sessionId: id, phone, redeemPoints: values['redeem_points'] as number }),
+      answering(
+        confirmCheckout({ sessionId: id, phone, redeemPoints: values['redeem_points'] as number }),
+        (confirmed) => redirectUrl(confirmed, pageUrl(id)),
+      ),
     );
-    if (!confirmed.ok) {
-      return htmlError(reply, id, confirmed.error, renderPointsDomainError(confirmed.error).status);
+    if (!location.ok) {
+      return htmlError(reply, id, location.error, renderPointsDomainError(location.error).status);
     }
-    return reply
-      .code(303)
-      .header('location', redirectUrl(confirmed.value, pageUrl(id)))
-      .send();
+    return reply.code(303).header('location', location.value).send();
   });
 }
