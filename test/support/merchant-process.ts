@@ -27,6 +27,26 @@ export const mpgPurchaseBody = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A browser's form post (urlencoded), redirects not followed. */
+export async function postForm(
+  server: ServerProcess,
+  path: string,
+  form: Record<string, string>,
+): Promise<{ status: number; location: string | null; text: string }> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    body: new URLSearchParams(form).toString(),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(15_000),
+  });
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    text: await response.text(),
+  };
+}
+
 export class ProcessMerchant {
   private constructor(
     /** The server spoken to; a test that restarts it points this at the new process. */
@@ -92,6 +112,18 @@ export class ProcessMerchant {
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.data.uuid as string;
+  }
+
+  /** Begins a Points hosted checkout with the public key; returns the page's path. */
+  async pointsCheckout(body: Record<string, unknown>): Promise<string> {
+    const res = await this.server.http(
+      'POST',
+      `/points/api/v1/orders/checkout/${this.publicKey}`,
+      body,
+      { token: null },
+    );
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return new URL(res.body.data.checkout_url as string).pathname;
   }
 
   /** A Backd order created with `overrides`; returns its ids and the terms page token. */
