@@ -5,10 +5,16 @@
  * - the same key while the first request still runs is `idempotency.in_progress`.
  *
  * A key is claimed with a lease in a short transaction of its own. The use case then runs in a
- * second transaction that also stores the response under the lease, so a committed change and
- * its stored response can never disagree. A crash between the two leaves a lease that expires,
- * after which a retry takes the key over. An unexpected error releases the key, so the client
- * may retry; an expected failure is stored and replayed like a success.
+ * second transaction that also renders and stores the response under the lease, so a committed
+ * change and its stored response can never disagree. A crash between the two leaves a lease that
+ * expires, after which a retry takes the key over. An unexpected error releases the key, so the
+ * client may retry; an expected failure is stored and replayed like a success.
+ *
+ * The two transactions are by design (docs/security.md, "A refusal never follows a state
+ * change"): the claim must be visible to a duplicate on another process while the first request
+ * still runs, so it commits first. What it writes is only the lease, which no client sees as a
+ * change: a duplicate is told `idempotency.in_progress` and retries, and a failure after the
+ * claim (refusal, error, crash) writes nothing else and leaves the key free or soon free.
  *
  * A response that shows a secret once (new credentials) supplies a `storedBody` without it: the
  * replay then says the secret was shown already, and no plaintext secret is ever stored.
@@ -113,7 +119,8 @@ export async function executeWithIdempotencyKey<T>(
   }
   if (result.ok) return { status: rendered!.status, body: rendered!.body, replayed: false };
 
-  // An expected failure wrote nothing; store its response so a retry gets the same answer.
+  // An expected failure wrote nothing; store its response so a retry gets the same answer. If
+  // this store fails, the lease simply expires and a retry runs the use case afresh.
   const failure = render(result);
   await deps.store.transaction((tx) =>
     tx.completeIdempotencyKey(request.scope, request.key, leaseToken, failure.status, failure.body),

@@ -6,16 +6,14 @@
 // nothing is stored; a loosely spelled URL is stored and used as the parser's href; and the
 // length bounds hold exactly at the limit.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createBody } from '../support/backd.js';
-import { postForm, ProcessMerchant } from '../support/merchant-process.js';
-import { killAllServers, type ServerProcess, startServer } from '../support/server-process.js';
+import { postForm, useProcessMerchant } from '../support/merchant-process.js';
 import {
   postgresFactory,
   postgresSkipReason,
   sqliteFactory,
   type StoreFactory,
-  type TestStore,
 } from '../support/stores.js';
 
 /** Spelled loosely: upper-case scheme and host, a space in the path and the query. */
@@ -29,20 +27,8 @@ const urlOfLength = (length: number) =>
 
 function suite(factory: StoreFactory, skip?: string) {
   describe(`Stored URLs are what was validated: ${factory.engine}`, { skip }, () => {
-    let store: TestStore;
-    let server: ServerProcess;
-    let merchant: ProcessMerchant;
-    const count = async (table: string) => (await store.rawRows(table)).length;
-
-    before(async () => {
-      store = await factory.create();
-      server = await startServer({ env: { ...store.env, UNWIND_WORKERS: '0' }, logLevel: 'warn' });
-      merchant = await ProcessMerchant.create(server);
-    });
-    after(async () => {
-      await killAllServers();
-      await store?.cleanup();
-    });
+    const f = useProcessMerchant(factory);
+    const count = async (table: string) => (await f.store.rawRows(table)).length;
 
     it('Backd order_success_url and order_close_url: control characters are a 422 on the field', async () => {
       const orders = await count('backd_orders');
@@ -54,7 +40,7 @@ function suite(factory: StoreFactory, skip?: string) {
             order_close_url: 'https://shop.example/close',
             [field]: url,
           };
-          const res = await merchant.send('backd', 'POST', '/create_order', createBody({ mode }));
+          const res = await f.merchant.send('backd', 'POST', '/create_order', createBody({ mode }));
           assert.equal(res.status, 422, JSON.stringify(res.body));
           assert.equal(
             res.body.message,
@@ -67,16 +53,16 @@ function suite(factory: StoreFactory, skip?: string) {
     });
 
     it('Backd order URLs are kept as their href: the redirect and the close link use it', async () => {
-      const order = await merchant.backdOrder({
+      const order = await f.merchant.backdOrder({
         mode: {
           type: 'redirect',
           order_success_url: LOOSE,
           order_close_url: ' https://Shop.Example/close ',
         },
       });
-      const page = await fetch(`${server.url}/backd/checkout/${order.token}`);
+      const page = await fetch(`${f.server.url}/backd/checkout/${order.token}`);
       assert.ok((await page.text()).includes('href="https://shop.example/close"'));
-      const chosen = await postForm(server, `/backd/checkout/${order.token}`, { terms: 'net60' });
+      const chosen = await postForm(f.server, `/backd/checkout/${order.token}`, { terms: 'net60' });
       assert.equal(chosen.status, 303, chosen.text);
       assert.equal(chosen.location, LOOSE_HREF);
     });
@@ -87,7 +73,7 @@ function suite(factory: StoreFactory, skip?: string) {
         cart_amount: 90,
       });
       for (const field of ['item_url', 'item_image_url']) {
-        const res = await merchant.send(
+        const res = await f.merchant.send(
           'backd',
           'POST',
           '/create_order',
@@ -99,10 +85,10 @@ function suite(factory: StoreFactory, skip?: string) {
           new RegExp(`items\\.0\\.${field}: Must not contain control`),
         );
       }
-      const order = await merchant.backdOrder(
+      const order = await f.merchant.backdOrder(
         item({ item_url: LOOSE, item_image_url: 'https://CDN.example/w.png' }),
       );
-      const found = await merchant.send('backd', 'GET', `/find_order/${order.backdOrderId}`);
+      const found = await f.merchant.send('backd', 'GET', `/find_order/${order.backdOrderId}`);
       assert.equal(found.body.data.items[0].item_url, LOOSE_HREF);
       assert.equal(found.body.data.items[0].item_image_url, 'https://cdn.example/w.png');
     });
@@ -110,9 +96,9 @@ function suite(factory: StoreFactory, skip?: string) {
     it('Points callback_url: control characters are a 422; the href is where the customer goes', async () => {
       const sessions = await count('points_checkout_sessions');
       for (const url of CONTROL) {
-        const res = await server.http(
+        const res = await f.server.http(
           'POST',
-          `/points/api/v1/orders/checkout/${merchant.publicKey}`,
+          `/points/api/v1/orders/checkout/${f.merchant.publicKey}`,
           { total_price: 20, order_number: 'CB-1', callback_url: url },
           { token: null },
         );
@@ -123,18 +109,18 @@ function suite(factory: StoreFactory, skip?: string) {
       }
       assert.equal(await count('points_checkout_sessions'), sessions);
 
-      await server.call(
+      await f.server.call(
         'POST',
         '/admin/points/customers',
         { phone_number: '0500000003', balance: 0 },
         201,
       );
-      const path = await merchant.pointsCheckout({
+      const path = await f.merchant.pointsCheckout({
         total_price: 20,
         order_number: 'CB-2',
         callback_url: 'HTTPS://Shop.Example/Done Page',
       });
-      const paid = await server.http(
+      const paid = await f.server.http(
         'POST',
         path,
         { phone_number: '0500000003', redeem_points: 0 },
@@ -150,13 +136,13 @@ function suite(factory: StoreFactory, skip?: string) {
     it('Points webhook url: control characters are a 422 on create and update; the href is kept', async () => {
       const endpoints = await count('webhook_endpoints');
       for (const url of CONTROL) {
-        const res = await merchant.send('points', 'POST', '/webhooks', { name: 'hooks', url });
+        const res = await f.merchant.send('points', 'POST', '/webhooks', { name: 'hooks', url });
         assert.equal(res.status, 422, JSON.stringify(res.body));
         assert.deepEqual(res.body.errors, { url: ['The url must be a valid URL.'] });
       }
       assert.equal(await count('webhook_endpoints'), endpoints);
 
-      const created = await merchant.send('points', 'POST', '/webhooks', {
+      const created = await f.merchant.send('points', 'POST', '/webhooks', {
         name: 'hooks',
         url: 'HTTPS://Hooks.Example/points',
       });
@@ -164,28 +150,28 @@ function suite(factory: StoreFactory, skip?: string) {
       assert.equal(created.body.data.url, 'https://hooks.example/points');
       const uuid = created.body.data.uuid as string;
       // The same URL spelled otherwise is the same URL: a duplicate.
-      const again = await merchant.send('points', 'POST', '/webhooks', {
+      const again = await f.merchant.send('points', 'POST', '/webhooks', {
         name: 'again',
         url: 'https://hooks.EXAMPLE/points',
       });
       assert.equal(again.status, 400, JSON.stringify(again.body));
 
       for (const url of CONTROL) {
-        const res = await merchant.send('points', 'PATCH', `/webhooks/${uuid}`, { url });
+        const res = await f.merchant.send('points', 'PATCH', `/webhooks/${uuid}`, { url });
         assert.equal(res.status, 422, JSON.stringify(res.body));
       }
-      const shown = await merchant.send('points', 'GET', `/webhooks/${uuid}`);
+      const shown = await f.merchant.send('points', 'GET', `/webhooks/${uuid}`);
       assert.equal(shown.body.data.url, 'https://hooks.example/points');
-      const updated = await merchant.send('points', 'PUT', `/webhooks/${uuid}`, { url: LOOSE });
+      const updated = await f.merchant.send('points', 'PUT', `/webhooks/${uuid}`, { url: LOOSE });
       assert.equal(updated.status, 200, JSON.stringify(updated.body));
       assert.equal(updated.body.data.url, LOOSE_HREF);
 
       // Points' own bound: 500 characters.
-      const at = await merchant.send('points', 'PUT', `/webhooks/${uuid}`, {
+      const at = await f.merchant.send('points', 'PUT', `/webhooks/${uuid}`, {
         url: urlOfLength(500),
       });
       assert.equal(at.status, 200, JSON.stringify(at.body));
-      const over = await merchant.send('points', 'PUT', `/webhooks/${uuid}`, {
+      const over = await f.merchant.send('points', 'PUT', `/webhooks/${uuid}`, {
         url: urlOfLength(501),
       });
       assert.equal(over.status, 422, JSON.stringify(over.body));
@@ -193,37 +179,39 @@ function suite(factory: StoreFactory, skip?: string) {
     });
 
     it('admin webhook endpoint url: control characters are a 422 on create and update; the href is kept', async () => {
-      const path = `/admin/merchants/${merchant.id}/webhooks`;
+      const path = `/admin/merchants/${f.merchant.id}/webhooks`;
       const endpoints = await count('webhook_endpoints');
       for (const url of CONTROL) {
-        const res = await server.http('POST', path, { url });
+        const res = await f.server.http('POST', path, { url });
         assert.equal(res.status, 422, JSON.stringify(res.body));
         assert.equal(res.body.error.code, 'webhook.invalid_url');
         assert.deepEqual(res.body.error.details, { reason: 'control_character' });
       }
       assert.equal(await count('webhook_endpoints'), endpoints);
 
-      const created = await server.call('POST', path, { url: 'HTTP://Admin.Example:80/h' }, 201);
+      const created = await f.server.call('POST', path, { url: 'HTTP://Admin.Example:80/h' }, 201);
       assert.equal(created.url, 'http://admin.example/h');
       for (const url of CONTROL) {
-        const res = await server.http('PATCH', `${path}/${created.id}`, { url });
+        const res = await f.server.http('PATCH', `${path}/${created.id}`, { url });
         assert.equal(res.status, 422, JSON.stringify(res.body));
         assert.equal(res.body.error.code, 'webhook.invalid_url');
       }
-      const updated = await server.call('PATCH', `${path}/${created.id}`, { url: LOOSE }, 200);
+      const updated = await f.server.call('PATCH', `${path}/${created.id}`, { url: LOOSE }, 200);
       assert.equal(updated.url, LOOSE_HREF);
 
       // LIMITS.urlLengthMax: 2000 characters, as sent and as stored.
-      const at = await server.call(
+      const at = await f.server.call(
         'PATCH',
         `${path}/${created.id}`,
         { url: urlOfLength(2000) },
         200,
       );
       assert.equal(at.url, urlOfLength(2000));
-      const over = await server.http('PATCH', `${path}/${created.id}`, { url: urlOfLength(2001) });
+      const over = await f.server.http('PATCH', `${path}/${created.id}`, {
+        url: urlOfLength(2001),
+      });
       assert.equal(over.status, 422, JSON.stringify(over.body));
-      const widened = await server.http('PATCH', `${path}/${created.id}`, {
+      const widened = await f.server.http('PATCH', `${path}/${created.id}`, {
         url: `https://a.example/${' '.repeat(700)}x`,
       });
       assert.equal(widened.status, 422, JSON.stringify(widened.body));

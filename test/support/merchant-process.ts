@@ -6,8 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { after, before } from 'node:test';
 import { basic, createBody } from './backd.js';
-import type { HttpResponse, ServerProcess } from './server-process.js';
+import {
+  type HttpResponse,
+  killAllServers,
+  type ServerProcess,
+  startServer,
+} from './server-process.js';
+import type { StoreFactory, TestStore } from './stores.js';
 
 export type Face = 'points' | 'backd' | 'mpg';
 
@@ -178,4 +185,31 @@ export class ProcessMerchant {
     const order = await this.server.call('GET', `/admin/orders/${orderId}`, undefined, 200);
     return (order.transactions as { type: string }[]).filter((t) => t.type === type);
   }
+}
+
+export interface ProcessFixture {
+  readonly store: TestStore;
+  readonly server: ServerProcess;
+  readonly merchant: ProcessMerchant;
+}
+
+/**
+ * For a `describe` block: a fresh store, a server on it (background jobs off, so only the test
+ * moves anything) and one merchant, set up before its tests and removed after them.
+ */
+export function useProcessMerchant(factory: StoreFactory): ProcessFixture {
+  const fixture = {} as { store: TestStore; server: ServerProcess; merchant: ProcessMerchant };
+  before(async () => {
+    fixture.store = await factory.create();
+    fixture.server = await startServer({
+      env: { ...fixture.store.env, UNWIND_WORKERS: '0' },
+      logLevel: 'warn',
+    });
+    fixture.merchant = await ProcessMerchant.create(fixture.server);
+  });
+  after(async () => {
+    await killAllServers();
+    await fixture.store?.cleanup();
+  });
+  return fixture;
 }
