@@ -209,9 +209,15 @@ function suite(factory: StoreFactory, skip?: string) {
       const uuid = await merchant.pointsEarningOrder();
       const key = crypto.randomUUID();
       const send = (amount: number) =>
-        merchant.send('points', 'POST', `/orders/${uuid}/refund`, { amount }, {
-          'idempotency-key': key,
-        });
+        merchant.send(
+          'points',
+          'POST',
+          `/orders/${uuid}/refund`,
+          { amount },
+          {
+            'idempotency-key': key,
+          },
+        );
       const first = await send(10);
       assert.equal(first.status, 200, JSON.stringify(first.body));
       // Turn the row into what an older version stored: under the credential that sent it, plus a

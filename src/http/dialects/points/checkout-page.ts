@@ -29,7 +29,12 @@ const NOT_AN_API = { config: { openapi: false as const } };
 
 type SessionParams = { Params: { session: string }; Querystring: { phone_number?: string } };
 
-/** Where the customer goes after confirming: the merchant's callback, told the order. */
+/**
+ * Where the customer goes after confirming: the merchant's callback, told the order. The callback
+ * was stored normalised (src/domain/urls.ts), so the answer is a header-safe href; a stored value
+ * that is no URL throws, and both callers build this inside the confirming transaction, which a
+ * throw rolls back.
+ */
 export function redirectUrl(confirmed: ConfirmedCheckout, pageUrl: string): string {
   const callback = confirmed.session.callbackUrl;
   if (callback === null) return pageUrl;
