@@ -56,7 +56,7 @@ describe('normaliseHttpUrl', () => {
     );
   });
 
-  it('refuses other schemes, relative URLs, hosts missing and credentials', () => {
+  it('refuses other schemes, relative URLs and credentials', () => {
     for (const url of ['ftp://example.com', 'javascript:alert(1)', '/relative', 'not a url', '']) {
       assert.deepEqual(normaliseHttpUrl(url, MAX), { ok: false, error: 'not_http' }, url);
     }
@@ -69,7 +69,7 @@ describe('normaliseHttpUrl', () => {
     const at = (n: number) => `https://a.example/${'a'.repeat(n - 'https://a.example/'.length)}`;
     assert.equal(normaliseHttpUrl(at(MAX), MAX).ok, true);
     assert.deepEqual(normaliseHttpUrl(at(MAX + 1), MAX), { ok: false, error: 'too_long' });
-    // 1,000 characters as sent, but each space becomes %20: 2,000 + the prefix once stored.
+    // 1,019 characters as sent, but each space becomes %20: 3,019 once normalised.
     const spaces = `https://a.example/${' '.repeat(1000)}x`;
     assert.deepEqual(normaliseHttpUrl(spaces, MAX), { ok: false, error: 'too_long' });
   });
