@@ -18,6 +18,11 @@ export const LIMITS = {
   reaperBatchSize: 1_000,
   /** Backd refund requests one locking/settlement job step takes (each in its own transaction). */
   refundRequestBatchSize: 100,
+  /**
+   * Length of a URL a client asks Unwind to store (webhook endpoints, Backd's order and item URLs,
+   * Points' callback_url), as sent and as normalised; Points' webhook `url` keeps its own 500.
+   */
+  urlLengthMax: 2000,
   /** Line items of one Backd order. */
   backdItemsMax: 500,
   /** Reason texts kept on ledger rows and events. */

@@ -7,8 +7,8 @@ import crypto from 'node:crypto';
 import { endpointChangeAction, endpointChanges } from '../domain/admin-actions.js';
 import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
+import { normaliseHttpUrl } from '../domain/urls.js';
 import {
-  isValidWebhookUrl,
   type RetryPolicy,
   SECRET_ROTATION_OVERLAP_MS,
   type WebhookEndpoint,
@@ -32,6 +32,18 @@ export interface CreateWebhookCommand {
 }
 
 /**
+ * The URL to store: the one rule of src/domain/urls.ts, so the endpoint keeps (and the sender
+ * follows, and duplicates are compared in) the very URL that was validated. The refusal names
+ * why in `details.reason`.
+ */
+function endpointUrl(url: string) {
+  const normalised = normaliseHttpUrl(url, LIMITS.urlLengthMax);
+  return normalised.ok
+    ? normalised
+    : err(domainError('webhook.invalid_url', { reason: normalised.error }));
+}
+
+/**
  * Errors: merchant.not_found, webhook.invalid_url, webhook.duplicate_url, validation.failed (the
  * merchant already has the most endpoints allowed).
  */
@@ -39,17 +51,18 @@ export const createWebhookEndpoint =
   (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint> =>
   async (tx, run) => {
     if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
-    if (!isValidWebhookUrl(cmd.url)) return err(domainError('webhook.invalid_url'));
+    const url = endpointUrl(cmd.url);
+    if (!url.ok) return url;
     if ((await tx.countWebhookEndpoints(cmd.merchantId)) >= LIMITS.webhookEndpointsMax) {
       return err(domainError('validation.failed', { limit: LIMITS.webhookEndpointsMax }));
     }
-    if (await hasUrl(tx, cmd.merchantId, cmd.url, null)) {
+    if (await hasUrl(tx, cmd.merchantId, url.value, null)) {
       return err(domainError('webhook.duplicate_url'));
     }
     const endpoint: WebhookEndpoint = {
       id: run.newId(),
       merchantId: cmd.merchantId,
-      url: cmd.url,
+      url: url.value,
       name: cmd.name ?? null,
       format: cmd.format ?? 'standard',
       retryPolicy: cmd.retryPolicy ?? 'standard',
@@ -101,9 +114,12 @@ export const updateWebhookEndpoint =
   async (tx, run) => {
     const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId);
     if (!endpoint) return err(domainError('webhook.not_found'));
-    if (cmd.url !== undefined && cmd.url !== endpoint.url) {
-      if (!isValidWebhookUrl(cmd.url)) return err(domainError('webhook.invalid_url'));
-      if (await hasUrl(tx, cmd.merchantId, cmd.url, endpoint.id)) {
+    let url = endpoint.url;
+    if (cmd.url !== undefined) {
+      const normalised = endpointUrl(cmd.url);
+      if (!normalised.ok) return normalised;
+      url = normalised.value;
+      if (url !== endpoint.url && (await hasUrl(tx, cmd.merchantId, url, endpoint.id))) {
         return err(domainError('webhook.duplicate_url'));
       }
     }
@@ -117,7 +133,7 @@ export const updateWebhookEndpoint =
     const enabling = cmd.enabled === true && !endpoint.enabled;
     const updated: WebhookEndpoint = {
       ...endpoint,
-      ...(cmd.url !== undefined ? { url: cmd.url } : {}),
+      url,
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
       ...(cmd.format !== undefined ? { format: cmd.format } : {}),
       ...(cmd.retryPolicy !== undefined ? { retryPolicy: cmd.retryPolicy } : {}),

@@ -215,30 +215,6 @@ function parseIpv6(address: string): number[] | null {
   return out;
 }
 
-export const WEBHOOK_URL_LENGTH_MAX = 2000;
-
-/** `text` as an absolute http or https URL with a host, else null. */
-function httpUrlOf(text: string): URL | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    return null;
-  }
-  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  return http && parsed.hostname.length > 0 ? parsed : null;
-}
-
-/** True when `text` is an absolute http or https URL with a host. */
-export const isHttpUrl = (text: string): boolean => httpUrlOf(text) !== null;
-
-/** A webhook URL must be absolute http(s), carry no credentials, and have a host. */
-export function isValidWebhookUrl(url: string): boolean {
-  if (url.length === 0 || url.length > WEBHOOK_URL_LENGTH_MAX) return false;
-  const parsed = httpUrlOf(url);
-  return parsed !== null && parsed.username === '' && parsed.password === '';
-}
-
 /** How long the secret before a rotation keeps signing deliveries, so receivers can switch. */
 export const SECRET_ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 

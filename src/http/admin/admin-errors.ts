@@ -57,7 +57,10 @@ const DOMAIN_ERRORS = {
   'refund_request.invalid_transition': [409, 'The refund request cannot make this transition.'],
   'webhook.not_found': [404, 'Webhook endpoint not found.'],
   'webhook.duplicate_url': [409, 'This merchant already has a webhook endpoint with this URL.'],
-  'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
+  'webhook.invalid_url': [
+    422,
+    'The webhook URL must be an absolute http or https URL with no user name, password or control character.',
+  ],
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [409, 'Only a completed reconciliation run can be applied.'],

@@ -145,6 +145,13 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
       const q = parseOrThrow(reconcileQuery, request.query);
       const format = REPORT_MEDIA_TYPES[mediaType(request)];
       if (!format) throw new HttpProblem('unsupported_media_type');
+      // A report declared too big is refused before a run is stored. One sent without a length
+      // (chunked) can only be counted as it arrives: past the limit its run is kept as `failed`
+      // with the reason, a record of what was tried that can never be applied, and the answer is
+      // the same 413.
+      if (Number(request.headers['content-length']) > REPORT_BODY_BYTES_MAX) {
+        throw new HttpProblem('body_too_large');
+      }
       const body = (request.body ?? Readable.from([])) as AsyncIterable<Buffer>;
       const result = await reconcile(deps, {
         fromAt: Date.parse(q.from),

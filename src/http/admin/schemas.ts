@@ -167,7 +167,8 @@ export const advanceClockSchema = z.strictObject({
   seconds: z.number().int().min(-3_153_600_000).max(3_153_600_000),
 });
 
-const webhookUrl = z.string().min(1).max(2000);
+// The use case applies the one URL rule (src/domain/urls.ts) and keeps the normalised URL.
+const webhookUrl = z.string().min(1).max(LIMITS.urlLengthMax);
 const format = z.enum(WEBHOOK_FORMATS);
 const retryPolicy = z.enum(RETRY_POLICIES);
 

@@ -12,10 +12,12 @@ import {
   findBackdOrderByToken,
   selectBackdTerms,
 } from '../../../app/backd-orders.js';
-import { type AppDeps, execute } from '../../../app/context.js';
+import { answering, type AppDeps, execute } from '../../../app/context.js';
+import { hostedPageKeyScope } from '../../../app/idempotency.js';
 import { hashSecret } from '../../../app/secrets.js';
 import { BACKD_TERMS, type BackdTerms } from '../../../domain/backd-order.js';
 import { formatMinor } from '../../../domain/money.js';
+import { storedHttpUrl } from '../../../domain/urls.js';
 import { send } from '../../faces.js';
 import {
   escapeHtml,
@@ -157,7 +159,7 @@ export async function backdCheckoutRoutes(
         const body = parseOrThrow(termsSchema, request.body);
         return respond(deps, request, reply, selectBackdTerms(token, body.terms), {
           // Keys are the buyer's, scoped to the order's token (by its hash: a token is a secret).
-          scope: `backd-checkout:${hashSecret(token)}`,
+          scope: hostedPageKeyScope('backd-checkout', hashSecret(token)),
           render: (view) => ({
             status: 200,
             body: { backd_order_id: view.backd.backdOrderId, status: view.backd.status },
@@ -173,13 +175,25 @@ export async function backdCheckoutRoutes(
       if (!parsed.success) {
         return sendHtml(reply, 422, termsPage(view, 'Choose one of the payment terms.'));
       }
-      const result = await execute(deps, selectBackdTerms(token, parsed.data.terms));
+      // The redirect is built inside the change's transaction from the URL it stored, read through
+      // storedHttpUrl (an older raw URL with a CR or LF the parser forgave comes back as the
+      // parser read it), so no header can fail once the terms are chosen.
+      const result = await execute(
+        deps,
+        answering(selectBackdTerms(token, parsed.data.terms), (chosen) => ({
+          chosen,
+          location: storedHttpUrl(chosen.backd.mode.orderSuccessUrl),
+        })),
+      );
       if (!result.ok) {
         const { status, message } = backdErrorOf(result.error);
         const current = (await findBackdOrderByToken(deps, token)) ?? view;
         return sendHtml(reply, status, termsPage(current, message));
       }
-      return reply.code(303).header('location', result.value.backd.mode.orderSuccessUrl).send();
+      const { chosen, location } = result.value;
+      // No usable URL to send the buyer to: the choice is made, so show it rather than fail.
+      if (location === null) return sendHtml(reply, 200, termsPage(chosen));
+      return reply.code(303).header('location', location).send();
     },
   );
 }

@@ -5,7 +5,8 @@
  * it: POST `{"phone_number", "redeem_points"}` returns `{"order_uuid", "redirect_url"}`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { type AppDeps, execute } from '../../../app/context.js';
+import { answering, type AppDeps, execute } from '../../../app/context.js';
+import { hostedPageKeyScope } from '../../../app/idempotency.js';
 import {
   type CheckoutPage,
   confirmCheckout,
@@ -28,7 +29,12 @@ const NOT_AN_API = { config: { openapi: false as const } };
 
 type SessionParams = { Params: { session: string }; Querystring: { phone_number?: string } };
 
-/** Where the customer goes after confirming: the merchant's callback, told the order. */
+/**
+ * Where the customer goes after confirming: the merchant's callback, told the order. The callback
+ * was stored normalised (src/domain/urls.ts), so the answer is a header-safe href; a stored value
+ * that is no URL throws, and both callers build this inside the confirming transaction, which a
+ * throw rolls back.
+ */
 export function redirectUrl(confirmed: ConfirmedCheckout, pageUrl: string): string {
   const callback = confirmed.session.callbackUrl;
   if (callback === null) return pageUrl;
@@ -170,7 +176,7 @@ export function registerCheckoutPage(app: FastifyInstance, deps: AppDeps, public
       });
       return respond(deps, request, reply, useCase, {
         // The session is the customer's credential; its keys are its own.
-        scope: `points-pay:${id}`,
+        scope: hostedPageKeyScope('points-pay', id),
         render: (confirmed) => ({
           status: 200,
           body: {
@@ -188,16 +194,17 @@ export function registerCheckoutPage(app: FastifyInstance, deps: AppDeps, public
     if (issues.length > 0 || phone === null) {
       return htmlError(reply, id, issues[0]?.message ?? 'The phone number format is invalid.', 422);
     }
-    const confirmed = await execute(
+    // The redirect is built inside the change's transaction: one that cannot be built undoes it.
+    const location = await execute(
       deps,
-      confirmCheckout({ sessionId: id, phone, redeemPoints: values['redeem_points'] as number }),
+      answering(
+        confirmCheckout({ sessionId: id, phone, redeemPoints: values['redeem_points'] as number }),
+        (confirmed) => redirectUrl(confirmed, pageUrl(id)),
+      ),
     );
-    if (!confirmed.ok) {
-      return htmlError(reply, id, confirmed.error, renderPointsDomainError(confirmed.error).status);
+    if (!location.ok) {
+      return htmlError(reply, id, location.error, renderPointsDomainError(location.error).status);
     }
-    return reply
-      .code(303)
-      .header('location', redirectUrl(confirmed.value, pageUrl(id)))
-      .send();
+    return reply.code(303).header('location', location.value).send();
   });
 }

@@ -22,7 +22,7 @@ import {
   updateShippingStatus,
 } from '../../../app/points-orders.js';
 import type { PointsOperation, ShippingStatus } from '../../../domain/points.js';
-import { callerOf, credentialActor } from '../../caller.js';
+import { callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { send } from '../../faces.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
@@ -72,7 +72,7 @@ export function registerOrderRoutes(
     operation?: PointsOperation,
   ) =>
     respond(deps, request, reply, useCase, {
-      scope: callerOf(request).credential.id,
+      scope: callerKeyScope(callerOf(request)),
       render: (view) => ({ status: 200, body: envelope(orderResource(view, deps.clock.now())) }),
       renderError: (error) => renderPointsDomainError(error, operation),
     });
@@ -160,7 +160,9 @@ export function registerOrderRoutes(
         details: orderDetails(values),
       });
       return respond(deps, request, reply, useCase, {
-        scope: credential.id,
+        scope: callerKeyScope({ credential }),
+        // The public key in the path changes when the merchant rotates its keys.
+        fingerprintPath: '/points/api/v1/orders/checkout/{publicKey}',
         render: (session) => ({
           status: 200,
           body: envelope({ checkout_url: `${publicUrl}/points/pay/${session.id}` }),

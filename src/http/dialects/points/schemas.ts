@@ -2,6 +2,7 @@
  * The request rules of the Points face, as the OpenAPI of docs.papp.sa states them
  * (provider-apis.md §1.4), in the Laravel-style validator of `validate.ts`.
  */
+import { LIMITS } from '../../../app/limits.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import { normalisePhone, SHIPPING_STATUSES } from '../../../domain/points.js';
 import { type FieldIssue, HttpProblem } from '../../faces.js';
@@ -42,7 +43,7 @@ const orderFields = {
 
 export const checkoutFields = {
   ...orderFields,
-  callback_url: { type: 'url', max: 2000, nullable: true },
+  callback_url: { type: 'url', max: LIMITS.urlLengthMax, nullable: true },
 } as const satisfies Record<string, Field>;
 
 export const earningFields = {
