@@ -12,7 +12,6 @@ import {
   cancelPointsOrder,
   capturePointsOrder,
   completePointsOrder,
-  createCheckoutSession,
   createEarningOrder,
   type EarningCommand,
   getPointsOrder,
@@ -21,6 +20,7 @@ import {
   refundPointsOrder,
   updateShippingStatus,
 } from '../../../app/points-orders.js';
+import { createCheckoutSession } from '../../../app/points-checkout.js';
 import type { PointsOperation, ShippingStatus } from '../../../domain/points.js';
 import { callerOf, credentialActor } from '../../caller.js';
 import { send } from '../../faces.js';
