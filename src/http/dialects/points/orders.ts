@@ -149,7 +149,11 @@ export function registerOrderRoutes(
     '/v1/orders/checkout/:publicKey',
     doc('Begin a hosted checkout for a replacing order (public key, no x-api-key)', checkoutFields),
     async (request, reply) => {
-      const { merchant, credential } = await merchantByPublicKey(deps, request.params.publicKey);
+      const { merchant, credential } = await merchantByPublicKey(
+        deps,
+        request,
+        request.params.publicKey,
+      );
       const values = parseBody(request.body, checkoutFields, orderNumberIssue);
       const useCase = createCheckoutSession({
         merchantId: merchant.id,
