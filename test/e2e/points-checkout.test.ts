@@ -6,7 +6,8 @@
 // codes close the session at the limit; a code works 1 ms before its expiry and not at it; the
 // per-session and per-phone limits refuse exactly one past their setting and reopen when the
 // window ends; a form posted from another site is refused; the codes are read through the admin
-// API, are never stored or logged in clear.
+// API, are never stored or logged in clear; and the database itself refuses to complete a
+// session nobody verified.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CheckoutBrowser, formNamed, textOf } from '../support/checkout-browser.js';
@@ -189,6 +190,19 @@ function suite(factory: StoreFactory, skip?: string) {
       );
       assert.deepEqual(answers.map((a) => a.status).sort(), [303, 400, 400, 400, 400, 400]);
       assert.equal(await balance(phone), 300);
+    });
+
+    it('has the database refuse to complete a session nobody verified (the second wall)', async () => {
+      const path = await beginCheckout(server, shopB);
+      const [order] = await store.rawRows('orders');
+      const id = sessionOfPath(path).replace(/'/g, "''");
+      await assert.rejects(
+        store.rawExec(
+          `UPDATE points_checkout_sessions SET status = 'completed', order_id = '${String(order!['id'])}',
+             completed_at = 1 WHERE id = '${id}'`,
+        ),
+        /CHECK constraint|check constraint/i,
+      );
     });
 
     it('closes the session at the third wrong code; two wrong codes still let the right one in', async () => {
