@@ -76,6 +76,27 @@ export const LIMITS = {
    * for a person who mistypes, too few to guess an ADMIN_TOKEN someone chose by hand.
    */
   signInAttemptsPerMinute: 20,
+  /**
+   * Points hosted checkout (docs/security.md "The Points hosted checkout"). Defaults of the
+   * UNWIND_CHECKOUT_* settings: a code lives 5 minutes; a session sends 3 codes and takes 5 wrong
+   * ones; a phone gets 5 codes and takes 10 wrong ones per window; one client address makes 60
+   * code requests and code checks per window. 10 wrong codes an hour give a guesser of one phone
+   * a 1 in 100,000 chance an hour.
+   */
+  checkoutCodeTtlSecondsDefault: 300,
+  checkoutCodeSendsDefault: 3,
+  checkoutCodeAttemptsDefault: 5,
+  checkoutPhoneSendsDefault: 5,
+  checkoutPhoneFailuresDefault: 10,
+  checkoutAddressRequestsDefault: 60,
+  /** The window of the per-phone and per-address checkout limits. */
+  checkoutLimitWindowMs: 3_600_000,
+  /** Messages the development SMS outbox keeps in memory (the oldest go first). */
+  smsOutboxCapacity: 1_000,
+  /** Messages one `GET /admin/points/otp` lists. */
+  smsOutboxListMax: 50,
+  /** Default of UNWIND_SMS_HTTP_TIMEOUT_MS: one request to the SMS gateway. */
+  smsHttpTimeoutMsDefault: 5_000,
 } as const;
 
 export function assertLimits(limits: typeof LIMITS = LIMITS): void {

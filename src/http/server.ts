@@ -8,6 +8,7 @@ import FindMyWay from 'find-my-way';
 import type { AdminAuthenticator } from '../app/admin-tokens.js';
 import type { TestClock } from '../app/clocks.js';
 import type { AppDeps } from '../app/context.js';
+import type { CheckoutOptions } from '../app/points-checkout-codes.js';
 import { LIMITS } from '../app/limits.js';
 import { AssertionFailure } from '../domain/result.js';
 import { adminFace, rootFace } from './admin/admin-errors.js';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   readonly logger: false | { level: string };
   /** Requests per credential per minute in this process; 0 or absent: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** The Points hosted checkout's code senders and limits; its outbox is read at /admin/points/otp. */
+  readonly checkout: CheckoutOptions;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -204,7 +207,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(adminRoutes, { prefix: '/admin', ...options });
   await app.register(dashboardRoutes);
   for (const dialect of DIALECT_MODULES) {
-    await dialect.register(app, { deps: options.deps, publicUrl: options.publicUrl });
+    await dialect.register(app, {
+      deps: options.deps,
+      publicUrl: options.publicUrl,
+      checkout: options.checkout,
+    });
   }
   return app;
 }

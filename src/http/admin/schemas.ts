@@ -22,6 +22,7 @@ export const settingsSchema = z.strictObject({
   order_total_increase_limit_percent: z.number().int().nonnegative().max(1000).optional(),
   refund_settlement_delay_seconds: z.number().int().nonnegative().max(31_536_000).optional(),
   auto_refund_grace_hours: z.number().int().nonnegative().max(8760).optional(),
+  sandbox: z.boolean().optional(),
 });
 
 export const createMerchantSchema = z.strictObject({

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../../app/context.js';
 import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
 import { admitCaller } from '../../caller.js';
 import { HttpProblem } from '../../faces.js';
+import { limitCaller } from '../../rate-limit.js';
 
 /** An IPv4 address seen through an IPv6 socket (`::ffff:1.2.3.4`) compares as `1.2.3.4`. */
 const plainIp = (ip: string): string => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
@@ -37,12 +38,18 @@ export function requireApiKey(deps: AppDeps) {
   };
 }
 
-/** The merchant whose public key is in the checkout path, or an auth problem. */
+/**
+ * The merchant whose public key is in the checkout path, or an auth problem. The public key ships
+ * to browsers, so the sessions it opens count against its own rate limit like any credential's
+ * requests (429 when over).
+ */
 export async function merchantByPublicKey(
   deps: AppDeps,
+  request: FastifyRequest,
   publicKey: string,
 ): Promise<Authenticated> {
   const caller = await authenticateKey(deps, 'points', 'public_key', publicKey);
   if (!caller) throw new HttpProblem('auth_invalid');
+  limitCaller(request, caller.credential.id);
   return caller;
 }

@@ -12,7 +12,6 @@ import {
   cancelPointsOrder,
   capturePointsOrder,
   completePointsOrder,
-  createCheckoutSession,
   createEarningOrder,
   type EarningCommand,
   getPointsOrder,
@@ -21,6 +20,7 @@ import {
   refundPointsOrder,
   updateShippingStatus,
 } from '../../../app/points-orders.js';
+import { createCheckoutSession } from '../../../app/points-checkout.js';
 import type { PointsOperation, ShippingStatus } from '../../../domain/points.js';
 import { callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { send } from '../../faces.js';
@@ -149,7 +149,11 @@ export function registerOrderRoutes(
     '/v1/orders/checkout/:publicKey',
     doc('Begin a hosted checkout for a replacing order (public key, no x-api-key)', checkoutFields),
     async (request, reply) => {
-      const { merchant, credential } = await merchantByPublicKey(deps, request.params.publicKey);
+      const { merchant, credential } = await merchantByPublicKey(
+        deps,
+        request,
+        request.params.publicKey,
+      );
       const values = parseBody(request.body, checkoutFields, orderNumberIssue);
       const useCase = createCheckoutSession({
         merchantId: merchant.id,

@@ -101,8 +101,19 @@ export const webhookListFields = {
   page: { type: 'integer', min: 1, max: 1_000_000 },
 } as const satisfies Record<string, Field>;
 
-export const payFields = {
+/** Hosted checkout, step 1: the phone a code is sent to. */
+export const codeFields = {
   phone_number: { type: 'string', max: 32, required: true },
+} as const satisfies Record<string, Field>;
+
+/** Step 2: the code as typed (checked for six digits after the schema). */
+export const verifyFields = {
+  code: { type: 'string', max: 32, required: true },
+} as const satisfies Record<string, Field>;
+
+/** Step 3: the verification token step 2 gave, and the points to spend. */
+export const payFields = {
+  verification_token: { type: 'string', max: 128, required: true },
   redeem_points: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, required: true },
 } as const satisfies Record<string, Field>;
 
