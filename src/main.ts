@@ -89,6 +89,9 @@ export async function startUnwind(
     publicUrl: config.publicUrl,
     logger: options.logger ?? { level: config.logLevel },
     rateLimitPerMinute: config.rateLimitPerMinute,
+    authFailuresPerMinute: config.authFailuresPerMinute,
+    trustedProxies: config.trustedProxies,
+    connections: config.connections,
   });
   const sender = createSender({
     timeoutMs: LIMITS.webhookTimeoutMs,

@@ -16,6 +16,7 @@ import type { DomainError } from '../../../domain/errors.js';
 import { formatMinor } from '../../../domain/money.js';
 import { normalisePhone } from '../../../domain/points.js';
 import { HttpProblem, send } from '../../faces.js';
+import { secretRoute } from '../../log-redaction.js';
 import { escapeHtml, htmlPage, sendHtml, wantsJson } from '../../hosted-page.js';
 import { respond } from '../../respond.js';
 import { renderPointsDomainError } from './errors.js';
@@ -24,7 +25,8 @@ import { parseBody, payFields } from './schemas.js';
 import { validate } from './validate.js';
 
 /** The hosted page is for customers' browsers, not part of the Points API document. */
-const NOT_AN_API = { config: { openapi: false as const } };
+// Not an API; the session id in the path is the customer's credential (src/http/log-redaction.ts).
+const NOT_AN_API = secretRoute({ config: { openapi: false as const } }, 'session');
 
 type SessionParams = { Params: { session: string }; Querystring: { phone_number?: string } };
 
