@@ -98,7 +98,8 @@ export function guardConnections(
   server.maxConnections = limits.connectionsMax;
 
   const deadlines = new WeakMap<IncomingMessage, NodeJS.Timeout>();
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  // Before Fastify's own listener, which runs the onRequest hooks below synchronously.
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     deadlines.set(req, deadline(req, res, limits.requestTimeoutMs));
   });
   // An upload route's deadline replaces the general one (known once the route is matched).
