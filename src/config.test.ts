@@ -44,6 +44,72 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the HTTP edge settings, with their documented defaults', () => {
+    const cwd = emptyDir();
+    const c = loadConfig({}, cwd);
+    assert.deepEqual(
+      [c.trustedProxies, c.authFailuresPerMinute, c.connections],
+      [
+        [],
+        30,
+        {
+          headersTimeoutMs: 10_000,
+          requestTimeoutMs: 30_000,
+          uploadTimeoutMs: 3_600_000,
+          keepAliveTimeoutMs: 5_000,
+          connectionsMax: 8_192,
+          connectionsPerAddressMax: 256,
+        },
+      ],
+    );
+    const set = loadConfig(
+      {
+        UNWIND_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.1 ,2001:db8::/32,',
+        UNWIND_AUTH_FAILURES_PER_MINUTE: '5',
+        UNWIND_HEADERS_TIMEOUT_MS: '100',
+        UNWIND_REQUEST_TIMEOUT_MS: '3600000',
+        UNWIND_UPLOAD_TIMEOUT_MS: '86400000',
+        UNWIND_KEEP_ALIVE_TIMEOUT_MS: '600000',
+        UNWIND_MAX_CONNECTIONS: '1',
+        UNWIND_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+      },
+      cwd,
+    );
+    assert.deepEqual(set.trustedProxies, ['10.0.0.0/8', '192.0.2.1', '2001:db8::/32']);
+    assert.equal(set.authFailuresPerMinute, 5);
+    assert.deepEqual(set.connections, {
+      headersTimeoutMs: 100,
+      requestTimeoutMs: 3_600_000,
+      uploadTimeoutMs: 86_400_000,
+      keepAliveTimeoutMs: 600_000,
+      connectionsMax: 1,
+      connectionsPerAddressMax: 1_000_000,
+    });
+  });
+
+  it('refuses bad HTTP edge settings, naming the variable', () => {
+    const cwd = emptyDir();
+    const bad: Record<string, string[]> = {
+      UNWIND_TRUSTED_PROXIES: ['10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1', '::1/129', '1.2.3'],
+      UNWIND_AUTH_FAILURES_PER_MINUTE: ['0', '1.5'],
+      UNWIND_HEADERS_TIMEOUT_MS: ['0', '99', '600001'],
+      UNWIND_REQUEST_TIMEOUT_MS: ['99', '3600001'],
+      UNWIND_UPLOAD_TIMEOUT_MS: ['99', '86400001'],
+      UNWIND_KEEP_ALIVE_TIMEOUT_MS: ['0', '600001'],
+      UNWIND_MAX_CONNECTIONS: ['0'],
+      UNWIND_MAX_CONNECTIONS_PER_ADDRESS: ['0', 'many'],
+    };
+    for (const [name, values] of Object.entries(bad)) {
+      for (const value of values) {
+        assert.throws(
+          () => loadConfig({ [name]: value }, cwd),
+          new RegExp(name),
+          `${name}=${value}`,
+        );
+      }
+    }
+  });
+
   it('refuses a delivery lease shorter than a whole dispatcher step', () => {
     const cwd = emptyDir();
     // 200 deliveries, 64 at a time: 4 rounds of up to 10 s, then the write that records them.

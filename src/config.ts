@@ -4,8 +4,10 @@
  * the environment wins. Invalid values stop start-up with a message naming the variable.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { LIMITS } from './app/limits.js';
+import type { ConnectionLimits } from './http/connections.js';
 
 export interface Config {
   readonly port: number;
@@ -36,6 +38,12 @@ export interface Config {
   readonly sms: SmsConfig;
   /** The hosted checkout's verification limits. */
   readonly checkout: CheckoutConfig;
+  /** Proxies (addresses and CIDRs) whose X-Forwarded-For names the client; empty: none. */
+  readonly trustedProxies: readonly string[];
+  /** Failed authentications per client address per face per minute before it is refused. */
+  readonly authFailuresPerMinute: number;
+  /** Header, body and idle timeouts and connection caps (src/http/connections.ts). */
+  readonly connections: ConnectionLimits;
 }
 
 export type SmsConfig =
@@ -89,6 +97,14 @@ export const CONFIG_VARIABLES = [
   'UNWIND_CHECKOUT_PHONE_SENDS_PER_HOUR',
   'UNWIND_CHECKOUT_PHONE_FAILURES_PER_HOUR',
   'UNWIND_CHECKOUT_ADDRESS_PER_HOUR',
+  'UNWIND_TRUSTED_PROXIES',
+  'UNWIND_AUTH_FAILURES_PER_MINUTE',
+  'UNWIND_HEADERS_TIMEOUT_MS',
+  'UNWIND_REQUEST_TIMEOUT_MS',
+  'UNWIND_UPLOAD_TIMEOUT_MS',
+  'UNWIND_KEEP_ALIVE_TIMEOUT_MS',
+  'UNWIND_MAX_CONNECTIONS',
+  'UNWIND_MAX_CONNECTIONS_PER_ADDRESS',
 ] as const;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -202,6 +218,28 @@ function checkoutConfig(env: Env): CheckoutConfig {
     ),
   };
 }
+/** A comma-separated list of IP addresses and CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`). */
+function addressList(env: Env, name: string): string[] {
+  const raw = env[name] ?? '';
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = net.isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new Error(`${name} must list IP addresses or CIDR blocks, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+/** A duration in milliseconds from 100 ms to `max`. */
+const milliseconds = (env: Env, name: string, fallback: number, max: number) =>
+  integer(env, name, fallback, 100, max);
 
 export function loadConfig(processEnv: Env = process.env, cwd: string = process.cwd()): Config {
   const env: Env = { ...fileDefaults(processEnv, cwd), ...processEnv };
@@ -254,5 +292,60 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
       : null,
     sms: smsConfig(env),
     checkout: checkoutConfig(env),
+    ...edgeConfig(env),
+  };
+}
+
+/** The HTTP edge: trusted proxies, the failed-authentication limit, timeouts, connection caps. */
+function edgeConfig(env: Env) {
+  return {
+    trustedProxies: addressList(env, 'UNWIND_TRUSTED_PROXIES'),
+    authFailuresPerMinute: integer(
+      env,
+      'UNWIND_AUTH_FAILURES_PER_MINUTE',
+      LIMITS.authFailuresPerMinuteDefault,
+      1,
+      1_000_000,
+    ),
+    connections: {
+      headersTimeoutMs: milliseconds(
+        env,
+        'UNWIND_HEADERS_TIMEOUT_MS',
+        LIMITS.headersTimeoutMsDefault,
+        600_000,
+      ),
+      requestTimeoutMs: milliseconds(
+        env,
+        'UNWIND_REQUEST_TIMEOUT_MS',
+        LIMITS.requestTimeoutMsDefault,
+        3_600_000,
+      ),
+      uploadTimeoutMs: milliseconds(
+        env,
+        'UNWIND_UPLOAD_TIMEOUT_MS',
+        LIMITS.uploadTimeoutMsDefault,
+        86_400_000,
+      ),
+      keepAliveTimeoutMs: milliseconds(
+        env,
+        'UNWIND_KEEP_ALIVE_TIMEOUT_MS',
+        LIMITS.keepAliveTimeoutMsDefault,
+        600_000,
+      ),
+      connectionsMax: integer(
+        env,
+        'UNWIND_MAX_CONNECTIONS',
+        LIMITS.connectionsMaxDefault,
+        1,
+        1_000_000,
+      ),
+      connectionsPerAddressMax: integer(
+        env,
+        'UNWIND_MAX_CONNECTIONS_PER_ADDRESS',
+        LIMITS.connectionsPerAddressMaxDefault,
+        1,
+        1_000_000,
+      ),
+    },
   };
 }

@@ -118,6 +118,9 @@ export async function startUnwind(
     logger: options.logger ?? { level: config.logLevel },
     rateLimitPerMinute: config.rateLimitPerMinute,
     checkout: checkoutOptions(config),
+    authFailuresPerMinute: config.authFailuresPerMinute,
+    trustedProxies: config.trustedProxies,
+    connections: config.connections,
   });
   if (config.sms.sender === 'dev') {
     server.log.warn(

@@ -97,6 +97,32 @@ export const LIMITS = {
   smsOutboxListMax: 50,
   /** Default of UNWIND_SMS_HTTP_TIMEOUT_MS: one request to the SMS gateway. */
   smsHttpTimeoutMsDefault: 5_000,
+  /**
+   * Failed authentications one client address may make on one face per rate-limit window
+   * (UNWIND_AUTH_FAILURES_PER_MINUTE) before that face refuses the address until the window
+   * ends: a person who mistypes a key a few times is never stopped, a guesser is.
+   */
+  authFailuresPerMinuteDefault: 30,
+  /** Time a client has to send a request's headers (UNWIND_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMsDefault: 10_000,
+  /** Time a request's body has to arrive once its headers have (UNWIND_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMsDefault: 30_000,
+  /**
+   * Time the body of a streamed upload (a settlement report, up to 2 GiB) has to arrive once its
+   * headers have (UNWIND_UPLOAD_TIMEOUT_MS): 2 GiB at about 600 kB/s.
+   */
+  uploadTimeoutMsDefault: 3_600_000,
+  /** How long an idle keep-alive connection stays open (UNWIND_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMsDefault: 5_000,
+  /** Open connections of the whole process (UNWIND_MAX_CONNECTIONS). */
+  connectionsMaxDefault: 8_192,
+  /** Open connections of one client address (UNWIND_MAX_CONNECTIONS_PER_ADDRESS). */
+  connectionsPerAddressMaxDefault: 256,
+  /**
+   * How often the server looks for connections past the headers timeout (Node's default, 30 s,
+   * let a header drip live up to 30 s past the timeout).
+   */
+  connectionsCheckIntervalMs: 1_000,
 } as const;
 
 export function assertLimits(limits: typeof LIMITS = LIMITS): void {

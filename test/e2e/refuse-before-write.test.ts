@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { describe, it } from 'node:test';
 import { postForm, useProcessMerchant } from '../support/merchant-process.js';
+import { outboxCode, processCall } from '../support/points.js';
 import {
   postgresFactory,
   postgresSkipReason,
@@ -109,7 +110,15 @@ function suite(factory: StoreFactory, skip?: string) {
           `UPDATE points_checkout_sessions SET callback_url = 'not a url'
            WHERE id = ${sql(sessionId)}`,
         );
-        const pay = { phone_number: '0500000004', redeem_points: '0' };
+        // The customer proves the phone first; only the payment itself meets the broken URL.
+        const call = processCall(f.server);
+        const sent = await call('POST', `${path}/code`, { phone_number: '0500000004' });
+        assert.equal(sent.status, 200, JSON.stringify(sent.body));
+        const code = await outboxCode(processCall(f.server, true), path);
+        const verified = await call('POST', `${path}/verify`, { code });
+        assert.equal(verified.status, 200, JSON.stringify(verified.body));
+        const token = String(verified.body.data.verification_token);
+        const pay = { verification_token: token, redeem_points: '0' };
         const status = asForm
           ? (await postForm(f.server, path, pay)).status
           : (

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createBody } from '../support/backd.js';
 import { postForm, useProcessMerchant } from '../support/merchant-process.js';
+import { payAtCheckout, processCall } from '../support/points.js';
 import {
   postgresFactory,
   postgresSkipReason,
@@ -120,16 +121,13 @@ function suite(factory: StoreFactory, skip?: string) {
         order_number: 'CB-2',
         callback_url: 'HTTPS://Shop.Example/Done Page',
       });
-      const paid = await f.server.http(
-        'POST',
-        path,
-        { phone_number: '0500000003', redeem_points: 0 },
-        { token: null, headers: { accept: 'application/json' } },
-      );
-      assert.equal(paid.status, 200, JSON.stringify(paid.body));
+      const paid = await payAtCheckout(processCall(f.server), processCall(f.server, true), path, {
+        phoneNumber: '0500000003',
+        redeemPoints: 0,
+      });
       assert.ok(
-        String(paid.body.redirect_url).startsWith('https://shop.example/Done%20Page?order_uuid='),
-        paid.body.redirect_url,
+        paid.redirect_url.startsWith('https://shop.example/Done%20Page?order_uuid='),
+        paid.redirect_url,
       );
     });
 

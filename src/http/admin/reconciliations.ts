@@ -126,21 +126,28 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
   const fail = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
     send(reply, renderAdminDomainError(error, request.id));
 
+  // The report may be large: its body gets UNWIND_UPLOAD_TIMEOUT_MS (src/http/connections.ts).
+  const upload = (options: ReturnType<typeof documented>) => ({
+    ...options,
+    config: { ...options.config, upload: true },
+  });
   app.post(
     '/reconciliations',
-    documented({
-      summary: 'Reconcile a settlement report against the ledger',
-      description:
-        'The body is the report: `text/csv` with the header ' +
-        '`order_reference,transaction_reference,type,amount,currency,settled_at`, or ' +
-        '`application/x-ndjson` with the same keys. A dry run unless `apply=true`.',
-      tag: 'Reconciliation',
-      query: reconcileQuery,
-      responses: {
-        201: { description: 'The run: id, status and summary' },
-        422: { description: 'Unusable header (no run is stored)' },
-      },
-    }),
+    upload(
+      documented({
+        summary: 'Reconcile a settlement report against the ledger',
+        description:
+          'The body is the report: `text/csv` with the header ' +
+          '`order_reference,transaction_reference,type,amount,currency,settled_at`, or ' +
+          '`application/x-ndjson` with the same keys. A dry run unless `apply=true`.',
+        tag: 'Reconciliation',
+        query: reconcileQuery,
+        responses: {
+          201: { description: 'The run: id, status and summary' },
+          422: { description: 'Unusable header (no run is stored)' },
+        },
+      }),
+    ),
     async (request, reply) => {
       const q = parseOrThrow(reconcileQuery, request.query);
       const format = REPORT_MEDIA_TYPES[mediaType(request)];

@@ -31,6 +31,7 @@ import {
   sendHtml,
   wantsJson,
 } from '../../hosted-page.js';
+import { secretRoute } from '../../log-redaction.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
@@ -143,7 +144,9 @@ export async function backdCheckoutRoutes(
   type Params = { Params: { token: string } };
 
   // The page itself is a hosted page, not part of the API; its JSON POST is documented.
-  app.get<Params>('/checkout/:token', { config: { openapi: false } }, async (request, reply) => {
+  // The token in the path is the buyer's credential (src/http/log-redaction.ts).
+  const pageRoute = secretRoute({ config: { openapi: false as const } }, 'token');
+  app.get<Params>('/checkout/:token', pageRoute, async (request, reply) => {
     const view = TOKEN.test(request.params.token)
       ? await findBackdOrderByToken(deps, request.params.token)
       : null;
@@ -166,11 +169,14 @@ export async function backdCheckoutRoutes(
 
   app.post<Params>(
     '/checkout/:token',
-    documented({
-      summary: 'The buyer selects terms (Accept: application/json; browsers post the form)',
-      tag: 'Terms page',
-      body: termsSchema,
-    }),
+    secretRoute(
+      documented({
+        summary: 'The buyer selects terms (Accept: application/json; browsers post the form)',
+        tag: 'Terms page',
+        body: termsSchema,
+      }),
+      'token',
+    ),
     async (request, reply) => {
       const token = request.params.token;
       if (isCrossSitePost(request, publicUrl)) {

@@ -29,6 +29,7 @@ import { normalisePhone } from '../../../domain/points.js';
 import { NO_ACCOUNT_MESSAGE, parseCheckoutCode } from '../../../domain/points-checkout.js';
 import { send } from '../../faces.js';
 import { sendHtml, wantsJson } from '../../hosted-page.js';
+import { secretRoute } from '../../log-redaction.js';
 import { respond } from '../../respond.js';
 import { closedCheckoutHtml, notFoundHtml, openCheckoutHtml, stepPaths } from './checkout-html.js';
 import {
@@ -46,7 +47,8 @@ import { codeFields, parseBody, payFields, verifyFields } from './schemas.js';
 import { validate } from './validate.js';
 
 /** The hosted page is for customers' browsers, not part of the Points API document. */
-const NOT_AN_API = { config: { openapi: false as const } };
+// Not an API; the session id in the path is the customer's credential (src/http/log-redaction.ts).
+const NOT_AN_API = secretRoute({ config: { openapi: false as const } }, 'session');
 
 type SessionRequest = FastifyRequest<{ Params: { session: string } }>;
 

@@ -24,6 +24,7 @@ import { createCheckoutSession } from '../../../app/points-checkout.js';
 import type { PointsOperation, ShippingStatus } from '../../../domain/points.js';
 import { callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { send } from '../../faces.js';
+import { secretRoute } from '../../log-redaction.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { merchantByPublicKey, requireApiKey } from './auth.js';
@@ -147,7 +148,13 @@ export function registerOrderRoutes(
   // Checkout takes the public key in the path and no x-api-key; it is exempt from the IP list.
   app.post<{ Params: { publicKey: string } }>(
     '/v1/orders/checkout/:publicKey',
-    doc('Begin a hosted checkout for a replacing order (public key, no x-api-key)', checkoutFields),
+    secretRoute(
+      doc(
+        'Begin a hosted checkout for a replacing order (public key, no x-api-key)',
+        checkoutFields,
+      ),
+      'publicKey',
+    ),
     async (request, reply) => {
       const { merchant, credential } = await merchantByPublicKey(
         deps,
