@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'points.checkout_session_expired',
   'points.insufficient_balance',
   'points.customer_not_found',
+  // A customer's wallet would leave ±BOUNDS.walletPointsMax (details: balance, change, limit).
+  'points.balance_out_of_bounds',
   // Backd: its order lifecycle, the update_order increase limit and refund requests.
   'backd_order.invalid_state',
   'backd_order.merchant_order_id_mismatch',

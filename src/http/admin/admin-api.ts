@@ -9,6 +9,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { execute } from '../../app/context.js';
 import { createOrder as createOrderUseCase } from '../../app/create-order.js';
 import { hashSecret } from '../../app/secrets.js';
+import { BOUNDS } from '../../domain/bounds.js';
 import type { Order } from '../../domain/order.js';
 import { MPG_PERMISSIONS } from '../../domain/merchant.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
@@ -729,18 +730,29 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
         }
       });
 
-      it('the largest safe amount is accepted; one more is 422', async () => {
-        const o = await createOrder(app(), merchantId, Number.MAX_SAFE_INTEGER);
-        assert.equal(o.amount_minor, Number.MAX_SAFE_INTEGER);
-        assert.equal(o.amount, '90071992547409.91');
-        assert.equal((await getOrder(app(), o.id)).captured_minor, Number.MAX_SAFE_INTEGER);
-        const res = await app().admin({
+      it('an amount at the bound is accepted; one minor unit more is 422', async () => {
+        const o = await createOrder(app(), merchantId, BOUNDS.amountMinorMax);
+        assert.equal(o.amount_minor, 1_000_000_000_000);
+        assert.equal(o.amount, '10000000000.00');
+        assert.equal((await getOrder(app(), o.id)).captured_minor, BOUNDS.amountMinorMax);
+        for (const payload of [
+          `{"merchant_id":"${merchantId}","amount_minor":1000000000001}`,
+          `{"merchant_id":"${merchantId}","amount_minor":9007199254740993}`,
+        ]) {
+          const res = await app().admin({
+            method: 'POST',
+            url: '/admin/orders',
+            headers: { 'content-type': 'application/json' },
+            payload,
+          });
+          expectIssue(res, 'amount_minor');
+        }
+        const refund = await app().admin({
           method: 'POST',
-          url: '/admin/orders',
-          headers: { 'content-type': 'application/json' },
-          payload: `{"merchant_id":"${merchantId}","amount_minor":9007199254740993}`,
+          url: `/admin/orders/${o.id}/refund`,
+          payload: { amount_minor: BOUNDS.amountMinorMax + 1 },
         });
-        expectIssue(res, 'amount_minor');
+        expectIssue(refund, 'amount_minor');
       });
 
       it('authorize, partial capture, void, capture of the rest, partial and full refund', async () => {

@@ -43,6 +43,10 @@ const DOMAIN_ERRORS = {
   'points.checkout_session_expired': [410, 'The checkout session has expired.'],
   'points.insufficient_balance': [409, "The customer's points balance is too low."],
   'points.customer_not_found': [404, 'Points customer not found.'],
+  'points.balance_out_of_bounds': [
+    409,
+    "The customer's points balance would leave its bounds (details.limit points either way).",
+  ],
   'backd_order.invalid_state': [409, 'The Backd order is not in a state that allows this.'],
   'backd_order.merchant_order_id_mismatch': [422, 'merchant_order_id does not match the order.'],
   'backd_order.increase_exceeds_limit': [

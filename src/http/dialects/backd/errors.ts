@@ -74,6 +74,7 @@ const DOMAIN_ERRORS = {
   'points.checkout_session_expired': [400, 'The checkout session has expired.'],
   'points.insufficient_balance': [400, 'The customer does not have enough points.'],
   'points.customer_not_found': [404, 'Customer not found.'],
+  'points.balance_out_of_bounds': [400, "The customer's points balance would leave its bounds."],
   'backd_order.invalid_state': [400, 'The order is not in a state that allows this.'],
   'backd_order.merchant_order_id_mismatch': [400, 'merchant_order_id does not match the order.'],
   'backd_order.increase_exceeds_limit': [

@@ -112,6 +112,7 @@ const DOMAIN_ERRORS = {
   'points.checkout_session_expired': stateRefusal('The checkout session has expired.'),
   'points.insufficient_balance': stateRefusal('The points balance is insufficient.'),
   'points.customer_not_found': notFound,
+  'points.balance_out_of_bounds': stateRefusal('The points balance would leave its bounds.'),
   'backd_order.invalid_state': stateRefusal('The order does not allow this operation.'),
   'backd_order.merchant_order_id_mismatch': {
     status: 422,

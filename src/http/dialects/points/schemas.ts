@@ -2,6 +2,7 @@
  * The request rules of the Points face, as the OpenAPI of docs.papp.sa states them
  * (provider-apis.md §1.4), in the Laravel-style validator of `validate.ts`.
  */
+import { BOUNDS } from '../../../domain/bounds.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import { normalisePhone, SHIPPING_STATUSES } from '../../../domain/points.js';
 import { type FieldIssue, HttpProblem } from '../../faces.js';
@@ -102,7 +103,7 @@ export const webhookListFields = {
 
 export const payFields = {
   phone_number: { type: 'string', max: 32, required: true },
-  redeem_points: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, required: true },
+  redeem_points: { type: 'integer', min: 0, max: BOUNDS.orderPointsMax, required: true },
 } as const satisfies Record<string, Field>;
 
 /** Numbers where Points takes strings (`product_id`, `payment_method`) are read as strings. */
