@@ -1978,7 +1978,10 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
 
       interface DayJson {
         date: string;
-        refunds: { count: number; amounts: { currency: string; amount_minor: number }[] };
+        refunds: {
+          count: number;
+          amounts: { currency: string; amount_minor: string; amount: string }[];
+        };
         cancels: { count: number };
         voids: { count: number };
         webhooks: {
@@ -2031,8 +2034,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           refunds: {
             count: 3,
             amounts: [
-              { currency: 'SAR', amount_minor: 500 },
-              { currency: 'USD', amount_minor: 1000 },
+              { currency: 'SAR', amount_minor: '500', amount: '5.00' },
+              { currency: 'USD', amount_minor: '1000', amount: '10.00' },
             ],
           },
           cancels: { count: 1 },
@@ -2057,19 +2060,36 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
             ['2026-03-09', 0, 0, 0],
           ],
         );
-        assert.deepEqual(body.days[0]!.refunds.amounts, [{ currency: 'SAR', amount_minor: 400 }]);
+        assert.deepEqual(body.days[0]!.refunds.amounts, [
+          { currency: 'SAR', amount_minor: '400', amount: '4.00' },
+        ]);
       });
 
       it('without merchant_id counts every merchant; one day and 366 days are fine', async () => {
         const body = await stats('from=2026-03-08&to=2026-03-08');
         assert.deepEqual(body.days[0]!.refunds.amounts, [
-          { currency: 'SAR', amount_minor: 1200 },
-          { currency: 'USD', amount_minor: 1000 },
+          { currency: 'SAR', amount_minor: '1200', amount: '12.00' },
+          { currency: 'USD', amount_minor: '1000', amount: '10.00' },
         ]);
         assert.equal(
           (await stats('from=2024-01-01&to=2024-12-31&tz=Asia/Riyadh')).days.length,
           366,
         );
+      });
+
+      it('sums refunds at the amount bound exactly, as decimal strings', async () => {
+        const t = app();
+        const big = (await createMerchant(t, { name: 'Charted at the bound' })).id;
+        at('2026-04-01T10:00:00Z');
+        for (let i = 0; i < 3; i++) {
+          await succeed(t, (await createOrder(t, big, BOUNDS.amountMinorMax)).id, 'refund');
+        }
+        await succeed(t, (await createOrder(t, big, BOUNDS.amountMinorMax - 1)).id, 'refund');
+        const body = await stats(`from=2026-04-01&to=2026-04-01&merchant_id=${big}`);
+        assert.deepEqual(body.days[0]!.refunds, {
+          count: 4,
+          amounts: [{ currency: 'SAR', amount_minor: '3999999999999', amount: '39999999999.99' }],
+        });
       });
 
       it('bad dates, ranges, zones or parameters are 422 at the parameter', async () => {
