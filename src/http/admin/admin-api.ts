@@ -1067,6 +1067,14 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
             ['limit=501', 'limit'],
             ['limit=abc', 'limit'],
             ['limit=2.5', 'limit'],
+            // What Number() reads as an integer is still not one in decimal digits.
+            ['limit=0x10', 'limit'],
+            ['limit=1e2', 'limit'],
+            ['limit=%2B5', 'limit'],
+            ['limit=%205', 'limit'],
+            ['limit=', 'limit'],
+            [`cursor=${Buffer.from(`0x10:${'x'}`).toString('base64url')}`, 'cursor'],
+            [`cursor=${Buffer.from(':x').toString('base64url')}`, 'cursor'],
             ['dialect=paypal', 'dialect'],
             ['colour=red', ''],
           ];
@@ -1953,6 +1961,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           ['/admin/webhooks?window_hours=721', 'window_hours'],
           ['/admin/webhooks?window_hours=1.5', 'window_hours'],
           ['/admin/webhooks?window_hours=day', 'window_hours'],
+          ['/admin/webhooks?window_hours=0x18', 'window_hours'],
+          ['/admin/webhooks?window_hours=2.4e1', 'window_hours'],
           ['/admin/webhooks?status=dead', ''],
           [`/admin/merchants/${shop}/webhooks?window_hours=-1`, 'window_hours'],
           [`/admin/merchants/${shop}/webhooks?merchant_id=${shop}`, ''],

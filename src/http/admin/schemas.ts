@@ -9,6 +9,7 @@ import { BOUNDS, pointsPerUnitProblem } from '../../domain/bounds.js';
 import { CREDENTIAL_DIALECTS } from '../../domain/merchant.js';
 import { DIALECTS, ORDER_STATUSES } from '../../domain/order.js';
 import { DELIVERY_STATUSES, RETRY_POLICIES, WEBHOOK_FORMATS } from '../../domain/webhooks.js';
+import { queryInteger } from '../validation.js';
 
 /** At most `BOUNDS.amountMinorMax` (docs/security.md "Amount and points bounds"). */
 const boundedMinor = z
@@ -71,12 +72,9 @@ export const amountOperationSchema = z.strictObject({
 
 export const reasonOnlySchema = z.strictObject({ reason });
 
-const limit = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(LIMITS.pageSizeMax)
-  .default(LIMITS.pageSizeDefault);
+const limit = queryInteger(z.number().int().positive().max(LIMITS.pageSizeMax)).default(
+  LIMITS.pageSizeDefault,
+);
 
 export const instant = z.iso.datetime({ offset: true });
 
@@ -122,11 +120,7 @@ export const listMerchantsQuery = z.strictObject({ limit, cursor: z.string().opt
 
 export const listReconciliationsQuery = z.strictObject({ limit, cursor: z.string().optional() });
 
-const windowHours = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(HEALTH_WINDOW_HOURS_MAX)
+const windowHours = queryInteger(z.number().int().positive().max(HEALTH_WINDOW_HOURS_MAX))
   .default(HEALTH_WINDOW_HOURS_DEFAULT)
   .describe('The health window, in hours before now.');
 
