@@ -20,6 +20,7 @@ import {
   type StoreFactory,
   type TestStore,
 } from '../support/stores.js';
+import { insertRefundsAtTheBound } from '../support/rows.js';
 
 const A = 1_000_000_000_000; // BOUNDS.amountMinorMax
 const W = 100_000_000_000_000; // BOUNDS.walletPointsMax
@@ -149,15 +150,12 @@ function suite(factory: StoreFactory, skip?: string) {
       );
       await s.call('POST', `/admin/orders/${o.id}/refund`, {}, 200);
       const now = Date.parse((await s.call('GET', '/admin/clock', undefined, 200)).now);
-      // 9008 more refund rows of the same day, each within the bound, written around the code
-      // (9009 orders refunded through the API would make the same day, only slower).
-      await store.rawExec(
-        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9008)
-         INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
-           currency, reason, actor, event_id, details, created_at)
-         SELECT 'busy-' || i, '${o.id}', '${shop.id}', 'refund', 'approved',
-           CASE WHEN i = 1 THEN ${A - 1} ELSE ${A} END, 0, 'SAR', NULL, 'test', 'busy', '{}', ${now}
-         FROM n`,
+      // 9008 more refund rows of the same day, each within the bound, written around the code.
+      await insertRefundsAtTheBound(
+        store,
+        { orderId: o.id, merchantId: shop.id, at: now },
+        9008,
+        'busy',
       );
       const day = new Date(now).toISOString().slice(0, 10);
       const stats = await s.call(

@@ -5,11 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { TestClock } from '../../app/clocks.js';
-import { execute } from '../../app/context.js';
-import { createOrder } from '../../app/create-order.js';
-import { uuidV7Generator } from '../../app/ids.js';
-import { createMerchant } from '../../app/merchants.js';
 import { BOUNDS, WALLET_ENTRY_POINTS_MAX } from '../../domain/bounds.js';
 import {
   postgresFactory,
@@ -18,6 +13,7 @@ import {
   type StoreFactory,
   type TestStore,
 } from '../../../test/support/stores.js';
+import { insertRefundsAtTheBound, merchantWithOrder } from '../../../test/support/rows.js';
 
 const E = WALLET_ENTRY_POINTS_MAX;
 const A = BOUNDS.amountMinorMax;
@@ -36,24 +32,7 @@ function suite(factory: StoreFactory, skip?: string) {
 
     before(async () => {
       t = await factory.create();
-      const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
-      const deps = { store: t.store, clock, newId: uuidV7Generator(clock) };
-      const m = await execute(deps, createMerchant({ name: 'Summed', currency: 'SAR' }));
-      assert.ok(m.ok);
-      merchantId = m.value.merchant.id;
-      const o = await execute(
-        deps,
-        createOrder({
-          merchantId,
-          actor: { kind: 'admin' },
-          dialect: 'admin',
-          kind: 'standard',
-          amountMinor: 1000,
-          capture: 'none',
-        }),
-      );
-      assert.ok(o.ok);
-      orderId = o.value.order.id;
+      ({ merchantId, orderId } = await merchantWithOrder(t, 'Summed'));
     });
     after(async () => t?.cleanup());
 
@@ -123,14 +102,7 @@ function suite(factory: StoreFactory, skip?: string) {
       );
       // 9008 × 10^12 − 1 cannot be held by a double; the sum is still exact.
       const day = Date.UTC(2031, 0, 1);
-      await t.rawExec(
-        `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9008)
-         INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
-           currency, reason, actor, event_id, details, created_at)
-         SELECT 'many-' || i, '${orderId}', '${merchantId}', 'refund', 'approved',
-           CASE WHEN i = 1 THEN ${A - 1} ELSE ${A} END, 0, 'SAR', NULL, 't', 'e', '{}', ${day}
-         FROM n`,
-      );
+      await insertRefundsAtTheBound(t, { orderId, merchantId, at: day }, 9008, 'many');
       const [many] = await t.store.read((tx) =>
         tx.dailyLedgerCounts([{ fromAt: day, toAt: day + DAY }], merchantId),
       );

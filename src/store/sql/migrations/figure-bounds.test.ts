@@ -4,11 +4,6 @@
 // and on update; and the literals of the migration are the bounds of the code.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../../../app/clocks.js';
-import { execute } from '../../../app/context.js';
-import { createOrder } from '../../../app/create-order.js';
-import { uuidV7Generator } from '../../../app/ids.js';
-import { createMerchant } from '../../../app/merchants.js';
 import { BOUNDS, WALLET_ENTRY_POINTS_MAX } from '../../../domain/bounds.js';
 import {
   postgresFactory,
@@ -17,6 +12,7 @@ import {
   type StoreFactory,
   type TestStore,
 } from '../../../../test/support/stores.js';
+import { merchantWithOrder } from '../../../../test/support/rows.js';
 import { migration } from './010-figure-bounds.js';
 
 const A = BOUNDS.amountMinorMax;
@@ -35,24 +31,7 @@ function suite(factory: StoreFactory, skip?: string) {
 
     before(async () => {
       t = await factory.create();
-      const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
-      const deps = { store: t.store, clock, newId: uuidV7Generator(clock) };
-      const m = await execute(deps, createMerchant({ name: 'Bounded', currency: 'SAR' }));
-      assert.ok(m.ok);
-      merchantId = m.value.merchant.id;
-      const o = await execute(
-        deps,
-        createOrder({
-          merchantId,
-          actor: { kind: 'admin' },
-          dialect: 'admin',
-          kind: 'standard',
-          amountMinor: 1000,
-          capture: 'none',
-        }),
-      );
-      assert.ok(o.ok);
-      orderId = o.value.order.id;
+      ({ merchantId, orderId } = await merchantWithOrder(t, 'Bounded'));
       await t.rawExec(
         `INSERT INTO reconciliation_runs (id, status, source, from_at, to_at, summary, created_at)
          VALUES ('run', 'completed', 'test', 0, 1, '{}', 0)`,
