@@ -50,14 +50,6 @@ export const WALLET_ENTRY_POINTS_MAX = 2 * BOUNDS.walletPointsMax;
 export const withinBounds = (n: number, min: number, max: number): boolean =>
   Number.isSafeInteger(n) && n >= min && n <= max;
 
-/** An amount of one order or request (any face but MPG, which has its own smaller bound). */
-export const amountWithinBounds = (amountMinor: number): boolean =>
-  withinBounds(amountMinor, 0, BOUNDS.amountMinorMax);
-
-/** Points of one order or ledger row. */
-export const orderPointsWithinBounds = (points: number): boolean =>
-  withinBounds(points, 0, BOUNDS.orderPointsMax);
-
 /** A customer's wallet balance (it may be negative: a reversal after the points were spent). */
 export const walletWithinBounds = (balance: number): boolean =>
   withinBounds(balance, -BOUNDS.walletPointsMax, BOUNDS.walletPointsMax);
