@@ -65,7 +65,7 @@ function suite(factory: StoreFactory, skip?: string) {
           authorization: `Basic ${Buffer.from(`${keys.backd.public_key}:${keys.backd.secret_key}`).toString('base64')}`,
         },
       });
-    /** The admin's orders with this order number: none means nothing was written. */
+    /** Orders found by this order number (or Backd merchant_order_id): 0, nothing was written. */
     const ordersNumbered = async (orderNumber: string) =>
       (await s.call('GET', `/admin/orders?q=${orderNumber}`, undefined, 200)).data.length;
 
@@ -82,6 +82,7 @@ function suite(factory: StoreFactory, skip?: string) {
       const top = await points('/v1/orders/earning', earning('top', AT_BOUND_SAR));
       assert.equal(top.status, 200, JSON.stringify(top.body));
       assert.equal(top.body.data.total_price, 10_000_000_000);
+      assert.equal(await ordersNumbered('top'), 1);
       // 10,000,000,000 SAR at the default 10 points per SAR.
       assert.equal(top.body.data.total_points, 100_000_000_000);
 
@@ -216,6 +217,8 @@ function suite(factory: StoreFactory, skip?: string) {
       assert.equal(over.status, 422);
       assert.match(over.body.message, /order_total: Must not be greater than 10000000000\.00/);
       assert.match(over.body.message, /cart_amount: Must not be greater than 10000000000\.00/);
+      assert.equal(await ordersNumbered('b-10000000000'), 1);
+      assert.equal(await ordersNumbered('b-10000000000.01'), 0);
       const item = await backd(
         '/create_order',
         order(10, { items: [{ display_name: 'G', sku: 'G', unit_price: 1e11, qty: 1 }] }),
