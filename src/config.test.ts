@@ -36,6 +36,11 @@ describe('loadConfig', () => {
     const cwd = emptyDir();
     assert.throws(() => loadConfig({ PORT: '80a' }, cwd), /PORT/);
     assert.throws(() => loadConfig({ PORT: '70000' }, cwd), /PORT/);
+    // What Number() would read as an integer is not a number in decimal digits.
+    for (const loose of ['0x1F90', '8e3', ' 8080', '8080.0', '+8080']) {
+      assert.throws(() => loadConfig({ PORT: loose }, cwd), /PORT must be an integer/, loose);
+    }
+    assert.throws(() => loadConfig({ BODY_LIMIT_BYTES: '1e6' }, cwd), /BODY_LIMIT_BYTES/);
     assert.throws(() => loadConfig({ UNWIND_WORKERS: 'yes' }, cwd), /UNWIND_WORKERS/);
     assert.throws(() => loadConfig({ UNWIND_DB_SCHEMA: 'Bad-Name' }, cwd), /UNWIND_DB_SCHEMA/);
     assert.throws(

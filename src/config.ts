@@ -137,8 +137,9 @@ function fileDefaults(env: Env, cwd: string): Env {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
+  // Decimal digits only: Number() alone would also read "0x10", "1e3" and " 5 " as integers.
+  const n = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
     throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
   }
   return n;

@@ -376,7 +376,8 @@ export const updateBackdOrder =
       version: backd.version + 1,
     };
     await tx.updateBackdOrder(after);
-    await commitChange(tx, run, {
+    // A Backd order has no customer wallet, so the change cannot be refused here.
+    const committed = await commitChange(tx, run, {
       before: order,
       after: { ...order, amountMinor: total.value, version: order.version + 1 },
       change: change.value,
@@ -388,6 +389,7 @@ export const updateBackdOrder =
         amount_before_minor: order.amountMinor,
       },
     });
+    if (!committed.ok) return committed;
     return ok(await viewOf(tx, run, order.id));
   };
 

@@ -112,14 +112,12 @@ export const createOrder =
       run.now,
     );
     const change = cmd.outcome ? withOutcome(order, planned, cmd.outcome, run.now) : planned;
-    return ok(
-      await commitChange(tx, run, {
-        before: null,
-        after: order,
-        change,
-        eventType: 'order.created',
-        command: cmd,
-        requestFingerprint,
-      }),
-    );
+    return commitChange(tx, run, {
+      before: null,
+      after: order,
+      change,
+      eventType: 'order.created',
+      command: cmd,
+      requestFingerprint,
+    });
   };

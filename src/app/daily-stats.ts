@@ -13,8 +13,11 @@ export interface DayStats {
   readonly date: string;
   readonly refunds: {
     readonly count: number;
-    /** One entry per currency refunded that day, by currency code. */
-    readonly amounts: readonly { readonly currency: string; readonly amountMinor: number }[];
+    /**
+     * One entry per currency refunded that day, by currency code. A sum over any number of
+     * refunds, so no bound keeps it within a number: exact as a bigint.
+     */
+    readonly amounts: readonly { readonly currency: string; readonly amountMinor: bigint }[];
   };
   readonly cancels: { readonly count: number };
   /** Void rows, including the one a cancel writes when it releases a reservation. */

@@ -15,7 +15,7 @@ import {
 import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
-import { recordCustomerPoints } from './points-customers.js';
+import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
 import type { EventRecord, LedgerTransaction, StoreTx } from './ports/store.js';
 import { fingerprint } from './secrets.js';
 
@@ -67,7 +67,11 @@ export async function findReplay(
   return ok(earlier);
 }
 
-/** Applies a planned change to `before` and writes it with its event. */
+/**
+ * Applies a planned change to `before` and writes it with its event. The customer's wallet is
+ * locked and checked before the first write, so its refusal leaves nothing written.
+ * Errors: points.balance_out_of_bounds.
+ */
 export async function commitChange(
   tx: StoreTx,
   run: RunContext,
@@ -80,7 +84,7 @@ export async function commitChange(
     readonly requestFingerprint: string;
     readonly eventData?: Readonly<Record<string, unknown>>;
   },
-): Promise<OrderOutcome> {
+): Promise<Result<OrderOutcome, DomainError>> {
   const { before, change, command } = input;
   const eventId = run.newId();
   // An attempt that did not happen (declined, timed out) on an existing order is its own kind of
@@ -99,9 +103,6 @@ export async function commitChange(
     cancelledAt: change.cancelled ? (input.after.cancelledAt ?? run.now) : null,
     updatedAt: run.now,
   };
-  if (before === null) await tx.insertOrder(order);
-  else await tx.updateOrder(order);
-
   const transactions = change.transactions.map((draft, index): LedgerTransaction => ({
     id: index === 0 && command.transactionId ? command.transactionId : run.newId(),
     orderId: order.id,
@@ -117,9 +118,14 @@ export async function commitChange(
     details: draft.details ?? {},
     createdAt: run.now,
   }));
-  for (const row of transactions) await tx.insertTransaction(row);
   // Customers' points wallets follow the order's points rows in the same transaction.
-  await recordCustomerPoints(tx, run, order, transactions);
+  const wallet = await planCustomerPoints(tx, run, order, transactions);
+  if (!wallet.ok) return wallet;
+
+  if (before === null) await tx.insertOrder(order);
+  else await tx.updateOrder(order);
+  for (const row of transactions) await tx.insertTransaction(row);
+  if (wallet.value) await recordCustomerPoints(tx, run, order, wallet.value);
 
   const event: EventRecord = {
     id: eventId,
@@ -148,7 +154,7 @@ export async function commitChange(
     createdAt: run.now,
   };
   await appendEvent(tx, run, event);
-  return { order, transactions, event, replayed: false };
+  return ok({ order, transactions, event, replayed: false });
 }
 
 /**
@@ -184,17 +190,15 @@ export async function changeOrder(
 
   const planned = input.plan(order);
   if (!planned.ok) return planned;
-  return ok(
-    await commitChange(tx, run, {
-      before: order,
-      after: { ...order, version: order.version + 1 },
-      change: command.outcome
-        ? withOutcome(order, planned.value, command.outcome, run.now)
-        : planned.value,
-      eventType: input.eventType,
-      command,
-      requestFingerprint,
-      ...(input.eventData ? { eventData: input.eventData(order) } : {}),
-    }),
-  );
+  return commitChange(tx, run, {
+    before: order,
+    after: { ...order, version: order.version + 1 },
+    change: command.outcome
+      ? withOutcome(order, planned.value, command.outcome, run.now)
+      : planned.value,
+    eventType: input.eventType,
+    command,
+    requestFingerprint,
+    ...(input.eventData ? { eventData: input.eventData(order) } : {}),
+  });
 }

@@ -3,11 +3,12 @@
  * every merchant (decisions.md "Points"). A wallet moves only in the transaction that moves the
  * order's points (award, redeem, reversal, return), or by an operator's adjustment.
  */
-import { domainError } from '../domain/errors.js';
+import { BOUNDS, walletWithinBounds } from '../domain/bounds.js';
+import { domainError, type DomainError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import { customerEntryType, customerPointsDelta } from '../domain/points.js';
 import type { PointsCustomer, PointsCustomerEntry } from '../domain/points-records.js';
-import { err, ok } from '../domain/result.js';
+import { err, ok, type Result } from '../domain/result.js';
 import type { RunContext, UseCase } from './context.js';
 import type { LedgerTransaction, StoreTx } from './ports/store.js';
 
@@ -21,31 +22,67 @@ const isPointsRow = (t: LedgerTransaction): t is LedgerTransaction & { type: Poi
   t.type === 'points_reversal' ||
   t.type === 'points_return';
 
+/** How an order change moves a customer's wallet: checked, with the wallet locked. */
+export interface WalletMove {
+  readonly phone: string;
+  readonly balanceBefore: number;
+  readonly rows: readonly (LedgerTransaction & { readonly type: PointsRowType })[];
+}
+
 /**
- * Moves the customer's wallet by the approved points rows an order change appended, one entry
- * per row, in the caller's transaction. A reversal may take the balance below zero: it is
- * recorded as it is, never capped.
+ * Locks the customer's wallet and checks every balance the change passes through against
+ * ±BOUNDS.walletPointsMax, before the caller writes anything (a refusal never follows a write).
+ * Null when the change moves no customer's points. Each step is exact: a balance within its
+ * bound plus one row's points (at most BOUNDS.orderPointsMax) stays far below 2^53, and a balance
+ * stored out of bounds before the bound existed is refused, never added to.
+ * Errors: points.balance_out_of_bounds (details: balance, change, limit).
+ */
+export async function planCustomerPoints(
+  tx: StoreTx,
+  run: RunContext,
+  order: Order,
+  rows: readonly LedgerTransaction[],
+): Promise<Result<WalletMove | null, DomainError>> {
+  if (order.customerRef === null) return ok(null);
+  const moving = rows.filter(
+    (r): r is LedgerTransaction & { type: PointsRowType } =>
+      r.status === 'approved' && isPointsRow(r) && customerPointsDelta(r.type, r.points) !== 0,
+  );
+  if (moving.length === 0) return ok(null);
+  const customer = await tx.lockPointsCustomer(order.customerRef, run.now);
+  let balance = customer.balance;
+  for (const row of moving) {
+    balance += customerPointsDelta(row.type, row.points);
+    if (!walletWithinBounds(balance)) {
+      return err(
+        domainError('points.balance_out_of_bounds', {
+          balance: customer.balance,
+          change: moving.reduce((sum, r) => sum + customerPointsDelta(r.type, r.points), 0),
+          limit: BOUNDS.walletPointsMax,
+        }),
+      );
+    }
+  }
+  return ok({ phone: customer.phone, balanceBefore: customer.balance, rows: moving });
+}
+
+/**
+ * Moves the customer's wallet by a checked `WalletMove`, one entry per row, in the caller's
+ * transaction. A reversal may take the balance below zero: it is recorded as it is, never capped.
  */
 export async function recordCustomerPoints(
   tx: StoreTx,
   run: RunContext,
   order: Order,
-  rows: readonly LedgerTransaction[],
+  move: WalletMove,
 ): Promise<void> {
-  if (order.customerRef === null) return;
-  const moving = rows.filter(
-    (r) => r.status === 'approved' && isPointsRow(r) && customerPointsDelta(r.type, r.points) !== 0,
-  );
-  if (moving.length === 0) return;
-  const customer = await tx.lockPointsCustomer(order.customerRef, run.now);
-  let balance = customer.balance;
-  for (const row of moving) {
-    if (!isPointsRow(row)) continue;
+  let balance = move.balanceBefore;
+  for (const row of move.rows) {
     const points = customerPointsDelta(row.type, row.points);
     balance += points;
     await tx.insertPointsCustomerEntry({
       id: run.newId(),
-      phone: customer.phone,
+      phone: move.phone,
       type: customerEntryType(row.type),
       points,
       balanceAfter: balance,
@@ -64,12 +101,23 @@ export interface CustomerWallet {
 
 /**
  * Sets a customer's balance (operators seeding or correcting a wallet): one `adjustment` entry of
- * the difference, so the balance stays the sum of the entries. Errors: none.
+ * the difference, so the balance stays the sum of the entries. The face checks the balance against
+ * ±BOUNDS.walletPointsMax; the difference then stays within WALLET_ENTRY_POINTS_MAX unless the
+ * stored balance was already out of bounds, which is refused. Errors: points.balance_out_of_bounds.
  */
 export const setCustomerBalance =
   (phone: string, balance: number): UseCase<CustomerWallet> =>
   async (tx, run) => {
     const customer = await tx.lockPointsCustomer(phone, run.now);
+    if (!walletWithinBounds(balance) || !walletWithinBounds(customer.balance)) {
+      return err(
+        domainError('points.balance_out_of_bounds', {
+          balance: customer.balance,
+          change: balance - customer.balance,
+          limit: BOUNDS.walletPointsMax,
+        }),
+      );
+    }
     const points = balance - customer.balance;
     if (points !== 0) {
       await tx.insertPointsCustomerEntry({

@@ -161,7 +161,9 @@ export interface EarningCommand {
  * the merchant's earning lock. The same `order_number` with the same phone and price returns the
  * first order and awards nothing again; with different data it is a conflict. A repeated
  * `review_reference` is rejected.
- * Errors: points.merchant_busy, merchant.not_found, order.duplicate_reference (details.field).
+ * Errors: points.merchant_busy, merchant.not_found, order.duplicate_reference (details.field),
+ * validation.failed (total_price earns more than BOUNDS.orderPointsMax),
+ * points.balance_out_of_bounds (the customer's wallet cannot take the points).
  */
 export const createEarningOrder =
   (cmd: EarningCommand): UseCase<PointsOutcome> =>
@@ -195,6 +197,11 @@ export const createEarningOrder =
       cmd.channel === 'earning'
         ? earnedPoints(cmd.amountMinor, POINTS_CURRENCY, merchant.settings.pointsPerUnit)
         : RATING_POINTS[cmd.channel];
+    // In-bound prices at an in-bound points_per_unit cannot pass the bound; a setting stored
+    // before the bound existed can, and is refused here rather than by the database.
+    if (totalPoints === null) {
+      return err(domainError('validation.failed', { field: 'total_price' }));
+    }
     return createPointsOrder(tx, run, {
       merchantId: merchant.id,
       actor: cmd.actor,

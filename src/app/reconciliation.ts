@@ -5,6 +5,7 @@
  * own transaction, so a report of any size runs in bounded memory; each automatic refund is one
  * transaction of its own (the core refund, its event and the finding's new action together).
  */
+import { BOUNDS } from '../domain/bounds.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import {
@@ -219,12 +220,16 @@ async function match(
     });
     for (const g of page.groups) {
       const order = page.orders.get(g.orderReference);
+      // Rows are bounded one by one, their sum is not: a sum past the amount bound matches no
+      // order, and a finding stores only amounts within the bound (its message has the sum).
+      const reported =
+        g.amountMinor <= BigInt(BOUNDS.amountMinorMax) ? Number(g.amountMinor) : null;
       const base = {
         ...blank,
         line: g.firstLine,
         orderReference: g.orderReference,
         type: g.type,
-        reportedMinor: g.amountMinor,
+        reportedMinor: reported,
         reportedCurrency: g.minCurrency,
       };
       if (!order) {
@@ -256,13 +261,16 @@ async function match(
           expectedMinor: 0,
           message: `the order has no approved ${what(g.type)} in Unwind`,
         });
-      } else if (expected !== g.amountMinor) {
+      } else if (BigInt(expected) !== g.amountMinor) {
         counts.amount_mismatch++;
         findings.add({
           ...known,
           kind: 'amount_mismatch',
           expectedMinor: expected,
-          message: `the report's ${what(g.type)} (${g.count} rows) do not add up to the ledger's`,
+          message:
+            reported === null
+              ? `the report's ${what(g.type)} (${g.count} rows) add up to ${g.amountMinor} minor units, more than any order may hold`
+              : `the report's ${what(g.type)} (${g.count} rows) do not add up to the ledger's`,
         });
       } else {
         counts.matched++;

@@ -1,7 +1,8 @@
 // Proves the streaming settlement-report reader: CSV and JSON lines give the same rows, every
 // malformed row comes back with its line number and reason (never dropped), the header is the
-// only fatal error, and lines split across chunks (even inside a UTF-8 character), CRLF endings,
-// a BOM and over-long lines are handled, by feeding the reader chunked input and reading all.
+// only fatal error, amounts are held to their bound (docs/security.md), and lines split across
+// chunks (even inside a UTF-8 character), CRLF endings, a BOM and over-long lines are handled,
+// by feeding the reader chunked input and reading all.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -93,6 +94,40 @@ describe('readSettlementReport', () => {
     assert.equal(last.row.orderReference, 'o,"1"');
     assert.equal(last.row.amountMinor, 7);
     assert.equal(last.row.settledAt, Date.UTC(2026, 10, 23, 1));
+  });
+
+  it('takes an amount exactly at the bound and reports one minor unit above it', async () => {
+    const lines = [
+      HEADER,
+      'o-1,t-1,payment,10000000000.00,SAR,2026-11-23T10:00:00Z', // 2: at the bound
+      'o-1,t-2,payment,10000000000.01,SAR,2026-11-23T10:00:00Z', // 3: one halala above
+      'o-1,t-3,payment,1000000000000,JPY,2026-11-23T10:00:00Z', // 4: at the bound in yen
+      'o-1,t-4,payment,1000000000001,JPY,2026-11-23T10:00:00Z', // 5: one yen above
+      'o-1,t-5,payment,99999999999999999999,SAR,2026-11-23T10:00:00Z', // 6: past 2^53
+    ];
+    const items = await readAll([lines.join('\n')], 'csv');
+    assert.deepEqual(
+      items.map((i) => (i.ok ? [i.row.line, i.row.amountMinor] : [i.line, i.problem, i.message])),
+      [
+        [2, 1_000_000_000_000],
+        [
+          3,
+          'amount_out_of_range',
+          'amount must be greater than zero and at most 10000000000.00 SAR',
+        ],
+        [4, 1_000_000_000_000],
+        [
+          5,
+          'amount_out_of_range',
+          'amount must be greater than zero and at most 1000000000000 JPY',
+        ],
+        [
+          6,
+          'amount_out_of_range',
+          'amount must be greater than zero and at most 10000000000.00 SAR',
+        ],
+      ],
+    );
   });
 
   it('a wrong or missing header is the one fatal error', async () => {

@@ -7,6 +7,7 @@
  * the CSV header), never dropped; only an unusable header ends the report (`fatal`).
  */
 import { StringDecoder } from 'node:string_decoder';
+import { amountMaxMajor, BOUNDS } from '../domain/bounds.js';
 import { parseDecimalMinor } from '../domain/money.js';
 import type { ReportRow } from '../domain/reconciliation.js';
 
@@ -174,6 +175,10 @@ const badLine =
 
 type Fields = Readonly<Record<(typeof REPORT_COLUMNS)[number], unknown>>;
 
+/** No order holds more than the amount bound, so no settlement row may either (docs/security.md). */
+const overBound = (currency: string) =>
+  `amount must be greater than zero and at most ${amountMaxMajor(currency)} ${currency}`;
+
 /** Checks one row's values; the message names the first problem found. */
 export function readReportRow(line: number, f: Fields): ReportItem {
   const bad = badLine(line);
@@ -207,6 +212,8 @@ export function readReportRow(line: number, f: Fields): ReportItem {
   }
   const amount = parseDecimalMinor(rawAmount, currency);
   if (!amount.ok) {
+    // The currency is known here: parseDecimalMinor checks it first.
+    if (amount.error === 'out_of_range') return bad('amount_out_of_range', overBound(currency));
     const why = {
       unknown_currency: ['bad_currency', 'currency must be an ISO 4217 code'],
       not_a_number: ['amount_not_decimal', 'amount must be a plain decimal'],
@@ -214,12 +221,12 @@ export function readReportRow(line: number, f: Fields): ReportItem {
         'amount_too_many_decimals',
         `amount has more decimal places than ${currency} allows`,
       ],
-      out_of_range: ['amount_out_of_range', 'amount is out of range'],
     } as const;
     const [problem, message] = why[amount.error];
     return bad(problem, message);
   }
   if (amount.value <= 0) return bad('amount_not_positive', 'amount must be greater than zero');
+  if (amount.value > BOUNDS.amountMinorMax) return bad('amount_out_of_range', overBound(currency));
   const settled = text('settled_at');
   const settledAt = settled ? parseInstant(settled) : null;
   if (settledAt === null) return bad('bad_settled_at', 'settled_at must be an ISO 8601 date-time');

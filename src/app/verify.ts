@@ -1,22 +1,54 @@
 /**
  * `unwind verify`: recomputes every order from its ledger and checks the invariants, the
  * one-event-per-change rule, Backd refund requests' steps, Points wallets against their entries,
- * and that events reached the webhook endpoints that existed for them. It reads in pages (keyset
- * over orders) with a fixed number of queries per page (the orders, their ledger sums, their event
- * counts, their Backd refund requests), so a million orders take a thousand pages, not a million
- * queries.
+ * every stored amount and points figure and every merchant's settings against their bounds
+ * (src/domain/bounds.ts), and that events reached the webhook endpoints that existed for them. It
+ * reads in pages (keyset over orders) with a fixed number of queries per page (the orders, their
+ * ledger sums, their event counts, their Backd refund requests), so a million orders take a
+ * thousand pages, not a million queries. Figures out of bounds are read as exact text first; the
+ * orders holding them are left out of the pages, whose numbers are then all exact.
  */
 import { ANNOUNCEMENT_EVENT_TYPES } from '../domain/events.js';
-import { orderViolations, refundRequestViolations } from '../domain/ledger-checks.js';
+import {
+  orderViolations,
+  refundRequestViolations,
+  settingsViolations,
+} from '../domain/ledger-checks.js';
 import { formatCarries } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { eventFacts } from './events.js';
 import { groupBy } from './group-by.js';
 import { LIMITS } from './limits.js';
 
+/** What kind of thing a violation is about. */
+export type ViolationSubject =
+  | 'order'
+  | 'transaction'
+  | 'refund_request'
+  | 'wallet'
+  | 'wallet_entry'
+  | 'checkout_session'
+  | 'backd_order'
+  | 'report_row'
+  | 'reconciliation_finding'
+  | 'merchant'
+  | 'webhook';
+
+/** The subject of a figure out of bounds, by its table. */
+const SUBJECT_OF_TABLE: Readonly<Record<string, ViolationSubject>> = {
+  orders: 'order',
+  transactions: 'transaction',
+  points_customers: 'wallet',
+  points_customer_entries: 'wallet_entry',
+  points_checkout_sessions: 'checkout_session',
+  backd_orders: 'backd_order',
+  backd_refund_requests: 'refund_request',
+  reconciliation_report_rows: 'report_row',
+  reconciliation_findings: 'reconciliation_finding',
+};
+
 export interface Violation {
-  /** What kind of thing is wrong: `order`, `webhook`. */
-  readonly subject: 'order' | 'refund_request' | 'wallet' | 'webhook';
+  readonly subject: ViolationSubject;
   readonly id: string;
   readonly problem: string;
 }
@@ -49,11 +81,17 @@ export async function verifyLedger(
     else truncated = true;
   };
 
+  await verifyBounds(deps, maxViolations, report);
+
   let orders = 0;
   let after: { createdAt: number; id: string } | undefined;
   for (;;) {
     const page = await query(deps, async (tx) => {
-      const list = await tx.listOrders({ limit: pageSize, ...(after ? { after } : {}) });
+      const list = await tx.listOrders({
+        limit: pageSize,
+        withinBounds: true,
+        ...(after ? { after } : {}),
+      });
       const ids = list.map((o) => o.id);
       const backd = list.filter((o) => o.dialect === 'backd');
       return {
@@ -87,7 +125,7 @@ export async function verifyLedger(
     after = { createdAt: last.createdAt, id: last.id };
   }
 
-  // Points wallets: each balance is the sum of its append-only entries.
+  // Points wallets: each balance is the sum of its append-only entries (compared exactly).
   const wallets = await query(deps, (tx) => tx.walletMismatches(maxViolations));
   for (const w of wallets) {
     report({
@@ -121,3 +159,34 @@ export async function verifyLedger(
   }
   return { orders, endpoints: endpoints.length, violations, truncated };
 }
+
+/** Stored figures and merchants' settings outside their bounds. */
+async function verifyBounds(
+  deps: AppDeps,
+  maxViolations: number,
+  report: (v: Violation) => void,
+): Promise<void> {
+  const figures = await query(deps, (tx) => tx.figuresOutOfBounds(maxViolations));
+  for (const f of figures) {
+    report({
+      subject: SUBJECT_OF_TABLE[f.table] ?? 'order',
+      id: f.id,
+      problem: `${f.column} is ${f.value}, outside ${f.min}..${f.max}`,
+    });
+  }
+  let after: { name: string; id: string } | undefined;
+  for (;;) {
+    const cursor = after;
+    const merchants = await query(deps, (tx) => tx.listMerchants(MERCHANT_PAGE_SIZE, cursor));
+    for (const m of merchants) {
+      for (const problem of settingsViolations(m.settings)) {
+        report({ subject: 'merchant', id: m.id, problem });
+      }
+    }
+    const last = merchants.at(-1);
+    if (!last || merchants.length < MERCHANT_PAGE_SIZE) return;
+    after = { name: last.name, id: last.id };
+  }
+}
+
+const MERCHANT_PAGE_SIZE = 500;

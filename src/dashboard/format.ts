@@ -13,7 +13,8 @@ export const localeOf = (lang: Lang): string => (lang === 'ar' ? 'ar-u-nu-latn' 
 
 export const viewerTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-export function formatMoney(amountMinor: number, currency: string, lang: Lang): string {
+/** `amountMinor` may be a bigint of any size (a sum over many refunds). */
+export function formatMoney(amountMinor: number | bigint, currency: string, lang: Lang): string {
   const exponent = currencyExponent(currency);
   if (exponent === undefined) return `${amountMinor} ${currency}`;
   const decimal = formatMinor(amountMinor, currency);

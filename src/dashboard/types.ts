@@ -172,7 +172,8 @@ export interface StatsDayJson {
   readonly date: string;
   readonly refunds: {
     readonly count: number;
-    readonly amounts: readonly { currency: string; amount_minor: number }[];
+    /** Sums over any number of refunds: decimal strings, exact at any size. */
+    readonly amounts: readonly { currency: string; amount_minor: string; amount: string }[];
   };
   readonly cancels: { readonly count: number };
   readonly voids: { readonly count: number };

@@ -55,6 +55,8 @@ export const ERROR_CODES = [
   // Too many codes sent to, or wrong codes entered for, one phone in the window
   // (details.retryAfterMs).
   'points.phone_limited',
+  // A customer's wallet would leave ±BOUNDS.walletPointsMax (details: balance, change, limit).
+  'points.balance_out_of_bounds',
   // Backd: its order lifecycle, the update_order increase limit and refund requests.
   'backd_order.invalid_state',
   'backd_order.merchant_order_id_mismatch',

@@ -1,9 +1,15 @@
 // Proves the pure ledger checks behind `unwind verify`: a sound order passes, and each broken
-// invariant (totals vs ledger sums, derived status, events per version, refund-request steps) is
-// named.
+// invariant (totals vs ledger sums, sums past the bounds, derived status, events per version,
+// refund-request steps, settings past their bounds) is named.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type LedgerSum, orderViolations, refundRequestViolations } from './ledger-checks.js';
+import {
+  type LedgerSum,
+  orderViolations,
+  refundRequestViolations,
+  settingsViolations,
+} from './ledger-checks.js';
+import { DEFAULT_MERCHANT_SETTINGS } from './merchant.js';
 import { type Order, ZERO_TOTALS } from './order.js';
 import type { RefundRequest } from './refund-request.js';
 
@@ -34,9 +40,9 @@ const order = (o: Partial<Order> = {}): Order => ({
   ...o,
 });
 const sums: LedgerSum[] = [
-  { type: 'purchase', status: 'approved', amountMinor: 1000, points: 0, count: 1 },
-  { type: 'refund', status: 'approved', amountMinor: 300, points: 0, count: 1 },
-  { type: 'refund', status: 'failed', amountMinor: 999, points: 0, count: 1 },
+  { type: 'purchase', status: 'approved', amountMinor: 1000n, points: 0n, count: 1 },
+  { type: 'refund', status: 'approved', amountMinor: 300n, points: 0n, count: 1 },
+  { type: 'refund', status: 'failed', amountMinor: 999n, points: 0n, count: 1 },
 ];
 
 describe('orderViolations', () => {
@@ -48,6 +54,43 @@ describe('orderViolations', () => {
       'refundedMinor is 400 but the ledger sums to 300',
       'status is captured but the amounts say partially_refunded',
       '1 state-change events for version 1',
+    ]);
+  });
+  it('reports approved rows that add up past the bounds exactly, failed ones not at all', () => {
+    const past = 2n ** 64n + 1n;
+    const forged: LedgerSum[] = [
+      ...sums,
+      { type: 'refund', status: 'failed', amountMinor: past, points: 0n, count: 9 },
+    ];
+    assert.deepEqual(orderViolations(order(), forged, 2), []);
+    const approved: LedgerSum[] = [
+      sums[0]!,
+      { type: 'refund', status: 'approved', amountMinor: past, points: 0n, count: 9 },
+      {
+        type: 'points_award',
+        status: 'approved',
+        amountMinor: 0n,
+        points: 10n ** 13n + 1n,
+        count: 1,
+      },
+    ];
+    assert.deepEqual(orderViolations(order(), approved, 2), [
+      'approved refund rows sum to 18446744073709551617 minor units and 0 points, past the bounds',
+      'approved points_award rows sum to 0 minor units and 10000000000001 points, past the bounds',
+    ]);
+  });
+});
+
+describe('settingsViolations', () => {
+  it('names a points_per_unit or minor_per_point outside its bounds', () => {
+    assert.deepEqual(settingsViolations(DEFAULT_MERCHANT_SETTINGS), []);
+    const legacy = { ...DEFAULT_MERCHANT_SETTINGS, pointsPerUnit: 1e-7, minorPerPoint: 2_000_000 };
+    assert.deepEqual(settingsViolations(legacy), [
+      'points_per_unit 1e-7: Expected a plain non-negative decimal such as 2.5.',
+      'minor_per_point 2000000 is outside 1..1000000',
+    ]);
+    assert.deepEqual(settingsViolations({ ...DEFAULT_MERCHANT_SETTINGS, pointsPerUnit: 1000.5 }), [
+      'points_per_unit 1000.5: At most 1000.',
     ]);
   });
 });

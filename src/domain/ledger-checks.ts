@@ -3,6 +3,8 @@
  * of its ledger rows and its number of state-change events. `unwind verify` runs it over every
  * order; tests run it too.
  */
+import { BOUNDS, pointsPerUnitProblem, withinBounds } from './bounds.js';
+import type { MerchantSettings } from './merchant.js';
 import { isActiveStatus, type RefundRequest } from './refund-request.js';
 import {
   applyTransactions,
@@ -15,32 +17,26 @@ import {
   ZERO_TOTALS,
 } from './order.js';
 
+/** The sums of one order's rows of one type and status, exact whatever the rows hold. */
 export interface LedgerSum {
   readonly type: TransactionType;
   readonly status: string;
-  readonly amountMinor: number;
-  readonly points: number;
+  readonly amountMinor: bigint;
+  readonly points: bigint;
   readonly count: number;
 }
 
-/** Every broken invariant of one order, in words; empty when the order is sound. */
+/**
+ * Every broken invariant of one order, in words; empty when the order is sound. The order's own
+ * figures are within their bounds (the verifier reports the others from the database first).
+ */
 export function orderViolations(
   order: Order,
   sums: readonly LedgerSum[],
   stateChangeEvents: number,
 ): string[] {
   const v: string[] = [];
-  // Totals are the sums of approved rows only.
-  const approved: TransactionDraft[] = sums
-    .filter((s) => s.status === 'approved')
-    .map((s) => ({ type: s.type, amountMinor: s.amountMinor, points: s.points }));
-  const recomputed = applyTransactions(ZERO_TOTALS, approved);
-  const stored = pickTotals(order);
-  for (const key of Object.keys(recomputed) as (keyof typeof recomputed)[]) {
-    if (recomputed[key] !== stored[key]) {
-      v.push(`${key} is ${stored[key]} but the ledger sums to ${recomputed[key]}`);
-    }
-  }
+  v.push(...recomputedTotalsViolations(order, sums));
   v.push(...totalsViolations(order.amountMinor, order));
   const cancelRows = sums
     .filter((s) => s.type === 'cancel' && s.status === 'approved')
@@ -56,6 +52,51 @@ export function orderViolations(
   // Creation is one event and every later change one more: version + 1 events in all.
   if (stateChangeEvents !== order.version + 1) {
     v.push(`${stateChangeEvents} state-change events for version ${order.version}`);
+  }
+  return v;
+}
+
+/**
+ * The stored totals against the sums of the approved rows. A sound order's approved rows of one
+ * type add up to at most its amount (or its points); a sum past the bound is reported exactly as
+ * it is, and nothing is recomputed from it.
+ */
+function recomputedTotalsViolations(order: Order, sums: readonly LedgerSum[]): string[] {
+  const approved = sums.filter((s) => s.status === 'approved');
+  const oversized = approved.filter(
+    (s) =>
+      s.amountMinor > BigInt(BOUNDS.amountMinorMax) || s.points > BigInt(BOUNDS.orderPointsMax),
+  );
+  if (oversized.length > 0) {
+    return oversized.map(
+      (s) =>
+        `approved ${s.type} rows sum to ${s.amountMinor} minor units and ${s.points} points, past the bounds`,
+    );
+  }
+  // Each sum is within its bound now, so the numbers below are exact.
+  const rows: TransactionDraft[] = approved.map((s) => ({
+    type: s.type,
+    amountMinor: Number(s.amountMinor),
+    points: Number(s.points),
+  }));
+  const recomputed = applyTransactions(ZERO_TOTALS, rows);
+  const stored = pickTotals(order);
+  const v: string[] = [];
+  for (const key of Object.keys(recomputed) as (keyof typeof recomputed)[]) {
+    if (recomputed[key] !== stored[key]) {
+      v.push(`${key} is ${stored[key]} but the ledger sums to ${recomputed[key]}`);
+    }
+  }
+  return v;
+}
+
+/** A merchant's settings that the bounds refuse (stored before the bounds existed). */
+export function settingsViolations(settings: MerchantSettings): string[] {
+  const v: string[] = [];
+  const perUnit = pointsPerUnitProblem(settings.pointsPerUnit);
+  if (perUnit !== null) v.push(`points_per_unit ${settings.pointsPerUnit}: ${perUnit}`);
+  if (!withinBounds(settings.minorPerPoint, 1, BOUNDS.minorPerPointMax)) {
+    v.push(`minor_per_point ${settings.minorPerPoint} is outside 1..${BOUNDS.minorPerPointMax}`);
   }
   return v;
 }
@@ -93,10 +134,11 @@ export function refundRequestViolations(
   const active = requests.filter((r) => isActiveStatus(r.status));
   if (active.length > 1)
     v.push({ id: order.id, problem: `${active.length} active refund requests` });
+  // Exact however many requests there are (each is within the amount bound).
   const settled = requests
     .filter((r) => r.status === 'refunded')
-    .reduce((s, r) => s + r.amountMinor, 0);
-  if (settled > order.refundedMinor) {
+    .reduce((s, r) => s + BigInt(r.amountMinor), 0n);
+  if (settled > BigInt(order.refundedMinor)) {
     v.push({
       id: order.id,
       problem: `settled requests ${settled} exceed refunded ${order.refundedMinor}`,

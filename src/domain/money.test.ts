@@ -158,6 +158,21 @@ describe('formatMinor examples', () => {
     assert.equal(formatMinor(Number.MIN_SAFE_INTEGER, 'UYW'), '-900719925474.0991');
   });
 
+  it('formats a bigint of any size exactly (sums over many orders)', () => {
+    assert.equal(formatMinor(9_007_999_999_999_999n, 'SAR'), '90079999999999.99');
+    assert.equal(formatMinor(-(2n ** 70n) - 1n, 'JPY'), '-1180591620717411303425');
+    assert.equal(formatMinor(5n, 'KWD'), '0.005');
+    assert.equal(formatMinor(0n, 'SAR'), '0.00');
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 80n), max: 2n ** 80n }), (n) => {
+        const text = formatMinor(n, 'SAR');
+        assert.equal(BigInt(text.replace('.', '')), n);
+        assert.match(text, /^-?\d+\.\d{2}$/);
+      }),
+    );
+    assert.throws(() => formatMinor(1n, 'XYZ'), AssertionFailure);
+  });
+
   it('gives JSON numbers for major units', () => {
     assert.equal(minorToMajorNumber(15075, 'SAR'), 150.75);
     assert.equal(minorToMajorNumber(-50, 'SAR'), -0.5);

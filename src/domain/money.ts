@@ -89,15 +89,22 @@ export function parseDecimalMinor(
 /**
  * Formats integer minor units as an exact decimal with exactly the currency's exponent of
  * fractional digits: (15075, 'SAR') -> "150.75", (-50, 'SAR') -> "-0.50", (5, 'JPY') -> "5".
- * `parseDecimalMinor` reads the result back to the same integer.
+ * `parseDecimalMinor` reads the result back to the same integer. A `bigint` may be of any size:
+ * sums over many orders (daily stats) are formatted exactly however large they grow.
  *
- * Returns no error values: an unsafe amount or unknown currency throws `AssertionFailure`.
+ * Returns no error values: an unsafe number or an unknown currency throws `AssertionFailure`.
  */
-export function formatMinor(amountMinor: number, currency: string): string {
-  const exponent = assertMoneyParts(amountMinor, currency);
+export function formatMinor(amountMinor: number | bigint, currency: string): string {
+  const exponent =
+    typeof amountMinor === 'bigint'
+      ? assertCurrency(currency)
+      : assertMoneyParts(amountMinor, currency);
   // Math.abs is exact for safe integers; -0 is not < 0, so it formats as "0", "0.00", etc.
   const sign = amountMinor < 0 ? '-' : '';
-  const digits = String(Math.abs(amountMinor));
+  const digits =
+    typeof amountMinor === 'bigint'
+      ? (amountMinor < 0n ? -amountMinor : amountMinor).toString()
+      : String(Math.abs(amountMinor));
   if (exponent === 0) return sign + digits;
   const padded = digits.padStart(exponent + 1, '0');
   const splitAt = padded.length - exponent;
@@ -139,6 +146,10 @@ function assertMoneyParts(amountMinor: number, currency: string): number {
     Number.isSafeInteger(amountMinor),
     `money amount must be a safe integer of minor units, got ${amountMinor}`,
   );
+  return assertCurrency(currency);
+}
+
+function assertCurrency(currency: string): number {
   const exponent = currencyExponent(currency);
   assert(exponent !== undefined, `unknown currency: ${JSON.stringify(currency)}`);
   return exponent;

@@ -3,6 +3,7 @@
  * authorization's hold and reversing a transaction whose outcome is unknown
  * (reference/provider-apis.md §3.3, §3.5; decisions.md "MPG").
  */
+import { BOUNDS } from './bounds.js';
 import { domainError, type DomainError } from './errors.js';
 import {
   capturableMinor,
@@ -14,9 +15,9 @@ import {
 } from './order.js';
 import { err, ok, type Result } from './result.js';
 
-/** Order-creating amounts: one full major unit at least (decisions.md), and the documented max. */
-export const MPG_CREATE_AMOUNT_MIN = 100;
-export const MPG_AMOUNT_MAX = 100_000_000;
+/** Order-creating amounts: one full major unit at least, and MPG's documented max (bounds.ts). */
+export const MPG_CREATE_AMOUNT_MIN = BOUNDS.mpgCreateAmountMinorMin;
+export const MPG_AMOUNT_MAX = BOUNDS.mpgAmountMinorMax;
 
 export const MPG_SOURCE_TYPES = ['internet', 'merchant', 'moto'] as const;
 /** How the card was presented: card-not-present with 3DS, merchant-initiated, mail/phone order. */

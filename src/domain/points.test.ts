@@ -64,6 +64,12 @@ describe('earnedPoints', () => {
     assert.equal(earnedPoints(15_075, 'SAR', 2.5), 376); // 376.875
     assert.equal(earnedPoints(0, 'SAR', 10), 0);
   });
+  it('is null past the points bound, which only a rate stored before its bound reaches', () => {
+    assert.equal(earnedPoints(1_000_000_000_000, 'SAR', 1000), 10_000_000_000_000);
+    assert.equal(earnedPoints(1_000_000_000_000, 'SAR', 1000.0001), null);
+    assert.equal(earnedPoints(1_000_000_000_000, 'SAR', 1_000_000), null);
+    assert.equal(earnedPoints(9_007_199_254_740_991, 'SAR', 10), null);
+  });
   it('matches bigint arithmetic for any price and integer rate', () => {
     fc.assert(
       fc.property(

@@ -2,6 +2,7 @@
  * How Points names what happened to an order: its order statuses and webhook events
  * (reference/provider-apis.md §1.6 and §1.8).
  */
+import { BOUNDS } from './bounds.js';
 import { currencyExponent } from './currencies.js';
 import type { ErrorCode } from './errors.js';
 import type { CaptureMethod, OrderKind, OrderStatus } from './order.js';
@@ -173,11 +174,16 @@ export function normalisePhone(input: string): string | null {
 }
 
 /**
- * Points earned for a price: `floor(total_price × points_per_sar)`, exactly (decisions.md).
- * `pointsPerUnit` may have decimals (e.g. 2.5 points per SAR); it is read as the decimal it
- * prints as, so no binary fraction leaks into the result.
+ * Points earned for a price: `floor(total_price × points_per_sar)`, exactly. `pointsPerUnit` may
+ * have decimals (e.g. 2.5 points per SAR); it is read as the decimal it prints as, so no binary
+ * fraction leaks into the result. Null when the points would exceed `BOUNDS.orderPointsMax`,
+ * which only a `points_per_unit` stored before its bound existed can cause.
  */
-export function earnedPoints(amountMinor: number, currency: string, pointsPerUnit: number): number {
+export function earnedPoints(
+  amountMinor: number,
+  currency: string,
+  pointsPerUnit: number,
+): number | null {
   const exponent = currencyExponent(currency);
   assert(exponent !== undefined, `unknown currency ${currency}`);
   assert(Number.isSafeInteger(amountMinor) && amountMinor >= 0, 'amount must be a safe integer');
@@ -188,8 +194,7 @@ export function earnedPoints(amountMinor: number, currency: string, pointsPerUni
   const numerator = BigInt(match[1]! + fraction);
   const denominator = 10n ** BigInt(exponent + fraction.length);
   const points = (BigInt(amountMinor) * numerator) / denominator;
-  assert(points <= BigInt(Number.MAX_SAFE_INTEGER), 'points exceed the safe integer range');
-  return Number(points);
+  return points <= BigInt(BOUNDS.orderPointsMax) ? Number(points) : null;
 }
 
 /** The value in minor units of `points` redeemed at `minorPerPoint` (10 halalas by default). */

@@ -1,5 +1,5 @@
 /** Request parsing with zod at the edge: one place turns schema failures into field issues. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { type FieldIssue, HttpProblem } from './faces.js';
 
 export type ZodIssue = z.ZodError['issues'][number];
@@ -27,3 +27,18 @@ export function parseOrThrow<S extends z.ZodType>(
   if (!parsed.success) throw new HttpProblem('validation_failed', issuesOf(parsed.error, mapIssue));
   return parsed.data;
 }
+
+/**
+ * An integer in a query string: decimal digits only, then `number`'s own rules (bounds). Plain
+ * `Number()` (what `z.coerce.number()` runs) would also take "0x10", "1e2", " 5", "+5" and, worst,
+ * "" as 0; a query parameter is untrusted text and gets no such latitude.
+ */
+export const queryInteger = <T extends z.ZodType<number, number>>(
+  number: T,
+  message = 'Expected a whole number in decimal digits.',
+) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, message)
+    .transform(Number)
+    .pipe(number);

@@ -460,6 +460,37 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       assert.equal((json.json() as { error: { code: string } }).error.code, 'http.body_too_large');
     });
 
+    it("one order's rows adding up past 2^53 are reported exactly, not summed into a 500", async () => {
+      // Each row within the amount bound; together 9008 × 10^12 − 1 minor units, odd and past
+      // 2^53, which no order may hold and no double carries; one row past the bound is malformed.
+      const rows = Array.from({ length: 9008 }, (_, i) =>
+        paymentRow(uuids[1]!, `BIG-${i}`, i === 0 ? '9999999999.99' : '10000000000.00'),
+      );
+      rows.push(paymentRow(uuids[1]!, 'BIG-OVER', '10000000000.01'));
+      const res = await reconcile(`from=${FROM}&to=${TO}`, `${HEADER}\n${rows.join('\n')}\n`);
+      assert.equal(res.statusCode, 201, res.body);
+      const run = await readRun((res.json() as RunBody).id);
+      assert.equal(run.status, 'completed');
+      // The malformed row has no order; the group's finding keeps no amount past the bound.
+      const mine = run.findings.filter((f) => f.order_reference === uuids[1]);
+      assert.deepEqual(
+        mine.map((f) => [f.kind, f.line, f.reported_minor, f.message]),
+        [
+          [
+            'amount_mismatch',
+            2,
+            null,
+            "the report's payments (9008 rows) add up to 9007999999999999 minor units, more than any order may hold",
+          ],
+        ],
+      );
+      const malformed = run.findings.filter((f) => f.kind === 'malformed_row');
+      assert.deepEqual(
+        malformed.map((f) => [f.line, f.message]),
+        [[9010, 'amount must be greater than zero and at most 10000000000.00 SAR']],
+      );
+    });
+
     it('the folder job reconciles dropped reports and moves them aside', async () => {
       const report = [HEADER, paymentRow(uuids[0]!, 'T-1'), paymentRow(uuids[1]!, 'T-2')].join(
         '\n',

@@ -167,6 +167,11 @@ export interface OrderFilter {
   readonly direction?: ListDirection;
   /** Cursor: return orders strictly after this (createdAt, id) pair in `direction`. */
   readonly after?: { readonly createdAt: number; readonly id: string };
+  /**
+   * Only orders whose amount and points are within the bounds (src/domain/bounds.ts), so every
+   * figure read is a safe integer: `unwind verify` reports the others from `figuresOutOfBounds`.
+   */
+  readonly withinBounds?: true;
   readonly limit: number;
 }
 
@@ -201,7 +206,8 @@ export interface DailyLedgerCount {
   readonly type: 'refund' | 'cancel' | 'void';
   readonly currency: string;
   readonly count: number;
-  readonly amountMinor: number;
+  /** A sum over any number of rows: exact, whatever its size. */
+  readonly amountMinor: bigint;
 }
 
 /** Webhook delivery attempts on one day (`day`: index into the ranges). */
@@ -226,16 +232,30 @@ export interface TransactionSum {
   readonly orderId: string;
   readonly type: TransactionType;
   readonly status: string;
-  readonly amountMinor: number;
-  readonly points: number;
+  /** Exact: forged or corrupted rows may add up past any bound, and the verifier must say so. */
+  readonly amountMinor: bigint;
+  readonly points: bigint;
   readonly count: number;
+}
+
+/** A stored figure outside its bound (src/domain/bounds.ts), read as text so it is exact. */
+export interface FigureOutOfBounds {
+  readonly table: string;
+  /** The row's key: its id, a wallet's phone, a Backd order's order id, `run:line`, `run:seq`. */
+  readonly id: string;
+  readonly column: string;
+  /** Exactly as stored. */
+  readonly value: string;
+  readonly min: number;
+  readonly max: number;
 }
 
 /** A settlement report's rows of one order and type (reconciliation). */
 export interface ReportGroup {
   readonly orderReference: string;
   readonly type: ReportRowType;
-  readonly amountMinor: number;
+  /** The sum of any number of report rows: exact, whatever its size. */
+  readonly amountMinor: bigint;
   readonly count: number;
   readonly firstLine: number;
   readonly minCurrency: string;
@@ -393,10 +413,15 @@ export interface StoreTx {
     since: number,
     limit: number,
   ): Promise<EventRecord[]>;
-  /** Points wallets whose balance is not the sum of their entries (at most `limit`). */
+  /**
+   * Points wallets whose balance is not the sum of their entries (at most `limit`), both exact
+   * as decimal text: a corrupted balance may be beyond what a number carries.
+   */
   walletMismatches(
     limit: number,
-  ): Promise<{ phone: string; balance: number; entriesSum: number }[]>;
+  ): Promise<{ phone: string; balance: string; entriesSum: string }[]>;
+  /** Stored amounts and points outside their bounds, every table's, at most `limit` of each. */
+  figuresOutOfBounds(limit: number): Promise<FigureOutOfBounds[]>;
 
   // --- Points (statements in src/store/sql/points-statements.ts) ---
   /**

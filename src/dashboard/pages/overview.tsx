@@ -49,10 +49,12 @@ function Charts({ stats }: { stats: StatsJson }) {
   const attempts = days.reduce((a, d) => a + d.webhooks.attempts, 0);
   const succeeded = days.reduce((a, d) => a + d.webhooks.succeeded, 0);
   const known = rates.flatMap((r) => (r.value === null ? [] : [r.value]));
-  const refundTotals = new Map<string, number>();
+  // Each day's sum is exact text of any size; their total is added as a bigint, never as a
+  // number that would round past 2^53.
+  const refundTotals = new Map<string, bigint>();
   for (const d of days) {
     for (const a of d.refunds.amounts) {
-      refundTotals.set(a.currency, (refundTotals.get(a.currency) ?? 0) + a.amount_minor);
+      refundTotals.set(a.currency, (refundTotals.get(a.currency) ?? 0n) + BigInt(a.amount_minor));
     }
   }
   return (

@@ -9,6 +9,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { execute } from '../../app/context.js';
 import { createOrder as createOrderUseCase } from '../../app/create-order.js';
 import { hashSecret } from '../../app/secrets.js';
+import { BOUNDS } from '../../domain/bounds.js';
 import type { Order } from '../../domain/order.js';
 import { MPG_PERMISSIONS } from '../../domain/merchant.js';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
@@ -732,18 +733,29 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
         }
       });
 
-      it('the largest safe amount is accepted; one more is 422', async () => {
-        const o = await createOrder(app(), merchantId, Number.MAX_SAFE_INTEGER);
-        assert.equal(o.amount_minor, Number.MAX_SAFE_INTEGER);
-        assert.equal(o.amount, '90071992547409.91');
-        assert.equal((await getOrder(app(), o.id)).captured_minor, Number.MAX_SAFE_INTEGER);
-        const res = await app().admin({
+      it('an amount at the bound is accepted; one minor unit more is 422', async () => {
+        const o = await createOrder(app(), merchantId, BOUNDS.amountMinorMax);
+        assert.equal(o.amount_minor, 1_000_000_000_000);
+        assert.equal(o.amount, '10000000000.00');
+        assert.equal((await getOrder(app(), o.id)).captured_minor, BOUNDS.amountMinorMax);
+        for (const payload of [
+          `{"merchant_id":"${merchantId}","amount_minor":1000000000001}`,
+          `{"merchant_id":"${merchantId}","amount_minor":9007199254740993}`,
+        ]) {
+          const res = await app().admin({
+            method: 'POST',
+            url: '/admin/orders',
+            headers: { 'content-type': 'application/json' },
+            payload,
+          });
+          expectIssue(res, 'amount_minor');
+        }
+        const refund = await app().admin({
           method: 'POST',
-          url: '/admin/orders',
-          headers: { 'content-type': 'application/json' },
-          payload: `{"merchant_id":"${merchantId}","amount_minor":9007199254740993}`,
+          url: `/admin/orders/${o.id}/refund`,
+          payload: { amount_minor: BOUNDS.amountMinorMax + 1 },
         });
-        expectIssue(res, 'amount_minor');
+        expectIssue(refund, 'amount_minor');
       });
 
       it('authorize, partial capture, void, capture of the rest, partial and full refund', async () => {
@@ -1058,6 +1070,14 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
             ['limit=501', 'limit'],
             ['limit=abc', 'limit'],
             ['limit=2.5', 'limit'],
+            // What Number() reads as an integer is still not one in decimal digits.
+            ['limit=0x10', 'limit'],
+            ['limit=1e2', 'limit'],
+            ['limit=%2B5', 'limit'],
+            ['limit=%205', 'limit'],
+            ['limit=', 'limit'],
+            [`cursor=${Buffer.from(`0x10:${'x'}`).toString('base64url')}`, 'cursor'],
+            [`cursor=${Buffer.from(':x').toString('base64url')}`, 'cursor'],
             ['dialect=paypal', 'dialect'],
             ['colour=red', ''],
           ];
@@ -1944,6 +1964,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           ['/admin/webhooks?window_hours=721', 'window_hours'],
           ['/admin/webhooks?window_hours=1.5', 'window_hours'],
           ['/admin/webhooks?window_hours=day', 'window_hours'],
+          ['/admin/webhooks?window_hours=0x18', 'window_hours'],
+          ['/admin/webhooks?window_hours=2.4e1', 'window_hours'],
           ['/admin/webhooks?status=dead', ''],
           [`/admin/merchants/${shop}/webhooks?window_hours=-1`, 'window_hours'],
           [`/admin/merchants/${shop}/webhooks?merchant_id=${shop}`, ''],
@@ -1969,7 +1991,10 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
 
       interface DayJson {
         date: string;
-        refunds: { count: number; amounts: { currency: string; amount_minor: number }[] };
+        refunds: {
+          count: number;
+          amounts: { currency: string; amount_minor: string; amount: string }[];
+        };
         cancels: { count: number };
         voids: { count: number };
         webhooks: {
@@ -2022,8 +2047,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           refunds: {
             count: 3,
             amounts: [
-              { currency: 'SAR', amount_minor: 500 },
-              { currency: 'USD', amount_minor: 1000 },
+              { currency: 'SAR', amount_minor: '500', amount: '5.00' },
+              { currency: 'USD', amount_minor: '1000', amount: '10.00' },
             ],
           },
           cancels: { count: 1 },
@@ -2048,19 +2073,36 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
             ['2026-03-09', 0, 0, 0],
           ],
         );
-        assert.deepEqual(body.days[0]!.refunds.amounts, [{ currency: 'SAR', amount_minor: 400 }]);
+        assert.deepEqual(body.days[0]!.refunds.amounts, [
+          { currency: 'SAR', amount_minor: '400', amount: '4.00' },
+        ]);
       });
 
       it('without merchant_id counts every merchant; one day and 366 days are fine', async () => {
         const body = await stats('from=2026-03-08&to=2026-03-08');
         assert.deepEqual(body.days[0]!.refunds.amounts, [
-          { currency: 'SAR', amount_minor: 1200 },
-          { currency: 'USD', amount_minor: 1000 },
+          { currency: 'SAR', amount_minor: '1200', amount: '12.00' },
+          { currency: 'USD', amount_minor: '1000', amount: '10.00' },
         ]);
         assert.equal(
           (await stats('from=2024-01-01&to=2024-12-31&tz=Asia/Riyadh')).days.length,
           366,
         );
+      });
+
+      it('sums refunds at the amount bound exactly, as decimal strings', async () => {
+        const t = app();
+        const big = (await createMerchant(t, { name: 'Charted at the bound' })).id;
+        at('2026-04-01T10:00:00Z');
+        for (let i = 0; i < 3; i++) {
+          await succeed(t, (await createOrder(t, big, BOUNDS.amountMinorMax)).id, 'refund');
+        }
+        await succeed(t, (await createOrder(t, big, BOUNDS.amountMinorMax - 1)).id, 'refund');
+        const body = await stats(`from=2026-04-01&to=2026-04-01&merchant_id=${big}`);
+        assert.deepEqual(body.days[0]!.refunds, {
+          count: 4,
+          amounts: [{ currency: 'SAR', amount_minor: '3999999999999', amount: '39999999999.99' }],
+        });
       });
 
       it('bad dates, ranges, zones or parameters are 422 at the parameter', async () => {

@@ -10,6 +10,7 @@ import {
   getCustomerWallet,
   setCustomerBalance,
 } from '../../app/points-customers.js';
+import { BOUNDS } from '../../domain/bounds.js';
 import { normalisePhone } from '../../domain/points.js';
 import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
@@ -20,7 +21,11 @@ import { iso } from './render.js';
 
 const seedSchema = z.strictObject({
   phone_number: z.string().min(1).max(32),
-  balance: z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER),
+  balance: z
+    .number()
+    .int()
+    .min(-BOUNDS.walletPointsMax, `At least -${BOUNDS.walletPointsMax} points.`)
+    .max(BOUNDS.walletPointsMax, `At most ${BOUNDS.walletPointsMax} points.`),
 });
 
 const walletJson = ({ customer, entries }: CustomerWallet) => ({

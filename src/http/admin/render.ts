@@ -126,7 +126,8 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
 }
 
 function cursorKey(ms: string | undefined, id: string | undefined) {
-  const createdAt = Number(ms);
+  // Digits only: Number() alone would read "", "0x10" and "1e3" as times too.
+  const createdAt = ms !== undefined && /^\d{1,16}$/.test(ms) ? Number(ms) : NaN;
   return Number.isSafeInteger(createdAt) && id ? { createdAt, id } : null;
 }
 

@@ -5,17 +5,31 @@ import { LIMITS } from '../../app/limits.js';
 import { canonicalTimeZone, epochDay } from '../../app/local-days.js';
 import { HEALTH_WINDOW_HOURS_DEFAULT, HEALTH_WINDOW_HOURS_MAX } from '../../app/webhook-health.js';
 import { ADMIN_ACTIONS } from '../../domain/admin-actions.js';
+import { BOUNDS, pointsPerUnitProblem } from '../../domain/bounds.js';
 import { CREDENTIAL_DIALECTS } from '../../domain/merchant.js';
 import { DIALECTS, ORDER_STATUSES } from '../../domain/order.js';
 import { DELIVERY_STATUSES, RETRY_POLICIES, WEBHOOK_FORMATS } from '../../domain/webhooks.js';
+import { queryInteger } from '../validation.js';
 
-export const amountMinor = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** At most `BOUNDS.amountMinorMax` (docs/security.md "Amount and points bounds"). */
+const boundedMinor = z
+  .number()
+  .int()
+  .max(BOUNDS.amountMinorMax, `At most ${BOUNDS.amountMinorMax} minor units.`);
+export const amountMinor = boundedMinor.positive();
 const reason = z.string().max(LIMITS.reasonLengthMax).nullable().optional();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD.');
 
 export const settingsSchema = z.strictObject({
-  points_per_unit: z.number().nonnegative().max(1_000_000).optional(),
-  minor_per_point: z.number().int().positive().max(1_000_000).optional(),
+  points_per_unit: z
+    .number()
+    .nonnegative()
+    .superRefine((value, ctx) => {
+      const problem = pointsPerUnitProblem(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+  minor_per_point: z.number().int().positive().max(BOUNDS.minorPerPointMax).optional(),
   refund_window_days: z.number().int().nonnegative().max(36_500).optional(),
   holidays: z.array(isoDate).max(1000).optional(),
   ip_allow_list: z.array(z.string().min(1).max(64)).max(1000).nullable().optional(),
@@ -42,7 +56,7 @@ export const rotateCredentialsSchema = z.strictObject({
 
 export const createOrderSchema = z.strictObject({
   merchant_id: z.string().min(1).max(64),
-  amount_minor: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  amount_minor: boundedMinor.nonnegative(),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, 'Expected an ISO 4217 code such as SAR.')
@@ -59,12 +73,9 @@ export const amountOperationSchema = z.strictObject({
 
 export const reasonOnlySchema = z.strictObject({ reason });
 
-const limit = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(LIMITS.pageSizeMax)
-  .default(LIMITS.pageSizeDefault);
+const limit = queryInteger(z.number().int().positive().max(LIMITS.pageSizeMax)).default(
+  LIMITS.pageSizeDefault,
+);
 
 export const instant = z.iso.datetime({ offset: true });
 
@@ -110,11 +121,7 @@ export const listMerchantsQuery = z.strictObject({ limit, cursor: z.string().opt
 
 export const listReconciliationsQuery = z.strictObject({ limit, cursor: z.string().optional() });
 
-const windowHours = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(HEALTH_WINDOW_HOURS_MAX)
+const windowHours = queryInteger(z.number().int().positive().max(HEALTH_WINDOW_HOURS_MAX))
   .default(HEALTH_WINDOW_HOURS_DEFAULT)
   .describe('The health window, in hours before now.');
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../app/context.js';
 import { dailyStats } from '../../app/daily-stats.js';
 import { canonicalTimeZone, epochDay } from '../../app/local-days.js';
+import { formatMinor } from '../../domain/money.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
 import { successRate } from './render.js';
@@ -18,7 +19,9 @@ export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         'included; a day runs from its first local instant to the next one, so across a ' +
         'daylight-saving change it lasts 23 or 25 hours. Counts are approved ledger rows ' +
         '(a cancel that releases a reservation also writes a void row) and delivery attempts ' +
-        'by start time (succeeded = answered 2xx).',
+        'by start time (succeeded = answered 2xx). Refunded amounts are sums over any number ' +
+        'of refunds, so `amount_minor` (minor units) and `amount` (the decimal) are strings: ' +
+        'exact at any size.',
       tag: 'Stats',
       query: dailyStatsQuery,
     }),
@@ -38,9 +41,12 @@ export const statsRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           date: d.date,
           refunds: {
             count: d.refunds.count,
+            // Sums over any number of refunds: decimal strings, exact at any size (a JSON
+            // number past 2^53 would reach clients rounded).
             amounts: d.refunds.amounts.map((a) => ({
               currency: a.currency,
-              amount_minor: a.amountMinor,
+              amount_minor: a.amountMinor.toString(),
+              amount: formatMinor(a.amountMinor, a.currency),
             })),
           },
           cancels: { count: d.cancels.count },

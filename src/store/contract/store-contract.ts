@@ -888,17 +888,17 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
             x.day - y.day || x.type.localeCompare(y.type) || x.currency.localeCompare(y.currency),
         );
       assert.deepEqual(sorted(await t.store.read((tx) => tx.dailyLedgerCounts(days, m.id))), [
-        { day: 0, type: 'refund', currency: 'EUR', count: 1, amountMinor: 50 },
-        { day: 0, type: 'refund', currency: 'SAR', count: 2, amountMinor: 500 },
-        { day: 0, type: 'void', currency: 'SAR', count: 1, amountMinor: 100 },
+        { day: 0, type: 'refund', currency: 'EUR', count: 1, amountMinor: 50n },
+        { day: 0, type: 'refund', currency: 'SAR', count: 2, amountMinor: 500n },
+        { day: 0, type: 'void', currency: 'SAR', count: 1, amountMinor: 100n },
         // A cancel of an authorized order writes the cancel row and the void releasing it.
-        { day: 1, type: 'cancel', currency: 'SAR', count: 1, amountMinor: 0 },
-        { day: 1, type: 'void', currency: 'SAR', count: 1, amountMinor: 1000 },
+        { day: 1, type: 'cancel', currency: 'SAR', count: 1, amountMinor: 0n },
+        { day: 1, type: 'void', currency: 'SAR', count: 1, amountMinor: 1000n },
       ]);
       const everyone = sorted(await t.store.read((tx) => tx.dailyLedgerCounts(days)));
       assert.deepEqual(
         everyone.find((r) => r.day === 0 && r.type === 'refund' && r.currency === 'SAR'),
-        { day: 0, type: 'refund', currency: 'SAR', count: 3, amountMinor: 1500 },
+        { day: 0, type: 'refund', currency: 'SAR', count: 3, amountMinor: 1500n },
       );
       assert.deepEqual(await t.store.read((tx) => tx.dailyLedgerCounts([], m.id)), []);
     });

@@ -12,6 +12,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
+import { AssertionFailure } from '../../domain/result.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/sql-store-tx.js';
@@ -29,11 +30,17 @@ const INT8_OID = 20;
 const UNIQUE_VIOLATION = '23505';
 const NUMERIC_OID = 1700;
 
-// int8 arrives as a string from pg; minor units and epoch milliseconds are safe integers, and
-// anything beyond 2^53 is a bug that must fail loudly rather than lose precision.
+// int8 (and the numeric of SUM(int8)) arrives as text from pg. Minor units, points and epoch
+// milliseconds are safe integers (src/domain/bounds.ts); anything else is corruption or a bug and
+// fails the query loudly, with the exact text, rather than becoming a number that is wrong. Sums
+// over unbounded rows are read as text instead (`exactSum` in src/store/sql/sql-helpers.ts).
 function parseInt8(text: string): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${text} exceeds 2^53`);
+  if (!Number.isSafeInteger(n)) {
+    throw new AssertionFailure(
+      `database value ${text.slice(0, 40)} is not an integer within ±${Number.MAX_SAFE_INTEGER}: refusing a number that would be wrong`,
+    );
+  }
   return n;
 }
 

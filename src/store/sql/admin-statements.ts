@@ -1,7 +1,9 @@
 /**
  * Reads behind the operator dashboard (admin API): merchants by name, webhook endpoints with
  * their health, and the per-day aggregates of the charts. Every figure is an aggregate computed
- * by the database over an index range; no rows are loaded to be counted in JavaScript.
+ * by the database over an index range; no rows are loaded to be counted in JavaScript. Counts are
+ * COUNT(*) of rows, which no table will ever hold 2^53 of; money sums run over any number of rows
+ * and are therefore exact (`exactSum`).
  */
 import type { DayRange, StoreTx } from '../../app/ports/store.js';
 import {
@@ -13,6 +15,7 @@ import {
   strOrNull,
   sum,
 } from './rows.js';
+import { exactSum, exactSumOf } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 type AdminStatements = Pick<
@@ -152,7 +155,7 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
       const table = daysTable(days, merchantId);
       const rows = await db.all(
         `${table.sql}
-         SELECT days.day, t.type, t.currency, COUNT(*) AS n, SUM(t.amount_minor) AS amount_minor
+         SELECT days.day, t.type, t.currency, COUNT(*) AS n, ${exactSum('t.amount_minor', 'amount')}
          FROM days JOIN transactions t
            ON t.created_at >= days.from_at AND t.created_at < days.to_at
          WHERE t.type IN ('refund', 'cancel', 'void') AND t.status = 'approved'
@@ -166,7 +169,7 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
         type: str(r, 'type') as 'refund' | 'cancel' | 'void',
         currency: str(r, 'currency'),
         count: int(r, 'n'),
-        amountMinor: sum(r, 'amount_minor'),
+        amountMinor: exactSumOf(r, 'amount'),
       }));
     },
 

@@ -15,7 +15,7 @@ import {
 } from '../../domain/reconciliation.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
-import { ORDER_COLUMNS, json, marks } from './sql-helpers.js';
+import { ORDER_COLUMNS, exactSum, exactSumOf, json, marks, safeNumber } from './sql-helpers.js';
 import { type SqlSession, keysetPage } from './sql-store-tx.js';
 
 type ReconciliationStatements = Pick<
@@ -196,7 +196,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
     async reportGroups(runId, after, limit) {
       const cursor = after ? 'AND order_reference >= ? AND (order_reference > ? OR type > ?)' : '';
       const rows = await db.all(
-        `SELECT order_reference, type, SUM(amount_minor) AS amount_minor, COUNT(*) AS n,
+        `SELECT order_reference, type, ${exactSum('amount_minor', 'amount')}, COUNT(*) AS n,
            MIN(line) AS first_line, MIN(currency) AS min_currency, MAX(currency) AS max_currency
          FROM reconciliation_report_rows WHERE run_id = ? ${cursor}
          GROUP BY order_reference, type ORDER BY order_reference, type LIMIT ?`,
@@ -205,7 +205,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       return rows.map((r) => ({
         orderReference: str(r, 'order_reference'),
         type: str(r, 'type') as ReportRowType,
-        amountMinor: int(r, 'amount_minor'),
+        amountMinor: exactSumOf(r, 'amount'),
         count: int(r, 'n'),
         firstLine: int(r, 'first_line'),
         minCurrency: str(r, 'min_currency'),
@@ -248,7 +248,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       if (orderIds.length === 0) return [];
       const rows = await db.all(
         `SELECT t.order_id, t.merchant_id, ${LEDGER_TYPE} AS kind,
-           SUM(t.amount_minor) AS amount_minor, MIN(t.currency) AS currency
+           ${exactSum('t.amount_minor', 'amount')}, MIN(t.currency) AS currency
          FROM transactions t
          WHERE t.order_id IN (${marks(orderIds.length)})
            AND t.status = 'approved' AND t.type IN (${SETTLED_TYPES})
@@ -264,7 +264,8 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
         orderId: str(r, 'order_id'),
         merchantId: str(r, 'merchant_id'),
         type: str(r, 'kind') as ReportRowType,
-        amountMinor: int(r, 'amount_minor'),
+        // One order's approved money of one kind: at most its amount, if the ledger is sound.
+        amountMinor: safeNumber(exactSumOf(r, 'amount'), 'ledger sum'),
         currency: str(r, 'currency'),
       }));
     },

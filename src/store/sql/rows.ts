@@ -1,6 +1,8 @@
 /**
  * Mappers from database rows to the port's plain records (STYLE rule 15: mappers beside the SQL).
- * Both adapters hand rows over with BIGINT columns already as safe JS integers.
+ * Both adapters hand BIGINT columns over as JS numbers (PostgreSQL's int8 through a parser that
+ * refuses what it cannot carry exactly); `int` checks each one again, because better-sqlite3
+ * rounds an int64 beyond 2^53 to the nearest double without a word.
  */
 import type {
   AdminActionRecord,
@@ -27,7 +29,7 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
-import { assert } from '../../domain/result.js';
+import { assert, AssertionFailure } from '../../domain/result.js';
 import type {
   Delivery,
   DeliveryAttempt,
@@ -49,10 +51,20 @@ export const str = (row: Row, column: string): string => {
 };
 export const strOrNull = (row: Row, column: string): string | null =>
   row[column] === null || row[column] === undefined ? null : str(row, column);
+/**
+ * An integer column. A value outside ±(2^53 − 1) (or not an integer at all) is an assertion
+ * failure naming the column and what it holds, never a wrong number handed on: the bounds
+ * (src/domain/bounds.ts) keep every stored figure far inside that range, so only corruption or a
+ * bug gets here, and the request fails with a logged 500.
+ */
 export const int = (row: Row, column: string): number => {
   const v = row[column];
-  assert(typeof v === 'number' && Number.isSafeInteger(v), `column ${column} is not an integer`);
-  return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+  throw new AssertionFailure(
+    typeof v === 'number'
+      ? `column ${column} holds ${v}, outside the safe integer range ±${Number.MAX_SAFE_INTEGER} (the driver may have rounded it): refusing a number that would be wrong`
+      : `column ${column} is not an integer: ${typeof v} ${String(v).slice(0, 40)}`,
+  );
 };
 export const intOrNull = (row: Row, column: string): number | null =>
   row[column] === null || row[column] === undefined ? null : int(row, column);

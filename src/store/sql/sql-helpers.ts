@@ -24,6 +24,41 @@ export const countOf = async (
   return int(row, 'n');
 };
 
+/**
+ * Where a sum runs over any number of rows (a day's refunds, a report's rows of one order), no
+ * bound keeps it inside a JS number, and SQLite's SUM stops with "integer overflow" past int64.
+ * `exactSum` therefore sums the value in two parts, `v / 10^9` and `v % 10^9` (both engines
+ * truncate toward zero, so the parts add back to `v`), each read as text, and `exactSumOf` adds
+ * them exactly as a bigint. Either part overflows only after about a billion rows.
+ */
+export const SUM_SPLIT = 1_000_000_000;
+export const exactSum = (expression: string, alias: string): string =>
+  `CAST(SUM((${expression}) / ${SUM_SPLIT}) AS TEXT) AS ${alias}_hi, ` +
+  `CAST(SUM((${expression}) % ${SUM_SPLIT}) AS TEXT) AS ${alias}_lo`;
+
+const integerText = (row: Row, column: string): bigint => {
+  const v = row[column];
+  if (v === null || v === undefined) return 0n;
+  assert(
+    typeof v === 'string' && /^-?\d+$/.test(v),
+    `column ${column} is not an integer sum: ${String(v).slice(0, 40)}`,
+  );
+  return BigInt(v);
+};
+
+/** The sum `exactSum(…, alias)` selected, exactly; 0 over no rows. */
+export const exactSumOf = (row: Row, alias: string): bigint =>
+  integerText(row, `${alias}_hi`) * BigInt(SUM_SPLIT) + integerText(row, `${alias}_lo`);
+
+/** An exact sum that must fit a number (bounded by the ledger's own rules), or a loud failure. */
+export function safeNumber(value: bigint, what: string): number {
+  assert(
+    value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER),
+    `${what} ${value} is outside the safe integer range`,
+  );
+  return Number(value);
+}
+
 /** `?, ?, …` for an IN list (or a VALUES row) of n values. */
 export const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 

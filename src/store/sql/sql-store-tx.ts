@@ -20,6 +20,7 @@ import type {
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { Dialect, Order } from '../../domain/order.js';
 import type { Delivery, WebhookEndpoint } from '../../domain/webhooks.js';
+import { BOUNDS } from '../../domain/bounds.js';
 import { assert } from '../../domain/result.js';
 import { createPointsStatements } from './points-statements.js';
 import { createCheckoutStatements } from './points-checkout-statements.js';
@@ -28,6 +29,7 @@ import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationStatements } from './reconciliation-statements.js';
 import { createAdminStatements } from './admin-statements.js';
 import { createBatchReadStatements } from './batch-read-statements.js';
+import { createBoundsStatements } from './bounds-statements.js';
 import {
   type Row,
   int,
@@ -45,7 +47,17 @@ import {
   rowToTransaction,
   str,
 } from './rows.js';
-import { ORDER_COLUMNS, countOf, first, flag, json, marks } from './sql-helpers.js';
+import {
+  ORDER_COLUMNS,
+  countOf,
+  exactSum,
+  exactSumOf,
+  SUM_SPLIT,
+  first,
+  flag,
+  json,
+  marks,
+} from './sql-helpers.js';
 
 /** What an engine adapter gives the shared statements: one connection inside one transaction. */
 export interface SqlSession {
@@ -60,7 +72,8 @@ const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, even
 
 /**
  * Builds `WHERE …` from optional equality/range filters (a filter whose value is undefined is
- * left out) and a keyset cursor on (created_at, id), the order every list is read in. The cursor
+ * left out; an array value gives the parameters of a condition with several `?`) and a keyset
+ * cursor on (created_at, id), the order every list is read in. The cursor
  * is written with a plain bound on created_at first, which both engines use as the start of an
  * index range; the OR alone would make them scan from the start of the index.
  */
@@ -71,7 +84,7 @@ function filterClause(
 ): { where: string; params: unknown[] } {
   const active = filters.filter(([, value]) => value !== undefined);
   const conditions = active.map(([sql]) => sql);
-  const params = active.map(([, value]) => value);
+  const params = active.flatMap(([, value]) => (Array.isArray(value) ? value : [value]));
   if (after) {
     conditions.push(
       direction === 'asc'
@@ -140,6 +153,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createReconciliationStatements(db),
     ...createAdminStatements(db),
     ...createBatchReadStatements(db),
+    ...createBoundsStatements(db),
 
     async insertMerchant(m: Merchant) {
       await db.run(
@@ -335,6 +349,10 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         ['status = ?', f.status],
         ['created_at >= ?', f.createdFrom],
         ['created_at < ?', f.createdTo],
+        [
+          'amount_minor <= ? AND total_points <= ? AND redeemed_points <= ?',
+          f.withinBounds && [BOUNDS.amountMinorMax, BOUNDS.orderPointsMax, BOUNDS.orderPointsMax],
+        ],
       ];
       if (!f.search) {
         return (await keysetPage(db, `SELECT ${ORDER_COLUMNS} FROM orders`, filters, f)).map(
@@ -741,8 +759,8 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     async transactionSums(orderIds) {
       if (orderIds.length === 0) return [];
       const rows = await db.all(
-        `SELECT order_id, type, status, SUM(amount_minor) AS amount_minor, SUM(points) AS points,
-           COUNT(*) AS n
+        `SELECT order_id, type, status, ${exactSum('amount_minor', 'amount_minor')},
+           ${exactSum('points', 'points')}, COUNT(*) AS n
          FROM transactions WHERE order_id IN (${marks(orderIds.length)})
          GROUP BY order_id, type, status`,
         orderIds,
@@ -751,8 +769,8 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         orderId: str(r, 'order_id'),
         type: str(r, 'type') as TransactionSum['type'],
         status: str(r, 'status'),
-        amountMinor: int(r, 'amount_minor'),
-        points: int(r, 'points'),
+        amountMinor: exactSumOf(r, 'amount_minor'),
+        points: exactSumOf(r, 'points'),
         count: int(r, 'n'),
       }));
     },
@@ -780,18 +798,21 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       return rows.map(rowToEvent);
     },
     async walletMismatches(limit) {
+      // balance − Σ points, in the two parts of `exactSum` (a plain SUM may overflow on SQLite):
+      // (balance / S − Σ hi) × S + (balance % S − Σ lo), which is 0 exactly when they agree.
       const rows = await db.all(
-        `SELECT c.phone, c.balance, COALESCE(SUM(e.points), 0) AS entries_sum
+        `SELECT c.phone, CAST(c.balance AS TEXT) AS balance, ${exactSum('e.points', 'entries')}
          FROM points_customers c LEFT JOIN points_customer_entries e ON e.phone = c.phone
          GROUP BY c.phone, c.balance
-         HAVING c.balance <> COALESCE(SUM(e.points), 0)
-         LIMIT ?`,
+         HAVING (c.balance / ${SUM_SPLIT} - COALESCE(SUM(e.points / ${SUM_SPLIT}), 0)) * ${SUM_SPLIT}
+           + (c.balance % ${SUM_SPLIT} - COALESCE(SUM(e.points % ${SUM_SPLIT}), 0)) <> 0
+         ORDER BY c.phone LIMIT ?`,
         [limit],
       );
       return rows.map((r) => ({
         phone: str(r, 'phone'),
-        balance: int(r, 'balance'),
-        entriesSum: int(r, 'entries_sum'),
+        balance: str(r, 'balance'),
+        entriesSum: exactSumOf(r, 'entries').toString(),
       }));
     },
 

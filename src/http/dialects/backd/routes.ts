@@ -20,6 +20,7 @@ import { deleteRefundRequest, submitRefundRequest } from '../../../app/backd-ref
 import type { AppDeps, UseCase } from '../../../app/context.js';
 import { authenticateKeyPair } from '../../../app/merchants.js';
 import type { BackdAmounts, BackdContact, BackdItem } from '../../../domain/backd-order.js';
+import { amountMaxMajor, BOUNDS } from '../../../domain/bounds.js';
 import { parseDecimalMinor } from '../../../domain/money.js';
 import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { type FieldIssue, HttpProblem, send } from '../../faces.js';
@@ -66,16 +67,22 @@ async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<voi
   admitCaller(request, caller);
 }
 
-/** A decimal amount in major units as minor units of `currency`, or a 422 naming the field. */
+/**
+ * A decimal amount in major units as minor units of `currency`, or a 422 naming the field: too
+ * many decimals, or more than `BOUNDS.amountMinorMax` (docs/security.md).
+ */
 function minorOf(value: number, currency: string, path: string, issues: FieldIssue[]): number {
   const parsed = parseDecimalMinor(value, currency);
-  if (parsed.ok) return parsed.value;
-  const message =
-    parsed.error === 'too_many_decimals'
+  if (parsed.ok && parsed.value <= BOUNDS.amountMinorMax) return parsed.value;
+  const message = parsed.ok
+    ? `Must not be greater than ${amountMaxMajor(currency)}.`
+    : parsed.error === 'too_many_decimals'
       ? `Too many decimal places for ${currency}.`
-      : parsed.error === 'out_of_range'
-        ? 'The amount is too large.'
-        : 'Expected a decimal amount.';
+      : parsed.error === 'out_of_range' && value > 0
+        ? `Must not be greater than ${amountMaxMajor(currency)}.`
+        : parsed.error === 'out_of_range'
+          ? 'The amount is out of range.'
+          : 'Expected a decimal amount.';
   issues.push({ path, message });
   return 0;
 }

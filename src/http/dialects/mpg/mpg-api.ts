@@ -675,6 +675,26 @@ export function defineMpgApiSuite(factory: StoreFactory, skip?: string): void {
         cursor = page.meta.next_cursor;
       } while (cursor);
       assert.deepEqual(seen, [100, 300, 500, 700, 800, 900]);
+      // A forged cursor whose value does not fit the sort column is a 422 at `cursor`, not a
+      // query the database refuses (PostgreSQL cannot compare text or 1.5 with an int8).
+      const someId = '01900000-0000-7000-8000-000000000000';
+      for (const [value, field] of [
+        ['x', 'amount'],
+        [1.5, 'amount'],
+        [1e300, 'created_at'],
+        [500, 'currency'],
+      ] as const) {
+        const forged = Buffer.from(JSON.stringify([value, someId])).toString('base64url');
+        const refused = await call(
+          'GET',
+          `/v1/orders?sort[field]=${field}&cursor=${forged}`,
+          undefined,
+          {},
+          k,
+        );
+        assert.equal(refused.statusCode, 422, `${value} for ${field}: ${refused.body}`);
+        assert.deepEqual(Object.keys(refused.json().errors), ['cursor']);
+      }
       const newest = await ok(await call('GET', '/v1/orders?items=1', undefined, {}, k));
       assert.equal(newest.orders[0].amount, 800);
       const visa = await ok(await call('GET', '/v1/orders?scheme=visa', undefined, {}, k));
@@ -707,6 +727,20 @@ export function defineMpgApiSuite(factory: StoreFactory, skip?: string): void {
       assert.deepEqual(bad.json().errors, {
         items: ['The value must be less than or equal to 100.'],
       });
+      // Decimal digits only: "0x10", "1e3" and an empty value are not integers (Number() would
+      // read them as 16, 1000 and 0), and amounts stay within MPG's bound.
+      for (const [query, field] of [
+        ['items=0x10', 'items'],
+        ['amount[gte]=1e3', 'amount[gte]'],
+        ['amount[gte]=', 'amount[gte]'],
+        ['amount[lte]=100000001', 'amount[lte]'],
+      ] as const) {
+        const refused = await call('GET', `/v1/orders?${query}`, undefined, {}, k);
+        assert.equal(refused.statusCode, 422, query);
+        assert.deepEqual(Object.keys(refused.json().errors), [field], query);
+      }
+      const top = await call('GET', '/v1/orders?amount[lte]=100000000', undefined, {}, k);
+      assert.equal(top.statusCode, 200);
     });
 
     it('never stores the full card number, and keeps body ids for their retention only', async () => {

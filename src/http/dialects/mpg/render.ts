@@ -99,10 +99,12 @@ export function encodeCursor(value: number | string, id: string): string {
 export function decodeCursor(cursor: string): { value: number | string; id: string } | null {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    // A number is a sort value of an integer column (amounts, times): anything else (1.5, 1e300)
+    // would reach the database as a parameter its column type cannot take.
     if (
       Array.isArray(parsed) &&
       parsed.length === 2 &&
-      (typeof parsed[0] === 'number' || typeof parsed[0] === 'string') &&
+      (Number.isSafeInteger(parsed[0]) || typeof parsed[0] === 'string') &&
       typeof parsed[1] === 'string'
     ) {
       return { value: parsed[0], id: parsed[1] };

@@ -206,8 +206,12 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
     async (request) => {
       const auth = callerOf(request);
       const q = parseOrThrow(listOrdersQuery, request.query, mpgIssue);
-      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-      if (after === null) {
+      const decoded = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      // The cursor's value is compared with the sort column, so its type must be that column's
+      // (a text value against an amount fails the query on PostgreSQL).
+      const after =
+        decoded && typeof decoded.value === SORT_VALUE_TYPES[q['sort[field]']] ? decoded : null;
+      if (decoded !== undefined && after === null) {
         throw new HttpProblem('validation_failed', [
           { path: 'cursor', message: 'The value is not a valid cursor.' },
         ]);
@@ -385,6 +389,16 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
 
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+
+const SORT_VALUE_TYPES = {
+  merchant_id: 'string',
+  amount: 'number',
+  captured_amount: 'number',
+  refunded_amount: 'number',
+  currency: 'string',
+  created_at: 'number',
+  updated_at: 'number',
+} as const satisfies Record<MpgSortField, 'number' | 'string'>;
 
 function sortValue(order: MpgOrderView['order'], field: MpgSortField): number | string {
   switch (field) {

@@ -19,7 +19,7 @@ import {
   MPG_REVERSE_REASONS,
   MPG_SOURCE_TYPES,
 } from '../../../domain/mpg.js';
-import type { IssueMapper } from '../../validation.js';
+import { type IssueMapper, queryInteger } from '../../validation.js';
 import { MESSAGES } from './errors.js';
 
 const typed = (what: string) => ({
@@ -163,7 +163,7 @@ const isoInstant = z.iso.datetime({
   error: 'The value must be an ISO 8601 date-time.',
 });
 const decimalInt = (min: number, max: number) =>
-  z.coerce.number(typed('an integer')).pipe(integer(min, max));
+  queryInteger(integer(min, max), 'The value must be an integer.');
 
 /** GET /v1/orders query: flat keys such as `amount[gte]`, as Node's query parser leaves them. */
 export const listOrdersQuery = object({

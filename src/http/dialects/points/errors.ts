@@ -58,6 +58,7 @@ const DOMAIN_ERRORS = {
   'points.checkout_code_limit': [429, 'No more codes can be sent for this checkout session.'],
   'points.checkout_code_not_sent': [502, 'The verification code could not be sent. Try again.'],
   'points.phone_limited': [429, 'Too many attempts for this phone number. Try again later.'],
+  'points.balance_out_of_bounds': [400, "The customer's points balance would leave its bounds."],
   'backd_order.invalid_state': [400, 'Order is not in a state that allows this operation.'],
   'backd_order.merchant_order_id_mismatch': [400, 'Merchant order id does not match.'],
   'backd_order.increase_exceeds_limit': [400, 'Amount exceeds the allowed limit.'],
@@ -128,10 +129,21 @@ export function validationError(issues: readonly FieldIssue[]): RenderedError {
   return pointsError(422, VALIDATION_MESSAGE, { errors });
 }
 
-/** The field a core error is about, for the codes Points reports as field errors. */
-function fieldIssue(error: DomainError): FieldIssue | null {
+/**
+ * The field a core error is about, for the codes Points reports as field errors. A wallet that
+ * cannot take an earning's points is the customer's (`phone_number`); the same bound met by a
+ * refund or cancel (an `operation`) is a business refusal, 400.
+ */
+function fieldIssue(error: DomainError, operation?: PointsOperation): FieldIssue | null {
   const field = error.details?.['field'];
   switch (error.code) {
+    case 'points.balance_out_of_bounds':
+      return operation
+        ? null
+        : {
+            path: 'phone_number',
+            message: `The customer's points balance must not be greater than ${String(error.details?.['limit'])}.`,
+          };
     case 'order.duplicate_reference': {
       const path = typeof field === 'string' ? field : 'order_number';
       return { path, message: `The ${attributeName(path)} has already been taken.` };
@@ -161,7 +173,7 @@ export function renderPointsDomainError(
   error: DomainError,
   operation?: PointsOperation,
 ): RenderedError {
-  const issue = fieldIssue(error);
+  const issue = fieldIssue(error, operation);
   if (issue) return validationError([issue]);
   const [status, fallback] = DOMAIN_ERRORS[error.code];
   const message = (operation && OPERATION_MESSAGES[operation][error.code]) ?? fallback;

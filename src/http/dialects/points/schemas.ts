@@ -3,6 +3,7 @@
  * (provider-apis.md §1.4), in the Laravel-style validator of `validate.ts`.
  */
 import { LIMITS } from '../../../app/limits.js';
+import { BOUNDS } from '../../../domain/bounds.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import { normalisePhone, SHIPPING_STATUSES } from '../../../domain/points.js';
 import { type FieldIssue, HttpProblem } from '../../faces.js';
@@ -114,7 +115,7 @@ export const verifyFields = {
 /** Step 3: the verification token step 2 gave, and the points to spend. */
 export const payFields = {
   verification_token: { type: 'string', max: 128, required: true },
-  redeem_points: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, required: true },
+  redeem_points: { type: 'integer', min: 0, max: BOUNDS.orderPointsMax, required: true },
 } as const satisfies Record<string, Field>;
 
 /** Numbers where Points takes strings (`product_id`, `payment_method`) are read as strings. */

@@ -3,9 +3,11 @@
  * Laravel's own message ("The total price field is required."), keyed by its dot path
  * (`products.0.quantity`), and unknown fields are ignored. Amounts are SAR decimals given as
  * numbers or numeric strings ("10.00"), parsed exactly into halalas; more than two decimal places
- * is an error, never a rounding.
+ * is an error, never a rounding, and so is an amount above `BOUNDS.amountMinorMax`.
  */
 import { z } from 'zod';
+import { POINTS_CURRENCY } from '../../../app/points-orders.js';
+import { amountMaxMajor, BOUNDS } from '../../../domain/bounds.js';
 import { parseDecimalMinor } from '../../../domain/money.js';
 import { normaliseHttpUrl } from '../../../domain/urls.js';
 import type { FieldIssue } from '../../faces.js';
@@ -123,15 +125,21 @@ function validateField(raw: unknown, field: Field, path: string, issues: FieldIs
       if (text === null || (typeof text === 'string' && !PLAIN_NUMBER.test(text))) {
         return fail(`The ${attr} must be a number.`);
       }
-      const parsed = parseDecimalMinor(text, 'SAR');
+      const parsed = parseDecimalMinor(text, POINTS_CURRENCY);
       if (!parsed.ok) {
         if (parsed.error === 'too_many_decimals') {
           return fail(`The ${attr} must not have more than 2 decimal places.`);
+        }
+        if (parsed.error === 'out_of_range') {
+          return fail(`The ${attr} must not be greater than ${amountMaxMajor(POINTS_CURRENCY)}.`);
         }
         return fail(`The ${attr} must be a number.`);
       }
       if (field.gt === 0 && parsed.value <= 0) return fail(`The ${attr} must be greater than 0.`);
       if (field.min === 0 && parsed.value < 0) return fail(`The ${attr} must be at least 0.`);
+      if (parsed.value > BOUNDS.amountMinorMax) {
+        return fail(`The ${attr} must not be greater than ${amountMaxMajor(POINTS_CURRENCY)}.`);
+      }
       return parsed.value;
     }
     case 'integer': {
@@ -197,11 +205,13 @@ function zodOfField(field: Field): z.ZodType {
       return z.enum(field.values as [string, ...string[]]);
     case 'url':
       return z.url();
-    case 'money':
+    case 'money': {
+      const max = Number(amountMaxMajor(POINTS_CURRENCY));
       return z.union([
-        field.gt === 0 ? z.number().gt(0) : z.number().min(0),
+        (field.gt === 0 ? z.number().gt(0) : z.number().min(0)).max(max),
         z.string().regex(/^\d+(\.\d{1,2})?$/),
       ]);
+    }
     case 'integer': {
       let n = z.number().int();
       if (field.min !== undefined) n = n.min(field.min);

@@ -14,6 +14,7 @@ import { migration as adminSessions } from './008-admin-sessions.js';
 import { migration as adminActions } from './009-admin-actions.js';
 import { migration as idempotencyScope } from './010-idempotency-scope.js';
 import { migration as pointsCheckoutVerification } from './011-points-checkout-verification.js';
+import { migration as figureBounds } from './012-figure-bounds.js';
 
 export type { Migration };
 
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   adminActions,
   idempotencyScope,
   pointsCheckoutVerification,
+  figureBounds,
 ].sort((a, b) => a.version - b.version);
