@@ -31,13 +31,14 @@ import {
   type Actor,
   actorLabel,
   type AppDeps,
+  mapUseCase,
   query,
   type RunContext,
   type UseCase,
 } from './context.js';
 import { createOrder } from './create-order.js';
 import { appendEvent } from './events.js';
-import { changeOrder, commitChange } from './ledger.js';
+import { changeOrder, commitChange, type OrderOutcome } from './ledger.js';
 import type { StoreTx } from './ports/store.js';
 import { hashSecret } from './secrets.js';
 
@@ -51,12 +52,21 @@ export interface BackdOrderView {
 }
 
 /** The Backd order of `backdOrderId` if it belongs to `merchantId` (else: as if missing). */
-export interface BackdTarget {
+export interface MerchantBackdTarget {
   readonly merchantId: string;
   readonly backdOrderId: string;
   /** When given, it must equal the order's (decisions.md); omitted on calls that lack it. */
   readonly merchantOrderId?: string;
 }
+
+/** The admin's target: any merchant's Backd order, by its core order id. */
+export interface AdminBackdTarget {
+  readonly merchantId: null;
+  readonly orderId: string;
+}
+
+/** Which Backd order a command is about: a merchant's (Backd's API) or any (an operator's). */
+export type BackdTarget = MerchantBackdTarget | AdminBackdTarget;
 
 export interface LockedBackdOrder {
   readonly order: Order;
@@ -66,12 +76,15 @@ export interface LockedBackdOrder {
 /**
  * Finds the Backd order, locks its core order row, and reads Backd's state again under the lock
  * (a concurrent change may have committed while we waited).
- * Errors: order.not_found (unknown, or another merchant's), backd_order.merchant_order_id_mismatch.
+ * Errors: order.not_found (unknown, or another merchant's), backd_order.merchant_order_id_mismatch,
+ * order.not_in_lifecycle (an operator's target that is not a Backd order; details: dialect,
+ * operation `refund_request`).
  */
 export async function lockBackdOrder(
   tx: StoreTx,
   target: BackdTarget,
 ): Promise<Result<LockedBackdOrder, DomainError>> {
+  if (target.merchantId === null) return lockAdminTarget(tx, target.orderId);
   const found = await tx.findBackdOrder(target.backdOrderId);
   if (!found || found.merchantId !== target.merchantId) return err(domainError('order.not_found'));
   const order = await tx.lockOrder(found.orderId);
@@ -80,6 +93,24 @@ export async function lockBackdOrder(
   assert(backd !== undefined, `backd order ${found.backdOrderId} vanished under its lock`);
   if (target.merchantOrderId !== undefined && target.merchantOrderId !== backd.merchantOrderId) {
     return err(domainError('backd_order.merchant_order_id_mismatch'));
+  }
+  return ok({ order, backd });
+}
+
+async function lockAdminTarget(
+  tx: StoreTx,
+  orderId: string,
+): Promise<Result<LockedBackdOrder, DomainError>> {
+  const order = await tx.lockOrder(orderId);
+  if (!order) return err(domainError('order.not_found'));
+  const backd = await tx.findBackdOrderByOrderId(order.id);
+  if (!backd) {
+    return err(
+      domainError('order.not_in_lifecycle', {
+        dialect: order.dialect,
+        operation: 'refund_request',
+      }),
+    );
   }
   return ok({ order, backd });
 }
@@ -297,7 +328,7 @@ export function findBackdOrderView(
  * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
  */
 export const placeBackdOrder =
-  (target: BackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
+  (target: MerchantBackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, target);
     if (!locked.ok) return locked;
@@ -321,7 +352,7 @@ export const placeBackdOrder =
     return ok(await viewOf(tx, run, order.id));
   };
 
-export interface UpdateBackdOrderCommand extends BackdTarget {
+export interface UpdateBackdOrderCommand extends MerchantBackdTarget {
   readonly actor: Actor;
   readonly merchantOrderStatus?: string | null;
   /** Amounts to change; the rest keep their values, and the identity must hold afterwards. */
@@ -391,26 +422,38 @@ export const updateBackdOrder =
     return ok(await viewOf(tx, run, order.id));
   };
 
+/** A Backd change that is also a core change: Backd's view and the core outcome. */
+export interface BackdCoreChange {
+  readonly view: BackdOrderView;
+  readonly outcome: OrderOutcome;
+}
+
 /**
  * confirm_order: captures the whole order total (a core purchase) and moves the order to
  * `order_confirmed`, from which refunds may be requested.
  * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
  */
-export const confirmBackdOrder =
-  (target: BackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
-  (tx, run) =>
-    changeBackdWithCore(tx, run, target, 'confirm', 'order.confirmed', (order) =>
-      planPurchase(order, run.now),
-    );
+export const confirmBackdOrder = (
+  target: MerchantBackdTarget & { readonly actor: Actor },
+): UseCase<BackdOrderView> =>
+  mapUseCase(
+    (tx, run) =>
+      changeBackdWithCore(tx, run, target, 'confirm', 'order.confirmed', (o) =>
+        planPurchase(o, run.now),
+      ),
+    (changed) => changed.view,
+  );
 
 /**
- * cancel_order: the core cancel of a placed order (nothing was captured) and `order_canceled`.
- * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
+ * cancel_order, for the merchant and for an operator alike: the core cancel of a placed order
+ * (nothing was captured) and `order_canceled`, only where Backd's lifecycle allows a cancel.
+ * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state,
+ * order.not_in_lifecycle (an operator's target that is not a Backd order).
  */
 export const cancelBackdOrder =
   (
     target: BackdTarget & { readonly actor: Actor; readonly reason?: string | null },
-  ): UseCase<BackdOrderView> =>
+  ): UseCase<BackdCoreChange> =>
   (tx, run) =>
     changeBackdWithCore(tx, run, target, 'cancel', 'order.cancelled', (order) =>
       planCancel(order, run.now),
@@ -424,7 +467,7 @@ async function changeBackdWithCore(
   action: 'confirm' | 'cancel',
   eventType: EventType,
   plan: Parameters<typeof changeOrder>[2]['plan'],
-): Promise<Result<BackdOrderView, DomainError>> {
+): Promise<Result<BackdCoreChange, DomainError>> {
   const locked = await lockBackdOrder(tx, target);
   if (!locked.ok) return locked;
   const { order, backd } = locked.value;
@@ -447,7 +490,7 @@ async function changeBackdWithCore(
   });
   if (!changed.ok) return changed;
   await tx.updateBackdOrder(after);
-  return ok(await viewOf(tx, run, order.id));
+  return ok({ view: await viewOf(tx, run, order.id), outcome: changed.value });
 }
 
 export { viewOf as backdViewOf };
