@@ -17,9 +17,10 @@
  * transaction (docs/dialects/backd.md "Refunds by operators").
  */
 import { domainError, type DomainError } from '../domain/errors.js';
+import { type AdminOperation, OPERATOR_ROUTES } from '../domain/operator-operations.js';
 import { capturableMinor, type Dialect, type Order } from '../domain/order.js';
 import { refundRequestSummary } from '../domain/refund-request.js';
-import { err, ok, type Result } from '../domain/result.js';
+import { assert, err, ok, type Result } from '../domain/result.js';
 import { cancelBackdOrder } from './backd-orders.js';
 import { type Actor, mapUseCase, type RunContext, type UseCase } from './context.js';
 import type { OrderOutcome } from './ledger.js';
@@ -34,9 +35,6 @@ import {
 } from './order-operations.js';
 import { pointsRefusal } from './points-orders.js';
 import type { LedgerTransaction, StoreTx } from './ports/store.js';
-
-export const ADMIN_OPERATIONS = ['authorize', 'capture', 'void', 'cancel', 'refund'] as const;
-export type AdminOperation = (typeof ADMIN_OPERATIONS)[number];
 
 export interface AdminOperationCommand {
   readonly orderId: string;
@@ -70,7 +68,16 @@ export const operateAsAdmin =
   async (tx, run) => {
     const order = await tx.lockOrder(cmd.orderId);
     if (!order) return err(domainError('order.not_found'));
-    return BY_DIALECT[order.dialect](tx, run, order, cmd);
+    switch (OPERATOR_ROUTES[order.dialect][cmd.operation]) {
+      case 'core':
+        return coreOperation(cmd)(tx, run);
+      case 'face':
+        return FACE_OPERATIONS[order.dialect](tx, run, order, cmd);
+      case 'refund_request':
+        return refundViaRequest(tx, run, order);
+      case 'not_in_lifecycle':
+        return notInLifecycle(order.dialect, cmd.operation);
+    }
   };
 
 const notInLifecycle = (dialect: Dialect, operation: string): Result<never, DomainError> =>
@@ -104,46 +111,41 @@ function coreOperation(
   return mapUseCase<OrderOutcome, AdminOperationResult>(useCase, appended);
 }
 
-const backd: Operate = async (tx, run, order, cmd) => {
-  switch (cmd.operation) {
-    case 'refund': {
-      const active = await tx.findActiveBackdRefundRequest(order.id);
-      return err(
-        domainError('order.refund_via_request', {
-          orderId: order.id,
-          backdOrderId: order.backdOrderId,
-          activeRefundRequest: active ? refundRequestSummary(active, run.now) : null,
-        }),
-      );
-    }
-    case 'cancel':
-      return mapUseCase(
-        cancelBackdOrder({
-          merchantId: null,
-          orderId: order.id,
-          actor: cmd.actor,
-          reason: cmd.reason,
-        }),
-        (changed) => appended(changed.outcome),
-      )(tx, run);
-    default:
-      return notInLifecycle('backd', cmd.operation);
-  }
+/** A Backd refund: refused, naming the request that will (or could) refund the return. */
+async function refundViaRequest(tx: StoreTx, run: RunContext, order: Order) {
+  const active = await tx.findActiveBackdRefundRequest(order.id);
+  return err(
+    domainError('order.refund_via_request', {
+      orderId: order.id,
+      backdOrderId: order.backdOrderId,
+      activeRefundRequest: active ? refundRequestSummary(active, run.now) : null,
+    }),
+  );
+}
+
+/** Backd's own operation for an operator: cancel_order (only while placed). */
+const backd: Operate = (tx, run, order, cmd) => {
+  assert(cmd.operation === 'cancel', 'Backd routes only its cancel here');
+  return mapUseCase(
+    cancelBackdOrder({ merchantId: null, orderId: order.id, actor: cmd.actor, reason: cmd.reason }),
+    (changed) => appended(changed.outcome),
+  )(tx, run);
 };
 
+/** Points' own state table first; Points captures only the whole authorization. */
 const points: Operate = async (tx, run, order, cmd) => {
-  if (cmd.operation === 'void') return notInLifecycle('points', 'void');
-  const partial = cmd.amountMinor !== undefined && cmd.amountMinor < capturableMinor(order);
-  if (cmd.operation === 'capture' && partial) return notInLifecycle('points', 'partial_capture');
   const operation = cmd.operation;
+  assert(operation !== 'void', 'Points has no void');
+  const partial = cmd.amountMinor !== undefined && cmd.amountMinor < capturableMinor(order);
+  if (operation === 'capture' && partial) return notInLifecycle('points', 'partial_capture');
   return coreOperation(cmd, (locked) => pointsRefusal(operation, locked))(tx, run);
 };
 
+/** MPG's own capture, void and refund: the row carries MPG's references and is indexed. */
 const mpg: Operate = async (tx, run, _order, cmd) => {
-  if (cmd.operation === 'authorize' || cmd.operation === 'cancel') {
-    return notInLifecycle('mpg', cmd.operation);
-  }
-  const done = await mpgAmountOperation(cmd.operation, {
+  const operation = cmd.operation;
+  assert(operation !== 'authorize' && operation !== 'cancel', 'MPG has no such operation');
+  const done = await mpgAmountOperation(operation, {
     merchantId: null,
     orderId: cmd.orderId,
     actor: cmd.actor,
@@ -156,7 +158,8 @@ const mpg: Operate = async (tx, run, _order, cmd) => {
   return ok({ order: done.value.order, transactions: row ? [row] : [] });
 };
 
-const BY_DIALECT: Readonly<Record<Dialect, Operate>> = {
+/** Each face's own operations (OPERATOR_ROUTES says which); Unwind's own orders have none. */
+const FACE_OPERATIONS: Readonly<Record<Dialect, Operate>> = {
   admin: (tx, run, _order, cmd) => coreOperation(cmd)(tx, run),
   backd,
   points,

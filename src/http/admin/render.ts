@@ -86,6 +86,7 @@ export const orderJson = (o: Order, transactions?: readonly LedgerTransaction[])
   merchant_order_id: o.merchantOrderId,
   backd_order_id: o.backdOrderId,
   captured_at: iso(o.capturedAt),
+  capture_method: o.captureMethod,
   cancelled_at: iso(o.cancelledAt),
   created_at: iso(o.createdAt),
   updated_at: iso(o.updatedAt),
