@@ -89,10 +89,12 @@ function suite(factory: StoreFactory, skip?: string) {
       it("refuses a void (Points has none); the operator's cancel returns the points", async () => {
         const { uuid, phone } = await authorizedRedeem();
         assert.equal(await balance(phone), 900);
-        await refusedAs(await adminOp(uuid, 'void'), 'order.not_in_lifecycle', {
-          dialect: 'points',
-          operation: 'void',
-        });
+        const voided = await adminOp(uuid, 'void');
+        await refusedAs(voided, 'order.not_in_lifecycle', { dialect: 'points', operation: 'void' });
+        assert.equal(
+          voided.json().error.message,
+          "Points orders have no void: cancel it instead (Points' cancel releases the reservation and returns redeemed points).",
+        );
         assert.equal((await points('GET', `/orders/${uuid}`)).order_status, 'authorized');
         assert.equal(await balance(phone), 900);
 

@@ -61,19 +61,27 @@ const INSTEAD: Readonly<Record<string, string>> = {
   'backd:capture': 'Backd captures the whole total when the merchant confirms the order',
   'backd:void': 'nothing is reserved on a Backd order; cancel it while it is placed',
   'points:void':
-    "cancel it instead: Points' cancel releases the reservation and returns redeemed points",
-  'points:partial_capture': 'Points captures the whole authorization: leave amount_minor out',
+    "cancel it instead (Points' cancel releases the reservation and returns redeemed points)",
+  'points:partial_capture': 'Points captures the whole authorization; leave amount_minor out',
   'mpg:authorize': 'an MPG order is authorized when it is created',
   'mpg:cancel': 'void its authorization instead',
 };
 
+const FACE_NAMES: Readonly<Record<string, string>> = {
+  admin: 'Admin',
+  backd: 'Backd',
+  points: 'Points',
+  mpg: 'MPG',
+};
+
 function notInLifecycle(details: Details): SpecificError {
-  const dialect = String(details?.['dialect'] ?? 'this');
-  const operation = String(details?.['operation'] ?? 'operation');
+  const dialect = String(details?.['dialect'] ?? '');
+  const operation = String(details?.['operation'] ?? '');
+  const face = FACE_NAMES[dialect] ?? dialect;
   const message =
     operation === 'refund_request'
-      ? `Refund requests belong to Backd orders; this is a ${dialect} order.`
-      : `A ${dialect} order has no ${operation.replace('_', ' ')} in its lifecycle: ${
+      ? `Refund requests belong to Backd orders; this is a ${face} order.`
+      : `${face} orders have no ${operation.replace('_', ' ')}: ${
           INSTEAD[`${dialect}:${operation}`] ?? "use the provider's own API"
         }.`;
   return { message, details: { dialect, operation } };
