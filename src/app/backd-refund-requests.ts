@@ -20,14 +20,13 @@ import {
   transitionRefundRequest,
 } from '../domain/refund-request.js';
 import { assert, ok, type Result } from '../domain/result.js';
+import { type BackdOrderView, backdViewOf } from './backd-orders.js';
 import {
   appendBackdEvent,
   backdOrderJson,
-  type BackdOrderView,
   type BackdTarget,
-  backdViewOf,
   lockBackdOrder,
-} from './backd-orders.js';
+} from './backd-state.js';
 import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
 import { refundOrder } from './order-operations.js';
 
