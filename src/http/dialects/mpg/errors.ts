@@ -8,7 +8,14 @@
  * refusals are 422 with `errors.amount` (decisions.md); their texts follow the validator's style.
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
-import type { ErrorContext, Face, FieldIssue, HttpErrorKind, RenderedError } from '../../faces.js';
+import {
+  type ErrorContext,
+  type Face,
+  type FieldIssue,
+  type HttpErrorKind,
+  messagesByField,
+  type RenderedError,
+} from '../../faces.js';
 
 export const MPG_PREFIX = '/mpg';
 
@@ -141,11 +148,7 @@ const DOMAIN_ERRORS = {
 
 /** `{message:"Data validation failed", errors:{field:[messages]}}` from field issues. */
 export function validationBody(issues: readonly FieldIssue[]) {
-  const errors: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const field = issue.path === '' ? 'body' : issue.path;
-    (errors[field] ??= []).push(issue.message);
-  }
+  const errors = messagesByField(issues, (issue) => (issue.path === '' ? 'body' : issue.path));
   return { message: MESSAGES.validation, errors };
 }
 

@@ -6,7 +6,14 @@
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import type { PointsOperation } from '../../../domain/points.js';
-import type { ErrorContext, Face, FieldIssue, HttpErrorKind, RenderedError } from '../../faces.js';
+import {
+  type ErrorContext,
+  type Face,
+  type FieldIssue,
+  type HttpErrorKind,
+  messagesByField,
+  type RenderedError,
+} from '../../faces.js';
 import { attributeName } from './validate.js';
 
 export const VALIDATION_MESSAGE = 'The given data was invalid.';
@@ -119,9 +126,7 @@ export function pointsError(
 
 /** The 422 body: every failing field with its messages, dot paths as keys. */
 export function validationError(issues: readonly FieldIssue[]): RenderedError {
-  const errors: Record<string, string[]> = {};
-  for (const issue of issues) (errors[issue.path] ??= []).push(issue.message);
-  return pointsError(422, VALIDATION_MESSAGE, { errors });
+  return pointsError(422, VALIDATION_MESSAGE, { errors: messagesByField(issues) });
 }
 
 /** The field a core error is about, for the codes Points reports as field errors. */
