@@ -4,16 +4,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const layer = (name, forbidden, message) => ({
+const layer = (name, forbidden, message, extra = []) => ({
   files: [`src/${name}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
       {
-        patterns: forbidden.map((dir) => ({
-          group: [`**/${dir}/*`, `**/${dir}`, `../${dir}/**`, `./${dir}/**`],
-          message,
-        })),
+        patterns: [
+          ...forbidden.map((dir) => ({
+            group: [`**/${dir}/*`, `**/${dir}`, `../${dir}/**`, `./${dir}/**`],
+            message,
+          })),
+          ...extra,
+        ],
       },
     ],
   },
@@ -96,6 +99,15 @@ export default tseslint.config(
     'http',
     ['store', 'jobs', 'cli'],
     'src/http talks to use cases in src/app, never to the store directly.',
+    [
+      {
+        // The core operations know no face's lifecycle: a face calls its own use cases, and the
+        // admin face operateAsAdmin, which applies the order's face's rules under the lock.
+        group: ['**/app/order-operations.js'],
+        message:
+          'Faces call their own use cases or operateAsAdmin (src/app/admin-order-operations.ts).',
+      },
+    ],
   ),
   layer(
     'webhooks',

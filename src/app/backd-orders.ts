@@ -22,23 +22,28 @@ import {
   transitionBackdOrder,
 } from '../domain/backd-order.js';
 import { domainError, type DomainError } from '../domain/errors.js';
-import { type EventType, orderSnapshot } from '../domain/events.js';
-import { formatMinor } from '../domain/money.js';
+import type { EventType } from '../domain/events.js';
 import { type Order, planAmendAmount, planCancel, planPurchase } from '../domain/order.js';
 import type { RefundRequest } from '../domain/refund-request.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import {
   type Actor,
-  actorLabel,
   type AppDeps,
+  mapUseCase,
   query,
   type RunContext,
   type UseCase,
 } from './context.js';
 import { createOrder } from './create-order.js';
-import { appendEvent } from './events.js';
-import { changeOrder, commitChange } from './ledger.js';
+import { changeOrder, commitChange, type OrderOutcome } from './ledger.js';
 import type { StoreTx } from './ports/store.js';
+import {
+  appendBackdEvent,
+  backdOrderJson,
+  type BackdTarget,
+  lockBackdOrder,
+  type MerchantBackdTarget,
+} from './backd-state.js';
 import { hashSecret } from './secrets.js';
 
 /** What every Backd answer renders: the core order, Backd's state and its refund requests. */
@@ -48,94 +53,6 @@ export interface BackdOrderView {
   readonly refunds: readonly RefundRequest[];
   /** The instant the answer describes (a draft past its deadline shows as approved). */
   readonly now: number;
-}
-
-/** The Backd order of `backdOrderId` if it belongs to `merchantId` (else: as if missing). */
-export interface BackdTarget {
-  readonly merchantId: string;
-  readonly backdOrderId: string;
-  /** When given, it must equal the order's (decisions.md); omitted on calls that lack it. */
-  readonly merchantOrderId?: string;
-}
-
-export interface LockedBackdOrder {
-  readonly order: Order;
-  readonly backd: BackdOrder;
-}
-
-/**
- * Finds the Backd order, locks its core order row, and reads Backd's state again under the lock
- * (a concurrent change may have committed while we waited).
- * Errors: order.not_found (unknown, or another merchant's), backd_order.merchant_order_id_mismatch.
- */
-export async function lockBackdOrder(
-  tx: StoreTx,
-  target: BackdTarget,
-): Promise<Result<LockedBackdOrder, DomainError>> {
-  const found = await tx.findBackdOrder(target.backdOrderId);
-  if (!found || found.merchantId !== target.merchantId) return err(domainError('order.not_found'));
-  const order = await tx.lockOrder(found.orderId);
-  assert(order !== undefined, `core order of backd order ${found.backdOrderId} is missing`);
-  const backd = await tx.findBackdOrderByOrderId(order.id);
-  assert(backd !== undefined, `backd order ${found.backdOrderId} vanished under its lock`);
-  if (target.merchantOrderId !== undefined && target.merchantOrderId !== backd.merchantOrderId) {
-    return err(domainError('backd_order.merchant_order_id_mismatch'));
-  }
-  return ok({ order, backd });
-}
-
-/** Backd's state as events carry it (the standard webhook format shows it under `backd_order`). */
-export function backdOrderJson(
-  backd: BackdOrder,
-  statusBefore: string | null,
-): Record<string, unknown> {
-  return {
-    backd_order_id: backd.backdOrderId,
-    merchant_order_id: backd.merchantOrderId,
-    merchant_order_status: backd.merchantOrderStatus,
-    status: backd.status,
-    status_before: statusBefore,
-    terms: backd.terms,
-    currency: backd.currency,
-    order_total: formatMinor(backd.orderTotalMinor, backd.currency),
-    order_total_minor: backd.orderTotalMinor,
-  };
-}
-
-/**
- * Writes the one event of a change of Backd's state that moves no money (terms, placement, a
- * refund request's step). It is still a change of the order, so the core order's version and
- * `updated_at` move with it (one event per version, as `unwind verify` checks); its money and
- * status do not. The caller holds the order's row lock. Returns the order as now stored.
- */
-export async function appendBackdEvent(
-  tx: StoreTx,
-  run: RunContext,
-  input: {
-    readonly type: EventType;
-    readonly actor: Actor;
-    readonly order: Order;
-    readonly payload: Readonly<Record<string, unknown>>;
-    readonly reason?: string | null;
-  },
-): Promise<Order> {
-  const order: Order = { ...input.order, version: input.order.version + 1, updatedAt: run.now };
-  await tx.updateOrder(order);
-  await appendEvent(tx, run, {
-    id: run.newId(),
-    merchantId: order.merchantId,
-    orderId: order.id,
-    type: input.type,
-    actor: actorLabel(input.actor),
-    reason: input.reason ?? null,
-    statusBefore: order.status,
-    statusAfter: order.status,
-    idempotencyKey: null,
-    requestFingerprint: null,
-    payload: { order: orderSnapshot(order), reason: input.reason ?? null, ...input.payload },
-    createdAt: run.now,
-  });
-  return order;
 }
 
 /** The view after a change, read in the same transaction. */
@@ -297,7 +214,7 @@ export function findBackdOrderView(
  * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
  */
 export const placeBackdOrder =
-  (target: BackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
+  (target: MerchantBackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, target);
     if (!locked.ok) return locked;
@@ -321,7 +238,7 @@ export const placeBackdOrder =
     return ok(await viewOf(tx, run, order.id));
   };
 
-export interface UpdateBackdOrderCommand extends BackdTarget {
+export interface UpdateBackdOrderCommand extends MerchantBackdTarget {
   readonly actor: Actor;
   readonly merchantOrderStatus?: string | null;
   /** Amounts to change; the rest keep their values, and the identity must hold afterwards. */
@@ -393,26 +310,38 @@ export const updateBackdOrder =
     return ok(await viewOf(tx, run, order.id));
   };
 
+/** A Backd change that is also a core change: Backd's view and the core outcome. */
+export interface BackdCoreChange {
+  readonly view: BackdOrderView;
+  readonly outcome: OrderOutcome;
+}
+
 /**
  * confirm_order: captures the whole order total (a core purchase) and moves the order to
  * `order_confirmed`, from which refunds may be requested.
  * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
  */
-export const confirmBackdOrder =
-  (target: BackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
-  (tx, run) =>
-    changeBackdWithCore(tx, run, target, 'confirm', 'order.confirmed', (order) =>
-      planPurchase(order, run.now),
-    );
+export const confirmBackdOrder = (
+  target: MerchantBackdTarget & { readonly actor: Actor },
+): UseCase<BackdOrderView> =>
+  mapUseCase(
+    (tx, run) =>
+      changeBackdWithCore(tx, run, target, 'confirm', 'order.confirmed', (o) =>
+        planPurchase(o, run.now),
+      ),
+    (changed) => changed.view,
+  );
 
 /**
- * cancel_order: the core cancel of a placed order (nothing was captured) and `order_canceled`.
- * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
+ * cancel_order, for the merchant and for an operator alike: the core cancel of a placed order
+ * (nothing was captured) and `order_canceled`, only where Backd's lifecycle allows a cancel.
+ * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state,
+ * order.not_in_lifecycle (an operator's target that is not a Backd order).
  */
 export const cancelBackdOrder =
   (
     target: BackdTarget & { readonly actor: Actor; readonly reason?: string | null },
-  ): UseCase<BackdOrderView> =>
+  ): UseCase<BackdCoreChange> =>
   (tx, run) =>
     changeBackdWithCore(tx, run, target, 'cancel', 'order.cancelled', (order) =>
       planCancel(order, run.now),
@@ -426,7 +355,7 @@ async function changeBackdWithCore(
   action: 'confirm' | 'cancel',
   eventType: EventType,
   plan: Parameters<typeof changeOrder>[2]['plan'],
-): Promise<Result<BackdOrderView, DomainError>> {
+): Promise<Result<BackdCoreChange, DomainError>> {
   const locked = await lockBackdOrder(tx, target);
   if (!locked.ok) return locked;
   const { order, backd } = locked.value;
@@ -449,7 +378,7 @@ async function changeBackdWithCore(
   });
   if (!changed.ok) return changed;
   await tx.updateBackdOrder(after);
-  return ok(await viewOf(tx, run, order.id));
+  return ok({ view: await viewOf(tx, run, order.id), outcome: changed.value });
 }
 
 export { viewOf as backdViewOf };

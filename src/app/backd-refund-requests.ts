@@ -15,17 +15,18 @@ import {
   planSubmit,
   type RefundRequest,
   settlementDueAt,
+  type SettlementObstacle,
+  settlementObstacle,
   transitionRefundRequest,
 } from '../domain/refund-request.js';
 import { assert, ok, type Result } from '../domain/result.js';
+import { type BackdOrderView, backdViewOf } from './backd-orders.js';
 import {
   appendBackdEvent,
   backdOrderJson,
-  type BackdOrderView,
   type BackdTarget,
-  backdViewOf,
   lockBackdOrder,
-} from './backd-orders.js';
+} from './backd-state.js';
 import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
 import { refundOrder } from './order-operations.js';
 
@@ -37,6 +38,7 @@ export function refundRequestJson(r: RefundRequest): Record<string, unknown> {
     amount: formatMinor(r.amountMinor, r.currency),
     amount_minor: r.amountMinor,
     currency: r.currency,
+    base_refunded_minor: r.baseRefundedMinor,
     status: r.status,
     locked_at: iso(r.lockedAt),
     settle_at: iso(r.settleAt),
@@ -46,16 +48,26 @@ export function refundRequestJson(r: RefundRequest): Record<string, unknown> {
   };
 }
 
-export interface SubmitRefundRequestCommand extends BackdTarget {
+export type SubmitRefundRequestCommand = BackdTarget & {
   readonly actor: Actor;
   readonly amountMinor: number;
-}
+  /** Recorded on the events (an operator's reason); Backd's API sends none. */
+  readonly reason?: string | null;
+  /**
+   * Operators only: the id of the active draft this request replaces, or null when they expect
+   * none (refund_request.active_changed otherwise). Backd's API leaves it out and replaces
+   * whatever draft is active, as Backd documents.
+   */
+  readonly replaces?: string | null;
+};
 
 /**
- * POST /refund: a new draft request of `amountMinor` (this request's amount, not a running
- * total), declining and replacing the active draft if it is not locked yet.
- * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state,
- * refund.amount_not_positive, refund_request.locked, refund.exceeds_refundable.
+ * POST /refund, and an operator's submission on the merchant's behalf: a new draft request of
+ * `amountMinor` (this request's amount, not a running total), declining and replacing the active
+ * draft if it is not locked yet.
+ * Errors: order.not_found, backd_order.merchant_order_id_mismatch, order.not_in_lifecycle,
+ * backd_order.invalid_state, refund.amount_not_positive, refund_request.locked,
+ * refund_request.active_changed, refund.exceeds_refundable.
  */
 export const submitRefundRequest =
   (cmd: SubmitRefundRequestCommand): UseCase<BackdOrderView> =>
@@ -76,7 +88,9 @@ export const submitRefundRequest =
       amountMinor: cmd.amountMinor,
       // Settled requests are core refunds, so this is order_total minus what has settled.
       refundableMinor: refundableMinor(order),
+      refundedMinor: order.refundedMinor,
       active,
+      ...(cmd.replaces !== undefined ? { replaces: cmd.replaces } : {}),
       holidays: merchant.settings.holidays,
       now: run.now,
     });
@@ -92,6 +106,7 @@ export const submitRefundRequest =
         type: 'refund_request.declined',
         actor: cmd.actor,
         order: current,
+        reason: cmd.reason ?? null,
         payload: { backd_order: backdJson, refund_request: refundRequestJson(declined) },
       });
     }
@@ -100,6 +115,7 @@ export const submitRefundRequest =
       type: 'refund_request.submitted',
       actor: cmd.actor,
       order: current,
+      reason: cmd.reason ?? null,
       payload: {
         backd_order: backdJson,
         refund_request: refundRequestJson(created),
@@ -109,13 +125,22 @@ export const submitRefundRequest =
     return ok(await backdViewOf(tx, run, order.id));
   };
 
+export type DeleteRefundRequestCommand = BackdTarget & {
+  readonly actor: Actor;
+  readonly reason?: string | null;
+  /** Operators only: the id of the draft they withdraw (refund_request.active_changed if not). */
+  readonly expectedId?: string;
+};
+
 /**
- * DELETE /refund: declines the order's active request unless it is locked.
- * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state,
- * refund_request.none_active, refund_request.locked.
+ * DELETE /refund, and an operator withdrawing a draft: declines the order's active request
+ * unless it is locked.
+ * Errors: order.not_found, backd_order.merchant_order_id_mismatch, order.not_in_lifecycle,
+ * backd_order.invalid_state, refund_request.none_active, refund_request.active_changed,
+ * refund_request.locked.
  */
 export const deleteRefundRequest =
-  (cmd: BackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
+  (cmd: DeleteRefundRequestCommand): UseCase<BackdOrderView> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, cmd);
     if (!locked.ok) return locked;
@@ -123,7 +148,7 @@ export const deleteRefundRequest =
     const allowed = transitionBackdOrder(backd.status, 'delete_refund');
     if (!allowed.ok) return allowed;
     const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
-    const declined = planDelete(active, run.now);
+    const declined = planDelete(active, run.now, cmd.expectedId);
     if (!declined.ok) return declined;
     const written = await tx.updateBackdRefundRequest(declined.value, 'draft');
     assert(written, `active refund request ${declined.value.id} changed under the order lock`);
@@ -131,6 +156,7 @@ export const deleteRefundRequest =
       type: 'refund_request.declined',
       actor: cmd.actor,
       order,
+      reason: cmd.reason ?? null,
       payload: {
         backd_order: backdOrderJson(backd, backd.status),
         refund_request: refundRequestJson(declined.value),
@@ -143,6 +169,14 @@ export const deleteRefundRequest =
 export type AdvanceOutcome = 'approved' | 'settled' | 'declined' | 'not_due' | 'busy';
 
 const JOB_ACTOR: Actor = { kind: 'job', name: 'refund-request-locker' };
+
+/** The declined event's reason for each obstacle a settlement can meet. */
+const OBSTACLE_REASONS: Readonly<Record<SettlementObstacle, string>> = {
+  refunded_since_submission:
+    'Money left the order another way after this request was submitted; settling it would refund the same return twice.',
+  exceeds_refundable: 'The refundable rest of the order no longer covers this request.',
+  order_state: "The Backd order's status no longer allows a refund to settle.",
+};
 
 /**
  * The job's step for one request, with the order's row locked without waiting (another node or a
@@ -184,9 +218,11 @@ export const advanceRefundRequest =
       return ok('approved');
     }
 
-    // The money this request was approved for left the order another way (an admin or an
-    // operator refund): it can never settle, so decline it rather than fail every run.
-    if (request.amountMinor > refundableMinor(order)) {
+    // Re-checked here, under the row lock, from the order as it is now: a request that no longer
+    // fits is declined rather than refunding twice or more than is left, and rather than failing
+    // every run.
+    const obstacle = settlementObstacle(request, order, backd.status);
+    if (obstacle !== null) {
       const declined = transitionRefundRequest(request, 'declined', run.now, {
         declineReason: 'not_refundable',
       });
@@ -196,10 +232,11 @@ export const advanceRefundRequest =
         type: 'refund_request.declined',
         actor: JOB_ACTOR,
         order,
-        reason: 'The refundable rest of the order no longer covers this request.',
+        reason: OBSTACLE_REASONS[obstacle],
         payload: {
           backd_order: backdOrderJson(backd, backd.status),
           refund_request: refundRequestJson(declined.value),
+          obstacle,
         },
       });
       return ok('declined');

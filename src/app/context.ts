@@ -44,6 +44,14 @@ export interface RunContext {
 /** A use case: rules applied inside one transaction. Returns an expected failure as a value. */
 export type UseCase<T> = (tx: StoreTx, run: RunContext) => Promise<Result<T, DomainError>>;
 
+/** A use case whose answer is `pick` of another's (a face that shows only part of it). */
+export const mapUseCase =
+  <T, U>(useCase: UseCase<T>, pick: (value: T) => U): UseCase<U> =>
+  async (tx, run) => {
+    const result = await useCase(tx, run);
+    return result.ok ? { ok: true, value: pick(result.value) } : result;
+  };
+
 /** Carries an expected failure out of the store's transaction so that it rolls back. */
 class Rollback extends Error {
   constructor(readonly result: Result<never, DomainError>) {

@@ -37,6 +37,11 @@ export interface OrderCommandBase {
    * A non-approved outcome appends only the main row with that status and changes no totals.
    */
   readonly outcome?: TransactionOutcome;
+  /**
+   * A refusal of the order's own lifecycle (Points' state machine, ...), checked on the locked
+   * order before the core's planner; null lets the planner decide.
+   */
+  readonly guard?: (order: Order) => DomainError | null;
 }
 
 export interface OrderOutcome {
@@ -188,6 +193,8 @@ export async function changeOrder(
   if (!replay.ok) return replay;
   if (replay.value) return ok({ order, transactions: [], event: replay.value, replayed: true });
 
+  const refused = command.guard?.(order);
+  if (refused) return err(refused);
   const planned = input.plan(order);
   if (!planned.ok) return planned;
   return commitChange(tx, run, {

@@ -263,10 +263,13 @@ export const mpgCreateOrder =
 export type MpgAmountOperation = 'capture' | 'void' | 'refund';
 
 export interface MpgOperationCommand {
-  readonly merchantId: string;
+  /** The merchant asking; null is an operator, acting on any merchant's MPG order. */
+  readonly merchantId: string | null;
   readonly actor: Actor;
   readonly orderId: string;
   readonly transactionId?: string;
+  /** An operator's reason, recorded on the row and the event; MPG's API sends none. */
+  readonly reason?: string | null;
 }
 
 /** The order's transaction type as MPG sees it (`source_type` of every row of the order). */
@@ -278,38 +281,42 @@ const sourceTypeOf = (order: Order): MpgSourceType => {
 /** Loads an MPG order for an operation; other dialects' orders do not exist here. */
 async function lockMpgOrder(
   tx: StoreTx,
-  merchantId: string,
+  merchantId: string | null,
   orderId: string,
 ): Promise<Result<Order, DomainError>> {
   const order = await tx.lockOrder(orderId);
-  if (!order || order.merchantId !== merchantId || order.dialect !== 'mpg') {
+  const foreign = merchantId !== null && order?.merchantId !== merchantId;
+  if (!order || foreign || order.dialect !== 'mpg') {
     return err(domainError('order.not_found'));
   }
   return ok(order);
 }
 
 /**
- * Capture, void or refund `amountMinor` (MPG requires the amount). The issuer approves follow-up
- * operations on an approved order; the business rules are the core's.
+ * Capture, void or refund `amountMinor`: MPG's API requires the amount; an operator may leave it
+ * out for all that remains. Either way the row carries MPG's references and is indexed, so MPG's
+ * order object and search show it like any other. The issuer approves follow-up operations on an
+ * approved order; the business rules are the core's.
  * Errors: order.not_found, order.duplicate_reference (transaction_id of another merchant),
  * idempotency.key_reused, and those of planCapture, planVoid, planRefund.
  */
 export const mpgAmountOperation =
   (
     operation: MpgAmountOperation,
-    cmd: MpgOperationCommand & { readonly amountMinor: number },
+    cmd: MpgOperationCommand & { readonly amountMinor?: number },
   ): UseCase<MpgOrderView> =>
   async (tx, run) => {
     const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
     if (!locked.ok) return locked;
-    if (await transactionIdTaken(tx, cmd.merchantId, cmd.orderId, cmd.transactionId)) {
+    if (await transactionIdTaken(tx, locked.value.merchantId, cmd.orderId, cmd.transactionId)) {
       return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
     }
     const core = {
       merchantId: cmd.merchantId,
       orderId: cmd.orderId,
       actor: cmd.actor,
-      amountMinor: cmd.amountMinor,
+      reason: cmd.reason ?? null,
+      ...(cmd.amountMinor !== undefined ? { amountMinor: cmd.amountMinor } : {}),
       outcome: mpgOutcome(operation, APPROVED, sourceTypeOf(locked.value)),
       ...(cmd.transactionId
         ? {
@@ -340,7 +347,7 @@ export const mpgExtendOrder =
   async (tx, run) => {
     const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
     if (!locked.ok) return locked;
-    if (await transactionIdTaken(tx, cmd.merchantId, cmd.orderId, cmd.transactionId)) {
+    if (await transactionIdTaken(tx, locked.value.merchantId, cmd.orderId, cmd.transactionId)) {
       return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
     }
     const rows = await tx.listTransactions(cmd.orderId);

@@ -4,6 +4,7 @@
  * webhook deliveries with their attempts, and the operators' actions on it (replays of its
  * deliveries, with actor and reason), merged in time order.
  */
+import type { BackdOrder } from '../domain/backd-order.js';
 import type { Order } from '../domain/order.js';
 import type { RefundRequest } from '../domain/refund-request.js';
 import type { Delivery, DeliveryAttempt } from '../domain/webhooks.js';
@@ -27,6 +28,10 @@ export type HistoryEntry =
 export interface OrderHistory {
   readonly order: Order;
   readonly entries: readonly HistoryEntry[];
+  /** A Backd order's own state and its refund requests (the active one is what may still move). */
+  readonly backd: { readonly order: BackdOrder; readonly refunds: readonly RefundRequest[] } | null;
+  /** The instant the history was read (a draft past its deadline already counts as approved). */
+  readonly now: number;
 }
 
 /**
@@ -43,9 +48,11 @@ const KIND_ORDER: Record<HistoryEntry['kind'], number> = {
 
 /** The history of an order, or null when there is no such order. */
 export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHistory | null> {
-  return query(deps, async (tx) => {
+  return query(deps, async (tx, now) => {
     const order = await tx.findOrder(orderId);
     if (!order) return null;
+    const backdOrder =
+      order.dialect === 'backd' ? await tx.findBackdOrderByOrderId(order.id) : null;
     // One query after another: the reads share one connection.
     const transactions = await tx.listTransactions(order.id);
     const refundRequests = await tx.listBackdRefundRequests(order.id);
@@ -87,6 +94,7 @@ export function orderHistory(deps: AppDeps, orderId: string): Promise<OrderHisto
       })),
     ];
     entries.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
-    return { order, entries };
+    const backd = backdOrder ? { order: backdOrder, refunds: refundRequests } : null;
+    return { order, entries, backd, now };
   });
 }

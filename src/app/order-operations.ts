@@ -14,8 +14,7 @@ import {
   type RefundSplit,
 } from '../domain/order.js';
 import { refundSplitJson } from '../domain/events.js';
-import type { DomainError } from '../domain/errors.js';
-import { err, ok } from '../domain/result.js';
+import { ok } from '../domain/result.js';
 import type { UseCase } from './context.js';
 import { changeOrder, type OrderCommandBase, type OrderOutcome } from './ledger.js';
 
@@ -121,8 +120,6 @@ export const refundOrder =
       readonly eventData?: Readonly<Record<string, unknown>>;
       /** The event to write; reconciliation's automatic reversal names itself (default refunded). */
       readonly eventType?: 'order.refunded' | 'order.auto_refunded';
-      /** A face's own refusal, checked on the locked order before the core's (Points' table). */
-      readonly guard?: (order: Order) => DomainError | null;
     },
   ): UseCase<RefundOutcome> =>
   async (tx, run) => {
@@ -139,8 +136,6 @@ export const refundOrder =
       eventType: cmd.eventType ?? 'order.refunded',
       request: { amountMinor: cmd.amountMinor ?? null },
       plan: (order: Order) => {
-        const refused = cmd.guard?.(order);
-        if (refused) return err(refused);
         const planned = planRefund(order, cmd.amountMinor, { refundWindowDays }, run.now);
         if (!planned.ok) return planned;
         split = planned.value.split;

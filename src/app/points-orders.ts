@@ -243,17 +243,14 @@ async function operate(
     merchantId: cmd.merchantId,
     actor: cmd.actor,
     reason: cmd.reason ?? null,
+    guard: (order) => pointsRefusal(operation, order),
   };
   const outcome = await changeOrder(tx, run, {
     orderId: cmd.orderId,
     command,
     eventType,
     request: {},
-    plan: (order) => {
-      const refused = pointsRefusal(operation, order);
-      if (refused) return err(refused);
-      return plan(order);
-    },
+    plan,
     ...(eventData ? { eventData } : {}),
   });
   if (!outcome.ok) return outcome;
@@ -261,7 +258,7 @@ async function operate(
 }
 
 /** What Points refuses before the core plans: another face's order, and its state machine's no. */
-function pointsRefusal(operation: PointsOperation | null, order: Order): DomainError | null {
+export function pointsRefusal(operation: PointsOperation | null, order: Order): DomainError | null {
   if (order.dialect !== 'points') return domainError('order.not_found');
   const refused = operation && pointsTransitionError(operation, order);
   return refused ? domainError(refused) : null;

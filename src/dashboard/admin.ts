@@ -7,6 +7,7 @@ import type {
   MerchantJson,
   OrderJson,
   Page,
+  RefundRequestResultJson,
   RunJson,
   RunWithFindingsJson,
   StatsJson,
@@ -60,6 +61,36 @@ export const refundOrder = (
   api<OrderJson>(`/orders/${id(orderId)}/refund`, {
     method: 'POST',
     body: amountMinor === undefined ? { reason } : { amount_minor: amountMinor, reason },
+    idempotencyKey,
+  });
+
+/**
+ * A Backd refund request of `amountMinor` on the merchant's behalf; `replaces` names the active
+ * draft it replaces (null when the operator saw none).
+ */
+export const submitRefundRequest = (
+  orderId: string,
+  amountMinor: number,
+  replaces: string | null,
+  reason: string,
+  idempotencyKey: string,
+) =>
+  api<RefundRequestResultJson>(`/orders/${id(orderId)}/refund-requests`, {
+    method: 'POST',
+    body: { amount_minor: amountMinor, replaces, reason },
+    idempotencyKey,
+  });
+
+/** Withdraws the draft request `requestId` (declined as deleted). */
+export const withdrawRefundRequest = (
+  orderId: string,
+  requestId: string,
+  reason: string,
+  idempotencyKey: string,
+) =>
+  api<RefundRequestResultJson>(`/orders/${id(orderId)}/refund-requests/${id(requestId)}/withdraw`, {
+    method: 'POST',
+    body: { reason },
     idempotencyKey,
   });
 

@@ -155,6 +155,13 @@ const BADGE_TONES: Record<string, { tone: string; icon: string }> = {
   pending_grace: { tone: 'wait', icon: '…' },
   auto_refund: { tone: 'wait', icon: '↺' },
   auto_refunded: { tone: 'info', icon: '↺' },
+  // Backd's own statuses.
+  created: { tone: 'wait', icon: '…' },
+  terms_selected: { tone: 'wait', icon: '…' },
+  order_placed: { tone: 'wait', icon: '…' },
+  order_confirmed: { tone: 'ok', icon: '●' },
+  order_canceled: { tone: 'neutral', icon: '–' },
+  refund: { tone: 'info', icon: '↺' },
 };
 
 /** A status as words with an icon beside the colour, so it never depends on colour alone. */

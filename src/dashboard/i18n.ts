@@ -75,6 +75,12 @@ const en = {
   'status.auto_refund': 'to auto-refund',
   'status.auto_refunded': 'auto-refunded',
   'status.skipped': 'skipped',
+  'status.created': 'created',
+  'status.terms_selected': 'terms selected',
+  'status.order_placed': 'placed',
+  'status.order_confirmed': 'confirmed',
+  'status.order_canceled': 'cancelled',
+  'status.refund': 'refunded (in part or whole)',
 
   'code.rows': 'Rows read',
   'code.malformed_rows': 'Malformed rows',
@@ -179,6 +185,28 @@ const en = {
   'refund.outOfRange': 'The amount is too large.',
   'refund.notPositive': 'The amount must be greater than zero.',
   'refund.exceeds': 'The amount exceeds the refundable {amount}.',
+
+  'backd.title': 'Backd',
+  'backd.rule':
+    'A Backd order is refunded only through refund requests, so Backd and the merchant see every refund. A request can be withdrawn or replaced until it locks at 17:00 Chicago time; then it settles once.',
+  'backd.status': 'Backd status',
+  'backd.activeRequest': 'Active refund request',
+  'backd.noActiveRequest': 'None',
+  'backd.requestId': 'Refund request id',
+  'backd.requestRefund': 'Request a refund',
+  'backd.withdraw': 'Withdraw the refund request',
+
+  'request.title': 'Request a refund on order {ref}',
+  'request.text':
+    "Submits a Backd refund request on the merchant's behalf; the merchant sees it in Backd. It settles once, after it locks at 17:00 Chicago time.",
+  'request.replaces': 'It replaces the draft request …{id} for {amount}.',
+  'request.confirm': 'Submit the request',
+  'request.done': 'Refund request for {amount} submitted on order {ref}.',
+
+  'withdraw.title': 'Withdraw refund request …{id}?',
+  'withdraw.text': 'The draft request for {amount} is declined; no money moves.',
+  'withdraw.confirm': 'Withdraw the request',
+  'withdraw.done': 'Refund request …{id} is withdrawn.',
 
   'timeline.transaction': 'Ledger: {type}',
   'timeline.refundRequest': 'Refund request',
@@ -375,6 +403,12 @@ const ar: Dictionary = {
   'status.auto_refund': 'للاسترداد التلقائي',
   'status.auto_refunded': 'مسترد تلقائيًا',
   'status.skipped': 'متخطى',
+  'status.created': 'أُنشئ',
+  'status.terms_selected': 'اختيرت شروط الدفع',
+  'status.order_placed': 'مُقدَّم',
+  'status.order_confirmed': 'مؤكَّد',
+  'status.order_canceled': 'ملغى',
+  'status.refund': 'مسترد (جزئيًا أو كليًا)',
 
   'code.rows': 'الصفوف المقروءة',
   'code.malformed_rows': 'صفوف تالفة',
@@ -478,6 +512,28 @@ const ar: Dictionary = {
   'refund.outOfRange': 'المبلغ كبير جدًا.',
   'refund.notPositive': 'يجب أن يكون المبلغ أكبر من صفر.',
   'refund.exceeds': 'المبلغ يتجاوز القابل للاسترداد {amount}.',
+
+  'backd.title': 'باكد',
+  'backd.rule':
+    'لا يُسترد مبلغ طلب باكد إلا عبر طلبات الاسترداد، ليرى باكد والتاجر كل استرداد. يمكن سحب طلب الاسترداد أو استبداله حتى يُقفل عند الساعة 17:00 بتوقيت شيكاغو، ثم يُسوّى مرة واحدة.',
+  'backd.status': 'حالة باكد',
+  'backd.activeRequest': 'طلب الاسترداد النشط',
+  'backd.noActiveRequest': 'لا يوجد',
+  'backd.requestId': 'معرّف طلب الاسترداد',
+  'backd.requestRefund': 'تقديم طلب استرداد',
+  'backd.withdraw': 'سحب طلب الاسترداد',
+
+  'request.title': 'تقديم طلب استرداد للطلب {ref}',
+  'request.text':
+    'يقدّم طلب استرداد في باكد نيابةً عن التاجر، ويراه التاجر في باكد. يُسوّى مرة واحدة بعد أن يُقفل عند الساعة 17:00 بتوقيت شيكاغو.',
+  'request.replaces': 'وهو يحل محل طلب الاسترداد المسودة …{id} بقيمة {amount}.',
+  'request.confirm': 'قدّم الطلب',
+  'request.done': 'قُدّم طلب استرداد بقيمة {amount} للطلب {ref}.',
+
+  'withdraw.title': 'سحب طلب الاسترداد …{id}؟',
+  'withdraw.text': 'يُرفض طلب الاسترداد المسودة بقيمة {amount}؛ ولا تتحرك أي أموال.',
+  'withdraw.confirm': 'اسحب الطلب',
+  'withdraw.done': 'سُحب طلب الاسترداد …{id}.',
 
   'timeline.transaction': 'القيد: {type}',
   'timeline.refundRequest': 'طلب استرداد',

@@ -2,7 +2,9 @@
  * The admin API's JSON shapes as the dashboard reads them (src/http/admin/render.ts and the
  * handlers are the source of truth). Only the fields the dashboard shows are listed.
  */
-import type { Dialect, OrderStatus } from '../domain/order.js';
+import type { BackdOrderStatus } from '../domain/backd-order.js';
+import type { CaptureMethod, Dialect, OrderKind, OrderStatus } from '../domain/order.js';
+import type { RefundRequestStatus } from '../domain/refund-request.js';
 import type { DeliveryStatus } from '../domain/webhooks.js';
 import type { AdminActionType } from '../domain/admin-actions.js';
 
@@ -19,7 +21,7 @@ export interface OrderJson {
   readonly id: string;
   readonly merchant_id: string;
   readonly dialect: Dialect;
-  readonly kind: string;
+  readonly kind: OrderKind;
   readonly status: OrderStatus;
   readonly currency: string;
   readonly amount_minor: number;
@@ -37,6 +39,7 @@ export interface OrderJson {
   readonly merchant_order_id: string | null;
   readonly backd_order_id: string | null;
   readonly captured_at: string | null;
+  readonly capture_method: CaptureMethod | null;
   readonly cancelled_at: string | null;
   readonly created_at: string;
   readonly updated_at: string;
@@ -58,7 +61,7 @@ export interface RefundRequestJson {
   readonly id: string;
   readonly amount_minor: number;
   readonly currency: string;
-  readonly status: string;
+  readonly status: RefundRequestStatus;
   readonly locked_at: string | null;
   readonly settle_at: string | null;
   readonly decline_reason: string | null;
@@ -124,9 +127,26 @@ export type HistoryEntryJson =
   | { readonly kind: 'delivery'; readonly at: string; readonly delivery: DeliveryJson }
   | { readonly kind: 'admin_action'; readonly at: string; readonly admin_action: AdminActionJson };
 
+/** A Backd order's own state: its status and the active refund request as clients see it. */
+export interface BackdJson {
+  readonly backd_order_id: string;
+  readonly merchant_order_id: string;
+  readonly status: BackdOrderStatus;
+  readonly active_refund_request: RefundRequestJson | null;
+}
+
 export interface HistoryJson {
   readonly order: OrderJson;
+  /** Null unless the order is a Backd order. */
+  readonly backd: BackdJson | null;
   readonly entries: readonly HistoryEntryJson[];
+}
+
+/** What submitting or withdrawing a refund request answers. */
+export interface RefundRequestResultJson {
+  readonly order: OrderJson;
+  readonly backd: BackdJson;
+  readonly refund_request: RefundRequestJson | null;
 }
 
 export interface MerchantJson {

@@ -18,6 +18,12 @@ export const ERROR_CODES = [
   'order.not_authorized',
   'order.not_captured',
   'order.nothing_to_void',
+  // An operator's operation that the order's provider lifecycle has no place for (details:
+  // dialect, operation): the face's own API, or the admin path that follows it, is the way.
+  'order.not_in_lifecycle',
+  // An operator's refund of a Backd order: its money leaves only through refund requests
+  // (details: backdOrderId, activeRefundRequest or null). docs/dialects/backd.md.
+  'order.refund_via_request',
   'capture.amount_not_positive',
   'capture.exceeds_capturable',
   'void.amount_not_positive',
@@ -64,6 +70,9 @@ export const ERROR_CODES = [
   'refund_request.locked',
   'refund_request.none_active',
   'refund_request.invalid_transition',
+  // The operator named another active request than the order has now (details:
+  // activeRefundRequest or null): a stale screen never replaces or withdraws blindly.
+  'refund_request.active_changed',
   'webhook.not_found',
   'webhook.duplicate_url',
   'webhook.invalid_url',

@@ -101,6 +101,7 @@ const request = (r: Partial<RefundRequest>): RefundRequest => ({
   merchantId: 'm',
   amountMinor: 100,
   currency: 'USD',
+  baseRefundedMinor: 0,
   status: 'draft',
   lockedAt: 50,
   settleAt: null,
@@ -122,6 +123,18 @@ describe('refundRequestViolations', () => {
       request({ id: 'c', status: 'draft' }),
     ];
     assert.deepEqual(refundRequestViolations(order(), ok), []);
+  });
+  it('names refunded money that no settled request accounts for (refunded outside them)', () => {
+    const settled = [
+      request({ id: 'b', status: 'refunded', approvedAt: 50, refundedAt: 60, amountMinor: 299 }),
+    ];
+    assert.deepEqual(refundRequestViolations(order(), settled), [
+      {
+        id: 'o',
+        problem:
+          'refunded 300 but settled requests sum to 299: money left outside its refund requests',
+      },
+    ]);
   });
   it('names out-of-order steps, two active requests and over-settlement', () => {
     const bad = [

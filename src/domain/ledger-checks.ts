@@ -103,7 +103,8 @@ export function settingsViolations(settings: MerchantSettings): string[] {
 
 /**
  * A Backd refund request's timestamps must fit its status, and the requests of an order that
- * settled can never add up to more than the order's refunded money.
+ * settled add up to exactly the order's refunded money: a Backd order's money leaves only through
+ * its refund requests (docs/dialects/backd.md), so Backd's `find_order` shows every refund.
  */
 export function refundRequestViolations(
   order: Order,
@@ -142,6 +143,11 @@ export function refundRequestViolations(
     v.push({
       id: order.id,
       problem: `settled requests ${settled} exceed refunded ${order.refundedMinor}`,
+    });
+  } else if (settled < order.refundedMinor) {
+    v.push({
+      id: order.id,
+      problem: `refunded ${order.refundedMinor} but settled requests sum to ${settled}: money left outside its refund requests`,
     });
   }
   return v;

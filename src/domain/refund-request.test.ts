@@ -1,7 +1,8 @@
 // Proves the refund-request state machine and its pure rules: the transition table (every legal
-// and illegal move), submission (amount checks, replacement, refusal when locked by time),
-// deletion, the job's due steps and the status clients see, by direct calls and by a fast-check
-// walk that never finds two active requests.
+// and illegal move), submission (amount checks, replacement, refusal when locked by time, an
+// operator's named replacement), deletion, the re-check at settlement, the job's due steps and
+// the status clients see, by direct calls and by a fast-check walk that never finds two active
+// requests.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -14,6 +15,7 @@ import {
   REFUND_REQUEST_STATUSES,
   type RefundRequest,
   settlementDueAt,
+  settlementObstacle,
   transitionRefundRequest,
   visibleStatus,
 } from './refund-request.js';
@@ -29,6 +31,7 @@ const submit = (amountMinor: number, active: RefundRequest | null, now = NOW, id
     currency: 'USD',
     amountMinor,
     refundableMinor: 1000,
+    refundedMinor: 0,
     active,
     holidays: [],
     now,
@@ -139,6 +142,116 @@ describe('planSubmit and planDelete', () => {
       error: { code: 'refund_request.none_active' },
     });
   });
+  it("remembers the order's refunded total it was submitted against", () => {
+    const planned = planSubmit({
+      id: 'r9',
+      orderId: 'o1',
+      merchantId: 'm1',
+      currency: 'USD',
+      amountMinor: 100,
+      refundableMinor: 700,
+      refundedMinor: 300,
+      active: null,
+      holidays: [],
+      now: NOW,
+    });
+    assert.ok(planned.ok);
+    assert.equal(planned.value.created.baseRefundedMinor, 300);
+  });
+});
+
+describe("an operator's expected active request (replaces, withdraw by id)", () => {
+  const withReplaces = (active: RefundRequest | null, replaces: string | null, now = NOW) =>
+    planSubmit({
+      id: 'r2',
+      orderId: 'o1',
+      merchantId: 'm1',
+      currency: 'USD',
+      amountMinor: 200,
+      refundableMinor: 1000,
+      refundedMinor: 0,
+      active,
+      replaces,
+      holidays: [],
+      now,
+    });
+  const changed = (active: RefundRequest | null) => ({
+    ok: false,
+    error: {
+      code: 'refund_request.active_changed',
+      details: {
+        activeRefundRequest: active && {
+          id: active.id,
+          status: 'draft',
+          amountMinor: active.amountMinor,
+          currency: 'USD',
+          lockedAt: active.lockedAt,
+        },
+      },
+    },
+  });
+  it('replaces only the draft it names, and submits only when it expects none', () => {
+    const r = draft();
+    assert.ok(withReplaces(null, null).ok);
+    assert.deepEqual(withReplaces(r, null), changed(r));
+    assert.deepEqual(withReplaces(r, 'other'), changed(r));
+    assert.deepEqual(withReplaces(null, 'r1'), changed(null));
+    const replaced = withReplaces(r, 'r1');
+    assert.ok(replaced.ok);
+    assert.equal(replaced.value.declined?.replacedBy, 'r2');
+  });
+  it('a locked active request is refused as locked before the name is compared', () => {
+    assert.deepEqual(withReplaces(draft(), 'other', LOCK), {
+      ok: false,
+      error: { code: 'refund_request.locked', details: { lockedAt: LOCK } },
+    });
+  });
+  it('withdraws only the request it names', () => {
+    const r = draft();
+    assert.deepEqual(planDelete(r, NOW, 'other'), changed(r));
+    assert.ok(planDelete(r, NOW, 'r1').ok);
+    assert.deepEqual(planDelete(null, NOW, 'r1'), {
+      ok: false,
+      error: { code: 'refund_request.none_active' },
+    });
+  });
+});
+
+describe('settlementObstacle: the re-check at settlement', () => {
+  const approved = (): RefundRequest => ({ ...draft(), status: 'approved', baseRefundedMinor: 0 });
+  const totals = (capturedMinor: number, refundedMinor: number) => ({
+    authorizedMinor: capturedMinor,
+    capturedMinor,
+    voidedMinor: 0,
+    refundedMinor,
+    totalPoints: 0,
+    pointsReversed: 0,
+    redeemedPoints: 0,
+    pointsReturned: 0,
+  });
+  it('settles when nothing moved since submission and the rest covers it', () => {
+    assert.equal(settlementObstacle(approved(), totals(100, 0), 'order_confirmed'), null);
+    assert.equal(
+      settlementObstacle({ ...approved(), baseRefundedMinor: 50 }, totals(150, 50), 'refund'),
+      null,
+    );
+  });
+  it('refuses when any refund landed since submission, even one the rest still covers', () => {
+    assert.equal(
+      settlementObstacle(approved(), totals(1000, 1), 'order_confirmed'),
+      'refunded_since_submission',
+    );
+  });
+  it('refuses an amount above the refundable rest, exactly at the boundary', () => {
+    assert.equal(
+      settlementObstacle(approved(), totals(99, 0), 'order_confirmed'),
+      'exceeds_refundable',
+    );
+    assert.equal(settlementObstacle(approved(), totals(100, 0), 'order_confirmed'), null);
+  });
+  it("refuses where Backd's state machine allows no settlement", () => {
+    assert.equal(settlementObstacle(approved(), totals(100, 0), 'order_canceled'), 'order_state');
+  });
 });
 
 describe('the job’s due steps and the visible status', () => {
@@ -191,6 +304,7 @@ describe('property: any sequence of submissions, deletions and job steps keeps a
                 currency: 'USD',
                 amountMinor: step.amount,
                 refundableMinor: 1000 - settled,
+                refundedMinor: settled,
                 active: current,
                 holidays: [],
                 now,

@@ -7,8 +7,10 @@
  * whether or not the locking job has already marked it `approved`, because lockedness is decided
  * by time (`now >= lockedAt`), the stored status only records it.
  */
+import { type BackdOrderStatus, transitionBackdOrder } from './backd-order.js';
 import { isLockedAt, lockDeadline } from './business-days.js';
 import { domainError, type DomainError } from './errors.js';
+import { type OrderTotals, refundableMinor } from './order.js';
 import { assert, err, ok, type Result } from './result.js';
 
 export const REFUND_REQUEST_STATUSES = [
@@ -23,8 +25,8 @@ export type RefundRequestStatus = (typeof REFUND_REQUEST_STATUSES)[number];
  * Why a request was declined:
  * - replaced:       the merchant submitted a newer request while this one was unlocked;
  * - deleted:        the merchant deleted it while it was unlocked;
- * - not_refundable: it was approved, but by settlement time the order's refundable rest no longer
- *                   covered it (the money was refunded another way); only the system declines so.
+ * - not_refundable: it was approved, but at settlement it no longer fit the order (see
+ *                   `settlementObstacle`); only the system declines so.
  */
 export type DeclineReason = 'replaced' | 'deleted' | 'not_refundable';
 
@@ -49,6 +51,12 @@ export interface RefundRequest {
   readonly merchantId: string;
   readonly amountMinor: number;
   readonly currency: string;
+  /**
+   * The order's refunded total when the request was submitted. Every later refund of a Backd
+   * order is the settlement of one request, so at settlement a different total means money left
+   * the order another way since, and settling would refund the same return twice.
+   */
+  readonly baseRefundedMinor: number;
   readonly status: RefundRequestStatus;
   /** When the request locks (17:00 America/Chicago of a business day), epoch ms. */
   readonly lockedAt: number;
@@ -119,13 +127,50 @@ export interface SubmitPlan {
   readonly declined: RefundRequest | null;
 }
 
+/** What an operator's refusal shows of a request: enough to find it and to act on it. */
+export interface RefundRequestSummary {
+  readonly id: string;
+  /** As a client sees it at `now` (`visibleStatus`). */
+  readonly status: RefundRequestStatus;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly lockedAt: number;
+}
+
+export const refundRequestSummary = (r: RefundRequest, now: number): RefundRequestSummary => ({
+  id: r.id,
+  status: visibleStatus(r, now),
+  amountMinor: r.amountMinor,
+  currency: r.currency,
+  lockedAt: r.lockedAt,
+});
+
+/**
+ * The operator's guard against acting on a screen that is out of date: `expectedId` is the id of
+ * the active request they mean (null: they expect none). Undefined skips the check (Backd's own
+ * API replaces and deletes whatever is active, as Backd documents).
+ * Errors: refund_request.active_changed (details: activeRefundRequest, a summary or null).
+ */
+function checkExpectedActive(
+  active: RefundRequest | null,
+  expectedId: string | null | undefined,
+  now: number,
+): DomainError | null {
+  if (expectedId === undefined || (active?.id ?? null) === expectedId) return null;
+  return domainError('refund_request.active_changed', {
+    activeRefundRequest: active && refundRequestSummary(active, now),
+  });
+}
+
 /**
  * Submits a request of `amountMinor` on an order whose refundable rest (captured minus settled
- * refunds) is `refundableMinor`, with `active` the order's active request if any. The amount is
- * the amount of this request, not a running total (decisions.md). An active unlocked draft is
- * declined and replaced; a locked one refuses the submission.
- * Errors: refund.amount_not_positive, refund.exceeds_refundable (details: refundableMinor),
- * refund_request.locked (details: lockedAt).
+ * refunds) is `refundableMinor` and whose refunded total is `refundedMinor`, with `active` the
+ * order's active request if any. The amount is the amount of this request, not a running total
+ * (decisions.md). An active unlocked draft is declined and replaced; a locked one refuses the
+ * submission. `replaces` (operators only) must name the active draft, or be null when there is
+ * none: an operator never replaces a draft they have not seen.
+ * Errors: refund.amount_not_positive, refund_request.locked (details: lockedAt),
+ * refund_request.active_changed, refund.exceeds_refundable (details: refundableMinor).
  */
 export function planSubmit(input: {
   readonly id: string;
@@ -134,7 +179,9 @@ export function planSubmit(input: {
   readonly currency: string;
   readonly amountMinor: number;
   readonly refundableMinor: number;
+  readonly refundedMinor: number;
   readonly active: RefundRequest | null;
+  readonly replaces?: string | null;
   readonly holidays: readonly string[];
   readonly now: number;
 }): Result<SubmitPlan, DomainError> {
@@ -144,6 +191,8 @@ export function planSubmit(input: {
   if (active && isLocked(active, now)) {
     return err(domainError('refund_request.locked', { lockedAt: active.lockedAt }));
   }
+  const changed = checkExpectedActive(active, input.replaces, now);
+  if (changed) return err(changed);
   if (input.amountMinor > input.refundableMinor) {
     return err(
       domainError('refund.exceeds_refundable', { refundableMinor: input.refundableMinor }),
@@ -155,6 +204,7 @@ export function planSubmit(input: {
     merchantId: input.merchantId,
     amountMinor: input.amountMinor,
     currency: input.currency,
+    baseRefundedMinor: input.refundedMinor,
     status: 'draft',
     lockedAt: lockDeadline(now, input.holidays),
     settleAt: null,
@@ -176,14 +226,18 @@ export function planSubmit(input: {
 }
 
 /**
- * Deletes (declines) the order's active request.
- * Errors: refund_request.none_active, refund_request.locked (details: lockedAt).
+ * Deletes (declines) the order's active request; `expectedId` (operators only) must name it.
+ * Errors: refund_request.none_active, refund_request.active_changed,
+ * refund_request.locked (details: lockedAt).
  */
 export function planDelete(
   active: RefundRequest | null,
   now: number,
+  expectedId?: string,
 ): Result<RefundRequest, DomainError> {
   if (!active) return err(domainError('refund_request.none_active'));
+  const changed = checkExpectedActive(active, expectedId, now);
+  if (changed) return err(changed);
   if (isLocked(active, now)) {
     return err(domainError('refund_request.locked', { lockedAt: active.lockedAt }));
   }
@@ -207,4 +261,27 @@ export function dueStep(r: RefundRequest, now: number): DueStep {
 export function settlementDueAt(lockedAt: number, delaySeconds: number): number {
   assert(Number.isSafeInteger(delaySeconds) && delaySeconds >= 0, 'delay is whole seconds ≥ 0');
   return lockedAt + delaySeconds * 1000;
+}
+
+/**
+ * Why an approved request can no longer settle, re-checked under the order's row lock at the
+ * moment of settlement, or null when it may:
+ * - refunded_since_submission: the order's refunded total is not what the request was submitted
+ *   against, so money left the order another way since (on a Backd order only a settlement may
+ *   refund; anything else is outside the lifecycle): settling would refund the return twice;
+ * - exceeds_refundable: the refundable rest no longer covers the amount;
+ * - order_state: Backd's state machine does not allow a refund to settle from the order's status.
+ * Each declines the request (reason not_refundable) instead of moving money.
+ */
+export type SettlementObstacle = 'refunded_since_submission' | 'exceeds_refundable' | 'order_state';
+
+export function settlementObstacle(
+  r: RefundRequest,
+  order: OrderTotals,
+  backdStatus: BackdOrderStatus,
+): SettlementObstacle | null {
+  if (order.refundedMinor !== r.baseRefundedMinor) return 'refunded_since_submission';
+  if (r.amountMinor > refundableMinor(order)) return 'exceeds_refundable';
+  if (!transitionBackdOrder(backdStatus, 'settle_refund').ok) return 'order_state';
+  return null;
 }

@@ -29,6 +29,23 @@ export interface FieldIssue {
   readonly message: string;
 }
 
+/**
+ * Issues grouped by field, `{field: [messages]}`, as own properties only: a field named like an
+ * Object.prototype member (`toString`, `__proto__`, sent by a client as a body key) is a field
+ * like any other, never the prototype's.
+ */
+export function messagesByField(
+  issues: readonly FieldIssue[],
+  fieldOf: (issue: FieldIssue) => string = (issue) => issue.path,
+): Record<string, string[]> {
+  const grouped = new Map<string, string[]>();
+  for (const issue of issues) {
+    const field = fieldOf(issue);
+    grouped.set(field, [...(grouped.get(field) ?? []), issue.message]);
+  }
+  return Object.fromEntries(grouped);
+}
+
 export interface RenderedError {
   readonly status: number;
   readonly body: unknown;

@@ -3,7 +3,8 @@
 // the page; the test seeds data and moves the test clock and the jobs over the admin and Points
 // APIs, and checks the outcome there too. The flow: a wrong token is refused, then sign-in; find
 // an order by its order_number; refund part of it with a reason (the browser refuses a bad
-// amount first); watch its webhook delivery turn "delivered" without a reload; replay a dead
+// amount first); watch its webhook delivery turn "delivered" without a reload; a Backd order's
+// refund request (no plain Refund: withdraw the draft, submit another); replay a dead
 // delivery from the webhooks page; upload a settlement report, see the dry run and apply it (the
 // order missing from the report is auto-refunded after its grace period); the overview charts;
 // the Arabic interface (right to left); a phone-sized screen; an ended session. A screenshot of
@@ -852,7 +853,50 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       await eventually('the countdown ticking', remaining, (ms) => ms < first);
       assert.match(await textOf(timer), /^(\d+d )?\d{2}:\d{2}:\d{2}$/);
+
+      // A Backd order is refunded only through requests: its card shows the active one, and the
+      // actions are to withdraw it or to submit another, never the plain Refund.
+      const card = page.locator('section[aria-labelledby="backd-title"]');
+      assert.equal(await textOf(fact(card, 'Backd status')), '● confirmed');
+      assert.equal(await textOf(fact(card, 'Active refund request')), '… draft');
+      assert.equal(await textOf(fact(card, 'Amount')), '$10.00');
+      const actions = page.locator('section[aria-labelledby="actions-title"]');
+      assert.equal(await actions.getByRole('button', { name: 'Refund', exact: true }).count(), 0);
       await shot('order-backd');
+
+      await actions.getByRole('button', { name: 'Withdraw the refund request' }).click();
+      await dialog().getByLabel('Reason (required)').fill('Merchant asked support');
+      await dialog().getByRole('button', { name: 'Withdraw the request' }).click();
+      await dialog().waitFor({ state: 'detached' });
+      await eventually(
+        'no active request',
+        () => textOf(fact(card, 'Active refund request')),
+        (t) => t === 'None',
+      );
+
+      await actions.getByRole('button', { name: 'Request a refund' }).click();
+      await dialog().getByLabel('Amount in USD').fill('7.25');
+      await dialog().getByLabel('Reason (required)').fill('One widget returned');
+      await dialog().getByRole('button', { name: 'Submit the request' }).click();
+      await dialog().waitFor({ state: 'detached' });
+      await eventually(
+        'the new draft',
+        () => textOf(fact(card, 'Amount')),
+        (t) => t === '$7.25',
+      );
+      const orderPath = new URL(page.url()).pathname.split('/').pop();
+      const after = await server.call('GET', `/admin/orders/${orderPath}/history`, undefined, 200);
+      assert.equal(after.backd.active_refund_request.amount_minor, 725);
+      assert.equal(after.order.refunded_minor, 0, 'no money moved yet');
+      const byOperator = (
+        after.entries as { kind: string; event?: { type: string; actor: string; reason: string } }[]
+      )
+        .filter((e) => e.kind === 'event' && e.event!.actor === 'admin')
+        .map((e) => [e.event!.type, e.event!.reason]);
+      assert.deepEqual(byOperator, [
+        ['refund_request.declined', 'Merchant asked support'],
+        ['refund_request.submitted', 'One widget returned'],
+      ]);
     });
 
     it('shows the overview charts with spoken summaries and their numbers as tables', async () => {

@@ -75,6 +75,13 @@ function suite(factory: StoreFactory, skip?: string) {
         const raw = JSON.stringify(await store.rawRows(table));
         for (const card of CARDS) assert.ok(!raw.includes(card), `${card} in ${table}`);
       }
+      // The children's log lines reach this process through pipes, possibly after the answers:
+      // wait until each has logged every request it answered (a: the merchant and three
+      // purchases; b: one authorize), so no line is checked before it arrives.
+      const completed = (s: ServerProcess) =>
+        s.logs().filter((l) => l['msg'] === 'request completed').length;
+      await a.waitFor('a logging its 4 requests', () => completed(a) >= 4);
+      await b.waitFor('b logging its request', () => completed(b) >= 1);
       const logs = a.stdout + a.stderr + b.stdout + b.stderr;
       assert.ok(logs.includes('/mpg/v1/orders/purchase'), 'request logs were written');
       for (const card of CARDS) assert.ok(!logs.includes(card), `${card} in the logs`);

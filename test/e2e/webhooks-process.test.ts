@@ -1,7 +1,8 @@
 // Proves webhook delivery survives real processes dying and scales out safely: compiled `unwind
 // serve` children are SIGKILLed before dispatch and mid-send and the restarted server still
 // delivers every committed event (at least once, never zero), and two servers with their workers
-// on, sharing one PostgreSQL schema, deliver 1,000 events to a real receiver exactly once each.
+// on, sharing one PostgreSQL schema, deliver 1,000 events to a real receiver, each once per claim
+// (a second arrival only as the recorded retry of a timed-out send, never two nodes sending it).
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { verifyWebhook } from '../../src/webhooks/verify.js';
@@ -155,7 +156,7 @@ const postgresSkip = await postgresSkipReason();
 defineCrashSuite(postgresFactory, postgresSkip);
 
 describe(
-  'two servers on one PostgreSQL deliver every event exactly once',
+  'two servers on one PostgreSQL deliver every event, each claim sent once',
   { skip: postgresSkip },
   () => {
     let store: TestStore | undefined;
@@ -166,7 +167,7 @@ describe(
       await store?.cleanup();
     });
 
-    it(`${EVENTS} events from refunds on both servers reach the receiver once each`, async () => {
+    it(`${EVENTS} events from refunds on both servers reach the receiver, again only as a recorded retry`, async () => {
       store = await postgresFactory.create();
       receiver = await startReceiver();
       // Both with workers on and the real clock: each dispatches on its own timer and nudges.
@@ -192,33 +193,59 @@ describe(
       const deadline = started + DELIVERY_DEADLINE_MS;
       while (distinct().size < EVENTS && Date.now() < deadline) await delay(100);
       const arrivedInMs = Date.now() - started;
-      // Two job periods more, so a late duplicate would have time to show up.
+      // A send that timed out on a loaded machine is retried after its policy's delay: wait for
+      // every delivery to be recorded delivered, then two job periods more, so a late duplicate
+      // would have time to show up.
+      const allDelivered = async () =>
+        (await rowsOf(store!, 'deliveries', merchantId)).every((d) => d['status'] === 'delivered');
+      while (!(await allDelivered()) && Date.now() < deadline) await delay(500);
       await delay(2_500);
 
       const deliveries = await rowsOf(store, 'deliveries', merchantId);
       assert.equal(deliveries.length, EVENTS, 'one delivery per refund event');
       const expected = new Set(deliveries.map((d) => d['id'] as string));
-      const ids = receiver.requests.map((r) => headerOf(r, 'webhook-id')!);
-      const seen = new Set<string>();
-      const twice = ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
-      const missing = [...expected].filter((id) => !seen.has(id));
+      const arrivals = new Map<string, number>();
+      for (const r of receiver.requests) {
+        const id = headerOf(r, 'webhook-id')!;
+        arrivals.set(id, (arrivals.get(id) ?? 0) + 1);
+      }
+      const missing = [...expected].filter((id) => !arrivals.has(id));
       assert.deepEqual(missing, [], `${missing.length} events never arrived`);
-      assert.deepEqual(twice, [], `${twice.length} webhook-ids arrived more than once`);
-      assert.equal(seen.size, EVENTS);
-      assert.equal(ids.length, EVENTS);
-      assert.deepEqual(seen, expected);
+      assert.deepEqual(new Set(arrivals.keys()), expected);
 
       for (const request of receiver.requests)
         verifyWebhook(endpoint.secret, request.headers, request.body);
       const delivered = deliveries.filter((d) => d['status'] === 'delivered');
       assert.equal(delivered.length, EVENTS);
-      const deliveryIds = new Set(expected);
       const attempts = (await store.rawRows('delivery_attempts')).filter((a) =>
-        deliveryIds.has(a['delivery_id'] as string),
+        expected.has(a['delivery_id'] as string),
       );
-      assert.equal(attempts.length, EVENTS, 'one recorded attempt per delivery');
+      // Exactly once per claim: every send is recorded once, by the node whose lease it was (a
+      // send under a lost lease records nothing), so a delivery two nodes both sent would arrive
+      // more often than it was attempted. A second attempt is a retry after a recorded failure:
+      // on a loaded machine a send can time out after the receiver got it (at least once, by
+      // design), which arrives twice and is attempted twice.
+      const byDelivery = new Map<string, Record<string, unknown>[]>();
+      for (const a of attempts) {
+        const id = a['delivery_id'] as string;
+        byDelivery.set(id, [...(byDelivery.get(id) ?? []), a]);
+      }
+      const oversent = [...arrivals].filter(([id, n]) => n > (byDelivery.get(id)?.length ?? 0));
+      assert.deepEqual(
+        oversent,
+        [],
+        'arrivals beyond the recorded attempts: sent twice by a claim',
+      );
+      const retriedWithoutFailure = [...byDelivery.values()].filter((rows) =>
+        rows
+          .sort((x, y) => Number(x['attempt_number']) - Number(y['attempt_number']))
+          .slice(0, -1)
+          .some((a) => a['error'] === null && Number(a['status_code']) < 300),
+      );
+      assert.deepEqual(retriedWithoutFailure, [], 'a retry after a successful attempt');
+      const retries = attempts.length - EVENTS;
       process.stderr.write(
-        `# ${EVENTS} webhooks over two servers delivered in ${arrivedInMs} ms\n`,
+        `# ${EVENTS} webhooks over two servers delivered in ${arrivedInMs} ms (${retries} retries)\n`,
       );
       await Promise.all(servers.map((s) => s.stop('SIGTERM')));
     });

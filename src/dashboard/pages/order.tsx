@@ -1,20 +1,18 @@
 /**
- * One order: its amounts and points, its whole history as a timeline, and the operator's
- * actions (cancel, refund, replay a delivery), each confirmed with a reason.
+ * One order: its amounts and points, a Backd order's own state, its whole history as a timeline,
+ * and the operator's actions the order's face allows (cancel, refund, or for a Backd order a
+ * refund request; replay a delivery), each confirmed with a reason.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { parseDecimalMinor } from '../../domain/money.js';
-import { currencyExponent } from '../../domain/currencies.js';
+import { backdRequestActions, operatorMayOffer } from '../../domain/operator-operations.js';
 import {
   cancelOrder,
   getClock,
   listWebhooks,
   merchantsOnce,
   orderHistory,
-  refundOrder,
   replayDelivery,
 } from '../admin.js';
-import { ApiError } from '../api.js';
 import {
   type ActionError,
   announce,
@@ -23,8 +21,6 @@ import {
   Countdown,
   ErrorText,
   Facts,
-  FieldError,
-  issuesFor,
   Link,
   PageTitle,
   Table,
@@ -33,7 +29,7 @@ import {
 } from '../components.js';
 import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
 import { formatInstant, formatMoney, formatNumber } from '../format.js';
-import { codeLabel, type MessageKey, useI18n } from '../i18n.js';
+import { codeLabel, useI18n } from '../i18n.js';
 import { href } from '../router.js';
 import type {
   AttemptJson,
@@ -41,48 +37,23 @@ import type {
   HistoryEntryJson,
   HistoryJson,
   OrderJson,
+  RefundRequestJson,
 } from '../types.js';
+import { BackdCard, RequestRefundDialog, WithdrawRequestDialog } from './backd-refunds.js';
+import { RefundDialog } from './refunds.js';
 
 /** How often the page asks again while a webhook delivery is still pending. */
 const POLL_MS = 2000;
 
 export const orderRef = (o: OrderJson) => o.order_number ?? o.merchant_order_id ?? o.id;
 
-/**
- * A partial refund typed as a decimal, checked exactly as the API checks amounts
- * (`parseDecimalMinor`), then positive and within what is refundable.
- */
-export function validateRefundAmount(
-  text: string,
-  currency: string,
-  refundableMinor: number,
-):
-  | { ok: true; amountMinor: number }
-  | { ok: false; key: MessageKey; params?: Record<string, string | number> } {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: false, key: 'refund.amountRequired' };
-  const parsed = parseDecimalMinor(trimmed, currency);
-  if (!parsed.ok) {
-    switch (parsed.error) {
-      case 'too_many_decimals':
-        return {
-          ok: false,
-          key: 'refund.tooManyDecimals',
-          params: { currency, digits: currencyExponent(currency) ?? 0 },
-        };
-      case 'out_of_range':
-        return { ok: false, key: 'refund.outOfRange' };
-      default:
-        return { ok: false, key: 'refund.notANumber' };
-    }
-  }
-  if (parsed.value <= 0) return { ok: false, key: 'refund.notPositive' };
-  if (parsed.value > refundableMinor) return { ok: false, key: 'refund.exceeds' };
-  return { ok: true, amountMinor: parsed.value };
-}
-
 type Dialog =
-  { kind: 'cancel' } | { kind: 'refund' } | { kind: 'replay'; delivery: DeliveryJson } | null;
+  | { kind: 'cancel' }
+  | { kind: 'refund' }
+  | { kind: 'request' }
+  | { kind: 'withdraw'; request: RefundRequestJson }
+  | { kind: 'replay'; delivery: DeliveryJson }
+  | null;
 
 export function OrderPage({ id }: { id: string }) {
   const { t, lang } = useI18n();
@@ -141,8 +112,24 @@ export function OrderPage({ id }: { id: string }) {
   const ref = orderRef(order);
   const money = (minor: number) => formatMoney(minor, order.currency, lang);
   const merchant = merchants.data?.find((m) => m.id === order.merchant_id);
-  const cancellable = order.status === 'pending' || order.status === 'authorized';
-  const refundable = order.refundable_minor > 0;
+  // Only what the order's face allows (src/domain/operator-operations.ts): a Backd order is
+  // refunded through refund requests, never with the plain refund.
+  const backd = history.backd;
+  const active = backd?.active_refund_request ?? null;
+  const offered = {
+    dialect: order.dialect,
+    kind: order.kind,
+    status: order.status,
+    amountMinor: order.amount_minor,
+    captureMethod: order.capture_method,
+    refundableMinor: order.refundable_minor,
+    backdStatus: backd?.status ?? null,
+  };
+  const cancellable = operatorMayOffer('cancel', offered);
+  const refundable = operatorMayOffer('refund', offered);
+  const requests = backd
+    ? backdRequestActions(backd.status, order.refundable_minor, active)
+    : { submit: false, withdraw: false };
 
   return (
     <>
@@ -196,12 +183,28 @@ export function OrderPage({ id }: { id: string }) {
         </section>
       </div>
 
-      {(cancellable || refundable) && (
+      {backd && <BackdCard backd={backd} offsetMs={offsetMs} />}
+
+      {(cancellable || refundable || requests.submit || requests.withdraw) && (
         <section aria-labelledby="actions-title" class="actions-bar">
           <h2 id="actions-title">{t('order.actions')}</h2>
           {refundable && (
             <button type="button" class="primary" onClick={() => setDialog({ kind: 'refund' })}>
               {t('order.refund')}
+            </button>
+          )}
+          {requests.submit && (
+            <button type="button" class="primary" onClick={() => setDialog({ kind: 'request' })}>
+              {t('backd.requestRefund')}
+            </button>
+          )}
+          {requests.withdraw && active && (
+            <button
+              type="button"
+              class="danger"
+              onClick={() => setDialog({ kind: 'withdraw', request: active })}
+            >
+              {t('backd.withdraw')}
             </button>
           )}
           {cancellable && (
@@ -247,119 +250,34 @@ export function OrderPage({ id }: { id: string }) {
         />
       )}
       {dialog?.kind === 'refund' && (
-        <RefundDialog order={order} onClose={() => setDialog(null)} onDone={refresh} />
+        <RefundDialog
+          order={order}
+          orderRef={ref}
+          onClose={() => setDialog(null)}
+          onDone={refresh}
+        />
+      )}
+      {dialog?.kind === 'request' && (
+        <RequestRefundDialog
+          order={order}
+          active={active}
+          orderRef={ref}
+          onClose={() => setDialog(null)}
+          onDone={refresh}
+        />
+      )}
+      {dialog?.kind === 'withdraw' && (
+        <WithdrawRequestDialog
+          order={order}
+          request={dialog.request}
+          onClose={() => setDialog(null)}
+          onDone={refresh}
+        />
       )}
       {dialog?.kind === 'replay' && (
         <ReplayDialog delivery={dialog.delivery} onClose={() => setDialog(null)} onDone={refresh} />
       )}
     </>
-  );
-}
-
-function RefundDialog(props: {
-  order: OrderJson;
-  onClose: () => void;
-  onDone: () => Promise<void>;
-}) {
-  const { t, lang } = useI18n();
-  const { order } = props;
-  const [mode, setMode] = useState<'full' | 'partial'>('full');
-  const [amount, setAmount] = useState('');
-  const ref = orderRef(order);
-  const refundable = formatMoney(order.refundable_minor, order.currency, lang);
-  return (
-    <ConfirmDialog
-      title={t('refund.title', { ref })}
-      description={t('refund.text')}
-      confirmLabel={t('refund.confirm')}
-      onClose={props.onClose}
-      onConfirm={async ({ reason, keyFor }) => {
-        let amountMinor: number | undefined;
-        if (mode === 'partial') {
-          const checked = validateRefundAmount(amount, order.currency, order.refundable_minor);
-          if (!checked.ok) {
-            throw new FieldError(
-              'amount_minor',
-              t(checked.key, { amount: refundable, ...(checked.params ?? {}) }),
-            );
-          }
-          amountMinor = checked.amountMinor;
-        }
-        const request = { refund: order.id, amountMinor, reason };
-        try {
-          await refundOrder(order.id, amountMinor, reason, keyFor(request));
-        } catch (e) {
-          // The server's word on the amount (e.g. the refundable rest shrank meanwhile) belongs
-          // next to the amount field.
-          if (e instanceof ApiError && e.code.startsWith('refund.') && mode === 'partial') {
-            throw new FieldError('amount_minor', e.message);
-          }
-          throw e;
-        }
-        announce(
-          t('refund.done', {
-            amount: formatMoney(amountMinor ?? order.refundable_minor, order.currency, lang),
-            ref,
-          }),
-        );
-        await props.onDone();
-      }}
-    >
-      {(error) => {
-        const amountIssues = issuesFor(error, 'amount_minor');
-        return (
-          <fieldset class="refund-kind">
-            <legend>{t('refund.kind')}</legend>
-            <label class="choice">
-              <input
-                type="radio"
-                name="refund-kind"
-                value="full"
-                checked={mode === 'full'}
-                onChange={() => setMode('full')}
-              />
-              {t('refund.full', { amount: refundable })}
-            </label>
-            <label class="choice">
-              <input
-                type="radio"
-                name="refund-kind"
-                value="partial"
-                checked={mode === 'partial'}
-                onChange={() => setMode('partial')}
-              />
-              {t('refund.partial')}
-            </label>
-            {mode === 'partial' && (
-              <div class="field">
-                <label for="refund-amount">
-                  {t('refund.amount', { currency: order.currency })}
-                </label>
-                <input
-                  id="refund-amount"
-                  name="amount"
-                  type="text"
-                  inputMode="decimal"
-                  autoComplete="off"
-                  dir="ltr"
-                  required
-                  value={amount}
-                  aria-invalid={amountIssues.length > 0 ? 'true' : undefined}
-                  aria-describedby="refund-amount-help refund-amount-error"
-                  onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
-                />
-                <p id="refund-amount-help" class="help">
-                  {t('refund.refundable', { amount: refundable })}
-                </p>
-                <p id="refund-amount-error" class="field-error">
-                  {amountIssues.join(' ')}
-                </p>
-              </div>
-            )}
-          </fieldset>
-        );
-      }}
-    </ConfirmDialog>
   );
 }
 

@@ -4,6 +4,7 @@
  */
 import type { DomainError, ErrorCode } from '../../domain/errors.js';
 import type { ErrorContext, Face, HttpErrorKind, RenderedError } from '../faces.js';
+import { specificAdminError } from './lifecycle-errors.js';
 
 const DOMAIN_ERRORS = {
   'validation.failed': [422, 'The request is not valid.'],
@@ -19,6 +20,8 @@ const DOMAIN_ERRORS = {
   'order.not_authorized': [409, 'The order has no authorization.'],
   'order.not_captured': [409, 'The order has no captured money to refund.'],
   'order.nothing_to_void': [409, 'The order has no uncaptured authorization left.'],
+  'order.not_in_lifecycle': [409, "The order's provider has no such operation in its lifecycle."],
+  'order.refund_via_request': [409, 'A Backd order is refunded only through refund requests.'],
   'capture.amount_not_positive': [422, 'The capture amount must be greater than zero.'],
   'capture.exceeds_capturable': [409, 'The capture amount exceeds the capturable amount.'],
   'void.amount_not_positive': [422, 'The void amount must be greater than zero.'],
@@ -66,6 +69,10 @@ const DOMAIN_ERRORS = {
   ],
   'refund_request.none_active': [409, 'The order has no active refund request.'],
   'refund_request.invalid_transition': [409, 'The refund request cannot make this transition.'],
+  'refund_request.active_changed': [
+    409,
+    "The order's active refund request is not the one this request names.",
+  ],
   'webhook.not_found': [404, 'Webhook endpoint not found.'],
   'webhook.duplicate_url': [409, 'This merchant already has a webhook endpoint with this URL.'],
   'webhook.invalid_url': [
@@ -121,6 +128,10 @@ function envelope(
 
 export function renderAdminDomainError(error: DomainError, requestId: string): RenderedError {
   const [status, message] = DOMAIN_ERRORS[error.code];
+  const specific = specificAdminError(error);
+  if (specific) {
+    return envelope(status, error.code, specific.message, { requestId }, specific.details);
+  }
   return envelope(status, error.code, message, { requestId }, error.details);
 }
 

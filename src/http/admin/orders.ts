@@ -1,28 +1,24 @@
 /**
  * Admin: Unwind's own generic order API. Operators and the dashboard act through the same use
- * cases as the provider faces, with `admin` recorded as the actor.
+ * cases as the provider faces, with `admin` recorded as the actor, and an operation on a
+ * provider's order follows that provider's lifecycle (src/app/admin-order-operations.ts).
  */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps, query, type UseCase } from '../../app/context.js';
+import { type AppDeps, query } from '../../app/context.js';
 import { createOrder } from '../../app/create-order.js';
 import { refundRequestJson } from '../../app/backd-refund-requests.js';
 import { orderHistory } from '../../app/order-history.js';
 import type { OrderOutcome } from '../../app/ledger.js';
+import { operateAsAdmin } from '../../app/admin-order-operations.js';
+import type { AdminOperation } from '../../domain/operator-operations.js';
 import { orderSearchFor } from '../../domain/order-search.js';
-import {
-  authorizeOrder,
-  cancelOrder,
-  captureOrder,
-  type OrderCommand,
-  refundOrder,
-  voidOrder,
-} from '../../app/order-operations.js';
 import { renderAdminDomainError } from './admin-errors.js';
 import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import {
   adminActionJson,
+  backdJson,
   deliveryJson,
   directedAfter,
   encodeDirectedCursor,
@@ -135,6 +131,7 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
       return {
         order: orderJson(history.order),
+        backd: history.backd && backdJson(history.backd.order, history.backd.refunds, history.now),
         entries: history.entries.map((e) => {
           switch (e.kind) {
             case 'transaction':
@@ -169,17 +166,14 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     },
   );
 
-  // The admin acts for whichever merchant owns the order (merchantId null): the use case finds
-  // the order under its row lock, so no read is needed before it.
-  const operation = (
-    path: string,
-    build: (command: OrderCommand, body: { amount_minor?: number }) => UseCase<OrderOutcome>,
-    withAmount: boolean,
-  ) =>
+  // The admin acts for whichever merchant owns the order: the use case finds the order under its
+  // row lock and applies its face's lifecycle there, so no read is needed before it.
+  const operation = (path: AdminOperation, withAmount: boolean) =>
     app.post<Params>(
       `/orders/:id/${path}`,
       documented({
         summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
+        description: OPERATION_NOTES[path],
         tag: 'Orders',
         body: withAmount ? amountOperationSchema : reasonOnlySchema,
         // Every field is optional, so the body may be left out: `{}` is implied.
@@ -190,21 +184,36 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           withAmount ? amountOperationSchema : reasonOnlySchema,
           request.body,
         );
-        const command: OrderCommand = {
-          merchantId: null,
+        const useCase = operateAsAdmin({
           orderId: request.params.id,
+          operation: path,
           actor: admin,
           reason: body.reason ?? null,
-        };
-        return respond(deps, request, reply, build(command, body), rendered(200));
+          ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
+        });
+        return respond(deps, request, reply, useCase, (done) => ({
+          status: 200,
+          body: orderJson(done.order, done.transactions),
+        }));
       },
     );
 
-  const amount = (body: { amount_minor?: number }) =>
-    body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor };
-  operation('authorize', (c) => authorizeOrder(c), false);
-  operation('capture', (c, b) => captureOrder({ ...c, ...amount(b) }), true);
-  operation('void', (c, b) => voidOrder({ ...c, ...amount(b) }), true);
-  operation('cancel', (c) => cancelOrder(c), false);
-  operation('refund', (c, b) => refundOrder({ ...c, ...amount(b) }), true);
+  operation('authorize', false);
+  operation('capture', true);
+  operation('void', true);
+  operation('cancel', false);
+  operation('refund', true);
+};
+
+/** What each operation does on a provider's order (README "Admin API"). */
+const OPERATION_NOTES: Readonly<Record<AdminOperation, string>> = {
+  authorize:
+    'Refused (409 `order.not_in_lifecycle`) on Backd and MPG orders; on Points orders only where Points allows it.',
+  capture:
+    "Refused on Backd orders; on Points orders only the whole authorization; on MPG orders MPG's own capture (the row carries MPG's references).",
+  void: "Refused on Backd and Points orders (cancel instead); on MPG orders MPG's own void.",
+  cancel:
+    "On Backd orders Backd's cancel_order (only while placed; Backd's status follows); refused on MPG orders (void instead); on Points orders only where Points allows it.",
+  refund:
+    "Refused on Backd orders (409 `order.refund_via_request`, naming the active refund request): submit a refund request instead (`POST /admin/orders/:id/refund-requests`). On Points orders only where Points allows it (the refund window does not bind the admin); on MPG orders MPG's own refund.",
 };

@@ -11,6 +11,9 @@ import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../domain/we
 import { formatMinor } from '../../domain/money.js';
 import { HttpProblem } from '../faces.js';
 import { capturableMinor, type Order, refundableMinor } from '../../domain/order.js';
+import type { BackdOrder } from '../../domain/backd-order.js';
+import { isActiveStatus, type RefundRequest, visibleStatus } from '../../domain/refund-request.js';
+import { refundRequestJson } from '../../app/backd-refund-requests.js';
 
 export const iso = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString();
@@ -84,6 +87,7 @@ export const orderJson = (o: Order, transactions?: readonly LedgerTransaction[])
   merchant_order_id: o.merchantOrderId,
   backd_order_id: o.backdOrderId,
   captured_at: iso(o.capturedAt),
+  capture_method: o.captureMethod,
   cancelled_at: iso(o.cancelledAt),
   created_at: iso(o.createdAt),
   updated_at: iso(o.updatedAt),
@@ -280,3 +284,19 @@ export const deliveryJson = (d: Delivery, attempts?: readonly DeliveryAttempt[])
   delivered_at: iso(d.deliveredAt),
   ...(attempts ? { attempt_log: attempts.map(attemptJson) } : {}),
 });
+
+/**
+ * A Backd order's own state for operators: Backd's status and the active refund request as a
+ * client sees it now (a draft past its deadline is already `approved`), or null.
+ */
+export function backdJson(backd: BackdOrder, refunds: readonly RefundRequest[], now: number) {
+  const active = refunds.find((r) => isActiveStatus(r.status));
+  return {
+    backd_order_id: backd.backdOrderId,
+    merchant_order_id: backd.merchantOrderId,
+    status: backd.status,
+    active_refund_request: active
+      ? refundRequestJson({ ...active, status: visibleStatus(active, now) })
+      : null,
+  };
+}

@@ -12,6 +12,7 @@ import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
 import { pointsOtpRoutes } from './points-otp.js';
 import { reconciliationRoutes } from './reconciliations.js';
+import { refundRequestRoutes } from './refund-requests.js';
 import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
 
@@ -25,6 +26,7 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(sessionRoutes, sessionOptions);
   await app.register(merchantRoutes, { deps });
   await app.register(orderRoutes, { deps });
+  await app.register(refundRequestRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(webhookRoutes, { deps });
   await app.register(deliveryRoutes, { deps });

@@ -232,3 +232,18 @@ export const listAdminActionsQuery = z.strictObject({
   limit,
   cursor: directedCursor,
 });
+
+const refundRequestId = z.string().min(1).max(64);
+
+/** An operator's refund request on a Backd order (the same use case as Backd's POST /refund). */
+export const submitRefundRequestSchema = z.strictObject({
+  amount_minor: amountMinor,
+  reason,
+  /** The active draft this replaces; omitted or null when the operator expects none. */
+  replaces: refundRequestId.nullable().optional(),
+});
+
+export const refundRequestParams = z.strictObject({
+  id: z.string().min(1).max(64),
+  request_id: refundRequestId,
+});

@@ -987,6 +987,7 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
         merchantId: m.id,
         amountMinor: 100,
         currency: 'SAR',
+        baseRefundedMinor: 0,
         status: declined ? 'declined' : 'draft',
         lockedAt: createdAt + 1000,
         settleAt: null,

@@ -127,8 +127,8 @@ export const rowToBackdOrder = (r: Row): BackdOrder => {
   };
 };
 
-export const REFUND_REQUEST_COLUMNS = `id, order_id, merchant_id, amount_minor, currency, status,
-  locked_at, settle_at, decline_reason, replaced_by, created_at, approved_at, refunded_at,
+export const REFUND_REQUEST_COLUMNS = `id, order_id, merchant_id, amount_minor, currency,
+  base_refunded_minor, status, locked_at, settle_at, decline_reason, replaced_by, created_at, approved_at, refunded_at,
   declined_at, updated_at`;
 
 export const rowToRefundRequest = (r: Row): RefundRequest => ({
@@ -137,6 +137,7 @@ export const rowToRefundRequest = (r: Row): RefundRequest => ({
   merchantId: str(r, 'merchant_id'),
   amountMinor: int(r, 'amount_minor'),
   currency: str(r, 'currency'),
+  baseRefundedMinor: int(r, 'base_refunded_minor'),
   status: str(r, 'status') as RefundRequestStatus,
   lockedAt: int(r, 'locked_at'),
   settleAt: intOrNull(r, 'settle_at'),
@@ -231,13 +232,14 @@ export function createBackdStatements(db: SqlSession): BackdStatements {
     async insertBackdRefundRequest(r) {
       await db.run(
         `INSERT INTO backd_refund_requests (${REFUND_REQUEST_COLUMNS})
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           r.id,
           r.orderId,
           r.merchantId,
           r.amountMinor,
           r.currency,
+          r.baseRefundedMinor,
           r.status,
           r.lockedAt,
           r.settleAt,

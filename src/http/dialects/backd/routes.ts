@@ -17,7 +17,7 @@ import {
   updateBackdOrder,
 } from '../../../app/backd-orders.js';
 import { deleteRefundRequest, submitRefundRequest } from '../../../app/backd-refund-requests.js';
-import type { AppDeps, UseCase } from '../../../app/context.js';
+import { type AppDeps, mapUseCase, type UseCase } from '../../../app/context.js';
 import { authenticateKeyPair } from '../../../app/merchants.js';
 import type { BackdAmounts, BackdContact, BackdItem } from '../../../domain/backd-order.js';
 import { amountMaxMajor, BOUNDS } from '../../../domain/bounds.js';
@@ -278,7 +278,7 @@ export async function backdRoutes(
     async (request, reply) => {
       const caller = callerOf(request);
       const body = parseOrThrow(cancelOrderSchema, request.body);
-      const useCase = cancelBackdOrder({
+      const cancel = cancelBackdOrder({
         merchantId: caller.merchant.id,
         backdOrderId: body.backd_order_id,
         ...(body.merchant_order_id !== undefined
@@ -287,6 +287,7 @@ export async function backdRoutes(
         actor: credentialActor(caller),
         reason: 'Canceled via the Backd API',
       });
+      const useCase = mapUseCase(cancel, (changed) => changed.view);
       return write(request, reply, useCase, 'Order canceled.', {
         refunds: false,
         merchantOrderStatus: false,

@@ -8,7 +8,14 @@
  * refusals are 422 with `errors.amount` (decisions.md); their texts follow the validator's style.
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
-import type { ErrorContext, Face, FieldIssue, HttpErrorKind, RenderedError } from '../../faces.js';
+import {
+  type ErrorContext,
+  type Face,
+  type FieldIssue,
+  type HttpErrorKind,
+  messagesByField,
+  type RenderedError,
+} from '../../faces.js';
 
 export const MPG_PREFIX = '/mpg';
 
@@ -77,6 +84,8 @@ const DOMAIN_ERRORS = {
   'order.not_authorized': stateRefusal('The order has no approved authorization.'),
   'order.not_captured': stateRefusal('The order has no captured amount to refund.'),
   'order.nothing_to_void': stateRefusal('The order has no uncaptured authorized amount.'),
+  'order.not_in_lifecycle': stateRefusal('The order does not allow this operation.'),
+  'order.refund_via_request': stateRefusal('The order cannot be refunded this way.'),
   'capture.amount_not_positive': onAmount(MESSAGES.gte(1)),
   'capture.exceeds_capturable': onAmount(limit('capturableMinor')),
   'void.amount_not_positive': onAmount(MESSAGES.gte(1)),
@@ -133,6 +142,10 @@ const DOMAIN_ERRORS = {
   'refund_request.locked': stateRefusal('The refund request is locked.'),
   'refund_request.none_active': stateRefusal('There is no active refund request.'),
   'refund_request.invalid_transition': stateRefusal('The refund request cannot change this way.'),
+  'refund_request.active_changed': {
+    status: 409,
+    message: 'The active refund request has changed.',
+  },
   'webhook.not_found': notFound,
   'webhook.duplicate_url': { status: 422, field: 'url', text: MESSAGES.taken },
   'webhook.invalid_url': { status: 422, field: 'url', text: 'The value is invalid.' },
@@ -146,11 +159,7 @@ const DOMAIN_ERRORS = {
 
 /** `{message:"Data validation failed", errors:{field:[messages]}}` from field issues. */
 export function validationBody(issues: readonly FieldIssue[]) {
-  const errors: Record<string, string[]> = {};
-  for (const issue of issues) {
-    const field = issue.path === '' ? 'body' : issue.path;
-    (errors[field] ??= []).push(issue.message);
-  }
+  const errors = messagesByField(issues, (issue) => (issue.path === '' ? 'body' : issue.path));
   return { message: MESSAGES.validation, errors };
 }
 

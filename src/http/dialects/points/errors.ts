@@ -6,7 +6,14 @@
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import type { PointsOperation } from '../../../domain/points.js';
-import type { ErrorContext, Face, FieldIssue, HttpErrorKind, RenderedError } from '../../faces.js';
+import {
+  type ErrorContext,
+  type Face,
+  type FieldIssue,
+  type HttpErrorKind,
+  messagesByField,
+  type RenderedError,
+} from '../../faces.js';
 import { attributeName } from './validate.js';
 
 export const VALIDATION_MESSAGE = 'The given data was invalid.';
@@ -27,6 +34,8 @@ const DOMAIN_ERRORS = {
   'order.not_authorized': [400, 'Order is not authorized.'],
   'order.not_captured': [400, 'Order cannot be refunded before it is approved or captured.'],
   'order.nothing_to_void': [400, 'Order has no uncaptured amount.'],
+  'order.not_in_lifecycle': [400, 'Order does not allow this operation.'],
+  'order.refund_via_request': [400, 'Order cannot be refunded this way.'],
   'capture.amount_not_positive': [422, VALIDATION_MESSAGE],
   'capture.exceeds_capturable': [400, 'Capture amount exceeds the authorized amount.'],
   'void.amount_not_positive': [422, VALIDATION_MESSAGE],
@@ -65,6 +74,7 @@ const DOMAIN_ERRORS = {
   'refund_request.locked': [400, 'Refund request is locked.'],
   'refund_request.none_active': [400, 'There is no active refund request.'],
   'refund_request.invalid_transition': [400, 'Refund request cannot change this way.'],
+  'refund_request.active_changed': [409, 'The active refund request has changed.'],
   'webhook.not_found': [404, 'Webhook not found.'],
   'webhook.duplicate_url': [400, 'Webhook already exists for this URL.'],
   'webhook.invalid_url': [422, VALIDATION_MESSAGE],
@@ -124,9 +134,7 @@ export function pointsError(
 
 /** The 422 body: every failing field with its messages, dot paths as keys. */
 export function validationError(issues: readonly FieldIssue[]): RenderedError {
-  const errors: Record<string, string[]> = {};
-  for (const issue of issues) (errors[issue.path] ??= []).push(issue.message);
-  return pointsError(422, VALIDATION_MESSAGE, { errors });
+  return pointsError(422, VALIDATION_MESSAGE, { errors: messagesByField(issues) });
 }
 
 /**

@@ -15,6 +15,7 @@ import { migration as adminActions } from './009-admin-actions.js';
 import { migration as idempotencyScope } from './010-idempotency-scope.js';
 import { migration as pointsCheckoutVerification } from './011-points-checkout-verification.js';
 import { migration as figureBounds } from './012-figure-bounds.js';
+import { migration as refundRequestBase } from './013-refund-request-base.js';
 
 export type { Migration };
 
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   idempotencyScope,
   pointsCheckoutVerification,
   figureBounds,
+  refundRequestBase,
 ].sort((a, b) => a.version - b.version);

@@ -1,0 +1,133 @@
+/**
+ * A Backd order under its core order's row lock, shared by the Backd use cases
+ * (src/app/backd-orders.ts, src/app/backd-refund-requests.ts): which order a command targets (a
+ * merchant's by Backd's id, or an operator's by the core id), locking it, Backd's state as events
+ * carry it, and the one event of a change of Backd's state that moves no money.
+ */
+import type { BackdOrder } from '../domain/backd-order.js';
+import { domainError, type DomainError } from '../domain/errors.js';
+import { type EventType, orderSnapshot } from '../domain/events.js';
+import { formatMinor } from '../domain/money.js';
+import type { Order } from '../domain/order.js';
+import { assert, err, ok, type Result } from '../domain/result.js';
+import { type Actor, actorLabel, type RunContext } from './context.js';
+import { appendEvent } from './events.js';
+import type { StoreTx } from './ports/store.js';
+
+/** The Backd order of `backdOrderId` if it belongs to `merchantId` (else: as if missing). */
+export interface MerchantBackdTarget {
+  readonly merchantId: string;
+  readonly backdOrderId: string;
+  /** When given, it must equal the order's (decisions.md); omitted on calls that lack it. */
+  readonly merchantOrderId?: string;
+}
+
+/** The admin's target: any merchant's Backd order, by its core order id. */
+export interface AdminBackdTarget {
+  readonly merchantId: null;
+  readonly orderId: string;
+}
+
+/** Which Backd order a command is about: a merchant's (Backd's API) or any (an operator's). */
+export type BackdTarget = MerchantBackdTarget | AdminBackdTarget;
+
+export interface LockedBackdOrder {
+  readonly order: Order;
+  readonly backd: BackdOrder;
+}
+
+/**
+ * Finds the Backd order, locks its core order row, and reads Backd's state again under the lock
+ * (a concurrent change may have committed while we waited).
+ * Errors: order.not_found (unknown, or another merchant's), backd_order.merchant_order_id_mismatch,
+ * order.not_in_lifecycle (an operator's target that is not a Backd order; details: dialect,
+ * operation `refund_request`).
+ */
+export async function lockBackdOrder(
+  tx: StoreTx,
+  target: BackdTarget,
+): Promise<Result<LockedBackdOrder, DomainError>> {
+  if (target.merchantId === null) return lockAdminTarget(tx, target.orderId);
+  const found = await tx.findBackdOrder(target.backdOrderId);
+  if (!found || found.merchantId !== target.merchantId) return err(domainError('order.not_found'));
+  const order = await tx.lockOrder(found.orderId);
+  assert(order !== undefined, `core order of backd order ${found.backdOrderId} is missing`);
+  const backd = await tx.findBackdOrderByOrderId(order.id);
+  assert(backd !== undefined, `backd order ${found.backdOrderId} vanished under its lock`);
+  if (target.merchantOrderId !== undefined && target.merchantOrderId !== backd.merchantOrderId) {
+    return err(domainError('backd_order.merchant_order_id_mismatch'));
+  }
+  return ok({ order, backd });
+}
+
+async function lockAdminTarget(
+  tx: StoreTx,
+  orderId: string,
+): Promise<Result<LockedBackdOrder, DomainError>> {
+  const order = await tx.lockOrder(orderId);
+  if (!order) return err(domainError('order.not_found'));
+  const backd = await tx.findBackdOrderByOrderId(order.id);
+  if (!backd) {
+    return err(
+      domainError('order.not_in_lifecycle', {
+        dialect: order.dialect,
+        operation: 'refund_request',
+      }),
+    );
+  }
+  return ok({ order, backd });
+}
+
+/** Backd's state as events carry it (the standard webhook format shows it under `backd_order`). */
+export function backdOrderJson(
+  backd: BackdOrder,
+  statusBefore: string | null,
+): Record<string, unknown> {
+  return {
+    backd_order_id: backd.backdOrderId,
+    merchant_order_id: backd.merchantOrderId,
+    merchant_order_status: backd.merchantOrderStatus,
+    status: backd.status,
+    status_before: statusBefore,
+    terms: backd.terms,
+    currency: backd.currency,
+    order_total: formatMinor(backd.orderTotalMinor, backd.currency),
+    order_total_minor: backd.orderTotalMinor,
+  };
+}
+
+/**
+ * Writes the one event of a change of Backd's state that moves no money (terms, placement, a
+ * refund request's step). It is still a change of the order, so the core order's version and
+ * `updated_at` move with it (one event per version, as `unwind verify` checks); its money and
+ * status do not. The caller holds the order's row lock. Returns the order as now stored.
+ */
+export async function appendBackdEvent(
+  tx: StoreTx,
+  run: RunContext,
+  input: {
+    readonly type: EventType;
+    readonly actor: Actor;
+    readonly order: Order;
+    readonly payload: Readonly<Record<string, unknown>>;
+    readonly reason?: string | null;
+  },
+): Promise<Order> {
+  const order: Order = { ...input.order, version: input.order.version + 1, updatedAt: run.now };
+  await tx.updateOrder(order);
+  await appendEvent(tx, run, {
+    id: run.newId(),
+    merchantId: order.merchantId,
+    orderId: order.id,
+    type: input.type,
+    actor: actorLabel(input.actor),
+    reason: input.reason ?? null,
+    statusBefore: order.status,
+    statusAfter: order.status,
+    idempotencyKey: null,
+    requestFingerprint: null,
+    payload: { order: orderSnapshot(order), reason: input.reason ?? null, ...input.payload },
+    createdAt: run.now,
+  });
+  return order;
+}

@@ -1,0 +1,168 @@
+/**
+ * A Backd order on the order page: Backd's status and the active refund request (status, amount,
+ * lock time and a countdown), and the only refunds the rule allows on a Backd order: submit a
+ * refund request on the merchant's behalf (replacing the active draft by naming it) or withdraw
+ * a draft (docs/dashboard.md, docs/dialects/backd.md "Refunds by operators").
+ */
+import { useState } from 'preact/hooks';
+import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
+import { submitRefundRequest, withdrawRefundRequest } from '../admin.js';
+import { ApiError } from '../api.js';
+import {
+  announce,
+  Badge,
+  ConfirmDialog,
+  Countdown,
+  Facts,
+  FieldError,
+  issuesFor,
+} from '../components.js';
+import { formatInstant, formatMoney } from '../format.js';
+import { useI18n } from '../i18n.js';
+import type { BackdJson, OrderJson, RefundRequestJson } from '../types.js';
+import { AmountField, validateRefundAmount } from './refunds.js';
+
+/** Backd's status and the active refund request, as Backd's clients see them now. */
+export function BackdCard(props: { backd: BackdJson; offsetMs: number }) {
+  const { t, lang } = useI18n();
+  const active = props.backd.active_refund_request;
+  const lockedMs = active?.locked_at ? Date.parse(active.locked_at) : null;
+  return (
+    <section aria-labelledby="backd-title" class="card">
+      <h2 id="backd-title">{t('backd.title')}</h2>
+      <p class="help">{t('backd.rule')}</p>
+      <Facts
+        items={[
+          [t('backd.status'), <Badge status={props.backd.status} />],
+          ...(active === null
+            ? [[t('backd.activeRequest'), t('backd.noActiveRequest')] as const]
+            : [
+                [t('backd.activeRequest'), <Badge status={active.status} />] as const,
+                [t('backd.requestId'), <code>{active.id}</code>] as const,
+                [
+                  t('timeline.amount'),
+                  formatMoney(active.amount_minor, active.currency, lang),
+                ] as const,
+                [t('timeline.lockedAt'), formatInstant(active.locked_at, lang)] as const,
+                [
+                  t('timeline.lockedAtChicago'),
+                  formatInstant(active.locked_at, lang, LOCK_TIME_ZONE),
+                ] as const,
+                ...(lockedMs !== null && active.status === 'draft'
+                  ? [
+                      [
+                        t('timeline.locksIn'),
+                        <Countdown targetMs={lockedMs} offsetMs={props.offsetMs} />,
+                      ] as const,
+                    ]
+                  : []),
+              ]),
+        ]}
+      />
+    </section>
+  );
+}
+
+const requestRef = (r: RefundRequestJson) => r.id.slice(-12);
+
+/** Submits a request on the merchant's behalf; an active draft is replaced only by naming it. */
+export function RequestRefundDialog(props: {
+  order: OrderJson;
+  active: RefundRequestJson | null;
+  orderRef: string;
+  onClose: () => void;
+  onDone: () => Promise<void>;
+}) {
+  const { t, lang } = useI18n();
+  const { order, active } = props;
+  const [amount, setAmount] = useState('');
+  const refundable = formatMoney(order.refundable_minor, order.currency, lang);
+  const replaces = active?.status === 'draft' ? active : null;
+  return (
+    <ConfirmDialog
+      title={t('request.title', { ref: props.orderRef })}
+      description={
+        replaces
+          ? `${t('request.text')} ${t('request.replaces', {
+              id: requestRef(replaces),
+              amount: formatMoney(replaces.amount_minor, replaces.currency, lang),
+            })}`
+          : t('request.text')
+      }
+      confirmLabel={t('request.confirm')}
+      onClose={props.onClose}
+      onConfirm={async ({ reason, keyFor }) => {
+        const checked = validateRefundAmount(amount, order.currency, order.refundable_minor);
+        if (!checked.ok) {
+          throw new FieldError(
+            'amount_minor',
+            t(checked.key, { amount: refundable, ...(checked.params ?? {}) }),
+          );
+        }
+        const replacesId = replaces?.id ?? null;
+        const request = { request: order.id, amount: checked.amountMinor, replacesId, reason };
+        try {
+          await submitRefundRequest(
+            order.id,
+            checked.amountMinor,
+            replacesId,
+            reason,
+            keyFor(request),
+          );
+        } catch (e) {
+          // The server's word on the amount (the refundable rest shrank meanwhile) goes beside it.
+          if (e instanceof ApiError && e.code.startsWith('refund.')) {
+            throw new FieldError('amount_minor', e.message);
+          }
+          throw e;
+        }
+        announce(
+          t('request.done', {
+            amount: formatMoney(checked.amountMinor, order.currency, lang),
+            ref: props.orderRef,
+          }),
+        );
+        await props.onDone();
+      }}
+    >
+      {(error) => (
+        <AmountField
+          currency={order.currency}
+          refundable={refundable}
+          value={amount}
+          issues={issuesFor(error, 'amount_minor')}
+          onInput={setAmount}
+        />
+      )}
+    </ConfirmDialog>
+  );
+}
+
+/** Withdraws the active draft (declined as deleted); no money moves. */
+export function WithdrawRequestDialog(props: {
+  order: OrderJson;
+  request: RefundRequestJson;
+  onClose: () => void;
+  onDone: () => Promise<void>;
+}) {
+  const { t, lang } = useI18n();
+  const { order, request } = props;
+  const id = requestRef(request);
+  return (
+    <ConfirmDialog
+      title={t('withdraw.title', { id })}
+      description={t('withdraw.text', {
+        amount: formatMoney(request.amount_minor, request.currency, lang),
+      })}
+      confirmLabel={t('withdraw.confirm')}
+      danger
+      onClose={props.onClose}
+      onConfirm={async ({ reason, keyFor }) => {
+        const key = keyFor({ withdraw: request.id, reason });
+        await withdrawRefundRequest(order.id, request.id, reason, key);
+        announce(t('withdraw.done', { id }));
+        await props.onDone();
+      }}
+    />
+  );
+}
