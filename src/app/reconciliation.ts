@@ -4,6 +4,10 @@
  * replacing Points orders whose payment never settled. Each step works in pages, each page in its
  * own transaction, so a report of any size runs in bounded memory; each automatic refund is one
  * transaction of its own (the core refund, its event and the finding's new action together).
+ *
+ * A run is scoped: it names the merchant and the face whose report it is, and every read of the
+ * ledger filters by both in its SQL, so another merchant's or face's orders are never read,
+ * reported or refunded. A report row naming one of them reads as an order that does not exist.
  */
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
@@ -14,7 +18,9 @@ import {
   EMPTY_SUMMARY,
   type Finding,
   type FindingAction,
+  inScope,
   type ReconciliationRun,
+  type ReconciliationScope,
   type ReportRow,
   type RunSummary,
 } from '../domain/reconciliation.js';
@@ -33,6 +39,8 @@ const MATCH_PAGE_SIZE = 500;
 export const RECONCILIATION_ACTOR: Actor = { kind: 'job', name: 'reconciliation' };
 
 export interface ReconcileInput {
+  /** The merchant and face whose settlement report this is; nothing outside it is touched. */
+  readonly scope: ReconciliationScope;
   readonly fromAt: number;
   readonly toAt: number;
   /** `api`, `cli` or `folder:<file>`: where the report came from. */
@@ -82,6 +90,9 @@ class FindingWriter {
   }
 }
 
+/** An unknown order's finding: never says whether an order with that id exists elsewhere. */
+const UNKNOWN_ORDER_MESSAGE = "no such order for the run's merchant and face";
+
 const blank = {
   line: null,
   orderReference: null,
@@ -99,14 +110,16 @@ type Counts = { -readonly [K in keyof RunSummary]: RunSummary[K] };
 
 /**
  * Reads the report, matches it and stores the run; applies it at once when asked.
- * Errors: validation.failed with `{line, message}` when the report's header is unusable (no run
- * is stored then). A report that breaks off (the stream fails) leaves the run `failed` with the
- * reason and throws.
+ * Errors: merchant.not_found (the scope's merchant); validation.failed with `{line, message}`
+ * when the report's header is unusable. No run is stored then. A report that breaks off (the
+ * stream fails) leaves the run `failed` with the reason and throws.
  */
 export async function reconcile(
   deps: AppDeps,
   input: ReconcileInput,
 ): Promise<Result<ReconciliationRun, DomainError>> {
+  const merchant = await deps.store.read((tx) => tx.findMerchant(input.scope.merchantId));
+  if (!merchant) return err(domainError('merchant.not_found'));
   const items = readSettlementReport(input.report, input.format)[Symbol.asyncIterator]();
   // The header decides whether there is a run at all: peek at the first item before storing one.
   const first = await items.next();
@@ -120,6 +133,7 @@ export async function reconcile(
     id: deps.newId(),
     status: 'processing',
     source: input.source,
+    scope: input.scope,
     fromAt: input.fromAt,
     toAt: input.toAt,
     summary: EMPTY_SUMMARY,
@@ -133,7 +147,7 @@ export async function reconcile(
   const findings = new FindingWriter(deps, run.id);
   try {
     await ingest(deps, run, first, items, counts, findings, input.onProgress);
-    await match(deps, run, counts, findings);
+    await match(deps, run, input.scope, counts, findings);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await deps.store.transaction((tx) =>
@@ -203,18 +217,19 @@ const what = (type: 'payment' | 'refund') => (type === 'payment' ? 'payments' : 
 async function match(
   deps: AppDeps,
   run: ReconciliationRun,
+  scope: ReconciliationScope,
   counts: Counts,
   findings: FindingWriter,
 ): Promise<void> {
-  // 1. Every order and kind the report lists, against the ledger (all time: the report may
-  //    settle money the ledger moved before the range).
+  // 1. Every order and kind the report lists, against the scope's ledger (all time: the report
+  //    may settle money the ledger moved before the range).
   let after: { orderReference: string; type: string } | null = null;
   for (;;) {
     const cursor = after;
     const page = await deps.store.read(async (tx) => {
       const groups = await tx.reportGroups(run.id, cursor, MATCH_PAGE_SIZE);
       const refs = [...new Set(groups.map((g) => g.orderReference))];
-      const orders = await tx.findOrdersByIds(refs);
+      const orders = await tx.findScopedOrders(scope, refs);
       return { groups, orders: new Map(orders.map((o) => [o.id, o])) };
     });
     for (const g of page.groups) {
@@ -228,8 +243,9 @@ async function match(
         reportedCurrency: g.minCurrency,
       };
       if (!order) {
-        counts.missing_in_unwind++;
-        findings.add({ ...base, kind: 'missing_in_unwind', message: 'no such order in Unwind' });
+        // The same words whether no order exists or another merchant's or face's does.
+        counts.unknown_order++;
+        findings.add({ ...base, kind: 'unknown_order', message: UNKNOWN_ORDER_MESSAGE });
         continue;
       }
       const known = {
@@ -274,25 +290,22 @@ async function match(
     after = { orderReference: last.orderReference, type: last.type };
   }
 
-  // 2. Money the ledger moved in the range that the report does not list; the policy's one case.
+  // 2. Money the scope's ledger moved in the range that the report does not list; the policy's
+  //    one case.
   let afterOrderId = '';
   for (;;) {
     const cursor = afterOrderId;
     const now = deps.clock.now();
     const page = await deps.store.read(async (tx) => {
-      const ids = await tx.ledgerOrderPage(run.fromAt, run.toAt, cursor, MATCH_PAGE_SIZE);
-      const missing = await tx.ledgerMissingFromReport(run.id, ids, run.fromAt, run.toAt);
-      const orders = await tx.findOrdersByIds([...new Set(missing.map((m) => m.orderId))]);
-      const merchants = new Map<string, Merchant | undefined>();
-      for (const o of orders) {
-        if (!merchants.has(o.merchantId))
-          merchants.set(o.merchantId, await tx.findMerchant(o.merchantId));
-      }
-      return { ids, missing, orders: new Map(orders.map((o) => [o.id, o])), merchants, now };
+      const ids = await tx.ledgerOrderPage(scope, run.fromAt, run.toAt, cursor, MATCH_PAGE_SIZE);
+      const missing = await tx.ledgerMissingFromReport(run.id, scope, ids, run.fromAt, run.toAt);
+      const orders = await tx.findScopedOrders(scope, [...new Set(missing.map((m) => m.orderId))]);
+      const merchant = await tx.findMerchant(scope.merchantId);
+      return { ids, missing, orders: new Map(orders.map((o) => [o.id, o])), merchant, now };
     });
+    const merchant = page.merchant;
     for (const m of page.missing) {
       const order = page.orders.get(m.orderId);
-      const merchant = order && page.merchants.get(order.merchantId);
       const action =
         m.type === 'payment' && order && merchant
           ? autoRefundDecision(order, merchant.settings.autoRefundGraceHours, page.now)
@@ -354,7 +367,8 @@ const graceDetail = (order: Order, merchant: Merchant): string =>
  * with the key `auto-refund:<order id>`, so no order is ever reversed twice, whichever run or
  * node applies it. Candidates still inside their grace period stay pending for a later apply.
  * Errors: reconciliation.not_found, reconciliation.not_applicable (a run that failed or is still
- * being read).
+ * being read, or one stored before runs had a scope, whose findings may name any merchant's
+ * orders: `details.reason` says which).
  */
 export async function applyReconciliation(
   deps: AppDeps,
@@ -363,7 +377,15 @@ export async function applyReconciliation(
   const run = await deps.store.read((tx) => tx.findReconciliationRun(runId));
   if (!run) return err(domainError('reconciliation.not_found'));
   if (run.status !== 'completed' && run.status !== 'applied') {
-    return err(domainError('reconciliation.not_applicable'));
+    return err(domainError('reconciliation.not_applicable', { reason: `run is ${run.status}` }));
+  }
+  const scope = run.scope;
+  if (!scope) {
+    return err(
+      domainError('reconciliation.not_applicable', {
+        reason: 'run has no merchant and face; reconcile the report again with its scope',
+      }),
+    );
   }
   let afterSeq = 0;
   for (;;) {
@@ -372,7 +394,7 @@ export async function applyReconciliation(
       tx.listFindings(runId, cursor, MATCH_PAGE_SIZE, ['pending_grace', 'auto_refund']),
     );
     for (const candidate of candidates) {
-      const done = await execute(deps, applyFinding(candidate));
+      const done = await execute(deps, applyFinding(candidate, scope));
       if (!done.ok) return done;
     }
     const last = candidates.at(-1);
@@ -402,23 +424,30 @@ export async function applyReconciliation(
   return applied;
 }
 
-/** One candidate, in one transaction: re-check, refund, record what happened. */
+/**
+ * One candidate, in one transaction: re-check, refund, record what happened. The order is
+ * refunded only as the scope's merchant and only when it is the scope's, a second wall behind
+ * the scoped reads that made the candidate.
+ */
 const applyFinding =
-  (candidate: Finding) =>
+  (candidate: Finding, scope: ReconciliationScope) =>
   async (tx: StoreTx, ctx: RunContext): Promise<Result<null, never>> => {
     const orderId = candidate.orderId;
-    const merchantId = candidate.merchantId;
-    if (!orderId || !merchantId) return ok(null);
+    if (!orderId) return ok(null);
     const order = await tx.lockOrder(orderId);
     // Another apply may have handled this candidate while we waited for the lock.
     const [current] = await tx.listFindings(candidate.runId, candidate.seq - 1, 1);
     if (!order || !current || current.seq !== candidate.seq) return ok(null);
     if (current.action !== 'pending_grace' && current.action !== 'auto_refund') return ok(null);
-    const merchant = await tx.findMerchant(order.merchantId);
-    const grace = merchant?.settings.autoRefundGraceHours ?? 0;
-    const decision = autoRefundDecision(order, grace, ctx.now);
     const record = (action: FindingAction, detail: string | null) =>
       tx.updateFindingAction(candidate.runId, candidate.seq, action, detail, ctx.now);
+    if (!inScope(order, scope)) {
+      await record('skipped', "not the run's merchant and face");
+      return ok(null);
+    }
+    const merchant = await tx.findMerchant(scope.merchantId);
+    const grace = merchant?.settings.autoRefundGraceHours ?? 0;
+    const decision = autoRefundDecision(order, grace, ctx.now);
     if (decision === 'pending_grace') {
       await record('pending_grace', current.actionDetail);
       return ok(null);
@@ -428,7 +457,7 @@ const applyFinding =
       return ok(null);
     }
     const refunded = await refundOrder({
-      merchantId,
+      merchantId: scope.merchantId,
       orderId,
       actor: RECONCILIATION_ACTOR,
       reason: AUTO_REFUND_REASON,
@@ -453,3 +482,15 @@ export async function* runFindings(deps: AppDeps, runId: string): AsyncGenerator
     afterSeq = last.seq;
   }
 }
+
+/**
+ * What the admin API, the CLI and the folder job answer about a run they made or applied: its
+ * id, status, scope and counts (snake case, as every edge prints it).
+ */
+export const runOutline = (run: ReconciliationRun) => ({
+  id: run.id,
+  status: run.status,
+  merchant_id: run.scope?.merchantId ?? null,
+  dialect: run.scope?.dialect ?? null,
+  summary: run.summary,
+});

@@ -69,7 +69,7 @@ export async function startTestApp(
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, LIMITS.mpgIdRetentionDaysDefault),
     ],
-    { error: () => undefined },
+    { error: () => undefined, warn: () => undefined },
   );
   const app = await buildServer({
     deps,

@@ -2088,11 +2088,14 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
 
       it('lists runs newest first with a cursor', async () => {
         const t = app();
+        const m = await createMerchant(t);
         const made: string[] = [];
         for (let i = 0; i < 3; i++) {
           const res = await t.admin({
             method: 'POST',
-            url: '/admin/reconciliations?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z',
+            url:
+              `/admin/reconciliations?merchant_id=${m.id}&dialect=${i === 1 ? 'mpg' : 'points'}` +
+              '&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z',
             headers: { 'content-type': 'text/csv' },
             payload: 'order_reference,transaction_reference,type,amount,currency,settled_at\n',
           });
@@ -2100,10 +2103,13 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           made.push((res.json() as { id: string }).id);
           t.clock.advance(1000);
         }
-        const pages = await walk<{ id: string; status: string; summary: unknown }>(
-          t,
-          '/admin/reconciliations?limit=2',
-        );
+        const pages = await walk<{
+          id: string;
+          status: string;
+          merchant_id: string | null;
+          dialect: string | null;
+          summary: unknown;
+        }>(t, '/admin/reconciliations?limit=2');
         assert.deepEqual(
           pages.map((p) => p.data.map((r) => r.id)),
           [[made[2], made[1]], [made[0]]],
@@ -2112,6 +2118,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           'id',
           'status',
           'source',
+          'merchant_id',
+          'dialect',
           'from',
           'to',
           'summary',
@@ -2120,7 +2128,22 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           'completed_at',
           'applied_at',
         ]);
-        for (const query of ['cursor=garbage', 'limit=0', 'status=applied']) {
+        assert.deepEqual(
+          pages[0]!.data.map((r) => [r.merchant_id, r.dialect]),
+          [
+            [m.id, 'points'],
+            [m.id, 'mpg'],
+          ],
+        );
+        const points = await walk<{ id: string }>(
+          t,
+          `/admin/reconciliations?merchant_id=${m.id}&dialect=points&limit=3`,
+        );
+        assert.deepEqual(
+          points.map((p) => p.data.map((r) => r.id)),
+          [[made[2], made[0]]],
+        );
+        for (const query of ['cursor=garbage', 'limit=0', 'status=applied', 'dialect=admin']) {
           const res = await t.admin({ method: 'GET', url: `/admin/reconciliations?${query}` });
           assert.equal(res.statusCode, 422, `${query}: ${res.body}`);
         }

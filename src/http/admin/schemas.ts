@@ -107,7 +107,12 @@ export const listOrdersQuery = z
 
 export const listMerchantsQuery = z.strictObject({ limit, cursor: z.string().optional() });
 
-export const listReconciliationsQuery = z.strictObject({ limit, cursor: z.string().optional() });
+export const listReconciliationsQuery = z.strictObject({
+  merchant_id: z.string().min(1).max(64).optional().describe("Only this merchant's runs."),
+  dialect: z.enum(CREDENTIAL_DIALECTS).optional().describe('Only runs of this face.'),
+  limit,
+  cursor: z.string().optional(),
+});
 
 const windowHours = z.coerce
   .number()

@@ -12,6 +12,7 @@ import { migration as reconciliation } from './006-reconciliation.js';
 import { migration as adminSearch } from './007-admin-search.js';
 import { migration as adminSessions } from './008-admin-sessions.js';
 import { migration as adminActions } from './009-admin-actions.js';
+import { migration as reconciliationScope } from './010-reconciliation-scope.js';
 
 export type { Migration };
 
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   adminSearch,
   adminSessions,
   adminActions,
+  reconciliationScope,
 ].sort((a, b) => a.version - b.version);
