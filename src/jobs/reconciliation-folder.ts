@@ -69,6 +69,20 @@ export function reportFileName(name: string): {
 
 const SUBFOLDERS = ['processing', 'processed', 'failed'] as const;
 
+/**
+ * The file's bytes, opened only once the report is read and closed when reading stops. A report
+ * refused before it is read (unknown merchant) never opens the file, which is moved at once: a
+ * stream opened eagerly would open it after the move and fail with nobody listening.
+ */
+async function* fileChunks(file: string): AsyncGenerator<Buffer> {
+  const stream = fs.createReadStream(file);
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } finally {
+    stream.destroy();
+  }
+}
+
 export const reconciliationFolder = (deps: AppDeps, dir: string | null, log?: JobLogger): Job => ({
   name: 'reconciliation-folder',
   async step() {
@@ -96,12 +110,10 @@ export const reconciliationFolder = (deps: AppDeps, dir: string | null, log?: Jo
         done('failed', REPORT_NAME_EXPECTED, `${name}.error.txt`);
         return 1;
       }
+      const report = fileChunks(claimed);
       try {
-        const result = await reconcile(deps, {
-          ...spec,
-          source: `folder:${name}`,
-          report: fs.createReadStream(claimed),
-        });
+        const result = await reconcile(deps, { ...spec, source: `folder:${name}`, report });
+        await report.return(undefined); // closes the file if the header refused the rest
         if (!result.ok) {
           log?.warn({ file: name, code: result.error.code }, 'dropped report refused');
           done('failed', `Refused: ${JSON.stringify(result.error)}\n`, `${name}.error.txt`);
@@ -113,6 +125,7 @@ export const reconciliationFolder = (deps: AppDeps, dir: string | null, log?: Jo
           );
         }
       } catch (error) {
+        await report.return(undefined);
         log?.error({ err: error, file: name }, 'reconciliation of a dropped report failed');
         done(
           'failed',
