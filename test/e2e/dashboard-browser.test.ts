@@ -18,6 +18,7 @@ import {
   chromiumSkipReason,
   launchBrowser,
 } from '../support/browser.js';
+import { redeemAndComplete } from '../support/points.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import {
   E2E_ADMIN_TOKEN,
@@ -125,7 +126,6 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       const merchant = await server.call('POST', '/admin/merchants', { name: 'Oud & Amber' }, 201);
       merchantId = merchant.id;
       const points = merchant.credentials.points as { api_key: string; public_key: string };
-      const pointsKey = { token: null, headers: { 'x-api-key': points.api_key } };
       await server.call(
         'POST',
         `/admin/merchants/${merchantId}/webhooks`,
@@ -166,29 +166,14 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         201,
       );
       for (const n of [1, 2]) {
-        const begun = await server.call(
-          'POST',
-          `/points/api/v1/orders/checkout/${points.public_key}`,
-          { total_price: 50, order_number: `REDEEM-${n}` },
-          200,
-          pointsKey,
+        redeemed.push(
+          await redeemAndComplete(
+            server,
+            points,
+            { total_price: 50, order_number: `REDEEM-${n}` },
+            { phoneNumber: PHONE, redeemPoints: 100 },
+          ),
         );
-        const pagePath = new URL(begun.data.checkout_url as string).pathname;
-        const paid = await server.call(
-          'POST',
-          pagePath,
-          { phone_number: PHONE, redeem_points: 100 },
-          200,
-          { token: null, headers: { accept: 'application/json' } },
-        );
-        await server.call(
-          'POST',
-          `/points/api/v1/orders/${paid.order_uuid}/complete`,
-          { payment_method: '2' },
-          200,
-          pointsKey,
-        );
-        redeemed.push(paid.order_uuid as string);
       }
 
       // Deliver what is due, then let the flaky endpoint's deliveries die: 3 attempts, 10 s and

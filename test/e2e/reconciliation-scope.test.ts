@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { redeemAndComplete } from '../support/points.js';
 import {
   killAllServers,
   runCli,
@@ -76,32 +77,15 @@ function suite(factory: StoreFactory, skip?: string) {
       };
     }
 
-    /** A Points redeem order paid at the hosted checkout and completed (captured). */
-    async function redeem(credentials: { api_key: string; public_key: string }, phone: string) {
-      const key = { token: null, headers: { 'x-api-key': credentials.api_key } };
-      const begun = await server.call(
-        'POST',
-        `/points/api/v1/orders/checkout/${credentials.public_key}`,
-        { total_price: 50, order_number: `R-${phone}-${Math.random().toString(36).slice(2)}` },
-        200,
-        key,
+    /** A Points redeem order of 50 SAR, 100 points of it redeemed, completed (captured). */
+    let orderNumber = 0;
+    const redeem = (credentials: { api_key: string; public_key: string }, phone: string) =>
+      redeemAndComplete(
+        server,
+        credentials,
+        { total_price: 50, order_number: `SCOPE-${++orderNumber}` },
+        { phoneNumber: phone, redeemPoints: 100 },
       );
-      const paid = await server.call(
-        'POST',
-        new URL(begun.data.checkout_url as string).pathname,
-        { phone_number: phone, redeem_points: 100 },
-        200,
-        { token: null, headers: { accept: 'application/json' } },
-      );
-      await server.call(
-        'POST',
-        `/points/api/v1/orders/${paid.order_uuid}/complete`,
-        { payment_method: '2' },
-        200,
-        key,
-      );
-      return paid.order_uuid as string;
-    }
 
     async function purchase(apiKey: string) {
       const body = await server.call(
