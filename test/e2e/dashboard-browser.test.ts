@@ -4,10 +4,11 @@
 // APIs, and checks the outcome there too. The flow: a wrong token is refused, then sign-in; find
 // an order by its order_number; refund part of it with a reason (the browser refuses a bad
 // amount first); watch its webhook delivery turn "delivered" without a reload; replay a dead
-// delivery from the webhooks page; upload a settlement report, see the dry run and apply it (the
-// order missing from the report is auto-refunded after its grace period); the overview charts;
-// the Arabic interface (right to left); a phone-sized screen; an ended session. A screenshot of
-// every page goes to test-artifacts/dashboard/<store>-<page>.png.
+// delivery from the webhooks page; upload a settlement report, which runs only once the merchant
+// and face are chosen, see the dry run and apply it (the order missing from the report is
+// auto-refunded after its grace period; another face's order is an unknown order); the overview
+// charts; the Arabic interface (right to left); a phone-sized screen; an ended session. A
+// screenshot of every page goes to test-artifacts/dashboard/<store>-<page>.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -77,7 +78,6 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
     let page: Page;
     let merchantId: string;
     let orderId: string;
-    let otherOrderId: string;
     let deadEndpointId: string;
     const redeemed: string[] = [];
     /** Every page that gets a screenshot also gets the automated accessibility pass. */
@@ -149,14 +149,12 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       orderId = order.id;
       // Another order, so the search has something to leave out.
-      otherOrderId = (
-        await server.call(
-          'POST',
-          '/admin/orders',
-          { merchant_id: merchantId, amount_minor: 4_200, order_number: 'DASH-1002' },
-          201,
-        )
-      ).id;
+      await server.call(
+        'POST',
+        '/admin/orders',
+        { merchant_id: merchantId, amount_minor: 4_200, order_number: 'DASH-1002' },
+        201,
+      );
 
       // Two Points redeem orders, paid at the hosted checkout and completed (captured) at START.
       await server.call(
@@ -647,15 +645,15 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       await advance(49 * 3600);
       await nav('Reconciliation').click();
       await heading().filter({ hasText: 'Reconciliation' }).waitFor();
-      // Everything the ledger moved on 23 November but the second redeem order's payment.
+      // Oud & Amber's Points report: the first redeem order's payment, and a row naming the
+      // merchant's admin order (another face): the second redeem order's payment is missing.
       const settled = '2026-11-23T18:00:00Z';
       const report = [
         REPORT_HEADER,
-        `${orderId},T-1,payment,100.00,SAR,${settled}`,
-        `${orderId},T-2,refund,25.50,SAR,${settled}`,
-        `${otherOrderId},T-3,payment,42.00,SAR,${settled}`,
-        `${redeemed[0]},T-4,payment,50.00,SAR,${settled}`,
+        `${redeemed[0]},T-1,payment,50.00,SAR,${settled}`,
+        `${orderId},T-2,payment,100.00,SAR,${settled}`,
       ].join('\n');
+      // Nothing runs until the operator names whose report it is.
       await page.getByLabel('Report file (CSV or NDJSON)').setInputFiles({
         name: 'settlement.csv',
         mimeType: 'text/csv',
@@ -665,24 +663,35 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       await page.getByLabel('Window starts (your time)').fill('2026-11-23T00:00');
       await page.getByLabel('Window ends (your time)').fill('2026-11-24T03:00');
       await page.getByRole('button', { name: 'Dry run' }).click();
+      await eventually(
+        'the merchant asked for',
+        () => textOf(page.locator('#recon-merchant-error')),
+        (text) => text === 'Choose the merchant whose report this is.',
+      );
+      await page.getByLabel('Merchant', { exact: true }).selectOption({ label: 'Oud & Amber' });
+      await page.getByLabel('Face the report comes from').selectOption({ label: 'Points' });
+      await page.getByRole('button', { name: 'Dry run' }).click();
       await page.waitForURL(/\/dashboard\/reconciliation\?run=/);
       const runId = new URL(page.url()).searchParams.get('run')!;
       const run = await server.call('GET', `/admin/reconciliations/${runId}`, undefined, 200);
       assert.equal(run.from, '2026-11-22T21:00:00.000Z');
       assert.equal(run.to, '2026-11-24T00:00:00.000Z');
+      assert.deepEqual([run.merchant_id, run.dialect], [merchantId, 'points']);
 
       const findings = page.locator('section[aria-labelledby="run-title"] tbody tr');
       await eventually(
-        'one finding',
+        'two findings',
         () => findings.count(),
-        (n) => n === 1,
+        (n) => n === 2,
       );
+      assert.match(await textOf(findings.nth(0)), new RegExp(`Unknown order.*${orderId}`));
       assert.match(
-        await textOf(findings.first()),
+        await textOf(findings.nth(1)),
         new RegExp(`Missing in report.*${redeemed[1]}.*payment.*to auto-refund`),
       );
-      assert.equal(await textOf(fact(page, 'Rows read')), '4');
-      assert.equal(await textOf(fact(page, 'Matched')), '4');
+      assert.equal(await textOf(fact(page, 'Rows read')), '2');
+      assert.equal(await textOf(fact(page, 'Matched')), '1');
+      assert.equal(await textOf(fact(page, 'Unknown order')), '1');
       const csv = page.getByRole('link', { name: 'Download findings (CSV)' });
       assert.equal(await csv.getAttribute('href'), `/admin/reconciliations/${runId}?format=csv`);
       const download = await Promise.all([page.waitForEvent('download'), csv.click()]).then(
@@ -704,7 +713,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       await eventually(
         'the finding auto-refunded',
-        () => textOf(findings.first()),
+        () => textOf(findings.nth(1)),
         (t) => /auto-refunded/.test(t),
       );
       const refunded = await server.call('GET', `/admin/orders/${redeemed[1]}`, undefined, 200);
@@ -714,16 +723,17 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       // The past runs list has it, applied.
       const past = page.locator('section[aria-labelledby="runs-title"] tbody tr');
       await eventually(
-        'the run listed as applied',
+        'the run listed as applied, with its scope',
         () => textOf(past.first()),
-        (t) => /applied/.test(t),
+        (t) => /applied/.test(t) && /Oud & Amber · Points/.test(t),
       );
 
       // Twenty runs later (through the API, over a quiet window) it is on the second page of
       // past runs, 20 to a page, newest first.
       for (let i = 0; i < 20; i++) {
         const res = await fetch(
-          `${server.url}/admin/reconciliations?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z`,
+          `${server.url}/admin/reconciliations?merchant_id=${merchantId}&dialect=points` +
+            '&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z',
           {
             method: 'POST',
             headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'text/csv' },
