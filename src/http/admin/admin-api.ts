@@ -2153,6 +2153,33 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
     describe('fixed defects', () => {
       const app = appPerSuite(factory);
 
+      it('an empty merchant, order or endpoint filter is refused, not read as every merchant', async () => {
+        // Each list used to drop `merchant_id=` (an id that came out empty) and answer with
+        // every merchant's rows; there are two merchants' orders, events and deliveries here.
+        const t = app();
+        for (const name of ['Filter A', 'Filter B']) {
+          const m = await createMerchant(t, { name });
+          await createOrder(t, m.id, 1000);
+        }
+        const lists = [
+          '/admin/orders?merchant_id=',
+          '/admin/events?merchant_id=',
+          '/admin/events?order_id=',
+          '/admin/deliveries?merchant_id=',
+          '/admin/deliveries?order_id=',
+          '/admin/deliveries?endpoint_id=',
+          '/admin/actions?merchant_id=',
+          '/admin/actions?order_id=',
+          '/admin/webhooks?merchant_id=',
+          '/admin/stats/daily?from=2026-11-01&to=2026-11-30&merchant_id=',
+          '/admin/reconciliations?merchant_id=',
+        ];
+        for (const url of lists) {
+          const parameter = /([a-z_]+)=$/.exec(url)![1]!;
+          expectIssue(await t.admin({ method: 'GET', url }), parameter);
+        }
+      });
+
       it('text with a NUL byte is refused or not found, never a 500', async () => {
         const t = app();
         const m = await createMerchant(t);
