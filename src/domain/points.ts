@@ -4,7 +4,7 @@
  */
 import { currencyExponent } from './currencies.js';
 import type { ErrorCode } from './errors.js';
-import type { CaptureMethod, OrderKind, OrderStatus } from './order.js';
+import type { CaptureMethod, Dialect, OrderKind, OrderStatus } from './order.js';
 import { assert, unreachable } from './result.js';
 
 export const POINTS_ORDER_STATUSES = [
@@ -65,6 +65,8 @@ export interface EventFacts {
   /** `order.kind` and `order.amount.minor` of the snapshot, when known. */
   readonly kind?: OrderKind;
   readonly amountMinor?: number;
+  /** `order.dialect` of the snapshot: the face the order was made through, when known. */
+  readonly dialect?: Dialect;
 }
 
 /**
