@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { cardOrder } from '../support/mpg.js';
 import { redeemAndComplete } from '../support/points.js';
 import {
   killAllServers,
@@ -91,19 +92,7 @@ function suite(factory: StoreFactory, skip?: string) {
       const body = await server.call(
         'POST',
         '/mpg/v1/orders/purchase',
-        {
-          amount: 10000,
-          currency: 'SAR',
-          description: 'Scope test',
-          source: {
-            type: 'card',
-            number: '4242424242424242',
-            month: 12,
-            year: 2035,
-            security_code: '123',
-          },
-          device: { user_agent: 'test', ip_address: '192.0.2.1' },
-        },
+        cardOrder('Scope test'),
         200,
         { token: apiKey },
       );

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { basic, type BackdMerchant, orderIn } from '../support/backd.js';
+import { cardOrder } from '../support/mpg.js';
 import { redeemViaCheckout } from '../support/points.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import {
@@ -101,19 +102,7 @@ function suite(factory: StoreFactory, skip?: string) {
         method: 'POST',
         url: '/mpg/v1/orders/purchase',
         headers: { authorization: `Bearer ${mpg.api_key}` },
-        payload: {
-          amount: 10000,
-          currency: 'SAR',
-          description: 'Card order',
-          source: {
-            type: 'card',
-            number: '4242424242424242',
-            month: 12,
-            year: 2035,
-            security_code: '123',
-          },
-          device: { user_agent: 'test', ip_address: '192.0.2.1' },
-        },
+        payload: cardOrder('Card order'),
       });
       assert.equal(purchase.statusCode, 200, purchase.body);
       orders.mpg = (purchase.json() as { id: string }).id;
