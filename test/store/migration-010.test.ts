@@ -1,7 +1,8 @@
 // Proves migration 10 on a database that already holds reconciliation runs, on both engines: the
 // database is built with migrations 1 to 9 only, a run and its finding are stored the old way,
-// then the store migrates. The old run reads back with a null scope and its finding intact; a new
-// finding kind (unknown_order) and a scoped run are accepted; a half scope is refused.
+// then the store migrates. The old run reads back with a null scope and its finding intact, and
+// applying it is refused (it matched every merchant's orders); a new finding kind (unknown_order)
+// and a scoped run are accepted; a half scope is refused.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -10,7 +11,10 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { TestClock } from '../../src/app/clocks.js';
+import { uuidV7Generator } from '../../src/app/ids.js';
 import type { Store } from '../../src/app/ports/store.js';
+import { applyReconciliation } from '../../src/app/reconciliation.js';
 import { MIGRATIONS_TABLE } from '../../src/store/sql/migrate.js';
 import { MIGRATIONS } from '../../src/store/sql/migrations/index.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
@@ -44,6 +48,13 @@ async function proveUpgrade(store: Store, exec: (sql: string) => Promise<void>):
     findings.map((f) => [f.seq, f.kind, f.message]),
     [[1, 'missing_in_unwind', 'no such order in Unwind']],
   );
+  const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
+  const applied = await applyReconciliation(
+    { store, clock, newId: uuidV7Generator(clock) },
+    'run-old',
+  );
+  assert.equal(applied.ok, false);
+  assert.equal(!applied.ok && applied.error.code, 'reconciliation.not_applicable');
   await exec(
     `INSERT INTO reconciliation_findings (run_id, seq, kind, message, action, updated_at)
        VALUES ('run-old', 2, 'unknown_order', 'x', 'none', 6)`,
