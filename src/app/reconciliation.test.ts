@@ -17,7 +17,8 @@ import { type AppDeps, execute } from './context.js';
 import { createOrder } from './create-order.js';
 import { uuidV7Generator } from './ids.js';
 import { createMerchant } from './merchants.js';
-import { applyReconciliation, reconcile } from './reconciliation.js';
+import { reconcile } from './reconciliation.js';
+import { applyReconciliation } from './reconciliation-apply.js';
 import { EMPTY_SUMMARY, type Finding } from '../domain/reconciliation.js';
 import type { Dialect, OrderKind } from '../domain/order.js';
 

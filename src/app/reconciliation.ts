@@ -1,9 +1,10 @@
 /**
  * Reconciliation runs (issue 7): read a settlement report into the run's rows, match them
- * against the ledger for a date range, store the findings, and, when applied, auto-refund the
- * replacing Points orders whose payment never settled. Each step works in pages, each page in its
- * own transaction, so a report of any size runs in bounded memory; each automatic refund is one
- * transaction of its own (the core refund, its event and the finding's new action together).
+ * against the ledger for a date range, store the findings, and, when applied (applying is
+ * src/app/reconciliation-apply.ts), auto-refund the replacing Points orders whose payment never
+ * settled. Each step works in pages, each page in its own transaction, so a report of any size
+ * runs in bounded memory; each automatic refund is one transaction of its own (the core refund,
+ * its event and the finding's new action together).
  *
  * A run is scoped: it names the merchant and the face whose report it is, and every read of the
  * ledger filters by both in its SQL, so another merchant's or face's orders are never read,
@@ -12,22 +13,19 @@
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import {
-  AUTO_REFUND_REASON,
   autoRefundDecision,
-  autoRefundKey,
   EMPTY_SUMMARY,
   type Finding,
   type FindingAction,
-  inScope,
   type ReconciliationRun,
   type ReconciliationScope,
   type ReportRow,
   type RunSummary,
 } from '../domain/reconciliation.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { type Actor, type AppDeps, execute, type RunContext } from './context.js';
-import { refundOrder } from './order-operations.js';
+import type { AppDeps } from './context.js';
 import type { Merchant } from '../domain/merchant.js';
+import { applyReconciliation } from './reconciliation-apply.js';
 import type { StoreTx } from './ports/store.js';
 import { readSettlementReport, type ReportFormat, type ReportItem } from './settlement-report.js';
 
@@ -35,8 +33,6 @@ import { readSettlementReport, type ReportFormat, type ReportItem } from './sett
 const INGEST_BATCH_ROWS = 500;
 /** Groups or orders matched per page. */
 const MATCH_PAGE_SIZE = 500;
-
-export const RECONCILIATION_ACTOR: Actor = { kind: 'job', name: 'reconciliation' };
 
 export interface ReconcileInput {
   /** The merchant and face whose settlement report this is; nothing outside it is touched. */
@@ -360,115 +356,6 @@ async function match(
 
 const graceDetail = (order: Order, merchant: Merchant): string =>
   `grace period of ${merchant.settings.autoRefundGraceHours} h from capture at ${new Date(order.capturedAt ?? 0).toISOString()}`;
-
-/**
- * Applies a completed (or already applied) run: every auto-refund candidate is re-checked now
- * (still refundable, grace period over) and, if due, refunded in full through the core refund
- * with the key `auto-refund:<order id>`, so no order is ever reversed twice, whichever run or
- * node applies it. Candidates still inside their grace period stay pending for a later apply.
- * Errors: reconciliation.not_found, reconciliation.not_applicable (a run that failed or is still
- * being read, or one stored before runs had a scope, whose findings may name any merchant's
- * orders: `details.reason` says which).
- */
-export async function applyReconciliation(
-  deps: AppDeps,
-  runId: string,
-): Promise<Result<ReconciliationRun, DomainError>> {
-  const run = await deps.store.read((tx) => tx.findReconciliationRun(runId));
-  if (!run) return err(domainError('reconciliation.not_found'));
-  if (run.status !== 'completed' && run.status !== 'applied') {
-    return err(domainError('reconciliation.not_applicable', { reason: `run is ${run.status}` }));
-  }
-  const scope = run.scope;
-  if (!scope) {
-    return err(
-      domainError('reconciliation.not_applicable', {
-        reason: 'run has no merchant and face; reconcile the report again with its scope',
-      }),
-    );
-  }
-  let afterSeq = 0;
-  for (;;) {
-    const cursor = afterSeq;
-    const candidates = await deps.store.read((tx) =>
-      tx.listFindings(runId, cursor, MATCH_PAGE_SIZE, ['pending_grace', 'auto_refund']),
-    );
-    for (const candidate of candidates) {
-      const done = await execute(deps, applyFinding(candidate, scope));
-      if (!done.ok) return done;
-    }
-    const last = candidates.at(-1);
-    if (!last || candidates.length < MATCH_PAGE_SIZE) break;
-    afterSeq = last.seq;
-  }
-  const applied = await execute(deps, async (tx, ctx) => {
-    const locked = await tx.lockReconciliationRun(runId);
-    if (!locked) return err(domainError('reconciliation.not_found'));
-    const actions = await tx.countFindingActions(runId);
-    const count = (a: FindingAction) => actions.find((x) => x.action === a)?.count ?? 0;
-    const next: ReconciliationRun = {
-      ...locked,
-      status: 'applied',
-      appliedAt: ctx.now,
-      summary: {
-        ...locked.summary,
-        pending_grace: count('pending_grace'),
-        auto_refund: count('auto_refund'),
-        auto_refunded: count('auto_refunded'),
-        skipped: count('skipped'),
-      },
-    };
-    await tx.updateReconciliationRun(next);
-    return ok(next);
-  });
-  return applied;
-}
-
-/**
- * One candidate, in one transaction: re-check, refund, record what happened. The order is
- * refunded only as the scope's merchant and only when it is the scope's, a second wall behind
- * the scoped reads that made the candidate.
- */
-const applyFinding =
-  (candidate: Finding, scope: ReconciliationScope) =>
-  async (tx: StoreTx, ctx: RunContext): Promise<Result<null, never>> => {
-    const orderId = candidate.orderId;
-    if (!orderId) return ok(null);
-    const order = await tx.lockOrder(orderId);
-    // Another apply may have handled this candidate while we waited for the lock.
-    const [current] = await tx.listFindings(candidate.runId, candidate.seq - 1, 1);
-    if (!order || !current || current.seq !== candidate.seq) return ok(null);
-    if (current.action !== 'pending_grace' && current.action !== 'auto_refund') return ok(null);
-    const record = (action: FindingAction, detail: string | null) =>
-      tx.updateFindingAction(candidate.runId, candidate.seq, action, detail, ctx.now);
-    if (!inScope(order, scope)) {
-      await record('skipped', "not the run's merchant and face");
-      return ok(null);
-    }
-    const merchant = await tx.findMerchant(scope.merchantId);
-    const grace = merchant?.settings.autoRefundGraceHours ?? 0;
-    const decision = autoRefundDecision(order, grace, ctx.now);
-    if (decision === 'pending_grace') {
-      await record('pending_grace', current.actionDetail);
-      return ok(null);
-    }
-    if (decision === 'none') {
-      await record('skipped', `nothing to refund now (order ${order.status})`);
-      return ok(null);
-    }
-    const refunded = await refundOrder({
-      merchantId: scope.merchantId,
-      orderId,
-      actor: RECONCILIATION_ACTOR,
-      reason: AUTO_REFUND_REASON,
-      idempotencyKey: autoRefundKey(orderId),
-      eventType: 'order.auto_refunded',
-    })(tx, ctx);
-    if (!refunded.ok) await record('skipped', `refund refused: ${refunded.error.code}`);
-    else if (refunded.value.replayed) await record('skipped', 'already auto-refunded');
-    else await record('auto_refunded', `event ${refunded.value.event.id}`);
-    return ok(null);
-  };
 
 /** A run's findings page by page, for the export. */
 export async function* runFindings(deps: AppDeps, runId: string): AsyncGenerator<Finding> {

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { TestClock } from '../../src/app/clocks.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import type { Store } from '../../src/app/ports/store.js';
-import { applyReconciliation } from '../../src/app/reconciliation.js';
+import { applyReconciliation } from '../../src/app/reconciliation-apply.js';
 import { MIGRATIONS_TABLE } from '../../src/store/sql/migrate.js';
 import { MIGRATIONS } from '../../src/store/sql/migrations/index.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';

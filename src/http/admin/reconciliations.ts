@@ -8,12 +8,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
-import {
-  applyReconciliation,
-  reconcile,
-  runFindings,
-  runOutline,
-} from '../../app/reconciliation.js';
+import { reconcile, runFindings, runOutline } from '../../app/reconciliation.js';
+import { applyReconciliation } from '../../app/reconciliation-apply.js';
 import type { ReportFormat } from '../../app/settlement-report.js';
 import type { DomainError } from '../../domain/errors.js';
 import {
