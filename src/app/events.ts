@@ -5,7 +5,7 @@
  */
 import type { RunContext } from './context.js';
 import { LIMITS } from './limits.js';
-import type { CaptureMethod, OrderKind } from '../domain/order.js';
+import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/points.js';
 import { type Delivery, formatCarries } from '../domain/webhooks.js';
 import type { EventRecord, StoreTx } from './ports/store.js';
@@ -51,6 +51,7 @@ export function eventFacts(event: EventRecord): EventFacts {
     | {
         capture_method?: CaptureMethod | null;
         kind?: OrderKind;
+        dialect?: Dialect;
         amount?: { minor?: number };
       }
     | undefined;
@@ -59,6 +60,7 @@ export function eventFacts(event: EventRecord): EventFacts {
     statusAfter: event.statusAfter,
     captureMethod: order?.capture_method ?? null,
     ...(order?.kind !== undefined ? { kind: order.kind } : {}),
+    ...(order?.dialect !== undefined ? { dialect: order.dialect } : {}),
     ...(order?.amount?.minor !== undefined ? { amountMinor: order.amount.minor } : {}),
   };
 }

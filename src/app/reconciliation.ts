@@ -1,28 +1,32 @@
 /**
  * Reconciliation runs (issue 7): read a settlement report into the run's rows, match them
- * against the ledger for a date range, store the findings, and, when applied, auto-refund the
- * replacing Points orders whose payment never settled. Each step works in pages, each page in its
- * own transaction, so a report of any size runs in bounded memory; each automatic refund is one
- * transaction of its own (the core refund, its event and the finding's new action together).
+ * against the ledger for a date range, store the findings, and, when applied (applying is
+ * src/app/reconciliation-apply.ts), auto-refund the replacing Points orders whose payment never
+ * settled. Each step works in pages, each page in its own transaction, so a report of any size
+ * runs in bounded memory; each automatic refund is one transaction of its own (the core refund,
+ * its event and the finding's new action together).
+ *
+ * A run is scoped: it names the merchant and the face whose report it is, and every read of the
+ * ledger filters by both in its SQL, so another merchant's or face's orders are never read,
+ * reported or refunded. A report row naming one of them reads as an order that does not exist.
  */
 import { BOUNDS } from '../domain/bounds.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import {
-  AUTO_REFUND_REASON,
   autoRefundDecision,
-  autoRefundKey,
   EMPTY_SUMMARY,
   type Finding,
   type FindingAction,
   type ReconciliationRun,
+  type ReconciliationScope,
   type ReportRow,
   type RunSummary,
 } from '../domain/reconciliation.js';
 import { err, ok, type Result } from '../domain/result.js';
-import { type Actor, type AppDeps, execute, type RunContext } from './context.js';
-import { refundOrder } from './order-operations.js';
+import type { AppDeps } from './context.js';
 import type { Merchant } from '../domain/merchant.js';
+import { applyReconciliation } from './reconciliation-apply.js';
 import type { StoreTx } from './ports/store.js';
 import { readSettlementReport, type ReportFormat, type ReportItem } from './settlement-report.js';
 
@@ -31,9 +35,9 @@ const INGEST_BATCH_ROWS = 500;
 /** Groups or orders matched per page. */
 const MATCH_PAGE_SIZE = 500;
 
-export const RECONCILIATION_ACTOR: Actor = { kind: 'job', name: 'reconciliation' };
-
 export interface ReconcileInput {
+  /** The merchant and face whose settlement report this is; nothing outside it is touched. */
+  readonly scope: ReconciliationScope;
   readonly fromAt: number;
   readonly toAt: number;
   /** `api`, `cli` or `folder:<file>`: where the report came from. */
@@ -83,6 +87,9 @@ class FindingWriter {
   }
 }
 
+/** An unknown order's finding: never says whether an order with that id exists elsewhere. */
+const UNKNOWN_ORDER_MESSAGE = "no such order for the run's merchant and face";
+
 const blank = {
   line: null,
   orderReference: null,
@@ -100,14 +107,16 @@ type Counts = { -readonly [K in keyof RunSummary]: RunSummary[K] };
 
 /**
  * Reads the report, matches it and stores the run; applies it at once when asked.
- * Errors: validation.failed with `{line, message}` when the report's header is unusable (no run
- * is stored then). A report that breaks off (the stream fails) leaves the run `failed` with the
- * reason and throws.
+ * Errors: merchant.not_found (the scope's merchant); validation.failed with `{line, message}`
+ * when the report's header is unusable. No run is stored then. A report that breaks off (the
+ * stream fails) leaves the run `failed` with the reason and throws.
  */
 export async function reconcile(
   deps: AppDeps,
   input: ReconcileInput,
 ): Promise<Result<ReconciliationRun, DomainError>> {
+  const merchant = await deps.store.read((tx) => tx.findMerchant(input.scope.merchantId));
+  if (!merchant) return err(domainError('merchant.not_found'));
   const items = readSettlementReport(input.report, input.format)[Symbol.asyncIterator]();
   // The header decides whether there is a run at all: peek at the first item before storing one.
   const first = await items.next();
@@ -121,6 +130,7 @@ export async function reconcile(
     id: deps.newId(),
     status: 'processing',
     source: input.source,
+    scope: input.scope,
     fromAt: input.fromAt,
     toAt: input.toAt,
     summary: EMPTY_SUMMARY,
@@ -134,7 +144,7 @@ export async function reconcile(
   const findings = new FindingWriter(deps, run.id);
   try {
     await ingest(deps, run, first, items, counts, findings, input.onProgress);
-    await match(deps, run, counts, findings);
+    await match(deps, run, input.scope, counts, findings);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await deps.store.transaction((tx) =>
@@ -204,18 +214,19 @@ const what = (type: 'payment' | 'refund') => (type === 'payment' ? 'payments' : 
 async function match(
   deps: AppDeps,
   run: ReconciliationRun,
+  scope: ReconciliationScope,
   counts: Counts,
   findings: FindingWriter,
 ): Promise<void> {
-  // 1. Every order and kind the report lists, against the ledger (all time: the report may
-  //    settle money the ledger moved before the range).
+  // 1. Every order and kind the report lists, against the scope's ledger (all time: the report
+  //    may settle money the ledger moved before the range).
   let after: { orderReference: string; type: string } | null = null;
   for (;;) {
     const cursor = after;
     const page = await deps.store.read(async (tx) => {
       const groups = await tx.reportGroups(run.id, cursor, MATCH_PAGE_SIZE);
       const refs = [...new Set(groups.map((g) => g.orderReference))];
-      const orders = await tx.findOrdersByIds(refs);
+      const orders = await tx.findScopedOrders(scope, refs);
       return { groups, orders: new Map(orders.map((o) => [o.id, o])) };
     });
     for (const g of page.groups) {
@@ -233,8 +244,9 @@ async function match(
         reportedCurrency: g.minCurrency,
       };
       if (!order) {
-        counts.missing_in_unwind++;
-        findings.add({ ...base, kind: 'missing_in_unwind', message: 'no such order in Unwind' });
+        // The same words whether no order exists or another merchant's or face's does.
+        counts.unknown_order++;
+        findings.add({ ...base, kind: 'unknown_order', message: UNKNOWN_ORDER_MESSAGE });
         continue;
       }
       const known = {
@@ -282,25 +294,22 @@ async function match(
     after = { orderReference: last.orderReference, type: last.type };
   }
 
-  // 2. Money the ledger moved in the range that the report does not list; the policy's one case.
+  // 2. Money the scope's ledger moved in the range that the report does not list; the policy's
+  //    one case.
   let afterOrderId = '';
   for (;;) {
     const cursor = afterOrderId;
     const now = deps.clock.now();
     const page = await deps.store.read(async (tx) => {
-      const ids = await tx.ledgerOrderPage(run.fromAt, run.toAt, cursor, MATCH_PAGE_SIZE);
-      const missing = await tx.ledgerMissingFromReport(run.id, ids, run.fromAt, run.toAt);
-      const orders = await tx.findOrdersByIds([...new Set(missing.map((m) => m.orderId))]);
-      const merchants = new Map<string, Merchant | undefined>();
-      for (const o of orders) {
-        if (!merchants.has(o.merchantId))
-          merchants.set(o.merchantId, await tx.findMerchant(o.merchantId));
-      }
-      return { ids, missing, orders: new Map(orders.map((o) => [o.id, o])), merchants, now };
+      const ids = await tx.ledgerOrderPage(scope, run.fromAt, run.toAt, cursor, MATCH_PAGE_SIZE);
+      const missing = await tx.ledgerMissingFromReport(run.id, scope, ids, run.fromAt, run.toAt);
+      const orders = await tx.findScopedOrders(scope, [...new Set(missing.map((m) => m.orderId))]);
+      const merchant = await tx.findMerchant(scope.merchantId);
+      return { ids, missing, orders: new Map(orders.map((o) => [o.id, o])), merchant, now };
     });
+    const merchant = page.merchant;
     for (const m of page.missing) {
       const order = page.orders.get(m.orderId);
-      const merchant = order && page.merchants.get(order.merchantId);
       const action =
         m.type === 'payment' && order && merchant
           ? autoRefundDecision(order, merchant.settings.autoRefundGraceHours, page.now)
@@ -356,106 +365,6 @@ async function match(
 const graceDetail = (order: Order, merchant: Merchant): string =>
   `grace period of ${merchant.settings.autoRefundGraceHours} h from capture at ${new Date(order.capturedAt ?? 0).toISOString()}`;
 
-/**
- * Applies a completed (or already applied) run: every auto-refund candidate is re-checked now
- * (still refundable, grace period over) and, if due, refunded in full through the core refund
- * with the key `auto-refund:<order id>`, so no order is ever reversed twice, whichever run or
- * node applies it. Candidates still inside their grace period stay pending for a later apply.
- * Errors: reconciliation.not_found, reconciliation.not_applicable (a run that failed or is still
- * being read), both decided before anything is written.
- *
- * Each candidate commits in a transaction of its own, by design: a run may hold millions, and one
- * transaction over all of them would hold their orders' locks for as long. No candidate refuses
- * (a refund the ledger refuses is recorded as `skipped`), so only an outage can stop an apply part
- * way. The run then stays `completed` and each order's finding says truly whether it was
- * refunded; applying again finishes the rest, and the key `auto-refund:<order id>` keeps any
- * order from being refunded twice.
- */
-export async function applyReconciliation(
-  deps: AppDeps,
-  runId: string,
-): Promise<Result<ReconciliationRun, DomainError>> {
-  const run = await deps.store.read((tx) => tx.findReconciliationRun(runId));
-  if (!run) return err(domainError('reconciliation.not_found'));
-  if (run.status !== 'completed' && run.status !== 'applied') {
-    return err(domainError('reconciliation.not_applicable'));
-  }
-  let afterSeq = 0;
-  for (;;) {
-    const cursor = afterSeq;
-    const candidates = await deps.store.read((tx) =>
-      tx.listFindings(runId, cursor, MATCH_PAGE_SIZE, ['pending_grace', 'auto_refund']),
-    );
-    for (const candidate of candidates) {
-      const done = await execute(deps, applyFinding(candidate));
-      if (!done.ok) return done;
-    }
-    const last = candidates.at(-1);
-    if (!last || candidates.length < MATCH_PAGE_SIZE) break;
-    afterSeq = last.seq;
-  }
-  const applied = await execute(deps, async (tx, ctx) => {
-    const locked = await tx.lockReconciliationRun(runId);
-    if (!locked) return err(domainError('reconciliation.not_found'));
-    const actions = await tx.countFindingActions(runId);
-    const count = (a: FindingAction) => actions.find((x) => x.action === a)?.count ?? 0;
-    const next: ReconciliationRun = {
-      ...locked,
-      status: 'applied',
-      appliedAt: ctx.now,
-      summary: {
-        ...locked.summary,
-        pending_grace: count('pending_grace'),
-        auto_refund: count('auto_refund'),
-        auto_refunded: count('auto_refunded'),
-        skipped: count('skipped'),
-      },
-    };
-    await tx.updateReconciliationRun(next);
-    return ok(next);
-  });
-  return applied;
-}
-
-/** One candidate, in one transaction: re-check, refund, record what happened. */
-const applyFinding =
-  (candidate: Finding) =>
-  async (tx: StoreTx, ctx: RunContext): Promise<Result<null, never>> => {
-    const orderId = candidate.orderId;
-    const merchantId = candidate.merchantId;
-    if (!orderId || !merchantId) return ok(null);
-    const order = await tx.lockOrder(orderId);
-    // Another apply may have handled this candidate while we waited for the lock.
-    const [current] = await tx.listFindings(candidate.runId, candidate.seq - 1, 1);
-    if (!order || !current || current.seq !== candidate.seq) return ok(null);
-    if (current.action !== 'pending_grace' && current.action !== 'auto_refund') return ok(null);
-    const merchant = await tx.findMerchant(order.merchantId);
-    const grace = merchant?.settings.autoRefundGraceHours ?? 0;
-    const decision = autoRefundDecision(order, grace, ctx.now);
-    const record = (action: FindingAction, detail: string | null) =>
-      tx.updateFindingAction(candidate.runId, candidate.seq, action, detail, ctx.now);
-    if (decision === 'pending_grace') {
-      await record('pending_grace', current.actionDetail);
-      return ok(null);
-    }
-    if (decision === 'none') {
-      await record('skipped', `nothing to refund now (order ${order.status})`);
-      return ok(null);
-    }
-    const refunded = await refundOrder({
-      merchantId,
-      orderId,
-      actor: RECONCILIATION_ACTOR,
-      reason: AUTO_REFUND_REASON,
-      idempotencyKey: autoRefundKey(orderId),
-      eventType: 'order.auto_refunded',
-    })(tx, ctx);
-    if (!refunded.ok) await record('skipped', `refund refused: ${refunded.error.code}`);
-    else if (refunded.value.replayed) await record('skipped', 'already auto-refunded');
-    else await record('auto_refunded', `event ${refunded.value.event.id}`);
-    return ok(null);
-  };
-
 /** A run's findings page by page, for the export. */
 export async function* runFindings(deps: AppDeps, runId: string): AsyncGenerator<Finding> {
   let afterSeq = 0;
@@ -468,3 +377,15 @@ export async function* runFindings(deps: AppDeps, runId: string): AsyncGenerator
     afterSeq = last.seq;
   }
 }
+
+/**
+ * What the admin API, the CLI and the folder job answer about a run they made or applied: its
+ * id, status, scope and counts (snake case, as every edge prints it).
+ */
+export const runOutline = (run: ReconciliationRun) => ({
+  id: run.id,
+  status: run.status,
+  merchant_id: run.scope?.merchantId ?? null,
+  dialect: run.scope?.dialect ?? null,
+  summary: run.summary,
+});

@@ -9,7 +9,8 @@ import { execute } from '../app/context.js';
 import { uuidV7Generator } from '../app/ids.js';
 import { createMerchant } from '../app/merchants.js';
 import { verifyLedger } from '../app/verify.js';
-import { reconcile } from '../app/reconciliation.js';
+import { reconcile, runOutline } from '../app/reconciliation.js';
+import { RECONCILED_DIALECTS, type ReconciledDialect } from '../domain/reconciliation.js';
 import { parseInstant, type ReportFormat } from '../app/settlement-report.js';
 import fs from 'node:fs';
 import { loadConfig } from '../config.js';
@@ -136,9 +137,15 @@ program
 program
   .command('reconcile')
   .description(
-    'reconcile a settlement report (CSV or JSON lines) against the ledger; a dry run unless --apply',
+    "reconcile one merchant's settlement report from one face (CSV or JSON lines) against the " +
+      'ledger; a dry run unless --apply',
   )
   .requiredOption('--report <file>', 'the report: .csv, or .ndjson / .jsonl for JSON lines')
+  .option('--merchant <id>', 'the merchant whose report it is (required)')
+  .option(
+    '--dialect <face>',
+    `the face it comes from: ${RECONCILED_DIALECTS.join(', ')} (required)`,
+  )
   .requiredOption('--from <iso>', 'start of the ledger range (ISO 8601 with an offset)')
   .requiredOption('--to <iso>', 'end of the ledger range, exclusive')
   .option('--format <format>', 'csv or ndjson (default: from the file name)')
@@ -147,12 +154,20 @@ program
   .action(
     async (options: {
       report: string;
+      merchant?: string;
+      dialect?: string;
       from: string;
       to: string;
       format?: string;
       apply?: boolean;
       json?: boolean;
     }) => {
+      const scope = reconcileScope(options);
+      if (typeof scope === 'string') {
+        console.error(scope);
+        process.exitCode = 2;
+        return;
+      }
       const fromAt = parseInstant(options.from);
       const toAt = parseInstant(options.to);
       if (fromAt === null || toAt === null || fromAt >= toAt) {
@@ -190,6 +205,7 @@ program
       };
       const result = await withStore((deps) =>
         reconcile(deps, {
+          scope,
           fromAt,
           toAt,
           source: 'cli',
@@ -202,20 +218,22 @@ program
       if (interactive) process.stderr.write('\n');
       if (!result.ok) {
         const details = result.error.details as { line?: number; message?: string } | undefined;
-        console.error(
-          `cannot reconcile: ${result.error.code}${details?.message ? ` (line ${details.line}: ${details.message})` : ''}`,
-        );
+        const why =
+          result.error.code === 'merchant.not_found'
+            ? ` (no merchant ${scope.merchantId})`
+            : details?.message
+              ? ` (line ${details.line}: ${details.message})`
+              : '';
+        console.error(`cannot reconcile: ${result.error.code}${why}`);
         process.exitCode = 2;
         return;
       }
       const run = result.value;
       if (options.json) {
-        console.log(
-          JSON.stringify({ id: run.id, status: run.status, summary: run.summary }, null, 2),
-        );
+        console.log(JSON.stringify(runOutline(run), null, 2));
         return;
       }
-      console.log(`run ${run.id}: ${run.status}`);
+      console.log(`run ${run.id}: ${run.status} (merchant ${scope.merchantId}, ${scope.dialect})`);
       const width = Math.max(...Object.keys(run.summary).map((k) => k.length));
       for (const [name, count] of Object.entries(run.summary)) {
         console.log(`  ${name.padEnd(width)}  ${String(count).padStart(9)}`);
@@ -226,6 +244,27 @@ program
       );
     },
   );
+
+/** The run's scope from --merchant and --dialect, or what is wrong with them. */
+function reconcileScope(options: {
+  merchant?: string;
+  dialect?: string;
+}): { merchantId: string; dialect: ReconciledDialect } | string {
+  const faces = RECONCILED_DIALECTS.join('|');
+  const missing = [
+    ...(options.merchant ? [] : ['--merchant <merchant id>']),
+    ...(options.dialect ? [] : [`--dialect <${faces}>`]),
+  ];
+  if (missing.length > 0) {
+    return (
+      `missing ${missing.join(' and ')}: a settlement report is one merchant's, from one face; ` +
+      "name both, and only that merchant's orders on that face are reconciled"
+    );
+  }
+  const dialect = RECONCILED_DIALECTS.find((d) => d === options.dialect);
+  if (!dialect) return `--dialect must be one of ${faces}`;
+  return { merchantId: options.merchant!, dialect };
+}
 
 program
   .command('admin-token')

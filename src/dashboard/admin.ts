@@ -200,11 +200,20 @@ export const listDeliveries = (search: DeliverySearch) =>
 export const dailyStats = (from: string, to: string, tz: string) =>
   api<StatsJson>(`/stats/daily${queryString({ from, to, tz })}`);
 
-export const startReconciliation = (from: string, to: string, file: File) =>
-  api<RunJson>(`/reconciliations${queryString({ from, to })}`, {
-    method: 'POST',
-    raw: { contentType: reportMediaType(file), data: file },
-  });
+/** A dry run of one merchant's report from one face, over [from, to). */
+export const startReconciliation = (
+  scope: { readonly merchantId: string; readonly dialect: string },
+  from: string,
+  to: string,
+  file: File,
+) =>
+  api<RunJson>(
+    `/reconciliations${queryString({ merchant_id: scope.merchantId, dialect: scope.dialect, from, to })}`,
+    {
+      method: 'POST',
+      raw: { contentType: reportMediaType(file), data: file },
+    },
+  );
 
 /** The report's media type: NDJSON by its type or extension, else CSV. */
 export function reportMediaType(file: { readonly name: string; readonly type: string }): string {

@@ -214,6 +214,9 @@ export interface RunJson {
   readonly id: string;
   readonly status: string;
   readonly source?: string;
+  /** The run's scope; null on runs from before runs had one. */
+  readonly merchant_id?: string | null;
+  readonly dialect?: string | null;
   readonly from?: string | null;
   readonly to?: string | null;
   readonly summary: Readonly<Record<string, number>>;

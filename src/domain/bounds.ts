@@ -5,7 +5,7 @@
  * Sums over any number of orders (daily stats, reconciliation groups) are not bounded by these;
  * they are summed exactly by the database and carried as `bigint` (src/store/sql/sql-helpers.ts).
  *
- * The database holds the same figures as CHECK constraints (triggers on SQLite), migration 12;
+ * The database holds the same figures as CHECK constraints (triggers on SQLite), migration 14;
  * changing a bound here means a new migration there.
  */
 import { formatMinor } from './money.js';

@@ -5,7 +5,7 @@
 import { BOUNDS } from './bounds.js';
 import { currencyExponent } from './currencies.js';
 import type { ErrorCode } from './errors.js';
-import type { CaptureMethod, OrderKind, OrderStatus } from './order.js';
+import type { CaptureMethod, Dialect, OrderKind, OrderStatus } from './order.js';
 import { assert, unreachable } from './result.js';
 
 export const POINTS_ORDER_STATUSES = [
@@ -66,6 +66,8 @@ export interface EventFacts {
   /** `order.kind` and `order.amount.minor` of the snapshot, when known. */
   readonly kind?: OrderKind;
   readonly amountMinor?: number;
+  /** `order.dialect` of the snapshot: the face the order was made through, when known. */
+  readonly dialect?: Dialect;
 }
 
 /**

@@ -1,8 +1,28 @@
 /**
  * Reconciliation of the ledger against a provider's settlement report: the records, the kinds of
  * discrepancy, and the one policy that acts on one (issue 7). Pure: time comes in as `now`.
+ *
+ * A settlement report is one merchant's, from one provider: every run names that scope, and
+ * only the scope's orders are read, reported or acted on (docs/security.md).
  */
+import { CREDENTIAL_DIALECTS, type CredentialDialect } from './merchant.js';
 import type { Order, TransactionType } from './order.js';
+
+/** The faces a settlement report can come from: the providers', never the admin face. */
+export const RECONCILED_DIALECTS = CREDENTIAL_DIALECTS;
+export type ReconciledDialect = CredentialDialect;
+
+/** What a run reconciles: the merchant and the face whose settlement report it is. */
+export interface ReconciliationScope {
+  readonly merchantId: string;
+  readonly dialect: ReconciledDialect;
+}
+
+/** True when the order is one of the scope's: the merchant's, on the face. */
+export const inScope = (
+  order: Pick<Order, 'merchantId' | 'dialect'>,
+  scope: ReconciliationScope,
+): boolean => order.merchantId === scope.merchantId && order.dialect === scope.dialect;
 
 /** A report row is a payment (money in) or a refund (money out). */
 export type ReportRowType = 'payment' | 'refund';
@@ -29,8 +49,11 @@ export interface ReportRow {
 
 export const FINDING_KINDS = [
   'malformed_row', // a report row that could not be read; its line and the reason
+  // The report names an order that is not one of the scope's: none exists, or another merchant's
+  // or face's does; the two read alike, so a report never learns what exists outside its scope.
+  'unknown_order',
   'missing_in_report', // the ledger moved money in the range that the report does not list
-  'missing_in_unwind', // the report lists money the ledger does not know
+  'missing_in_unwind', // the report lists money the scope's order does not have
   'amount_mismatch', // both list the order's payments (or refunds) with different totals
   'currency_mismatch', // the report's currency is not the order's
   'duplicate', // a transaction reference listed more than once
@@ -73,6 +96,7 @@ export interface RunSummary {
   readonly rows: number;
   readonly malformed_rows: number;
   readonly matched: number;
+  readonly unknown_order: number;
   readonly missing_in_report: number;
   readonly missing_in_unwind: number;
   readonly amount_mismatch: number;
@@ -87,6 +111,7 @@ export interface RunSummary {
 /** The summary count of each finding kind; a new kind fails the typecheck until it is here. */
 const SUMMARY_KEY_OF_KIND = {
   malformed_row: 'malformed_rows',
+  unknown_order: 'unknown_order',
   missing_in_report: 'missing_in_report',
   missing_in_unwind: 'missing_in_unwind',
   amount_mismatch: 'amount_mismatch',
@@ -102,6 +127,7 @@ export const EMPTY_SUMMARY: RunSummary = {
   rows: 0,
   malformed_rows: 0,
   matched: 0,
+  unknown_order: 0,
   missing_in_report: 0,
   missing_in_unwind: 0,
   amount_mismatch: 0,
@@ -118,6 +144,11 @@ export interface ReconciliationRun {
   readonly status: RunStatus;
   /** `api`, `cli` or `folder:<file name>`. */
   readonly source: string;
+  /**
+   * The merchant and face reconciled. Null only on runs stored before runs had a scope (they
+   * matched every merchant's orders); such a run is never applied.
+   */
+  readonly scope: ReconciliationScope | null;
   /** The ledger range compared: [fromAt, toAt). */
   readonly fromAt: number;
   readonly toAt: number;

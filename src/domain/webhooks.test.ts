@@ -1,9 +1,11 @@
 // Proves the pure webhook rules: the retry schedule and its jitter bounds, what each answer
-// means for a delivery, secret overlap, and private-address classification.
+// means for a delivery, secret overlap, private-address classification, and which events each
+// format carries.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
+  formatCarries,
   isPrivateAddress,
   judgeAttempt,
   maxAttempts,
@@ -131,5 +133,25 @@ describe('isPrivateAddress', () => {
     ]) {
       assert.equal(isPrivateAddress(a), false, a);
     }
+  });
+});
+
+describe('formatCarries', () => {
+  const captured = {
+    type: 'order.captured',
+    statusAfter: 'captured',
+    captureMethod: 'purchase',
+  } as const;
+  it('standard carries every event; points only its own events of Points and admin orders', () => {
+    for (const dialect of ['points', 'backd', 'mpg', 'admin'] as const) {
+      assert.equal(formatCarries('standard', { ...captured, captureMethod: null, dialect }), true);
+    }
+    assert.equal(formatCarries('points', { ...captured, dialect: 'points' }), true);
+    assert.equal(formatCarries('points', { ...captured, dialect: 'admin' }), true);
+    assert.equal(formatCarries('points', { ...captured, dialect: 'mpg' }), false);
+    assert.equal(formatCarries('points', { ...captured, dialect: 'backd' }), false);
+    // A void has no Points event, whatever the face.
+    const voided = { type: 'order.voided', statusAfter: 'voided', captureMethod: null } as const;
+    assert.equal(formatCarries('points', { ...voided, dialect: 'points' }), false);
   });
 });

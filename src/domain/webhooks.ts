@@ -1,6 +1,7 @@
 /**
  * Webhook endpoints, deliveries and the retry schedule: pure rules, no I/O.
  */
+import type { Dialect } from './order.js';
 import { type EventFacts, pointsWebhookEvent } from './points.js';
 
 export const WEBHOOK_FORMATS = ['standard', 'points'] as const;
@@ -227,7 +228,17 @@ export function signingSecrets(endpoint: WebhookEndpoint, now: number): string[]
   return previousValid ? [endpoint.secret, endpoint.previousSecret!] : [endpoint.secret];
 }
 
+/**
+ * The faces whose orders a `points` endpoint hears of: Points' own, and the admin API's (which
+ * belong to no provider; the operator chose the format). Never another provider's: a Points
+ * receiver told of an MPG card purchase or a Backd order as an `approved` Points order could
+ * award points for it.
+ */
+const POINTS_FORMAT_DIALECTS: readonly Dialect[] = ['points', 'admin'];
+
 /** Whether an endpoint of this format receives the event at all. */
 export function formatCarries(format: WebhookFormat, event: EventFacts): boolean {
-  return format === 'standard' || pointsWebhookEvent(event) !== null;
+  if (format === 'standard') return true;
+  if (event.dialect !== undefined && !POINTS_FORMAT_DIALECTS.includes(event.dialect)) return false;
+  return pointsWebhookEvent(event) !== null;
 }

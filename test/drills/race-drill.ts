@@ -17,6 +17,7 @@ import { systemClock } from '../../src/app/clocks.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import { verifyLedger, type Violation } from '../../src/app/verify.js';
 import { basic, createBody } from '../support/backd.js';
+import { cardOrder } from '../support/mpg.js';
 import {
   type HttpOptions,
   type HttpResponse,
@@ -187,19 +188,7 @@ export async function runRaceDrill(o: RaceDrillOptions): Promise<RaceDrillReport
             any(),
             'POST',
             '/mpg/v1/orders/purchase',
-            {
-              amount: ORDER_MINOR,
-              currency: 'SAR',
-              description: 'Race drill',
-              source: {
-                type: 'card',
-                number: '4242424242424242',
-                month: 12,
-                year: 2035,
-                security_code: '123',
-              },
-              device: { user_agent: 'race-drill', ip_address: '192.0.2.1' },
-            },
+            cardOrder('Race drill', ORDER_MINOR),
             mpgAuth,
           ),
           200,

@@ -197,7 +197,7 @@ function suite(factory: StoreFactory, skip?: string) {
     it('a figure stored past 2^53 is a logged assertion, never a wrong number', async () => {
       const phone = '500000099';
       await s.call('POST', '/admin/points/customers', { phone_number: phone, balance: 5 }, 201);
-      // As if written before migration 12 existed: remove the second wall, then corrupt.
+      // As if written before migration 14 existed: remove the second wall, then corrupt.
       await store.rawExec(
         factory.engine === 'sqlite'
           ? 'DROP TRIGGER points_customers_bounded_update'

@@ -4,11 +4,12 @@
 // APIs, and checks the outcome there too. The flow: a wrong token is refused, then sign-in; find
 // an order by its order_number; refund part of it with a reason (the browser refuses a bad
 // amount first); watch its webhook delivery turn "delivered" without a reload; a Backd order's
-// refund request (no plain Refund: withdraw the draft, submit another); replay a dead
-// delivery from the webhooks page; upload a settlement report, see the dry run and apply it (the
-// order missing from the report is auto-refunded after its grace period); the overview charts;
-// the Arabic interface (right to left); a phone-sized screen; an ended session. A screenshot of
-// every page goes to test-artifacts/dashboard/<store>-<page>.png.
+// refund request (no plain Refund: withdraw the draft, submit another); replay a dead delivery
+// from the webhooks page; upload a settlement report, which runs only once the merchant and face
+// are chosen, see the dry run and apply it (the order missing from the report is auto-refunded
+// after its grace period; another face's order is an unknown order); the overview charts; the
+// Arabic interface (right to left); a phone-sized screen; an ended session. A screenshot of every
+// page goes to test-artifacts/dashboard/<store>-<page>.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -19,6 +20,7 @@ import {
   chromiumSkipReason,
   launchBrowser,
 } from '../support/browser.js';
+import { redeemAndComplete } from '../support/points.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import {
   E2E_ADMIN_TOKEN,
@@ -33,7 +35,6 @@ import {
   type StoreFactory,
   type TestStore,
 } from '../support/stores.js';
-import { payAtCheckout, processCall } from '../support/points.js';
 
 /** Where the test clock stands when the suite starts. */
 const START = '2026-11-23T12:00:00.000Z';
@@ -78,7 +79,6 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
     let page: Page;
     let merchantId: string;
     let orderId: string;
-    let otherOrderId: string;
     let deadEndpointId: string;
     const redeemed: string[] = [];
     /** Every page that gets a screenshot also gets the automated accessibility pass. */
@@ -127,7 +127,6 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       const merchant = await server.call('POST', '/admin/merchants', { name: 'Oud & Amber' }, 201);
       merchantId = merchant.id;
       const points = merchant.credentials.points as { api_key: string; public_key: string };
-      const pointsKey = { token: null, headers: { 'x-api-key': points.api_key } };
       await server.call(
         'POST',
         `/admin/merchants/${merchantId}/webhooks`,
@@ -151,14 +150,12 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       orderId = order.id;
       // Another order, so the search has something to leave out.
-      otherOrderId = (
-        await server.call(
-          'POST',
-          '/admin/orders',
-          { merchant_id: merchantId, amount_minor: 4_200, order_number: 'DASH-1002' },
-          201,
-        )
-      ).id;
+      await server.call(
+        'POST',
+        '/admin/orders',
+        { merchant_id: merchantId, amount_minor: 4_200, order_number: 'DASH-1002' },
+        201,
+      );
 
       // Two Points redeem orders, paid at the hosted checkout and completed (captured) at START.
       await server.call(
@@ -168,26 +165,14 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         201,
       );
       for (const n of [1, 2]) {
-        const begun = await server.call(
-          'POST',
-          `/points/api/v1/orders/checkout/${points.public_key}`,
-          { total_price: 50, order_number: `REDEEM-${n}` },
-          200,
-          pointsKey,
+        redeemed.push(
+          await redeemAndComplete(
+            server,
+            points,
+            { total_price: 50, order_number: `REDEEM-${n}` },
+            { phoneNumber: PHONE, redeemPoints: 100 },
+          ),
         );
-        const pagePath = new URL(begun.data.checkout_url as string).pathname;
-        const paid = await payAtCheckout(processCall(server), processCall(server, true), pagePath, {
-          phoneNumber: PHONE,
-          redeemPoints: 100,
-        });
-        await server.call(
-          'POST',
-          `/points/api/v1/orders/${paid.order_uuid}/complete`,
-          { payment_method: '2' },
-          200,
-          pointsKey,
-        );
-        redeemed.push(paid.order_uuid as string);
       }
 
       // Deliver what is due, then let the flaky endpoint's deliveries die: 3 attempts, 10 s and
@@ -661,15 +646,15 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       await advance(49 * 3600);
       await nav('Reconciliation').click();
       await heading().filter({ hasText: 'Reconciliation' }).waitFor();
-      // Everything the ledger moved on 23 November but the second redeem order's payment.
+      // Oud & Amber's Points report: the first redeem order's payment, and a row naming the
+      // merchant's admin order (another face): the second redeem order's payment is missing.
       const settled = '2026-11-23T18:00:00Z';
       const report = [
         REPORT_HEADER,
-        `${orderId},T-1,payment,100.00,SAR,${settled}`,
-        `${orderId},T-2,refund,25.50,SAR,${settled}`,
-        `${otherOrderId},T-3,payment,42.00,SAR,${settled}`,
-        `${redeemed[0]},T-4,payment,50.00,SAR,${settled}`,
+        `${redeemed[0]},T-1,payment,50.00,SAR,${settled}`,
+        `${orderId},T-2,payment,100.00,SAR,${settled}`,
       ].join('\n');
+      // Nothing runs until the operator names whose report it is.
       await page.getByLabel('Report file (CSV or NDJSON)').setInputFiles({
         name: 'settlement.csv',
         mimeType: 'text/csv',
@@ -679,24 +664,35 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       await page.getByLabel('Window starts (your time)').fill('2026-11-23T00:00');
       await page.getByLabel('Window ends (your time)').fill('2026-11-24T03:00');
       await page.getByRole('button', { name: 'Dry run' }).click();
+      await eventually(
+        'the merchant asked for',
+        () => textOf(page.locator('#recon-merchant-error')),
+        (text) => text === 'Choose the merchant whose report this is.',
+      );
+      await page.getByLabel('Merchant', { exact: true }).selectOption({ label: 'Oud & Amber' });
+      await page.getByLabel('Face the report comes from').selectOption({ label: 'Points' });
+      await page.getByRole('button', { name: 'Dry run' }).click();
       await page.waitForURL(/\/dashboard\/reconciliation\?run=/);
       const runId = new URL(page.url()).searchParams.get('run')!;
       const run = await server.call('GET', `/admin/reconciliations/${runId}`, undefined, 200);
       assert.equal(run.from, '2026-11-22T21:00:00.000Z');
       assert.equal(run.to, '2026-11-24T00:00:00.000Z');
+      assert.deepEqual([run.merchant_id, run.dialect], [merchantId, 'points']);
 
       const findings = page.locator('section[aria-labelledby="run-title"] tbody tr');
       await eventually(
-        'one finding',
+        'two findings',
         () => findings.count(),
-        (n) => n === 1,
+        (n) => n === 2,
       );
+      assert.match(await textOf(findings.nth(0)), new RegExp(`Unknown order.*${orderId}`));
       assert.match(
-        await textOf(findings.first()),
+        await textOf(findings.nth(1)),
         new RegExp(`Missing in report.*${redeemed[1]}.*payment.*to auto-refund`),
       );
-      assert.equal(await textOf(fact(page, 'Rows read')), '4');
-      assert.equal(await textOf(fact(page, 'Matched')), '4');
+      assert.equal(await textOf(fact(page, 'Rows read')), '2');
+      assert.equal(await textOf(fact(page, 'Matched')), '1');
+      assert.equal(await textOf(fact(page, 'Unknown order')), '1');
       const csv = page.getByRole('link', { name: 'Download findings (CSV)' });
       assert.equal(await csv.getAttribute('href'), `/admin/reconciliations/${runId}?format=csv`);
       const download = await Promise.all([page.waitForEvent('download'), csv.click()]).then(
@@ -718,7 +714,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       await eventually(
         'the finding auto-refunded',
-        () => textOf(findings.first()),
+        () => textOf(findings.nth(1)),
         (t) => /auto-refunded/.test(t),
       );
       const refunded = await server.call('GET', `/admin/orders/${redeemed[1]}`, undefined, 200);
@@ -728,16 +724,17 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       // The past runs list has it, applied.
       const past = page.locator('section[aria-labelledby="runs-title"] tbody tr');
       await eventually(
-        'the run listed as applied',
+        'the run listed as applied, with its scope',
         () => textOf(past.first()),
-        (t) => /applied/.test(t),
+        (t) => /applied/.test(t) && /Oud & Amber · Points/.test(t),
       );
 
       // Twenty runs later (through the API, over a quiet window) it is on the second page of
       // past runs, 20 to a page, newest first.
       for (let i = 0; i < 20; i++) {
         const res = await fetch(
-          `${server.url}/admin/reconciliations?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z`,
+          `${server.url}/admin/reconciliations?merchant_id=${merchantId}&dialect=points` +
+            '&from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z',
           {
             method: 'POST',
             headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, 'content-type': 'text/csv' },

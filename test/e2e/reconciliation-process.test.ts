@@ -25,8 +25,10 @@ describe('reconciliation over a real socket', () => {
   });
 
   it('answers a streamed CSV report, and the server stays responsive', async () => {
+    const merchant = await server.call('POST', '/admin/merchants', { name: 'Socket Shop' }, 201);
     const response = await fetch(
-      `${server.url}/admin/reconciliations?from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z`,
+      `${server.url}/admin/reconciliations?merchant_id=${merchant.id}&dialect=points` +
+        '&from=2026-11-23T00:00:00Z&to=2026-11-24T00:00:00Z',
       {
         method: 'POST',
         headers: { authorization: `Bearer ${server.token}`, 'content-type': 'text/csv' },
@@ -38,7 +40,7 @@ describe('reconciliation over a real socket', () => {
     const run = (await response.json()) as { status: string; summary: Record<string, number> };
     assert.equal(run.status, 'completed');
     assert.equal(run.summary['rows'], 1);
-    assert.equal(run.summary['missing_in_unwind'], 1);
+    assert.equal(run.summary['unknown_order'], 1);
     const health = await server.http('GET', '/healthz', undefined, { timeoutMs: 2000 });
     assert.equal(health.status, 200);
   });

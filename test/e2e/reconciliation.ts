@@ -60,10 +60,11 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
         headers: { 'x-api-key': apiKey },
         ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
       });
+    /** A run over this merchant's Points orders (the scope every run must name). */
     const reconcile = (query: string, body: string, type = 'text/csv') =>
       t.admin({
         method: 'POST',
-        url: `/admin/reconciliations?${query}`,
+        url: `/admin/reconciliations?merchant_id=${merchantId}&dialect=points&${query}`,
         headers: { 'content-type': type },
         payload: body,
       });
@@ -246,7 +247,7 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
         HEADER,
         paymentRow(uuids[0]!, 'T-1', '49.99'), // amount mismatch
         paymentRow(uuids[1]!, 'T-2', '50.00', 'USD'), // currency mismatch
-        paymentRow('00000000-0000-7000-8000-000000000000', 'T-3'), // unknown order
+        paymentRow('00000000-0000-7000-8000-000000000000', 'T-3'), // no such order
         `${uuids[0]},T-4,refund,10.00,SAR,2026-11-23T18:00:00Z`, // refund Unwind never made
         paymentRow(uuids[2]!, 'T-1'), // duplicate reference (and the payment of #3)
         `${uuids[0]},T-5,payment,1.234,SAR,2026-11-23T18:00:00Z`, // too many decimals
@@ -263,7 +264,8 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       assert.equal(run.summary['malformed_rows'], 6);
       assert.equal(run.summary['amount_mismatch'], 1);
       assert.equal(run.summary['currency_mismatch'], 1);
-      assert.equal(run.summary['missing_in_unwind'], 2);
+      assert.equal(run.summary['unknown_order'], 1);
+      assert.equal(run.summary['missing_in_unwind'], 1);
       assert.equal(run.summary['duplicate'], 1);
       assert.equal(run.summary['auto_refunded'], 0);
       const findings = (await readRun(run.id)).findings;
@@ -278,10 +280,12 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       assert.equal(byKind('amount_mismatch')[0]?.reported_minor, 4999);
       assert.equal(byKind('currency_mismatch')[0]?.line, 3);
       assert.deepEqual(
-        byKind('missing_in_unwind')
-          .map((f) => f.line)
-          .sort(),
-        [4, 5],
+        byKind('unknown_order').map((f) => [f.line, f.order_id]),
+        [[4, null]],
+      );
+      assert.deepEqual(
+        byKind('missing_in_unwind').map((f) => [f.line, f.order_id]),
+        [[5, uuids[0]]],
       );
       assert.equal(byKind('duplicate')[0]?.line, 6);
       assert.ok(findings.every((f) => f.action === 'none'));
@@ -382,7 +386,7 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       assert.deepEqual(shape(noRange), [422, 'validation.failed', ['from', 'to']]);
       const json = await t.admin({
         method: 'POST',
-        url: `/admin/reconciliations?from=${FROM}&to=${TO}`,
+        url: `/admin/reconciliations?merchant_id=${merchantId}&dialect=points&from=${FROM}&to=${TO}`,
         payload: { rows: [] },
       });
       assert.deepEqual(shape(json), [415, 'http.unsupported_media_type', []]);
@@ -446,13 +450,13 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       assert.equal(res.statusCode, 201, res.body);
       const run = res.json() as RunBody;
       assert.equal(run.summary['rows'], 20_000);
-      assert.equal(run.summary['missing_in_unwind'], 20_000);
+      assert.equal(run.summary['unknown_order'], 20_000);
 
       // Only the report streams past the global limit: a JSON body of the same size is refused
       // before it is buffered, not parsed first and refused for its type after.
       const json = await t.admin({
         method: 'POST',
-        url: `/admin/reconciliations?from=${FROM}&to=${TO}`,
+        url: `/admin/reconciliations?merchant_id=${merchantId}&dialect=points&from=${FROM}&to=${TO}`,
         headers: { 'content-type': 'application/json' },
         payload: JSON.stringify({ rows }),
       });
@@ -495,8 +499,9 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
       const report = [HEADER, paymentRow(uuids[0]!, 'T-1'), paymentRow(uuids[1]!, 'T-2')].join(
         '\n',
       );
-      fs.writeFileSync(path.join(folder, '2026-11-23--2026-11-24.csv'), report);
-      fs.writeFileSync(path.join(folder, 'report-without-range.csv'), report);
+      const named = `${merchantId}.points.2026-11-23--2026-11-24.csv`;
+      fs.writeFileSync(path.join(folder, named), report);
+      fs.writeFileSync(path.join(folder, `${merchantId}.points.report-without-range.csv`), report);
       fs.writeFileSync(path.join(folder, 'notes.txt'), 'left alone');
       const run = await t.admin({ method: 'POST', url: '/admin/jobs/run' });
       assert.equal(run.statusCode, 200, run.body);
@@ -507,28 +512,22 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
         'processing',
       ]);
       assert.deepEqual(fs.readdirSync(path.join(folder, 'processed')).sort(), [
-        '2026-11-23--2026-11-24.csv',
-        '2026-11-23--2026-11-24.csv.run.json',
+        named,
+        `${named}.run.json`,
       ]);
       assert.deepEqual(fs.readdirSync(path.join(folder, 'failed')).sort(), [
-        'report-without-range.csv',
-        'report-without-range.csv.error.txt',
+        `${merchantId}.points.report-without-range.csv`,
+        `${merchantId}.points.report-without-range.csv.error.txt`,
       ]);
       const note = JSON.parse(
-        fs.readFileSync(
-          path.join(folder, 'processed', '2026-11-23--2026-11-24.csv.run.json'),
-          'utf8',
-        ),
-      ) as RunBody;
+        fs.readFileSync(path.join(folder, 'processed', `${named}.run.json`), 'utf8'),
+      ) as RunBody & { merchant_id: string; dialect: string };
       assert.equal(note.status, 'completed');
       assert.equal(note.summary['matched'], 2);
+      assert.deepEqual([note.merchant_id, note.dialect], [merchantId, 'points']);
       const stored = await readRun(note.id);
       assert.equal(stored.status, 'completed');
-      assert.equal(
-        (stored as unknown as { source: string }).source,
-        'folder:2026-11-23--2026-11-24.csv',
-      );
-      assert.equal(merchantId.length > 0, true);
+      assert.equal((stored as unknown as { source: string }).source, `folder:${named}`);
     });
   });
 }

@@ -2,7 +2,7 @@
 // cases is clean, and each kind of corruption written around the code is reported: totals that
 // disagree with the rows, a lost state-change event, a wallet that is not the sum of its entries,
 // an event that missed its endpoint, and every stored figure or setting outside its bounds
-// (written after removing migration 12's wall), exactly, even past 2^53 and int64 sums.
+// (written after removing migration 14's wall), exactly, even past 2^53 and int64 sums.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyLedger } from '../../src/app/verify.js';
@@ -253,7 +253,7 @@ function verifySuite(factory: StoreFactory, skip?: string) {
   });
 }
 
-/** Removes migration 12's bounds, as a database upgraded from before it may hold such rows. */
+/** Removes migration 14's bounds, as a database upgraded from before it may hold such rows. */
 async function dropSecondWall(store: TestStore): Promise<void> {
   for (const table of BOUNDED_TABLES) {
     await store.rawExec(

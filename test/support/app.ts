@@ -81,7 +81,7 @@ export async function startTestApp(
       mpgRequestIdReaper(deps, LIMITS.mpgIdRetentionDaysDefault),
       checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
     ],
-    { error: () => undefined },
+    { error: () => undefined, warn: () => undefined },
   );
   const outbox = new DevSmsOutbox(LIMITS.smsOutboxCapacity);
   const { addressRequestsPerHour, ...policy } = options.checkout ?? {};

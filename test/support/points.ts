@@ -93,3 +93,37 @@ export async function redeemViaCheckout(
     .pathname;
   return (await payAtCheckout(appCall(t), appCall(t, true), page, customer)).order_uuid;
 }
+
+/**
+ * The same against a real server process, then completed (captured) by the merchant: a redeem
+ * order paid with `redeemPoints` and the rest in cash. Returns the order's uuid.
+ */
+export async function redeemAndComplete(
+  server: ServerProcess,
+  credentials: { readonly api_key: string; readonly public_key: string },
+  checkout: Readonly<Record<string, unknown>>,
+  customer: { readonly phoneNumber: string; readonly redeemPoints: number },
+): Promise<string> {
+  const key = { token: null, headers: { 'x-api-key': credentials.api_key } };
+  const begun = await server.call(
+    'POST',
+    `/points/api/v1/orders/checkout/${credentials.public_key}`,
+    checkout,
+    200,
+    key,
+  );
+  const paid = await payAtCheckout(
+    processCall(server),
+    processCall(server, true),
+    new URL(begun.data.checkout_url as string).pathname,
+    customer,
+  );
+  await server.call(
+    'POST',
+    `/points/api/v1/orders/${paid.order_uuid}/complete`,
+    { payment_method: '2' },
+    200,
+    key,
+  );
+  return paid.order_uuid as string;
+}

@@ -5,7 +5,9 @@ export interface Job {
   step(): Promise<number>;
 }
 
-/** Where the runner and jobs report failures that do not stop them (pino's `error` fits). */
+/** Where the runner and jobs report failures that do not stop them (pino's logger fits). */
 export interface JobLogger {
   error(details: object, message: string): void;
+  /** Work refused, not failed: e.g. a dropped report without a scope. */
+  warn(details: object, message: string): void;
 }

@@ -8,7 +8,9 @@ import type { BackdOrder } from '../../domain/backd-order.js';
 import type {
   Finding,
   FindingAction,
+  ReconciledDialect,
   ReconciliationRun,
+  ReconciliationScope,
   ReportRow,
   ReportRowType,
 } from '../../domain/reconciliation.js';
@@ -564,30 +566,38 @@ export interface StoreTx {
   /** Rows whose transaction reference an earlier line of the same report already used. */
   reportDuplicates(runId: string, afterLine: number, limit: number): Promise<ReportDuplicate[]>;
   /**
-   * Ids of orders with approved money rows (purchase, capture, refund) created in
+   * Ids of the scope's orders with approved money rows (purchase, capture, refund) created in
    * [fromAt, toAt), after `afterOrderId` in id order, at most `limit`.
    */
   ledgerOrderPage(
+    scope: ReconciliationScope,
     fromAt: number,
     toAt: number,
     afterOrderId: string,
     limit: number,
   ): Promise<string[]>;
-  /** Those orders' money rows in [fromAt, toAt), per order and type, that the report lacks. */
+  /**
+   * Those of the scope's orders' money rows in [fromAt, toAt), per order and type, that the
+   * report lacks.
+   */
   ledgerMissingFromReport(
     runId: string,
+    scope: ReconciliationScope,
     orderIds: readonly string[],
     fromAt: number,
     toAt: number,
   ): Promise<LedgerGroup[]>;
   /** How many of the run's findings carry each action. */
   countFindingActions(runId: string): Promise<{ action: FindingAction; count: number }[]>;
-  findOrdersByIds(ids: readonly string[]): Promise<Order[]>;
-  /** Runs newest first, strictly before the `before` (createdAt, id) pair. */
-  listReconciliationRuns(
-    limit: number,
-    before?: { readonly createdAt: number; readonly id: string },
-  ): Promise<ReconciliationRun[]>;
+  /** The listed orders that are the scope's; any other id is absent, as if it did not exist. */
+  findScopedOrders(scope: ReconciliationScope, ids: readonly string[]): Promise<Order[]>;
+  /** Runs newest first (of one merchant or face, or all), strictly before the `before` pair. */
+  listReconciliationRuns(filter: {
+    readonly merchantId?: string;
+    readonly dialect?: ReconciledDialect;
+    readonly before?: { readonly createdAt: number; readonly id: string };
+    readonly limit: number;
+  }): Promise<ReconciliationRun[]>;
 
   // --- Admin reads for the dashboard (statements in src/store/sql/admin-statements.ts) ---
   /** Merchants ordered by name, then id, strictly after the `after` pair. */

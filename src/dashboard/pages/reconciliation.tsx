@@ -1,9 +1,18 @@
 /**
  * Reconciliation: upload a settlement report for a window (a dry run), read the findings, apply
- * them, download them, and open past runs. The open run is in the URL (`?run=`).
+ * them, download them, and open past runs. The operator names whose report it is, the merchant
+ * and the face, before anything runs; only those orders are compared (docs/security.md). The
+ * open run is in the URL (`?run=`).
  */
 import { useState } from 'preact/hooks';
-import { applyRun, getRun, listRuns, runExportUrl, startReconciliation } from '../admin.js';
+import {
+  applyRun,
+  getRun,
+  listRuns,
+  merchantsOnce,
+  runExportUrl,
+  startReconciliation,
+} from '../admin.js';
 import {
   type ActionError,
   announce,
@@ -24,8 +33,18 @@ import {
 import { formatInstant, formatMoney, formatNumber, localDateTimeToIso } from '../format.js';
 import { codeLabel, useI18n } from '../i18n.js';
 import { href, navigate, useLocation } from '../router.js';
-import type { FindingJson, RunJson, RunWithFindingsJson } from '../types.js';
-import { findingCount } from '../../domain/reconciliation.js';
+import type { Dialect, FindingJson, MerchantJson, RunJson, RunWithFindingsJson } from '../types.js';
+import { findingCount, RECONCILED_DIALECTS } from '../../domain/reconciliation.js';
+
+/** "Merchant · Face" of a run, or what a run from before scopes covered. */
+function useScopeLabel(merchants: readonly MerchantJson[] | null) {
+  const { t } = useI18n();
+  const names = new Map((merchants ?? []).map((m) => [m.id, m.name] as const));
+  return (run: Pick<RunJson, 'merchant_id' | 'dialect'>): string =>
+    run.merchant_id && run.dialect
+      ? `${names.get(run.merchant_id) ?? run.merchant_id} · ${t(`face.${run.dialect as Dialect}`)}`
+      : t('recon.unscoped');
+}
 
 export function Reconciliation() {
   const { t } = useI18n();
@@ -35,10 +54,14 @@ export function Reconciliation() {
   // Newest first, a page at a time.
   const pages = useCursorPages();
   const runs = useLoad(() => listRuns(pages.cursor), [runsVersion, pages.cursor]);
+  const merchants = useLoad(() => merchantsOnce(), []);
+  const scopeLabel = useScopeLabel(merchants.data);
   return (
     <>
       <PageTitle>{t('recon.title')}</PageTitle>
+      <ErrorText error={merchants.error} />
       <UploadForm
+        merchants={merchants.data ?? []}
         onStarted={(run) => {
           // The new run heads the first page.
           pages.reset();
@@ -47,14 +70,19 @@ export function Reconciliation() {
         }}
       />
       {runId && (
-        <RunView key={runId} runId={runId} onChanged={() => setRunsVersion((n) => n + 1)} />
+        <RunView
+          key={runId}
+          runId={runId}
+          scopeLabel={scopeLabel}
+          onChanged={() => setRunsVersion((n) => n + 1)}
+        />
       )}
       <section aria-labelledby="runs-title">
         <h2 id="runs-title">{t('recon.past')}</h2>
         <ErrorText error={runs.error} />
         {runs.data && (
           <div aria-busy={runs.loading ? 'true' : 'false'}>
-            <RunList runs={runs.data.data} />
+            <RunList runs={runs.data.data} scopeLabel={scopeLabel} />
             <Pager {...pages.pager(runs.data.next_cursor)} />
           </div>
         )}
@@ -63,7 +91,10 @@ export function Reconciliation() {
   );
 }
 
-function UploadForm(props: { onStarted: (run: RunJson) => void }) {
+function UploadForm(props: {
+  merchants: readonly MerchantJson[];
+  onStarted: (run: RunJson) => void;
+}) {
   const { t, lang } = useI18n();
   const [error, setError] = useState<ActionError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -71,16 +102,20 @@ function UploadForm(props: { onStarted: (run: RunJson) => void }) {
     event.preventDefault();
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const file = form.get('report');
+    const merchantId = String(form.get('merchant_id') ?? '');
+    const dialect = String(form.get('dialect') ?? '');
     const from = localDateTimeToIso(String(form.get('from') ?? ''));
     const to = localDateTimeToIso(String(form.get('to') ?? ''));
     setError(null);
     try {
+      if (!merchantId) throw new FieldError('merchant_id', t('recon.merchantRequired'));
+      if (!dialect) throw new FieldError('dialect', t('recon.faceRequired'));
       if (!(file instanceof File) || file.size === 0) {
         throw new FieldError('report', t('recon.fileRequired'));
       }
       if (!from || !to) throw new FieldError('window', t('recon.windowRequired'));
       setBusy(true);
-      const run = await startReconciliation(from, to, file);
+      const run = await startReconciliation({ merchantId, dialect }, from, to, file);
       announce(
         t('recon.started', {
           findings: formatNumber(findingCount(run.summary), lang),
@@ -93,17 +128,39 @@ function UploadForm(props: { onStarted: (run: RunJson) => void }) {
       setBusy(false);
     }
   };
+  const merchantIssues = issuesFor(error, 'merchant_id');
+  const faceIssues = issuesFor(error, 'dialect');
   const fileIssues = issuesFor(error, 'report');
   const windowIssues = [
     ...issuesFor(error, 'window'),
     ...issuesFor(error, 'from'),
     ...issuesFor(error, 'to'),
   ];
-  const general = error && fileIssues.length === 0 && windowIssues.length === 0 ? error : null;
+  const fieldIssues = [merchantIssues, faceIssues, fileIssues, windowIssues].flat();
+  const general = error && fieldIssues.length === 0 ? error : null;
   return (
     <section aria-labelledby="upload-title" class="card">
       <h2 id="upload-title">{t('recon.upload')}</h2>
       <form class="filters" onSubmit={submit} noValidate>
+        <ScopeSelect
+          id="recon-merchant"
+          name="merchant_id"
+          label={t('recon.merchant')}
+          placeholder={t('recon.pickMerchant')}
+          options={props.merchants.map((m) => [m.id, m.name] as const)}
+          issues={merchantIssues}
+        />
+        <ScopeSelect
+          id="recon-face"
+          name="dialect"
+          label={t('recon.face')}
+          placeholder={t('recon.pickFace')}
+          options={RECONCILED_DIALECTS.map((d) => [d, t(`face.${d}`)] as const)}
+          issues={faceIssues}
+        />
+        <p id="recon-scope-help" class="help wide">
+          {t('recon.scopeHelp')}
+        </p>
         <div class="field wide">
           <label for="recon-file">{t('recon.file')}</label>
           <input
@@ -156,7 +213,44 @@ function UploadForm(props: { onStarted: (run: RunJson) => void }) {
   );
 }
 
-function RunView(props: { runId: string; onChanged: () => void }) {
+/** A required choice of the run's scope, with its own error line. */
+function ScopeSelect(props: {
+  id: string;
+  name: string;
+  label: string;
+  placeholder: string;
+  options: readonly (readonly [value: string, label: string])[];
+  issues: readonly string[];
+}) {
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <select
+        id={props.id}
+        name={props.name}
+        required
+        aria-describedby={`recon-scope-help ${props.id}-error`}
+        aria-invalid={props.issues.length > 0 ? 'true' : undefined}
+      >
+        <option value="">{props.placeholder}</option>
+        {props.options.map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
+      <p id={`${props.id}-error`} class="field-error">
+        {props.issues.join(' ')}
+      </p>
+    </div>
+  );
+}
+
+function RunView(props: {
+  runId: string;
+  scopeLabel: (run: RunJson) => string;
+  onChanged: () => void;
+}) {
   const { t, lang } = useI18n();
   const run = useLoad(() => getRun(props.runId), [props.runId]);
   const [applying, setApplying] = useState(false);
@@ -179,6 +273,9 @@ function RunView(props: { runId: string; onChanged: () => void }) {
               data.to &&
               `${formatInstant(data.from, lang)} – ${formatInstant(data.to, lang)}`}
           </p>
+          <p>
+            {t('recon.scope')}: <span class="scope">{props.scopeLabel(data)}</span>
+          </p>
           {data.error && <p class="error">{data.error}</p>}
           <h3>{t('recon.summary')}</h3>
           <Facts
@@ -187,7 +284,8 @@ function RunView(props: { runId: string; onChanged: () => void }) {
             )}
           />
           <div class="actions-bar">
-            {(data.status === 'completed' || data.status === 'applied') && (
+            {/* A run from before scopes is never applied (the server refuses it too). */}
+            {(data.status === 'completed' || data.status === 'applied') && data.merchant_id && (
               <button type="button" class="primary" onClick={() => setApplying(true)}>
                 {t('recon.apply')}
               </button>
@@ -267,7 +365,13 @@ function RunView(props: { runId: string; onChanged: () => void }) {
   );
 }
 
-function RunList({ runs }: { runs: readonly RunJson[] }) {
+function RunList({
+  runs,
+  scopeLabel,
+}: {
+  runs: readonly RunJson[];
+  scopeLabel: (run: RunJson) => string;
+}) {
   const { t, lang } = useI18n();
   return (
     <Table<RunJson>
@@ -287,6 +391,7 @@ function RunList({ runs }: { runs: readonly RunJson[] }) {
           ),
         },
         { label: t('recon.status'), render: (r) => <Badge status={r.status} /> },
+        { label: t('recon.scope'), render: scopeLabel },
         {
           label: t('recon.window'),
           render: (r) =>

@@ -2133,11 +2133,14 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
 
       it('lists runs newest first with a cursor', async () => {
         const t = app();
+        const m = await createMerchant(t);
         const made: string[] = [];
         for (let i = 0; i < 3; i++) {
           const res = await t.admin({
             method: 'POST',
-            url: '/admin/reconciliations?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z',
+            url:
+              `/admin/reconciliations?merchant_id=${m.id}&dialect=${i === 1 ? 'mpg' : 'points'}` +
+              '&from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z',
             headers: { 'content-type': 'text/csv' },
             payload: 'order_reference,transaction_reference,type,amount,currency,settled_at\n',
           });
@@ -2145,10 +2148,13 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           made.push((res.json() as { id: string }).id);
           t.clock.advance(1000);
         }
-        const pages = await walk<{ id: string; status: string; summary: unknown }>(
-          t,
-          '/admin/reconciliations?limit=2',
-        );
+        const pages = await walk<{
+          id: string;
+          status: string;
+          merchant_id: string | null;
+          dialect: string | null;
+          summary: unknown;
+        }>(t, '/admin/reconciliations?limit=2');
         assert.deepEqual(
           pages.map((p) => p.data.map((r) => r.id)),
           [[made[2], made[1]], [made[0]]],
@@ -2157,6 +2163,8 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           'id',
           'status',
           'source',
+          'merchant_id',
+          'dialect',
           'from',
           'to',
           'summary',
@@ -2165,7 +2173,22 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           'completed_at',
           'applied_at',
         ]);
-        for (const query of ['cursor=garbage', 'limit=0', 'status=applied']) {
+        assert.deepEqual(
+          pages[0]!.data.map((r) => [r.merchant_id, r.dialect]),
+          [
+            [m.id, 'points'],
+            [m.id, 'mpg'],
+          ],
+        );
+        const points = await walk<{ id: string }>(
+          t,
+          `/admin/reconciliations?merchant_id=${m.id}&dialect=points&limit=3`,
+        );
+        assert.deepEqual(
+          points.map((p) => p.data.map((r) => r.id)),
+          [[made[2], made[0]]],
+        );
+        for (const query of ['cursor=garbage', 'limit=0', 'status=applied', 'dialect=admin']) {
           const res = await t.admin({ method: 'GET', url: `/admin/reconciliations?${query}` });
           assert.equal(res.statusCode, 422, `${query}: ${res.body}`);
         }
@@ -2174,6 +2197,33 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
 
     describe('fixed defects', () => {
       const app = appPerSuite(factory);
+
+      it('an empty merchant, order or endpoint filter is refused, not read as every merchant', async () => {
+        // Each list used to drop `merchant_id=` (an id that came out empty) and answer with
+        // every merchant's rows; there are two merchants' orders, events and deliveries here.
+        const t = app();
+        for (const name of ['Filter A', 'Filter B']) {
+          const m = await createMerchant(t, { name });
+          await createOrder(t, m.id, 1000);
+        }
+        const lists = [
+          '/admin/orders?merchant_id=',
+          '/admin/events?merchant_id=',
+          '/admin/events?order_id=',
+          '/admin/deliveries?merchant_id=',
+          '/admin/deliveries?order_id=',
+          '/admin/deliveries?endpoint_id=',
+          '/admin/actions?merchant_id=',
+          '/admin/actions?order_id=',
+          '/admin/webhooks?merchant_id=',
+          '/admin/stats/daily?from=2026-11-01&to=2026-11-30&merchant_id=',
+          '/admin/reconciliations?merchant_id=',
+        ];
+        for (const url of lists) {
+          const parameter = /([a-z_]+)=$/.exec(url)![1]!;
+          expectIssue(await t.admin({ method: 'GET', url }), parameter);
+        }
+      });
 
       it('text with a NUL byte is refused or not found, never a 500', async () => {
         const t = app();

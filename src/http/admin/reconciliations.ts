@@ -8,10 +8,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
-import { applyReconciliation, reconcile, runFindings } from '../../app/reconciliation.js';
+import { reconcile, runFindings, runOutline } from '../../app/reconciliation.js';
+import { applyReconciliation } from '../../app/reconciliation-apply.js';
 import type { ReportFormat } from '../../app/settlement-report.js';
 import type { DomainError } from '../../domain/errors.js';
-import type { Finding, ReconciliationRun } from '../../domain/reconciliation.js';
+import {
+  type Finding,
+  RECONCILED_DIALECTS,
+  type ReconciliationRun,
+} from '../../domain/reconciliation.js';
 import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
@@ -31,6 +36,14 @@ const REPORT_MEDIA_TYPES: Readonly<Record<string, ReportFormat>> = {
 
 export const reconcileQuery = z
   .strictObject({
+    merchant_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .describe('The merchant whose settlement report this is. Required.'),
+    dialect: z
+      .enum(RECONCILED_DIALECTS)
+      .describe('The provider face the report comes from; only its orders are read. Required.'),
     from: instant,
     to: instant,
     apply: z.enum(['true', 'false']).optional(),
@@ -46,6 +59,9 @@ export const runJson = (run: ReconciliationRun) => ({
   id: run.id,
   status: run.status,
   source: run.source,
+  // Null on runs stored before runs had a scope (they matched every merchant's orders).
+  merchant_id: run.scope?.merchantId ?? null,
+  dialect: run.scope?.dialect ?? null,
   from: iso(run.fromAt),
   to: iso(run.toAt),
   summary: run.summary,
@@ -139,12 +155,16 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
         description:
           'The body is the report: `text/csv` with the header ' +
           '`order_reference,transaction_reference,type,amount,currency,settled_at`, or ' +
-          '`application/x-ndjson` with the same keys. A dry run unless `apply=true`.',
+          '`application/x-ndjson` with the same keys. `merchant_id` and `dialect` name whose ' +
+          "report it is: only that merchant's orders on that face are read, reported or " +
+          'refunded; a row naming any other order is an `unknown_order` finding. A dry run ' +
+          'unless `apply=true`.',
         tag: 'Reconciliation',
         query: reconcileQuery,
         responses: {
-          201: { description: 'The run: id, status and summary' },
-          422: { description: 'Unusable header (no run is stored)' },
+          201: { description: 'The run: id, status, merchant_id, dialect and summary' },
+          404: { description: 'Unknown merchant (no run is stored)' },
+          422: { description: 'No scope, a bad range or an unusable header (no run is stored)' },
         },
       }),
     ),
@@ -161,6 +181,7 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
       }
       const body = (request.body ?? Readable.from([])) as AsyncIterable<Buffer>;
       const result = await reconcile(deps, {
+        scope: { merchantId: q.merchant_id, dialect: q.dialect },
         fromAt: Date.parse(q.from),
         toAt: Date.parse(q.to),
         source: 'api',
@@ -169,22 +190,28 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
         apply: q.apply === 'true',
       });
       if (!result.ok) return fail(request, reply, result.error);
-      const run = result.value;
-      return reply.code(201).send({ id: run.id, status: run.status, summary: run.summary });
+      return reply.code(201).send(runOutline(result.value));
     },
   );
 
   app.get(
     '/reconciliations',
     documented({
-      summary: 'List reconciliation runs, newest first',
+      summary: 'List reconciliation runs, newest first, of every scope or of one',
       tag: 'Reconciliation',
       query: listReconciliationsQuery,
     }),
     async (request) => {
       const q = parseOrThrow(listReconciliationsQuery, request.query);
       const before = parseCursor(q.cursor, decodeCursor);
-      const runs = await deps.store.read((tx) => tx.listReconciliationRuns(q.limit, before));
+      const runs = await deps.store.read((tx) =>
+        tx.listReconciliationRuns({
+          ...(q.merchant_id === undefined ? {} : { merchantId: q.merchant_id }),
+          ...(q.dialect === undefined ? {} : { dialect: q.dialect }),
+          ...(before === undefined ? {} : { before }),
+          limit: q.limit,
+        }),
+      );
       return pageJson(runs, q.limit, runJson, encodeCursor);
     },
   );
@@ -257,7 +284,7 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
       const { id } = parseOrThrow(runParams, request.params);
       const result = await applyReconciliation(deps, id);
       if (!result.ok) return fail(request, reply, result.error);
-      return { id: result.value.id, status: result.value.status, summary: result.value.summary };
+      return runOutline(result.value);
     },
   );
 };

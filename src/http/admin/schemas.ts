@@ -79,6 +79,14 @@ const limit = queryInteger(z.number().int().positive().max(LIMITS.pageSizeMax)).
 
 export const instant = z.iso.datetime({ offset: true });
 
+/**
+ * A list filter naming one merchant, order or endpoint. An empty value is refused (422 at the
+ * parameter) rather than read as "no filter": a request aimed at one merchant whose id came out
+ * empty must not answer with every merchant's rows.
+ */
+const idFilter = (what: string) =>
+  z.string().min(1).max(64).optional().describe(`Only this ${what}'s rows.`);
+
 /** The direction of a list read by (created_at, id), and the cursor that goes with it. */
 const listOrder = z
   .enum(['asc', 'desc'])
@@ -102,7 +110,7 @@ export const listOrdersQuery = z
           'phone (as typed, without spaces, dashes, dots and parentheses, or as a Saudi mobile ' +
           'number in any form: +966 50 123 4567 finds 501234567).',
       ),
-    merchant_id: z.string().optional(),
+    merchant_id: idFilter('merchant'),
     dialect: z.enum(DIALECTS).optional(),
     status: z.enum(ORDER_STATUSES).optional(),
     created_from: instant.optional().describe('Inclusive.'),
@@ -119,14 +127,19 @@ export const listOrdersQuery = z
 
 export const listMerchantsQuery = z.strictObject({ limit, cursor: z.string().optional() });
 
-export const listReconciliationsQuery = z.strictObject({ limit, cursor: z.string().optional() });
+export const listReconciliationsQuery = z.strictObject({
+  merchant_id: idFilter('merchant'),
+  dialect: z.enum(CREDENTIAL_DIALECTS).optional().describe('Only runs of this face.'),
+  limit,
+  cursor: z.string().optional(),
+});
 
 const windowHours = queryInteger(z.number().int().positive().max(HEALTH_WINDOW_HOURS_MAX))
   .default(HEALTH_WINDOW_HOURS_DEFAULT)
   .describe('The health window, in hours before now.');
 
 export const listWebhooksQuery = z.strictObject({
-  merchant_id: z.string().optional(),
+  merchant_id: idFilter('merchant'),
   window_hours: windowHours,
 });
 
@@ -136,7 +149,7 @@ export const dailyStatsQuery = z
   .strictObject({
     from: isoDate.describe('First day, in tz.'),
     to: isoDate.describe('Last day, inclusive, in tz.'),
-    merchant_id: z.string().optional(),
+    merchant_id: idFilter('merchant'),
     tz: z.string().max(64).default('UTC').describe('An IANA time zone, e.g. America/Chicago.'),
   })
   .superRefine((q, ctx) => {
@@ -161,8 +174,8 @@ export const dailyStatsQuery = z
   });
 
 export const listEventsQuery = z.strictObject({
-  merchant_id: z.string().optional(),
-  order_id: z.string().optional(),
+  merchant_id: idFilter('merchant'),
+  order_id: idFilter('order'),
   type: z.string().optional(),
   from: instant.optional(),
   to: instant.optional(),
@@ -205,9 +218,9 @@ export const updateWebhookSchema = z
   );
 
 export const listDeliveriesQuery = z.strictObject({
-  merchant_id: z.string().optional(),
-  order_id: z.string().optional(),
-  endpoint_id: z.string().optional(),
+  merchant_id: idFilter('merchant'),
+  order_id: idFilter('order'),
+  endpoint_id: idFilter('endpoint'),
   type: z.string().optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
   from: instant.optional(),
@@ -225,8 +238,8 @@ export const replaySinceSchema = z.strictObject({
 });
 
 export const listAdminActionsQuery = z.strictObject({
-  merchant_id: z.string().optional(),
-  order_id: z.string().optional(),
+  merchant_id: idFilter('merchant'),
+  order_id: idFilter('order'),
   action: z.enum(ADMIN_ACTIONS).optional(),
   order: listOrder,
   limit,

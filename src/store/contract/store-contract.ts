@@ -903,8 +903,18 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       assert.deepEqual(await t.store.read((tx) => tx.dailyLedgerCounts([], m.id)), []);
     });
 
-    it('lists reconciliation runs newest first with a cursor', async () => {
+    it('lists reconciliation runs newest first with a cursor, of one scope or all', async () => {
       const base = clock.now();
+      const { merchant: a } = await merchant('Runs A');
+      const { merchant: b } = await merchant('Runs B');
+      // Runs 0-1 have no scope (stored before migration 12); then A/points, A/mpg, B/points.
+      const scopes = [
+        null,
+        null,
+        { merchantId: a.id, dialect: 'points' },
+        { merchantId: a.id, dialect: 'mpg' },
+        { merchantId: b.id, dialect: 'points' },
+      ] as const;
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {
         const id = `run-${base}-${i}`;
@@ -914,6 +924,7 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
             id,
             status: 'completed',
             source: 'api',
+            scope: scopes[i]!,
             fromAt: 0,
             toAt: 1,
             summary: EMPTY_SUMMARY,
@@ -925,19 +936,73 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
           }),
         );
       }
-      const walked: string[] = [];
-      let before: { createdAt: number; id: string } | undefined;
-      for (let page = 0; page < 100; page++) {
-        const runs = await t.store.read((tx) => tx.listReconciliationRuns(2, before));
-        walked.push(...runs.map((r) => r.id));
-        const last = runs.at(-1);
-        if (!last) break;
-        before = { createdAt: last.createdAt, id: last.id };
-      }
-      assert.deepEqual(
-        walked.filter((id) => id.startsWith(`run-${base}-`)),
-        [...ids].reverse(),
+      const walk = async (filter: { merchantId?: string; dialect?: 'points' | 'mpg' } = {}) => {
+        const walked: string[] = [];
+        let before: { createdAt: number; id: string } | undefined;
+        for (let page = 0; page < 100; page++) {
+          const runs = await t.store.read((tx) =>
+            tx.listReconciliationRuns({ ...filter, ...(before ? { before } : {}), limit: 2 }),
+          );
+          walked.push(...runs.map((r) => r.id));
+          const last = runs.at(-1);
+          if (!last) break;
+          before = { createdAt: last.createdAt, id: last.id };
+        }
+        return walked.filter((id) => id.startsWith(`run-${base}-`));
+      };
+      assert.deepEqual(await walk(), [...ids].reverse());
+      assert.deepEqual(await walk({ merchantId: a.id }), [ids[3], ids[2]]);
+      assert.deepEqual(await walk({ merchantId: a.id, dialect: 'points' }), [ids[2]]);
+      assert.deepEqual(await walk({ dialect: 'points' }), [ids[4], ids[2]]);
+      const stored = await t.store.read((tx) => tx.findReconciliationRun(ids[3]!));
+      assert.deepEqual(stored?.scope, { merchantId: a.id, dialect: 'mpg' });
+      assert.equal((await t.store.read((tx) => tx.findReconciliationRun(ids[0]!)))?.scope, null);
+      // The second wall: a scope is both columns or neither, and never the admin face.
+      const runSql = (id: string, merchantId: string | null, dialect: string | null) =>
+        t.rawExec(
+          `INSERT INTO reconciliation_runs (id, status, source, merchant_id, dialect, from_at,
+             to_at, summary, created_at) VALUES ('${id}', 'completed', 'api',
+             ${merchantId === null ? 'NULL' : `'${merchantId}'`},
+             ${dialect === null ? 'NULL' : `'${dialect}'`}, 0, 1, '{}', 0)`,
+        );
+      await assert.rejects(runSql(`half-${base}`, a.id, null));
+      await assert.rejects(runSql(`other-half-${base}`, null, 'points'));
+      await assert.rejects(runSql(`admin-${base}`, a.id, 'admin'));
+      await runSql(`whole-${base}`, a.id, 'backd');
+    });
+
+    it("reconciliation's ledger reads hold only the scope's orders", async () => {
+      const { merchant: a } = await merchant('Scope A');
+      const { merchant: b } = await merchant('Scope B');
+      const mine = await order(a.id, { dialect: 'points', kind: 'earning' });
+      const otherFace = await order(a.id, { dialect: 'mpg', kind: 'card' });
+      const otherMerchant = await order(b.id, { dialect: 'points', kind: 'earning' });
+      const all = [mine.id, otherFace.id, otherMerchant.id];
+      const scope = { merchantId: a.id, dialect: 'points' } as const;
+      const runId = `scope-run-${clock.now()}`;
+      await t.store.transaction((tx) =>
+        tx.insertReconciliationRun({
+          id: runId,
+          status: 'processing',
+          source: 'api',
+          scope,
+          fromAt: mine.createdAt,
+          toAt: mine.createdAt + 1,
+          summary: EMPTY_SUMMARY,
+          error: null,
+          createdAt: clock.now(),
+          completedAt: null,
+          appliedAt: null,
+        }),
       );
+      const read = await t.store.read(async (tx) => ({
+        found: (await tx.findScopedOrders(scope, all)).map((o) => o.id),
+        page: await tx.ledgerOrderPage(scope, mine.createdAt, mine.createdAt + 1, '', 100),
+        missing: (
+          await tx.ledgerMissingFromReport(runId, scope, all, mine.createdAt, mine.createdAt + 1)
+        ).map((m) => m.orderId),
+      }));
+      assert.deepEqual(read, { found: [mine.id], page: [mine.id], missing: [mine.id] });
     });
 
     it('lists deliveries oldest or newest first, with cursors in either direction', async () => {

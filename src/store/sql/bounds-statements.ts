@@ -1,7 +1,7 @@
 /**
  * The verifier's look at the bounds (src/domain/bounds.ts): every stored amount and points figure
  * outside its bound, read as text so that even a value no JS number carries is reported exactly.
- * Migration 12 refuses such figures from now on; rows stored before it, or written around the
+ * Migration 14 refuses such figures from now on; rows stored before it, or written around the
  * code, are what this finds.
  */
 import type { FigureOutOfBounds, StoreTx } from '../../app/ports/store.js';

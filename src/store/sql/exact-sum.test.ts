@@ -45,7 +45,7 @@ function suite(factory: StoreFactory, skip?: string) {
             const phone = `5${String(++run).padStart(8, '0')}`;
             const entries = values.filter((p) => p !== 0);
             const sum = entries.reduce((s, p) => s + BigInt(p), 0n);
-            // The balance itself stays within its bound (migration 12): the sum when it fits,
+            // The balance itself stays within its bound (migration 14): the sum when it fits,
             // give or take one, so both agreement and disagreement come up.
             const wanted = sum + BigInt(offset);
             const W = BigInt(BOUNDS.walletPointsMax);

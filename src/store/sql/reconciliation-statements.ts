@@ -8,7 +8,9 @@ import {
   type FindingAction,
   type FindingKind,
   PAYMENT_LEDGER_TYPES,
+  type ReconciledDialect,
   type ReconciliationRun,
+  type ReconciliationScope,
   type ReportRowType,
   type RunStatus,
   type RunSummary,
@@ -33,14 +35,24 @@ type ReconciliationStatements = Pick<
   | 'ledgerOrderPage'
   | 'ledgerMissingFromReport'
   | 'countFindingActions'
-  | 'findOrdersByIds'
+  | 'findScopedOrders'
   | 'listReconciliationRuns'
 >;
+
+/** Null on runs stored before runs had a scope (migration 12). */
+const rowToScope = (r: Row): ReconciliationScope | null => {
+  const merchantId = strOrNull(r, 'merchant_id');
+  const dialect = strOrNull(r, 'dialect');
+  return merchantId === null || dialect === null
+    ? null
+    : { merchantId, dialect: dialect as ReconciledDialect };
+};
 
 const rowToRun = (r: Row): ReconciliationRun => ({
   id: str(r, 'id'),
   status: str(r, 'status') as RunStatus,
   source: str(r, 'source'),
+  scope: rowToScope(r),
   fromAt: int(r, 'from_at'),
   toAt: int(r, 'to_at'),
   summary: parsed<RunSummary>(r, 'summary'),
@@ -70,8 +82,8 @@ const rowToFinding = (r: Row): Finding => ({
   updatedAt: int(r, 'updated_at'),
 });
 
-const RUN_COLUMNS = `id, status, source, from_at, to_at, summary, error, created_at, completed_at,
-  applied_at`;
+const RUN_COLUMNS = `id, status, source, merchant_id, dialect, from_at, to_at, summary, error,
+  created_at, completed_at, applied_at`;
 const FINDING_COLUMNS = `run_id, seq, kind, line, order_reference, order_id, merchant_id,
   transaction_reference, type, expected_minor, reported_minor, expected_currency,
   reported_currency, message, action, action_detail, updated_at`;
@@ -93,10 +105,12 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
   };
   return {
     async insertReconciliationRun(run) {
-      await db.run(`INSERT INTO reconciliation_runs (${RUN_COLUMNS}) VALUES (${marks(10)})`, [
+      await db.run(`INSERT INTO reconciliation_runs (${RUN_COLUMNS}) VALUES (${marks(12)})`, [
         run.id,
         run.status,
         run.source,
+        run.scope?.merchantId ?? null,
+        run.scope?.dialect ?? null,
         run.fromAt,
         run.toAt,
         json(run.summary),
@@ -107,11 +121,14 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       ]);
     },
     findReconciliationRun: (id) => findRun(id, false),
-    async listReconciliationRuns(limit, before) {
-      const rows = await keysetPage(db, `SELECT ${RUN_COLUMNS} FROM reconciliation_runs`, [], {
-        after: before,
+    async listReconciliationRuns(filter) {
+      const filters: [string, unknown][] = [];
+      if (filter.merchantId !== undefined) filters.push(['merchant_id = ?', filter.merchantId]);
+      if (filter.dialect !== undefined) filters.push(['dialect = ?', filter.dialect]);
+      const rows = await keysetPage(db, `SELECT ${RUN_COLUMNS} FROM reconciliation_runs`, filters, {
+        after: filter.before,
         direction: 'desc',
-        limit,
+        limit: filter.limit,
       });
       return rows.map(rowToRun);
     },
@@ -234,23 +251,26 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
         type: str(r, 'type') as ReportRowType,
       }));
     },
-    async ledgerOrderPage(fromAt, toAt, afterOrderId, limit) {
+    // The scope is in the SQL itself: another merchant's or face's orders are never read.
+    async ledgerOrderPage(scope, fromAt, toAt, afterOrderId, limit) {
       const rows = await db.all(
-        `SELECT DISTINCT order_id FROM transactions
-         WHERE created_at >= ? AND created_at < ? AND order_id > ? AND status = 'approved'
-           AND type IN (${SETTLED_TYPES})
-         ORDER BY order_id LIMIT ?`,
-        [fromAt, toAt, afterOrderId, limit],
+        `SELECT DISTINCT t.order_id FROM transactions t JOIN orders o ON o.id = t.order_id
+         WHERE t.merchant_id = ? AND o.merchant_id = ? AND o.dialect = ?
+           AND t.created_at >= ? AND t.created_at < ? AND t.order_id > ? AND t.status = 'approved'
+           AND t.type IN (${SETTLED_TYPES})
+         ORDER BY t.order_id LIMIT ?`,
+        [scope.merchantId, scope.merchantId, scope.dialect, fromAt, toAt, afterOrderId, limit],
       );
       return rows.map((r) => str(r, 'order_id'));
     },
-    async ledgerMissingFromReport(runId, orderIds, fromAt, toAt) {
+    async ledgerMissingFromReport(runId, scope, orderIds, fromAt, toAt) {
       if (orderIds.length === 0) return [];
       const rows = await db.all(
         `SELECT t.order_id, t.merchant_id, ${LEDGER_TYPE} AS kind,
            ${exactSum('t.amount_minor', 'amount')}, MIN(t.currency) AS currency
-         FROM transactions t
+         FROM transactions t JOIN orders o ON o.id = t.order_id
          WHERE t.order_id IN (${marks(orderIds.length)})
+           AND o.merchant_id = ? AND o.dialect = ?
            AND t.status = 'approved' AND t.type IN (${SETTLED_TYPES})
            AND t.created_at >= ? AND t.created_at < ?
            AND NOT EXISTS (
@@ -258,7 +278,7 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
              WHERE r.run_id = ? AND r.order_reference = t.order_id AND r.type = ${LEDGER_TYPE})
          GROUP BY t.order_id, t.merchant_id, ${LEDGER_TYPE}
          ORDER BY t.order_id, kind`,
-        [...orderIds, fromAt, toAt, runId],
+        [...orderIds, scope.merchantId, scope.dialect, fromAt, toAt, runId],
       );
       return rows.map((r) => ({
         orderId: str(r, 'order_id'),
@@ -277,11 +297,12 @@ export function createReconciliationStatements(db: SqlSession): ReconciliationSt
       );
       return rows.map((r) => ({ action: str(r, 'action') as FindingAction, count: int(r, 'n') }));
     },
-    async findOrdersByIds(ids) {
+    async findScopedOrders(scope, ids) {
       if (ids.length === 0) return [];
       const rows = await db.all(
-        `SELECT ${ORDER_COLUMNS} FROM orders WHERE id IN (${marks(ids.length)})`,
-        ids,
+        `SELECT ${ORDER_COLUMNS} FROM orders
+         WHERE id IN (${marks(ids.length)}) AND merchant_id = ? AND dialect = ?`,
+        [...ids, scope.merchantId, scope.dialect],
       );
       return rows.map(rowToOrder);
     },

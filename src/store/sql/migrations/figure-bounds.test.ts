@@ -1,4 +1,4 @@
-// Proves migration 12, the database's second wall behind the bounds (src/domain/bounds.ts), on
+// Proves migration 14, the database's second wall behind the bounds (src/domain/bounds.ts), on
 // both engines: for every bounded figure, SQL written around the code stores a value exactly at
 // the bound and is refused one past it (a CHECK on PostgreSQL, a trigger on SQLite), on insert
 // and on update; and the literals of the migration are the bounds of the code.
@@ -13,7 +13,7 @@ import {
   type TestStore,
 } from '../../../../test/support/stores.js';
 import { merchantWithOrder } from '../../../../test/support/rows.js';
-import { migration } from './012-figure-bounds.js';
+import { migration } from './014-figure-bounds.js';
 
 const A = BOUNDS.amountMinorMax;
 const P = BOUNDS.orderPointsMax;
@@ -140,7 +140,7 @@ function suite(factory: StoreFactory, skip?: string) {
   });
 }
 
-describe('migration 12', () => {
+describe('migration 14', () => {
   it('writes out exactly the bounds of src/domain/bounds.ts', () => {
     for (const text of [migration.sqlite ?? '', migration.postgres ?? '']) {
       const numbers = new Set([...text.matchAll(/-?\d{6,}/g)].map((m) => Number(m[0])));

@@ -14,8 +14,9 @@ import { migration as adminSessions } from './008-admin-sessions.js';
 import { migration as adminActions } from './009-admin-actions.js';
 import { migration as idempotencyScope } from './010-idempotency-scope.js';
 import { migration as pointsCheckoutVerification } from './011-points-checkout-verification.js';
-import { migration as figureBounds } from './012-figure-bounds.js';
+import { migration as reconciliationScope } from './012-reconciliation-scope.js';
 import { migration as refundRequestBase } from './013-refund-request-base.js';
+import { migration as figureBounds } from './014-figure-bounds.js';
 
 export type { Migration };
 
@@ -31,6 +32,7 @@ export const MIGRATIONS: readonly Migration[] = [
   adminActions,
   idempotencyScope,
   pointsCheckoutVerification,
-  figureBounds,
+  reconciliationScope,
   refundRequestBase,
+  figureBounds,
 ].sort((a, b) => a.version - b.version);

@@ -1,5 +1,5 @@
 /**
- * Migration 12: the bounds on amounts and points (src/domain/bounds.ts, docs/security.md "Amount
+ * Migration 14: the bounds on amounts and points (src/domain/bounds.ts, docs/security.md "Amount
  * and points bounds") as the database's second wall. The use cases refuse out-of-bound figures
  * first; these make a bug that slips past them fail its transaction instead of storing a figure
  * whose sums no longer fit a JavaScript number exactly.
@@ -88,7 +88,7 @@ const postgresChecks = Object.entries(BOUNDED)
   .join('\n');
 
 export const migration: Migration = {
-  version: 12,
+  version: 14,
   name: 'amount and points bounds',
   // Nothing both engines share: a constraint on PostgreSQL, triggers on SQLite.
   sql: '',
