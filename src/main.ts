@@ -67,6 +67,7 @@ export async function startUnwind(
     clock,
     newId: uuidV7Generator(clock),
     afterCommit: () => nudge(),
+    webhookAllowPrivate: config.webhookAllowPrivate,
   };
 
   if (!config.adminToken) {

@@ -8,11 +8,11 @@ import { endpointChangeAction, endpointChanges } from '../domain/admin-actions.j
 import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
 import {
-  isValidWebhookUrl,
   type RetryPolicy,
   SECRET_ROTATION_OVERLAP_MS,
   type WebhookEndpoint,
   type WebhookFormat,
+  webhookUrlError,
 } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import type { UseCase } from './context.js';
@@ -29,17 +29,20 @@ export interface CreateWebhookCommand {
   readonly format?: WebhookFormat;
   readonly retryPolicy?: RetryPolicy;
   readonly enabled?: boolean;
+  /** The URL may name a private or local host (UNWIND_WEBHOOK_ALLOW_PRIVATE); default: refused. */
+  readonly allowPrivateUrl?: boolean;
 }
 
 /**
- * Errors: merchant.not_found, webhook.invalid_url, webhook.duplicate_url, validation.failed (the
- * merchant already has the most endpoints allowed).
+ * Errors: merchant.not_found, webhook.invalid_url, webhook.private_url, webhook.duplicate_url,
+ * validation.failed (the merchant already has the most endpoints allowed).
  */
 export const createWebhookEndpoint =
   (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint> =>
   async (tx, run) => {
     if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
-    if (!isValidWebhookUrl(cmd.url)) return err(domainError('webhook.invalid_url'));
+    const urlError = webhookUrlError(cmd.url, cmd.allowPrivateUrl === true);
+    if (urlError) return err(urlError);
     if ((await tx.countWebhookEndpoints(cmd.merchantId)) >= LIMITS.webhookEndpointsMax) {
       return err(domainError('validation.failed', { limit: LIMITS.webhookEndpointsMax }));
     }
@@ -88,6 +91,8 @@ export interface UpdateWebhookCommand {
   readonly retryPolicy?: RetryPolicy;
   readonly enabled?: boolean;
   readonly rotateSecret?: boolean;
+  /** As for creation: a new URL may name a private or local host; default: refused. */
+  readonly allowPrivateUrl?: boolean;
   /**
    * An operator's change (the admin API) is recorded as an admin action with what changed; a
    * merchant's own change (Points' `/v1/webhooks`) is not an operator's action and has none.
@@ -95,14 +100,19 @@ export interface UpdateWebhookCommand {
   readonly audit?: AdminAudit;
 }
 
-/** Errors: webhook.not_found, webhook.invalid_url, webhook.duplicate_url. */
+/**
+ * Errors: webhook.not_found, webhook.invalid_url, webhook.private_url, webhook.duplicate_url. An
+ * unchanged URL is not judged again, so an endpoint registered while private delivery was allowed
+ * can still be renamed or disabled; the sender refuses it anyway.
+ */
 export const updateWebhookEndpoint =
   (cmd: UpdateWebhookCommand): UseCase<WebhookEndpoint> =>
   async (tx, run) => {
     const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId);
     if (!endpoint) return err(domainError('webhook.not_found'));
     if (cmd.url !== undefined && cmd.url !== endpoint.url) {
-      if (!isValidWebhookUrl(cmd.url)) return err(domainError('webhook.invalid_url'));
+      const urlError = webhookUrlError(cmd.url, cmd.allowPrivateUrl === true);
+      if (urlError) return err(urlError);
       if (await hasUrl(tx, cmd.merchantId, cmd.url, endpoint.id)) {
         return err(domainError('webhook.duplicate_url'));
       }

@@ -1,11 +1,10 @@
 // Proves the pure webhook rules: the retry schedule and its jitter bounds, what each answer
-// means for a delivery, URL validation, secret overlap, and private-address classification.
+// means for a delivery, URL validation (private hosts refused unless allowed), secret overlap.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   isHttpUrl,
-  isPrivateAddress,
   isValidWebhookUrl,
   judgeAttempt,
   maxAttempts,
@@ -14,6 +13,7 @@ import {
   SECRET_ROTATION_OVERLAP_MS,
   signingSecrets,
   type WebhookEndpoint,
+  webhookUrlError,
 } from './webhooks.js';
 
 const HOUR = 3_600_000;
@@ -121,47 +121,35 @@ describe('signingSecrets', () => {
   });
 });
 
-describe('isPrivateAddress', () => {
-  it('flags loopback, private, link-local, CGNAT, multicast and unspecified addresses', () => {
-    for (const a of [
-      '127.0.0.1',
-      '10.1.2.3',
-      '172.16.0.1',
-      '172.31.255.255',
-      '192.168.1.1',
-      '169.254.169.254',
-      '100.64.0.1',
-      '0.0.0.0',
-      '224.0.0.1',
-      '255.255.255.255',
-      '::1',
-      '::',
-      'fe80::1',
-      'fc00::1',
-      'fd12:3456::1',
-      '::ffff:127.0.0.1',
-      '::127.0.0.1',
-      '::ffff:0:127.0.0.1',
-      '::ffff:10.0.0.1',
-      '[::1]',
-      'ff02::1',
-      'garbage',
-      '1.2.3',
-    ]) {
-      assert.equal(isPrivateAddress(a), true, a);
+describe('webhookUrlError', () => {
+  it('refuses a private or local host unless private delivery is allowed', () => {
+    const cases: readonly [string, string, string][] = [
+      ['http://127.0.0.1:8080/h', 'loopback', '127.0.0.0/8'],
+      ['http://127.1/h', 'loopback', '127.0.0.0/8'],
+      ['http://0x7f000001/h', 'loopback', '127.0.0.0/8'],
+      ['http://[::ffff:0.0.0.0]:8080/h', 'this-network', '0.0.0.0/8'],
+      ['http://[::]/h', 'unspecified', '::/128'],
+      ['https://LOCALHOST./h', 'local-name', '.localhost'],
+      ['https://metadata.google.internal/h', 'local-name', '.internal'],
+      ['http://crm:8080/h', 'local-name', 'single-label'],
+    ];
+    for (const [url, kind, range] of cases) {
+      const host = new URL(url).hostname;
+      assert.deepEqual(
+        webhookUrlError(url, false),
+        { code: 'webhook.private_url', details: { field: 'url', host, kind, range } },
+        url,
+      );
+      assert.equal(webhookUrlError(url, true), null, url);
     }
   });
-  it('lets public addresses through', () => {
-    for (const a of [
-      '8.8.8.8',
-      '1.1.1.1',
-      '172.32.0.1',
-      '100.128.0.1',
-      '2606:4700:4700::1111',
-      '::ffff:8.8.8.8',
-      '2a00:1450:4001:80b::200e',
-    ]) {
-      assert.equal(isPrivateAddress(a), false, a);
+  it('accepts public hosts, and judges validity before privacy', () => {
+    for (const url of ['https://example.com/h', 'http://8.8.8.8/h', 'http://[2606:4700::1111]/']) {
+      assert.equal(webhookUrlError(url, false), null, url);
     }
+    assert.deepEqual(webhookUrlError('ftp://127.0.0.1/', false), { code: 'webhook.invalid_url' });
+    assert.deepEqual(webhookUrlError('http://u:p@127.0.0.1/', true), {
+      code: 'webhook.invalid_url',
+    });
   });
 });

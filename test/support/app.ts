@@ -55,12 +55,23 @@ export async function startTestApp(
      * UNWIND_TEST_CLOCK; use cases still read the (frozen) clock of `clock`.
      */
     testClockRoutes?: boolean;
+    /**
+     * UNWIND_WEBHOOK_ALLOW_PRIVATE. Default on: suites deliver to a receiver on 127.0.0.1, which
+     * the faces and the sender refuse otherwise.
+     */
+    webhookAllowPrivate?: boolean;
   } = {},
 ): Promise<TestApp> {
   const testStore = await factory.create();
   const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
-  const deps: AppDeps = { store: testStore.store, clock, newId: uuidV7Generator(clock) };
-  const sender = createSender({ timeoutMs: 2_000, allowPrivate: true, excerptBytes: 1024 });
+  const allowPrivate = options.webhookAllowPrivate ?? true;
+  const deps: AppDeps = {
+    store: testStore.store,
+    clock,
+    newId: uuidV7Generator(clock),
+    webhookAllowPrivate: allowPrivate,
+  };
+  const sender = createSender({ timeoutMs: 2_000, allowPrivate, excerptBytes: 1024 });
   const jobs = new JobRunner(
     [
       refundRequestLocker(deps),

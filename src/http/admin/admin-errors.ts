@@ -58,6 +58,10 @@ const DOMAIN_ERRORS = {
   'webhook.not_found': [404, 'Webhook endpoint not found.'],
   'webhook.duplicate_url': [409, 'This merchant already has a webhook endpoint with this URL.'],
   'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
+  'webhook.private_url': [
+    422,
+    'The webhook URL names a private or local address; UNWIND_WEBHOOK_ALLOW_PRIVATE=1 allows them.',
+  ],
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [409, 'Only a completed reconciliation run can be applied.'],

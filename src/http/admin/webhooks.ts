@@ -58,6 +58,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.format ? { format: body.format } : {}),
         ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        allowPrivateUrl: deps.webhookAllowPrivate === true,
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
         status: 201,
@@ -137,6 +138,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.retry_policy !== undefined ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
         ...(body.rotate_secret ? { rotateSecret: true } : {}),
+        allowPrivateUrl: deps.webhookAllowPrivate === true,
         audit: { actor: admin, reason: body.reason ?? null },
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
