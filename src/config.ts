@@ -22,7 +22,7 @@ export interface Config {
   readonly workers: boolean;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
-  /** Deliver webhooks to private and loopback addresses (default: when HOST is loopback). */
+  /** Register and deliver webhooks to private and loopback hosts (default off, whatever HOST). */
   readonly webhookAllowPrivate: boolean;
   /** How long a webhook delivery claim lasts; see src/webhooks/dispatcher.ts. */
   readonly deliveryLeaseMs: number;
@@ -53,8 +53,6 @@ export const CONFIG_VARIABLES = [
   'UNWIND_RATE_LIMIT_PER_MINUTE',
   'UNWIND_RECONCILE_DIR',
 ] as const;
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * The shortest claim lease: a dispatcher step sends its batch in ceil(batch / concurrency)
@@ -122,7 +120,8 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     workers: flag(env, 'UNWIND_WORKERS', true),
     logLevel: env['LOG_LEVEL'] || 'info',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', LIMITS.bodyBytesMax, 1024, 64 * 1_048_576),
-    webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', LOOPBACK_HOSTS.has(host)),
+    // Never implied by HOST: a server listening on loopback still sends to the network.
+    webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', false),
     // A claim must outlive a whole dispatcher step (see DELIVERY_LEASE_MS_MIN).
     deliveryLeaseMs: integer(
       env,
