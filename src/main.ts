@@ -110,6 +110,13 @@ export async function startUnwind(
   nudge = () => jobs.nudge();
 
   await server.listen({ port: config.port, host: config.host });
+  if (config.webhookAllowPrivate) {
+    // Meant for development and trusted networks only: say so where operators look.
+    server.log.warn(
+      { setting: 'UNWIND_WEBHOOK_ALLOW_PRIVATE' },
+      'webhooks may be registered for and delivered to private and loopback addresses',
+    );
+  }
   const address = server.server.address();
   const url =
     address && typeof address === 'object'

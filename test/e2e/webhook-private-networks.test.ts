@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { IPV4_RANGES, IPV6_RANGES } from '../../src/domain/network-address.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
-import { killAllServers, startServer } from '../support/server-process.js';
+import { killAllServers, type ServerProcess, startServer } from '../support/server-process.js';
 import {
   postgresFactory,
   postgresSkipReason,
@@ -47,6 +47,10 @@ const otherLocalUrls = (port: number): string[] => [
   'http://crm:8080/hook',
 ];
 
+/** The start-up warnings about UNWIND_WEBHOOK_ALLOW_PRIVATE=1 in a server's log. */
+const warnings = (server: ServerProcess): number =>
+  server.logs().filter((l) => l['setting'] === 'UNWIND_WEBHOOK_ALLOW_PRIVATE').length;
+
 function suite(factory: StoreFactory, skip?: string) {
   describe(`webhooks and private networks: ${factory.engine}`, { skip }, () => {
     let store: TestStore;
@@ -76,6 +80,7 @@ function suite(factory: StoreFactory, skip?: string) {
       const order = { merchant_id: merchantId, amount_minor: 1000, capture: 'purchase' };
       await allowed.call('POST', '/admin/orders', order, 201);
       await allowed.stop();
+      assert.equal(warnings(allowed), 1, 'a server allowing private delivery says so at start');
       const pending = await store.rawRows('deliveries');
       deliveryIds = pending.map((d) => String(d['id']));
       assert.equal(deliveryIds.length, reachingUrls(receiver.port).length);
@@ -138,7 +143,8 @@ function suite(factory: StoreFactory, skip?: string) {
         }
       }
       assert.equal(JSON.stringify(await store.rawRows('webhook_endpoints')), before);
-      await server.stop();
+      await server.stop(); // its output is complete once it has exited
+      assert.equal(warnings(server), 0);
     });
 
     it('never delivers to endpoints registered while allowed once it is not', async () => {
