@@ -5,7 +5,8 @@
 // were registered while private delivery was allowed are refused at connection time once it is
 // not (the receiver counts zero requests, each attempt log says why and holds no answer from the
 // private service), and the same deliveries do arrive once it is allowed again, so each refusal
-// is what kept them out. Also checks that docs/security.md lists the classifier's whole table.
+// is what kept them out; a 3xx pointing at a private address is a failed attempt that names the
+// Location and is never followed. Also checks that docs/security.md lists the classifier's table.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -178,6 +179,44 @@ function suite(factory: StoreFactory, skip?: string) {
         new Set(deliveryIds),
       );
       await server.stop();
+    });
+
+    it('records a 3xx as a failed attempt and never follows it to the private address', async () => {
+      const location = `${receiver.url}/redirected`;
+      const redirector = await startReceiver({ status: 302, headers: { location } });
+      // Allowed, so that the redirector on 127.0.0.1 is reached at all.
+      const server = await start('1');
+      try {
+        const other = await server.call('POST', '/admin/merchants', { name: 'Moved' }, 201);
+        const hook = { url: `${redirector.url}/hook` };
+        await server.call('POST', `/admin/merchants/${other.id}/webhooks`, hook, 201);
+        const order = { merchant_id: other.id, amount_minor: 500, capture: 'purchase' };
+        await server.call('POST', '/admin/orders', order, 201);
+        await server.call('POST', '/admin/jobs/run', undefined, 200);
+        const list = await server.call(
+          'GET',
+          `/admin/deliveries?merchant_id=${other.id}`,
+          undefined,
+          200,
+        );
+        assert.equal(list.data.length, 1);
+        const delivery = await server.call(
+          'GET',
+          `/admin/deliveries/${list.data[0].id}`,
+          undefined,
+          200,
+        );
+        assert.equal(delivery.status, 'pending', 'a redirect is retried like any failure');
+        assert.deepEqual(
+          delivery.attempt_log.map((a: Record<string, unknown>) => [a['status_code'], a['error']]),
+          [[302, `redirect not followed (302, Location: ${location})`]],
+        );
+        assert.equal(redirector.requests.length, 1);
+        assert.deepEqual(receiver.requestsTo('/redirected'), [], 'the Location was not asked');
+      } finally {
+        await server.stop();
+        await redirector.close();
+      }
     });
   });
 }
