@@ -1,5 +1,5 @@
 // Lint rules, including the dependency rule of docs/architecture.md:
-//   domain <- app <- {store, http, webhooks, jobs, cli}, wired together in src/main.ts.
+//   domain <- app <- {store, http, webhooks, sms, jobs, cli}, wired together in src/main.ts.
 // A layer may import only the layers to its left; the rule below fails the lint otherwise.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -19,7 +19,7 @@ const layer = (name, forbidden, message) => ({
   },
 });
 
-const infrastructure = ['store', 'http', 'webhooks', 'jobs', 'cli', 'main.js'];
+const infrastructure = ['store', 'http', 'webhooks', 'sms', 'jobs', 'cli', 'main.js'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**'] },
@@ -101,6 +101,11 @@ export default tseslint.config(
     'webhooks',
     ['http', 'jobs', 'cli'],
     'src/webhooks depends on src/app and src/domain only.',
+  ),
+  layer(
+    'sms',
+    ['store', 'http', 'webhooks', 'jobs', 'cli'],
+    'src/sms implements the SMS port of src/app; it depends on src/app and src/domain only.',
   ),
   layer('jobs', ['http', 'cli'], 'src/jobs depends on src/app, src/domain and src/webhooks.'),
   // dashboard: browser code, bundled by esbuild. It shares only the pure domain (money parsing,

@@ -65,6 +65,72 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the HTTP edge settings, with their documented defaults', () => {
+    const cwd = emptyDir();
+    const c = loadConfig({}, cwd);
+    assert.deepEqual(
+      [c.trustedProxies, c.authFailuresPerMinute, c.connections],
+      [
+        [],
+        30,
+        {
+          headersTimeoutMs: 10_000,
+          requestTimeoutMs: 30_000,
+          uploadTimeoutMs: 3_600_000,
+          keepAliveTimeoutMs: 5_000,
+          connectionsMax: 8_192,
+          connectionsPerAddressMax: 256,
+        },
+      ],
+    );
+    const set = loadConfig(
+      {
+        UNWIND_TRUSTED_PROXIES: ' 10.0.0.0/8, 192.0.2.1 ,2001:db8::/32,',
+        UNWIND_AUTH_FAILURES_PER_MINUTE: '5',
+        UNWIND_HEADERS_TIMEOUT_MS: '100',
+        UNWIND_REQUEST_TIMEOUT_MS: '3600000',
+        UNWIND_UPLOAD_TIMEOUT_MS: '86400000',
+        UNWIND_KEEP_ALIVE_TIMEOUT_MS: '600000',
+        UNWIND_MAX_CONNECTIONS: '1',
+        UNWIND_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+      },
+      cwd,
+    );
+    assert.deepEqual(set.trustedProxies, ['10.0.0.0/8', '192.0.2.1', '2001:db8::/32']);
+    assert.equal(set.authFailuresPerMinute, 5);
+    assert.deepEqual(set.connections, {
+      headersTimeoutMs: 100,
+      requestTimeoutMs: 3_600_000,
+      uploadTimeoutMs: 86_400_000,
+      keepAliveTimeoutMs: 600_000,
+      connectionsMax: 1,
+      connectionsPerAddressMax: 1_000_000,
+    });
+  });
+
+  it('refuses bad HTTP edge settings, naming the variable', () => {
+    const cwd = emptyDir();
+    const bad: Record<string, string[]> = {
+      UNWIND_TRUSTED_PROXIES: ['10.0.0.0/33', 'proxy.example', '10.0.0.1/8/1', '::1/129', '1.2.3'],
+      UNWIND_AUTH_FAILURES_PER_MINUTE: ['0', '1.5'],
+      UNWIND_HEADERS_TIMEOUT_MS: ['0', '99', '600001'],
+      UNWIND_REQUEST_TIMEOUT_MS: ['99', '3600001'],
+      UNWIND_UPLOAD_TIMEOUT_MS: ['99', '86400001'],
+      UNWIND_KEEP_ALIVE_TIMEOUT_MS: ['0', '600001'],
+      UNWIND_MAX_CONNECTIONS: ['0'],
+      UNWIND_MAX_CONNECTIONS_PER_ADDRESS: ['0', 'many'],
+    };
+    for (const [name, values] of Object.entries(bad)) {
+      for (const value of values) {
+        assert.throws(
+          () => loadConfig({ [name]: value }, cwd),
+          new RegExp(name),
+          `${name}=${value}`,
+        );
+      }
+    }
+  });
+
   it('refuses a delivery lease shorter than a whole dispatcher step', () => {
     const cwd = emptyDir();
     // 200 deliveries, 64 at a time: 4 rounds of up to 10 s, then the write that records them.
@@ -77,5 +143,70 @@ describe('loadConfig', () => {
     );
     // One send's timeout was the old floor; a batch outlives it.
     assert.throws(() => loadConfig({ UNWIND_DELIVERY_LEASE_MS: '11000' }, cwd));
+  });
+
+  it('reads the SMS sender: dev by default; http needs an https (or loopback) URL and a token', () => {
+    const cwd = emptyDir();
+    assert.deepEqual(loadConfig({}, cwd).sms, { sender: 'dev' });
+    const http = {
+      UNWIND_SMS_SENDER: 'http',
+      UNWIND_SMS_HTTP_URL: 'https://sms.example/send',
+      UNWIND_SMS_HTTP_TOKEN: 'tok',
+    };
+    assert.deepEqual(loadConfig(http, cwd).sms, {
+      sender: 'http',
+      url: 'https://sms.example/send',
+      token: 'tok',
+      timeoutMs: 5000,
+    });
+    const local = { ...http, UNWIND_SMS_HTTP_URL: 'http://127.0.0.1:9000/sms' };
+    assert.equal(loadConfig(local, cwd).sms.sender, 'http');
+    const timeout = (ms: string) => ({ ...http, UNWIND_SMS_HTTP_TIMEOUT_MS: ms });
+    assert.equal((loadConfig(timeout('100'), cwd).sms as { timeoutMs: number }).timeoutMs, 100);
+    assert.equal((loadConfig(timeout('60000'), cwd).sms as { timeoutMs: number }).timeoutMs, 60000);
+    assert.throws(() => loadConfig(timeout('99'), cwd), /UNWIND_SMS_HTTP_TIMEOUT_MS/);
+    assert.throws(() => loadConfig(timeout('60001'), cwd), /UNWIND_SMS_HTTP_TIMEOUT_MS/);
+    assert.throws(
+      () => loadConfig({ UNWIND_SMS_SENDER: 'carrier-pigeon' }, cwd),
+      /UNWIND_SMS_SENDER/,
+    );
+    const plain = { ...http, UNWIND_SMS_HTTP_URL: 'http://sms.example/send' };
+    assert.throws(() => loadConfig(plain, cwd), /UNWIND_SMS_HTTP_URL must be https/);
+    const withUser = { ...http, UNWIND_SMS_HTTP_URL: 'https://u:p@sms.example/' };
+    assert.throws(() => loadConfig(withUser, cwd), /must not carry credentials/);
+    assert.throws(
+      () => loadConfig({ ...http, UNWIND_SMS_HTTP_URL: '' }, cwd),
+      /UNWIND_SMS_HTTP_URL/,
+    );
+    assert.throws(
+      () => loadConfig({ ...http, UNWIND_SMS_HTTP_TOKEN: '' }, cwd),
+      /UNWIND_SMS_HTTP_TOKEN/,
+    );
+  });
+
+  it('reads the checkout limits with their defaults and bounds', () => {
+    const cwd = emptyDir();
+    assert.deepEqual(loadConfig({}, cwd).checkout, {
+      codeTtlSeconds: 300,
+      codeSends: 3,
+      codeAttempts: 5,
+      phoneSendsPerHour: 5,
+      phoneFailuresPerHour: 10,
+      addressRequestsPerHour: 60,
+    });
+    const bounds: [string, number, number][] = [
+      ['UNWIND_CHECKOUT_CODE_TTL_SECONDS', 30, 3600],
+      ['UNWIND_CHECKOUT_CODE_SENDS', 1, 20],
+      ['UNWIND_CHECKOUT_CODE_ATTEMPTS', 1, 20],
+      ['UNWIND_CHECKOUT_PHONE_SENDS_PER_HOUR', 1, 1000],
+      ['UNWIND_CHECKOUT_PHONE_FAILURES_PER_HOUR', 1, 1000],
+      ['UNWIND_CHECKOUT_ADDRESS_PER_HOUR', 1, 1_000_000],
+    ];
+    for (const [name, min, max] of bounds) {
+      assert.doesNotThrow(() => loadConfig({ [name]: String(min) }, cwd), name);
+      assert.doesNotThrow(() => loadConfig({ [name]: String(max) }, cwd), name);
+      assert.throws(() => loadConfig({ [name]: String(min - 1) }, cwd), new RegExp(name));
+      assert.throws(() => loadConfig({ [name]: String(max + 1) }, cwd), new RegExp(name));
+    }
   });
 });

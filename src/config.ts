@@ -4,8 +4,10 @@
  * the environment wins. Invalid values stop start-up with a message naming the variable.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { LIMITS } from './app/limits.js';
+import type { ConnectionLimits } from './http/connections.js';
 
 export interface Config {
   readonly port: number;
@@ -32,6 +34,39 @@ export interface Config {
   readonly rateLimitPerMinute: number;
   /** Folder the reconciliation job watches for settlement reports; null: the job does nothing. */
   readonly reconcileDir: string | null;
+  /** How hosted-checkout codes reach customers: the development outbox or an SMS gateway. */
+  readonly sms: SmsConfig;
+  /** The hosted checkout's verification limits. */
+  readonly checkout: CheckoutConfig;
+  /** Proxies (addresses and CIDRs) whose X-Forwarded-For names the client; empty: none. */
+  readonly trustedProxies: readonly string[];
+  /** Failed authentications per client address per face per minute before it is refused. */
+  readonly authFailuresPerMinute: number;
+  /** Header, body and idle timeouts and connection caps (src/http/connections.ts). */
+  readonly connections: ConnectionLimits;
+}
+
+export type SmsConfig =
+  | { readonly sender: 'dev' }
+  | {
+      readonly sender: 'http';
+      readonly url: string;
+      readonly token: string;
+      readonly timeoutMs: number;
+    };
+
+export interface CheckoutConfig {
+  readonly codeTtlSeconds: number;
+  /** Codes one session may send. */
+  readonly codeSends: number;
+  /** Wrong codes one session takes; the last closes it. */
+  readonly codeAttempts: number;
+  /** Codes one phone is sent per hour. */
+  readonly phoneSendsPerHour: number;
+  /** Wrong codes one phone takes per hour. */
+  readonly phoneFailuresPerHour: number;
+  /** Code requests and code checks one client address makes per hour, per process. */
+  readonly addressRequestsPerHour: number;
 }
 
 export const CONFIG_VARIABLES = [
@@ -52,6 +87,24 @@ export const CONFIG_VARIABLES = [
   'UNWIND_MPG_ID_RETENTION_DAYS',
   'UNWIND_RATE_LIMIT_PER_MINUTE',
   'UNWIND_RECONCILE_DIR',
+  'UNWIND_SMS_SENDER',
+  'UNWIND_SMS_HTTP_URL',
+  'UNWIND_SMS_HTTP_TOKEN',
+  'UNWIND_SMS_HTTP_TIMEOUT_MS',
+  'UNWIND_CHECKOUT_CODE_TTL_SECONDS',
+  'UNWIND_CHECKOUT_CODE_SENDS',
+  'UNWIND_CHECKOUT_CODE_ATTEMPTS',
+  'UNWIND_CHECKOUT_PHONE_SENDS_PER_HOUR',
+  'UNWIND_CHECKOUT_PHONE_FAILURES_PER_HOUR',
+  'UNWIND_CHECKOUT_ADDRESS_PER_HOUR',
+  'UNWIND_TRUSTED_PROXIES',
+  'UNWIND_AUTH_FAILURES_PER_MINUTE',
+  'UNWIND_HEADERS_TIMEOUT_MS',
+  'UNWIND_REQUEST_TIMEOUT_MS',
+  'UNWIND_UPLOAD_TIMEOUT_MS',
+  'UNWIND_KEEP_ALIVE_TIMEOUT_MS',
+  'UNWIND_MAX_CONNECTIONS',
+  'UNWIND_MAX_CONNECTIONS_PER_ADDRESS',
 ] as const;
 
 /**
@@ -96,6 +149,98 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (raw === '0' || raw === 'false') return false;
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
 }
+
+/** Hosts an operator's SMS relay may be reached at over plain http. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * The SMS sender. The gateway's URL must be https, or http to a loopback host (a local relay):
+ * the bearer token must not cross a network in clear.
+ */
+function smsConfig(env: Env): SmsConfig {
+  const sender = env['UNWIND_SMS_SENDER'] || 'dev';
+  if (sender === 'dev') return { sender };
+  if (sender !== 'http') throw new Error(`UNWIND_SMS_SENDER must be dev or http, got "${sender}"`);
+  const raw = env['UNWIND_SMS_HTTP_URL'] ?? '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('UNWIND_SMS_HTTP_URL must be an absolute URL when UNWIND_SMS_SENDER=http');
+  }
+  const loopback = LOOPBACK_HOSTS.has(url.hostname.replace(/^\[|\]$/g, ''));
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error('UNWIND_SMS_HTTP_URL must be https (or http to a loopback host)');
+  }
+  if (url.username || url.password) {
+    throw new Error('UNWIND_SMS_HTTP_URL must not carry credentials; use UNWIND_SMS_HTTP_TOKEN');
+  }
+  const token = env['UNWIND_SMS_HTTP_TOKEN'] ?? '';
+  if (token === '' || token.length > 4096 || /[\r\n]/.test(token)) {
+    throw new Error('UNWIND_SMS_HTTP_TOKEN must be set (one line, at most 4096 characters)');
+  }
+  const timeoutMs = integer(
+    env,
+    'UNWIND_SMS_HTTP_TIMEOUT_MS',
+    LIMITS.smsHttpTimeoutMsDefault,
+    100,
+    60_000,
+  );
+  return { sender, url: url.toString(), token, timeoutMs };
+}
+
+function checkoutConfig(env: Env): CheckoutConfig {
+  const count = (name: string, fallback: number, max: number) =>
+    integer(env, name, fallback, 1, max);
+  return {
+    codeTtlSeconds: integer(
+      env,
+      'UNWIND_CHECKOUT_CODE_TTL_SECONDS',
+      LIMITS.checkoutCodeTtlSecondsDefault,
+      30,
+      3_600,
+    ),
+    codeSends: count('UNWIND_CHECKOUT_CODE_SENDS', LIMITS.checkoutCodeSendsDefault, 20),
+    codeAttempts: count('UNWIND_CHECKOUT_CODE_ATTEMPTS', LIMITS.checkoutCodeAttemptsDefault, 20),
+    phoneSendsPerHour: count(
+      'UNWIND_CHECKOUT_PHONE_SENDS_PER_HOUR',
+      LIMITS.checkoutPhoneSendsDefault,
+      1_000,
+    ),
+    phoneFailuresPerHour: count(
+      'UNWIND_CHECKOUT_PHONE_FAILURES_PER_HOUR',
+      LIMITS.checkoutPhoneFailuresDefault,
+      1_000,
+    ),
+    addressRequestsPerHour: count(
+      'UNWIND_CHECKOUT_ADDRESS_PER_HOUR',
+      LIMITS.checkoutAddressRequestsDefault,
+      1_000_000,
+    ),
+  };
+}
+/** A comma-separated list of IP addresses and CIDR blocks (`10.0.0.0/8`, `2001:db8::/32`). */
+function addressList(env: Env, name: string): string[] {
+  const raw = env[name] ?? '';
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = net.isIP(address);
+    const bits = family === 6 ? 128 : 32;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      throw new Error(`${name} must list IP addresses or CIDR blocks, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+/** A duration in milliseconds from 100 ms to `max`. */
+const milliseconds = (env: Env, name: string, fallback: number, max: number) =>
+  integer(env, name, fallback, 100, max);
 
 export function loadConfig(processEnv: Env = process.env, cwd: string = process.cwd()): Config {
   const env: Env = { ...fileDefaults(processEnv, cwd), ...processEnv };
@@ -147,5 +292,62 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     reconcileDir: env['UNWIND_RECONCILE_DIR']
       ? path.resolve(cwd, env['UNWIND_RECONCILE_DIR'])
       : null,
+    sms: smsConfig(env),
+    checkout: checkoutConfig(env),
+    ...edgeConfig(env),
+  };
+}
+
+/** The HTTP edge: trusted proxies, the failed-authentication limit, timeouts, connection caps. */
+function edgeConfig(env: Env) {
+  return {
+    trustedProxies: addressList(env, 'UNWIND_TRUSTED_PROXIES'),
+    authFailuresPerMinute: integer(
+      env,
+      'UNWIND_AUTH_FAILURES_PER_MINUTE',
+      LIMITS.authFailuresPerMinuteDefault,
+      1,
+      1_000_000,
+    ),
+    connections: {
+      headersTimeoutMs: milliseconds(
+        env,
+        'UNWIND_HEADERS_TIMEOUT_MS',
+        LIMITS.headersTimeoutMsDefault,
+        600_000,
+      ),
+      requestTimeoutMs: milliseconds(
+        env,
+        'UNWIND_REQUEST_TIMEOUT_MS',
+        LIMITS.requestTimeoutMsDefault,
+        3_600_000,
+      ),
+      uploadTimeoutMs: milliseconds(
+        env,
+        'UNWIND_UPLOAD_TIMEOUT_MS',
+        LIMITS.uploadTimeoutMsDefault,
+        86_400_000,
+      ),
+      keepAliveTimeoutMs: milliseconds(
+        env,
+        'UNWIND_KEEP_ALIVE_TIMEOUT_MS',
+        LIMITS.keepAliveTimeoutMsDefault,
+        600_000,
+      ),
+      connectionsMax: integer(
+        env,
+        'UNWIND_MAX_CONNECTIONS',
+        LIMITS.connectionsMaxDefault,
+        1,
+        1_000_000,
+      ),
+      connectionsPerAddressMax: integer(
+        env,
+        'UNWIND_MAX_CONNECTIONS_PER_ADDRESS',
+        LIMITS.connectionsPerAddressMaxDefault,
+        1,
+        1_000_000,
+      ),
+    },
   };
 }

@@ -8,9 +8,11 @@ import { systemClock, TestClock } from './app/clocks.js';
 import type { AppDeps } from './app/context.js';
 import { uuidV7Generator } from './app/ids.js';
 import { assertLimits, LIMITS } from './app/limits.js';
+import type { CheckoutOptions } from './app/points-checkout-codes.js';
 import type { Store } from './app/ports/store.js';
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
+import { checkoutLimitReaper } from './jobs/checkout-limit-reaper.js';
 import { idempotencyReaper } from './jobs/idempotency-reaper.js';
 import { mpgRequestIdReaper } from './jobs/mpg-request-id-reaper.js';
 import { refundRequestLocker } from './jobs/refund-request-locker.js';
@@ -20,6 +22,8 @@ import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { webhookDispatcher } from './webhooks/dispatcher.js';
 import { createSender } from './webhooks/sender.js';
+import { DevSmsOutbox } from './sms/dev-outbox.js';
+import { createHttpSmsSender } from './sms/http-sender.js';
 
 export function openStore(config: Config): Store {
   return config.databaseUrl
@@ -29,6 +33,30 @@ export function openStore(config: Config): Store {
         ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
       })
     : openSqliteStore({ dataDir: config.dataDir });
+}
+
+/**
+ * The hosted checkout's senders and limits from the configuration. The development outbox always
+ * exists: it is the sender with UNWIND_SMS_SENDER=dev, and it keeps the codes of Points' sandbox
+ * numbers at sandbox merchants whatever the sender.
+ */
+export function checkoutOptions(config: Config): CheckoutOptions {
+  const outbox = new DevSmsOutbox(LIMITS.smsOutboxCapacity);
+  const sender = config.sms.sender === 'http' ? createHttpSmsSender(config.sms) : outbox;
+  const c = config.checkout;
+  return {
+    senders: { sender, sandbox: outbox },
+    outbox,
+    policy: {
+      codeTtlMs: c.codeTtlSeconds * 1000,
+      codeSends: c.codeSends,
+      codeAttempts: c.codeAttempts,
+      phoneSendsPerWindow: c.phoneSendsPerHour,
+      phoneFailuresPerWindow: c.phoneFailuresPerHour,
+      phoneWindowMs: LIMITS.checkoutLimitWindowMs,
+    },
+    addressRequestsPerHour: c.addressRequestsPerHour,
+  };
 }
 
 export interface RunningUnwind {
@@ -90,7 +118,16 @@ export async function startUnwind(
     publicUrl: config.publicUrl,
     logger: options.logger ?? { level: config.logLevel },
     rateLimitPerMinute: config.rateLimitPerMinute,
+    checkout: checkoutOptions(config),
+    authFailuresPerMinute: config.authFailuresPerMinute,
+    trustedProxies: config.trustedProxies,
+    connections: config.connections,
   });
+  if (config.sms.sender === 'dev') {
+    server.log.warn(
+      'UNWIND_SMS_SENDER=dev: hosted-checkout codes are not sent to customers; operators read them at GET /admin/points/otp',
+    );
+  }
   const sender = createSender({
     timeoutMs: LIMITS.webhookTimeoutMs,
     allowPrivate: config.webhookAllowPrivate,
@@ -104,6 +141,7 @@ export async function startUnwind(
       webhookDispatcher(deps, sender, config.deliveryLeaseMs),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, config.mpgIdRetentionDays),
+      checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
     ],
     server.log,
   );

@@ -2,7 +2,7 @@
  * What every use case gets, and the executor that runs one use case in one database transaction.
  */
 import type { DomainError } from '../domain/errors.js';
-import type { Result } from '../domain/result.js';
+import { ok, type Result } from '../domain/result.js';
 import type { IdGenerator } from './ids.js';
 import type { Clock } from './ports/clock.js';
 import { type Store, type StoreTx, UniqueViolation } from './ports/store.js';
@@ -83,6 +83,18 @@ export async function execute<T>(
     }
   }
 }
+
+/**
+ * `useCase` with its answer built inside the same transaction (docs/security.md, "A refusal never
+ * follows a state change"): an answer that cannot be built (a throw) rolls the change back with
+ * it, so no client is told "error" about a change that committed. `answer` must be pure.
+ */
+export const answering =
+  <T, A>(useCase: UseCase<T>, answer: (value: T) => A): UseCase<A> =>
+  async (tx, run) => {
+    const result = await useCase(tx, run);
+    return result.ok ? ok(answer(result.value)) : result;
+  };
 
 /** Runs reads against committed data. */
 export function query<T>(

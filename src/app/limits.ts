@@ -18,6 +18,11 @@ export const LIMITS = {
   reaperBatchSize: 1_000,
   /** Backd refund requests one locking/settlement job step takes (each in its own transaction). */
   refundRequestBatchSize: 100,
+  /**
+   * Length of a URL a client asks Unwind to store (webhook endpoints, Backd's order and item URLs,
+   * Points' callback_url), as sent and as normalised; Points' webhook `url` keeps its own 500.
+   */
+  urlLengthMax: 2000,
   /** Line items of one Backd order. */
   backdItemsMax: 500,
   /** Reason texts kept on ledger rows and events. */
@@ -71,6 +76,53 @@ export const LIMITS = {
    * for a person who mistypes, too few to guess an ADMIN_TOKEN someone chose by hand.
    */
   signInAttemptsPerMinute: 20,
+  /**
+   * Points hosted checkout (docs/security.md "The Points hosted checkout"). Defaults of the
+   * UNWIND_CHECKOUT_* settings: a code lives 5 minutes; a session sends 3 codes and takes 5 wrong
+   * ones; a phone gets 5 codes and takes 10 wrong ones per window; one client address makes 60
+   * code requests and code checks per window. 10 wrong codes an hour give a guesser of one phone
+   * a 1 in 100,000 chance an hour.
+   */
+  checkoutCodeTtlSecondsDefault: 300,
+  checkoutCodeSendsDefault: 3,
+  checkoutCodeAttemptsDefault: 5,
+  checkoutPhoneSendsDefault: 5,
+  checkoutPhoneFailuresDefault: 10,
+  checkoutAddressRequestsDefault: 60,
+  /** The window of the per-phone and per-address checkout limits. */
+  checkoutLimitWindowMs: 3_600_000,
+  /** Messages the development SMS outbox keeps in memory (the oldest go first). */
+  smsOutboxCapacity: 1_000,
+  /** Messages one `GET /admin/points/otp` lists. */
+  smsOutboxListMax: 50,
+  /** Default of UNWIND_SMS_HTTP_TIMEOUT_MS: one request to the SMS gateway. */
+  smsHttpTimeoutMsDefault: 5_000,
+  /**
+   * Failed authentications one client address may make on one face per rate-limit window
+   * (UNWIND_AUTH_FAILURES_PER_MINUTE) before that face refuses the address until the window
+   * ends: a person who mistypes a key a few times is never stopped, a guesser is.
+   */
+  authFailuresPerMinuteDefault: 30,
+  /** Time a client has to send a request's headers (UNWIND_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMsDefault: 10_000,
+  /** Time a request's body has to arrive once its headers have (UNWIND_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMsDefault: 30_000,
+  /**
+   * Time the body of a streamed upload (a settlement report, up to 2 GiB) has to arrive once its
+   * headers have (UNWIND_UPLOAD_TIMEOUT_MS): 2 GiB at about 600 kB/s.
+   */
+  uploadTimeoutMsDefault: 3_600_000,
+  /** How long an idle keep-alive connection stays open (UNWIND_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMsDefault: 5_000,
+  /** Open connections of the whole process (UNWIND_MAX_CONNECTIONS). */
+  connectionsMaxDefault: 8_192,
+  /** Open connections of one client address (UNWIND_MAX_CONNECTIONS_PER_ADDRESS). */
+  connectionsPerAddressMaxDefault: 256,
+  /**
+   * How often the server looks for connections past the headers timeout (Node's default, 30 s,
+   * let a header drip live up to 30 s past the timeout).
+   */
+  connectionsCheckIntervalMs: 1_000,
 } as const;
 
 export function assertLimits(limits: typeof LIMITS = LIMITS): void {

@@ -17,6 +17,12 @@
  * - A request that fails (expected or not) releases its claim, so a retry runs afresh. A process
  *   that dies mid-request leaves a lease that expires, after which a retry takes the id over.
  * - The reaper job deletes claims older than the retention setting (default 7 days).
+ *
+ * The claim commits on its own, before the change, by design: a duplicate on another process
+ * must see it while the first request still runs. It is the only thing written before the use
+ * case, and no client reads it as a change to the order: a failure after it releases it (or its
+ * lease expires), and the order is as it was. Everything that can refuse runs in the use case's
+ * transaction, whose answer is built inside it (the caller passes an `answering` use case).
  */
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -1,11 +1,10 @@
 /**
- * The Points face's use cases: earning (purchase and rating channels), the hosted checkout of a
- * replacing order, and the order operations under Points' own state machine. Each runs in one
+ * The Points face's use cases: earning (purchase and rating channels) and the order operations
+ * under Points' own state machine (the hosted checkout is in points-checkout.ts). Each runs in one
  * transaction; money and points rules come from the domain (`pointsTransitionError` first, then
  * the core planners), and every change writes its outbox event through `changeOrder` /
  * `createOrder`, which also move the customer's wallet (src/app/points-customers.ts).
  */
-import crypto from 'node:crypto';
 import { domainError, type DomainError } from '../domain/errors.js';
 import { orderSnapshot } from '../domain/events.js';
 import {
@@ -22,19 +21,13 @@ import {
   applyShippingUpdate,
   DEFAULT_CANCEL_REASON,
   earnedPoints,
-  maxRedeemablePoints,
   type PointsOperation,
   pointsReferenceNumber,
   pointsTransitionError,
   RATING_POINTS,
-  redeemedValueMinor,
   type ShippingUpdate,
 } from '../domain/points.js';
-import type {
-  CheckoutSession,
-  PointsChannel,
-  PointsOrderRecord,
-} from '../domain/points-records.js';
+import type { PointsChannel, PointsOrderRecord } from '../domain/points-records.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import {
   type Actor,
@@ -52,8 +45,6 @@ import type { StoreTx } from './ports/store.js';
 
 /** Points is a Saudi platform: its prices are SAR. */
 export const POINTS_CURRENCY = 'SAR';
-/** How long a hosted checkout session can be confirmed after it was created. */
-export const CHECKOUT_SESSION_TTL_MS = 30 * 60_000;
 
 /** An order as the Points face shows it: the core order and its Points record. */
 export interface PointsOrderView {
@@ -94,7 +85,7 @@ export const getPointsOrder = (
   query(deps, (tx) => ownPointsOrder(tx, merchantId, orderId));
 
 /** Writes a new Points order: draws its integer id, then creates the core order with it. */
-async function createPointsOrder(
+export async function createPointsOrder(
   tx: StoreTx,
   run: RunContext,
   input: {
@@ -219,159 +210,6 @@ export const createEarningOrder =
       phone: cmd.phone,
       orderNumber: cmd.orderNumber,
       details: cmd.details,
-    });
-  };
-
-export interface CheckoutCommand {
-  readonly merchantId: string;
-  readonly amountMinor: number;
-  readonly orderNumber: string;
-  readonly phone: string | null;
-  readonly callbackUrl: string | null;
-  readonly details: Readonly<Record<string, unknown>>;
-}
-
-/** 32 random bytes: the session URL is the customer's only credential. */
-export const newCheckoutSessionId = (): string => crypto.randomBytes(32).toString('base64url');
-
-/**
- * Opens a hosted checkout session for a replacing order; the order itself is created when the
- * customer confirms. Errors: merchant.not_found, order.duplicate_reference (order_number used).
- */
-export const createCheckoutSession =
-  (cmd: CheckoutCommand): UseCase<CheckoutSession> =>
-  async (tx, run) => {
-    const merchant = await tx.findMerchant(cmd.merchantId);
-    if (!merchant) return err(domainError('merchant.not_found'));
-    if (await tx.findOrderByNumber(merchant.id, 'points', cmd.orderNumber)) {
-      return err(domainError('order.duplicate_reference', { field: 'order_number' }));
-    }
-    const session: CheckoutSession = {
-      id: newCheckoutSessionId(),
-      merchantId: merchant.id,
-      orderNumber: cmd.orderNumber,
-      amountMinor: cmd.amountMinor,
-      currency: POINTS_CURRENCY,
-      phone: cmd.phone,
-      callbackUrl: cmd.callbackUrl,
-      details: cmd.details,
-      status: 'open',
-      orderId: null,
-      expiresAt: run.now + CHECKOUT_SESSION_TTL_MS,
-      createdAt: run.now,
-      completedAt: null,
-    };
-    await tx.insertCheckoutSession(session);
-    return ok(session);
-  };
-
-/** What the hosted page shows. */
-export interface CheckoutPage {
-  readonly session: CheckoutSession;
-  readonly merchantName: string;
-  readonly minorPerPoint: number;
-  readonly expired: boolean;
-  /** Present when a phone was given: the wallet and how much of it may go to this order. */
-  readonly customer: {
-    readonly phone: string;
-    readonly balance: number;
-    readonly maxRedeemPoints: number;
-  } | null;
-}
-
-/** Errors: points.checkout_session_not_found. */
-export const getCheckoutPage = (
-  deps: AppDeps,
-  sessionId: string,
-  phone: string | null,
-): Promise<Result<CheckoutPage, DomainError>> =>
-  query(deps, async (tx, now) => {
-    const session = await tx.findCheckoutSession(sessionId);
-    if (!session) return err(domainError('points.checkout_session_not_found'));
-    const merchant = await tx.findMerchant(session.merchantId);
-    assert(merchant !== undefined, 'checkout session without merchant');
-    const minorPerPoint = merchant.settings.minorPerPoint;
-    let customer: CheckoutPage['customer'] = null;
-    if (phone !== null) {
-      const balance = (await tx.findPointsCustomer(phone))?.balance ?? 0;
-      const cap = maxRedeemablePoints(session.amountMinor, minorPerPoint);
-      customer = { phone, balance, maxRedeemPoints: Math.max(0, Math.min(balance, cap)) };
-    }
-    return ok({
-      session,
-      merchantName: merchant.name,
-      minorPerPoint,
-      expired: now >= session.expiresAt,
-      customer,
-    });
-  });
-
-export interface ConfirmCheckoutCommand {
-  readonly sessionId: string;
-  /** Normalised `5XXXXXXXX`. */
-  readonly phone: string;
-  readonly redeemPoints: number;
-}
-
-export interface ConfirmedCheckout extends PointsOrderView {
-  readonly session: CheckoutSession;
-}
-
-/**
- * The customer confirms: the redeemed points leave the wallet at once and the replacing order is
- * created `new`, waiting for the merchant's /complete or /authorize + /capture. A session is used
- * once. Errors: points.checkout_session_not_found, points.checkout_session_used,
- * points.checkout_session_expired, validation.failed (redeem value above the price;
- * details.field, details.max), points.insufficient_balance, order.duplicate_reference.
- */
-export const confirmCheckout =
-  (cmd: ConfirmCheckoutCommand): UseCase<ConfirmedCheckout> =>
-  async (tx, run) => {
-    const session = await tx.lockCheckoutSession(cmd.sessionId);
-    if (!session) return err(domainError('points.checkout_session_not_found'));
-    if (session.status !== 'open') return err(domainError('points.checkout_session_used'));
-    if (run.now >= session.expiresAt) return err(domainError('points.checkout_session_expired'));
-    const merchant = await tx.findMerchant(session.merchantId);
-    assert(merchant !== undefined, 'checkout session without merchant');
-    const minorPerPoint = merchant.settings.minorPerPoint;
-    const max = maxRedeemablePoints(session.amountMinor, minorPerPoint);
-    if (cmd.redeemPoints > max) {
-      return err(domainError('validation.failed', { field: 'redeem_points', max }));
-    }
-    if (cmd.redeemPoints > 0) {
-      // Locked until commit, so two checkouts cannot both spend the same points.
-      const wallet = await tx.lockPointsCustomer(cmd.phone, run.now);
-      if (wallet.balance < cmd.redeemPoints) {
-        return err(domainError('points.insufficient_balance', { balance: wallet.balance }));
-      }
-    }
-    const created = await createPointsOrder(tx, run, {
-      merchantId: session.merchantId,
-      actor: { kind: 'customer' },
-      channel: 'checkout',
-      reviewReference: null,
-      kind: 'replacing',
-      amountMinor: session.amountMinor,
-      capture: 'none',
-      totalPoints: 0,
-      redeemedPoints: cmd.redeemPoints,
-      redeemedMinor: redeemedValueMinor(cmd.redeemPoints, minorPerPoint),
-      phone: cmd.phone,
-      orderNumber: session.orderNumber,
-      details: session.details,
-    });
-    if (!created.ok) return created;
-    const done = await tx.completeCheckoutSession(session.id, created.value.order.id, run.now);
-    assert(done, 'checkout session changed under its lock');
-    return ok({
-      order: created.value.order,
-      record: created.value.record,
-      session: {
-        ...session,
-        status: 'completed',
-        orderId: created.value.order.id,
-        completedAt: run.now,
-      },
     });
   };
 

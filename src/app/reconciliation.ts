@@ -354,7 +354,14 @@ const graceDetail = (order: Order, merchant: Merchant): string =>
  * with the key `auto-refund:<order id>`, so no order is ever reversed twice, whichever run or
  * node applies it. Candidates still inside their grace period stay pending for a later apply.
  * Errors: reconciliation.not_found, reconciliation.not_applicable (a run that failed or is still
- * being read).
+ * being read), both decided before anything is written.
+ *
+ * Each candidate commits in a transaction of its own, by design: a run may hold millions, and one
+ * transaction over all of them would hold their orders' locks for as long. No candidate refuses
+ * (a refund the ledger refuses is recorded as `skipped`), so only an outage can stop an apply part
+ * way. The run then stays `completed` and each order's finding says truly whether it was
+ * refunded; applying again finishes the rest, and the key `auto-refund:<order id>` keeps any
+ * order from being refunded twice.
  */
 export async function applyReconciliation(
   deps: AppDeps,

@@ -7,12 +7,13 @@ import crypto from 'node:crypto';
 import { endpointChangeAction, endpointChanges } from '../domain/admin-actions.js';
 import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
+import { normaliseHttpUrl } from '../domain/urls.js';
 import {
+  privateWebhookUrlError,
   type RetryPolicy,
   SECRET_ROTATION_OVERLAP_MS,
   type WebhookEndpoint,
   type WebhookFormat,
-  webhookUrlError,
 } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import type { UseCase } from './context.js';
@@ -34,6 +35,21 @@ export interface CreateWebhookCommand {
 }
 
 /**
+ * The URL to store: the one rule of src/domain/urls.ts, so the endpoint keeps (and the sender
+ * follows, and duplicates are compared in) the very URL that was validated. The refusal names
+ * why in `details.reason`. Unless private delivery is allowed, a URL whose host can only be
+ * private or local is `webhook.private_url`; `current` (the stored URL, on update) is not judged
+ * again, so an endpoint registered while private delivery was allowed can still be changed.
+ */
+function endpointUrl(url: string, allowPrivate: boolean, current: string | null) {
+  const normalised = normaliseHttpUrl(url, LIMITS.urlLengthMax);
+  if (!normalised.ok) return err(domainError('webhook.invalid_url', { reason: normalised.error }));
+  const refused =
+    allowPrivate || normalised.value === current ? null : privateWebhookUrlError(normalised.value);
+  return refused ? err(refused) : normalised;
+}
+
+/**
  * Errors: merchant.not_found, webhook.invalid_url, webhook.private_url, webhook.duplicate_url,
  * validation.failed (the merchant already has the most endpoints allowed).
  */
@@ -41,18 +57,18 @@ export const createWebhookEndpoint =
   (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint> =>
   async (tx, run) => {
     if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
-    const urlError = webhookUrlError(cmd.url, cmd.allowPrivateUrl === true);
-    if (urlError) return err(urlError);
+    const url = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, null);
+    if (!url.ok) return url;
     if ((await tx.countWebhookEndpoints(cmd.merchantId)) >= LIMITS.webhookEndpointsMax) {
       return err(domainError('validation.failed', { limit: LIMITS.webhookEndpointsMax }));
     }
-    if (await hasUrl(tx, cmd.merchantId, cmd.url, null)) {
+    if (await hasUrl(tx, cmd.merchantId, url.value, null)) {
       return err(domainError('webhook.duplicate_url'));
     }
     const endpoint: WebhookEndpoint = {
       id: run.newId(),
       merchantId: cmd.merchantId,
-      url: cmd.url,
+      url: url.value,
       name: cmd.name ?? null,
       format: cmd.format ?? 'standard',
       retryPolicy: cmd.retryPolicy ?? 'standard',
@@ -110,10 +126,12 @@ export const updateWebhookEndpoint =
   async (tx, run) => {
     const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId);
     if (!endpoint) return err(domainError('webhook.not_found'));
-    if (cmd.url !== undefined && cmd.url !== endpoint.url) {
-      const urlError = webhookUrlError(cmd.url, cmd.allowPrivateUrl === true);
-      if (urlError) return err(urlError);
-      if (await hasUrl(tx, cmd.merchantId, cmd.url, endpoint.id)) {
+    let url = endpoint.url;
+    if (cmd.url !== undefined) {
+      const normalised = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, endpoint.url);
+      if (!normalised.ok) return normalised;
+      url = normalised.value;
+      if (url !== endpoint.url && (await hasUrl(tx, cmd.merchantId, url, endpoint.id))) {
         return err(domainError('webhook.duplicate_url'));
       }
     }
@@ -127,7 +145,7 @@ export const updateWebhookEndpoint =
     const enabling = cmd.enabled === true && !endpoint.enabled;
     const updated: WebhookEndpoint = {
       ...endpoint,
-      ...(cmd.url !== undefined ? { url: cmd.url } : {}),
+      url,
       ...(cmd.name !== undefined ? { name: cmd.name } : {}),
       ...(cmd.format !== undefined ? { format: cmd.format } : {}),
       ...(cmd.retryPolicy !== undefined ? { retryPolicy: cmd.retryPolicy } : {}),

@@ -43,6 +43,18 @@ export const ERROR_CODES = [
   'points.checkout_session_expired',
   'points.insufficient_balance',
   'points.customer_not_found',
+  // Points hosted checkout: the customer proves the phone with a one-time code first.
+  'points.checkout_session_cancelled',
+  'points.checkout_not_verified',
+  'points.checkout_code_missing',
+  'points.checkout_code_expired',
+  // Every code this session may send has been sent.
+  'points.checkout_code_limit',
+  // The SMS gateway did not take the code (details.reason, never shown to the customer).
+  'points.checkout_code_not_sent',
+  // Too many codes sent to, or wrong codes entered for, one phone in the window
+  // (details.retryAfterMs).
+  'points.phone_limited',
   // Backd: its order lifecycle, the update_order increase limit and refund requests.
   'backd_order.invalid_state',
   'backd_order.merchant_order_id_mismatch',

@@ -38,6 +38,11 @@ export interface MerchantSettings {
    * missing from the settlement report is refunded automatically (default 48).
    */
   readonly autoRefundGraceHours: number;
+  /**
+   * Points sandbox mode: Points' test numbers (500000001..3) act as its sandbox accounts at the
+   * hosted checkout, and their codes stay in the development outbox (default false).
+   */
+  readonly sandbox: boolean;
 }
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
@@ -49,6 +54,7 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   orderTotalIncreaseLimitPercent: 10,
   refundSettlementDelaySeconds: 0,
   autoRefundGraceHours: 48,
+  sandbox: false,
 };
 
 export interface Merchant {

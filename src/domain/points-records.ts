@@ -51,9 +51,13 @@ export interface PointsOrderRecord {
   readonly updatedAt: number;
 }
 
-/** A hosted checkout: created by the merchant, used once by the customer, then done. */
+/**
+ * A hosted checkout: created by whoever holds the merchant's public key, so its URL proves
+ * nothing about the customer. The customer proves the phone with a one-time code; only then does
+ * the page show the wallet, and only the verified phone's points can be spent, once.
+ */
 export interface CheckoutSession {
-  /** Random, unguessable: the session URL is the customer's only credential. */
+  /** Random, unguessable: the session URL. */
   readonly id: string;
   readonly merchantId: string;
   readonly orderNumber: string;
@@ -64,9 +68,23 @@ export interface CheckoutSession {
   readonly callbackUrl: string | null;
   /** The order's details (name, products, addresses, metadata, amounts) as the merchant sent them. */
   readonly details: Readonly<Record<string, unknown>>;
-  readonly status: 'open' | 'completed';
+  readonly status: 'open' | 'completed' | 'cancelled';
   readonly orderId: string | null;
   readonly expiresAt: number;
   readonly createdAt: number;
   readonly completedAt: number | null;
+  readonly cancelledAt: number | null;
+  /** The phone the current code was sent to; null before the first code. */
+  readonly codePhone: string | null;
+  /** SHA-256 of the session, phone and code; null when no code is pending (never the code). */
+  readonly codeHash: string | null;
+  readonly codeExpiresAt: number | null;
+  /** Codes sent for this session, and wrong codes entered in it. */
+  readonly codesSent: number;
+  readonly codeFailures: number;
+  /** The phone proven by a code; the only wallet this session may spend. */
+  readonly verifiedPhone: string | null;
+  /** SHA-256 of the verification token the verified browser holds; null when not verified. */
+  readonly verificationHash: string | null;
+  readonly verifiedAt: number | null;
 }

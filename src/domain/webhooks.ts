@@ -141,47 +141,20 @@ export function judgeAttempt(
   return policyAttemptsAfter >= maxAttempts(policy) ? 'dead' : 'retry';
 }
 
-export const WEBHOOK_URL_LENGTH_MAX = 2000;
-
-/** `text` as an absolute http or https URL with a host, else null. */
-function httpUrlOf(text: string): URL | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(text);
-  } catch {
-    return null;
-  }
-  const http = parsed.protocol === 'http:' || parsed.protocol === 'https:';
-  return http && parsed.hostname.length > 0 ? parsed : null;
-}
-
-/** True when `text` is an absolute http or https URL with a host. */
-export const isHttpUrl = (text: string): boolean => httpUrlOf(text) !== null;
-
-/** A webhook URL must be absolute http(s), carry no credentials, and have a host. */
-export function isValidWebhookUrl(url: string): boolean {
-  if (url.length === 0 || url.length > WEBHOOK_URL_LENGTH_MAX) return false;
-  const parsed = httpUrlOf(url);
-  return parsed !== null && parsed.username === '' && parsed.password === '';
-}
-
 /**
- * Why `url` cannot be registered as a webhook URL, or null. `webhook.invalid_url` unless it is an
- * absolute http(s) URL without credentials; `webhook.private_url` when its host can only be
- * private or local (a private address in any notation, or a local name such as `localhost`),
- * unless private delivery is allowed. Names that merely resolve to a private address pass here:
- * the sender refuses them at every connection (src/webhooks/sender.ts).
+ * Why a webhook URL must not be registered, or null: its host can only be private or local (a
+ * private address in any notation, or a local name such as `localhost`). `url` is one that
+ * src/domain/urls.ts accepted. Names that merely resolve to a private address pass here: the
+ * sender refuses them at every connection (src/webhooks/address-guard.ts).
  */
-export function webhookUrlError(url: string, allowPrivate: boolean): DomainError | null {
-  const parsed = isValidWebhookUrl(url) ? httpUrlOf(url) : null;
-  if (parsed === null) return domainError('webhook.invalid_url');
-  if (allowPrivate) return null;
-  const found = privateHost(parsed.hostname);
+export function privateWebhookUrlError(url: string): DomainError | null {
+  const host = new URL(url).hostname;
+  const found = privateHost(host);
   return found === null
     ? null
     : domainError('webhook.private_url', {
         field: 'url',
-        host: parsed.hostname,
+        host,
         kind: found.kind,
         range: found.range,
       });

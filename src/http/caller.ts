@@ -4,6 +4,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '../app/context.js';
+import { type KeyScope, merchantKeyScope } from '../app/idempotency.js';
 import type { Authenticated } from '../app/merchants.js';
 import { HttpProblem } from './faces.js';
 import { limitCaller } from './rate-limit.js';
@@ -32,3 +33,10 @@ export const credentialActor = (auth: Pick<Authenticated, 'credential'>): Actor 
   kind: 'credential',
   prefix: auth.credential.prefix,
 });
+
+/**
+ * Whose `Idempotency-Key`s a caller's writes use: the merchant's on the face it called, whichever
+ * of the merchant's credentials (before or after a rotation) it presented.
+ */
+export const callerKeyScope = (auth: Pick<Authenticated, 'credential'>): KeyScope =>
+  merchantKeyScope(auth.credential.dialect, auth.credential.merchantId);

@@ -72,6 +72,12 @@ export class HttpProblem extends Error {
   }
 }
 
+/** The face's 429, with `Retry-After` in whole seconds (at least 1). */
+export const rateLimited = (retryAfterMs: number): HttpProblem =>
+  new HttpProblem('rate_limited', undefined, {
+    'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+  });
+
 export function send(reply: FastifyReply, rendered: RenderedError): FastifyReply {
   if (rendered.headers) reply.headers(rendered.headers);
   return reply.code(rendered.status).send(rendered.body);

@@ -1,7 +1,7 @@
 /**
  * What the hosted pages (the Points checkout, the Backd terms page) share: HTML escaping, the page
- * shell, the security headers every page is sent with, the urlencoded form parser and the choice
- * between an HTML and a JSON answer.
+ * shell, the security headers every page is sent with, the urlencoded form parser, the refusal of
+ * form posts another site made a browser send, and the choice between an HTML and a JSON answer.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -67,4 +67,25 @@ export function wantsJson(request: FastifyRequest): boolean {
   if (/application\/json/i.test(accept)) return true;
   const type = request.headers['content-type'] ?? '';
   return /application\/json/i.test(type) && !/text\/html/i.test(accept);
+}
+
+/**
+ * True when a browser says another site made it send this request (cross-site request forgery):
+ * `Sec-Fetch-Site` other than `same-origin` or `none`, or, from browsers that do not send it, an
+ * `Origin` whose host is neither PUBLIC_URL's nor the request's own `Host`. The pages' forms post
+ * to their own origin, so they always pass; a client that sends neither header (a script) is not
+ * a browser carrying a customer's session and passes too.
+ */
+export function isCrossSitePost(request: FastifyRequest, publicUrl: string): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
+  const origin = request.headers.origin;
+  if (typeof origin !== 'string') return false;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return true; // "null" (sandboxed frames, privacy redirects) and anything unparsable
+  }
+  return host !== new URL(publicUrl).host && host !== request.headers.host;
 }

@@ -36,6 +36,30 @@ describe('RateLimiter', () => {
     assert.notEqual(limiter.take('x'), null, "x's window survived the sweep");
   });
 
+  it('forgets the oldest key when every window in a full table is current', () => {
+    const clock = new TestClock(START);
+    const limiter = new RateLimiter(1, 60_000, clock, 2);
+    limiter.take('a');
+    limiter.take('b');
+    limiter.take('c'); // full, nothing ended: 'a' (the oldest) goes
+    assert.equal(limiter.size, 2, 'memory stays bounded');
+    assert.equal(limiter.take('a'), null, "'a' starts afresh");
+    assert.notEqual(limiter.take('c'), null, "'c' kept its window");
+  });
+
+  it('tells whether a key is over without counting it', () => {
+    const clock = new TestClock(START + 15_000);
+    const limiter = new RateLimiter(2, 60_000, clock);
+    assert.equal(limiter.overFor('a'), null, 'an unknown key is not over');
+    limiter.take('a');
+    assert.equal(limiter.overFor('a'), null);
+    assert.equal(limiter.overFor('a'), null, 'looking does not count');
+    limiter.take('a');
+    assert.equal(limiter.overFor('a'), 45_000);
+    clock.advance(45_000);
+    assert.equal(limiter.overFor('a'), null, 'the next window starts afresh');
+  });
+
   it('refuses a limit or window of zero', () => {
     assert.throws(() => new RateLimiter(0, 60_000, new TestClock(START)));
     assert.throws(() => new RateLimiter(1, 0, new TestClock(START)));

@@ -8,7 +8,8 @@
 import type { FastifyRequest } from 'fastify';
 import { LIMITS } from '../app/limits.js';
 import type { Clock } from '../app/ports/clock.js';
-import { HttpProblem } from './faces.js';
+import { admitAuthenticated } from './auth-throttle.js';
+import { rateLimited } from './faces.js';
 
 interface Window {
   startedAt: number;
@@ -32,11 +33,10 @@ export class RateLimiter {
   /** Counts one request of `key`: null when admitted, else the milliseconds until it may retry. */
   take(key: string): number | null {
     const now = this.clock.now();
-    // Windows are aligned to the clock, so every key's window ends at the same instant.
-    const startedAt = now - (now % this.windowMs);
+    const startedAt = this.windowStart(now);
     let window = this.windows.get(key);
     if (!window || window.startedAt !== startedAt) {
-      if (!window && this.windows.size >= this.keysMax) this.sweep(startedAt);
+      if (!window && this.windows.size >= this.keysMax) this.makeRoom(startedAt);
       window = { startedAt, count: 0 };
       this.windows.set(key, window);
     }
@@ -45,16 +45,37 @@ export class RateLimiter {
     return null;
   }
 
+  /** Without counting: the milliseconds until `key` may retry when it is over, else null. */
+  overFor(key: string): number | null {
+    const now = this.clock.now();
+    const startedAt = this.windowStart(now);
+    const window = this.windows.get(key);
+    if (!window || window.startedAt !== startedAt || window.count < this.perWindow) return null;
+    return startedAt + this.windowMs - now;
+  }
+
+  // Windows are aligned to the clock, so every key's window ends at the same instant.
+  private windowStart(now: number): number {
+    return now - (now % this.windowMs);
+  }
+
   /** How many keys have a window in memory (what the sweep bounds). */
   get size(): number {
     return this.windows.size;
   }
 
-  /** Forgets every window that has ended; a key seen again starts afresh anyway. */
-  private sweep(currentStartedAt: number): void {
+  /**
+   * Forgets every window that has ended (a key seen again starts afresh anyway). When every
+   * window is current (more keys in one window than `keysMax`, as from a client cycling through
+   * addresses), the oldest key is forgotten too, so memory stays bounded; that key starts afresh.
+   */
+  private makeRoom(currentStartedAt: number): void {
     for (const [key, window] of this.windows) {
       if (window.startedAt !== currentStartedAt) this.windows.delete(key);
     }
+    if (this.windows.size < this.keysMax) return;
+    const oldest = this.windows.keys().next();
+    if (!oldest.done) this.windows.delete(oldest.value);
   }
 }
 
@@ -66,10 +87,13 @@ declare module 'fastify' {
 }
 
 /**
- * Counts the request against `credentialKey` (a credential id; `admin` for the admin token) and
- * throws the face's `rate_limited` problem, with `Retry-After` in whole seconds, when over.
+ * Called by every face once it has authenticated a credential: refuses the request while its
+ * address is over its failed authentications (src/http/auth-throttle.ts), then counts it against
+ * `credentialKey` (a credential id; `admin` for the admin token) and throws the face's
+ * `rate_limited` problem, with `Retry-After` in whole seconds, when over.
  */
 export function limitCaller(request: FastifyRequest, credentialKey: string): void {
+  admitAuthenticated(request);
   const limiter = request.server.unwindRateLimiter;
   if (limiter) takeOrRefuse(limiter, credentialKey);
 }
@@ -77,7 +101,5 @@ export function limitCaller(request: FastifyRequest, credentialKey: string): voi
 /** Counts one request of `key` on `limiter`; over the limit, the face's 429 with Retry-After. */
 export function takeOrRefuse(limiter: RateLimiter, key: string): void {
   const retryAfterMs = limiter.take(key);
-  if (retryAfterMs === null) return;
-  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  throw new HttpProblem('rate_limited', undefined, { 'retry-after': String(seconds) });
+  if (retryAfterMs !== null) throw rateLimited(retryAfterMs);
 }

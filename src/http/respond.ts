@@ -3,15 +3,16 @@
  * the `Idempotency-Key` header (decisions.md: every write of every face): the stored response
  * comes back with `Idempotency-Replayed: true`; a key reused for another request, or still in
  * progress, is answered by the face's own rendering of `idempotency.key_reused` (422) and
- * `idempotency.in_progress` (409). Keys are scoped to the caller (`scope`).
+ * `idempotency.in_progress` (409). Keys are scoped to the merchant and face, the admin face, or a
+ * hosted page (`scope`, a KeyScope), never to a credential.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type AppDeps, execute, type UseCase } from '../app/context.js';
-import { executeWithIdempotencyKey } from '../app/idempotency.js';
+import { answering, type AppDeps, execute, type UseCase } from '../app/context.js';
+import { executeWithIdempotencyKey, type KeyScope } from '../app/idempotency.js';
 import { LIMITS } from '../app/limits.js';
 import { fingerprint } from '../app/secrets.js';
 import type { DomainError } from '../domain/errors.js';
-import type { Result } from '../domain/result.js';
+import { ok, type Result } from '../domain/result.js';
 import { HttpProblem, type RenderedError } from './faces.js';
 
 export interface Rendered {
@@ -23,8 +24,13 @@ export interface Rendered {
 }
 
 export interface RespondOptions<T> {
-  /** Whose keys these are: a credential id, or `admin`. */
-  readonly scope: string;
+  /** Whose keys these are. */
+  readonly scope: KeyScope;
+  /**
+   * The path the request's fingerprint names instead of its own, when the path carries a key a
+   * rotation replaces (Points' checkout public key): a retry with the new key is the same request.
+   */
+  readonly fingerprintPath?: string;
   readonly render: (value: T) => Rendered;
   readonly renderError: (error: DomainError, requestId: string) => RenderedError;
 }
@@ -62,7 +68,7 @@ export async function respond<T>(
     }
     const requestFingerprint = fingerprint({
       method: request.method,
-      url: request.url,
+      url: options.fingerprintPath ?? request.url,
       body: request.body ?? null,
     });
     const stored = await executeWithIdempotencyKey(
@@ -74,7 +80,13 @@ export async function respond<T>(
     if (stored.replayed) reply.header('idempotency-replayed', 'true');
     response = stored;
   } else {
-    response = toResponse(await execute(deps, useCase));
+    // Rendered inside the use case's transaction, as under a key: a render that throws undoes
+    // the change instead of answering 500 after it committed.
+    const done = await execute(
+      deps,
+      answering(useCase, (value) => toResponse(ok(value))),
+    );
+    response = done.ok ? done.value : toResponse(done);
   }
   if (response.status === 204 || response.body === '') return reply.code(response.status).send();
   return reply.code(response.status).type('application/json; charset=utf-8').send(response.body);

@@ -8,6 +8,7 @@ import FindMyWay from 'find-my-way';
 import type { AdminAuthenticator } from '../app/admin-tokens.js';
 import type { TestClock } from '../app/clocks.js';
 import type { AppDeps } from '../app/context.js';
+import type { CheckoutOptions } from '../app/points-checkout-codes.js';
 import { LIMITS } from '../app/limits.js';
 import { AssertionFailure } from '../domain/result.js';
 import { adminFace, rootFace } from './admin/admin-errors.js';
@@ -23,6 +24,15 @@ import {
 } from './faces.js';
 import { DIALECT_MODULES } from './dialects/registry.js';
 import { healthRoutes } from './health.js';
+import { AuthThrottle, registerAuthThrottle } from './auth-throttle.js';
+import { addressMatcher } from './client-address.js';
+import {
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+  guardConnections,
+  timeoutOptions,
+} from './connections.js';
+import { loggerOptions, SecretPaths } from './log-redaction.js';
 import { RateLimiter } from './rate-limit.js';
 import { registerDocs, type RouteDoc, type FaceDoc } from './openapi.js';
 
@@ -51,6 +61,14 @@ export interface ServerOptions {
   readonly logger: false | { level: string };
   /** Requests per credential per minute in this process; 0 or absent: no limit. */
   readonly rateLimitPerMinute?: number;
+  /** The Points hosted checkout's code senders and limits; its outbox is read at /admin/points/otp. */
+  readonly checkout: CheckoutOptions;
+  /** Failed authentications per client address and face per minute; 0 or absent: no limit. */
+  readonly authFailuresPerMinute?: number;
+  /** Proxies (addresses, CIDRs) whose X-Forwarded-For names the client (none when absent). */
+  readonly trustedProxies?: readonly string[];
+  /** Timeouts and connection caps; absent: the defaults of src/app/limits.ts. */
+  readonly connections?: ConnectionLimits;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
@@ -61,6 +79,8 @@ export interface RouteEntry {
   readonly url: string;
   /** The route's OpenAPI description (`config.openapi`); undefined when it has none. */
   readonly doc: RouteDoc | false | undefined;
+  /** Its path parameters that are secrets (`config.secretParams`, src/http/log-redaction.ts). */
+  readonly secretParams: readonly string[];
 }
 
 declare module 'fastify' {
@@ -80,16 +100,14 @@ const FRAMEWORK_ERRORS: Record<string, HttpErrorKind> = {
 };
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const secretPaths = new SecretPaths();
+  const connections = options.connections ?? DEFAULT_CONNECTION_LIMITS;
+  const trustedProxies = [...(options.trustedProxies ?? [])];
   const app = Fastify({
-    logger: options.logger
-      ? {
-          level: options.logger.level,
-          redact: {
-            paths: ['req.headers.authorization', 'req.headers["x-api-key"]'],
-            censor: '[redacted]',
-          },
-        }
-      : false,
+    logger: options.logger ? loggerOptions(options.logger.level, secretPaths) : false,
+    // request.ip follows X-Forwarded-For only through these hops (src/http/client-address.ts).
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
+    ...timeoutOptions(connections),
     bodyLimit: options.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -108,10 +126,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // JSON is the only body type of every face; Fastify's default text/plain parser would let
   // a string through to the schemas instead of answering 415.
   app.removeContentTypeParser('text/plain');
+  secretPaths.collectFrom(app);
+  guardConnections(app, connections, addressMatcher(trustedProxies));
 
   const faces: Face[] = [adminFace, ...DIALECT_MODULES.map((d) => d.face)];
   const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
     faceFor(faces, rootFace, url).renderHttpError(kind, context);
+  const failuresPerMinute = options.authFailuresPerMinute ?? 0;
+  registerAuthThrottle(
+    app,
+    failuresPerMinute > 0
+      ? new AuthThrottle(
+          new RateLimiter(failuresPerMinute, LIMITS.rateLimitWindowMs, options.deps.clock),
+          (url) => {
+            const face = faceFor(faces, rootFace, url);
+            return face === rootFace ? null : face.name;
+          },
+        )
+      : null,
+  );
 
   // Every route's path and methods, to tell a wrong method (405) from an unknown path (404),
   // and to list the routes (the fuzzer and the OpenAPI check walk them).
@@ -128,7 +161,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     for (const method of methods as FindMyWay.HTTPMethod[]) {
       if (!routeIndex.hasRoute(method, route.url))
         routeIndex.on(method, route.url, () => undefined);
-      if (method !== 'HEAD') routes.push({ method, url: route.url, doc: route.config?.openapi });
+      if (method === 'HEAD') continue;
+      const secretParams = route.config?.secretParams ?? [];
+      routes.push({ method, url: route.url, doc: route.config?.openapi, secretParams });
     }
   });
 
@@ -170,17 +205,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const context: ErrorContext = { requestId: request.id };
     if (error instanceof HttpProblem) {
-      const issues = error.issues ? { issues: error.issues } : {};
-      const rendered = renderFor(request.url, error.kind, { ...context, ...issues });
+      // A wrong credential counts against its address; one over the limit is answered 429.
+      const problem =
+        error.kind === 'auth_invalid'
+          ? (app.unwindAuthThrottle?.countFailure(request) ?? error)
+          : error;
+      const issues = problem.issues ? { issues: problem.issues } : {};
+      const rendered = renderFor(request.url, problem.kind, { ...context, ...issues });
       return send(
         reply,
-        error.headers
-          ? { ...rendered, headers: { ...rendered.headers, ...error.headers } }
+        problem.headers
+          ? { ...rendered, headers: { ...rendered.headers, ...problem.headers } }
           : rendered,
       );
     }
     const kind = error.code ? FRAMEWORK_ERRORS[error.code] : undefined;
     if (kind) return send(reply, renderFor(request.url, kind, context));
+    // The connection closed before the body arrived (the client left, or a timeout cut it off,
+    // src/http/connections.ts): no one is left to answer, and it is no fault of the server.
+    if (error.code === 'ECONNRESET' && request.raw.destroyed) {
+      request.log.info({ code: error.code }, 'connection closed before the request arrived');
+      return send(reply, renderFor(request.url, 'malformed_json', context));
+    }
     // Anything else is a bug or an outage: log it in full, answer without details.
     request.log.error(
       { err: error, assertion: error instanceof AssertionFailure },
@@ -204,7 +250,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(adminRoutes, { prefix: '/admin', ...options });
   await app.register(dashboardRoutes);
   for (const dialect of DIALECT_MODULES) {
-    await dialect.register(app, { deps: options.deps, publicUrl: options.publicUrl });
+    await dialect.register(app, {
+      deps: options.deps,
+      publicUrl: options.publicUrl,
+      checkout: options.checkout,
+    });
   }
   return app;
 }

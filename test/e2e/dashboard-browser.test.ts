@@ -32,6 +32,7 @@ import {
   type StoreFactory,
   type TestStore,
 } from '../support/stores.js';
+import { payAtCheckout, processCall } from '../support/points.js';
 
 /** Where the test clock stands when the suite starts. */
 const START = '2026-11-23T12:00:00.000Z';
@@ -174,13 +175,10 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
           pointsKey,
         );
         const pagePath = new URL(begun.data.checkout_url as string).pathname;
-        const paid = await server.call(
-          'POST',
-          pagePath,
-          { phone_number: PHONE, redeem_points: 100 },
-          200,
-          { token: null, headers: { accept: 'application/json' } },
-        );
+        const paid = await payAtCheckout(processCall(server), processCall(server, true), pagePath, {
+          phoneNumber: PHONE,
+          redeemPoints: 100,
+        });
         await server.call(
           'POST',
           `/points/api/v1/orders/${paid.order_uuid}/complete`,

@@ -469,6 +469,21 @@ function rateLimitSuite(factory: StoreFactory, skip?: string): void {
       }
       assert.equal((await probes.admin(a)).statusCode, 200);
     });
+
+    it("counts the checkouts a public key opens against that key's own limit", async () => {
+      const begin = (m: Merchant) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/points/api/v1/orders/checkout/${m.points.public_key}`,
+          payload: { total_price: 10, order_number: `LIM-${crypto.randomUUID()}` },
+        });
+      for (let i = 0; i < LIMIT; i++) assert.equal((await begin(a)).statusCode, 200, `${i + 1}`);
+      const over = await begin(a);
+      assert.equal(over.statusCode, 429, over.body);
+      assert.ok(isFaceError('points', over), over.body);
+      assert.equal(over.headers['retry-after'], '60');
+      assert.equal((await begin(b)).statusCode, 200, "another merchant's key is not affected");
+    });
   });
 }
 

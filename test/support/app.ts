@@ -9,8 +9,11 @@ import { TestClock } from '../../src/app/clocks.js';
 import type { AppDeps } from '../../src/app/context.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import { LIMITS } from '../../src/app/limits.js';
+import type { CheckoutOptions, CheckoutPolicy } from '../../src/app/points-checkout-codes.js';
+import { DevSmsOutbox } from '../../src/sms/dev-outbox.js';
 import { verifyLedger } from '../../src/app/verify.js';
 import { buildServer } from '../../src/http/server.js';
+import { checkoutLimitReaper } from '../../src/jobs/checkout-limit-reaper.js';
 import { idempotencyReaper } from '../../src/jobs/idempotency-reaper.js';
 import { mpgRequestIdReaper } from '../../src/jobs/mpg-request-id-reaper.js';
 import { refundRequestLocker } from '../../src/jobs/refund-request-locker.js';
@@ -29,6 +32,8 @@ export interface TestApp {
   readonly deps: AppDeps;
   readonly clock: TestClock;
   readonly testStore: TestStore;
+  /** The development SMS outbox the hosted checkout's codes go to. */
+  readonly outbox: DevSmsOutbox;
   /** Injects a request with the admin token unless `headers.authorization` is given. */
   admin(options: InjectOptions): Promise<LightMyRequestResponse>;
   /** `admin()` that must answer `expected`; returns the parsed JSON body (null when empty). */
@@ -60,6 +65,12 @@ export async function startTestApp(
      * the faces and the sender refuse otherwise.
      */
     webhookAllowPrivate?: boolean;
+    /**
+     * The hosted checkout's limits. The default is the production defaults with the per-phone
+     * and per-address limits out of the way, for suites that pay many checkouts from one
+     * address; the suites that prove the limits set them.
+     */
+    checkout?: Partial<CheckoutPolicy> & { addressRequestsPerHour?: number };
   } = {},
 ): Promise<TestApp> {
   const testStore = await factory.create();
@@ -79,9 +90,26 @@ export async function startTestApp(
       webhookDispatcher(deps, sender),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, LIMITS.mpgIdRetentionDaysDefault),
+      checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
     ],
     { error: () => undefined },
   );
+  const outbox = new DevSmsOutbox(LIMITS.smsOutboxCapacity);
+  const { addressRequestsPerHour, ...policy } = options.checkout ?? {};
+  const checkout: CheckoutOptions = {
+    senders: { sender: outbox, sandbox: outbox },
+    outbox,
+    policy: {
+      codeTtlMs: LIMITS.checkoutCodeTtlSecondsDefault * 1000,
+      codeSends: LIMITS.checkoutCodeSendsDefault,
+      codeAttempts: LIMITS.checkoutCodeAttemptsDefault,
+      phoneSendsPerWindow: 1_000_000,
+      phoneFailuresPerWindow: 1_000_000,
+      phoneWindowMs: LIMITS.checkoutLimitWindowMs,
+      ...policy,
+    },
+    addressRequestsPerHour: addressRequestsPerHour ?? 1_000_000,
+  };
   const app = await buildServer({
     deps,
     adminAuth: adminAuthenticator(deps, TEST_ADMIN_TOKEN),
@@ -91,6 +119,7 @@ export async function startTestApp(
     publicUrl: TEST_PUBLIC_URL,
     logger: false,
     rateLimitPerMinute: options.rateLimitPerMinute ?? 0,
+    checkout,
   });
   await app.ready();
   const admin = (o: InjectOptions) =>
@@ -103,6 +132,7 @@ export async function startTestApp(
     deps,
     clock,
     testStore,
+    outbox,
     admin,
     async call<T>(options: InjectOptions, expected: number): Promise<T> {
       const res = await admin(options);

@@ -20,6 +20,7 @@ import type {
   PointsCustomerEntry,
   PointsOrderRecord,
 } from '../../domain/points-records.js';
+import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type {
   Dialect,
   Order,
@@ -420,11 +421,26 @@ export interface StoreTx {
     reviewReference: string,
   ): Promise<PointsOrderRecord | undefined>;
   updatePointsOrder(record: PointsOrderRecord): Promise<void>;
+
+  // --- Points hosted checkout (statements in src/store/sql/points-checkout-statements.ts) ---
   insertCheckoutSession(session: CheckoutSession): Promise<void>;
   findCheckoutSession(id: string): Promise<CheckoutSession | undefined>;
   lockCheckoutSession(id: string): Promise<CheckoutSession | undefined>;
   /** Marks an open session completed with its order; false when it was not open. */
   completeCheckoutSession(id: string, orderId: string, at: number): Promise<boolean>;
+  /**
+   * Writes an open session's verification state (code, counts, verified phone) and its status
+   * (`open`, or `cancelled` with `cancelledAt`); false when the stored session was not open.
+   */
+  updateOpenCheckoutSession(session: CheckoutSession): Promise<boolean>;
+  /**
+   * Reads a phone's counters, creating them (window starting at `now`, zero counts) if missing,
+   * and locks them until the transaction ends.
+   */
+  lockCheckoutPhoneLimit(phone: string, now: number): Promise<PhoneWindow>;
+  updateCheckoutPhoneLimit(phone: string, window: PhoneWindow): Promise<void>;
+  /** Deletes up to `limit` phones' counters whose window started before `startedBefore`. */
+  deleteCheckoutPhoneLimits(startedBefore: number, limit: number): Promise<number>;
 
   // --- Backd (statements in src/store/sql/backd-statements.ts) ---
   insertBackdOrder(order: BackdOrder): Promise<void>;

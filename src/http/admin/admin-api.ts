@@ -290,6 +290,7 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           order_total_increase_limit_percent: 10,
           refund_settlement_delay_seconds: 0,
           auto_refund_grace_hours: 48,
+          sandbox: false,
         });
         assert.equal(m.created_at, START);
         assert.equal(m.updated_at, START);
@@ -318,6 +319,7 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
             refund_window_days: 0,
             holidays: ['2026-12-25'],
             ip_allow_list: ['10.0.0.1'],
+            sandbox: true,
           },
         });
         assert.equal(m.currency, 'KWD');
@@ -330,6 +332,7 @@ export function defineAdminApiSuite(factory: StoreFactory, skip?: string): void 
           order_total_increase_limit_percent: 10,
           refund_settlement_delay_seconds: 0,
           auto_refund_grace_hours: 48,
+          sandbox: true,
         });
       });
 

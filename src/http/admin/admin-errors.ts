@@ -43,6 +43,13 @@ const DOMAIN_ERRORS = {
   'points.checkout_session_expired': [410, 'The checkout session has expired.'],
   'points.insufficient_balance': [409, "The customer's points balance is too low."],
   'points.customer_not_found': [404, 'Points customer not found.'],
+  'points.checkout_session_cancelled': [409, 'The checkout session was cancelled.'],
+  'points.checkout_not_verified': [403, 'The checkout phone number is not verified.'],
+  'points.checkout_code_missing': [409, 'No verification code was requested.'],
+  'points.checkout_code_expired': [410, 'The verification code has expired.'],
+  'points.checkout_code_limit': [429, 'No more verification codes can be sent.'],
+  'points.checkout_code_not_sent': [502, 'The verification code could not be sent.'],
+  'points.phone_limited': [429, 'Too many attempts for this phone number.'],
   'backd_order.invalid_state': [409, 'The Backd order is not in a state that allows this.'],
   'backd_order.merchant_order_id_mismatch': [422, 'merchant_order_id does not match the order.'],
   'backd_order.increase_exceeds_limit': [
@@ -57,7 +64,10 @@ const DOMAIN_ERRORS = {
   'refund_request.invalid_transition': [409, 'The refund request cannot make this transition.'],
   'webhook.not_found': [404, 'Webhook endpoint not found.'],
   'webhook.duplicate_url': [409, 'This merchant already has a webhook endpoint with this URL.'],
-  'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
+  'webhook.invalid_url': [
+    422,
+    'The webhook URL must be an absolute http or https URL with no user name, password or control character.',
+  ],
   'webhook.private_url': [
     422,
     'The webhook URL names a private or local address; UNWIND_WEBHOOK_ALLOW_PRIVATE=1 allows them.',

@@ -45,6 +45,7 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
     s.refundSettlementDelaySeconds = input.refund_settlement_delay_seconds;
   if (input.auto_refund_grace_hours !== undefined)
     s.autoRefundGraceHours = input.auto_refund_grace_hours;
+  if (input.sandbox !== undefined) s.sandbox = input.sandbox;
   return s;
 }
 

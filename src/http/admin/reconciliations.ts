@@ -126,25 +126,39 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
   const fail = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
     send(reply, renderAdminDomainError(error, request.id));
 
+  // The report may be large: its body gets UNWIND_UPLOAD_TIMEOUT_MS (src/http/connections.ts).
+  const upload = (options: ReturnType<typeof documented>) => ({
+    ...options,
+    config: { ...options.config, upload: true },
+  });
   app.post(
     '/reconciliations',
-    documented({
-      summary: 'Reconcile a settlement report against the ledger',
-      description:
-        'The body is the report: `text/csv` with the header ' +
-        '`order_reference,transaction_reference,type,amount,currency,settled_at`, or ' +
-        '`application/x-ndjson` with the same keys. A dry run unless `apply=true`.',
-      tag: 'Reconciliation',
-      query: reconcileQuery,
-      responses: {
-        201: { description: 'The run: id, status and summary' },
-        422: { description: 'Unusable header (no run is stored)' },
-      },
-    }),
+    upload(
+      documented({
+        summary: 'Reconcile a settlement report against the ledger',
+        description:
+          'The body is the report: `text/csv` with the header ' +
+          '`order_reference,transaction_reference,type,amount,currency,settled_at`, or ' +
+          '`application/x-ndjson` with the same keys. A dry run unless `apply=true`.',
+        tag: 'Reconciliation',
+        query: reconcileQuery,
+        responses: {
+          201: { description: 'The run: id, status and summary' },
+          422: { description: 'Unusable header (no run is stored)' },
+        },
+      }),
+    ),
     async (request, reply) => {
       const q = parseOrThrow(reconcileQuery, request.query);
       const format = REPORT_MEDIA_TYPES[mediaType(request)];
       if (!format) throw new HttpProblem('unsupported_media_type');
+      // A report declared too big is refused before a run is stored. One sent without a length
+      // (chunked) can only be counted as it arrives: past the limit its run is kept as `failed`
+      // with the reason, a record of what was tried that can never be applied, and the answer is
+      // the same 413.
+      if (Number(request.headers['content-length']) > REPORT_BODY_BYTES_MAX) {
+        throw new HttpProblem('body_too_large');
+      }
       const body = (request.body ?? Readable.from([])) as AsyncIterable<Buffer>;
       const result = await reconcile(deps, {
         fromAt: Date.parse(q.from),

@@ -28,6 +28,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     order_total_increase_limit_percent: m.settings.orderTotalIncreaseLimitPercent,
     refund_settlement_delay_seconds: m.settings.refundSettlementDelaySeconds,
     auto_refund_grace_hours: m.settings.autoRefundGraceHours,
+    sandbox: m.settings.sandbox,
   },
   ...(credentials
     ? {

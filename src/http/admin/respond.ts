@@ -1,6 +1,7 @@
-/** The admin face's `respond`: keys scoped to `admin`, errors in the admin envelope. */
+/** The admin face's `respond`: keys scoped to the admin face, errors in the admin envelope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps, UseCase } from '../../app/context.js';
+import { ADMIN_KEY_SCOPE } from '../../app/idempotency.js';
 import { type Rendered, respond as respondOnFace } from '../respond.js';
 import { renderAdminDomainError } from './admin-errors.js';
 
@@ -15,7 +16,7 @@ export function respond<T>(
   render: (value: T) => Rendered,
 ): Promise<FastifyReply> {
   return respondOnFace(deps, request, reply, useCase, {
-    scope: 'admin',
+    scope: ADMIN_KEY_SCOPE,
     render,
     renderError: renderAdminDomainError,
   });

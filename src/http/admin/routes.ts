@@ -10,6 +10,7 @@ import { jobRoutes } from './jobs.js';
 import { merchantRoutes } from './merchants.js';
 import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
+import { pointsOtpRoutes } from './points-otp.js';
 import { reconciliationRoutes } from './reconciliations.js';
 import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
@@ -29,6 +30,7 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(deliveryRoutes, { deps });
   await app.register(adminActionRoutes, { deps });
   await app.register(pointsCustomerRoutes, { deps });
+  await app.register(pointsOtpRoutes, { outbox: options.checkout.outbox });
   await app.register(reconciliationRoutes, { deps });
   await app.register(statsRoutes, { deps });
   await app.register(jobRoutes, { jobs: options.jobs });

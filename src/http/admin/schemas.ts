@@ -22,6 +22,7 @@ export const settingsSchema = z.strictObject({
   order_total_increase_limit_percent: z.number().int().nonnegative().max(1000).optional(),
   refund_settlement_delay_seconds: z.number().int().nonnegative().max(31_536_000).optional(),
   auto_refund_grace_hours: z.number().int().nonnegative().max(8760).optional(),
+  sandbox: z.boolean().optional(),
 });
 
 export const createMerchantSchema = z.strictObject({
@@ -167,7 +168,8 @@ export const advanceClockSchema = z.strictObject({
   seconds: z.number().int().min(-3_153_600_000).max(3_153_600_000),
 });
 
-const webhookUrl = z.string().min(1).max(2000);
+// The use case applies the one URL rule (src/domain/urls.ts) and keeps the normalised URL.
+const webhookUrl = z.string().min(1).max(LIMITS.urlLengthMax);
 const format = z.enum(WEBHOOK_FORMATS);
 const retryPolicy = z.enum(RETRY_POLICIES);
 

@@ -18,6 +18,7 @@ import {
 } from '../../app/admin-sessions.js';
 import type { AppDeps } from '../../app/context.js';
 import { LIMITS } from '../../app/limits.js';
+import { countAuthFailure } from '../auth-throttle.js';
 import { HttpProblem, send } from '../faces.js';
 import { documented } from '../openapi.js';
 import { limitCaller, RateLimiter, takeOrRefuse } from '../rate-limit.js';
@@ -120,6 +121,7 @@ export async function authenticateAdmin(
   if (secret === null) throw new HttpProblem('auth_missing');
   const session = await findActiveAdminSession(options.deps, options.adminAuth, secret, Date.now());
   if (!session) {
+    countAuthFailure(request);
     setCookie(reply, isHttps(request, options.publicUrl), '', 0);
     return refuse(request, reply, 'auth.session_invalid');
   }
@@ -128,7 +130,10 @@ export async function authenticateAdmin(
     if (typeof presented !== 'string' || presented === '') {
       return refuse(request, reply, 'auth.csrf_missing');
     }
-    if (!csrfTokenMatches(session, presented)) return refuse(request, reply, 'auth.csrf_invalid');
+    if (!csrfTokenMatches(session, presented)) {
+      countAuthFailure(request);
+      return refuse(request, reply, 'auth.csrf_invalid');
+    }
   }
   request.adminSession = session;
   limitCaller(request, 'admin');

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app/context.js';
+import type { CheckoutOptions } from '../../app/points-checkout-codes.js';
 import type { Face } from '../faces.js';
 import type { FaceDoc } from '../openapi.js';
 import { pointsDialect } from './points/index.js';
@@ -15,6 +16,8 @@ export interface DialectContext {
   readonly deps: AppDeps;
   /** Base URL for links to hosted pages (PUBLIC_URL). */
   readonly publicUrl: string;
+  /** The Points hosted checkout's code senders and limits. */
+  readonly checkout: CheckoutOptions;
 }
 
 export interface DialectModule {

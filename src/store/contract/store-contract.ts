@@ -8,7 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { TestClock } from '../../app/clocks.js';
 import { type AppDeps, execute } from '../../app/context.js';
 import { createOrder, type CreateOrderCommand } from '../../app/create-order.js';
-import { executeWithIdempotencyKey, reapExpiredIdempotencyKeys } from '../../app/idempotency.js';
+import {
+  executeWithIdempotencyKey,
+  merchantKeyScope,
+  reapExpiredIdempotencyKeys,
+} from '../../app/idempotency.js';
 import { uuidV7Generator } from '../../app/ids.js';
 import { LIMITS } from '../../app/limits.js';
 import {
@@ -437,7 +441,8 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
     it('stores idempotent responses: replay, mismatch, in progress, takeover, expiry', async () => {
       const { merchant: m } = await merchant();
       const o = await order(m.id);
-      const request = { scope: 'test', key: 'http-1', fingerprint: 'fp-a' };
+      const scope = merchantKeyScope('points', m.id);
+      const request = { scope, key: 'http-1', fingerprint: 'fp-a' };
       const render = (r: { ok: boolean }) => ({
         status: r.ok ? 200 : 400,
         body: JSON.stringify(r),
@@ -463,7 +468,7 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       assert.equal((await sums(o.id)).refunded, 100);
 
       // A request that died holding the lease: others get in_progress until the lease expires.
-      const stuck = { scope: 'test', key: 'http-2', fingerprint: 'fp' };
+      const stuck = { scope, key: 'http-2', fingerprint: 'fp' };
       await t.store.transaction((tx) =>
         tx.claimIdempotencyKey({
           ...stuck,
@@ -486,7 +491,7 @@ export function defineStoreContract(factory: StoreFactory, skip?: string): void 
       clock.advance(LIMITS.idempotencyRetentionMs);
       assert.ok((await reapExpiredIdempotencyKeys(deps)) >= 2);
       assert.equal(
-        (await t.rawRows('idempotency_keys')).filter((r) => r['scope'] === 'test').length,
+        (await t.rawRows('idempotency_keys')).filter((r) => r['scope'] === scope).length,
         0,
       );
     });

@@ -1,20 +1,19 @@
 /**
- * The Points face's statements: customers' points wallets, the Points view of orders, hosted
- * checkout sessions and the per-merchant earning lock. Same portable SQL on both engines; the
+ * The Points face's statements: customers' points wallets, the Points view of orders and the
+ * per-merchant earning lock (hosted checkout sessions are in points-checkout-statements.ts). Same portable SQL on both engines; the
  * SQLite adapter strips the row-lock clauses (its writers are serialised anyway).
  */
 import type { StoreTx } from '../../app/ports/store.js';
 import type { CustomerEntryType, ShippingStatus } from '../../domain/points.js';
 import type {
-  CheckoutSession,
   PointsChannel,
   PointsCustomer,
   PointsCustomerEntry,
   PointsOrderRecord,
 } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
-import { type Row, str, strOrNull, int, intOrNull, parsed } from './rows.js';
-import { first, json } from './sql-helpers.js';
+import { type Row, str, strOrNull, int } from './rows.js';
+import { first } from './sql-helpers.js';
 import type { SqlSession } from './sql-store-tx.js';
 
 type PointsStatements = Pick<
@@ -28,10 +27,6 @@ type PointsStatements = Pick<
   | 'findPointsOrder'
   | 'findPointsOrderByReview'
   | 'updatePointsOrder'
-  | 'insertCheckoutSession'
-  | 'findCheckoutSession'
-  | 'lockCheckoutSession'
-  | 'completeCheckoutSession'
 >;
 
 const rowToCustomer = (r: Row): PointsCustomer => ({
@@ -65,22 +60,6 @@ const rowToPointsOrder = (r: Row): PointsOrderRecord => ({
   paymentMethod: strOrNull(r, 'payment_method'),
   createdAt: int(r, 'created_at'),
   updatedAt: int(r, 'updated_at'),
-});
-
-const rowToSession = (r: Row): CheckoutSession => ({
-  id: str(r, 'id'),
-  merchantId: str(r, 'merchant_id'),
-  orderNumber: str(r, 'order_number'),
-  amountMinor: int(r, 'amount_minor'),
-  currency: str(r, 'currency'),
-  phone: strOrNull(r, 'phone'),
-  callbackUrl: strOrNull(r, 'callback_url'),
-  details: parsed<Record<string, unknown>>(r, 'details'),
-  status: str(r, 'status') as CheckoutSession['status'],
-  orderId: strOrNull(r, 'order_id'),
-  expiresAt: int(r, 'expires_at'),
-  createdAt: int(r, 'created_at'),
-  completedAt: intOrNull(r, 'completed_at'),
 });
 
 const POINTS_ORDER_COLUMNS = `number, order_id, merchant_id, channel, review_reference,
@@ -207,50 +186,6 @@ export function createPointsStatements(db: SqlSession): PointsStatements {
         [p.shippingStatus, p.labelAr, p.labelEn, p.paymentMethod, p.updatedAt, p.orderId],
       );
       assert(changed === 1, `points order ${p.orderId} not updated`);
-    },
-
-    async insertCheckoutSession(s) {
-      await db.run(
-        `INSERT INTO points_checkout_sessions
-           (id, merchant_id, order_number, amount_minor, currency, phone, callback_url, details,
-            status, order_id, expires_at, created_at, completed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          s.id,
-          s.merchantId,
-          s.orderNumber,
-          s.amountMinor,
-          s.currency,
-          s.phone,
-          s.callbackUrl,
-          json(s.details),
-          s.status,
-          s.orderId,
-          s.expiresAt,
-          s.createdAt,
-          s.completedAt,
-        ],
-      );
-    },
-    async findCheckoutSession(id) {
-      const row = await first(db, `SELECT * FROM points_checkout_sessions WHERE id = ?`, [id]);
-      return row && rowToSession(row);
-    },
-    async lockCheckoutSession(id) {
-      const row = await first(
-        db,
-        `SELECT * FROM points_checkout_sessions WHERE id = ? FOR UPDATE`,
-        [id],
-      );
-      return row && rowToSession(row);
-    },
-    async completeCheckoutSession(id, orderId, at) {
-      const changed = await db.run(
-        `UPDATE points_checkout_sessions SET status = 'completed', order_id = ?, completed_at = ?
-         WHERE id = ? AND status = 'open'`,
-        [orderId, at, id],
-      );
-      return changed === 1;
     },
   };
 }

@@ -22,6 +22,7 @@ import type { Dialect, Order } from '../../domain/order.js';
 import type { Delivery, WebhookEndpoint } from '../../domain/webhooks.js';
 import { assert } from '../../domain/result.js';
 import { createPointsStatements } from './points-statements.js';
+import { createCheckoutStatements } from './points-checkout-statements.js';
 import { createBackdStatements } from './backd-statements.js';
 import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationStatements } from './reconciliation-statements.js';
@@ -133,6 +134,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
     ...createPointsStatements(db),
+    ...createCheckoutStatements(db),
     ...createBackdStatements(db),
     ...createMpgStatements(db),
     ...createReconciliationStatements(db),

@@ -295,6 +295,67 @@ export function defineBackdApiSuite(factory: StoreFactory, skip?: string): void 
         const o = await orderIn(t, m, 'order_placed');
         expectFailure(await selectTerms(t, o.token, 'net90'), 400, /already been placed/);
       });
+
+      it('once the order is placed, answers only its state and terms, nothing of the order', async () => {
+        for (const status of ['order_placed', 'order_confirmed'] as const) {
+          const o = await orderIn(t, m, status);
+          const html = await t.app.inject({ method: 'GET', url: `/backd/checkout/${o.token}` });
+          assert.equal(html.statusCode, 200);
+          assert.match(html.body, /role="status"/);
+          assert.match(html.body, /Net 30/);
+          for (const hidden of [o.merchantOrderId, o.backdOrderId, 'Widget', '<form', '<table']) {
+            assert.ok(!html.body.includes(hidden), `${status} page shows ${hidden}`);
+          }
+          const json = await t.app.inject({
+            method: 'GET',
+            url: `/backd/checkout/${o.token}`,
+            headers: { accept: 'application/json' },
+          });
+          assert.deepEqual(json.json(), { status, terms: 'net30' });
+          const refused = await t.app.inject({
+            method: 'POST',
+            url: `/backd/checkout/${o.token}`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: 'terms=net60',
+          });
+          assert.equal(refused.statusCode, 400);
+          assert.ok(!refused.body.includes(o.merchantOrderId), refused.body);
+        }
+      });
+
+      it('refuses a terms form another site made the browser post', async () => {
+        const o = await createBackdOrder(t, m);
+        for (const headers of [
+          { 'sec-fetch-site': 'cross-site' },
+          { origin: 'https://evil.example' },
+          { origin: 'null' },
+        ]) {
+          const forged = await t.app.inject({
+            method: 'POST',
+            url: `/backd/checkout/${o.token}`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+            payload: 'terms=net90',
+          });
+          assert.equal(forged.statusCode, 403, JSON.stringify(headers));
+        }
+        const own = await t.app.inject({
+          method: 'POST',
+          url: `/backd/checkout/${o.token}`,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: TEST_PUBLIC_URL,
+            'sec-fetch-site': 'same-origin',
+          },
+          payload: 'terms=net90',
+        });
+        assert.equal(own.statusCode, 303, own.body);
+        const chosen = await t.app.inject({
+          method: 'GET',
+          url: `/backd/checkout/${o.token}`,
+          headers: { accept: 'application/json' },
+        });
+        assert.equal((chosen.json() as { terms: string }).terms, 'net90');
+      });
     });
 
     // ---- the order lifecycle ------------------------------------------------------------------

@@ -5,6 +5,10 @@
  * `Accept: application/json` and `{"terms": "net30"}` does the same for scripts and answers
  * `{"backd_order_id": "...", "status": "terms_selected"}`. The unguessable token is the buyer's
  * only credential; only its hash is stored.
+ *
+ * Once the merchant has placed the order the terms are settled, and the page (and its JSON)
+ * answers only the order's state and terms: a link that outlives its purpose shows nothing of
+ * the order. A form post another site made the browser send is refused.
  */
 import type { FastifyInstance } from 'fastify';
 import {
@@ -12,22 +16,26 @@ import {
   findBackdOrderByToken,
   selectBackdTerms,
 } from '../../../app/backd-orders.js';
-import { type AppDeps, execute } from '../../../app/context.js';
+import { answering, type AppDeps, execute } from '../../../app/context.js';
+import { hostedPageKeyScope } from '../../../app/idempotency.js';
 import { hashSecret } from '../../../app/secrets.js';
 import { BACKD_TERMS, type BackdTerms } from '../../../domain/backd-order.js';
 import { formatMinor } from '../../../domain/money.js';
+import { storedHttpUrl } from '../../../domain/urls.js';
 import { send } from '../../faces.js';
 import {
   escapeHtml,
   htmlPage,
+  isCrossSitePost,
   registerFormParser,
   sendHtml,
   wantsJson,
 } from '../../hosted-page.js';
+import { secretRoute } from '../../log-redaction.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
-import { backdErrorOf, renderBackdDomainError } from './errors.js';
+import { backdErrorOf, failure, renderBackdDomainError } from './errors.js';
 import { termsSchema } from './schemas.js';
 
 /** A terms form is a few bytes; nothing bigger is read. */
@@ -50,7 +58,30 @@ button{font-size:1rem;padding:.5rem 1.25rem}a{color:#0645ad}
 
 const page = (title: string, body: string): string => htmlPage({ title, css: PAGE_CSS, body });
 
+/** True while the buyer may still choose terms; afterwards the page shows only the state. */
+const choosing = (view: BackdOrderView): boolean =>
+  view.backd.status === 'created' || view.backd.status === 'terms_selected';
+
+const STATE_TEXT: Record<string, string> = {
+  order_placed: 'The shop has placed your order.',
+  order_confirmed: 'The shop has confirmed your order.',
+  order_canceled: 'This order was cancelled.',
+  refund: 'This order has been refunded in part or in full.',
+};
+
+/** A settled order's page: its state and terms, nothing of the order itself. */
+function settledPage(view: BackdOrderView, error?: string): string {
+  const { backd } = view;
+  const alert = error ? `<p class="error" role="alert">${escapeHtml(error)}</p>\n` : '';
+  return page(
+    'Payment terms',
+    `<h1>Payment terms</h1>
+${alert}<p role="status">${escapeHtml(STATE_TEXT[backd.status] ?? 'This order can no longer be changed here.')} Your terms: ${escapeHtml(backd.terms ? TERMS_LABELS[backd.terms] : 'none')}.</p>`,
+  );
+}
+
 function termsPage(view: BackdOrderView, error?: string): string {
+  if (!choosing(view)) return settledPage(view, error);
   const { backd } = view;
   const money = (minor: number) => `${formatMinor(minor, backd.currency)} ${backd.currency}`;
   const rows = backd.items
@@ -69,14 +100,6 @@ ${rows}
 </tbody>
 </table>`;
   const closeLink = `<p><a href="${escapeHtml(backd.mode.orderCloseUrl)}">Return to the shop without choosing</a></p>`;
-  if (backd.status !== 'created' && backd.status !== 'terms_selected') {
-    return page(
-      'Payment terms',
-      `${summary}
-<p role="status">Your terms are settled: ${escapeHtml(backd.terms ? TERMS_LABELS[backd.terms] : 'none')}. The order can no longer be changed here.</p>
-<p><a href="${escapeHtml(backd.mode.orderSuccessUrl)}">Return to the shop</a></p>`,
-    );
-  }
   const options = BACKD_TERMS.map(
     (t) =>
       `<label for="terms-${t}"><input type="radio" id="terms-${t}" name="terms" value="${t}" required${backd.terms === t ? ' checked' : ''}> ${escapeHtml(TERMS_LABELS[t])}</label>`,
@@ -112,16 +135,18 @@ function notFoundPage(): string {
 
 export async function backdCheckoutRoutes(
   app: FastifyInstance,
-  options: { deps: AppDeps },
+  options: { deps: AppDeps; publicUrl: string },
 ): Promise<void> {
-  const { deps } = options;
+  const { deps, publicUrl } = options;
   // The terms form posts application/x-www-form-urlencoded; only these routes accept it.
   registerFormParser(app, FORM_BODY_LIMIT_BYTES);
 
   type Params = { Params: { token: string } };
 
   // The page itself is a hosted page, not part of the API; its JSON POST is documented.
-  app.get<Params>('/checkout/:token', { config: { openapi: false } }, async (request, reply) => {
+  // The token in the path is the buyer's credential (src/http/log-redaction.ts).
+  const pageRoute = secretRoute({ config: { openapi: false as const } }, 'token');
+  app.get<Params>('/checkout/:token', pageRoute, async (request, reply) => {
     const view = TOKEN.test(request.params.token)
       ? await findBackdOrderByToken(deps, request.params.token)
       : null;
@@ -132,6 +157,7 @@ export async function backdCheckoutRoutes(
       return sendHtml(reply, 404, notFoundPage());
     }
     if (wantsJson(request)) {
+      if (!choosing(view)) return { status: view.backd.status, terms: view.backd.terms };
       return {
         backd_order_id: view.backd.backdOrderId,
         status: view.backd.status,
@@ -143,13 +169,25 @@ export async function backdCheckoutRoutes(
 
   app.post<Params>(
     '/checkout/:token',
-    documented({
-      summary: 'The buyer selects terms (Accept: application/json; browsers post the form)',
-      tag: 'Terms page',
-      body: termsSchema,
-    }),
+    secretRoute(
+      documented({
+        summary: 'The buyer selects terms (Accept: application/json; browsers post the form)',
+        tag: 'Terms page',
+        body: termsSchema,
+      }),
+      'token',
+    ),
     async (request, reply) => {
       const token = request.params.token;
+      if (isCrossSitePost(request, publicUrl)) {
+        const message = 'This form can only be sent from the terms page itself.';
+        if (wantsJson(request)) return send(reply, { status: 403, body: failure(403, message) });
+        return sendHtml(
+          reply,
+          403,
+          page('Payment terms', `<p class="error" role="alert">${message}</p>`),
+        );
+      }
       if (wantsJson(request)) {
         if (!TOKEN.test(token)) {
           return send(reply, renderBackdDomainError({ code: 'order.not_found' }));
@@ -157,7 +195,7 @@ export async function backdCheckoutRoutes(
         const body = parseOrThrow(termsSchema, request.body);
         return respond(deps, request, reply, selectBackdTerms(token, body.terms), {
           // Keys are the buyer's, scoped to the order's token (by its hash: a token is a secret).
-          scope: `backd-checkout:${hashSecret(token)}`,
+          scope: hostedPageKeyScope('backd-checkout', hashSecret(token)),
           render: (view) => ({
             status: 200,
             body: { backd_order_id: view.backd.backdOrderId, status: view.backd.status },
@@ -173,13 +211,25 @@ export async function backdCheckoutRoutes(
       if (!parsed.success) {
         return sendHtml(reply, 422, termsPage(view, 'Choose one of the payment terms.'));
       }
-      const result = await execute(deps, selectBackdTerms(token, parsed.data.terms));
+      // The redirect is built inside the change's transaction from the URL it stored, read through
+      // storedHttpUrl (an older raw URL with a CR or LF the parser forgave comes back as the
+      // parser read it), so no header can fail once the terms are chosen.
+      const result = await execute(
+        deps,
+        answering(selectBackdTerms(token, parsed.data.terms), (chosen) => ({
+          chosen,
+          location: storedHttpUrl(chosen.backd.mode.orderSuccessUrl),
+        })),
+      );
       if (!result.ok) {
         const { status, message } = backdErrorOf(result.error);
         const current = (await findBackdOrderByToken(deps, token)) ?? view;
         return sendHtml(reply, status, termsPage(current, message));
       }
-      return reply.code(303).header('location', result.value.backd.mode.orderSuccessUrl).send();
+      const { chosen, location } = result.value;
+      // No usable URL to send the buyer to: the choice is made, so show it rather than fail.
+      if (location === null) return sendHtml(reply, 200, termsPage(chosen));
+      return reply.code(303).header('location', location).send();
     },
   );
 }

@@ -74,6 +74,13 @@ const DOMAIN_ERRORS = {
   'points.checkout_session_expired': [400, 'The checkout session has expired.'],
   'points.insufficient_balance': [400, 'The customer does not have enough points.'],
   'points.customer_not_found': [404, 'Customer not found.'],
+  'points.checkout_session_cancelled': [400, 'The checkout session was cancelled.'],
+  'points.checkout_not_verified': [403, 'The phone number is not verified.'],
+  'points.checkout_code_missing': [400, 'No verification code was requested.'],
+  'points.checkout_code_expired': [400, 'The verification code has expired.'],
+  'points.checkout_code_limit': [429, 'No more verification codes can be sent.'],
+  'points.checkout_code_not_sent': [502, 'The verification code could not be sent.'],
+  'points.phone_limited': [429, 'Too many attempts for this phone number.'],
   'backd_order.invalid_state': [400, 'The order is not in a state that allows this.'],
   'backd_order.merchant_order_id_mismatch': [400, 'merchant_order_id does not match the order.'],
   'backd_order.increase_exceeds_limit': [

@@ -20,6 +20,6 @@ export const backdDialect: DialectModule = {
   },
   async register(app, { deps, publicUrl }) {
     await app.register(backdRoutes, { prefix: BACKD_PREFIX, deps, publicUrl });
-    await app.register(backdCheckoutRoutes, { prefix: BACKD_PREFIX, deps });
+    await app.register(backdCheckoutRoutes, { prefix: BACKD_PREFIX, deps, publicUrl });
   },
 };

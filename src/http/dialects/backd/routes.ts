@@ -3,7 +3,7 @@
  * order_placed, update_order, confirm_order, cancel_order, find_order, refund (POST, DELETE).
  * Each route authenticates with HTTP Basic (public key : secret key), parses and validates the
  * body, turns decimal amounts into minor units strictly, calls one use case and renders the
- * envelope. Every write honours `Idempotency-Key`, scoped to the secret key.
+ * envelope. Every write honours `Idempotency-Key`, scoped to the merchant's Backd face.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -21,7 +21,7 @@ import type { AppDeps, UseCase } from '../../../app/context.js';
 import { authenticateKeyPair } from '../../../app/merchants.js';
 import type { BackdAmounts, BackdContact, BackdItem } from '../../../domain/backd-order.js';
 import { parseDecimalMinor } from '../../../domain/money.js';
-import { admitCaller, callerOf, credentialActor } from '../../caller.js';
+import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { type FieldIssue, HttpProblem, send } from '../../faces.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
@@ -137,7 +137,7 @@ export async function backdRoutes(
     shape: OrderDataOptions,
   ) =>
     respond(deps, request, reply, useCase, {
-      scope: callerOf(request).credential.id,
+      scope: callerKeyScope(callerOf(request)),
       render: (view) => ({ status: 200, body: success(orderData(view, shape), message) }),
       renderError: renderBackdDomainError,
     });
@@ -182,7 +182,7 @@ export async function backdRoutes(
         customerEmail: body.customer_email ?? null,
       });
       return respond(deps, request, reply, useCase, {
-        scope: caller.credential.id,
+        scope: callerKeyScope(caller),
         render: ({ view, checkoutToken }) => ({
           status: 200,
           body: success(

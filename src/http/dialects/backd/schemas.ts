@@ -9,13 +9,30 @@
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
 import { BACKD_TERMS } from '../../../domain/backd-order.js';
-import { isHttpUrl } from '../../../domain/webhooks.js';
+import { normaliseHttpUrl, type UrlProblem } from '../../../domain/urls.js';
 
 const text = (max = 255) => z.string().min(1, 'Must not be empty.').max(max);
 const optionalText = (max = 255) => z.string().max(max).optional();
 /** A JSON number; its sign and decimals are checked when it becomes minor units. */
 const amount = z.number({ error: 'Expected a number.' });
-const httpUrl = z.string().max(2000).refine(isHttpUrl, 'Expected an absolute http or https URL.');
+
+const URL_MESSAGES: Record<UrlProblem, string> = {
+  control_character: 'Must not contain control characters (such as tab, CR or LF).',
+  too_long: `Must be at most ${LIMITS.urlLengthMax} characters.`,
+  not_http: 'Expected an absolute http or https URL.',
+  credentials: 'Must not contain a user name or password.',
+};
+
+/**
+ * A URL Unwind keeps (the order's redirect URLs, the items' URLs): the one rule of
+ * src/domain/urls.ts; the value kept is the normalised URL, never the raw string.
+ */
+const httpUrl = z.string().transform((text, ctx) => {
+  const url = normaliseHttpUrl(text, LIMITS.urlLengthMax);
+  if (url.ok) return url.value;
+  ctx.addIssue({ code: 'custom', message: URL_MESSAGES[url.error] });
+  return z.NEVER;
+});
 
 export const backdOrderId = text(64);
 
@@ -39,8 +56,8 @@ export const itemSchema = z.object({
   sku: text(),
   unit_price: amount,
   qty: z.number().positive('Must be greater than 0.').max(1_000_000_000),
-  item_image_url: optionalText(2000),
-  item_url: optionalText(2000),
+  item_image_url: httpUrl.optional(),
+  item_url: httpUrl.optional(),
 });
 
 export const createOrderSchema = z.object({

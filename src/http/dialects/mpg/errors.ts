@@ -112,6 +112,16 @@ const DOMAIN_ERRORS = {
   'points.checkout_session_expired': stateRefusal('The checkout session has expired.'),
   'points.insufficient_balance': stateRefusal('The points balance is insufficient.'),
   'points.customer_not_found': notFound,
+  'points.checkout_session_cancelled': stateRefusal('The checkout session was cancelled.'),
+  'points.checkout_not_verified': { status: 403, message: MESSAGES.unauthorized },
+  'points.checkout_code_missing': stateRefusal('No verification code was requested.'),
+  'points.checkout_code_expired': stateRefusal('The verification code has expired.'),
+  'points.checkout_code_limit': { status: 429, message: 'Too many requests' },
+  'points.checkout_code_not_sent': {
+    status: 502,
+    message: 'The verification code could not be sent.',
+  },
+  'points.phone_limited': { status: 429, message: 'Too many requests' },
   'backd_order.invalid_state': stateRefusal('The order does not allow this operation.'),
   'backd_order.merchant_order_id_mismatch': {
     status: 422,

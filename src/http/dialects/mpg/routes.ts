@@ -5,7 +5,7 @@
  * renders the order (or, for reverse, the reversal transaction).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { type AppDeps, execute, type UseCase } from '../../../app/context.js';
+import { answering, type AppDeps, execute, type UseCase } from '../../../app/context.js';
 import { authenticateKey } from '../../../app/merchants.js';
 import {
   bodyIdRequest,
@@ -24,9 +24,7 @@ import {
 import { type BodyIdRequest, runWithBodyId } from '../../../app/mpg-request-ids.js';
 import type { MpgOrderEquals, MpgSortField } from '../../../app/ports/mpg-store.js';
 import type { MpgPermission } from '../../../domain/merchant.js';
-import type { DomainError } from '../../../domain/errors.js';
-import type { Result } from '../../../domain/result.js';
-import { admitCaller, callerOf, credentialActor } from '../../caller.js';
+import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { HttpProblem, send } from '../../faces.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
@@ -103,16 +101,18 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
     const auth = callerOf(request);
     if (typeof request.headers['idempotency-key'] === 'string') {
       return respond(deps, request, reply, useCase, {
-        scope: auth.credential.id,
+        scope: callerKeyScope(auth),
         render: (view) => ({ status: 200, body: render(view) }),
         renderError: (error) => renderMpgDomainError(error),
       });
     }
-    const result: Result<MpgOrderView, DomainError> = bodyId
-      ? await runWithBodyId(deps, bodyId, useCase, (view) => view.order.id)
-      : await execute(deps, useCase);
+    // The answer is built inside the change's transaction: one that cannot be built undoes it.
+    const answered = answering(useCase, (view) => ({ orderId: view.order.id, body: render(view) }));
+    const result = bodyId
+      ? await runWithBodyId(deps, bodyId, answered, (answer) => answer.orderId)
+      : await execute(deps, answered);
     if (!result.ok) return send(reply, renderMpgDomainError(result.error));
-    return reply.code(200).send(render(result.value));
+    return reply.code(200).send(result.value.body);
   }
 
   const orderBody = (request: FastifyRequest) => (view: MpgOrderView) =>

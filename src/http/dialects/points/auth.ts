@@ -6,11 +6,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../app/context.js';
 import { type Authenticated, authenticateKey } from '../../../app/merchants.js';
+import { admitAuthenticated } from '../../auth-throttle.js';
 import { admitCaller } from '../../caller.js';
+import { plainAddress } from '../../client-address.js';
 import { HttpProblem } from '../../faces.js';
-
-/** An IPv4 address seen through an IPv6 socket (`::ffff:1.2.3.4`) compares as `1.2.3.4`. */
-const plainIp = (ip: string): string => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+import { limitCaller } from '../../rate-limit.js';
 
 /**
  * True when the merchant's allow-list admits `ip`. No list admits everyone; an empty list admits
@@ -18,8 +18,9 @@ const plainIp = (ip: string): string => ip.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)
  */
 export function ipAllowed(allowList: readonly string[] | null, ip: string): boolean {
   if (allowList === null) return true;
-  const caller = plainIp(ip);
-  return allowList.some((entry) => plainIp(entry.trim()) === caller);
+  // An IPv4 address seen through an IPv6 socket (`::ffff:1.2.3.4`) compares as `1.2.3.4`.
+  const caller = plainAddress(ip);
+  return allowList.some((entry) => plainAddress(entry.trim()) === caller);
 }
 
 /** onRequest hook: authenticates the private key and applies the IP allow-list. */
@@ -37,12 +38,19 @@ export function requireApiKey(deps: AppDeps) {
   };
 }
 
-/** The merchant whose public key is in the checkout path, or an auth problem. */
+/**
+ * The merchant whose public key is in the checkout path, or an auth problem. The public key ships
+ * to browsers, so the sessions it opens count against its own rate limit like any credential's
+ * requests (429 when over).
+ */
 export async function merchantByPublicKey(
   deps: AppDeps,
+  request: FastifyRequest,
   publicKey: string,
 ): Promise<Authenticated> {
   const caller = await authenticateKey(deps, 'points', 'public_key', publicKey);
   if (!caller) throw new HttpProblem('auth_invalid');
+  admitAuthenticated(request);
+  limitCaller(request, caller.credential.id);
   return caller;
 }

@@ -16,7 +16,7 @@ export const POINTS_API_PREFIX = '/points/api';
 /** A checkout form is a phone number and a count of points; nothing bigger is read. */
 const CHECKOUT_FORM_LIMIT_BYTES = 4096;
 
-async function register(app: FastifyInstance, { deps, publicUrl }: DialectContext) {
+async function register(app: FastifyInstance, { deps, publicUrl, checkout }: DialectContext) {
   // One gate per process: the in-process half of the per-merchant earning lock.
   const gate = new MerchantGate();
   await app.register(
@@ -28,7 +28,7 @@ async function register(app: FastifyInstance, { deps, publicUrl }: DialectContex
   );
   await app.register(async (pages) => {
     registerFormParser(pages, CHECKOUT_FORM_LIMIT_BYTES);
-    registerCheckoutPage(pages, deps, publicUrl);
+    registerCheckoutPage(pages, deps, publicUrl, checkout);
   });
 }
 

@@ -12,7 +12,6 @@ import {
   cancelPointsOrder,
   capturePointsOrder,
   completePointsOrder,
-  createCheckoutSession,
   createEarningOrder,
   type EarningCommand,
   getPointsOrder,
@@ -21,9 +20,11 @@ import {
   refundPointsOrder,
   updateShippingStatus,
 } from '../../../app/points-orders.js';
+import { createCheckoutSession } from '../../../app/points-checkout.js';
 import type { PointsOperation, ShippingStatus } from '../../../domain/points.js';
-import { callerOf, credentialActor } from '../../caller.js';
+import { callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { send } from '../../faces.js';
+import { secretRoute } from '../../log-redaction.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { merchantByPublicKey, requireApiKey } from './auth.js';
@@ -72,7 +73,7 @@ export function registerOrderRoutes(
     operation?: PointsOperation,
   ) =>
     respond(deps, request, reply, useCase, {
-      scope: callerOf(request).credential.id,
+      scope: callerKeyScope(callerOf(request)),
       render: (view) => ({ status: 200, body: envelope(orderResource(view, deps.clock.now())) }),
       renderError: (error) => renderPointsDomainError(error, operation),
     });
@@ -147,9 +148,19 @@ export function registerOrderRoutes(
   // Checkout takes the public key in the path and no x-api-key; it is exempt from the IP list.
   app.post<{ Params: { publicKey: string } }>(
     '/v1/orders/checkout/:publicKey',
-    doc('Begin a hosted checkout for a replacing order (public key, no x-api-key)', checkoutFields),
+    secretRoute(
+      doc(
+        'Begin a hosted checkout for a replacing order (public key, no x-api-key)',
+        checkoutFields,
+      ),
+      'publicKey',
+    ),
     async (request, reply) => {
-      const { merchant, credential } = await merchantByPublicKey(deps, request.params.publicKey);
+      const { merchant, credential } = await merchantByPublicKey(
+        deps,
+        request,
+        request.params.publicKey,
+      );
       const values = parseBody(request.body, checkoutFields, orderNumberIssue);
       const useCase = createCheckoutSession({
         merchantId: merchant.id,
@@ -160,7 +171,9 @@ export function registerOrderRoutes(
         details: orderDetails(values),
       });
       return respond(deps, request, reply, useCase, {
-        scope: credential.id,
+        scope: callerKeyScope({ credential }),
+        // The public key in the path changes when the merchant rotates its keys.
+        fingerprintPath: '/points/api/v1/orders/checkout/{publicKey}',
         render: (session) => ({
           status: 200,
           body: envelope({ checkout_url: `${publicUrl}/points/pay/${session.id}` }),

@@ -2,6 +2,7 @@
  * The request rules of the Points face, as the OpenAPI of docs.papp.sa states them
  * (provider-apis.md §1.4), in the Laravel-style validator of `validate.ts`.
  */
+import { LIMITS } from '../../../app/limits.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import { normalisePhone, SHIPPING_STATUSES } from '../../../domain/points.js';
 import { type FieldIssue, HttpProblem } from '../../faces.js';
@@ -42,7 +43,7 @@ const orderFields = {
 
 export const checkoutFields = {
   ...orderFields,
-  callback_url: { type: 'url', max: 2000, nullable: true },
+  callback_url: { type: 'url', max: LIMITS.urlLengthMax, nullable: true },
 } as const satisfies Record<string, Field>;
 
 export const earningFields = {
@@ -100,8 +101,19 @@ export const webhookListFields = {
   page: { type: 'integer', min: 1, max: 1_000_000 },
 } as const satisfies Record<string, Field>;
 
-export const payFields = {
+/** Hosted checkout, step 1: the phone a code is sent to. */
+export const codeFields = {
   phone_number: { type: 'string', max: 32, required: true },
+} as const satisfies Record<string, Field>;
+
+/** Step 2: the code as typed (checked for six digits after the schema). */
+export const verifyFields = {
+  code: { type: 'string', max: 32, required: true },
+} as const satisfies Record<string, Field>;
+
+/** Step 3: the verification token step 2 gave, and the points to spend. */
+export const payFields = {
+  verification_token: { type: 'string', max: 128, required: true },
   redeem_points: { type: 'integer', min: 0, max: Number.MAX_SAFE_INTEGER, required: true },
 } as const satisfies Record<string, Field>;
 

@@ -7,13 +7,13 @@
  */
 import { z } from 'zod';
 import { parseDecimalMinor } from '../../../domain/money.js';
-import { isHttpUrl } from '../../../domain/webhooks.js';
+import { normaliseHttpUrl } from '../../../domain/urls.js';
 import type { FieldIssue } from '../../faces.js';
 
 export type FieldSpec =
   | { readonly type: 'string'; readonly max?: number; readonly min?: number }
   | { readonly type: 'enum'; readonly values: readonly string[] }
-  | { readonly type: 'url'; readonly max?: number }
+  | { readonly type: 'url'; readonly max: number }
   | {
       readonly type: 'money';
       /** Laravel `min:0`: the amount may be 0. */
@@ -109,12 +109,14 @@ function validateField(raw: unknown, field: Field, path: string, issues: FieldIs
       return raw;
     }
     case 'url': {
+      // The one URL rule (src/domain/urls.ts): the value kept is the normalised URL.
       if (typeof raw !== 'string') return fail(`The ${attr} must be a string.`);
-      if (field.max !== undefined && raw.length > field.max) {
+      const url = normaliseHttpUrl(raw, field.max);
+      if (url.ok) return url.value;
+      if (url.error === 'too_long') {
         return fail(`The ${attr} must not be greater than ${field.max} characters.`);
       }
-      if (!isHttpUrl(raw)) return fail(`The ${attr} must be a valid URL.`);
-      return raw;
+      return fail(`The ${attr} must be a valid URL.`);
     }
     case 'money': {
       const text = typeof raw === 'number' ? raw : typeof raw === 'string' ? raw.trim() : null;

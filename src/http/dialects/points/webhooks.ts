@@ -10,7 +10,7 @@ import {
   getWebhookEndpoint,
   updateWebhookEndpoint,
 } from '../../../app/webhook-endpoints.js';
-import { callerOf } from '../../caller.js';
+import { callerKeyScope, callerOf } from '../../caller.js';
 import { send } from '../../faces.js';
 import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
@@ -47,7 +47,7 @@ export function registerWebhookRoutes(
   publicUrl: string,
 ): void {
   const apiKey = requireApiKey(deps);
-  const scope = (request: FastifyRequest) => callerOf(request).credential.id;
+  const scope = (request: FastifyRequest) => callerKeyScope(callerOf(request));
   const renderError = (error: Parameters<typeof renderPointsDomainError>[0]) =>
     renderPointsDomainError(error);
 

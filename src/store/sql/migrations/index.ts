@@ -12,6 +12,8 @@ import { migration as reconciliation } from './006-reconciliation.js';
 import { migration as adminSearch } from './007-admin-search.js';
 import { migration as adminSessions } from './008-admin-sessions.js';
 import { migration as adminActions } from './009-admin-actions.js';
+import { migration as idempotencyScope } from './010-idempotency-scope.js';
+import { migration as pointsCheckoutVerification } from './011-points-checkout-verification.js';
 
 export type { Migration };
 
@@ -25,4 +27,6 @@ export const MIGRATIONS: readonly Migration[] = [
   adminSearch,
   adminSessions,
   adminActions,
+  idempotencyScope,
+  pointsCheckoutVerification,
 ].sort((a, b) => a.version - b.version);
