@@ -82,7 +82,8 @@ async function runOne(
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const receiverPort = (receiver.address() as net.AddressInfo).port;
-  const unwind = await startUnwind(env);
+  // The receiver is on 127.0.0.1: private delivery must be allowed explicitly.
+  const unwind = await startUnwind({ ...env, UNWIND_WEBHOOK_ALLOW_PRIVATE: '1' });
   try {
     const merchant = await admin(unwind.url, 'POST', '/admin/merchants', { name: 'Bench' });
     await admin(unwind.url, 'POST', `/admin/merchants/${String(merchant['id'])}/webhooks`, {

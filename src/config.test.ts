@@ -1,5 +1,5 @@
 // Proves configuration parsing: defaults, the environment over the optional JSON file, strict
-// checks that name the bad variable, and the private-webhook default that follows HOST.
+// checks that name the bad variable, and private webhook delivery off unless explicitly set.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,8 +17,29 @@ describe('loadConfig', () => {
       [c.port, c.host, c.publicUrl, c.databaseUrl, c.dataDir, c.adminToken, c.testClock, c.workers],
       [8080, '127.0.0.1', 'http://127.0.0.1:8080', null, path.join(cwd, 'data'), null, false, true],
     );
-    assert.equal(c.webhookAllowPrivate, true, 'loopback HOST allows private webhook targets');
-    assert.equal(loadConfig({ HOST: '0.0.0.0' }, cwd).webhookAllowPrivate, false);
+    assert.equal(c.webhookAllowPrivate, false);
+  });
+
+  it('allows private webhook targets only when UNWIND_WEBHOOK_ALLOW_PRIVATE says so', () => {
+    const cwd = emptyDir();
+    // A loopback HOST used to imply it: a server listening locally still sends to the network.
+    for (const host of ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '']) {
+      assert.equal(loadConfig({ HOST: host }, cwd).webhookAllowPrivate, false, host);
+    }
+    for (const [raw, allowed] of [
+      ['1', true],
+      ['true', true],
+      ['0', false],
+      ['false', false],
+      ['', false],
+    ] as const) {
+      const c = loadConfig({ HOST: '127.0.0.1', UNWIND_WEBHOOK_ALLOW_PRIVATE: raw }, cwd);
+      assert.equal(c.webhookAllowPrivate, allowed, raw);
+    }
+    assert.throws(
+      () => loadConfig({ UNWIND_WEBHOOK_ALLOW_PRIVATE: 'yes' }, cwd),
+      /UNWIND_WEBHOOK_ALLOW_PRIVATE must be 1 or 0/,
+    );
   });
 
   it('reads unwind.config.json, and the environment wins over it', () => {

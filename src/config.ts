@@ -24,7 +24,7 @@ export interface Config {
   readonly workers: boolean;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
-  /** Deliver webhooks to private and loopback addresses (default: when HOST is loopback). */
+  /** Register and deliver webhooks to private and loopback hosts (default off, whatever HOST). */
   readonly webhookAllowPrivate: boolean;
   /** How long a webhook delivery claim lasts; see src/webhooks/dispatcher.ts. */
   readonly deliveryLeaseMs: number;
@@ -107,8 +107,6 @@ export const CONFIG_VARIABLES = [
   'UNWIND_MAX_CONNECTIONS_PER_ADDRESS',
 ] as const;
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
-
 /**
  * The shortest claim lease: a dispatcher step sends its batch in ceil(batch / concurrency)
  * rounds of up to one webhook timeout each and records the attempts only after the last, so a
@@ -152,6 +150,9 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (raw === '0' || raw === 'false') return false;
   throw new Error(`${name} must be 1 or 0, got "${raw}"`);
 }
+
+/** Hosts an operator's SMS relay may be reached at over plain http. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /**
  * The SMS sender. The gateway's URL must be https, or http to a loopback host (a local relay):
@@ -265,7 +266,8 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     workers: flag(env, 'UNWIND_WORKERS', true),
     logLevel: env['LOG_LEVEL'] || 'info',
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', LIMITS.bodyBytesMax, 1024, 64 * 1_048_576),
-    webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', LOOPBACK_HOSTS.has(host)),
+    // Never implied by HOST: a server listening on loopback still sends to the network.
+    webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', false),
     // A claim must outlive a whole dispatcher step (see DELIVERY_LEASE_MS_MIN).
     deliveryLeaseMs: integer(
       env,

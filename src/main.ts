@@ -95,6 +95,7 @@ export async function startUnwind(
     clock,
     newId: uuidV7Generator(clock),
     afterCommit: () => nudge(),
+    webhookAllowPrivate: config.webhookAllowPrivate,
   };
 
   if (!config.adminToken) {
@@ -147,6 +148,13 @@ export async function startUnwind(
   nudge = () => jobs.nudge();
 
   await server.listen({ port: config.port, host: config.host });
+  if (config.webhookAllowPrivate) {
+    // Meant for development and trusted networks only: say so where operators look.
+    server.log.warn(
+      { setting: 'UNWIND_WEBHOOK_ALLOW_PRIVATE' },
+      'webhooks may be registered for and delivered to private and loopback addresses',
+    );
+  }
   const address = server.server.address();
   const url =
     address && typeof address === 'object'

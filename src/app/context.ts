@@ -13,6 +13,11 @@ export interface AppDeps {
   readonly newId: IdGenerator;
   /** Told after each committed change, so background work (webhooks) can start at once. */
   readonly afterCommit?: () => void;
+  /**
+   * Webhook URLs may name private and loopback hosts (UNWIND_WEBHOOK_ALLOW_PRIVATE=1). Unset or
+   * false: the faces refuse them at registration, as the sender does at every connection.
+   */
+  readonly webhookAllowPrivate?: boolean;
 }
 
 /** Who asked: recorded on every ledger row and event (the audit trail). */

@@ -9,6 +9,7 @@ import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
 import { normaliseHttpUrl } from '../domain/urls.js';
 import {
+  privateWebhookUrlError,
   type RetryPolicy,
   SECRET_ROTATION_OVERLAP_MS,
   type WebhookEndpoint,
@@ -29,29 +30,34 @@ export interface CreateWebhookCommand {
   readonly format?: WebhookFormat;
   readonly retryPolicy?: RetryPolicy;
   readonly enabled?: boolean;
+  /** The URL may name a private or local host (UNWIND_WEBHOOK_ALLOW_PRIVATE); default: refused. */
+  readonly allowPrivateUrl?: boolean;
 }
 
 /**
  * The URL to store: the one rule of src/domain/urls.ts, so the endpoint keeps (and the sender
  * follows, and duplicates are compared in) the very URL that was validated. The refusal names
- * why in `details.reason`.
+ * why in `details.reason`. Unless private delivery is allowed, a URL whose host can only be
+ * private or local is `webhook.private_url`; `current` (the stored URL, on update) is not judged
+ * again, so an endpoint registered while private delivery was allowed can still be changed.
  */
-function endpointUrl(url: string) {
+function endpointUrl(url: string, allowPrivate: boolean, current: string | null) {
   const normalised = normaliseHttpUrl(url, LIMITS.urlLengthMax);
-  return normalised.ok
-    ? normalised
-    : err(domainError('webhook.invalid_url', { reason: normalised.error }));
+  if (!normalised.ok) return err(domainError('webhook.invalid_url', { reason: normalised.error }));
+  const refused =
+    allowPrivate || normalised.value === current ? null : privateWebhookUrlError(normalised.value);
+  return refused ? err(refused) : normalised;
 }
 
 /**
- * Errors: merchant.not_found, webhook.invalid_url, webhook.duplicate_url, validation.failed (the
- * merchant already has the most endpoints allowed).
+ * Errors: merchant.not_found, webhook.invalid_url, webhook.private_url, webhook.duplicate_url,
+ * validation.failed (the merchant already has the most endpoints allowed).
  */
 export const createWebhookEndpoint =
   (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint> =>
   async (tx, run) => {
     if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
-    const url = endpointUrl(cmd.url);
+    const url = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, null);
     if (!url.ok) return url;
     if ((await tx.countWebhookEndpoints(cmd.merchantId)) >= LIMITS.webhookEndpointsMax) {
       return err(domainError('validation.failed', { limit: LIMITS.webhookEndpointsMax }));
@@ -101,6 +107,8 @@ export interface UpdateWebhookCommand {
   readonly retryPolicy?: RetryPolicy;
   readonly enabled?: boolean;
   readonly rotateSecret?: boolean;
+  /** As for creation: a new URL may name a private or local host; default: refused. */
+  readonly allowPrivateUrl?: boolean;
   /**
    * An operator's change (the admin API) is recorded as an admin action with what changed; a
    * merchant's own change (Points' `/v1/webhooks`) is not an operator's action and has none.
@@ -108,7 +116,11 @@ export interface UpdateWebhookCommand {
   readonly audit?: AdminAudit;
 }
 
-/** Errors: webhook.not_found, webhook.invalid_url, webhook.duplicate_url. */
+/**
+ * Errors: webhook.not_found, webhook.invalid_url, webhook.private_url, webhook.duplicate_url. An
+ * unchanged URL is not judged again, so an endpoint registered while private delivery was allowed
+ * can still be renamed or disabled; the sender refuses it anyway.
+ */
 export const updateWebhookEndpoint =
   (cmd: UpdateWebhookCommand): UseCase<WebhookEndpoint> =>
   async (tx, run) => {
@@ -116,7 +128,7 @@ export const updateWebhookEndpoint =
     if (!endpoint) return err(domainError('webhook.not_found'));
     let url = endpoint.url;
     if (cmd.url !== undefined) {
-      const normalised = endpointUrl(cmd.url);
+      const normalised = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, endpoint.url);
       if (!normalised.ok) return normalised;
       url = normalised.value;
       if (url !== endpoint.url && (await hasUrl(tx, cmd.merchantId, url, endpoint.id))) {

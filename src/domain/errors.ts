@@ -76,6 +76,8 @@ export const ERROR_CODES = [
   'webhook.not_found',
   'webhook.duplicate_url',
   'webhook.invalid_url',
+  // A webhook URL whose host can only be private or local (UNWIND_WEBHOOK_ALLOW_PRIVATE unset).
+  'webhook.private_url',
   'delivery.not_found',
   // Reconciliation (admin only): an unknown run; a run that cannot be applied (failed or running).
   'reconciliation.not_found',

@@ -1,18 +1,18 @@
 // Proves the pure webhook rules: the retry schedule and its jitter bounds, what each answer
-// means for a delivery, secret overlap, private-address classification, and which events each
-// format carries.
+// means for a delivery, secret overlap, which webhook URLs name a private or local host, and
+// which events each format carries.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   formatCarries,
-  isPrivateAddress,
   judgeAttempt,
   maxAttempts,
   RETRY_DELAYS_MS,
   retryDelayMs,
   SECRET_ROTATION_OVERLAP_MS,
   signingSecrets,
+  privateWebhookUrlError,
   type WebhookEndpoint,
 } from './webhooks.js';
 
@@ -91,47 +91,30 @@ describe('signingSecrets', () => {
   });
 });
 
-describe('isPrivateAddress', () => {
-  it('flags loopback, private, link-local, CGNAT, multicast and unspecified addresses', () => {
-    for (const a of [
-      '127.0.0.1',
-      '10.1.2.3',
-      '172.16.0.1',
-      '172.31.255.255',
-      '192.168.1.1',
-      '169.254.169.254',
-      '100.64.0.1',
-      '0.0.0.0',
-      '224.0.0.1',
-      '255.255.255.255',
-      '::1',
-      '::',
-      'fe80::1',
-      'fc00::1',
-      'fd12:3456::1',
-      '::ffff:127.0.0.1',
-      '::127.0.0.1',
-      '::ffff:0:127.0.0.1',
-      '::ffff:10.0.0.1',
-      '[::1]',
-      'ff02::1',
-      'garbage',
-      '1.2.3',
-    ]) {
-      assert.equal(isPrivateAddress(a), true, a);
+describe('privateWebhookUrlError', () => {
+  it('refuses a URL whose host can only be private or local, naming why', () => {
+    const cases: readonly [string, string, string][] = [
+      ['http://127.0.0.1:8080/h', 'loopback', '127.0.0.0/8'],
+      ['http://127.1/h', 'loopback', '127.0.0.0/8'],
+      ['http://0x7f000001/h', 'loopback', '127.0.0.0/8'],
+      ['http://[::ffff:0.0.0.0]:8080/h', 'this-network', '0.0.0.0/8'],
+      ['http://[::]/h', 'unspecified', '::/128'],
+      ['https://LOCALHOST./h', 'local-name', '.localhost'],
+      ['https://metadata.google.internal/h', 'local-name', '.internal'],
+      ['http://crm:8080/h', 'local-name', 'single-label'],
+    ];
+    for (const [url, kind, range] of cases) {
+      const host = new URL(url).hostname;
+      assert.deepEqual(
+        privateWebhookUrlError(url),
+        { code: 'webhook.private_url', details: { field: 'url', host, kind, range } },
+        url,
+      );
     }
   });
-  it('lets public addresses through', () => {
-    for (const a of [
-      '8.8.8.8',
-      '1.1.1.1',
-      '172.32.0.1',
-      '100.128.0.1',
-      '2606:4700:4700::1111',
-      '::ffff:8.8.8.8',
-      '2a00:1450:4001:80b::200e',
-    ]) {
-      assert.equal(isPrivateAddress(a), false, a);
+  it('accepts hosts that may be public', () => {
+    for (const url of ['https://example.com/h', 'http://8.8.8.8/h', 'http://[2606:4700::1111]/']) {
+      assert.equal(privateWebhookUrlError(url), null, url);
     }
   });
 });

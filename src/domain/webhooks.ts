@@ -2,6 +2,8 @@
  * Webhook endpoints, deliveries and the retry schedule: pure rules, no I/O.
  */
 import type { Dialect } from './order.js';
+import { type DomainError, domainError } from './errors.js';
+import { privateHost } from './network-address.js';
 import { type EventFacts, pointsWebhookEvent } from './points.js';
 
 export const WEBHOOK_FORMATS = ['standard', 'points'] as const;
@@ -141,79 +143,22 @@ export function judgeAttempt(
 }
 
 /**
- * True for addresses a webhook must not reach unless private delivery is allowed: loopback,
- * private, link-local, carrier-grade NAT, unspecified, multicast and reserved ranges, in IPv4 and
- * IPv6 (including IPv4-mapped IPv6). Anything unparseable counts as private: refuse when unsure.
+ * Why a webhook URL must not be registered, or null: its host can only be private or local (a
+ * private address in any notation, or a local name such as `localhost`). `url` is one that
+ * src/domain/urls.ts accepted. Names that merely resolve to a private address pass here: the
+ * sender refuses them at every connection (src/webhooks/address-guard.ts).
  */
-export function isPrivateAddress(address: string): boolean {
-  const v4 = parseIpv4(address);
-  if (v4) return isPrivateIpv4(v4);
-  const v6 = parseIpv6(address);
-  if (!v6) return true;
-  // IPv4 inside IPv6: mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, and the deprecated
-  // compatible ::a.b.c.d; each is judged by its IPv4 address.
-  const embedsIpv4 =
-    (v6.slice(0, 5).every((h) => h === 0) && (v6[5] === 0xffff || v6[5] === 0)) ||
-    (v6.slice(0, 4).every((h) => h === 0) && v6[4] === 0xffff && v6[5] === 0);
-  if (embedsIpv4 && !(v6[6] === 0 && v6[7]! <= 1)) {
-    return isPrivateIpv4([v6[6]! >> 8, v6[6]! & 0xff, v6[7]! >> 8, v6[7]! & 0xff]);
-  }
-  if (v6.every((h) => h === 0)) return true; // ::
-  if (v6.slice(0, 7).every((h) => h === 0) && v6[7] === 1) return true; // ::1
-  const first = v6[0]!;
-  if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
-  if ((first & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
-  if ((first & 0xff00) === 0xff00) return true; // ff00::/8 multicast
-  if (first === 0x2001 && v6[1] === 0x0db8) return true; // 2001:db8::/32 documentation
-  if (first === 0x0064 && v6[1] === 0xff9b) return true; // 64:ff9b::/96 NAT64 → may reach v4
-  return false;
-}
-
-function isPrivateIpv4([a, b]: readonly number[]): boolean {
-  return (
-    a === 0 || // 0.0.0.0/8
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b! >= 64 && b! <= 127) || // 100.64.0.0/10 carrier-grade NAT
-    (a === 169 && b === 254) ||
-    (a === 172 && b! >= 16 && b! <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 192 && b === 0) || // 192.0.0.0/24 protocol assignments (and 192.0.2.0/24)
-    (a === 198 && (b === 18 || b === 19)) || // benchmarking
-    a! >= 224 // multicast and reserved
-  );
-}
-
-function parseIpv4(address: string): number[] | null {
-  const parts = address.split('.');
-  if (parts.length !== 4) return null;
-  const octets = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
-  return octets.every((o) => o >= 0 && o <= 255) ? octets : null;
-}
-
-function parseIpv6(address: string): number[] | null {
-  const bare = address.replace(/^\[|\]$/g, '').split('%')[0]!;
-  if (!/^[0-9a-f:.]+$/i.test(bare) || !bare.includes(':')) return null;
-  let text = bare;
-  const tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  const maybeV4 = parseIpv4(text.slice(lastColon + 1));
-  if (maybeV4) {
-    tail.push((maybeV4[0]! << 8) | maybeV4[1]!, (maybeV4[2]! << 8) | maybeV4[3]!);
-    text = `${text.slice(0, lastColon)}:0:0`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) return null;
-  const group = (s: string) => (s === '' ? [] : s.split(':'));
-  const head = group(halves[0]!);
-  const rest = halves.length === 2 ? group(halves[1]!) : [];
-  const explicit = head.length + rest.length;
-  if (halves.length === 1 ? explicit !== 8 : explicit > 7) return null;
-  const words = [...head, ...Array<string>(8 - explicit).fill('0'), ...rest];
-  if (!words.every((w) => /^[0-9a-f]{1,4}$/i.test(w))) return null;
-  const out = words.map((w) => parseInt(w, 16));
-  if (tail.length) out.splice(6, 2, ...tail);
-  return out;
+export function privateWebhookUrlError(url: string): DomainError | null {
+  const host = new URL(url).hostname;
+  const found = privateHost(host);
+  return found === null
+    ? null
+    : domainError('webhook.private_url', {
+        field: 'url',
+        host,
+        kind: found.kind,
+        range: found.range,
+      });
 }
 
 /** How long the secret before a rotation keeps signing deliveries, so receivers can switch. */

@@ -107,6 +107,9 @@ describe('routes that carry secrets in their path', () => {
       '/backd/checkout/:token',
       '/points/api/v1/orders/checkout/:publicKey',
       '/points/pay/:session',
+      '/points/pay/:session/cancel',
+      '/points/pay/:session/code',
+      '/points/pay/:session/verify',
     ]);
   });
 });

@@ -1,17 +1,23 @@
 /**
  * Sends one webhook POST and reports what happened, never throwing: a status code, or an error
- * (timeout, refused, blocked address), the time it took, and the first 1 KiB of the answer.
+ * (timeout, refused, blocked address, redirect not followed), the time it took, and the first
+ * 1 KiB of the answer.
  *
- * Redirects are not followed (node:http never does). Unless private delivery is allowed, the
- * destination is checked on the address actually connected to: a literal IP in the URL is
- * checked before the request, and a host name is checked inside the DNS lookup that the socket
- * uses, so a name cannot resolve to a public address for a check and a private one for the send.
+ * Unless private delivery is allowed, every connection goes through the address guard
+ * (src/webhooks/address-guard.ts): the connected address is checked before the first packet
+ * and again before the first byte. Redirects are not followed: a 3xx is a failed attempt whose
+ * error names the `Location` it pointed to.
  */
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
-import { isPrivateAddress } from '../domain/webhooks.js';
+import {
+  guardedLookup,
+  guardSocket,
+  literalRefusal,
+  PrivateAddressRefused,
+  type Resolver,
+  systemResolver,
+} from './address-guard.js';
 
 export interface SendResult {
   readonly statusCode: number | null;
@@ -22,8 +28,11 @@ export interface SendResult {
 
 export interface SenderOptions {
   readonly timeoutMs: number;
+  /** UNWIND_WEBHOOK_ALLOW_PRIVATE: deliver to private and loopback addresses too. */
   readonly allowPrivate: boolean;
   readonly excerptBytes: number;
+  /** Name resolution; the system's (dns.lookup) unless a test injects one. */
+  readonly resolve?: Resolver;
 }
 
 export type WebhookSender = (
@@ -32,38 +41,13 @@ export type WebhookSender = (
   body: string,
 ) => Promise<SendResult>;
 
-class BlockedAddress extends Error {}
-
-type LookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | dns.LookupAddress[],
-  family?: number,
-) => void;
-
-function guardedLookup(hostname: string, options: dns.LookupOptions, callback: LookupCallback) {
-  dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, []);
-    const list = addresses as dns.LookupAddress[];
-    const blocked = list.find((a) => isPrivateAddress(a.address));
-    if (blocked) {
-      return callback(
-        new BlockedAddress(`${hostname} resolves to private address ${blocked.address}`),
-        [],
-      );
-    }
-    if (options.all) return callback(null, list);
-    const first = list[0];
-    return first
-      ? callback(null, first.address, first.family)
-      : callback(new Error(`no address for ${hostname}`), []);
-  });
-}
+/** How much of a redirect's `Location` the attempt log keeps. */
+const LOCATION_CHARS_MAX = 200;
 
 export function createSender(options: SenderOptions): WebhookSender & { close(): void } {
   const agentOptions = { keepAlive: true, maxSockets: 64 };
-  const lookup = options.allowPrivate
-    ? undefined
-    : (guardedLookup as unknown as net.LookupFunction);
+  const guarded = !options.allowPrivate;
+  const lookup = guarded ? guardedLookup(options.resolve ?? systemResolver) : undefined;
   const agents = {
     'http:': new http.Agent({ ...agentOptions, ...(lookup ? { lookup } : {}) }),
     'https:': new https.Agent({ ...agentOptions, ...(lookup ? { lookup } : {}) }),
@@ -80,13 +64,11 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
       } catch {
         return done({ statusCode: null, error: 'invalid URL', responseExcerpt: null });
       }
-      const literal = target.hostname.replace(/^\[|\]$/g, '');
-      if (!options.allowPrivate && net.isIP(literal) !== 0 && isPrivateAddress(literal)) {
-        return done({
-          statusCode: null,
-          error: `private address ${literal} is not allowed`,
-          responseExcerpt: null,
-        });
+      // A literal IP is connected to without a lookup: judge it as written.
+      const refusal = guarded ? literalRefusal(target.hostname) : null;
+      if (refusal) {
+        const error = new PrivateAddressRefused(refusal).message;
+        return done({ statusCode: null, error, responseExcerpt: null });
       }
       const agent = agents[target.protocol as 'http:' | 'https:'];
       const request = (target.protocol === 'https:' ? https : http).request(target, {
@@ -95,6 +77,7 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
         headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
         signal: AbortSignal.timeout(options.timeoutMs),
       });
+      if (guarded) guardSocket(request);
       request.on('response', (response) => {
         const chunks: Buffer[] = [];
         let kept = 0;
@@ -107,7 +90,7 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
         response.on('end', () =>
           done({
             statusCode: response.statusCode ?? null,
-            error: null,
+            error: redirectError(response),
             responseExcerpt: Buffer.concat(chunks).toString('utf8'),
           }),
         );
@@ -123,7 +106,7 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
         const message =
           error.name === 'AbortError' || error.name === 'TimeoutError'
             ? `timed out after ${options.timeoutMs} ms`
-            : error instanceof BlockedAddress
+            : error instanceof PrivateAddressRefused
               ? error.message
               : `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`;
         done({ statusCode: null, error: message, responseExcerpt: null });
@@ -137,4 +120,16 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
       agents['https:'].destroy();
     },
   });
+}
+
+/** A 3xx is not followed; the attempt log says so and where it pointed. */
+function redirectError(response: http.IncomingMessage): string | null {
+  const status = response.statusCode ?? 0;
+  if (status < 300 || status > 399) return null;
+  const location = response.headers.location;
+  const shown =
+    location === undefined
+      ? 'no Location'
+      : `Location: ${location.slice(0, LOCATION_CHARS_MAX)}${location.length > LOCATION_CHARS_MAX ? '…' : ''}`;
+  return `redirect not followed (${status}, ${shown})`;
 }

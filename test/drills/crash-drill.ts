@@ -55,10 +55,14 @@ export async function runCrashDrill(o: CrashDrillOptions): Promise<CrashDrillRep
   let server: ServerProcess | null = null;
   try {
     // The shortest claim lease, so deliveries claimed by a killed server are sent again sooner
-    // than the production minute.
+    // than the production minute; private delivery, since the receiver is on 127.0.0.1.
     const start = () =>
       startServer({
-        env: { ...testStore.env, UNWIND_DELIVERY_LEASE_MS: String(DELIVERY_LEASE_MS_MIN) },
+        env: {
+          ...testStore.env,
+          UNWIND_DELIVERY_LEASE_MS: String(DELIVERY_LEASE_MS_MIN),
+          UNWIND_WEBHOOK_ALLOW_PRIVATE: '1',
+        },
         logLevel: 'warn',
       });
     server = await start();

@@ -61,6 +61,11 @@ export async function startTestApp(
      */
     testClockRoutes?: boolean;
     /**
+     * UNWIND_WEBHOOK_ALLOW_PRIVATE. Default on: suites deliver to a receiver on 127.0.0.1, which
+     * the faces and the sender refuse otherwise.
+     */
+    webhookAllowPrivate?: boolean;
+    /**
      * The hosted checkout's limits. The default is the production defaults with the per-phone
      * and per-address limits out of the way, for suites that pay many checkouts from one
      * address; the suites that prove the limits set them.
@@ -70,8 +75,14 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const testStore = await factory.create();
   const clock = new TestClock(Date.UTC(2026, 10, 23, 12));
-  const deps: AppDeps = { store: testStore.store, clock, newId: uuidV7Generator(clock) };
-  const sender = createSender({ timeoutMs: 2_000, allowPrivate: true, excerptBytes: 1024 });
+  const allowPrivate = options.webhookAllowPrivate ?? true;
+  const deps: AppDeps = {
+    store: testStore.store,
+    clock,
+    newId: uuidV7Generator(clock),
+    webhookAllowPrivate: allowPrivate,
+  };
+  const sender = createSender({ timeoutMs: 2_000, allowPrivate, excerptBytes: 1024 });
   const jobs = new JobRunner(
     [
       refundRequestLocker(deps),

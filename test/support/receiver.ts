@@ -31,6 +31,8 @@ export interface ReceiverOptions {
   readonly answers?: readonly Answer[];
   /** The answer once the sequence is used up (default 200). */
   readonly status?: Answer;
+  /** Headers sent with every answer (e.g. a `location` for a 3xx). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Receiver {
@@ -85,7 +87,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
         response.on('close', () => hanging.delete(response));
         return;
       }
-      response.writeHead(answer, { 'content-type': 'text/plain' });
+      response.writeHead(answer, { 'content-type': 'text/plain', ...options.headers });
       response.end(`receiver answered ${answer}`);
     });
   });

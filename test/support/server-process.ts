@@ -326,6 +326,8 @@ function spawnServer(options: StartOptions, port: number, logLevel: string): Ser
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: logLevel,
+    // Test receivers listen on 127.0.0.1, a private address; `env` may say '0' to test refusals.
+    UNWIND_WEBHOOK_ALLOW_PRIVATE: '1',
     ...options.env,
   };
   const token = options.adminToken === undefined ? E2E_ADMIN_TOKEN : options.adminToken;

@@ -79,6 +79,10 @@ const DOMAIN_ERRORS = {
     422,
     'The webhook URL must be an absolute http or https URL with no user name, password or control character.',
   ],
+  'webhook.private_url': [
+    422,
+    'The webhook URL names a private or local address; UNWIND_WEBHOOK_ALLOW_PRIVATE=1 allows them.',
+  ],
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [409, 'Only a completed reconciliation run can be applied.'],

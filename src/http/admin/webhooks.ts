@@ -39,6 +39,10 @@ const endpointWithHealthJson = ({ endpoint, health, windowHours }: EndpointWithH
   ...webhookJson(endpoint),
   health: healthJson(health, windowHours),
 });
+const PRIVATE_URL_DESCRIPTION =
+  'A `url` whose host can only be private or local (a loopback, private, link-local or other ' +
+  'non-public address in any notation, or a name such as `localhost`) is 422 ' +
+  '`webhook.private_url` unless the server runs with UNWIND_WEBHOOK_ALLOW_PRIVATE=1.';
 type EndpointParams = { Params: { id: string; webhookId: string } };
 
 export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
@@ -46,6 +50,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
     '/merchants/:id/webhooks',
     documented({
       summary: 'Register a webhook endpoint; its secret is returned',
+      description: PRIVATE_URL_DESCRIPTION,
       tag: 'Webhooks',
       body: createWebhookSchema,
     }),
@@ -58,6 +63,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.format ? { format: body.format } : {}),
         ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
+        allowPrivateUrl: deps.webhookAllowPrivate === true,
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
         status: 201,
@@ -122,7 +128,8 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         'Recorded as one admin action with the reason, if given, named by what was asked: ' +
         '`enabled` makes it `webhook.disabled` or `webhook.enabled`; otherwise `rotate_secret` ' +
         'makes it `webhook.secret_rotated`; anything else is `webhook.updated`. Its details list ' +
-        'the fields that changed, each with its value before and after.',
+        'the fields that changed, each with its value before and after. ' +
+        PRIVATE_URL_DESCRIPTION,
       tag: 'Webhooks',
       body: updateWebhookSchema,
     }),
@@ -137,6 +144,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.retry_policy !== undefined ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
         ...(body.rotate_secret ? { rotateSecret: true } : {}),
+        allowPrivateUrl: deps.webhookAllowPrivate === true,
         audit: { actor: admin, reason: body.reason ?? null },
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({

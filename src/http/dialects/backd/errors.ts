@@ -97,6 +97,7 @@ const DOMAIN_ERRORS = {
   'webhook.not_found': [404, 'Webhook endpoint not found.'],
   'webhook.duplicate_url': [400, 'A webhook endpoint with this URL already exists.'],
   'webhook.invalid_url': [422, 'The webhook URL must be an absolute http or https URL.'],
+  'webhook.private_url': [422, 'The webhook URL must not name a private or local address.'],
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [400, 'The reconciliation run cannot be applied.'],

@@ -149,6 +149,7 @@ const DOMAIN_ERRORS = {
   'webhook.not_found': notFound,
   'webhook.duplicate_url': { status: 422, field: 'url', text: MESSAGES.taken },
   'webhook.invalid_url': { status: 422, field: 'url', text: 'The value is invalid.' },
+  'webhook.private_url': { status: 422, field: 'url', text: 'The value is invalid.' },
   'delivery.not_found': notFound,
   'reconciliation.not_found': notFound,
   'reconciliation.not_applicable': {

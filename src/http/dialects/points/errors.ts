@@ -78,6 +78,7 @@ const DOMAIN_ERRORS = {
   'webhook.not_found': [404, 'Webhook not found.'],
   'webhook.duplicate_url': [400, 'Webhook already exists for this URL.'],
   'webhook.invalid_url': [422, VALIDATION_MESSAGE],
+  'webhook.private_url': [422, VALIDATION_MESSAGE],
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [400, 'Reconciliation run cannot be applied.'],
@@ -160,6 +161,8 @@ function fieldIssue(error: DomainError, operation?: PointsOperation): FieldIssue
       return { path: 'amount', message: 'The amount must be greater than 0.' };
     case 'webhook.invalid_url':
       return { path: 'url', message: 'The url must be a valid URL.' };
+    case 'webhook.private_url':
+      return { path: 'url', message: 'The url must not point to a private or local address.' };
     case 'validation.failed': {
       const max = error.details?.['max'];
       if (typeof field !== 'string') return null;

@@ -100,6 +100,7 @@ export function registerWebhookRoutes(
         url: values['url'] as string,
         format: 'points',
         retryPolicy: 'points',
+        allowPrivateUrl: deps.webhookAllowPrivate === true,
       });
       return respond(deps, request, reply, useCase, {
         scope: scope(request),
@@ -136,6 +137,7 @@ export function registerWebhookRoutes(
       endpointId: request.params.uuid,
       ...(typeof values['name'] === 'string' ? { name: values['name'] } : {}),
       ...(typeof values['url'] === 'string' ? { url: values['url'] } : {}),
+      allowPrivateUrl: deps.webhookAllowPrivate === true,
     });
     return respond(deps, request, reply, useCase, {
       scope: scope(request),
