@@ -138,7 +138,7 @@ function suite(factory: StoreFactory, skip?: string) {
       const runs = (await f.store.rawRows('reconciliation_runs')).length;
       const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const request = http.request(
-          `${f.server.url}/admin/reconciliations?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`,
+          `${f.server.url}/admin/reconciliations?from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&merchant_id=${f.merchant.id}&dialect=points`,
           {
             method: 'POST',
             headers: {

@@ -18,7 +18,11 @@ import { sqliteFactory } from '../support/stores.js';
 /** Thirty seconds of drip at 100 ms a byte: far past every small limit below. */
 const DRIP = 'a'.repeat(300);
 const EVERY_MS = 100;
-const REPORT_QUERY = 'from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z';
+/** A report's query: its range and its scope, a merchant made for it on `server`. */
+async function reportQuery(server: ServerProcess): Promise<string> {
+  const merchant = await server.call('POST', '/admin/merchants', { name: 'Shop' }, 201);
+  return `from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&merchant_id=${merchant.id}&dialect=points`;
+}
 const REPORT = 'order_reference,transaction_reference,type,amount,currency,settled_at\n';
 
 const postHeaders = (path: string, contentType: string, length: number) =>
@@ -72,9 +76,10 @@ describe('slow clients are cut off by the timeouts', () => {
 
   it('lets a settlement report upload take longer than the request timeout', async () => {
     // About 3.5 s of drip, past the 1 s request timeout, well within the upload timeout.
+    const query = await reportQuery(running.server);
     const upload = slowClient(running.server.port, {
       localAddress: '127.0.20.5',
-      preamble: postHeaders(`/admin/reconciliations?${REPORT_QUERY}`, 'text/csv', REPORT.length),
+      preamble: postHeaders(`/admin/reconciliations?${query}`, 'text/csv', REPORT.length),
       drip: REPORT,
       everyMs: 50,
     });
@@ -101,10 +106,11 @@ describe('a slow settlement report upload is cut off by the upload timeout', () 
   });
 
   it('answers 408 and closes the connection, and the run is stored as failed', async () => {
+    const query = await reportQuery(running.server);
     const upload = slowClient(running.server.port, {
       localAddress: '127.0.21.1',
       // The header and a first row arrive at once (the run is stored), then the rest drips.
-      preamble: `${postHeaders(`/admin/reconciliations?${REPORT_QUERY}`, 'text/csv', 10_000)}${REPORT}R-1,T-1,payment,10.00,SAR,2026-01-15T00:00:00Z\n`,
+      preamble: `${postHeaders(`/admin/reconciliations?${query}`, 'text/csv', 10_000)}${REPORT}R-1,T-1,payment,10.00,SAR,2026-01-15T00:00:00Z\n`,
       drip: DRIP,
       everyMs: EVERY_MS,
     });
