@@ -1015,6 +1015,15 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         () => textOf(heading()),
         (t) => t === 'Orders',
       );
+      // The results arrive after the heading and re-render <main>: keys pressed before they are
+      // in would land on elements about to be replaced, and focus would fall back to <body>.
+      await eventually(
+        'the first page of orders',
+        () => page.locator('table.responsive tbody tr').count(),
+        (n) => n > 0,
+      );
+      // And nothing is still loading (the session check after the last test's sign-out).
+      await page.waitForLoadState('networkidle');
       // The first Tab reaches the skip link; following it puts the next Tab inside <main>.
       await page.keyboard.press('Tab');
       assert.match(await focused(), /^A\|\|Skip to content/);
