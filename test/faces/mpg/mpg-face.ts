@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe } from 'node:test';
+import { before, describe } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { startTestApp, type TestApp } from '../../support/app.js';
+import { appPerSuite, type TestApp } from '../../support/app.js';
 import { onEveryStore, type StoreFactory } from '../../support/stores.js';
 
 export const SEED_ORDER_KEYS = [
@@ -99,12 +99,11 @@ export interface MpgFace {
 
 /** Starts the app and the merchant before the enclosing describe's tests; closes it after. */
 function mpgFace(factory: StoreFactory): MpgFace {
-  let t: TestApp | undefined;
+  const app = appPerSuite(factory);
   let key = '';
   let merchantId = '';
   before(async () => {
-    t = await startTestApp(factory);
-    const r = await t.admin({
+    const r = await app().admin({
       method: 'POST',
       url: '/admin/merchants',
       payload: { name: 'Merchant 52', currency: 'SAR' },
@@ -113,11 +112,6 @@ function mpgFace(factory: StoreFactory): MpgFace {
     key = r.json().credentials.mpg.api_key;
     merchantId = r.json().id;
   });
-  after(async () => t?.close());
-  const app = (): TestApp => {
-    assert.ok(t, 'the test app did not start');
-    return t;
-  };
   const face: MpgFace = {
     get t() {
       return app();

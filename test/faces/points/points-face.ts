@@ -5,9 +5,9 @@
  * describe title (`Points API: <engine>`).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe } from 'node:test';
+import { describe } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { startTestApp, type TestApp } from '../../support/app.js';
+import { appPerSuite, type TestApp } from '../../support/app.js';
 import { appCall, payAtCheckout } from '../../support/points.js';
 import { onEveryStore, type StoreFactory } from '../../support/stores.js';
 
@@ -82,18 +82,8 @@ export interface PointsFace {
 
 /** Starts the app before the enclosing describe's tests and closes it after. */
 function pointsFace(factory: StoreFactory): PointsFace {
-  let started: TestApp | undefined;
+  const app = appPerSuite(factory);
   let phoneSeq = 0;
-  before(async () => {
-    started = await startTestApp(factory);
-  });
-  after(async () => {
-    await started?.close();
-  });
-  const app = (): TestApp => {
-    assert.ok(started, 'the test app did not start');
-    return started;
-  };
   const face: PointsFace = {
     get t() {
       return app();
