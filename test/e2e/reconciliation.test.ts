@@ -5,7 +5,7 @@
  * the run applied (exactly one order auto-refunded, the wallet restored, one `auto_refunded`
  * Points webhook) and applied again (nothing changes); then every other discrepancy (reported,
  * never acted on), the exports, bad input in the admin shape, a report over the global body limit,
- * and the folder job. The `.sqlite` and `.postgres` files run it on both engines.
+ * and the folder job; on SQLite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -16,7 +16,7 @@ import type { InjectOptions } from 'fastify';
 import { redeemViaCheckout } from '../support/points.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
-import type { StoreFactory } from '../support/stores.js';
+import { onEveryStore, type StoreFactory } from '../support/stores.js';
 
 const HEADER = 'order_reference,transaction_reference,type,amount,currency,settled_at';
 const FROM = '2026-11-23T00:00:00Z';
@@ -41,7 +41,7 @@ interface FindingBody {
   message: string;
 }
 
-export function defineReconciliationSuite(factory: StoreFactory, skip?: string): void {
+function defineReconciliationSuite(factory: StoreFactory, skip?: string): void {
   describe(`reconciliation end to end: ${factory.engine}`, { skip }, () => {
     let t: TestApp;
     let receiver: Receiver;
@@ -531,3 +531,5 @@ export function defineReconciliationSuite(factory: StoreFactory, skip?: string):
     });
   });
 }
+
+await onEveryStore(defineReconciliationSuite);

@@ -3,7 +3,7 @@
  * hosted page (driven over HTTP), the merchant completes, refunds part and then the rest, and the
  * wallet, the order statuses and every Points webhook payload (`approved`, `completed`,
  * `refunded` with points and amounts left, `cancelled` with its reason, `shipping_status_updated`)
- * are exact at each step; the `.sqlite` and `.postgres` files run it on both engines.
+ * are exact at each step; on SQLite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,7 @@ import type { InjectOptions } from 'fastify';
 import { appCall, payAtCheckout, redeemViaCheckout } from '../support/points.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { headerOf, type Receiver, startReceiver } from '../support/receiver.js';
-import type { StoreFactory } from '../support/stores.js';
+import { onEveryStore, type StoreFactory } from '../support/stores.js';
 
 interface PointsHook {
   event: string;
@@ -19,7 +19,7 @@ interface PointsHook {
   timestamp: string;
 }
 
-export function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
+function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
   describe(`Points end to end: ${factory.engine}`, { skip }, () => {
     let t: TestApp;
     let receiver: Receiver;
@@ -260,3 +260,5 @@ export function definePointsFlowSuite(factory: StoreFactory, skip?: string): voi
     });
   });
 }
+
+await onEveryStore(definePointsFlowSuite);
