@@ -169,4 +169,24 @@ export default tseslint.config(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  // The runner runs only *.test.ts files: a test defined anywhere else under test/ never runs.
+  // Helpers there may open a describe and its hooks; the tests are the test file's own.
+  {
+    files: ['test/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:test',
+              importNames: ['it', 'test'],
+              message: 'Tests live in *.test.ts files: scripts/run-tests.mjs runs only those.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );
