@@ -56,6 +56,54 @@ async function newMerchant(deps: AppDeps, name: string) {
   return r.value;
 }
 
+async function newOrder(
+  deps: AppDeps,
+  merchantId: string,
+  overrides: Partial<CreateOrderCommand>,
+): Promise<Order> {
+  const r = await execute(
+    deps,
+    createOrder({
+      merchantId,
+      actor: admin,
+      dialect: 'admin',
+      kind: 'standard',
+      amountMinor: 1000,
+      capture: 'purchase',
+      ...overrides,
+    }),
+  );
+  assert.ok(r.ok, JSON.stringify(r));
+  return r.value.order;
+}
+
+async function ledgerSums(store: Store, orderId: string) {
+  const rows = await store.read((tx) => tx.listTransactions(orderId));
+  const sum = (types: string[]) =>
+    rows.filter((r) => types.includes(r.type)).reduce((s, r) => s + r.amountMinor, 0);
+  return {
+    captured: sum(['capture', 'purchase']),
+    refunded: sum(['refund']),
+    voided: sum(['void']),
+    authorized: sum(['authorize', 'purchase']),
+  };
+}
+
+const expectWalksBothWays: StoreContract['expectWalksBothWays'] = async (ids, read) => {
+  for (const direction of ['asc', 'desc'] as const) {
+    const walked: string[] = [];
+    let after: Key | undefined;
+    for (let page = 0; page < 100; page++) {
+      const rows = await read(direction, after);
+      walked.push(...rows.map((r) => r.id));
+      const last = rows.at(-1);
+      if (!last) break;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
+    assert.deepEqual(walked, direction === 'asc' ? ids : [...ids].reverse(), direction);
+  }
+};
+
 /** Opens the store before the enclosing describe's tests and drops it after. */
 function contractOn(factory: StoreFactory): StoreContract {
   let t: TestStore | undefined;
@@ -70,7 +118,7 @@ function contractOn(factory: StoreFactory): StoreContract {
     assert.ok(t && deps, 'the store did not open');
     return { t, deps };
   };
-  const contract: StoreContract = {
+  return {
     get t() {
       return opened().t;
     },
@@ -79,58 +127,19 @@ function contractOn(factory: StoreFactory): StoreContract {
     },
     clock,
     merchant: (name = 'Shop') => newMerchant(opened().deps, name),
-    async order(merchantId, overrides = {}) {
-      const r = await execute(
-        opened().deps,
-        createOrder({
-          merchantId,
-          actor: admin,
-          dialect: 'admin',
-          kind: 'standard',
-          amountMinor: 1000,
-          capture: 'purchase',
-          ...overrides,
-        }),
-      );
-      assert.ok(r.ok, JSON.stringify(r));
-      return r.value.order;
-    },
-    async sums(orderId) {
-      const rows = await opened().t.store.read((tx) => tx.listTransactions(orderId));
-      const sum = (types: string[]) =>
-        rows.filter((r) => types.includes(r.type)).reduce((s, r) => s + r.amountMinor, 0);
-      return {
-        captured: sum(['capture', 'purchase']),
-        refunded: sum(['refund']),
-        voided: sum(['void']),
-        authorized: sum(['authorize', 'purchase']),
-      };
-    },
+    order: (merchantId, overrides = {}) => newOrder(opened().deps, merchantId, overrides),
+    sums: (orderId) => ledgerSums(opened().t.store, orderId),
     listed: (filter) =>
       opened()
         .t.store.read((tx) => tx.listOrders({ limit: 500, ...filter }))
         .then((found) => found.map((o) => o.id)),
-    async expectWalksBothWays(ids, read) {
-      for (const direction of ['asc', 'desc'] as const) {
-        const walked: string[] = [];
-        let after: Key | undefined;
-        for (let page = 0; page < 100; page++) {
-          const rows = await read(direction, after);
-          walked.push(...rows.map((r) => r.id));
-          const last = rows.at(-1);
-          if (!last) break;
-          after = { createdAt: last.createdAt, id: last.id };
-        }
-        assert.deepEqual(walked, direction === 'asc' ? ids : [...ids].reverse(), direction);
-      }
-    },
+    expectWalksBothWays,
     async reopen() {
       const reopened = await opened().t.reopen();
       deps = { ...opened().deps, store: reopened };
       return reopened;
     },
   };
-  return contract;
 }
 
 /** Defines the contract file's tests on both engines, each under `store contract: <engine>`. */

@@ -80,6 +80,79 @@ export interface PointsFace {
   ): Promise<{ uuid: string; phone: string }>;
 }
 
+/** Asserts a success envelope; returns its order. */
+export function data(res: LightMyRequestResponse): OrderData {
+  const body = res.json() as { status: boolean; message: string; data: OrderData };
+  assert.equal(body.status, true, res.body);
+  return body.data;
+}
+
+export function assertError(res: LightMyRequestResponse, status: number, message: string): void {
+  assert.equal(res.statusCode, status, res.body);
+  assert.deepEqual(res.json(), { status: false, message, appended_data: {} });
+}
+
+export function assertInvalid(res: LightMyRequestResponse, errors: Record<string, string[]>): void {
+  assert.equal(res.statusCode, 422, res.body);
+  assert.deepEqual(res.json(), {
+    status: false,
+    message: 'The given data was invalid.',
+    appended_data: {},
+    errors,
+  });
+}
+
+async function createMerchant(t: TestApp, settings: Record<string, unknown>): Promise<Merchant> {
+  const res = await t.admin({
+    method: 'POST',
+    url: '/admin/merchants',
+    payload: { name: 'Shop', settings },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  const body = res.json() as {
+    id: string;
+    credentials: { points: { api_key: string; public_key: string } };
+  };
+  return {
+    id: body.id,
+    apiKey: body.credentials.points.api_key,
+    publicKey: body.credentials.points.public_key,
+  };
+}
+
+async function readWallet(t: TestApp, phone: string): Promise<Wallet> {
+  const res = await t.admin({ method: 'GET', url: `/admin/points/customers/${phone}` });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as Wallet;
+}
+
+async function seedWallet(t: TestApp, phone: string, balance: number): Promise<void> {
+  const res = await t.admin({
+    method: 'POST',
+    url: '/admin/points/customers',
+    payload: { phone_number: phone, balance },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+}
+
+/** Opens a hosted checkout and pays it as the customer `phone`, redeeming `redeemPoints`. */
+async function payCheckout(
+  t: TestApp,
+  m: Merchant,
+  order: { total_price: number; order_number: string },
+  customer: { phoneNumber: string; redeemPoints: number },
+): Promise<string> {
+  const checkout = await t.app.inject({
+    method: 'POST',
+    url: `/points/api/v1/orders/checkout/${m.publicKey}`,
+    payload: order,
+  });
+  assert.equal(checkout.statusCode, 200, checkout.body);
+  const url = new URL((checkout.json() as { data: { checkout_url: string } }).data.checkout_url);
+  const paid = await payAtCheckout(appCall(t), appCall(t, true), url.pathname, customer);
+  return paid.order_uuid;
+}
+
 /** Starts the app before the enclosing describe's tests and closes it after. */
 function pointsFace(factory: StoreFactory): PointsFace {
   const app = appPerSuite(factory);
@@ -91,23 +164,7 @@ function pointsFace(factory: StoreFactory): PointsFace {
     engine: factory.engine,
     inject: (options) => app().app.inject(options),
     newPhone: () => `5${String(10_000_000 + ++phoneSeq * 7919).padStart(8, '0')}`,
-    async merchant(settings = {}) {
-      const res = await app().admin({
-        method: 'POST',
-        url: '/admin/merchants',
-        payload: { name: 'Shop', settings },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-      const body = res.json() as {
-        id: string;
-        credentials: { points: { api_key: string; public_key: string } };
-      };
-      return {
-        id: body.id,
-        apiKey: body.credentials.points.api_key,
-        publicKey: body.credentials.points.public_key,
-      };
-    },
+    merchant: (settings = {}) => createMerchant(app(), settings),
     api: (m, method, path, payload, headers = {}) =>
       face.inject({
         method,
@@ -115,24 +172,9 @@ function pointsFace(factory: StoreFactory): PointsFace {
         headers: { 'x-api-key': m.apiKey, ...headers },
         ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
       }),
-    data(res) {
-      const body = res.json() as { status: boolean; message: string; data: OrderData };
-      assert.equal(body.status, true, res.body);
-      return body.data;
-    },
-    assertError(res, status, message) {
-      assert.equal(res.statusCode, status, res.body);
-      assert.deepEqual(res.json(), { status: false, message, appended_data: {} });
-    },
-    assertInvalid(res, errors) {
-      assert.equal(res.statusCode, 422, res.body);
-      assert.deepEqual(res.json(), {
-        status: false,
-        message: 'The given data was invalid.',
-        appended_data: {},
-        errors,
-      });
-    },
+    data,
+    assertError,
+    assertInvalid,
     earn: (m, body = {}) =>
       face.api(m, 'POST', '/orders/earning', {
         phone_number: '0500000002',
@@ -141,35 +183,13 @@ function pointsFace(factory: StoreFactory): PointsFace {
         products: [{ product_name: 'Perfume', product_price: 150.75, quantity: 1 }],
         ...body,
       }),
-    async wallet(phone) {
-      const res = await app().admin({ method: 'GET', url: `/admin/points/customers/${phone}` });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json() as Wallet;
-    },
-    async seed(phone, balance) {
-      const res = await app().admin({
-        method: 'POST',
-        url: '/admin/points/customers',
-        payload: { phone_number: phone, balance },
-      });
-      assert.equal(res.statusCode, 201, res.body);
-    },
+    wallet: (phone) => readWallet(app(), phone),
+    seed: (phone, balance) => seedWallet(app(), phone, balance),
     async redeemOrder(m, totalPrice, redeemPoints, phone = face.newPhone()) {
       if (redeemPoints > 0) await face.seed(phone, redeemPoints);
-      const checkout = await face.inject({
-        method: 'POST',
-        url: `/points/api/v1/orders/checkout/${m.publicKey}`,
-        payload: { total_price: totalPrice, order_number: `CO-${++phoneSeq}` },
-      });
-      assert.equal(checkout.statusCode, 200, checkout.body);
-      const url = new URL(
-        (checkout.json() as { data: { checkout_url: string } }).data.checkout_url,
-      );
-      const paid = await payAtCheckout(appCall(app()), appCall(app(), true), url.pathname, {
-        phoneNumber: phone,
-        redeemPoints,
-      });
-      return { uuid: paid.order_uuid, phone };
+      const order = { total_price: totalPrice, order_number: `CO-${++phoneSeq}` };
+      const uuid = await payCheckout(app(), m, order, { phoneNumber: phone, redeemPoints });
+      return { uuid, phone };
     },
   };
   return face;
