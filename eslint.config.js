@@ -1,8 +1,19 @@
 // Lint rules, including the dependency rule of docs/architecture.md:
 //   domain <- app <- {store, http, webhooks, sms, jobs, cli}, wired together in src/main.ts.
 // A layer may import only the layers to its left; the rule below fails the lint otherwise.
+// Tests import sources, never the reverse: no source under src/ imports test code (test/, or
+// node's test runner), so a suite cannot pose as a source. Tests are `*.test.ts` files, beside
+// their source or under test/, and are linted with the same TypeScript rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// Every src/ block of `no-restricted-imports` lists this pattern: a later block replaces the
+// rule's options for its files instead of adding to them.
+const noTestCode = {
+  group: ['**/test/**', '**/test', 'node:test'],
+  message:
+    'Sources never import test code: a suite is a *.test.ts file, beside its source or under test/.',
+};
 
 const layer = (name, forbidden, message, extra = []) => ({
   files: [`src/${name}/**/*.ts`],
@@ -16,6 +27,7 @@ const layer = (name, forbidden, message, extra = []) => ({
             message,
           })),
           ...extra,
+          noTestCode,
         ],
       },
     ],
@@ -56,6 +68,11 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  // Every source (the layers below repeat the pattern with their own).
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noTestCode] }] },
+  },
   // domain: pure rules. No project layer, no I/O, no clock, no randomness.
   {
     files: ['src/domain/**/*.ts'],
@@ -72,6 +89,7 @@ export default tseslint.config(
               group: ['node:*', 'fs', 'net', 'http', 'crypto', 'child_process'],
               message: 'src/domain is pure: no I/O, clock or randomness. Take them as parameters.',
             },
+            noTestCode,
           ],
         },
       ],
@@ -136,18 +154,39 @@ export default tseslint.config(
               message:
                 'src/dashboard runs in the browser: it imports only src/domain and npm packages.',
             },
+            noTestCode,
           ],
         },
       ],
     },
   },
   {
-    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**', 'src/store/contract/**'],
+    files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**'],
     rules: {
       'no-restricted-imports': 'off',
       'no-restricted-globals': 'off',
       'no-restricted-properties': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+  // The runner runs only *.test.ts files: a test defined anywhere else under test/ never runs.
+  // Helpers there may open a describe and its hooks; the tests are the test file's own.
+  {
+    files: ['test/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:test',
+              importNames: ['it', 'test'],
+              message: 'Tests live in *.test.ts files: scripts/run-tests.mjs runs only those.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -3,6 +3,7 @@
  * use cases on a real store (SQLite or PostgreSQL), with a test clock and a known admin token.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { adminAuthenticator } from '../../src/app/admin-tokens.js';
 import { TestClock } from '../../src/app/clocks.js';
@@ -39,6 +40,26 @@ export interface TestApp {
   /** `admin()` that must answer `expected`; returns the parsed JSON body (null when empty). */
   call<T>(options: InjectOptions, expected: number): Promise<T>;
   close(): Promise<void>;
+}
+
+export type TestAppOptions = NonNullable<Parameters<typeof startTestApp>[1]>;
+
+/**
+ * Starts a fresh app (its own store) before the enclosing describe's tests and closes it after;
+ * the accessor returns the app once it has started.
+ */
+export function appPerSuite(factory: StoreFactory, options?: TestAppOptions): () => TestApp {
+  let t: TestApp | undefined;
+  before(async () => {
+    t = await startTestApp(factory, options);
+  });
+  after(async () => {
+    await t?.close();
+  });
+  return () => {
+    assert.ok(t, 'the test app did not start');
+    return t;
+  };
 }
 
 export async function startTestApp(

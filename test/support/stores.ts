@@ -155,3 +155,14 @@ export async function postgresSkipReason(): Promise<string | undefined> {
   process.stderr.write(`\n${'!'.repeat(80)}\n!! ${message}\n${'!'.repeat(80)}\n`);
   return message;
 }
+
+/**
+ * Defines a suite on SQLite, then the same suite on PostgreSQL (skipped loudly, as above, when
+ * it does not answer): one test file runs its suite on both engines.
+ */
+export async function onEveryStore(
+  define: (factory: StoreFactory, skip?: string) => void,
+): Promise<void> {
+  define(sqliteFactory);
+  define(postgresFactory, await postgresSkipReason());
+}
