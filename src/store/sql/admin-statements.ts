@@ -15,8 +15,7 @@ import {
   strOrNull,
   sum,
 } from './rows.js';
-import { exactSum, exactSumOf } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { exactSum, exactSumOf, type SqlSession } from './sql-helpers.js';
 
 type AdminStatements = Pick<
   StoreTx,

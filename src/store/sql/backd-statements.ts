@@ -19,8 +19,7 @@ import type {
 } from '../../domain/refund-request.js';
 import { assert } from '../../domain/result.js';
 import { type Row, str, strOrNull, int, intOrNull, parsed } from './rows.js';
-import { first, flag, json } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { first, flag, json, type SqlSession } from './sql-helpers.js';
 
 type BackdStatements = Pick<
   StoreTx,

@@ -6,8 +6,7 @@
 import type { StoreTx } from '../../app/ports/store.js';
 import { REFUND_REQUEST_COLUMNS, rowToRefundRequest } from './backd-statements.js';
 import { rowToDeliveryAttempt } from './rows.js';
-import { marks } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { marks, type SqlSession } from './sql-helpers.js';
 
 type BatchReadStatements = Pick<StoreTx, 'listDeliveryAttemptsFor' | 'listBackdRefundRequestsFor'>;
 

@@ -7,7 +7,7 @@
 import type { FigureOutOfBounds, StoreTx } from '../../app/ports/store.js';
 import { BOUNDS, WALLET_ENTRY_POINTS_MAX } from '../../domain/bounds.js';
 import { str } from './rows.js';
-import type { SqlSession } from './sql-store-tx.js';
+import type { SqlSession } from './sql-helpers.js';
 
 type BoundsStatements = Pick<StoreTx, 'figuresOutOfBounds'>;
 

@@ -10,8 +10,7 @@ import type {
 } from '../../app/ports/mpg-store.js';
 import type { StoreTx } from '../../app/ports/store.js';
 import { type Row, int, intOrNull, rowToOrder, rowToTransaction, str, strOrNull } from './rows.js';
-import { first } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { first, type SqlSession } from './sql-helpers.js';
 
 type MpgStatements = Pick<
   StoreTx,

@@ -8,8 +8,7 @@ import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type { CheckoutSession } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, str, strOrNull } from './rows.js';
-import { first, json } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { first, json, type SqlSession } from './sql-helpers.js';
 
 type CheckoutStatements = Pick<
   StoreTx,

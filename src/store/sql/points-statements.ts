@@ -13,8 +13,7 @@ import type {
 } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
 import { type Row, str, strOrNull, int } from './rows.js';
-import { first } from './sql-helpers.js';
-import type { SqlSession } from './sql-store-tx.js';
+import { first, type SqlSession } from './sql-helpers.js';
 
 type PointsStatements = Pick<
   StoreTx,

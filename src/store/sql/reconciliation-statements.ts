@@ -17,8 +17,16 @@ import {
 } from '../../domain/reconciliation.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
-import { ORDER_COLUMNS, exactSum, exactSumOf, json, marks, safeNumber } from './sql-helpers.js';
-import { type SqlSession, keysetPage } from './sql-store-tx.js';
+import {
+  ORDER_COLUMNS,
+  exactSum,
+  exactSumOf,
+  json,
+  marks,
+  safeNumber,
+  type SqlSession,
+  keysetPage,
+} from './sql-helpers.js';
 
 type ReconciliationStatements = Pick<
   StoreTx,
