@@ -34,7 +34,8 @@ import {
   voidOrder,
 } from './order-operations.js';
 import { pointsRefusal } from './points-orders.js';
-import type { LedgerTransaction, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { LedgerTransaction } from './ports/ledger.js';
 
 export interface AdminOperationCommand {
   readonly orderId: string;

@@ -10,7 +10,8 @@ import { customerEntryType, customerPointsDelta } from '../domain/points.js';
 import type { PointsCustomer, PointsCustomerEntry } from '../domain/points-records.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { RunContext, UseCase } from './context.js';
-import type { LedgerTransaction, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { LedgerTransaction } from './ports/ledger.js';
 
 /** Entries shown with a wallet. */
 export const CUSTOMER_ENTRIES_SHOWN_MAX = 500;

@@ -5,6 +5,7 @@
 import type { AdminActionType } from '../../domain/admin-actions.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
+import type { LedgerStore, ListDirection } from './ledger.js';
 import type {
   Finding,
   FindingAction,
@@ -23,14 +24,7 @@ import type {
   PointsOrderRecord,
 } from '../../domain/points-records.js';
 import type { PhoneWindow } from '../../domain/points-checkout.js';
-import type {
-  Dialect,
-  Order,
-  OrderKind,
-  OrderStatus,
-  TransactionStatus,
-  TransactionType,
-} from '../../domain/order.js';
+import type { Order, TransactionType } from '../../domain/order.js';
 import type {
   Delivery,
   DeliveryAttempt,
@@ -44,25 +38,6 @@ import type {
   MpgRequestIdKind,
   MpgTransactionIndex,
 } from './mpg-store.js';
-
-export interface LedgerTransaction {
-  readonly id: string;
-  readonly orderId: string;
-  readonly merchantId: string;
-  readonly type: TransactionType;
-  /** Only approved rows count toward the order's totals. */
-  readonly status: TransactionStatus;
-  readonly amountMinor: number;
-  readonly points: number;
-  readonly currency: string;
-  readonly reason: string | null;
-  /** Who made the change: `admin`, `credential:<prefix>` or `job:<name>`. */
-  readonly actor: string;
-  /** The event (state change) this row belongs to. */
-  readonly eventId: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly createdAt: number;
-}
 
 /** An outbox row, written in the same transaction as the change it describes. */
 export interface EventRecord {
@@ -141,40 +116,6 @@ export interface AdminSession {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
-}
-
-/** The order lists are read in: (created_at, id) ascending (oldest first) or descending. */
-export type ListDirection = 'asc' | 'desc';
-
-/**
- * What an order search matches exactly: `text` against id, order_number, merchant_order_id and
- * backd_order_id; `phones` (forms of the same text) against customer_ref.
- */
-export interface OrderSearch {
-  readonly text: string;
-  readonly phones: readonly string[];
-}
-
-export interface OrderFilter {
-  readonly merchantId?: string;
-  readonly dialect?: Dialect;
-  readonly kind?: OrderKind;
-  readonly status?: OrderStatus;
-  /** created_at at or after this instant (ms). */
-  readonly createdFrom?: number;
-  /** created_at before this instant (ms). */
-  readonly createdTo?: number;
-  readonly search?: OrderSearch;
-  /** Default `asc`. */
-  readonly direction?: ListDirection;
-  /** Cursor: return orders strictly after this (createdAt, id) pair in `direction`. */
-  readonly after?: { readonly createdAt: number; readonly id: string };
-  /**
-   * Only orders whose amount and points are within the bounds (src/domain/bounds.ts), so every
-   * figure read is a safe integer: `unwind verify` reports the others from `figuresOutOfBounds`.
-   */
-  readonly withinBounds?: true;
-  readonly limit: number;
 }
 
 /** One endpoint's delivery figures: attempts in a time window, and its backlog now. */
@@ -297,7 +238,7 @@ export interface DeliveryFilter {
 }
 
 /** Everything a use case may do inside one database transaction. */
-export interface StoreTx {
+export interface StoreTx extends LedgerStore {
   insertMerchant(merchant: Merchant): Promise<void>;
   findMerchant(id: string): Promise<Merchant | undefined>;
   updateMerchant(merchant: Merchant): Promise<void>;
@@ -317,22 +258,6 @@ export interface StoreTx {
   revokeAdminSession(id: string, at: number): Promise<number>;
   /** Deletes sessions that expired before `before`; returns how many. */
   deleteExpiredAdminSessions(before: number): Promise<number>;
-
-  insertOrder(order: Order): Promise<void>;
-  findOrder(id: string): Promise<Order | undefined>;
-  /** Reads the order and locks its row until the transaction ends (FOR UPDATE on PostgreSQL). */
-  lockOrder(id: string): Promise<Order | undefined>;
-  /** Writes new totals and status; fails unless the stored version is `order.version - 1`. */
-  updateOrder(order: Order): Promise<void>;
-  findOrderByNumber(
-    merchantId: string,
-    dialect: Dialect,
-    orderNumber: string,
-  ): Promise<Order | undefined>;
-  listOrders(filter: OrderFilter): Promise<Order[]>;
-
-  insertTransaction(row: LedgerTransaction): Promise<void>;
-  listTransactions(orderId: string): Promise<LedgerTransaction[]>;
 
   insertEvent(event: EventRecord): Promise<void>;
   findEvent(id: string): Promise<EventRecord | undefined>;
@@ -527,8 +452,6 @@ export interface StoreTx {
   deleteExpiredMpgRequestIds(createdBefore: number, now: number, limit: number): Promise<number>;
   insertMpgOrder(row: MpgOrderIndex): Promise<void>;
   insertMpgTransaction(row: MpgTransactionIndex): Promise<void>;
-  /** One ledger row by id, whatever its order. */
-  findLedgerTransaction(id: string): Promise<LedgerTransaction | undefined>;
   /** The merchant's MPG orders matching the filter, in the filter's order. */
   listMpgOrders(filter: MpgOrderFilter): Promise<Order[]>;
 

@@ -1,11 +1,6 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
-import type {
-  AdminActionRecord,
-  EndpointHealth,
-  EventRecord,
-  LedgerTransaction,
-  ListDirection,
-} from '../../app/ports/store.js';
+import type { AdminActionRecord, EndpointHealth, EventRecord } from '../../app/ports/store.js';
+import type { LedgerTransaction, ListDirection } from '../../app/ports/ledger.js';
 import type { Credential, Merchant } from '../../domain/merchant.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../domain/webhooks.js';
 import { formatMinor } from '../../domain/money.js';

@@ -28,7 +28,8 @@ import {
   refundOrder,
   voidOrder,
 } from '../../app/order-operations.js';
-import type { DailyLedgerCount, ListDirection, OrderFilter, Store } from '../../app/ports/store.js';
+import type { DailyLedgerCount, Store } from '../../app/ports/store.js';
+import type { ListDirection, OrderFilter } from '../../app/ports/ledger.js';
 import { createWebhookEndpoint, updateWebhookEndpoint } from '../../app/webhook-endpoints.js';
 import { replayDelivery, replayEndpointSince } from '../../app/deliveries.js';
 import { EMPTY_SUMMARY } from '../../domain/reconciliation.js';

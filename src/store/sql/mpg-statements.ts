@@ -9,7 +9,7 @@ import type {
   MpgSortField,
 } from '../../app/ports/mpg-store.js';
 import type { StoreTx } from '../../app/ports/store.js';
-import { type Row, int, intOrNull, rowToOrder, rowToTransaction, str, strOrNull } from './rows.js';
+import { type Row, int, intOrNull, rowToOrder, str, strOrNull } from './rows.js';
 import { first, type SqlSession } from './sql-helpers.js';
 
 type MpgStatements = Pick<
@@ -22,7 +22,6 @@ type MpgStatements = Pick<
   | 'deleteExpiredMpgRequestIds'
   | 'insertMpgOrder'
   | 'insertMpgTransaction'
-  | 'findLedgerTransaction'
   | 'listMpgOrders'
 >;
 
@@ -147,10 +146,6 @@ export function createMpgStatements(db: SqlSession): MpgStatements {
          VALUES (?, ?, ?, ?, ?, ?)`,
         [t.transactionId, t.orderId, t.retrievalReference, t.stan, t.authCode, t.responseCode],
       );
-    },
-    async findLedgerTransaction(id) {
-      const row = await first(db, `SELECT * FROM transactions WHERE id = ?`, [id]);
-      return row && rowToTransaction(row);
     },
     async listMpgOrders(f: MpgOrderFilter) {
       const conditions = ['o.merchant_id = ?', "o.dialect = 'mpg'"];

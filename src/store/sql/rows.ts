@@ -10,8 +10,8 @@ import type {
   AdminToken,
   EventRecord,
   IdempotencyRecord,
-  LedgerTransaction,
 } from '../../app/ports/store.js';
+import type { LedgerTransaction } from '../../app/ports/ledger.js';
 import {
   type Credential,
   type CredentialDialect,

@@ -60,7 +60,7 @@ export function keysetPage(
   const { where, params } = filterClause(filters, page.after, direction);
   return db.all(`${select} ${where} ${keysetOrder(direction)} LIMIT ?`, [...params, page.limit]);
 }
-import type { ListDirection } from '../../app/ports/store.js';
+import type { ListDirection } from '../../app/ports/ledger.js';
 
 /** The first row of a query, or undefined when it found none. */
 export const first = async (

@@ -11,16 +11,13 @@ import type {
   EventFilter,
   EventRecord,
   IdempotencyRecord,
-  LedgerTransaction,
-  OrderFilter,
   StoreTx,
   TransactionSum,
 } from '../../app/ports/store.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
-import type { Dialect, Order } from '../../domain/order.js';
 import type { Delivery, WebhookEndpoint } from '../../domain/webhooks.js';
-import { BOUNDS } from '../../domain/bounds.js';
 import { assert } from '../../domain/result.js';
+import { createLedgerSql } from './ledger-sql.js';
 import { createPointsStatements } from './points-statements.js';
 import { createCheckoutStatements } from './points-checkout-statements.js';
 import { createBackdStatements } from './backd-statements.js';
@@ -41,16 +38,11 @@ import {
   rowToEvent,
   rowToIdempotency,
   rowToMerchant,
-  rowToOrder,
-  rowToTransaction,
   str,
 } from './rows.js';
 import {
   DELIVERY_COLUMNS,
-  ORDER_COLUMNS,
   type SqlSession,
-  filterClause,
-  keysetOrder,
   keysetPage,
   countOf,
   exactSum,
@@ -93,6 +85,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
   return {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
+    ...createLedgerSql(db),
     ...createPointsStatements(db),
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
@@ -198,175 +191,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async deleteExpiredAdminSessions(before) {
       return db.run(`DELETE FROM admin_sessions WHERE expires_at < ?`, [before]);
-    },
-
-    async insertOrder(o: Order) {
-      await db.run(
-        `INSERT INTO orders (${ORDER_COLUMNS})
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          o.id,
-          o.merchantId,
-          o.dialect,
-          o.kind,
-          o.currency,
-          o.amountMinor,
-          o.redeemedMinor,
-          o.authorizedMinor,
-          o.capturedMinor,
-          o.voidedMinor,
-          o.refundedMinor,
-          o.totalPoints,
-          o.pointsReversed,
-          o.redeemedPoints,
-          o.pointsReturned,
-          o.status,
-          o.orderNumber,
-          o.merchantOrderId,
-          o.backdOrderId,
-          o.customerRef,
-          json(o.details),
-          o.captureMethod,
-          o.capturedAt,
-          o.cancelledAt,
-          o.createdAt,
-          o.updatedAt,
-          o.version,
-        ],
-      );
-    },
-    async findOrder(id) {
-      const row = await first(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id]);
-      return row && rowToOrder(row);
-    },
-    async lockOrder(id) {
-      const row = await first(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [
-        id,
-      ]);
-      return row && rowToOrder(row);
-    },
-    async updateOrder(o) {
-      const changed = await db.run(
-        // amount_minor changes only through planAmendAmount (nothing reserved yet); the CHECKs
-        // keep every total within it either way.
-        `UPDATE orders SET amount_minor = ?, authorized_minor = ?, captured_minor = ?,
-           voided_minor = ?, refunded_minor = ?, total_points = ?, points_reversed = ?,
-           redeemed_points = ?, points_returned = ?, status = ?, details = ?, capture_method = ?,
-           captured_at = ?, cancelled_at = ?, updated_at = ?, version = ?
-         WHERE id = ? AND version = ?`,
-        [
-          o.amountMinor,
-          o.authorizedMinor,
-          o.capturedMinor,
-          o.voidedMinor,
-          o.refundedMinor,
-          o.totalPoints,
-          o.pointsReversed,
-          o.redeemedPoints,
-          o.pointsReturned,
-          o.status,
-          json(o.details),
-          o.captureMethod,
-          o.capturedAt,
-          o.cancelledAt,
-          o.updatedAt,
-          o.version,
-          o.id,
-          o.version - 1,
-        ],
-      );
-      assert(changed === 1, `order ${o.id} changed under a lock (version ${o.version - 1})`);
-    },
-    async findOrderByNumber(merchantId, dialect: Dialect, orderNumber) {
-      const row = await first(
-        db,
-        `SELECT ${ORDER_COLUMNS} FROM orders
-         WHERE merchant_id = ? AND dialect = ? AND order_number = ?`,
-        [merchantId, dialect, orderNumber],
-      );
-      return row && rowToOrder(row);
-    },
-    async listOrders(f: OrderFilter) {
-      const direction = f.direction ?? 'asc';
-      const order = keysetOrder(direction);
-      const filters: [string, unknown][] = [
-        ['merchant_id = ?', f.merchantId],
-        ['dialect = ?', f.dialect],
-        ['kind = ?', f.kind],
-        ['status = ?', f.status],
-        ['created_at >= ?', f.createdFrom],
-        ['created_at < ?', f.createdTo],
-        [
-          'amount_minor <= ? AND total_points <= ? AND redeemed_points <= ?',
-          f.withinBounds && [BOUNDS.amountMinorMax, BOUNDS.orderPointsMax, BOUNDS.orderPointsMax],
-        ],
-      ];
-      if (!f.search) {
-        return (await keysetPage(db, `SELECT ${ORDER_COLUMNS} FROM orders`, filters, f)).map(
-          rowToOrder,
-        );
-      }
-      // A search is one exact lookup per reference column, each on its own index and already
-      // filtered, ordered and limited, so a reference shared by many orders (a customer's phone)
-      // costs one page, not all its orders; UNION drops an order found by two columns.
-      const { text, phones } = f.search;
-      const lookups: [string, unknown[]][] = [
-        ['id = ?', [text]],
-        ['order_number = ?', [text]],
-        ['merchant_order_id = ?', [text]],
-        ['backd_order_id = ?', [text]],
-        ...(phones.length
-          ? [[`customer_ref IN (${marks(phones.length)})`, phones] as [string, unknown[]]]
-          : []),
-      ];
-      const { where, params: filterParams } = filterClause(filters, f.after, direction);
-      const branches: string[] = [];
-      const params: unknown[] = [];
-      lookups.forEach(([lookup, values], i) => {
-        const condition = where ? `${where} AND ${lookup}` : `WHERE ${lookup}`;
-        branches.push(
-          `SELECT * FROM (SELECT ${ORDER_COLUMNS} FROM orders ${condition} ${order} LIMIT ?) AS b${i}`,
-        );
-        params.push(...filterParams, ...values, f.limit);
-      });
-      const rows = await db.all(
-        `SELECT * FROM (${branches.join(' UNION ')}) AS found ${order} LIMIT ?`,
-        [...params, f.limit],
-      );
-      return rows.map(rowToOrder);
-    },
-
-    async insertTransaction(t: LedgerTransaction) {
-      await db.run(
-        `INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
-           currency, reason, actor, event_id, details, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          t.id,
-          t.orderId,
-          t.merchantId,
-          t.type,
-          t.status,
-          t.amountMinor,
-          t.points,
-          t.currency,
-          t.reason,
-          t.actor,
-          t.eventId,
-          json(t.details),
-          t.createdAt,
-        ],
-      );
-    },
-    async listTransactions(orderId) {
-      const rows = await db.all(
-        // Rows of one instant come in the order their events were written (event ids are
-        // UUIDv7, increasing within a process): a client-assigned row id (MPG's transaction_id)
-        // is random and says nothing about order.
-        `SELECT * FROM transactions WHERE order_id = ? ORDER BY created_at, event_id, id`,
-        [orderId],
-      );
-      return rows.map(rowToTransaction);
     },
 
     async insertEvent(e: EventRecord) {
