@@ -17,7 +17,7 @@ import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import { type AppDeps, type UseCase } from './context.js';
 import { eventFacts, newPendingDelivery } from './events.js';
 import { LIMITS } from './limits.js';
-import type { EventRecord } from './ports/store.js';
+import type { EventRecord } from './ports/outbox.js';
 
 export interface ClaimedDelivery {
   readonly delivery: Delivery;

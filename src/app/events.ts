@@ -8,7 +8,8 @@ import { LIMITS } from './limits.js';
 import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/points.js';
 import { type Delivery, formatCarries } from '../domain/webhooks.js';
-import type { EventRecord, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { EventRecord } from './ports/outbox.js';
 
 export async function appendEvent(tx: StoreTx, run: RunContext, event: EventRecord): Promise<void> {
   await tx.insertEvent(event);

@@ -16,7 +16,8 @@ import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
 import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
-import type { EventRecord, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { EventRecord } from './ports/outbox.js';
 import type { LedgerTransaction } from './ports/ledger.js';
 import { fingerprint } from './secrets.js';
 

@@ -6,6 +6,7 @@ import type { AdminActionType } from '../../domain/admin-actions.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
 import type { LedgerStore, ListDirection } from './ledger.js';
+import type { OutboxStore } from './outbox.js';
 import type {
   Finding,
   FindingAction,
@@ -38,23 +39,6 @@ import type {
   MpgRequestIdKind,
   MpgTransactionIndex,
 } from './mpg-store.js';
-
-/** An outbox row, written in the same transaction as the change it describes. */
-export interface EventRecord {
-  readonly id: string;
-  readonly merchantId: string;
-  readonly orderId: string | null;
-  readonly type: string;
-  readonly actor: string;
-  readonly reason: string | null;
-  readonly statusBefore: string | null;
-  readonly statusAfter: string | null;
-  /** The key of the command that caused this change, unique per merchant. */
-  readonly idempotencyKey: string | null;
-  readonly requestFingerprint: string | null;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly createdAt: number;
-}
 
 /**
  * An operator's action outside the ledger (a replay, an endpoint change), written in the same
@@ -160,16 +144,6 @@ export interface DailyAttemptCount {
   readonly succeeded: number;
 }
 
-export interface EventFilter {
-  readonly merchantId?: string;
-  readonly orderId?: string;
-  readonly type?: string;
-  readonly from?: number;
-  readonly to?: number;
-  readonly after?: { readonly createdAt: number; readonly id: string };
-  readonly limit: number;
-}
-
 /** Sum of one order's ledger rows of one type and status (for the verifier). */
 export interface TransactionSum {
   readonly orderId: string;
@@ -238,7 +212,7 @@ export interface DeliveryFilter {
 }
 
 /** Everything a use case may do inside one database transaction. */
-export interface StoreTx extends LedgerStore {
+export interface StoreTx extends OutboxStore, LedgerStore {
   insertMerchant(merchant: Merchant): Promise<void>;
   findMerchant(id: string): Promise<Merchant | undefined>;
   updateMerchant(merchant: Merchant): Promise<void>;
@@ -258,12 +232,6 @@ export interface StoreTx extends LedgerStore {
   revokeAdminSession(id: string, at: number): Promise<number>;
   /** Deletes sessions that expired before `before`; returns how many. */
   deleteExpiredAdminSessions(before: number): Promise<number>;
-
-  insertEvent(event: EventRecord): Promise<void>;
-  findEvent(id: string): Promise<EventRecord | undefined>;
-  findEvents(ids: readonly string[]): Promise<EventRecord[]>;
-  findEventByKey(merchantId: string, idempotencyKey: string): Promise<EventRecord | undefined>;
-  listEvents(filter: EventFilter): Promise<EventRecord[]>;
 
   insertAdminAction(action: AdminActionRecord): Promise<void>;
   listAdminActions(filter: AdminActionFilter): Promise<AdminActionRecord[]>;
@@ -304,7 +272,6 @@ export interface StoreTx extends LedgerStore {
   ): Promise<WebhookEndpoint[]>;
   countWebhookEndpoints(merchantId: string): Promise<number>;
 
-  insertDelivery(delivery: Delivery): Promise<void>;
   findDelivery(id: string): Promise<Delivery | undefined>;
   findDeliveryFor(eventId: string, endpointId: string): Promise<Delivery | undefined>;
   listDeliveries(filter: DeliveryFilter): Promise<Delivery[]>;
@@ -333,13 +300,6 @@ export interface StoreTx extends LedgerStore {
     orderIds: readonly string[],
     excludedTypes: readonly string[],
   ): Promise<{ orderId: string; count: number }[]>;
-  /** The merchant's events after `since` (strictly) that have no delivery to `endpointId`. */
-  eventsWithoutDelivery(
-    endpointId: string,
-    merchantId: string,
-    since: number,
-    limit: number,
-  ): Promise<EventRecord[]>;
   /**
    * Points wallets whose balance is not the sum of their entries (at most `limit`), both exact
    * as decimal text: a corrupted balance may be beyond what a number carries.

@@ -8,9 +8,9 @@ import type {
   AdminActionRecord,
   AdminSession,
   AdminToken,
-  EventRecord,
   IdempotencyRecord,
 } from '../../app/ports/store.js';
+import type { EventRecord } from '../../app/ports/outbox.js';
 import type { LedgerTransaction } from '../../app/ports/ledger.js';
 import {
   type Credential,

@@ -8,8 +8,6 @@ import type {
   AdminActionRecord,
   AdminSession,
   AdminToken,
-  EventFilter,
-  EventRecord,
   IdempotencyRecord,
   StoreTx,
   TransactionSum,
@@ -18,6 +16,7 @@ import type { Credential, CredentialDialect, Merchant } from '../../domain/merch
 import type { Delivery, WebhookEndpoint } from '../../domain/webhooks.js';
 import { assert } from '../../domain/result.js';
 import { createLedgerSql } from './ledger-sql.js';
+import { createOutboxSql } from './outbox-sql.js';
 import { createPointsStatements } from './points-statements.js';
 import { createCheckoutStatements } from './points-checkout-statements.js';
 import { createBackdStatements } from './backd-statements.js';
@@ -35,7 +34,6 @@ import {
   rowToDelivery,
   rowToDeliveryAttempt,
   rowToWebhookEndpoint,
-  rowToEvent,
   rowToIdempotency,
   rowToMerchant,
   str,
@@ -86,6 +84,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
     ...createLedgerSql(db),
+    ...createOutboxSql(db),
     ...createPointsStatements(db),
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
@@ -191,60 +190,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     },
     async deleteExpiredAdminSessions(before) {
       return db.run(`DELETE FROM admin_sessions WHERE expires_at < ?`, [before]);
-    },
-
-    async insertEvent(e: EventRecord) {
-      await db.run(
-        `INSERT INTO events (id, merchant_id, order_id, type, actor, reason, status_before,
-           status_after, idempotency_key, request_fingerprint, payload, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          e.id,
-          e.merchantId,
-          e.orderId,
-          e.type,
-          e.actor,
-          e.reason,
-          e.statusBefore,
-          e.statusAfter,
-          e.idempotencyKey,
-          e.requestFingerprint,
-          json(e.payload),
-          e.createdAt,
-        ],
-      );
-    },
-    async findEvent(id) {
-      const row = await first(db, `SELECT * FROM events WHERE id = ?`, [id]);
-      return row && rowToEvent(row);
-    },
-    async findEvents(ids) {
-      if (ids.length === 0) return [];
-      const rows = await db.all(`SELECT * FROM events WHERE id IN (${marks(ids.length)})`, ids);
-      return rows.map(rowToEvent);
-    },
-    async findEventByKey(merchantId, idempotencyKey) {
-      const row = await first(
-        db,
-        `SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`,
-        [merchantId, idempotencyKey],
-      );
-      return row && rowToEvent(row);
-    },
-    async listEvents(f: EventFilter) {
-      const rows = await keysetPage(
-        db,
-        'SELECT * FROM events',
-        [
-          ['merchant_id = ?', f.merchantId],
-          ['order_id = ?', f.orderId],
-          ['type = ?', f.type],
-          ['created_at >= ?', f.from],
-          ['created_at < ?', f.to],
-        ],
-        f,
-      );
-      return rows.map(rowToEvent);
     },
 
     async insertAdminAction(a: AdminActionRecord) {
@@ -420,29 +365,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
       );
     },
 
-    async insertDelivery(d) {
-      await db.run(
-        `INSERT INTO deliveries (${DELIVERY_COLUMNS})
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          d.id,
-          d.eventId,
-          d.endpointId,
-          d.merchantId,
-          d.orderId,
-          d.eventType,
-          d.status,
-          d.attemptCount,
-          d.policyAttempts,
-          d.nextAttemptAt,
-          d.lastStatusCode,
-          d.lastError,
-          d.createdAt,
-          d.updatedAt,
-          d.deliveredAt,
-        ],
-      );
-    },
     async findDelivery(id) {
       const row = await first(db, `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id]);
       return row && rowToDelivery(row);
@@ -557,16 +479,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         [...orderIds, ...excludedTypes],
       );
       return rows.map((r) => ({ orderId: str(r, 'order_id'), count: int(r, 'n') }));
-    },
-    async eventsWithoutDelivery(endpointId, merchantId, since, limit) {
-      const rows = await db.all(
-        `SELECT e.* FROM events e
-         WHERE e.merchant_id = ? AND e.created_at > ?
-           AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.endpoint_id = ?)
-         ORDER BY e.created_at, e.id LIMIT ?`,
-        [merchantId, since, endpointId, limit],
-      );
-      return rows.map(rowToEvent);
     },
     async walletMismatches(limit) {
       // balance − Σ points, in the two parts of `exactSum` (a plain SUM may overflow on SQLite):
