@@ -7,6 +7,7 @@ import type { Credential, CredentialDialect, Merchant } from '../../domain/merch
 import type { BackdOrder } from '../../domain/backd-order.js';
 import type { LedgerStore, ListDirection } from './ledger.js';
 import type { OutboxStore } from './outbox.js';
+import type { WebhookStore } from './webhooks.js';
 import type {
   Finding,
   FindingAction,
@@ -26,12 +27,6 @@ import type {
 } from '../../domain/points-records.js';
 import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type { Order, TransactionType } from '../../domain/order.js';
-import type {
-  Delivery,
-  DeliveryAttempt,
-  DeliveryStatus,
-  WebhookEndpoint,
-} from '../../domain/webhooks.js';
 import type {
   MpgOrderFilter,
   MpgOrderIndex,
@@ -196,23 +191,8 @@ export interface LedgerGroup {
   readonly currency: string;
 }
 
-export interface DeliveryFilter {
-  readonly merchantId?: string;
-  readonly orderId?: string;
-  readonly endpointId?: string;
-  readonly eventType?: string;
-  readonly status?: DeliveryStatus;
-  readonly from?: number;
-  readonly to?: number;
-  /** Default `asc`. */
-  readonly direction?: ListDirection;
-  /** Cursor: deliveries strictly after this (createdAt, id) pair in `direction`. */
-  readonly after?: { readonly createdAt: number; readonly id: string };
-  readonly limit: number;
-}
-
 /** Everything a use case may do inside one database transaction. */
-export interface StoreTx extends OutboxStore, LedgerStore {
+export interface StoreTx extends WebhookStore, OutboxStore, LedgerStore {
   insertMerchant(merchant: Merchant): Promise<void>;
   findMerchant(id: string): Promise<Merchant | undefined>;
   updateMerchant(merchant: Merchant): Promise<void>;
@@ -259,36 +239,6 @@ export interface StoreTx extends OutboxStore, LedgerStore {
   ): Promise<boolean>;
   releaseIdempotencyKey(scope: string, key: string, leaseToken: string): Promise<void>;
   deleteExpiredIdempotencyKeys(now: number, limit: number): Promise<number>;
-
-  insertWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
-  findWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
-  findWebhookEndpoints(ids: readonly string[]): Promise<WebhookEndpoint[]>;
-  updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
-  /** The merchant's endpoints that are not deleted, oldest first. */
-  listWebhookEndpoints(
-    merchantId: string,
-    limit: number,
-    offset?: number,
-  ): Promise<WebhookEndpoint[]>;
-  countWebhookEndpoints(merchantId: string): Promise<number>;
-
-  findDelivery(id: string): Promise<Delivery | undefined>;
-  findDeliveryFor(eventId: string, endpointId: string): Promise<Delivery | undefined>;
-  listDeliveries(filter: DeliveryFilter): Promise<Delivery[]>;
-  /**
-   * Claims up to `limit` pending deliveries due at `now` by moving their next attempt to
-   * `leaseUntil`, so no other worker takes them while they are being sent (SKIP LOCKED on
-   * PostgreSQL). A worker that dies leaves its claims to come due again at `leaseUntil`.
-   */
-  claimDueDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]>;
-  /** Writes a delivery's new state if it is still claimed with `claimedUntil`; false otherwise. */
-  updateClaimedDelivery(delivery: Delivery, claimedUntil: number): Promise<boolean>;
-  updateDelivery(delivery: Delivery): Promise<void>;
-  cancelPendingDeliveries(endpointId: string, now: number): Promise<number>;
-  insertDeliveryAttempt(attempt: DeliveryAttempt): Promise<void>;
-  listDeliveryAttempts(deliveryId: string): Promise<DeliveryAttempt[]>;
-  /** The attempts of every listed delivery in one query, by delivery id, then attempt number. */
-  listDeliveryAttemptsFor(deliveryIds: readonly string[]): Promise<DeliveryAttempt[]>;
 
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;
@@ -488,8 +438,6 @@ export interface StoreTx extends OutboxStore, LedgerStore {
     limit: number,
     after?: { readonly name: string; readonly id: string },
   ): Promise<Merchant[]>;
-  /** Endpoints that are not deleted, of one merchant or all, by merchant then creation. */
-  listLiveWebhookEndpoints(limit: number, merchantId?: string): Promise<WebhookEndpoint[]>;
   /**
    * Health of the endpoints (of one merchant, or all) that have any attempt in [fromAt, toAt)
    * or any pending or dead delivery; endpoints with neither are absent.

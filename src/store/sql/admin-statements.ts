@@ -6,24 +6,12 @@
  * and are therefore exact (`exactSum`).
  */
 import type { DayRange, StoreTx } from '../../app/ports/store.js';
-import {
-  int,
-  intOrNull,
-  rowToMerchant,
-  rowToWebhookEndpoint,
-  str,
-  strOrNull,
-  sum,
-} from './rows.js';
+import { int, intOrNull, rowToMerchant, str, strOrNull, sum } from './rows.js';
 import { exactSum, exactSumOf, type SqlSession } from './sql-helpers.js';
 
 type AdminStatements = Pick<
   StoreTx,
-  | 'listMerchants'
-  | 'listLiveWebhookEndpoints'
-  | 'webhookHealth'
-  | 'dailyLedgerCounts'
-  | 'dailyAttemptCounts'
+  'listMerchants' | 'webhookHealth' | 'dailyLedgerCounts' | 'dailyAttemptCounts'
 >;
 
 /** An attempt answered with a 2xx: `judgeAttempt`'s rule for "delivered" (src/domain/webhooks.ts). */
@@ -64,16 +52,6 @@ export function createAdminStatements(db: SqlSession): AdminStatements {
         after ? [after.name, after.name, after.id, limit] : [limit],
       );
       return rows.map(rowToMerchant);
-    },
-
-    async listLiveWebhookEndpoints(limit, merchantId) {
-      const rows = await db.all(
-        `SELECT * FROM webhook_endpoints
-         WHERE deleted_at IS NULL ${merchantId === undefined ? '' : 'AND merchant_id = ?'}
-         ORDER BY merchant_id, created_at, id LIMIT ?`,
-        merchantId === undefined ? [limit] : [merchantId, limit],
-      );
-      return rows.map(rowToWebhookEndpoint);
     },
 
     // The window is read first, through the attempts' start-time index, and each attempt's

@@ -5,22 +5,12 @@
  */
 import type { StoreTx } from '../../app/ports/store.js';
 import { REFUND_REQUEST_COLUMNS, rowToRefundRequest } from './backd-statements.js';
-import { rowToDeliveryAttempt } from './rows.js';
 import { marks, type SqlSession } from './sql-helpers.js';
 
-type BatchReadStatements = Pick<StoreTx, 'listDeliveryAttemptsFor' | 'listBackdRefundRequestsFor'>;
+type BatchReadStatements = Pick<StoreTx, 'listBackdRefundRequestsFor'>;
 
 export function createBatchReadStatements(db: SqlSession): BatchReadStatements {
   return {
-    async listDeliveryAttemptsFor(deliveryIds) {
-      if (deliveryIds.length === 0) return [];
-      const rows = await db.all(
-        `SELECT * FROM delivery_attempts WHERE delivery_id IN (${marks(deliveryIds.length)})
-         ORDER BY delivery_id, attempt_number`,
-        deliveryIds,
-      );
-      return rows.map(rowToDeliveryAttempt);
-    },
     async listBackdRefundRequestsFor(orderIds) {
       if (orderIds.length === 0) return [];
       const rows = await db.all(

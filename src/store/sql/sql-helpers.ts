@@ -4,6 +4,7 @@
  */
 import { assert } from '../../domain/result.js';
 import { type Row, int } from './rows.js';
+import type { ListDirection } from '../../app/ports/ledger.js';
 
 /** What an engine adapter gives the shared statements: one connection inside one transaction. */
 export interface SqlSession {
@@ -60,7 +61,6 @@ export function keysetPage(
   const { where, params } = filterClause(filters, page.after, direction);
   return db.all(`${select} ${where} ${keysetOrder(direction)} LIMIT ?`, [...params, page.limit]);
 }
-import type { ListDirection } from '../../app/ports/ledger.js';
 
 /** The first row of a query, or undefined when it found none. */
 export const first = async (

@@ -13,10 +13,10 @@ import type {
   TransactionSum,
 } from '../../app/ports/store.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
-import type { Delivery, WebhookEndpoint } from '../../domain/webhooks.js';
 import { assert } from '../../domain/result.js';
 import { createLedgerSql } from './ledger-sql.js';
 import { createOutboxSql } from './outbox-sql.js';
+import { createWebhookSql } from './webhooks-sql.js';
 import { createPointsStatements } from './points-statements.js';
 import { createCheckoutStatements } from './points-checkout-statements.js';
 import { createBackdStatements } from './backd-statements.js';
@@ -31,15 +31,11 @@ import {
   rowToAdminSession,
   rowToAdminToken,
   rowToCredential,
-  rowToDelivery,
-  rowToDeliveryAttempt,
-  rowToWebhookEndpoint,
   rowToIdempotency,
   rowToMerchant,
   str,
 } from './rows.js';
 import {
-  DELIVERY_COLUMNS,
   type SqlSession,
   keysetPage,
   countOf,
@@ -47,44 +43,17 @@ import {
   exactSumOf,
   SUM_SPLIT,
   first,
-  flag,
   json,
   marks,
 } from './sql-helpers.js';
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
-  /**
-   * Writes a delivery's mutable columns; with `claimedUntil`, only while it is still the pending
-   * delivery this worker claimed (its lease unchanged). Returns the number of rows written.
-   */
-  const writeDelivery = (d: Delivery, claimedUntil?: number): Promise<number> => {
-    const claimed =
-      claimedUntil === undefined ? '' : `AND status = 'pending' AND next_attempt_at = ?`;
-    return db.run(
-      `UPDATE deliveries SET status = ?, attempt_count = ?, policy_attempts = ?,
-         next_attempt_at = ?, last_status_code = ?, last_error = ?, updated_at = ?,
-         delivered_at = ?
-       WHERE id = ? ${claimed}`,
-      [
-        d.status,
-        d.attemptCount,
-        d.policyAttempts,
-        d.nextAttemptAt,
-        d.lastStatusCode,
-        d.lastError,
-        d.updatedAt,
-        d.deliveredAt,
-        d.id,
-        ...(claimedUntil === undefined ? [] : [claimedUntil]),
-      ],
-    );
-  };
-
   return {
     // Each provider face's statements live in a file of their own, spread in here:
     // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
     ...createLedgerSql(db),
     ...createOutboxSql(db),
+    ...createWebhookSql(db),
     ...createPointsStatements(db),
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
@@ -288,165 +257,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
            WHERE expires_at <= ? AND (state = 'completed' OR lease_expires_at <= ?) LIMIT ?)`,
         [now, now, limit],
       );
-    },
-
-    async insertWebhookEndpoint(e: WebhookEndpoint) {
-      await db.run(
-        `INSERT INTO webhook_endpoints (id, merchant_id, url, name, format, retry_policy, enabled,
-           secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at,
-           updated_at, deleted_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          e.id,
-          e.merchantId,
-          e.url,
-          e.name,
-          e.format,
-          e.retryPolicy,
-          flag(e.enabled),
-          e.secret,
-          e.previousSecret,
-          e.previousSecretExpiresAt,
-          e.disabledReason,
-          e.createdAt,
-          e.updatedAt,
-          e.deletedAt,
-        ],
-      );
-    },
-    async findWebhookEndpoint(id) {
-      const row = await first(db, `SELECT * FROM webhook_endpoints WHERE id = ?`, [id]);
-      return row && rowToWebhookEndpoint(row);
-    },
-    async findWebhookEndpoints(ids) {
-      if (ids.length === 0) return [];
-      const rows = await db.all(
-        `SELECT * FROM webhook_endpoints WHERE id IN (${marks(ids.length)})`,
-        ids,
-      );
-      return rows.map(rowToWebhookEndpoint);
-    },
-    async updateWebhookEndpoint(e) {
-      const changed = await db.run(
-        `UPDATE webhook_endpoints SET url = ?, name = ?, format = ?, retry_policy = ?, enabled = ?,
-           secret = ?, previous_secret = ?, previous_secret_expires_at = ?, disabled_reason = ?,
-           updated_at = ?, deleted_at = ?
-         WHERE id = ?`,
-        [
-          e.url,
-          e.name,
-          e.format,
-          e.retryPolicy,
-          flag(e.enabled),
-          e.secret,
-          e.previousSecret,
-          e.previousSecretExpiresAt,
-          e.disabledReason,
-          e.updatedAt,
-          e.deletedAt,
-          e.id,
-        ],
-      );
-      assert(changed === 1, `webhook endpoint ${e.id} not updated`);
-    },
-    async listWebhookEndpoints(merchantId, limit, offset = 0) {
-      const rows = await db.all(
-        `SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL
-         ORDER BY created_at, id LIMIT ? OFFSET ?`,
-        [merchantId, limit, offset],
-      );
-      return rows.map(rowToWebhookEndpoint);
-    },
-    async countWebhookEndpoints(merchantId) {
-      return countOf(
-        db,
-        `SELECT COUNT(*) AS n FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL`,
-        [merchantId],
-      );
-    },
-
-    async findDelivery(id) {
-      const row = await first(db, `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id]);
-      return row && rowToDelivery(row);
-    },
-    async findDeliveryFor(eventId, endpointId) {
-      const row = await first(
-        db,
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? AND endpoint_id = ?`,
-        [eventId, endpointId],
-      );
-      return row && rowToDelivery(row);
-    },
-    async listDeliveries(f) {
-      const rows = await keysetPage(
-        db,
-        `SELECT ${DELIVERY_COLUMNS} FROM deliveries`,
-        [
-          ['merchant_id = ?', f.merchantId],
-          ['order_id = ?', f.orderId],
-          ['endpoint_id = ?', f.endpointId],
-          ['event_type = ?', f.eventType],
-          ['status = ?', f.status],
-          ['created_at >= ?', f.from],
-          ['created_at < ?', f.to],
-        ],
-        f,
-      );
-      return rows.map(rowToDelivery);
-    },
-    async claimDueDeliveries(now, leaseUntil, limit) {
-      // The CTE is evaluated once; SKIP LOCKED lets concurrent claimers take disjoint rows.
-      const rows = await db.all(
-        `WITH due AS (
-           SELECT id AS due_id FROM deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ?
-             -- A disabled endpoint pauses its deliveries; enabling it resumes them.
-             AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
-           ORDER BY next_attempt_at LIMIT ?
-           FOR UPDATE SKIP LOCKED)
-         UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
-         FROM due WHERE id = due.due_id
-         RETURNING ${DELIVERY_COLUMNS}`,
-        [now, limit, leaseUntil, now],
-      );
-      return rows.map(rowToDelivery);
-    },
-    async updateClaimedDelivery(d, claimedUntil) {
-      return (await writeDelivery(d, claimedUntil)) === 1;
-    },
-    async updateDelivery(d) {
-      assert((await writeDelivery(d)) === 1, `delivery ${d.id} not updated`);
-    },
-    async cancelPendingDeliveries(endpointId, now) {
-      return db.run(
-        `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = ?
-         WHERE endpoint_id = ? AND status = 'pending'`,
-        [now, endpointId],
-      );
-    },
-    async insertDeliveryAttempt(a) {
-      await db.run(
-        `INSERT INTO delivery_attempts (id, delivery_id, attempt_number, started_at, duration_ms,
-           status_code, error, response_excerpt)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          a.id,
-          a.deliveryId,
-          a.attemptNumber,
-          a.startedAt,
-          a.durationMs,
-          a.statusCode,
-          a.error,
-          a.responseExcerpt,
-        ],
-      );
-    },
-    async listDeliveryAttempts(deliveryId) {
-      const rows = await db.all(
-        `SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt_number`,
-        [deliveryId],
-      );
-      return rows.map(rowToDeliveryAttempt);
     },
 
     async transactionSums(orderIds) {
