@@ -3,24 +3,6 @@
  * the store port (`StoreTx`).
  */
 
-export type MpgRequestIdKind = 'order_id' | 'transaction_id';
-
-/** A body id (`order_id`, `transaction_id`) claimed by the request that uses it. */
-export interface MpgRequestId {
-  readonly merchantId: string;
-  readonly kind: MpgRequestIdKind;
-  readonly requestId: string;
-  /** Fingerprint of the request's meaningful parameters (never the full card number). */
-  readonly fingerprint: string;
-  readonly state: 'in_progress' | 'completed';
-  /** The running request's lease; null once completed. */
-  readonly leaseToken: string | null;
-  readonly leaseExpiresAt: number | null;
-  /** The order the completed request created or changed. */
-  readonly orderId: string | null;
-  readonly createdAt: number;
-}
-
 /** Search columns of an MPG order, for `GET /v1/orders`. */
 export interface MpgOrderIndex {
   readonly orderId: string;

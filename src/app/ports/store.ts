@@ -5,6 +5,7 @@
 import type { AdminActionType } from '../../domain/admin-actions.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
+import type { ClaimStore } from './claims.js';
 import type { LedgerStore, ListDirection } from './ledger.js';
 import type { OutboxStore } from './outbox.js';
 import type { WebhookStore } from './webhooks.js';
@@ -27,13 +28,7 @@ import type {
 } from '../../domain/points-records.js';
 import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type { Order, TransactionType } from '../../domain/order.js';
-import type {
-  MpgOrderFilter,
-  MpgOrderIndex,
-  MpgRequestId,
-  MpgRequestIdKind,
-  MpgTransactionIndex,
-} from './mpg-store.js';
+import type { MpgOrderFilter, MpgOrderIndex, MpgTransactionIndex } from './mpg-store.js';
 
 /**
  * An operator's action outside the ledger (a replay, an endpoint change), written in the same
@@ -63,19 +58,6 @@ export interface AdminActionFilter {
   /** Cursor: actions strictly after this (createdAt, id) pair in `direction`. */
   readonly after?: { readonly createdAt: number; readonly id: string };
   readonly limit: number;
-}
-
-export interface IdempotencyRecord {
-  readonly scope: string;
-  readonly key: string;
-  readonly fingerprint: string;
-  readonly state: 'in_progress' | 'completed';
-  readonly leaseToken: string | null;
-  readonly leaseExpiresAt: number | null;
-  readonly responseStatus: number | null;
-  readonly responseBody: string | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
 }
 
 export interface AdminToken {
@@ -192,7 +174,7 @@ export interface LedgerGroup {
 }
 
 /** Everything a use case may do inside one database transaction. */
-export interface StoreTx extends WebhookStore, OutboxStore, LedgerStore {
+export interface StoreTx extends ClaimStore, WebhookStore, OutboxStore, LedgerStore {
   insertMerchant(merchant: Merchant): Promise<void>;
   findMerchant(id: string): Promise<Merchant | undefined>;
   updateMerchant(merchant: Merchant): Promise<void>;
@@ -215,30 +197,6 @@ export interface StoreTx extends WebhookStore, OutboxStore, LedgerStore {
 
   insertAdminAction(action: AdminActionRecord): Promise<void>;
   listAdminActions(filter: AdminActionFilter): Promise<AdminActionRecord[]>;
-
-  /** Inserts an in-progress key unless one exists; returns the row as it now stands. */
-  claimIdempotencyKey(
-    record: IdempotencyRecord,
-  ): Promise<{ inserted: boolean; record: IdempotencyRecord }>;
-  /** Takes over an in-progress key whose lease has expired. Returns false if someone else holds it. */
-  renewIdempotencyLease(
-    scope: string,
-    key: string,
-    oldToken: string | null,
-    newToken: string,
-    leaseExpiresAt: number,
-    now: number,
-  ): Promise<boolean>;
-  /** Stores the response; returns false when the caller no longer holds the lease. */
-  completeIdempotencyKey(
-    scope: string,
-    key: string,
-    leaseToken: string,
-    status: number,
-    body: string,
-  ): Promise<boolean>;
-  releaseIdempotencyKey(scope: string, key: string, leaseToken: string): Promise<void>;
-  deleteExpiredIdempotencyKeys(now: number, limit: number): Promise<number>;
 
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;
@@ -340,26 +298,6 @@ export interface StoreTx extends WebhookStore, OutboxStore, LedgerStore {
   tryLockBackdOrder(orderId: string): Promise<boolean>;
 
   // --- MPG (statements in src/store/sql/mpg-statements.ts) ---
-  /** Inserts an in-progress body id unless it exists; returns the row as it now stands. */
-  claimMpgRequestId(record: MpgRequestId): Promise<{ inserted: boolean; record: MpgRequestId }>;
-  /** Takes over an in-progress id whose lease has expired; false if someone else holds it. */
-  renewMpgRequestLease(
-    record: MpgRequestId,
-    newToken: string,
-    leaseExpiresAt: number,
-    now: number,
-  ): Promise<boolean>;
-  /** Marks the id completed for `orderId`; false when the caller no longer holds the lease. */
-  completeMpgRequestId(record: MpgRequestId, leaseToken: string, orderId: string): Promise<boolean>;
-  /** Deletes an in-progress id held with `leaseToken` (the request failed; it may be retried). */
-  releaseMpgRequestId(record: MpgRequestId, leaseToken: string): Promise<void>;
-  findMpgRequestId(
-    merchantId: string,
-    kind: MpgRequestIdKind,
-    requestId: string,
-  ): Promise<MpgRequestId | undefined>;
-  /** Deletes ids claimed at or before `createdBefore` that no running request holds. */
-  deleteExpiredMpgRequestIds(createdBefore: number, now: number, limit: number): Promise<number>;
   insertMpgOrder(row: MpgOrderIndex): Promise<void>;
   insertMpgTransaction(row: MpgTransactionIndex): Promise<void>;
   /** The merchant's MPG orders matching the filter, in the filter's order. */

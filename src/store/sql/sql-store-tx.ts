@@ -8,12 +8,12 @@ import type {
   AdminActionRecord,
   AdminSession,
   AdminToken,
-  IdempotencyRecord,
   StoreTx,
   TransactionSum,
 } from '../../app/ports/store.js';
 import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import { assert } from '../../domain/result.js';
+import { createClaimSql } from './claims-sql.js';
 import { createLedgerSql } from './ledger-sql.js';
 import { createOutboxSql } from './outbox-sql.js';
 import { createWebhookSql } from './webhooks-sql.js';
@@ -31,7 +31,6 @@ import {
   rowToAdminSession,
   rowToAdminToken,
   rowToCredential,
-  rowToIdempotency,
   rowToMerchant,
   str,
 } from './rows.js';
@@ -54,6 +53,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createLedgerSql(db),
     ...createOutboxSql(db),
     ...createWebhookSql(db),
+    ...createClaimSql(db),
     ...createPointsStatements(db),
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
@@ -191,72 +191,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         f,
       );
       return rows.map(rowToAdminAction);
-    },
-
-    async claimIdempotencyKey(r: IdempotencyRecord) {
-      // A request that fails releases (deletes) its key; if that happens between our INSERT and
-      // our read, the key is free again, so claim it once more.
-      for (let round = 0; ; round++) {
-        const inserted = await db.run(
-          `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, state, lease_token,
-           lease_expires_at, response_status, response_body, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (scope, idempotency_key) DO NOTHING`,
-          [
-            r.scope,
-            r.key,
-            r.fingerprint,
-            r.state,
-            r.leaseToken,
-            r.leaseExpiresAt,
-            r.responseStatus,
-            r.responseBody,
-            r.createdAt,
-            r.expiresAt,
-          ],
-        );
-        const row = await first(
-          db,
-          `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
-          [r.scope, r.key],
-        );
-        if (row !== undefined) return { inserted: inserted === 1, record: rowToIdempotency(row) };
-        assert(round < 4, 'idempotency key keeps vanishing after insert');
-      }
-    },
-    async renewIdempotencyLease(scope, key, oldToken, newToken, leaseExpiresAt, now) {
-      const changed = await db.run(
-        `UPDATE idempotency_keys SET lease_token = ?, lease_expires_at = ?
-         WHERE scope = ? AND idempotency_key = ? AND state = 'in_progress'
-           AND lease_token IS NOT DISTINCT FROM ? AND lease_expires_at <= ?`,
-        [newToken, leaseExpiresAt, scope, key, oldToken, now],
-      );
-      return changed === 1;
-    },
-    async completeIdempotencyKey(scope, key, leaseToken, status, body) {
-      const changed = await db.run(
-        `UPDATE idempotency_keys
-         SET state = 'completed', response_status = ?, response_body = ?, lease_token = NULL,
-             lease_expires_at = NULL
-         WHERE scope = ? AND idempotency_key = ? AND state = 'in_progress' AND lease_token = ?`,
-        [status, body, scope, key, leaseToken],
-      );
-      return changed === 1;
-    },
-    async releaseIdempotencyKey(scope, key, leaseToken) {
-      await db.run(
-        `DELETE FROM idempotency_keys
-         WHERE scope = ? AND idempotency_key = ? AND state = 'in_progress' AND lease_token = ?`,
-        [scope, key, leaseToken],
-      );
-    },
-    async deleteExpiredIdempotencyKeys(now, limit) {
-      return db.run(
-        `DELETE FROM idempotency_keys WHERE (scope, idempotency_key) IN (
-           SELECT scope, idempotency_key FROM idempotency_keys
-           WHERE expires_at <= ? AND (state = 'completed' OR lease_expires_at <= ?) LIMIT ?)`,
-        [now, now, limit],
-      );
     },
 
     async transactionSums(orderIds) {
