@@ -3,10 +3,10 @@
  * implement it with the same SQL; one contract suite (src/store/contract) holds them together.
  */
 import type { AdminActionType } from '../../domain/admin-actions.js';
-import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
 import type { ClaimStore } from './claims.js';
 import type { LedgerStore, ListDirection } from './ledger.js';
+import type { MerchantStore } from './merchants.js';
 import type { OutboxStore } from './outbox.js';
 import type { WebhookStore } from './webhooks.js';
 import type {
@@ -174,16 +174,7 @@ export interface LedgerGroup {
 }
 
 /** Everything a use case may do inside one database transaction. */
-export interface StoreTx extends ClaimStore, WebhookStore, OutboxStore, LedgerStore {
-  insertMerchant(merchant: Merchant): Promise<void>;
-  findMerchant(id: string): Promise<Merchant | undefined>;
-  updateMerchant(merchant: Merchant): Promise<void>;
-
-  insertCredential(credential: Credential): Promise<void>;
-  findCredentialByHash(secretHash: string): Promise<Credential | undefined>;
-  listCredentials(merchantId: string): Promise<Credential[]>;
-  revokeCredentials(merchantId: string, dialect: CredentialDialect, at: number): Promise<number>;
-
+export interface StoreTx extends MerchantStore, ClaimStore, WebhookStore, OutboxStore, LedgerStore {
   insertAdminToken(token: AdminToken): Promise<void>;
   findAdminTokenByHash(secretHash: string): Promise<AdminToken | undefined>;
   revokeAdminTokens(at: number): Promise<number>;
@@ -197,9 +188,6 @@ export interface StoreTx extends ClaimStore, WebhookStore, OutboxStore, LedgerSt
 
   insertAdminAction(action: AdminActionRecord): Promise<void>;
   listAdminActions(filter: AdminActionFilter): Promise<AdminActionRecord[]>;
-
-  getSetting(name: string): Promise<string | undefined>;
-  putSetting(name: string, value: string, at: number): Promise<void>;
 
   /** Verifier reads: aggregates over many orders in one query each. */
   transactionSums(orderIds: readonly string[]): Promise<TransactionSum[]>;
@@ -371,11 +359,6 @@ export interface StoreTx extends ClaimStore, WebhookStore, OutboxStore, LedgerSt
   }): Promise<ReconciliationRun[]>;
 
   // --- Admin reads for the dashboard (statements in src/store/sql/admin-statements.ts) ---
-  /** Merchants ordered by name, then id, strictly after the `after` pair. */
-  listMerchants(
-    limit: number,
-    after?: { readonly name: string; readonly id: string },
-  ): Promise<Merchant[]>;
   /**
    * Health of the endpoints (of one merchant, or all) that have any attempt in [fromAt, toAt)
    * or any pending or dead delivery; endpoints with neither are absent.

@@ -6,13 +6,10 @@
  * and are therefore exact (`exactSum`).
  */
 import type { DayRange, StoreTx } from '../../app/ports/store.js';
-import { int, intOrNull, rowToMerchant, str, strOrNull, sum } from './rows.js';
+import { int, intOrNull, str, strOrNull, sum } from './rows.js';
 import { exactSum, exactSumOf, type SqlSession } from './sql-helpers.js';
 
-type AdminStatements = Pick<
-  StoreTx,
-  'listMerchants' | 'webhookHealth' | 'dailyLedgerCounts' | 'dailyAttemptCounts'
->;
+type AdminStatements = Pick<StoreTx, 'webhookHealth' | 'dailyLedgerCounts' | 'dailyAttemptCounts'>;
 
 /** An attempt answered with a 2xx: `judgeAttempt`'s rule for "delivered" (src/domain/webhooks.ts). */
 const SUCCEEDED = 'a.status_code BETWEEN 200 AND 299';
@@ -43,17 +40,6 @@ function daysTable(
 
 export function createAdminStatements(db: SqlSession): AdminStatements {
   return {
-    async listMerchants(limit, after) {
-      const rows = await db.all(
-        after
-          ? `SELECT * FROM merchants WHERE name >= ? AND (name > ? OR id > ?)
-             ORDER BY name, id LIMIT ?`
-          : `SELECT * FROM merchants ORDER BY name, id LIMIT ?`,
-        after ? [after.name, after.name, after.id, limit] : [limit],
-      );
-      return rows.map(rowToMerchant);
-    },
-
     // The window is read first, through the attempts' start-time index, and each attempt's
     // delivery by its key: SQLite keeps a CROSS JOIN's order (without table statistics it would
     // otherwise walk all of a merchant's deliveries ever made); PostgreSQL plans it freely.

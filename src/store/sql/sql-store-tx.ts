@@ -11,10 +11,9 @@ import type {
   StoreTx,
   TransactionSum,
 } from '../../app/ports/store.js';
-import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
-import { assert } from '../../domain/result.js';
 import { createClaimSql } from './claims-sql.js';
 import { createLedgerSql } from './ledger-sql.js';
+import { createMerchantSql } from './merchants-sql.js';
 import { createOutboxSql } from './outbox-sql.js';
 import { createWebhookSql } from './webhooks-sql.js';
 import { createPointsStatements } from './points-statements.js';
@@ -25,15 +24,7 @@ import { createReconciliationStatements } from './reconciliation-statements.js';
 import { createAdminStatements } from './admin-statements.js';
 import { createBatchReadStatements } from './batch-read-statements.js';
 import { createBoundsStatements } from './bounds-statements.js';
-import {
-  int,
-  rowToAdminAction,
-  rowToAdminSession,
-  rowToAdminToken,
-  rowToCredential,
-  rowToMerchant,
-  str,
-} from './rows.js';
+import { int, rowToAdminAction, rowToAdminSession, rowToAdminToken, str } from './rows.js';
 import {
   type SqlSession,
   keysetPage,
@@ -54,6 +45,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createOutboxSql(db),
     ...createWebhookSql(db),
     ...createClaimSql(db),
+    ...createMerchantSql(db),
     ...createPointsStatements(db),
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
@@ -62,62 +54,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createAdminStatements(db),
     ...createBatchReadStatements(db),
     ...createBoundsStatements(db),
-
-    async insertMerchant(m: Merchant) {
-      await db.run(
-        `INSERT INTO merchants (id, name, currency, settings, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-        [m.id, m.name, m.currency, json(m.settings), m.createdAt, m.updatedAt],
-      );
-    },
-    async findMerchant(id) {
-      const row = await first(db, `SELECT * FROM merchants WHERE id = ?`, [id]);
-      return row && rowToMerchant(row);
-    },
-    async updateMerchant(m) {
-      const changed = await db.run(
-        `UPDATE merchants SET name = ?, settings = ?, updated_at = ? WHERE id = ?`,
-        [m.name, json(m.settings), m.updatedAt, m.id],
-      );
-      assert(changed === 1, `merchant ${m.id} not updated`);
-    },
-
-    async insertCredential(c: Credential) {
-      await db.run(
-        `INSERT INTO credentials
-           (id, merchant_id, dialect, kind, prefix, secret_hash, permissions, created_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          c.id,
-          c.merchantId,
-          c.dialect,
-          c.kind,
-          c.prefix,
-          c.secretHash,
-          json(c.permissions),
-          c.createdAt,
-          c.revokedAt,
-        ],
-      );
-    },
-    async findCredentialByHash(secretHash) {
-      const row = await first(db, `SELECT * FROM credentials WHERE secret_hash = ?`, [secretHash]);
-      return row && rowToCredential(row);
-    },
-    async listCredentials(merchantId) {
-      const rows = await db.all(
-        `SELECT * FROM credentials WHERE merchant_id = ? ORDER BY created_at, id`,
-        [merchantId],
-      );
-      return rows.map(rowToCredential);
-    },
-    async revokeCredentials(merchantId, dialect: CredentialDialect, at) {
-      return db.run(
-        `UPDATE credentials SET revoked_at = ?
-         WHERE merchant_id = ? AND dialect = ? AND revoked_at IS NULL`,
-        [at, merchantId, dialect],
-      );
-    },
 
     async insertAdminToken(t: AdminToken) {
       await db.run(
@@ -241,18 +177,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
         balance: str(r, 'balance'),
         entriesSum: exactSumOf(r, 'entries').toString(),
       }));
-    },
-
-    async getSetting(name) {
-      const row = await first(db, `SELECT value FROM settings WHERE name = ?`, [name]);
-      return row === undefined ? undefined : str(row, 'value');
-    },
-    async putSetting(name, value, at) {
-      await db.run(
-        `INSERT INTO settings (name, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-        [name, value, at],
-      );
     },
   };
 }
