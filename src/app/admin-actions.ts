@@ -5,7 +5,8 @@
  */
 import type { AdminActionType } from '../domain/admin-actions.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
-import type { AdminActionRecord, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { AdminActionRecord } from './ports/operators.js';
 
 /** Who asked for an action and why (the reason is optional over the API, required by the dashboard). */
 export interface AdminAudit {

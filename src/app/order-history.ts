@@ -11,7 +11,7 @@ import type { Delivery, DeliveryAttempt } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { groupBy } from './group-by.js';
 import { LIMITS } from './limits.js';
-import type { AdminActionRecord } from './ports/store.js';
+import type { AdminActionRecord } from './ports/operators.js';
 import type { EventRecord } from './ports/outbox.js';
 import type { LedgerTransaction } from './ports/ledger.js';
 

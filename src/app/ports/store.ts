@@ -2,11 +2,11 @@
  * The store port, owned by its consumer, the app layer (STYLE rule 9). SQLite and PostgreSQL
  * implement it with the same SQL; one contract suite (src/store/contract) holds them together.
  */
-import type { AdminActionType } from '../../domain/admin-actions.js';
 import type { BackdOrder } from '../../domain/backd-order.js';
 import type { ClaimStore } from './claims.js';
-import type { LedgerStore, ListDirection } from './ledger.js';
+import type { LedgerStore } from './ledger.js';
 import type { MerchantStore } from './merchants.js';
+import type { OperatorStore } from './operators.js';
 import type { OutboxStore } from './outbox.js';
 import type { WebhookStore } from './webhooks.js';
 import type {
@@ -29,55 +29,6 @@ import type {
 import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type { Order, TransactionType } from '../../domain/order.js';
 import type { MpgOrderFilter, MpgOrderIndex, MpgTransactionIndex } from './mpg-store.js';
-
-/**
- * An operator's action outside the ledger (a replay, an endpoint change), written in the same
- * transaction as the action; append-only, like the ledger.
- */
-export interface AdminActionRecord {
-  readonly id: string;
-  readonly action: AdminActionType;
-  /** Who acted (`admin`), as on ledger rows and events. */
-  readonly actor: string;
-  readonly reason: string | null;
-  readonly merchantId: string;
-  /** The order the action concerns (a replayed delivery's order), if any. */
-  readonly orderId: string | null;
-  /** The delivery or endpoint acted on. */
-  readonly subjectId: string;
-  readonly details: Readonly<Record<string, unknown>>;
-  readonly createdAt: number;
-}
-
-export interface AdminActionFilter {
-  readonly merchantId?: string;
-  readonly orderId?: string;
-  readonly action?: AdminActionType;
-  /** Default `asc`. */
-  readonly direction?: ListDirection;
-  /** Cursor: actions strictly after this (createdAt, id) pair in `direction`. */
-  readonly after?: { readonly createdAt: number; readonly id: string };
-  readonly limit: number;
-}
-
-export interface AdminToken {
-  readonly id: string;
-  readonly prefix: string;
-  readonly secretHash: string;
-  readonly createdAt: number;
-  readonly revokedAt: number | null;
-}
-
-/** A dashboard session: the hash of its cookie secret and of the admin token it was opened with. */
-export interface AdminSession {
-  readonly id: string;
-  readonly secretHash: string;
-  readonly tokenHash: string;
-  readonly userAgent: string | null;
-  readonly createdAt: number;
-  readonly expiresAt: number;
-  readonly revokedAt: number | null;
-}
 
 /** One endpoint's delivery figures: attempts in a time window, and its backlog now. */
 export interface EndpointHealth {
@@ -174,21 +125,8 @@ export interface LedgerGroup {
 }
 
 /** Everything a use case may do inside one database transaction. */
-export interface StoreTx extends MerchantStore, ClaimStore, WebhookStore, OutboxStore, LedgerStore {
-  insertAdminToken(token: AdminToken): Promise<void>;
-  findAdminTokenByHash(secretHash: string): Promise<AdminToken | undefined>;
-  revokeAdminTokens(at: number): Promise<number>;
-  countActiveAdminTokens(): Promise<number>;
-  insertAdminSession(session: AdminSession): Promise<void>;
-  findAdminSessionByHash(secretHash: string): Promise<AdminSession | undefined>;
-  /** Revokes one session; returns how many rows changed (0 when already revoked or unknown). */
-  revokeAdminSession(id: string, at: number): Promise<number>;
-  /** Deletes sessions that expired before `before`; returns how many. */
-  deleteExpiredAdminSessions(before: number): Promise<number>;
-
-  insertAdminAction(action: AdminActionRecord): Promise<void>;
-  listAdminActions(filter: AdminActionFilter): Promise<AdminActionRecord[]>;
-
+export interface StoreTx
+  extends OperatorStore, MerchantStore, ClaimStore, WebhookStore, OutboxStore, LedgerStore {
   /** Verifier reads: aggregates over many orders in one query each. */
   transactionSums(orderIds: readonly string[]): Promise<TransactionSum[]>;
   /** How many events each order has, leaving out `excludedTypes`; absent means none. */

@@ -1,5 +1,6 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
-import type { AdminActionRecord, EndpointHealth } from '../../app/ports/store.js';
+import type { EndpointHealth } from '../../app/ports/store.js';
+import type { AdminActionRecord } from '../../app/ports/operators.js';
 import type { EventRecord } from '../../app/ports/outbox.js';
 import type { LedgerTransaction, ListDirection } from '../../app/ports/ledger.js';
 import type { Credential, Merchant } from '../../domain/merchant.js';

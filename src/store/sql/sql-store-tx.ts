@@ -4,16 +4,11 @@
  * SQLite adapter removes them (its BEGIN IMMEDIATE already serialises writers). These are the
  * only engine differences, and they live in the adapters.
  */
-import type {
-  AdminActionRecord,
-  AdminSession,
-  AdminToken,
-  StoreTx,
-  TransactionSum,
-} from '../../app/ports/store.js';
+import type { StoreTx, TransactionSum } from '../../app/ports/store.js';
 import { createClaimSql } from './claims-sql.js';
 import { createLedgerSql } from './ledger-sql.js';
 import { createMerchantSql } from './merchants-sql.js';
+import { createOperatorSql } from './operators-sql.js';
 import { createOutboxSql } from './outbox-sql.js';
 import { createWebhookSql } from './webhooks-sql.js';
 import { createPointsStatements } from './points-statements.js';
@@ -24,18 +19,8 @@ import { createReconciliationStatements } from './reconciliation-statements.js';
 import { createAdminStatements } from './admin-statements.js';
 import { createBatchReadStatements } from './batch-read-statements.js';
 import { createBoundsStatements } from './bounds-statements.js';
-import { int, rowToAdminAction, rowToAdminSession, rowToAdminToken, str } from './rows.js';
-import {
-  type SqlSession,
-  keysetPage,
-  countOf,
-  exactSum,
-  exactSumOf,
-  SUM_SPLIT,
-  first,
-  json,
-  marks,
-} from './sql-helpers.js';
+import { int, str } from './rows.js';
+import { type SqlSession, exactSum, exactSumOf, SUM_SPLIT, marks } from './sql-helpers.js';
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
   return {
@@ -46,6 +31,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createWebhookSql(db),
     ...createClaimSql(db),
     ...createMerchantSql(db),
+    ...createOperatorSql(db),
     ...createPointsStatements(db),
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
@@ -54,80 +40,6 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createAdminStatements(db),
     ...createBatchReadStatements(db),
     ...createBoundsStatements(db),
-
-    async insertAdminToken(t: AdminToken) {
-      await db.run(
-        `INSERT INTO admin_tokens (id, prefix, secret_hash, created_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?)`,
-        [t.id, t.prefix, t.secretHash, t.createdAt, t.revokedAt],
-      );
-    },
-    async findAdminTokenByHash(secretHash) {
-      const row = await first(db, `SELECT * FROM admin_tokens WHERE secret_hash = ?`, [secretHash]);
-      return row && rowToAdminToken(row);
-    },
-    async revokeAdminTokens(at) {
-      return db.run(`UPDATE admin_tokens SET revoked_at = ? WHERE revoked_at IS NULL`, [at]);
-    },
-    async countActiveAdminTokens() {
-      return countOf(db, `SELECT COUNT(*) AS n FROM admin_tokens WHERE revoked_at IS NULL`, []);
-    },
-
-    async insertAdminSession(a: AdminSession) {
-      await db.run(
-        `INSERT INTO admin_sessions
-           (id, secret_hash, token_hash, user_agent, created_at, expires_at, revoked_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        [a.id, a.secretHash, a.tokenHash, a.userAgent, a.createdAt, a.expiresAt, a.revokedAt],
-      );
-    },
-    async findAdminSessionByHash(secretHash) {
-      const row = await first(db, `SELECT * FROM admin_sessions WHERE secret_hash = ?`, [
-        secretHash,
-      ]);
-      return row && rowToAdminSession(row);
-    },
-    async revokeAdminSession(id, at) {
-      return db.run(
-        `UPDATE admin_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`,
-        [at, id],
-      );
-    },
-    async deleteExpiredAdminSessions(before) {
-      return db.run(`DELETE FROM admin_sessions WHERE expires_at < ?`, [before]);
-    },
-
-    async insertAdminAction(a: AdminActionRecord) {
-      await db.run(
-        `INSERT INTO admin_actions (id, action, actor, reason, merchant_id, order_id, subject_id,
-           details, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          a.id,
-          a.action,
-          a.actor,
-          a.reason,
-          a.merchantId,
-          a.orderId,
-          a.subjectId,
-          json(a.details),
-          a.createdAt,
-        ],
-      );
-    },
-    async listAdminActions(f) {
-      const rows = await keysetPage(
-        db,
-        'SELECT * FROM admin_actions',
-        [
-          ['merchant_id = ?', f.merchantId],
-          ['order_id = ?', f.orderId],
-          ['action = ?', f.action],
-        ],
-        f,
-      );
-      return rows.map(rowToAdminAction);
-    },
 
     async transactionSums(orderIds) {
       if (orderIds.length === 0) return [];
