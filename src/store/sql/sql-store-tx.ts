@@ -15,7 +15,7 @@ import { createPointsStatements } from './points-statements.js';
 import { createCheckoutStatements } from './points-checkout-statements.js';
 import { createBackdStatements } from './backd-statements.js';
 import { createMpgStatements } from './mpg-statements.js';
-import { createReconciliationStatements } from './reconciliation-statements.js';
+import { createReconciliationSql } from './reconciliation-sql.js';
 import { createAdminStatements } from './admin-statements.js';
 import { createBatchReadStatements } from './batch-read-statements.js';
 import { createBoundsStatements } from './bounds-statements.js';
@@ -36,7 +36,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createCheckoutStatements(db),
     ...createBackdStatements(db),
     ...createMpgStatements(db),
-    ...createReconciliationStatements(db),
+    ...createReconciliationSql(db),
     ...createAdminStatements(db),
     ...createBatchReadStatements(db),
     ...createBoundsStatements(db),
