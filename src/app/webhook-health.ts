@@ -5,7 +5,8 @@
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { LIMITS } from './limits.js';
-import type { EndpointHealth, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { EndpointHealth } from './ports/reads.js';
 
 export const HEALTH_WINDOW_HOURS_DEFAULT = 24;
 /** Longest window one request may ask for: 30 days. */

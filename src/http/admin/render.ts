@@ -1,5 +1,5 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
-import type { EndpointHealth } from '../../app/ports/store.js';
+import type { EndpointHealth } from '../../app/ports/reads.js';
 import type { AdminActionRecord } from '../../app/ports/operators.js';
 import type { EventRecord } from '../../app/ports/outbox.js';
 import type { LedgerTransaction, ListDirection } from '../../app/ports/ledger.js';

@@ -28,7 +28,8 @@ import {
   refundOrder,
   voidOrder,
 } from '../../app/order-operations.js';
-import type { DailyLedgerCount, Store } from '../../app/ports/store.js';
+import type { Store } from '../../app/ports/store.js';
+import type { DailyLedgerCount } from '../../app/ports/reads.js';
 import type { ListDirection, OrderFilter } from '../../app/ports/ledger.js';
 import { createWebhookEndpoint, updateWebhookEndpoint } from '../../app/webhook-endpoints.js';
 import { replayDelivery, replayEndpointSince } from '../../app/deliveries.js';
