@@ -8,24 +8,22 @@ import type { LedgerStore } from './ledger.js';
 import type { MerchantStore } from './merchants.js';
 import type { OperatorStore } from './operators.js';
 import type { OutboxStore } from './outbox.js';
+import type { PointsStore } from './points.js';
+import type { PointsCheckoutStore } from './points-checkout.js';
+import type { PointsWalletStore } from './points-wallets.js';
 import type { AdminReadStore } from './reads.js';
 import type { ReconciliationStore } from './reconciliation.js';
 import type { WebhookStore } from './webhooks.js';
 import type { RefundRequest, RefundRequestStatus } from '../../domain/refund-request.js';
-import type {
-  CheckoutSession,
-  PointsChannel,
-  PointsCustomer,
-  PointsCustomerEntry,
-  PointsOrderRecord,
-} from '../../domain/points-records.js';
-import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type { Order } from '../../domain/order.js';
 import type { MpgOrderFilter, MpgOrderIndex, MpgTransactionIndex } from './mpg-store.js';
 
 /** Everything a use case may do inside one database transaction. */
 export interface StoreTx
   extends
+    PointsCheckoutStore,
+    PointsStore,
+    PointsWalletStore,
     AdminReadStore,
     ReconciliationStore,
     OperatorStore,
@@ -34,50 +32,6 @@ export interface StoreTx
     WebhookStore,
     OutboxStore,
     LedgerStore {
-  // --- Points (statements in src/store/sql/points-statements.ts) ---
-  /**
-   * Takes the merchant's earning lock for this transaction, or returns false at once when another
-   * transaction holds it (FOR UPDATE SKIP LOCKED on PostgreSQL, so cluster-wide; SQLite's
-   * serialised writers never contend, and the in-process gate covers it).
-   */
-  tryLockPointsMerchant(merchantId: string): Promise<boolean>;
-  findPointsCustomer(phone: string): Promise<PointsCustomer | undefined>;
-  /** Reads the wallet, creating an empty one if missing, and locks it until the transaction ends. */
-  lockPointsCustomer(phone: string, now: number): Promise<PointsCustomer>;
-  /** Appends an entry and sets the wallet's balance to its `balanceAfter`. */
-  insertPointsCustomerEntry(entry: PointsCustomerEntry): Promise<void>;
-  /** The wallet's entries, newest first. */
-  listPointsCustomerEntries(phone: string, limit: number): Promise<PointsCustomerEntry[]>;
-  /** Inserts the Points view of an order; returns it with its drawn integer `number`. */
-  insertPointsOrder(record: Omit<PointsOrderRecord, 'number'>): Promise<PointsOrderRecord>;
-  findPointsOrder(orderId: string): Promise<PointsOrderRecord | undefined>;
-  findPointsOrderByReview(
-    merchantId: string,
-    channel: PointsChannel,
-    reviewReference: string,
-  ): Promise<PointsOrderRecord | undefined>;
-  updatePointsOrder(record: PointsOrderRecord): Promise<void>;
-
-  // --- Points hosted checkout (statements in src/store/sql/points-checkout-statements.ts) ---
-  insertCheckoutSession(session: CheckoutSession): Promise<void>;
-  findCheckoutSession(id: string): Promise<CheckoutSession | undefined>;
-  lockCheckoutSession(id: string): Promise<CheckoutSession | undefined>;
-  /** Marks an open session completed with its order; false when it was not open. */
-  completeCheckoutSession(id: string, orderId: string, at: number): Promise<boolean>;
-  /**
-   * Writes an open session's verification state (code, counts, verified phone) and its status
-   * (`open`, or `cancelled` with `cancelledAt`); false when the stored session was not open.
-   */
-  updateOpenCheckoutSession(session: CheckoutSession): Promise<boolean>;
-  /**
-   * Reads a phone's counters, creating them (window starting at `now`, zero counts) if missing,
-   * and locks them until the transaction ends.
-   */
-  lockCheckoutPhoneLimit(phone: string, now: number): Promise<PhoneWindow>;
-  updateCheckoutPhoneLimit(phone: string, window: PhoneWindow): Promise<void>;
-  /** Deletes up to `limit` phones' counters whose window started before `startedBefore`. */
-  deleteCheckoutPhoneLimits(startedBefore: number, limit: number): Promise<number>;
-
   // --- Backd (statements in src/store/sql/backd-statements.ts) ---
   insertBackdOrder(order: BackdOrder): Promise<void>;
   findBackdOrder(backdOrderId: string): Promise<BackdOrder | undefined>;

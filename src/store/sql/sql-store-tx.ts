@@ -12,8 +12,9 @@ import { createOperatorSql } from './operators-sql.js';
 import { createOutboxSql } from './outbox-sql.js';
 import { createAdminReadSql } from './reads-sql.js';
 import { createWebhookSql } from './webhooks-sql.js';
-import { createPointsStatements } from './points-statements.js';
-import { createCheckoutStatements } from './points-checkout-statements.js';
+import { createPointsSql } from './points-sql.js';
+import { createPointsWalletSql } from './points-wallets-sql.js';
+import { createPointsCheckoutSql } from './points-checkout-sql.js';
 import { createBackdStatements } from './backd-statements.js';
 import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationSql } from './reconciliation-sql.js';
@@ -30,8 +31,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createClaimSql(db),
     ...createMerchantSql(db),
     ...createOperatorSql(db),
-    ...createPointsStatements(db),
-    ...createCheckoutStatements(db),
+    ...createPointsWalletSql(db),
+    ...createPointsSql(db),
+    ...createPointsCheckoutSql(db),
     ...createBackdStatements(db),
     ...createMpgStatements(db),
     ...createReconciliationSql(db),
