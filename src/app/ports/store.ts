@@ -2,7 +2,7 @@
  * The store port, owned by its consumer, the app layer (STYLE rule 9). SQLite and PostgreSQL
  * implement it with the same SQL; one contract suite (src/store/contract) holds them together.
  */
-import type { BackdOrder } from '../../domain/backd-order.js';
+import type { BackdStore } from './backd.js';
 import type { ClaimStore } from './claims.js';
 import type { LedgerStore } from './ledger.js';
 import type { MerchantStore } from './merchants.js';
@@ -14,13 +14,13 @@ import type { PointsWalletStore } from './points-wallets.js';
 import type { AdminReadStore } from './reads.js';
 import type { ReconciliationStore } from './reconciliation.js';
 import type { WebhookStore } from './webhooks.js';
-import type { RefundRequest, RefundRequestStatus } from '../../domain/refund-request.js';
 import type { Order } from '../../domain/order.js';
 import type { MpgOrderFilter, MpgOrderIndex, MpgTransactionIndex } from './mpg-store.js';
 
 /** Everything a use case may do inside one database transaction. */
 export interface StoreTx
   extends
+    BackdStore,
     PointsCheckoutStore,
     PointsStore,
     PointsWalletStore,
@@ -32,41 +32,6 @@ export interface StoreTx
     WebhookStore,
     OutboxStore,
     LedgerStore {
-  // --- Backd (statements in src/store/sql/backd-statements.ts) ---
-  insertBackdOrder(order: BackdOrder): Promise<void>;
-  findBackdOrder(backdOrderId: string): Promise<BackdOrder | undefined>;
-  findBackdOrderByOrderId(orderId: string): Promise<BackdOrder | undefined>;
-  findBackdOrderByCheckoutToken(tokenHash: string): Promise<BackdOrder | undefined>;
-  /** Writes a Backd order's new state; fails unless the stored version is `order.version - 1`. */
-  updateBackdOrder(order: BackdOrder): Promise<void>;
-  /** Throws UniqueViolation when the order already has an active request (the second wall). */
-  insertBackdRefundRequest(request: RefundRequest): Promise<void>;
-  /** Writes a request's new state if it still has `expectedStatus`; false otherwise. */
-  updateBackdRefundRequest(
-    request: RefundRequest,
-    expectedStatus: RefundRequestStatus,
-  ): Promise<boolean>;
-  findBackdRefundRequest(id: string): Promise<RefundRequest | undefined>;
-  /** The order's active (draft or approved) request, its row locked until the transaction ends. */
-  findActiveBackdRefundRequest(orderId: string): Promise<RefundRequest | undefined>;
-  /** Every request of the order, oldest first (the `refunds[]` history). */
-  listBackdRefundRequests(orderId: string): Promise<RefundRequest[]>;
-  /** The requests of every listed order in one query, by order id, then oldest first. */
-  listBackdRefundRequestsFor(orderIds: readonly string[]): Promise<RefundRequest[]>;
-  /**
-   * Up to `limit` requests with a step due at `now` (drafts past their deadline, approved ones
-   * due to settle), earliest due first.
-   */
-  listDueBackdRefundRequests(
-    now: number,
-    limit: number,
-  ): Promise<{ readonly id: string; readonly orderId: string }[]>;
-  /**
-   * Locks the order's row unless another transaction holds it (FOR UPDATE SKIP LOCKED): true when
-   * locked, false when busy elsewhere or missing, so a job never waits on a request in flight.
-   */
-  tryLockBackdOrder(orderId: string): Promise<boolean>;
-
   // --- MPG (statements in src/store/sql/mpg-statements.ts) ---
   insertMpgOrder(row: MpgOrderIndex): Promise<void>;
   insertMpgTransaction(row: MpgTransactionIndex): Promise<void>;

@@ -15,10 +15,9 @@ import { createWebhookSql } from './webhooks-sql.js';
 import { createPointsSql } from './points-sql.js';
 import { createPointsWalletSql } from './points-wallets-sql.js';
 import { createPointsCheckoutSql } from './points-checkout-sql.js';
-import { createBackdStatements } from './backd-statements.js';
+import { createBackdSql } from './backd-sql.js';
 import { createMpgStatements } from './mpg-statements.js';
 import { createReconciliationSql } from './reconciliation-sql.js';
-import { createBatchReadStatements } from './batch-read-statements.js';
 import { type SqlSession } from './sql-helpers.js';
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
@@ -34,10 +33,9 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createPointsWalletSql(db),
     ...createPointsSql(db),
     ...createPointsCheckoutSql(db),
-    ...createBackdStatements(db),
+    ...createBackdSql(db),
     ...createMpgStatements(db),
     ...createReconciliationSql(db),
     ...createAdminReadSql(db),
-    ...createBatchReadStatements(db),
   };
 }
