@@ -23,7 +23,7 @@ import { changeOrder, type OrderOutcome } from './ledger.js';
 import type { BodyIdRequest } from './mpg-request-ids.js';
 import { mpgOutcome, type MpgTransactionDetails } from './mpg-references.js';
 import { captureOrder, refundOrder, voidOrder } from './order-operations.js';
-import type { MpgOrderFilter } from './ports/mpg-store.js';
+import type { MpgOrderFilter } from './ports/mpg.js';
 import type { StoreTx } from './ports/store.js';
 import type { LedgerTransaction } from './ports/ledger.js';
 import { fingerprint } from './secrets.js';

@@ -6,6 +6,7 @@ import type { BackdStore } from './backd.js';
 import type { ClaimStore } from './claims.js';
 import type { LedgerStore } from './ledger.js';
 import type { MerchantStore } from './merchants.js';
+import type { MpgStore } from './mpg.js';
 import type { OperatorStore } from './operators.js';
 import type { OutboxStore } from './outbox.js';
 import type { PointsStore } from './points.js';
@@ -14,12 +15,11 @@ import type { PointsWalletStore } from './points-wallets.js';
 import type { AdminReadStore } from './reads.js';
 import type { ReconciliationStore } from './reconciliation.js';
 import type { WebhookStore } from './webhooks.js';
-import type { Order } from '../../domain/order.js';
-import type { MpgOrderFilter, MpgOrderIndex, MpgTransactionIndex } from './mpg-store.js';
 
 /** Everything a use case may do inside one database transaction. */
 export interface StoreTx
   extends
+    MpgStore,
     BackdStore,
     PointsCheckoutStore,
     PointsStore,
@@ -32,12 +32,6 @@ export interface StoreTx
     WebhookStore,
     OutboxStore,
     LedgerStore {
-  // --- MPG (statements in src/store/sql/mpg-statements.ts) ---
-  insertMpgOrder(row: MpgOrderIndex): Promise<void>;
-  insertMpgTransaction(row: MpgTransactionIndex): Promise<void>;
-  /** The merchant's MPG orders matching the filter, in the filter's order. */
-  listMpgOrders(filter: MpgOrderFilter): Promise<Order[]>;
-
   // --- Reconciliation (statements in src/store/sql/reconciliation-statements.ts) ---
 
   // --- Admin reads for the dashboard (statements in src/store/sql/admin-statements.ts) ---

@@ -16,7 +16,7 @@ import { createPointsSql } from './points-sql.js';
 import { createPointsWalletSql } from './points-wallets-sql.js';
 import { createPointsCheckoutSql } from './points-checkout-sql.js';
 import { createBackdSql } from './backd-sql.js';
-import { createMpgStatements } from './mpg-statements.js';
+import { createMpgSql } from './mpg-sql.js';
 import { createReconciliationSql } from './reconciliation-sql.js';
 import { type SqlSession } from './sql-helpers.js';
 
@@ -34,7 +34,7 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createPointsSql(db),
     ...createPointsCheckoutSql(db),
     ...createBackdSql(db),
-    ...createMpgStatements(db),
+    ...createMpgSql(db),
     ...createReconciliationSql(db),
     ...createAdminReadSql(db),
   };
