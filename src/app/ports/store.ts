@@ -1,6 +1,9 @@
 /**
- * The store port, owned by its consumer, the app layer (STYLE rule 9). SQLite and PostgreSQL
- * implement it with the same SQL; one contract suite (src/store/contract) holds them together.
+ * The store: transactions over the ports of src/app/ports, one per aggregate (ledger.ts,
+ * outbox.ts, webhooks.ts, claims.ts, merchants.ts, operators.ts, reconciliation.ts, reads.ts,
+ * and the faces' points-wallets.ts, points.ts, points-checkout.ts, backd.ts, mpg.ts), each owned
+ * by the use cases that need it. SQLite and PostgreSQL implement them with the same SQL
+ * (src/store/sql/<aggregate>-sql.ts); one contract suite (src/store/contract) holds them together.
  */
 import type { BackdStore } from './backd.js';
 import type { ClaimStore } from './claims.js';
@@ -16,26 +19,24 @@ import type { AdminReadStore } from './reads.js';
 import type { ReconciliationStore } from './reconciliation.js';
 import type { WebhookStore } from './webhooks.js';
 
-/** Everything a use case may do inside one database transaction. */
-export interface StoreTx
-  extends
-    MpgStore,
-    BackdStore,
-    PointsCheckoutStore,
-    PointsStore,
-    PointsWalletStore,
-    AdminReadStore,
-    ReconciliationStore,
-    OperatorStore,
-    MerchantStore,
-    ClaimStore,
-    WebhookStore,
-    OutboxStore,
-    LedgerStore {
-  // --- Reconciliation (statements in src/store/sql/reconciliation-statements.ts) ---
-
-  // --- Admin reads for the dashboard (statements in src/store/sql/admin-statements.ts) ---
-}
+/**
+ * Everything a use case may do inside one database transaction: the composition of the ports
+ * above, each owned by the use cases that need it. A use case names the narrowest of them it
+ * uses (`tx: LedgerStore & OutboxStore`); `StoreTx` is what a transaction provides.
+ */
+export type StoreTx = LedgerStore &
+  OutboxStore &
+  WebhookStore &
+  ClaimStore &
+  MerchantStore &
+  OperatorStore &
+  ReconciliationStore &
+  AdminReadStore &
+  PointsWalletStore &
+  PointsStore &
+  PointsCheckoutStore &
+  BackdStore &
+  MpgStore;
 
 /**
  * Thrown by a store when a unique constraint refuses a write: two requests raced for the same

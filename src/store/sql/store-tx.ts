@@ -1,8 +1,10 @@
 /**
- * The store port implemented once, in portable SQL, over a minimal session that each engine
- * adapter provides. Placeholders are `?`; `FOR UPDATE` and `SKIP LOCKED` are written out and the
- * SQLite adapter removes them (its BEGIN IMMEDIATE already serialises writers). These are the
- * only engine differences, and they live in the adapters.
+ * The store's ports implemented once, in portable SQL, over a minimal session that each engine
+ * adapter provides: one file of statements per port (<aggregate>-sql.ts, none importing another;
+ * shared pieces are in sql-helpers.ts and rows.ts), composed here. Placeholders are `?`;
+ * `FOR UPDATE` and `SKIP LOCKED` are written out and the SQLite adapter removes them (its BEGIN
+ * IMMEDIATE already serialises writers). These are the only engine differences, and they live in
+ * the adapters.
  */
 import type { StoreTx } from '../../app/ports/store.js';
 import { createClaimSql } from './claims-sql.js';
@@ -22,8 +24,6 @@ import { type SqlSession } from './sql-helpers.js';
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
   return {
-    // Each provider face's statements live in a file of their own, spread in here:
-    // ...createPointsStatements(db), ...createBackdStatements(db), ...createMpgStatements(db),
     ...createLedgerSql(db),
     ...createOutboxSql(db),
     ...createWebhookSql(db),
