@@ -4,9 +4,11 @@
  * record commit or roll back together.
  */
 import type { AdminActionType } from '../domain/admin-actions.js';
-import { type Actor, actorLabel, type RunContext } from './context.js';
+import { type Actor, actorLabel, type AppDeps, query, type RunContext } from './context.js';
 import type { StoreTx } from './ports/store.js';
-import type { AdminActionRecord } from './ports/operators.js';
+import type { AdminActionFilter, AdminActionRecord } from './ports/operators.js';
+
+export type { AdminActionRecord } from './ports/operators.js';
 
 /** Who asked for an action and why (the reason is optional over the API, required by the dashboard). */
 export interface AdminAudit {
@@ -36,3 +38,9 @@ export async function recordAdminAction(
   await tx.insertAdminAction(record);
   return record;
 }
+
+/** One page of operators' actions matching the filter, in its keyset order. */
+export const listAdminActions = (
+  deps: AppDeps,
+  filter: AdminActionFilter,
+): Promise<AdminActionRecord[]> => query(deps, (tx) => tx.listAdminActions(filter));

@@ -104,6 +104,9 @@ export const answering =
     return result.ok ? ok(answer(result.value)) : result;
   };
 
+/** True when the database answers and every migration is applied (readiness). */
+export const databaseReady = (deps: AppDeps): Promise<boolean> => deps.store.ready();
+
 /** Runs reads against committed data. */
 export function query<T>(
   deps: AppDeps,

@@ -14,10 +14,11 @@ import {
   type WebhookEndpoint,
 } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
-import { type AppDeps, type UseCase } from './context.js';
+import { type AppDeps, query, type UseCase } from './context.js';
 import { eventFacts, newPendingDelivery } from './events.js';
 import { LIMITS } from './limits.js';
 import type { EventRecord } from './ports/outbox.js';
+import type { DeliveryFilter } from './ports/webhooks.js';
 
 export interface ClaimedDelivery {
   readonly delivery: Delivery;
@@ -238,3 +239,17 @@ export const replayEndpointSince =
     });
     return ok({ reset, created, next });
   };
+
+/** One page of deliveries matching the filter, in its keyset order. */
+export const listDeliveries = (deps: AppDeps, filter: DeliveryFilter): Promise<Delivery[]> =>
+  query(deps, (tx) => tx.listDeliveries(filter));
+
+/** A delivery with its attempt log, oldest attempt first; undefined when there is none. */
+export const getDeliveryWithAttempts = (
+  deps: AppDeps,
+  deliveryId: string,
+): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] } | undefined> =>
+  query(deps, async (tx) => {
+    const delivery = await tx.findDelivery(deliveryId);
+    return delivery && { delivery, attempts: await tx.listDeliveryAttempts(delivery.id) };
+  });

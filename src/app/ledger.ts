@@ -21,6 +21,8 @@ import type { EventRecord } from './ports/outbox.js';
 import type { LedgerTransaction } from './ports/ledger.js';
 import { fingerprint } from './secrets.js';
 
+export type { LedgerTransaction } from './ports/ledger.js';
+
 /** What every command that changes an order carries. */
 export interface OrderCommandBase {
   /**

@@ -209,5 +209,12 @@ export function getMerchant(
   });
 }
 
+/** Merchants ordered by name, then id, strictly after the `after` pair (no credentials). */
+export const listMerchants = (
+  deps: AppDeps,
+  limit: number,
+  after?: { readonly name: string; readonly id: string },
+): Promise<Merchant[]> => query(deps, (tx) => tx.listMerchants(limit, after));
+
 export const runCreateMerchant = (deps: AppDeps, cmd: CreateMerchantCommand) =>
   execute(deps, createMerchant(cmd));

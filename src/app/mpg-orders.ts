@@ -24,6 +24,8 @@ import type { BodyIdRequest } from './mpg-request-ids.js';
 import { mpgOutcome, type MpgTransactionDetails } from './mpg-references.js';
 import { captureOrder, refundOrder, voidOrder } from './order-operations.js';
 import type { MpgOrderFilter } from './ports/mpg.js';
+
+export { MPG_SORT_FIELDS, type MpgOrderEquals, type MpgSortField } from './ports/mpg.js';
 import type { StoreTx } from './ports/store.js';
 import type { LedgerTransaction } from './ports/ledger.js';
 import { fingerprint } from './secrets.js';

@@ -16,7 +16,7 @@ import {
   type WebhookFormat,
 } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
-import type { UseCase } from './context.js';
+import { type AppDeps, query, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
 import type { StoreTx } from './ports/store.js';
 
@@ -189,3 +189,18 @@ export const getWebhookEndpoint =
     const endpoint = await ownEndpoint(tx, merchantId, endpointId);
     return endpoint ? ok(endpoint) : err(domainError('webhook.not_found'));
   };
+
+/**
+ * One page of the merchant's endpoints that are not deleted, oldest first, with how many there
+ * are in all (Points' `GET /v1/webhooks`).
+ */
+export const pageOfWebhookEndpoints = (
+  deps: AppDeps,
+  merchantId: string,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; endpoints: WebhookEndpoint[] }> =>
+  query(deps, async (tx) => ({
+    total: await tx.countWebhookEndpoints(merchantId),
+    endpoints: await tx.listWebhookEndpoints(merchantId, limit, offset),
+  }));

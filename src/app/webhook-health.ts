@@ -8,6 +8,8 @@ import { LIMITS } from './limits.js';
 import type { StoreTx } from './ports/store.js';
 import type { EndpointHealth } from './ports/reads.js';
 
+export type { EndpointHealth } from './ports/reads.js';
+
 export const HEALTH_WINDOW_HOURS_DEFAULT = 24;
 /** Longest window one request may ask for: 30 days. */
 export const HEALTH_WINDOW_HOURS_MAX = 720;

@@ -43,6 +43,14 @@ export interface LedgerGroup {
   readonly currency: string;
 }
 
+/** Which runs to list: of one merchant or face, or all; a cursor and a page size. */
+export interface RunFilter {
+  readonly merchantId?: string;
+  readonly dialect?: ReconciledDialect;
+  readonly before?: { readonly createdAt: number; readonly id: string };
+  readonly limit: number;
+}
+
 /** Runs, report rows, findings and the reads that match them against the ledger. */
 export interface ReconciliationStore {
   insertReconciliationRun(run: ReconciliationRun): Promise<void>;
@@ -104,10 +112,5 @@ export interface ReconciliationStore {
   /** The listed orders that are the scope's; any other id is absent, as if it did not exist. */
   findScopedOrders(scope: ReconciliationScope, ids: readonly string[]): Promise<Order[]>;
   /** Runs newest first (of one merchant or face, or all), strictly before the `before` pair. */
-  listReconciliationRuns(filter: {
-    readonly merchantId?: string;
-    readonly dialect?: ReconciledDialect;
-    readonly before?: { readonly createdAt: number; readonly id: string };
-    readonly limit: number;
-  }): Promise<ReconciliationRun[]>;
+  listReconciliationRuns(filter: RunFilter): Promise<ReconciliationRun[]>;
 }
