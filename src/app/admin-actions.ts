@@ -5,8 +5,7 @@
  */
 import type { AdminActionType } from '../domain/admin-actions.js';
 import { type Actor, actorLabel, type AppDeps, query, type RunContext } from './context.js';
-import type { StoreTx } from './ports/store.js';
-import type { AdminActionFilter, AdminActionRecord } from './ports/operators.js';
+import type { AdminActionFilter, AdminActionRecord, OperatorStore } from './ports/operators.js';
 
 export type { AdminActionRecord } from './ports/operators.js';
 
@@ -17,7 +16,7 @@ export interface AdminAudit {
 }
 
 export async function recordAdminAction(
-  tx: StoreTx,
+  tx: OperatorStore,
   run: RunContext,
   audit: AdminAudit,
   action: {

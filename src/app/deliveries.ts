@@ -17,8 +17,9 @@ import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import { type AppDeps, query, type UseCase } from './context.js';
 import { eventFacts, newPendingDelivery } from './events.js';
 import { LIMITS } from './limits.js';
-import type { EventRecord } from './ports/outbox.js';
-import type { DeliveryFilter } from './ports/webhooks.js';
+import type { EventRecord, OutboxStore } from './ports/outbox.js';
+import type { DeliveryFilter, WebhookStore } from './ports/webhooks.js';
+import type { OperatorStore } from './ports/operators.js';
 
 export interface ClaimedDelivery {
   readonly delivery: Delivery;
@@ -147,7 +148,7 @@ const resetForReplay = (delivery: Delivery, now: number): Delivery => ({
  * Errors: delivery.not_found, webhook.not_found (its endpoint was deleted).
  */
 export const replayDelivery =
-  (deliveryId: string, audit: AdminAudit): UseCase<Delivery> =>
+  (deliveryId: string, audit: AdminAudit): UseCase<Delivery, WebhookStore & OperatorStore> =>
   async (tx, run) => {
     const delivery = await tx.findDelivery(deliveryId);
     if (!delivery) return err(domainError('delivery.not_found'));
@@ -185,11 +186,14 @@ export const replayEndpointSince =
     since: number,
     after: { readonly createdAt: number; readonly id: string } | undefined,
     audit: AdminAudit,
-  ): UseCase<{
-    reset: number;
-    created: number;
-    next: { createdAt: number; id: string } | null;
-  }> =>
+  ): UseCase<
+    {
+      reset: number;
+      created: number;
+      next: { createdAt: number; id: string } | null;
+    },
+    WebhookStore & OutboxStore & OperatorStore
+  > =>
   async (tx, run) => {
     const endpoint = await tx.findWebhookEndpoint(endpointId);
     if (!endpoint || endpoint.deletedAt !== null) return err(domainError('webhook.not_found'));

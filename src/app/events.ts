@@ -8,12 +8,16 @@ import { LIMITS } from './limits.js';
 import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/points.js';
 import { type Delivery, formatCarries } from '../domain/webhooks.js';
-import type { StoreTx } from './ports/store.js';
-import type { EventFilter, EventRecord } from './ports/outbox.js';
+import type { EventFilter, EventRecord, OutboxStore } from './ports/outbox.js';
+import type { WebhookStore } from './ports/webhooks.js';
 
 export type { EventRecord } from './ports/outbox.js';
 
-export async function appendEvent(tx: StoreTx, run: RunContext, event: EventRecord): Promise<void> {
+export async function appendEvent(
+  tx: OutboxStore & WebhookStore,
+  run: RunContext,
+  event: EventRecord,
+): Promise<void> {
   await tx.insertEvent(event);
   const endpoints = await tx.listWebhookEndpoints(event.merchantId, LIMITS.webhookEndpointsMax);
   const facts = eventFacts(event);

@@ -5,8 +5,7 @@
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { LIMITS } from './limits.js';
-import type { StoreTx } from './ports/store.js';
-import type { EndpointHealth } from './ports/reads.js';
+import type { EndpointHealth, AdminReadStore } from './ports/reads.js';
 
 export type { EndpointHealth } from './ports/reads.js';
 
@@ -32,7 +31,7 @@ const noActivity = (endpointId: string): EndpointHealth => ({
 });
 
 async function withHealth(
-  tx: StoreTx,
+  tx: AdminReadStore,
   now: number,
   endpoints: readonly WebhookEndpoint[],
   windowHours: number,
