@@ -19,7 +19,7 @@ import type {
 } from '../../domain/refund-request.js';
 import { assert } from '../../domain/result.js';
 import { type Row, str, strOrNull, int, intOrNull, parsed } from './rows.js';
-import { type SqlSession, first, flag, json, marks } from './sql-helpers.js';
+import { type SqlSession, flag, json, marks, firstOf, allOf } from './sql-helpers.js';
 
 /** Items are stored in the wire's snake_case with the price in minor units. */
 interface StoredItem {
@@ -134,14 +134,13 @@ const rowToRefundRequest = (r: Row): RefundRequest => ({
 });
 
 /** The Backd order whose `column` holds `value`, if any. */
-const findOrderBy = async (db: SqlSession, column: string, value: string) => {
-  const row = await first(
+const findOrderBy = (db: SqlSession, column: string, value: string) =>
+  firstOf(
     db,
     `SELECT ${BACKD_ORDER_COLUMNS} FROM backd_orders WHERE ${column} = ?`,
     [value],
+    rowToBackdOrder,
   );
-  return row && rowToBackdOrder(row);
-};
 
 const insertBackdOrder =
   (db: SqlSession): BackdStore['insertBackdOrder'] =>
@@ -280,37 +279,35 @@ const updateBackdRefundRequest =
 
 const findBackdRefundRequest =
   (db: SqlSession): BackdStore['findBackdRefundRequest'] =>
-  async (id) => {
-    const row = await first(
+  (id) =>
+    firstOf(
       db,
       `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests WHERE id = ?`,
       [id],
+      rowToRefundRequest,
     );
-    return row && rowToRefundRequest(row);
-  };
 
 const findActiveBackdRefundRequest =
   (db: SqlSession): BackdStore['findActiveBackdRefundRequest'] =>
-  async (orderId) => {
-    const row = await first(
+  (orderId) =>
+    firstOf(
       db,
       `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
        WHERE order_id = ? AND status IN ('draft', 'approved') FOR UPDATE`,
       [orderId],
+      rowToRefundRequest,
     );
-    return row && rowToRefundRequest(row);
-  };
 
 const listBackdRefundRequests =
   (db: SqlSession): BackdStore['listBackdRefundRequests'] =>
-  async (orderId) => {
-    const rows = await db.all(
+  (orderId) =>
+    allOf(
+      db,
       `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
        WHERE order_id = ? ORDER BY created_at, id`,
       [orderId],
+      rowToRefundRequest,
     );
-    return rows.map(rowToRefundRequest);
-  };
 
 const listDueBackdRefundRequests =
   (db: SqlSession): BackdStore['listDueBackdRefundRequests'] =>

@@ -6,7 +6,7 @@
 import type { ClaimStore, MpgRequestId, MpgRequestIdKind } from '../../app/ports/claims.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, rowToIdempotency, str, strOrNull } from './rows.js';
-import { type SqlSession, first } from './sql-helpers.js';
+import { type SqlSession, first, firstOf } from './sql-helpers.js';
 
 const rowToRequestId = (r: Row): MpgRequestId => ({
   merchantId: str(r, 'merchant_id'),
@@ -167,14 +167,13 @@ const releaseMpgRequestId =
 
 const findMpgRequestId =
   (db: SqlSession): ClaimStore['findMpgRequestId'] =>
-  async (merchantId, kind, requestId) => {
-    const row = await first(db, `SELECT * FROM mpg_request_ids WHERE ${KEY}`, [
-      merchantId,
-      kind,
-      requestId,
-    ]);
-    return row && rowToRequestId(row);
-  };
+  (merchantId, kind, requestId) =>
+    firstOf(
+      db,
+      `SELECT * FROM mpg_request_ids WHERE ${KEY}`,
+      [merchantId, kind, requestId],
+      rowToRequestId,
+    );
 
 const deleteExpiredMpgRequestIds =
   (db: SqlSession): ClaimStore['deleteExpiredMpgRequestIds'] =>

@@ -10,11 +10,11 @@ import {
   ORDER_COLUMNS,
   type SqlSession,
   filterClause,
-  first,
   json,
   keysetOrder,
   keysetPage,
   marks,
+  firstOf,
 } from './sql-helpers.js';
 
 const insertOrder =
@@ -57,19 +57,13 @@ const insertOrder =
 
 const findOrder =
   (db: SqlSession): LedgerStore['findOrder'] =>
-  async (id) => {
-    const row = await first(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id]);
-    return row && rowToOrder(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`, [id], rowToOrder);
 
 const lockOrder =
   (db: SqlSession): LedgerStore['lockOrder'] =>
-  async (id) => {
-    const row = await first(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [
-      id,
-    ]);
-    return row && rowToOrder(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [id], rowToOrder);
 
 const updateOrder =
   (db: SqlSession): LedgerStore['updateOrder'] =>
@@ -108,15 +102,14 @@ const updateOrder =
 
 const findOrderByNumber =
   (db: SqlSession): LedgerStore['findOrderByNumber'] =>
-  async (merchantId, dialect, orderNumber) => {
-    const row = await first(
+  (merchantId, dialect, orderNumber) =>
+    firstOf(
       db,
       `SELECT ${ORDER_COLUMNS} FROM orders
        WHERE merchant_id = ? AND dialect = ? AND order_number = ?`,
       [merchantId, dialect, orderNumber],
+      rowToOrder,
     );
-    return row && rowToOrder(row);
-  };
 
 const listOrders =
   (db: SqlSession): LedgerStore['listOrders'] =>
@@ -210,10 +203,8 @@ const listTransactions =
 
 const findLedgerTransaction =
   (db: SqlSession): LedgerStore['findLedgerTransaction'] =>
-  async (id) => {
-    const row = await first(db, `SELECT * FROM transactions WHERE id = ?`, [id]);
-    return row && rowToTransaction(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT * FROM transactions WHERE id = ?`, [id], rowToTransaction);
 
 export const createLedgerSql = (db: SqlSession): LedgerStore => ({
   insertOrder: insertOrder(db),

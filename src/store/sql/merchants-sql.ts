@@ -4,7 +4,7 @@
 import type { MerchantStore } from '../../app/ports/merchants.js';
 import { assert } from '../../domain/result.js';
 import { rowToCredential, rowToMerchant, str } from './rows.js';
-import { type SqlSession, first, json } from './sql-helpers.js';
+import { type SqlSession, first, json, firstOf, allOf } from './sql-helpers.js';
 
 const insertMerchant =
   (db: SqlSession): MerchantStore['insertMerchant'] =>
@@ -18,10 +18,8 @@ const insertMerchant =
 
 const findMerchant =
   (db: SqlSession): MerchantStore['findMerchant'] =>
-  async (id) => {
-    const row = await first(db, `SELECT * FROM merchants WHERE id = ?`, [id]);
-    return row && rowToMerchant(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT * FROM merchants WHERE id = ?`, [id], rowToMerchant);
 
 const updateMerchant =
   (db: SqlSession): MerchantStore['updateMerchant'] =>
@@ -35,16 +33,16 @@ const updateMerchant =
 
 const listMerchants =
   (db: SqlSession): MerchantStore['listMerchants'] =>
-  async (limit, after) => {
-    const rows = await db.all(
+  (limit, after) =>
+    allOf(
+      db,
       after
         ? `SELECT * FROM merchants WHERE name >= ? AND (name > ? OR id > ?)
            ORDER BY name, id LIMIT ?`
         : `SELECT * FROM merchants ORDER BY name, id LIMIT ?`,
       after ? [after.name, after.name, after.id, limit] : [limit],
+      rowToMerchant,
     );
-    return rows.map(rowToMerchant);
-  };
 
 const insertCredential =
   (db: SqlSession): MerchantStore['insertCredential'] =>
@@ -69,20 +67,18 @@ const insertCredential =
 
 const findCredentialByHash =
   (db: SqlSession): MerchantStore['findCredentialByHash'] =>
-  async (secretHash) => {
-    const row = await first(db, `SELECT * FROM credentials WHERE secret_hash = ?`, [secretHash]);
-    return row && rowToCredential(row);
-  };
+  (secretHash) =>
+    firstOf(db, `SELECT * FROM credentials WHERE secret_hash = ?`, [secretHash], rowToCredential);
 
 const listCredentials =
   (db: SqlSession): MerchantStore['listCredentials'] =>
-  async (merchantId) => {
-    const rows = await db.all(
+  (merchantId) =>
+    allOf(
+      db,
       `SELECT * FROM credentials WHERE merchant_id = ? ORDER BY created_at, id`,
       [merchantId],
+      rowToCredential,
     );
-    return rows.map(rowToCredential);
-  };
 
 const revokeCredentials =
   (db: SqlSession): MerchantStore['revokeCredentials'] =>

@@ -4,7 +4,7 @@
  */
 import type { OperatorStore } from '../../app/ports/operators.js';
 import { rowToAdminAction, rowToAdminSession, rowToAdminToken } from './rows.js';
-import { type SqlSession, countOf, first, json, keysetPage } from './sql-helpers.js';
+import { type SqlSession, countOf, json, keysetPage, firstOf } from './sql-helpers.js';
 
 const insertAdminToken =
   (db: SqlSession): OperatorStore['insertAdminToken'] =>
@@ -18,10 +18,8 @@ const insertAdminToken =
 
 const findAdminTokenByHash =
   (db: SqlSession): OperatorStore['findAdminTokenByHash'] =>
-  async (secretHash) => {
-    const row = await first(db, `SELECT * FROM admin_tokens WHERE secret_hash = ?`, [secretHash]);
-    return row && rowToAdminToken(row);
-  };
+  (secretHash) =>
+    firstOf(db, `SELECT * FROM admin_tokens WHERE secret_hash = ?`, [secretHash], rowToAdminToken);
 
 const revokeAdminTokens =
   (db: SqlSession): OperatorStore['revokeAdminTokens'] =>
@@ -48,10 +46,13 @@ const insertAdminSession =
 
 const findAdminSessionByHash =
   (db: SqlSession): OperatorStore['findAdminSessionByHash'] =>
-  async (secretHash) => {
-    const row = await first(db, `SELECT * FROM admin_sessions WHERE secret_hash = ?`, [secretHash]);
-    return row && rowToAdminSession(row);
-  };
+  (secretHash) =>
+    firstOf(
+      db,
+      `SELECT * FROM admin_sessions WHERE secret_hash = ?`,
+      [secretHash],
+      rowToAdminSession,
+    );
 
 const revokeAdminSession =
   (db: SqlSession): OperatorStore['revokeAdminSession'] =>

@@ -7,10 +7,11 @@ import { rowToEvent } from './rows.js';
 import {
   DELIVERY_COLUMNS,
   type SqlSession,
-  first,
   json,
   keysetPage,
   marks,
+  firstOf,
+  allOf,
 } from './sql-helpers.js';
 
 const insertEvent =
@@ -39,10 +40,8 @@ const insertEvent =
 
 const findEvent =
   (db: SqlSession): OutboxStore['findEvent'] =>
-  async (id) => {
-    const row = await first(db, `SELECT * FROM events WHERE id = ?`, [id]);
-    return row && rowToEvent(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT * FROM events WHERE id = ?`, [id], rowToEvent);
 
 const findEvents =
   (db: SqlSession): OutboxStore['findEvents'] =>
@@ -54,14 +53,13 @@ const findEvents =
 
 const findEventByKey =
   (db: SqlSession): OutboxStore['findEventByKey'] =>
-  async (merchantId, idempotencyKey) => {
-    const row = await first(
+  (merchantId, idempotencyKey) =>
+    firstOf(
       db,
       `SELECT * FROM events WHERE merchant_id = ? AND idempotency_key = ?`,
       [merchantId, idempotencyKey],
+      rowToEvent,
     );
-    return row && rowToEvent(row);
-  };
 
 const listEvents =
   (db: SqlSession): OutboxStore['listEvents'] =>
@@ -83,16 +81,16 @@ const listEvents =
 
 const eventsWithoutDelivery =
   (db: SqlSession): OutboxStore['eventsWithoutDelivery'] =>
-  async (endpointId, merchantId, since, limit) => {
-    const rows = await db.all(
+  (endpointId, merchantId, since, limit) =>
+    allOf(
+      db,
       `SELECT e.* FROM events e
        WHERE e.merchant_id = ? AND e.created_at > ?
          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.endpoint_id = ?)
        ORDER BY e.created_at, e.id LIMIT ?`,
       [merchantId, since, endpointId, limit],
+      rowToEvent,
     );
-    return rows.map(rowToEvent);
-  };
 
 const insertDelivery =
   (db: SqlSession): OutboxStore['insertDelivery'] =>

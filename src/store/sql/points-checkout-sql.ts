@@ -8,7 +8,7 @@ import type { PhoneWindow } from '../../domain/points-checkout.js';
 import type { CheckoutSession } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, intOrNull, parsed, str, strOrNull } from './rows.js';
-import { type SqlSession, first, json } from './sql-helpers.js';
+import { type SqlSession, first, json, firstOf } from './sql-helpers.js';
 
 const rowToSession = (r: Row): CheckoutSession => ({
   id: str(r, 'id'),
@@ -95,19 +95,18 @@ const insertCheckoutSession =
 
 const findCheckoutSession =
   (db: SqlSession): PointsCheckoutStore['findCheckoutSession'] =>
-  async (id) => {
-    const row = await first(db, `SELECT * FROM points_checkout_sessions WHERE id = ?`, [id]);
-    return row && rowToSession(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT * FROM points_checkout_sessions WHERE id = ?`, [id], rowToSession);
 
 const lockCheckoutSession =
   (db: SqlSession): PointsCheckoutStore['lockCheckoutSession'] =>
-  async (id) => {
-    const row = await first(db, `SELECT * FROM points_checkout_sessions WHERE id = ? FOR UPDATE`, [
-      id,
-    ]);
-    return row && rowToSession(row);
-  };
+  (id) =>
+    firstOf(
+      db,
+      `SELECT * FROM points_checkout_sessions WHERE id = ? FOR UPDATE`,
+      [id],
+      rowToSession,
+    );
 
 const completeCheckoutSession =
   (db: SqlSession): PointsCheckoutStore['completeCheckoutSession'] =>

@@ -8,7 +8,7 @@ import type { ShippingStatus } from '../../domain/points.js';
 import type { PointsChannel, PointsOrderRecord } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, str, strOrNull } from './rows.js';
-import { type SqlSession, first } from './sql-helpers.js';
+import { type SqlSession, first, firstOf } from './sql-helpers.js';
 
 const rowToPointsOrder = (r: Row): PointsOrderRecord => ({
   number: int(r, 'number'),
@@ -79,26 +79,24 @@ const insertPointsOrder =
 
 const findPointsOrder =
   (db: SqlSession): PointsStore['findPointsOrder'] =>
-  async (orderId) => {
-    const row = await first(
+  (orderId) =>
+    firstOf(
       db,
       `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders WHERE order_id = ?`,
       [orderId],
+      rowToPointsOrder,
     );
-    return row && rowToPointsOrder(row);
-  };
 
 const findPointsOrderByReview =
   (db: SqlSession): PointsStore['findPointsOrderByReview'] =>
-  async (merchantId, channel, reviewReference) => {
-    const row = await first(
+  (merchantId, channel, reviewReference) =>
+    firstOf(
       db,
       `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders
        WHERE merchant_id = ? AND channel = ? AND review_reference = ?`,
       [merchantId, channel, reviewReference],
+      rowToPointsOrder,
     );
-    return row && rowToPointsOrder(row);
-  };
 
 const updatePointsOrder =
   (db: SqlSession): PointsStore['updatePointsOrder'] =>

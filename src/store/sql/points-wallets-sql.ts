@@ -8,7 +8,7 @@ import type { CustomerEntryType } from '../../domain/points.js';
 import type { PointsCustomer, PointsCustomerEntry } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
 import { type Row, int, str, strOrNull } from './rows.js';
-import { type SqlSession, first } from './sql-helpers.js';
+import { type SqlSession, first, firstOf, allOf } from './sql-helpers.js';
 
 const rowToCustomer = (r: Row): PointsCustomer => ({
   phone: str(r, 'phone'),
@@ -31,10 +31,8 @@ const rowToEntry = (r: Row): PointsCustomerEntry => ({
 
 const findPointsCustomer =
   (db: SqlSession): PointsWalletStore['findPointsCustomer'] =>
-  async (phone) => {
-    const row = await first(db, `SELECT * FROM points_customers WHERE phone = ?`, [phone]);
-    return row && rowToCustomer(row);
-  };
+  (phone) =>
+    firstOf(db, `SELECT * FROM points_customers WHERE phone = ?`, [phone], rowToCustomer);
 
 const lockPointsCustomer =
   (db: SqlSession): PointsWalletStore['lockPointsCustomer'] =>
@@ -80,14 +78,14 @@ const insertPointsCustomerEntry =
 
 const listPointsCustomerEntries =
   (db: SqlSession): PointsWalletStore['listPointsCustomerEntries'] =>
-  async (phone, limit) => {
-    const rows = await db.all(
+  (phone, limit) =>
+    allOf(
+      db,
       `SELECT * FROM points_customer_entries WHERE phone = ?
        ORDER BY created_at DESC, id DESC LIMIT ?`,
       [phone, limit],
+      rowToEntry,
     );
-    return rows.map(rowToEntry);
-  };
 
 export const createPointsWalletSql = (db: SqlSession): PointsWalletStore => ({
   findPointsCustomer: findPointsCustomer(db),

@@ -69,6 +69,25 @@ export const first = async (
   params: readonly unknown[],
 ): Promise<Row | undefined> => (await db.all(sql, params))[0];
 
+/** The first row of a query as a record (`map`), or undefined when it found none. */
+export const firstOf = async <T>(
+  db: SqlSession,
+  sql: string,
+  params: readonly unknown[],
+  map: (row: Row) => T,
+): Promise<T | undefined> => {
+  const row = await first(db, sql, params);
+  return row && map(row);
+};
+
+/** Every row of a query as a record (`map`), in the query's order. */
+export const allOf = async <T>(
+  db: SqlSession,
+  sql: string,
+  params: readonly unknown[],
+  map: (row: Row) => T,
+): Promise<T[]> => (await db.all(sql, params)).map(map);
+
 /** The value `n` of a query that always answers one row, such as `SELECT COUNT(*) AS n`. */
 export const countOf = async (
   db: SqlSession,

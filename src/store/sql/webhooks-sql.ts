@@ -11,10 +11,11 @@ import {
   DELIVERY_COLUMNS,
   type SqlSession,
   countOf,
-  first,
   flag,
   keysetPage,
   marks,
+  firstOf,
+  allOf,
 } from './sql-helpers.js';
 
 /**
@@ -73,10 +74,8 @@ const insertWebhookEndpoint =
 
 const findWebhookEndpoint =
   (db: SqlSession): WebhookStore['findWebhookEndpoint'] =>
-  async (id) => {
-    const row = await first(db, `SELECT * FROM webhook_endpoints WHERE id = ?`, [id]);
-    return row && rowToWebhookEndpoint(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT * FROM webhook_endpoints WHERE id = ?`, [id], rowToWebhookEndpoint);
 
 const findWebhookEndpoints =
   (db: SqlSession): WebhookStore['findWebhookEndpoints'] =>
@@ -117,14 +116,14 @@ const updateWebhookEndpoint =
 
 const listWebhookEndpoints =
   (db: SqlSession): WebhookStore['listWebhookEndpoints'] =>
-  async (merchantId, limit, offset = 0) => {
-    const rows = await db.all(
+  (merchantId, limit, offset = 0) =>
+    allOf(
+      db,
       `SELECT * FROM webhook_endpoints WHERE merchant_id = ? AND deleted_at IS NULL
        ORDER BY created_at, id LIMIT ? OFFSET ?`,
       [merchantId, limit, offset],
+      rowToWebhookEndpoint,
     );
-    return rows.map(rowToWebhookEndpoint);
-  };
 
 const countWebhookEndpoints =
   (db: SqlSession): WebhookStore['countWebhookEndpoints'] =>
@@ -138,33 +137,30 @@ const countWebhookEndpoints =
 
 const listLiveWebhookEndpoints =
   (db: SqlSession): WebhookStore['listLiveWebhookEndpoints'] =>
-  async (limit, merchantId) => {
-    const rows = await db.all(
+  (limit, merchantId) =>
+    allOf(
+      db,
       `SELECT * FROM webhook_endpoints
        WHERE deleted_at IS NULL ${merchantId === undefined ? '' : 'AND merchant_id = ?'}
        ORDER BY merchant_id, created_at, id LIMIT ?`,
       merchantId === undefined ? [limit] : [merchantId, limit],
+      rowToWebhookEndpoint,
     );
-    return rows.map(rowToWebhookEndpoint);
-  };
 
 const findDelivery =
   (db: SqlSession): WebhookStore['findDelivery'] =>
-  async (id) => {
-    const row = await first(db, `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id]);
-    return row && rowToDelivery(row);
-  };
+  (id) =>
+    firstOf(db, `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = ?`, [id], rowToDelivery);
 
 const findDeliveryFor =
   (db: SqlSession): WebhookStore['findDeliveryFor'] =>
-  async (eventId, endpointId) => {
-    const row = await first(
+  (eventId, endpointId) =>
+    firstOf(
       db,
       `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE event_id = ? AND endpoint_id = ?`,
       [eventId, endpointId],
+      rowToDelivery,
     );
-    return row && rowToDelivery(row);
-  };
 
 const listDeliveries =
   (db: SqlSession): WebhookStore['listDeliveries'] =>
@@ -250,13 +246,13 @@ const insertDeliveryAttempt =
 
 const listDeliveryAttempts =
   (db: SqlSession): WebhookStore['listDeliveryAttempts'] =>
-  async (deliveryId) => {
-    const rows = await db.all(
+  (deliveryId) =>
+    allOf(
+      db,
       `SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY attempt_number`,
       [deliveryId],
+      rowToDeliveryAttempt,
     );
-    return rows.map(rowToDeliveryAttempt);
-  };
 
 const listDeliveryAttemptsFor =
   (db: SqlSession): WebhookStore['listDeliveryAttemptsFor'] =>
