@@ -125,8 +125,34 @@ export default tseslint.config(
         message:
           'Faces call their own use cases or operateAsAdmin (src/app/admin-order-operations.ts).',
       },
+      {
+        // Data is reached through use cases and query functions of src/app, which name the
+        // records they return; the store's ports are theirs. The clock and the SMS outbox are
+        // ports of another kind, which the faces use directly.
+        group: ['**/app/ports/*', '!**/app/ports/clock.js', '!**/app/ports/sms.js'],
+        message:
+          'src/http reaches data through use cases and query functions in src/app, not the store ports.',
+      },
+      {
+        group: ['**/app/context.js'],
+        importNames: ['query'],
+        message:
+          'src/http calls a named query function of src/app (e.g. src/app/order-queries.ts).',
+      },
     ],
   ),
+  {
+    files: ['src/http/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='store']",
+          message: 'src/http reaches data through use cases and query functions in src/app.',
+        },
+      ],
+    },
+  },
   layer(
     'webhooks',
     ['http', 'jobs', 'cli'],
@@ -164,6 +190,7 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**'],
     rules: {
       'no-restricted-imports': 'off',
+      'no-restricted-syntax': 'off',
       'no-restricted-globals': 'off',
       'no-restricted-properties': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -20,10 +20,11 @@ import { TestClock } from '../src/app/clocks.js';
 import { type AppDeps, execute } from '../src/app/context.js';
 import { uuidV7Generator } from '../src/app/ids.js';
 import { createMerchant } from '../src/app/merchants.js';
-import type { OrderFilter, Store } from '../src/app/ports/store.js';
+import type { Store } from '../src/app/ports/store.js';
+import type { OrderFilter } from '../src/app/ports/ledger.js';
 import { orderSearchFor } from '../src/domain/order-search.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
-import { createSqlStoreTx } from '../src/store/sql/sql-store-tx.js';
+import { createSqlStoreTx } from '../src/store/sql/store-tx.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { benchSchema, percentile } from './load.js';
 

@@ -4,8 +4,10 @@
  * record commit or roll back together.
  */
 import type { AdminActionType } from '../domain/admin-actions.js';
-import { type Actor, actorLabel, type RunContext } from './context.js';
-import type { AdminActionRecord, StoreTx } from './ports/store.js';
+import { type Actor, actorLabel, type AppDeps, query, type RunContext } from './context.js';
+import type { AdminActionFilter, AdminActionRecord, OperatorStore } from './ports/operators.js';
+
+export type { AdminActionRecord } from './ports/operators.js';
 
 /** Who asked for an action and why (the reason is optional over the API, required by the dashboard). */
 export interface AdminAudit {
@@ -14,7 +16,7 @@ export interface AdminAudit {
 }
 
 export async function recordAdminAction(
-  tx: StoreTx,
+  tx: OperatorStore,
   run: RunContext,
   audit: AdminAudit,
   action: {
@@ -35,3 +37,9 @@ export async function recordAdminAction(
   await tx.insertAdminAction(record);
   return record;
 }
+
+/** One page of operators' actions matching the filter, in its keyset order. */
+export const listAdminActions = (
+  deps: AppDeps,
+  filter: AdminActionFilter,
+): Promise<AdminActionRecord[]> => query(deps, (tx) => tx.listAdminActions(filter));

@@ -34,7 +34,9 @@ import {
   voidOrder,
 } from './order-operations.js';
 import { pointsRefusal } from './points-orders.js';
-import type { LedgerTransaction, StoreTx } from './ports/store.js';
+import type { StoreTx } from './ports/store.js';
+import type { LedgerTransaction } from './ports/ledger.js';
+import type { BackdStore } from './ports/backd.js';
 
 export interface AdminOperationCommand {
   readonly orderId: string;
@@ -112,7 +114,7 @@ function coreOperation(
 }
 
 /** A Backd refund: refused, naming the request that will (or could) refund the return. */
-async function refundViaRequest(tx: StoreTx, run: RunContext, order: Order) {
+async function refundViaRequest(tx: BackdStore, run: RunContext, order: Order) {
   const active = await tx.findActiveBackdRefundRequest(order.id);
   return err(
     domainError('order.refund_via_request', {

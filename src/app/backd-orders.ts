@@ -36,15 +36,18 @@ import {
 } from './context.js';
 import { createOrder } from './create-order.js';
 import { changeOrder, commitChange, type OrderOutcome } from './ledger.js';
-import type { StoreTx } from './ports/store.js';
 import {
   appendBackdEvent,
   backdOrderJson,
   type BackdTarget,
+  type BackdTx,
   lockBackdOrder,
   type MerchantBackdTarget,
 } from './backd-state.js';
 import { hashSecret } from './secrets.js';
+import type { BackdStore } from './ports/backd.js';
+import type { LedgerStore } from './ports/ledger.js';
+import type { MerchantStore } from './ports/merchants.js';
 
 /** What every Backd answer renders: the core order, Backd's state and its refund requests. */
 export interface BackdOrderView {
@@ -56,7 +59,11 @@ export interface BackdOrderView {
 }
 
 /** The view after a change, read in the same transaction. */
-async function viewOf(tx: StoreTx, run: RunContext, orderId: string): Promise<BackdOrderView> {
+async function viewOf(
+  tx: BackdStore & LedgerStore,
+  run: RunContext,
+  orderId: string,
+): Promise<BackdOrderView> {
   const order = await tx.findOrder(orderId);
   const backd = await tx.findBackdOrderByOrderId(orderId);
   assert(order !== undefined && backd !== undefined, `backd order ${orderId} is missing`);
@@ -92,7 +99,7 @@ export interface CreatedBackdOrder {
  * Errors: merchant.not_found, validation.failed (the amounts' identity or a total ≤ 0).
  */
 export const createBackdOrder =
-  (cmd: CreateBackdOrderCommand): UseCase<CreatedBackdOrder> =>
+  (cmd: CreateBackdOrderCommand): UseCase<CreatedBackdOrder, BackdTx & MerchantStore> =>
   async (tx, run) => {
     const amounts = checkBackdAmounts(cmd.amounts);
     if (!amounts.ok) return amounts;
@@ -148,7 +155,7 @@ export const createBackdOrder =
  * backd_order.invalid_state.
  */
 export const selectBackdTerms =
-  (checkoutToken: string, terms: BackdTerms): UseCase<BackdOrderView> =>
+  (checkoutToken: string, terms: BackdTerms): UseCase<BackdOrderView, BackdTx> =>
   async (tx, run) => {
     const found = await tx.findBackdOrderByCheckoutToken(hashSecret(checkoutToken));
     if (!found) return err(domainError('order.not_found'));
@@ -214,7 +221,7 @@ export function findBackdOrderView(
  * Errors: order.not_found, backd_order.merchant_order_id_mismatch, backd_order.invalid_state.
  */
 export const placeBackdOrder =
-  (target: MerchantBackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView> =>
+  (target: MerchantBackdTarget & { readonly actor: Actor }): UseCase<BackdOrderView, BackdTx> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, target);
     if (!locked.ok) return locked;
@@ -255,7 +262,7 @@ export interface UpdateBackdOrderCommand extends MerchantBackdTarget {
  * validation.failed (the amounts' identity), backd_order.increase_exceeds_limit.
  */
 export const updateBackdOrder =
-  (cmd: UpdateBackdOrderCommand): UseCase<BackdOrderView> =>
+  (cmd: UpdateBackdOrderCommand): UseCase<BackdOrderView, BackdTx & MerchantStore> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, cmd);
     if (!locked.ok) return locked;
@@ -323,7 +330,7 @@ export interface BackdCoreChange {
  */
 export const confirmBackdOrder = (
   target: MerchantBackdTarget & { readonly actor: Actor },
-): UseCase<BackdOrderView> =>
+): UseCase<BackdOrderView, BackdTx> =>
   mapUseCase(
     (tx, run) =>
       changeBackdWithCore(tx, run, target, 'confirm', 'order.confirmed', (o) =>
@@ -341,7 +348,7 @@ export const confirmBackdOrder = (
 export const cancelBackdOrder =
   (
     target: BackdTarget & { readonly actor: Actor; readonly reason?: string | null },
-  ): UseCase<BackdCoreChange> =>
+  ): UseCase<BackdCoreChange, BackdTx> =>
   (tx, run) =>
     changeBackdWithCore(tx, run, target, 'cancel', 'order.cancelled', (order) =>
       planCancel(order, run.now),
@@ -349,7 +356,7 @@ export const cancelBackdOrder =
 
 /** A Backd transition that is also a core change: one core event carries Backd's state. */
 async function changeBackdWithCore(
-  tx: StoreTx,
+  tx: BackdTx,
   run: RunContext,
   target: BackdTarget & { readonly actor: Actor; readonly reason?: string | null },
   action: 'confirm' | 'cancel',

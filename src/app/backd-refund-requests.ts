@@ -25,10 +25,12 @@ import {
   appendBackdEvent,
   backdOrderJson,
   type BackdTarget,
+  type BackdTx,
   lockBackdOrder,
 } from './backd-state.js';
 import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
 import { refundOrder } from './order-operations.js';
+import type { MerchantStore } from './ports/merchants.js';
 
 /** A refund request as events carry it. */
 export function refundRequestJson(r: RefundRequest): Record<string, unknown> {
@@ -70,7 +72,7 @@ export type SubmitRefundRequestCommand = BackdTarget & {
  * refund_request.active_changed, refund.exceeds_refundable.
  */
 export const submitRefundRequest =
-  (cmd: SubmitRefundRequestCommand): UseCase<BackdOrderView> =>
+  (cmd: SubmitRefundRequestCommand): UseCase<BackdOrderView, BackdTx & MerchantStore> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, cmd);
     if (!locked.ok) return locked;
@@ -140,7 +142,7 @@ export type DeleteRefundRequestCommand = BackdTarget & {
  * refund_request.locked.
  */
 export const deleteRefundRequest =
-  (cmd: DeleteRefundRequestCommand): UseCase<BackdOrderView> =>
+  (cmd: DeleteRefundRequestCommand): UseCase<BackdOrderView, BackdTx> =>
   async (tx, run) => {
     const locked = await lockBackdOrder(tx, cmd);
     if (!locked.ok) return locked;
@@ -188,7 +190,7 @@ const OBSTACLE_REASONS: Readonly<Record<SettlementObstacle, string>> = {
  * errors, none of which correct data can produce (the submission checked them).
  */
 export const advanceRefundRequest =
-  (requestId: string, orderId: string): UseCase<AdvanceOutcome> =>
+  (requestId: string, orderId: string): UseCase<AdvanceOutcome, BackdTx & MerchantStore> =>
   async (tx, run) => {
     if (!(await tx.tryLockBackdOrder(orderId))) return ok('busy');
     const request = await tx.findBackdRefundRequest(requestId);

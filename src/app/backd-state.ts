@@ -12,7 +12,14 @@ import type { Order } from '../domain/order.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
-import type { StoreTx } from './ports/store.js';
+import type { OrderChangeTx } from './ledger.js';
+import type { BackdStore } from './ports/backd.js';
+import type { LedgerStore } from './ports/ledger.js';
+import type { OutboxStore } from './ports/outbox.js';
+import type { WebhookStore } from './ports/webhooks.js';
+
+/** What the Backd face's use cases touch: an order change, and Backd's state of the order. */
+export type BackdTx = OrderChangeTx & BackdStore;
 
 /** The Backd order of `backdOrderId` if it belongs to `merchantId` (else: as if missing). */
 export interface MerchantBackdTarget {
@@ -44,7 +51,7 @@ export interface LockedBackdOrder {
  * operation `refund_request`).
  */
 export async function lockBackdOrder(
-  tx: StoreTx,
+  tx: BackdStore & LedgerStore,
   target: BackdTarget,
 ): Promise<Result<LockedBackdOrder, DomainError>> {
   if (target.merchantId === null) return lockAdminTarget(tx, target.orderId);
@@ -61,7 +68,7 @@ export async function lockBackdOrder(
 }
 
 async function lockAdminTarget(
-  tx: StoreTx,
+  tx: BackdStore & LedgerStore,
   orderId: string,
 ): Promise<Result<LockedBackdOrder, DomainError>> {
   const order = await tx.lockOrder(orderId);
@@ -103,7 +110,7 @@ export function backdOrderJson(
  * status do not. The caller holds the order's row lock. Returns the order as now stored.
  */
 export async function appendBackdEvent(
-  tx: StoreTx,
+  tx: LedgerStore & OutboxStore & WebhookStore,
   run: RunContext,
   input: {
     readonly type: EventType;

@@ -46,12 +46,16 @@ export interface RunContext {
   readonly newId: IdGenerator;
 }
 
-/** A use case: rules applied inside one transaction. Returns an expected failure as a value. */
-export type UseCase<T> = (tx: StoreTx, run: RunContext) => Promise<Result<T, DomainError>>;
+/**
+ * A use case: rules applied inside one transaction. Returns an expected failure as a value. `Tx`
+ * names the ports it uses (`UseCase<T, LedgerStore & OutboxStore>`), so a reader sees what it
+ * touches; any use case runs where a `UseCase<T>` (the whole `StoreTx`) is expected.
+ */
+export type UseCase<T, Tx = StoreTx> = (tx: Tx, run: RunContext) => Promise<Result<T, DomainError>>;
 
 /** A use case whose answer is `pick` of another's (a face that shows only part of it). */
 export const mapUseCase =
-  <T, U>(useCase: UseCase<T>, pick: (value: T) => U): UseCase<U> =>
+  <T, U, Tx = StoreTx>(useCase: UseCase<T, Tx>, pick: (value: T) => U): UseCase<U, Tx> =>
   async (tx, run) => {
     const result = await useCase(tx, run);
     return result.ok ? { ok: true, value: pick(result.value) } : result;
@@ -98,11 +102,14 @@ export async function execute<T>(
  * it, so no client is told "error" about a change that committed. `answer` must be pure.
  */
 export const answering =
-  <T, A>(useCase: UseCase<T>, answer: (value: T) => A): UseCase<A> =>
+  <T, A, Tx = StoreTx>(useCase: UseCase<T, Tx>, answer: (value: T) => A): UseCase<A, Tx> =>
   async (tx, run) => {
     const result = await useCase(tx, run);
     return result.ok ? ok(answer(result.value)) : result;
   };
+
+/** True when the database answers and every migration is applied (readiness). */
+export const databaseReady = (deps: AppDeps): Promise<boolean> => deps.store.ready();
 
 /** Runs reads against committed data. */
 export function query<T>(

@@ -12,8 +12,15 @@ import {
 } from '../domain/order.js';
 import { err, ok } from '../domain/result.js';
 import type { UseCase } from './context.js';
-import { commitChange, findReplay, type OrderCommandBase, type OrderOutcome } from './ledger.js';
+import {
+  commitChange,
+  findReplay,
+  type OrderChangeTx,
+  type OrderCommandBase,
+  type OrderOutcome,
+} from './ledger.js';
 import { fingerprint } from './secrets.js';
+import type { MerchantStore } from './ports/merchants.js';
 
 export interface CreateOrderCommand extends OrderCommandBase {
   /** An order is always created for a known merchant. */
@@ -43,7 +50,7 @@ export interface CreateOrderCommand extends OrderCommandBase {
  * idempotency.key_reused.
  */
 export const createOrder =
-  (cmd: CreateOrderCommand): UseCase<OrderOutcome> =>
+  (cmd: CreateOrderCommand): UseCase<OrderOutcome, OrderChangeTx & MerchantStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(cmd.merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));

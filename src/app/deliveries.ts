@@ -14,10 +14,12 @@ import {
   type WebhookEndpoint,
 } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
-import { type AppDeps, type UseCase } from './context.js';
+import { type AppDeps, query, type UseCase } from './context.js';
 import { eventFacts, newPendingDelivery } from './events.js';
 import { LIMITS } from './limits.js';
-import type { EventRecord } from './ports/store.js';
+import type { EventRecord, OutboxStore } from './ports/outbox.js';
+import type { DeliveryFilter, WebhookStore } from './ports/webhooks.js';
+import type { OperatorStore } from './ports/operators.js';
 
 export interface ClaimedDelivery {
   readonly delivery: Delivery;
@@ -146,7 +148,7 @@ const resetForReplay = (delivery: Delivery, now: number): Delivery => ({
  * Errors: delivery.not_found, webhook.not_found (its endpoint was deleted).
  */
 export const replayDelivery =
-  (deliveryId: string, audit: AdminAudit): UseCase<Delivery> =>
+  (deliveryId: string, audit: AdminAudit): UseCase<Delivery, WebhookStore & OperatorStore> =>
   async (tx, run) => {
     const delivery = await tx.findDelivery(deliveryId);
     if (!delivery) return err(domainError('delivery.not_found'));
@@ -184,11 +186,14 @@ export const replayEndpointSince =
     since: number,
     after: { readonly createdAt: number; readonly id: string } | undefined,
     audit: AdminAudit,
-  ): UseCase<{
-    reset: number;
-    created: number;
-    next: { createdAt: number; id: string } | null;
-  }> =>
+  ): UseCase<
+    {
+      reset: number;
+      created: number;
+      next: { createdAt: number; id: string } | null;
+    },
+    WebhookStore & OutboxStore & OperatorStore
+  > =>
   async (tx, run) => {
     const endpoint = await tx.findWebhookEndpoint(endpointId);
     if (!endpoint || endpoint.deletedAt !== null) return err(domainError('webhook.not_found'));
@@ -238,3 +243,17 @@ export const replayEndpointSince =
     });
     return ok({ reset, created, next });
   };
+
+/** One page of deliveries matching the filter, in its keyset order. */
+export const listDeliveries = (deps: AppDeps, filter: DeliveryFilter): Promise<Delivery[]> =>
+  query(deps, (tx) => tx.listDeliveries(filter));
+
+/** A delivery with its attempt log, oldest attempt first; undefined when there is none. */
+export const getDeliveryWithAttempts = (
+  deps: AppDeps,
+  deliveryId: string,
+): Promise<{ delivery: Delivery; attempts: DeliveryAttempt[] } | undefined> =>
+  query(deps, async (tx) => {
+    const delivery = await tx.findDelivery(deliveryId);
+    return delivery && { delivery, attempts: await tx.listDeliveryAttempts(delivery.id) };
+  });

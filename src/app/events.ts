@@ -3,14 +3,21 @@
  * in the same transaction: one pending delivery per enabled endpoint of the merchant. An event
  * can therefore never be committed without its deliveries, nor a delivery without its event.
  */
-import type { RunContext } from './context.js';
+import { type AppDeps, query, type RunContext } from './context.js';
 import { LIMITS } from './limits.js';
 import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/points.js';
 import { type Delivery, formatCarries } from '../domain/webhooks.js';
-import type { EventRecord, StoreTx } from './ports/store.js';
+import type { EventFilter, EventRecord, OutboxStore } from './ports/outbox.js';
+import type { WebhookStore } from './ports/webhooks.js';
 
-export async function appendEvent(tx: StoreTx, run: RunContext, event: EventRecord): Promise<void> {
+export type { EventRecord } from './ports/outbox.js';
+
+export async function appendEvent(
+  tx: OutboxStore & WebhookStore,
+  run: RunContext,
+  event: EventRecord,
+): Promise<void> {
   await tx.insertEvent(event);
   const endpoints = await tx.listWebhookEndpoints(event.merchantId, LIMITS.webhookEndpointsMax);
   const facts = eventFacts(event);
@@ -64,3 +71,7 @@ export function eventFacts(event: EventRecord): EventFacts {
     ...(order?.amount?.minor !== undefined ? { amountMinor: order.amount.minor } : {}),
   };
 }
+
+/** One page of the outbox matching the filter, oldest first. */
+export const listEvents = (deps: AppDeps, filter: EventFilter): Promise<EventRecord[]> =>
+  query(deps, (tx) => tx.listEvents(filter));

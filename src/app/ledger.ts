@@ -16,8 +16,19 @@ import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
 import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
-import type { EventRecord, LedgerTransaction, StoreTx } from './ports/store.js';
+import type { EventRecord, OutboxStore } from './ports/outbox.js';
+import type { LedgerStore, LedgerTransaction } from './ports/ledger.js';
+import type { PointsWalletStore } from './ports/points-wallets.js';
+import type { WebhookStore } from './ports/webhooks.js';
 import { fingerprint } from './secrets.js';
+
+export type { LedgerTransaction } from './ports/ledger.js';
+
+/**
+ * What changing an order writes to: the order and its ledger rows, one outbox event with the
+ * deliveries it fans out to, and customers' Points wallets, which follow the order's points rows.
+ */
+export type OrderChangeTx = LedgerStore & OutboxStore & WebhookStore & PointsWalletStore;
 
 /** What every command that changes an order carries. */
 export interface OrderCommandBase {
@@ -58,7 +69,7 @@ export interface OrderOutcome {
  * A different request under the same key: idempotency.key_reused.
  */
 export async function findReplay(
-  tx: StoreTx,
+  tx: OutboxStore,
   merchantId: string,
   idempotencyKey: string | undefined,
   requestFingerprint: string,
@@ -78,7 +89,7 @@ export async function findReplay(
  * Errors: points.balance_out_of_bounds.
  */
 export async function commitChange(
-  tx: StoreTx,
+  tx: OrderChangeTx,
   run: RunContext,
   input: {
     readonly before: Order | null;
@@ -167,7 +178,7 @@ export async function commitChange(
  * Another merchant's order is reported exactly like a missing one (decisions.md).
  */
 export async function changeOrder(
-  tx: StoreTx,
+  tx: OrderChangeTx,
   run: RunContext,
   input: {
     readonly orderId: string;

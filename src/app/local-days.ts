@@ -10,7 +10,7 @@ import {
   wallClockFormat,
   wallClockMs,
 } from '../domain/business-days.js';
-import type { DayRange } from './ports/store.js';
+import type { DayRange } from './ports/reads.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

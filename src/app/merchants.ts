@@ -15,8 +15,8 @@ import {
 } from '../domain/merchant.js';
 import { err, ok } from '../domain/result.js';
 import { type AppDeps, execute, query, type RunContext, type UseCase } from './context.js';
-import type { StoreTx } from './ports/store.js';
 import { hashesEqual, hashSecret, issueSecret, VISIBLE_RANDOM_CHARS } from './secrets.js';
+import type { MerchantStore } from './ports/merchants.js';
 
 /** Plaintext credentials, shown once at creation or rotation. */
 export interface IssuedCredentials {
@@ -40,7 +40,7 @@ export function visiblePrefix(secret: string): string {
 }
 
 async function issueFor(
-  tx: StoreTx,
+  tx: MerchantStore,
   run: RunContext,
   merchantId: string,
   dialect: CredentialDialect,
@@ -75,7 +75,9 @@ export interface CreateMerchantCommand {
 
 /** Errors: validation.failed (unknown currency or empty name). */
 export const createMerchant =
-  (cmd: CreateMerchantCommand): UseCase<{ merchant: Merchant; credentials: IssuedCredentials }> =>
+  (
+    cmd: CreateMerchantCommand,
+  ): UseCase<{ merchant: Merchant; credentials: IssuedCredentials }, MerchantStore> =>
   async (tx, run) => {
     const currency = cmd.currency ?? 'SAR';
     if (!isCurrencyCode(currency) || cmd.name.trim().length === 0) {
@@ -102,7 +104,7 @@ export const createMerchant =
  * and issues new ones. Errors: merchant.not_found.
  */
 export const rotateCredentials =
-  (merchantId: string, dialect: CredentialDialect): UseCase<IssuedCredentials> =>
+  (merchantId: string, dialect: CredentialDialect): UseCase<IssuedCredentials, MerchantStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
@@ -114,7 +116,7 @@ export const rotateCredentials =
 
 /** Changes a merchant's settings. Errors: merchant.not_found. */
 export const updateMerchantSettings =
-  (merchantId: string, settings: Partial<MerchantSettings>): UseCase<Merchant> =>
+  (merchantId: string, settings: Partial<MerchantSettings>): UseCase<Merchant, MerchantStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
@@ -138,7 +140,7 @@ export interface Authenticated {
  * final comparison is constant-time.
  */
 async function liveCredential(
-  tx: StoreTx,
+  tx: MerchantStore,
   dialect: CredentialDialect,
   kind: CredentialKind,
   presentedHash: string,
@@ -208,6 +210,13 @@ export function getMerchant(
     return merchant ? { merchant, credentials: await tx.listCredentials(merchantId) } : null;
   });
 }
+
+/** Merchants ordered by name, then id, strictly after the `after` pair (no credentials). */
+export const listMerchants = (
+  deps: AppDeps,
+  limit: number,
+  after?: { readonly name: string; readonly id: string },
+): Promise<Merchant[]> => query(deps, (tx) => tx.listMerchants(limit, after));
 
 export const runCreateMerchant = (deps: AppDeps, cmd: CreateMerchantCommand) =>
   execute(deps, createMerchant(cmd));

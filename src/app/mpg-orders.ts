@@ -19,13 +19,19 @@ import type { Order, TransactionType } from '../domain/order.js';
 import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, type AppDeps, query, type UseCase } from './context.js';
 import { createOrder } from './create-order.js';
-import { changeOrder, type OrderOutcome } from './ledger.js';
+import { changeOrder, type OrderChangeTx, type OrderOutcome } from './ledger.js';
 import type { BodyIdRequest } from './mpg-request-ids.js';
 import { mpgOutcome, type MpgTransactionDetails } from './mpg-references.js';
 import { captureOrder, refundOrder, voidOrder } from './order-operations.js';
-import type { MpgOrderFilter } from './ports/mpg-store.js';
-import type { LedgerTransaction, StoreTx } from './ports/store.js';
+import type { LedgerStore, LedgerTransaction } from './ports/ledger.js';
+import type { MerchantStore } from './ports/merchants.js';
+import type { MpgOrderFilter, MpgStore } from './ports/mpg.js';
 import { fingerprint } from './secrets.js';
+
+export { MPG_SORT_FIELDS, type MpgOrderEquals, type MpgSortField } from './ports/mpg.js';
+
+/** What the MPG face's use cases touch: an order change, and MPG's search columns. */
+type MpgTx = OrderChangeTx & MpgStore;
 
 /** Namespaces MPG body ids in the core's per-merchant idempotency keys. */
 const coreKey = (kind: BodyIdRequest['kind'], id: string): string => `mpg:${kind}:${id}`;
@@ -122,7 +128,7 @@ export function mpgCreateFingerprint(cmd: MpgCreateCommand): string {
   });
 }
 
-async function indexTransactions(tx: StoreTx, rows: readonly LedgerTransaction[]): Promise<void> {
+async function indexTransactions(tx: MpgStore, rows: readonly LedgerTransaction[]): Promise<void> {
   for (const row of rows) {
     const d = row.details as Partial<MpgTransactionDetails>;
     if (typeof d.retrieval_reference !== 'string' || typeof d.stan !== 'string') continue;
@@ -138,7 +144,7 @@ async function indexTransactions(tx: StoreTx, rows: readonly LedgerTransaction[]
 }
 
 async function view(
-  tx: StoreTx,
+  tx: LedgerStore,
   outcome: OrderOutcome,
   transactionId: string | null,
 ): Promise<MpgOrderView> {
@@ -157,7 +163,7 @@ async function view(
  * core's business: a replay, or a key reused for another request.
  */
 async function transactionIdTaken(
-  tx: StoreTx,
+  tx: LedgerStore,
   merchantId: string,
   orderId: string | undefined,
   transactionId: string | undefined,
@@ -190,7 +196,7 @@ const TYPE_OF: Record<MpgCreateOperation, TransactionType> = {
  * merchant.not_found.
  */
 export const mpgCreateOrder =
-  (cmd: MpgCreateCommand): UseCase<MpgOrderView> =>
+  (cmd: MpgCreateCommand): UseCase<MpgOrderView, MpgTx & MerchantStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(cmd.merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
@@ -280,7 +286,7 @@ const sourceTypeOf = (order: Order): MpgSourceType => {
 
 /** Loads an MPG order for an operation; other dialects' orders do not exist here. */
 async function lockMpgOrder(
-  tx: StoreTx,
+  tx: LedgerStore,
   merchantId: string | null,
   orderId: string,
 ): Promise<Result<Order, DomainError>> {
@@ -304,7 +310,7 @@ export const mpgAmountOperation =
   (
     operation: MpgAmountOperation,
     cmd: MpgOperationCommand & { readonly amountMinor?: number },
-  ): UseCase<MpgOrderView> =>
+  ): UseCase<MpgOrderView, MpgTx & MerchantStore> =>
   async (tx, run) => {
     const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
     if (!locked.ok) return locked;
@@ -343,7 +349,7 @@ export const mpgAmountOperation =
  * idempotency.key_reused.
  */
 export const mpgExtendOrder =
-  (cmd: MpgOperationCommand): UseCase<MpgOrderView> =>
+  (cmd: MpgOperationCommand): UseCase<MpgOrderView, MpgTx> =>
   async (tx, run) => {
     const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
     if (!locked.ok) return locked;
@@ -383,7 +389,7 @@ export const mpgReverseTransaction =
     readonly targetId: string;
     readonly reason: MpgReverseReason;
     readonly transactionId?: string;
-  }): UseCase<MpgOrderView> =>
+  }): UseCase<MpgOrderView, MpgTx> =>
   async (tx, run) => {
     const target = await tx.findLedgerTransaction(cmd.targetId);
     if (!target || target.merchantId !== cmd.merchantId) {

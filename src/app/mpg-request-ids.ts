@@ -30,7 +30,7 @@ import { domainError, type DomainError } from '../domain/errors.js';
 import { err, type Result } from '../domain/result.js';
 import { type AppDeps, execute, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
-import type { MpgRequestId, MpgRequestIdKind } from './ports/mpg-store.js';
+import type { MpgRequestId, MpgRequestIdKind } from './ports/claims.js';
 
 export interface BodyIdRequest {
   readonly merchantId: string;

@@ -11,7 +11,9 @@ import type { Delivery, DeliveryAttempt } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { groupBy } from './group-by.js';
 import { LIMITS } from './limits.js';
-import type { AdminActionRecord, EventRecord, LedgerTransaction } from './ports/store.js';
+import type { AdminActionRecord } from './ports/operators.js';
+import type { EventRecord } from './ports/outbox.js';
+import type { LedgerTransaction } from './ports/ledger.js';
 
 export type HistoryEntry =
   | { readonly kind: 'transaction'; readonly at: number; readonly transaction: LedgerTransaction }

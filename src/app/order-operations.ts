@@ -16,7 +16,13 @@ import {
 import { refundSplitJson } from '../domain/events.js';
 import { ok } from '../domain/result.js';
 import type { UseCase } from './context.js';
-import { changeOrder, type OrderCommandBase, type OrderOutcome } from './ledger.js';
+import {
+  changeOrder,
+  type OrderChangeTx,
+  type OrderCommandBase,
+  type OrderOutcome,
+} from './ledger.js';
+import type { MerchantStore } from './ports/merchants.js';
 
 export interface OrderCommand extends OrderCommandBase {
   readonly orderId: string;
@@ -32,7 +38,7 @@ export interface AmountCommand extends OrderCommand {
  * Errors: order.not_found, idempotency.key_reused, and those of `planAuthorize`.
  */
 export const authorizeOrder =
-  (cmd: OrderCommand): UseCase<OrderOutcome> =>
+  (cmd: OrderCommand): UseCase<OrderOutcome, OrderChangeTx> =>
   (tx, run) =>
     changeOrder(tx, run, {
       orderId: cmd.orderId,
@@ -47,7 +53,7 @@ export const authorizeOrder =
  * Errors: order.not_found, idempotency.key_reused, and those of `planPurchase`.
  */
 export const purchaseOrder =
-  (cmd: OrderCommand): UseCase<OrderOutcome> =>
+  (cmd: OrderCommand): UseCase<OrderOutcome, OrderChangeTx> =>
   (tx, run) =>
     changeOrder(tx, run, {
       orderId: cmd.orderId,
@@ -62,7 +68,7 @@ export const purchaseOrder =
  * Errors: order.not_found, idempotency.key_reused, and those of `planCapture`.
  */
 export const captureOrder =
-  (cmd: AmountCommand): UseCase<OrderOutcome> =>
+  (cmd: AmountCommand): UseCase<OrderOutcome, OrderChangeTx> =>
   (tx, run) =>
     changeOrder(tx, run, {
       orderId: cmd.orderId,
@@ -77,7 +83,7 @@ export const captureOrder =
  * Errors: order.not_found, idempotency.key_reused, and those of `planVoid`.
  */
 export const voidOrder =
-  (cmd: AmountCommand): UseCase<OrderOutcome> =>
+  (cmd: AmountCommand): UseCase<OrderOutcome, OrderChangeTx> =>
   (tx, run) =>
     changeOrder(tx, run, {
       orderId: cmd.orderId,
@@ -92,7 +98,7 @@ export const voidOrder =
  * Errors: order.not_found, idempotency.key_reused, and those of `planCancel`.
  */
 export const cancelOrder =
-  (cmd: OrderCommand): UseCase<OrderOutcome> =>
+  (cmd: OrderCommand): UseCase<OrderOutcome, OrderChangeTx> =>
   (tx, run) =>
     changeOrder(tx, run, {
       orderId: cmd.orderId,
@@ -121,7 +127,7 @@ export const refundOrder =
       /** The event to write; reconciliation's automatic reversal names itself (default refunded). */
       readonly eventType?: 'order.refunded' | 'order.auto_refunded';
     },
-  ): UseCase<RefundOutcome> =>
+  ): UseCase<RefundOutcome, OrderChangeTx & MerchantStore> =>
   async (tx, run) => {
     let split: RefundSplit | null = null;
     let refundWindowDays = 0;

@@ -26,8 +26,10 @@ import { LIMITS } from './limits.js';
 import { checkoutCustomer, type CheckoutCustomer, lockOpenSession } from './points-checkout.js';
 import { setCustomerBalance } from './points-customers.js';
 import type { SmsOutbox, SmsSender } from './ports/sms.js';
-import type { StoreTx } from './ports/store.js';
 import { hashesEqual, hashSecret } from './secrets.js';
+import type { MerchantStore } from './ports/merchants.js';
+import type { PointsCheckoutStore } from './ports/points-checkout.js';
+import type { PointsWalletStore } from './ports/points-wallets.js';
 
 /** The verification limits (UNWIND_CHECKOUT_* settings; defaults in src/config.ts). */
 export interface CheckoutPolicy {
@@ -61,7 +63,11 @@ export interface IssuedCode {
  * points.phone_limited (details.retryAfterMs).
  */
 export const issueCheckoutCode =
-  (sessionId: string, phone: string, policy: CheckoutPolicy): UseCase<IssuedCode> =>
+  (
+    sessionId: string,
+    phone: string,
+    policy: CheckoutPolicy,
+  ): UseCase<IssuedCode, PointsCheckoutStore & MerchantStore> =>
   async (tx, run) => {
     const locked = await lockOpenSession(tx, sessionId, run.now);
     if (!locked.ok) return locked;
@@ -169,7 +175,11 @@ export type VerifyOutcome =
  * code would have.
  */
 export const verifyCheckoutCode =
-  (sessionId: string, code: string, policy: CheckoutPolicy): UseCase<VerifyOutcome> =>
+  (
+    sessionId: string,
+    code: string,
+    policy: CheckoutPolicy,
+  ): UseCase<VerifyOutcome, PointsCheckoutStore & MerchantStore & PointsWalletStore> =>
   async (tx, run) => {
     const locked = await lockOpenSession(tx, sessionId, run.now);
     if (!locked.ok) return locked;
@@ -219,7 +229,7 @@ export const verifyCheckoutCode =
   };
 
 async function verified(
-  tx: StoreTx,
+  tx: MerchantStore & PointsWalletStore,
   run: RunContext,
   session: CheckoutSession,
   phone: string,

@@ -14,8 +14,13 @@ import type { CheckoutSession } from '../domain/points-records.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type AppDeps, query, type UseCase } from './context.js';
 import { createPointsOrder, POINTS_CURRENCY, type PointsOrderView } from './points-orders.js';
-import type { StoreTx } from './ports/store.js';
 import { hashesEqual, hashSecret } from './secrets.js';
+import type { LedgerStore } from './ports/ledger.js';
+import type { MerchantStore } from './ports/merchants.js';
+import type { OrderChangeTx } from './ledger.js';
+import type { PointsCheckoutStore } from './ports/points-checkout.js';
+import type { PointsStore } from './ports/points.js';
+import type { PointsWalletStore } from './ports/points-wallets.js';
 
 /** How long a hosted checkout session can be used after it was created. */
 export const CHECKOUT_SESSION_TTL_MS = 30 * 60_000;
@@ -37,7 +42,9 @@ export const newCheckoutSessionId = (): string => crypto.randomBytes(32).toStrin
  * customer pays. Errors: merchant.not_found, order.duplicate_reference (order_number used).
  */
 export const createCheckoutSession =
-  (cmd: CheckoutCommand): UseCase<CheckoutSession> =>
+  (
+    cmd: CheckoutCommand,
+  ): UseCase<CheckoutSession, PointsCheckoutStore & MerchantStore & LedgerStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(cmd.merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
@@ -91,7 +98,7 @@ export function closedSessionError(session: CheckoutSession, now: number): Domai
  * answer every step of a closed session gets.
  */
 export async function lockOpenSession(
-  tx: StoreTx,
+  tx: PointsCheckoutStore,
   sessionId: string,
   now: number,
 ): Promise<Result<CheckoutSession, DomainError>> {
@@ -109,7 +116,7 @@ export interface CheckoutCustomer {
 }
 
 export async function checkoutCustomer(
-  tx: StoreTx,
+  tx: MerchantStore & PointsWalletStore,
   session: CheckoutSession,
   phone: string,
 ): Promise<CheckoutCustomer> {
@@ -196,7 +203,12 @@ export interface ConfirmedCheckout extends PointsOrderView {
  * details.max), points.insufficient_balance, order.duplicate_reference.
  */
 export const confirmCheckout =
-  (cmd: ConfirmCheckoutCommand): UseCase<ConfirmedCheckout> =>
+  (
+    cmd: ConfirmCheckoutCommand,
+  ): UseCase<
+    ConfirmedCheckout,
+    PointsCheckoutStore & OrderChangeTx & PointsStore & MerchantStore
+  > =>
   async (tx, run) => {
     const locked = await lockOpenSession(tx, cmd.sessionId, run.now);
     if (!locked.ok) return locked;
@@ -254,7 +266,7 @@ export const confirmCheckout =
  * points.checkout_session_not_found and the refusals of a closed session.
  */
 export const cancelCheckout =
-  (sessionId: string): UseCase<CheckoutSession> =>
+  (sessionId: string): UseCase<CheckoutSession, PointsCheckoutStore> =>
   async (tx, run) => {
     const locked = await lockOpenSession(tx, sessionId, run.now);
     if (!locked.ok) return locked;

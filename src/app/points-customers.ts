@@ -10,7 +10,8 @@ import { customerEntryType, customerPointsDelta } from '../domain/points.js';
 import type { PointsCustomer, PointsCustomerEntry } from '../domain/points-records.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { RunContext, UseCase } from './context.js';
-import type { LedgerTransaction, StoreTx } from './ports/store.js';
+import type { LedgerTransaction } from './ports/ledger.js';
+import type { PointsWalletStore } from './ports/points-wallets.js';
 
 /** Entries shown with a wallet. */
 export const CUSTOMER_ENTRIES_SHOWN_MAX = 500;
@@ -38,7 +39,7 @@ export interface WalletMove {
  * Errors: points.balance_out_of_bounds (details: balance, change, limit).
  */
 export async function planCustomerPoints(
-  tx: StoreTx,
+  tx: PointsWalletStore,
   run: RunContext,
   order: Order,
   rows: readonly LedgerTransaction[],
@@ -71,7 +72,7 @@ export async function planCustomerPoints(
  * transaction. A reversal may take the balance below zero: it is recorded as it is, never capped.
  */
 export async function recordCustomerPoints(
-  tx: StoreTx,
+  tx: PointsWalletStore,
   run: RunContext,
   order: Order,
   move: WalletMove,
@@ -106,7 +107,7 @@ export interface CustomerWallet {
  * stored balance was already out of bounds, which is refused. Errors: points.balance_out_of_bounds.
  */
 export const setCustomerBalance =
-  (phone: string, balance: number): UseCase<CustomerWallet> =>
+  (phone: string, balance: number): UseCase<CustomerWallet, PointsWalletStore> =>
   async (tx, run) => {
     const customer = await tx.lockPointsCustomer(phone, run.now);
     if (!walletWithinBounds(balance) || !walletWithinBounds(customer.balance)) {
@@ -141,7 +142,7 @@ export const setCustomerBalance =
 
 /** A wallet with its newest entries. Errors: points.customer_not_found. */
 export const getCustomerWallet =
-  (phone: string): UseCase<CustomerWallet> =>
+  (phone: string): UseCase<CustomerWallet, PointsWalletStore> =>
   async (tx) => {
     const customer = await tx.findPointsCustomer(phone);
     if (!customer) return err(domainError('points.customer_not_found'));

@@ -39,9 +39,11 @@ import {
 } from './context.js';
 import { createOrder } from './create-order.js';
 import { appendEvent } from './events.js';
-import { changeOrder, type OrderCommandBase } from './ledger.js';
+import { changeOrder, type OrderChangeTx, type OrderCommandBase } from './ledger.js';
 import { refundOrder } from './order-operations.js';
-import type { StoreTx } from './ports/store.js';
+import type { LedgerStore } from './ports/ledger.js';
+import type { MerchantStore } from './ports/merchants.js';
+import type { PointsStore } from './ports/points.js';
 
 /** Points is a Saudi platform: its prices are SAR. */
 export const POINTS_CURRENCY = 'SAR';
@@ -57,7 +59,10 @@ export interface PointsOutcome extends PointsOrderView {
   readonly replayed: boolean;
 }
 
-async function viewOf(tx: StoreTx, order: Order): Promise<PointsOrderView> {
+/** What a Points order's use cases touch: an order change, and the Points view of the order. */
+type PointsTx = OrderChangeTx & PointsStore;
+
+async function viewOf(tx: PointsStore, order: Order): Promise<PointsOrderView> {
   const record = await tx.findPointsOrder(order.id);
   assert(record !== undefined, `points order ${order.id} has no points record`);
   return { order, record };
@@ -67,7 +72,7 @@ const yearOf = (ms: number): number => new Date(ms).getUTCFullYear();
 
 /** A Points order of this merchant, or undefined: other merchants' and other faces' orders do not exist here. */
 async function ownPointsOrder(
-  tx: StoreTx,
+  tx: LedgerStore & PointsStore,
   merchantId: string,
   orderId: string,
 ): Promise<PointsOrderView | undefined> {
@@ -86,7 +91,7 @@ export const getPointsOrder = (
 
 /** Writes a new Points order: draws its integer id, then creates the core order with it. */
 export async function createPointsOrder(
-  tx: StoreTx,
+  tx: PointsTx & MerchantStore,
   run: RunContext,
   input: {
     readonly merchantId: string;
@@ -166,7 +171,7 @@ export interface EarningCommand {
  * points.balance_out_of_bounds (the customer's wallet cannot take the points).
  */
 export const createEarningOrder =
-  (cmd: EarningCommand): UseCase<PointsOutcome> =>
+  (cmd: EarningCommand): UseCase<PointsOutcome, PointsTx & MerchantStore> =>
   async (tx, run) => {
     if (!(await tx.tryLockPointsMerchant(cmd.merchantId))) {
       return err(domainError('points.merchant_busy'));
@@ -231,7 +236,7 @@ export interface PointsOrderCommand {
  * refuses, then the core planner decides the money.
  */
 async function operate(
-  tx: StoreTx,
+  tx: PointsTx,
   run: RunContext,
   cmd: PointsOrderCommand & { readonly reason?: string | null },
   operation: PointsOperation | null,
@@ -266,13 +271,13 @@ export function pointsRefusal(operation: PointsOperation | null, order: Order): 
 
 /** Errors: order.not_found and the refusals of the Points table and `planAuthorize`. */
 export const authorizePointsOrder =
-  (cmd: PointsOrderCommand): UseCase<PointsOrderView> =>
+  (cmd: PointsOrderCommand): UseCase<PointsOrderView, PointsTx> =>
   (tx, run) =>
     operate(tx, run, cmd, 'authorize', 'order.authorized', (o) => planAuthorize(o, run.now));
 
 /** Captures the whole authorization. Errors: as authorize, with `planCapture`'s. */
 export const capturePointsOrder =
-  (cmd: PointsOrderCommand): UseCase<PointsOrderView> =>
+  (cmd: PointsOrderCommand): UseCase<PointsOrderView, PointsTx> =>
   (tx, run) =>
     operate(tx, run, cmd, 'capture', 'order.captured', (o) => planCapture(o, undefined, run.now));
 
@@ -282,7 +287,9 @@ export const capturePointsOrder =
  * points.already_completed and the other refusals of the Points table.
  */
 export const completePointsOrder =
-  (cmd: PointsOrderCommand & { readonly paymentMethod: string | null }): UseCase<PointsOrderView> =>
+  (
+    cmd: PointsOrderCommand & { readonly paymentMethod: string | null },
+  ): UseCase<PointsOrderView, PointsTx> =>
   async (tx, run) => {
     const done = await operate(tx, run, cmd, 'complete', 'order.captured', (o) =>
       planPurchase(o, run.now),
@@ -325,7 +332,9 @@ export const completePointsOrder =
  * order.already_captured (approved/captured), order.already_cancelled, order.already_refunded.
  */
 export const cancelPointsOrder =
-  (cmd: PointsOrderCommand & { readonly reason: string | null }): UseCase<PointsOrderView> =>
+  (
+    cmd: PointsOrderCommand & { readonly reason: string | null },
+  ): UseCase<PointsOrderView, PointsTx> =>
   (tx, run) =>
     operate(
       tx,
@@ -349,7 +358,7 @@ export interface PointsRefundOutcome extends PointsOrderView {
 export const refundPointsOrder =
   (
     cmd: PointsOrderCommand & { readonly amountMinor?: number; readonly reason: string | null },
-  ): UseCase<PointsRefundOutcome> =>
+  ): UseCase<PointsRefundOutcome, PointsTx & MerchantStore> =>
   async (tx, run) => {
     const done = await refundOrder({
       ...cmd,
@@ -367,7 +376,9 @@ export const refundPointsOrder =
  * `order.shipping_status_updated` event. Errors: order.not_found.
  */
 export const updateShippingStatus =
-  (cmd: PointsOrderCommand & { readonly update: ShippingUpdate }): UseCase<PointsOrderView> =>
+  (
+    cmd: PointsOrderCommand & { readonly update: ShippingUpdate },
+  ): UseCase<PointsOrderView, PointsTx> =>
   async (tx, run) => {
     // Locked first, so two updates cannot both compute from the same earlier labels.
     const locked = await tx.lockOrder(cmd.orderId);

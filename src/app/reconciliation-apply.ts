@@ -17,7 +17,9 @@ import {
 import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, type AppDeps, execute, type RunContext } from './context.js';
 import { refundOrder } from './order-operations.js';
-import type { StoreTx } from './ports/store.js';
+import type { OrderChangeTx } from './ledger.js';
+import type { MerchantStore } from './ports/merchants.js';
+import type { ReconciliationStore } from './ports/reconciliation.js';
 
 /** Candidates read per page. */
 const CANDIDATE_PAGE_SIZE = 500;
@@ -101,7 +103,10 @@ export async function applyReconciliation(
  */
 const applyFinding =
   (candidate: Finding, scope: ReconciliationScope) =>
-  async (tx: StoreTx, ctx: RunContext): Promise<Result<null, never>> => {
+  async (
+    tx: ReconciliationStore & OrderChangeTx & MerchantStore,
+    ctx: RunContext,
+  ): Promise<Result<null, never>> => {
     const orderId = candidate.orderId;
     if (!orderId) return ok(null);
     const order = await tx.lockOrder(orderId);

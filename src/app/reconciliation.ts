@@ -27,7 +27,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { AppDeps } from './context.js';
 import type { Merchant } from '../domain/merchant.js';
 import { applyReconciliation } from './reconciliation-apply.js';
-import type { StoreTx } from './ports/store.js';
+import type { ReconciliationStore } from './ports/reconciliation.js';
 import { readSettlementReport, type ReportFormat, type ReportItem } from './settlement-report.js';
 
 /** Rows (and findings) written per transaction while a report is read. */
@@ -76,7 +76,7 @@ class FindingWriter {
     return this.pending.length;
   }
   /** Writes what is pending in `tx`, or in a transaction of its own. */
-  async flush(tx?: StoreTx): Promise<void> {
+  async flush(tx?: ReconciliationStore): Promise<void> {
     const batch = this.pending;
     this.pending = [];
     for (let i = 0; i < batch.length; i += INGEST_BATCH_ROWS) {

@@ -16,9 +16,11 @@ import {
   type WebhookFormat,
 } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
-import type { UseCase } from './context.js';
+import { type AppDeps, query, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
-import type { StoreTx } from './ports/store.js';
+import type { MerchantStore } from './ports/merchants.js';
+import type { OperatorStore } from './ports/operators.js';
+import type { WebhookStore } from './ports/webhooks.js';
 
 /** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
 export const newWebhookSecret = (): string => `whsec_${crypto.randomBytes(32).toString('base64')}`;
@@ -54,7 +56,7 @@ function endpointUrl(url: string, allowPrivate: boolean, current: string | null)
  * validation.failed (the merchant already has the most endpoints allowed).
  */
 export const createWebhookEndpoint =
-  (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint> =>
+  (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint, WebhookStore & MerchantStore> =>
   async (tx, run) => {
     if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
     const url = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, null);
@@ -85,13 +87,13 @@ export const createWebhookEndpoint =
     return ok(endpoint);
   };
 
-async function hasUrl(tx: StoreTx, merchantId: string, url: string, exceptId: string | null) {
+async function hasUrl(tx: WebhookStore, merchantId: string, url: string, exceptId: string | null) {
   const all = await tx.listWebhookEndpoints(merchantId, LIMITS.webhookEndpointsMax);
   return all.some((e) => e.url === url && e.id !== exceptId);
 }
 
 /** Loads an endpoint of this merchant; another merchant's endpoint does not exist. */
-async function ownEndpoint(tx: StoreTx, merchantId: string, endpointId: string) {
+async function ownEndpoint(tx: WebhookStore, merchantId: string, endpointId: string) {
   const endpoint = await tx.findWebhookEndpoint(endpointId);
   return endpoint && endpoint.merchantId === merchantId && endpoint.deletedAt === null
     ? endpoint
@@ -122,7 +124,7 @@ export interface UpdateWebhookCommand {
  * can still be renamed or disabled; the sender refuses it anyway.
  */
 export const updateWebhookEndpoint =
-  (cmd: UpdateWebhookCommand): UseCase<WebhookEndpoint> =>
+  (cmd: UpdateWebhookCommand): UseCase<WebhookEndpoint, WebhookStore & OperatorStore> =>
   async (tx, run) => {
     const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId);
     if (!endpoint) return err(domainError('webhook.not_found'));
@@ -172,7 +174,7 @@ export const updateWebhookEndpoint =
 
 /** Deletes an endpoint; its pending deliveries are cancelled. Errors: webhook.not_found. */
 export const deleteWebhookEndpoint =
-  (merchantId: string, endpointId: string): UseCase<WebhookEndpoint> =>
+  (merchantId: string, endpointId: string): UseCase<WebhookEndpoint, WebhookStore> =>
   async (tx, run) => {
     const endpoint = await ownEndpoint(tx, merchantId, endpointId);
     if (!endpoint) return err(domainError('webhook.not_found'));
@@ -184,8 +186,23 @@ export const deleteWebhookEndpoint =
 
 /** Errors: webhook.not_found. */
 export const getWebhookEndpoint =
-  (merchantId: string, endpointId: string): UseCase<WebhookEndpoint> =>
+  (merchantId: string, endpointId: string): UseCase<WebhookEndpoint, WebhookStore> =>
   async (tx) => {
     const endpoint = await ownEndpoint(tx, merchantId, endpointId);
     return endpoint ? ok(endpoint) : err(domainError('webhook.not_found'));
   };
+
+/**
+ * One page of the merchant's endpoints that are not deleted, oldest first, with how many there
+ * are in all (Points' `GET /v1/webhooks`).
+ */
+export const pageOfWebhookEndpoints = (
+  deps: AppDeps,
+  merchantId: string,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; endpoints: WebhookEndpoint[] }> =>
+  query(deps, async (tx) => ({
+    total: await tx.countWebhookEndpoints(merchantId),
+    endpoints: await tx.listWebhookEndpoints(merchantId, limit, offset),
+  }));

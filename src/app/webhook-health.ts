@@ -5,7 +5,9 @@
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
 import { LIMITS } from './limits.js';
-import type { EndpointHealth, StoreTx } from './ports/store.js';
+import type { EndpointHealth, AdminReadStore } from './ports/reads.js';
+
+export type { EndpointHealth } from './ports/reads.js';
 
 export const HEALTH_WINDOW_HOURS_DEFAULT = 24;
 /** Longest window one request may ask for: 30 days. */
@@ -29,7 +31,7 @@ const noActivity = (endpointId: string): EndpointHealth => ({
 });
 
 async function withHealth(
-  tx: StoreTx,
+  tx: AdminReadStore,
   now: number,
   endpoints: readonly WebhookEndpoint[],
   windowHours: number,

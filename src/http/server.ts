@@ -235,7 +235,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     return send(reply, renderFor(request.url, 'internal', context));
   });
 
-  await app.register(healthRoutes, { store: options.deps.store });
+  await app.register(healthRoutes, { deps: options.deps });
   registerDocs(
     app,
     [

@@ -10,7 +10,7 @@
  * `webhook-timestamp` and `webhook-signature`.
  */
 import { eventFacts } from '../app/events.js';
-import type { EventRecord } from '../app/ports/store.js';
+import type { EventRecord } from '../app/ports/outbox.js';
 import type { OrderSnapshot, RefundSplitJson } from '../domain/events.js';
 import {
   pointsLeft,

@@ -3,7 +3,7 @@
 // `fully_refunded`, the whole amount and all points, with the UUID id and string type.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { EventRecord } from '../app/ports/store.js';
+import type { EventRecord } from '../app/ports/outbox.js';
 import { pointsOrderPayload } from './formats.js';
 
 const snapshot = {

@@ -12,7 +12,8 @@ import { type AppDeps, execute } from '../../src/app/context.js';
 import { createOrder, type CreateOrderCommand } from '../../src/app/create-order.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import { createMerchant } from '../../src/app/merchants.js';
-import type { ListDirection, OrderFilter, Store } from '../../src/app/ports/store.js';
+import type { ListDirection, OrderFilter } from '../../src/app/ports/ledger.js';
+import type { Store } from '../../src/app/ports/store.js';
 import type { Order } from '../../src/domain/order.js';
 import { onEveryStore, type StoreFactory, type TestStore } from '../support/stores.js';
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { execute } from '../../src/app/context.js';
 import { replayDelivery, replayEndpointSince } from '../../src/app/deliveries.js';
-import type { ListDirection } from '../../src/app/ports/store.js';
+import type { ListDirection } from '../../src/app/ports/ledger.js';
 import { createWebhookEndpoint, updateWebhookEndpoint } from '../../src/app/webhook-endpoints.js';
 import { admin, storeContract } from './contract.js';
 

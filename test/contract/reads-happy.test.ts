@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { execute } from '../../src/app/context.js';
 import { cancelOrder, refundOrder, voidOrder } from '../../src/app/order-operations.js';
-import type { DailyLedgerCount, OrderFilter } from '../../src/app/ports/store.js';
+import type { OrderFilter } from '../../src/app/ports/ledger.js';
+import type { DailyLedgerCount } from '../../src/app/ports/reads.js';
 import { orderSearchFor } from '../../src/domain/order-search.js';
 import { admin, storeContract } from './contract.js';
 

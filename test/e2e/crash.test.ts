@@ -4,7 +4,7 @@
 // per loop that was in flight when the process died; plus a plain SIGTERM restart keeps data.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LedgerTransaction } from '../../src/app/ports/store.js';
+import type { LedgerTransaction } from '../../src/app/ports/ledger.js';
 import { killAllServers, type ServerProcess, startServer } from '../support/server-process.js';
 import {
   postgresFactory,

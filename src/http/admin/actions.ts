@@ -1,6 +1,7 @@
 /** Admin: the audit trail of operators' actions outside the ledger (replays, endpoint changes). */
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps, query } from '../../app/context.js';
+import { listAdminActions } from '../../app/admin-actions.js';
+import type { AppDeps } from '../../app/context.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
 import { adminActionJson, directedAfter, encodeDirectedCursor, pageJson } from './render.js';
@@ -22,16 +23,14 @@ export const adminActionRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (a
     async (request) => {
       const q = parseOrThrow(listAdminActionsQuery, request.query);
       const after = directedAfter(q.cursor, q.order);
-      const actions = await query(deps, (tx) =>
-        tx.listAdminActions({
-          limit: q.limit,
-          direction: q.order,
-          ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
-          ...(q.order_id ? { orderId: q.order_id } : {}),
-          ...(q.action ? { action: q.action } : {}),
-          ...(after ? { after } : {}),
-        }),
-      );
+      const actions = await listAdminActions(deps, {
+        limit: q.limit,
+        direction: q.order,
+        ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
+        ...(q.order_id ? { orderId: q.order_id } : {}),
+        ...(q.action ? { action: q.action } : {}),
+        ...(after ? { after } : {}),
+      });
       return pageJson(actions, q.limit, adminActionJson, (last) =>
         encodeDirectedCursor(q.order, last),
       );

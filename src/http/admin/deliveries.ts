@@ -1,8 +1,8 @@
 /** Admin: the delivery log with filters and a cursor, one delivery with its attempts, replay. */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps, query } from '../../app/context.js';
-import { replayDelivery } from '../../app/deliveries.js';
+import type { AppDeps } from '../../app/context.js';
+import { getDeliveryWithAttempts, listDeliveries, replayDelivery } from '../../app/deliveries.js';
 import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
@@ -26,20 +26,18 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
     async (request) => {
       const q = parseOrThrow(listDeliveriesQuery, request.query);
       const after = directedAfter(q.cursor, q.order);
-      const deliveries = await query(deps, (tx) =>
-        tx.listDeliveries({
-          limit: q.limit,
-          direction: q.order,
-          ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
-          ...(q.order_id ? { orderId: q.order_id } : {}),
-          ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}),
-          ...(q.type ? { eventType: q.type } : {}),
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.from ? { from: Date.parse(q.from) } : {}),
-          ...(q.to ? { to: Date.parse(q.to) } : {}),
-          ...(after ? { after } : {}),
-        }),
-      );
+      const deliveries = await listDeliveries(deps, {
+        limit: q.limit,
+        direction: q.order,
+        ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
+        ...(q.order_id ? { orderId: q.order_id } : {}),
+        ...(q.endpoint_id ? { endpointId: q.endpoint_id } : {}),
+        ...(q.type ? { eventType: q.type } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.from ? { from: Date.parse(q.from) } : {}),
+        ...(q.to ? { to: Date.parse(q.to) } : {}),
+        ...(after ? { after } : {}),
+      });
       return pageJson(
         deliveries,
         q.limit,
@@ -53,10 +51,7 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
     '/deliveries/:id',
     documented({ summary: 'Read a delivery with its attempt log', tag: 'Webhooks' }),
     async (request, reply) => {
-      const found = await query(deps, async (tx) => {
-        const delivery = await tx.findDelivery(request.params.id);
-        return delivery && { delivery, attempts: await tx.listDeliveryAttempts(delivery.id) };
-      });
+      const found = await getDeliveryWithAttempts(deps, request.params.id);
       if (!found)
         return send(reply, renderAdminDomainError({ code: 'delivery.not_found' }, request.id));
       return deliveryJson(found.delivery, found.attempts);

@@ -1,12 +1,13 @@
 /** Admin: merchants and their credentials (DESIGN.md §4). */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps, query } from '../../app/context.js';
+import type { AppDeps } from '../../app/context.js';
 import {
   createMerchant,
   type IssuedCredentials,
   visiblePrefix,
   getMerchant,
+  listMerchants,
   rotateCredentials,
   updateMerchantSettings,
 } from '../../app/merchants.js';
@@ -113,7 +114,7 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
     async (request) => {
       const q = parseOrThrow(listMerchantsQuery, request.query);
       const after = parseCursor(q.cursor, decodeNameCursor);
-      const merchants = await query(deps, (tx) => tx.listMerchants(q.limit, after));
+      const merchants = await listMerchants(deps, q.limit, after);
       return pageJson(merchants, q.limit, (m) => merchantJson(m), encodeNameCursor);
     },
   );

@@ -5,7 +5,8 @@
  */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import { type AppDeps, query } from '../../app/context.js';
+import type { AppDeps } from '../../app/context.js';
+import { getOrderWithLedger, listOrders } from '../../app/order-queries.js';
 import { createOrder } from '../../app/create-order.js';
 import { refundRequestJson } from '../../app/backd-refund-requests.js';
 import { orderHistory } from '../../app/order-history.js';
@@ -82,19 +83,17 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     async (request) => {
       const q = parseOrThrow(listOrdersQuery, request.query);
       const after = directedAfter(q.cursor, q.order);
-      const orders = await query(deps, (tx) =>
-        tx.listOrders({
-          limit: q.limit,
-          direction: q.order,
-          ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
-          ...(q.dialect ? { dialect: q.dialect } : {}),
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.created_from ? { createdFrom: Date.parse(q.created_from) } : {}),
-          ...(q.created_to ? { createdTo: Date.parse(q.created_to) } : {}),
-          ...(q.q !== undefined ? { search: orderSearchFor(q.q) } : {}),
-          ...(after ? { after } : {}),
-        }),
-      );
+      const orders = await listOrders(deps, {
+        limit: q.limit,
+        direction: q.order,
+        ...(q.merchant_id ? { merchantId: q.merchant_id } : {}),
+        ...(q.dialect ? { dialect: q.dialect } : {}),
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.created_from ? { createdFrom: Date.parse(q.created_from) } : {}),
+        ...(q.created_to ? { createdTo: Date.parse(q.created_to) } : {}),
+        ...(q.q !== undefined ? { search: orderSearchFor(q.q) } : {}),
+        ...(after ? { after } : {}),
+      });
       return pageJson(
         orders,
         q.limit,
@@ -108,10 +107,7 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
     '/orders/:id',
     documented({ summary: 'Read an order with its ledger', tag: 'Orders' }),
     async (request, reply) => {
-      const found = await query(deps, async (tx) => {
-        const order = await tx.findOrder(request.params.id);
-        return order && { order, transactions: await tx.listTransactions(order.id) };
-      });
+      const found = await getOrderWithLedger(deps, request.params.id);
       if (!found)
         return send(reply, renderAdminDomainError({ code: 'order.not_found' }, request.id));
       return orderJson(found.order, found.transactions);

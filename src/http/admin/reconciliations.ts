@@ -10,6 +10,11 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
 import { reconcile, runFindings, runOutline } from '../../app/reconciliation.js';
 import { applyReconciliation } from '../../app/reconciliation-apply.js';
+import {
+  findReconciliationRun,
+  firstFindings,
+  listReconciliationRuns,
+} from '../../app/reconciliation-queries.js';
 import type { ReportFormat } from '../../app/settlement-report.js';
 import type { DomainError } from '../../domain/errors.js';
 import {
@@ -204,14 +209,12 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
     async (request) => {
       const q = parseOrThrow(listReconciliationsQuery, request.query);
       const before = parseCursor(q.cursor, decodeCursor);
-      const runs = await deps.store.read((tx) =>
-        tx.listReconciliationRuns({
-          ...(q.merchant_id === undefined ? {} : { merchantId: q.merchant_id }),
-          ...(q.dialect === undefined ? {} : { dialect: q.dialect }),
-          ...(before === undefined ? {} : { before }),
-          limit: q.limit,
-        }),
-      );
+      const runs = await listReconciliationRuns(deps, {
+        ...(q.merchant_id === undefined ? {} : { merchantId: q.merchant_id }),
+        ...(q.dialect === undefined ? {} : { dialect: q.dialect }),
+        ...(before === undefined ? {} : { before }),
+        limit: q.limit,
+      });
       return pageJson(runs, q.limit, runJson, encodeCursor);
     },
   );
@@ -227,12 +230,10 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
     async (request, reply) => {
       const { id } = parseOrThrow(runParams, request.params);
       const q = parseOrThrow(runQuery, request.query);
-      const run = await deps.store.read((tx) => tx.findReconciliationRun(id));
+      const run = await findReconciliationRun(deps, id);
       if (!run) return fail(request, reply, { code: 'reconciliation.not_found' });
       if (q.format === undefined) {
-        const findings = await deps.store.read((tx) =>
-          tx.listFindings(id, 0, FINDINGS_SHOWN_MAX + 1),
-        );
+        const findings = await firstFindings(deps, id, FINDINGS_SHOWN_MAX + 1);
         return {
           ...runJson(run),
           findings: findings.slice(0, FINDINGS_SHOWN_MAX).map(findingJson),

@@ -1,11 +1,9 @@
 /** JSON shapes of the admin face. Amounts are integer minor units beside their currency. */
-import type {
-  AdminActionRecord,
-  EndpointHealth,
-  EventRecord,
-  LedgerTransaction,
-  ListDirection,
-} from '../../app/ports/store.js';
+import type { AdminActionRecord } from '../../app/admin-actions.js';
+import type { EventRecord } from '../../app/events.js';
+import type { LedgerTransaction } from '../../app/ledger.js';
+import type { ListDirection } from '../../app/order-queries.js';
+import type { EndpointHealth } from '../../app/webhook-health.js';
 import type { Credential, Merchant } from '../../domain/merchant.js';
 import type { Delivery, DeliveryAttempt, WebhookEndpoint } from '../../domain/webhooks.js';
 import { formatMinor } from '../../domain/money.js';

@@ -15,7 +15,7 @@ import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store
 import { AssertionFailure } from '../../domain/result.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Row } from '../sql/rows.js';
-import { createSqlStoreTx } from '../sql/sql-store-tx.js';
+import { createSqlStoreTx } from '../sql/store-tx.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;

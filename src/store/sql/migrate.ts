@@ -1,7 +1,7 @@
 /** Applies the migration list inside one transaction per migration, on either engine. */
 import { MIGRATIONS } from './migrations/index.js';
 import { int } from './rows.js';
-import type { SqlSession } from './sql-store-tx.js';
+import type { SqlSession } from './sql-helpers.js';
 
 export interface MigrationSession extends SqlSession {
   /** Runs several statements without parameters (DDL). */

@@ -4,14 +4,10 @@
  * refuses what it cannot carry exactly); `int` checks each one again, because better-sqlite3
  * rounds an int64 beyond 2^53 to the nearest double without a word.
  */
-import type {
-  AdminActionRecord,
-  AdminSession,
-  AdminToken,
-  EventRecord,
-  IdempotencyRecord,
-  LedgerTransaction,
-} from '../../app/ports/store.js';
+import type { AdminActionRecord, AdminSession, AdminToken } from '../../app/ports/operators.js';
+import type { IdempotencyRecord } from '../../app/ports/claims.js';
+import type { EventRecord } from '../../app/ports/outbox.js';
+import type { LedgerTransaction } from '../../app/ports/ledger.js';
 import {
   type Credential,
   type CredentialDialect,

@@ -4,7 +4,63 @@
  */
 import { assert } from '../../domain/result.js';
 import { type Row, int } from './rows.js';
-import type { SqlSession } from './sql-store-tx.js';
+import type { ListDirection } from '../../app/ports/ledger.js';
+
+/** What an engine adapter gives the shared statements: one connection inside one transaction. */
+export interface SqlSession {
+  all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Returns the number of rows changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+export const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, event_type, status,
+  attempt_count, policy_attempts, next_attempt_at, last_status_code, last_error, created_at,
+  updated_at, delivered_at`;
+
+/**
+ * Builds `WHERE …` from optional equality/range filters (a filter whose value is undefined is
+ * left out; an array value gives the parameters of a condition with several `?`) and a keyset
+ * cursor on (created_at, id), the order every list is read in. The cursor
+ * is written with a plain bound on created_at first, which both engines use as the start of an
+ * index range; the OR alone would make them scan from the start of the index.
+ */
+export function filterClause(
+  filters: readonly (readonly [string, unknown])[],
+  after?: { readonly createdAt: number; readonly id: string },
+  direction: ListDirection = 'asc',
+): { where: string; params: unknown[] } {
+  const active = filters.filter(([, value]) => value !== undefined);
+  const conditions = active.map(([sql]) => sql);
+  const params = active.flatMap(([, value]) => (Array.isArray(value) ? value : [value]));
+  if (after) {
+    conditions.push(
+      direction === 'asc'
+        ? 'created_at >= ? AND (created_at > ? OR id > ?)'
+        : 'created_at <= ? AND (created_at < ? OR id < ?)',
+    );
+    params.push(after.createdAt, after.createdAt, after.id);
+  }
+  return { where: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
+}
+
+export const keysetOrder = (direction: ListDirection): string =>
+  direction === 'asc' ? 'ORDER BY created_at, id' : 'ORDER BY created_at DESC, id DESC';
+
+/** One page of `select` (a SELECT … FROM) with `filters`, in keyset order after the cursor. */
+export function keysetPage(
+  db: SqlSession,
+  select: string,
+  filters: readonly (readonly [string, unknown])[],
+  page: {
+    readonly after?: { readonly createdAt: number; readonly id: string };
+    readonly direction?: ListDirection;
+    readonly limit: number;
+  },
+): Promise<Row[]> {
+  const direction = page.direction ?? 'asc';
+  const { where, params } = filterClause(filters, page.after, direction);
+  return db.all(`${select} ${where} ${keysetOrder(direction)} LIMIT ?`, [...params, page.limit]);
+}
 
 /** The first row of a query, or undefined when it found none. */
 export const first = async (
@@ -12,6 +68,25 @@ export const first = async (
   sql: string,
   params: readonly unknown[],
 ): Promise<Row | undefined> => (await db.all(sql, params))[0];
+
+/** The first row of a query as a record (`map`), or undefined when it found none. */
+export const firstOf = async <T>(
+  db: SqlSession,
+  sql: string,
+  params: readonly unknown[],
+  map: (row: Row) => T,
+): Promise<T | undefined> => {
+  const row = await first(db, sql, params);
+  return row && map(row);
+};
+
+/** Every row of a query as a record (`map`), in the query's order. */
+export const allOf = async <T>(
+  db: SqlSession,
+  sql: string,
+  params: readonly unknown[],
+  map: (row: Row) => T,
+): Promise<T[]> => (await db.all(sql, params)).map(map);
 
 /** The value `n` of a query that always answers one row, such as `SELECT COUNT(*) AS n`. */
 export const countOf = async (

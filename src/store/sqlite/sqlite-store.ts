@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Row } from '../sql/rows.js';
-import { createSqlStoreTx } from '../sql/sql-store-tx.js';
+import { createSqlStoreTx } from '../sql/store-tx.js';
 
 export interface SqliteStoreOptions {
   /** Directory for the database file; created when missing. */

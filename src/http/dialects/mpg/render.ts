@@ -2,7 +2,7 @@
  * The MPG order and transaction objects, field for field and in the order of seed 003's example.
  * Timestamps are UTC with second precision (`2024-09-15T12:27:45Z`).
  */
-import type { LedgerTransaction } from '../../../app/ports/store.js';
+import type { LedgerTransaction } from '../../../app/ledger.js';
 import type { Merchant } from '../../../domain/merchant.js';
 import { mpgMerchantNumber } from '../../../domain/mpg.js';
 import type { Order } from '../../../domain/order.js';

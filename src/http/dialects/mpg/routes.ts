@@ -18,11 +18,12 @@ import {
   mpgExtendOrder,
   mpgFindOrder,
   mpgListOrders,
+  type MpgOrderEquals,
   type MpgOrderView,
+  type MpgSortField,
   mpgReverseTransaction,
 } from '../../../app/mpg-orders.js';
 import { type BodyIdRequest, runWithBodyId } from '../../../app/mpg-request-ids.js';
-import type { MpgOrderEquals, MpgSortField } from '../../../app/ports/mpg-store.js';
 import type { MpgPermission } from '../../../domain/merchant.js';
 import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
 import { HttpProblem, send } from '../../faces.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
-import { MPG_SORT_FIELDS } from '../../../app/ports/mpg-store.js';
+import { MPG_SORT_FIELDS } from '../../../app/mpg-orders.js';
 import {
   CARD_NUMBER_DIGITS_MAX,
   CARD_NUMBER_DIGITS_MIN,

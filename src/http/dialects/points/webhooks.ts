@@ -3,11 +3,12 @@
  * use the `points` format and retry policy; every read returns the secret, as Points does.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type AppDeps, execute, query } from '../../../app/context.js';
+import { type AppDeps, execute } from '../../../app/context.js';
 import {
   createWebhookEndpoint,
   deleteWebhookEndpoint,
   getWebhookEndpoint,
+  pageOfWebhookEndpoints,
   updateWebhookEndpoint,
 } from '../../../app/webhook-endpoints.js';
 import { callerKeyScope, callerOf } from '../../caller.js';
@@ -59,11 +60,13 @@ export function registerWebhookRoutes(
       const perPage = (q['per_page'] as number | undefined) ?? WEBHOOK_PAGE_SIZE_DEFAULT;
       const page = (q['page'] as number | undefined) ?? 1;
       const merchantId = callerOf(request).merchant.id;
-      const { total, endpoints } = await query(deps, async (tx) => ({
-        total: await tx.countWebhookEndpoints(merchantId),
-        // per_page is at most 100, well under the endpoints a merchant may have.
-        endpoints: await tx.listWebhookEndpoints(merchantId, perPage, (page - 1) * perPage),
-      }));
+      // per_page is at most 100, well under the endpoints a merchant may have.
+      const { total, endpoints } = await pageOfWebhookEndpoints(
+        deps,
+        merchantId,
+        perPage,
+        (page - 1) * perPage,
+      );
       // The Laravel paginator's shape: links and meta beside the data.
       const lastPage = Math.max(1, Math.ceil(total / perPage));
       const link = (n: number) =>

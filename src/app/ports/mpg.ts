@@ -1,25 +1,9 @@
 /**
- * Records the MPG face keeps beside the core ledger (migration 005), used by the MPG section of
- * the store port (`StoreTx`).
+ * The MPG face's port: the search columns it keeps beside the core ledger (migration 005) for
+ * `GET /v1/orders` (src/app/mpg-orders.ts). Its body-id claims are in the claims' port
+ * (claims.ts). The SQL is src/store/sql/mpg-sql.ts.
  */
-
-export type MpgRequestIdKind = 'order_id' | 'transaction_id';
-
-/** A body id (`order_id`, `transaction_id`) claimed by the request that uses it. */
-export interface MpgRequestId {
-  readonly merchantId: string;
-  readonly kind: MpgRequestIdKind;
-  readonly requestId: string;
-  /** Fingerprint of the request's meaningful parameters (never the full card number). */
-  readonly fingerprint: string;
-  readonly state: 'in_progress' | 'completed';
-  /** The running request's lease; null once completed. */
-  readonly leaseToken: string | null;
-  readonly leaseExpiresAt: number | null;
-  /** The order the completed request created or changed. */
-  readonly orderId: string | null;
-  readonly createdAt: number;
-}
+import type { Order } from '../../domain/order.js';
 
 /** Search columns of an MPG order, for `GET /v1/orders`. */
 export interface MpgOrderIndex {
@@ -88,4 +72,12 @@ export interface MpgOrderFilter {
   /** Keyset cursor: orders strictly after this (sort value, id) pair in the chosen order. */
   readonly after?: { readonly value: number | string; readonly id: string };
   readonly limit: number;
+}
+
+/** MPG orders' and transactions' search columns. */
+export interface MpgStore {
+  insertMpgOrder(row: MpgOrderIndex): Promise<void>;
+  insertMpgTransaction(row: MpgTransactionIndex): Promise<void>;
+  /** The merchant's MPG orders matching the filter, in the filter's order. */
+  listMpgOrders(filter: MpgOrderFilter): Promise<Order[]>;
 }

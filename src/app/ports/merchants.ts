@@ -1,0 +1,23 @@
+/**
+ * The merchants' port: merchants with their settings, their API credentials (stored as hashes),
+ * and the service's own settings table. The SQL is src/store/sql/merchants-sql.ts.
+ */
+import type { Credential, CredentialDialect, Merchant } from '../../domain/merchant.js';
+
+/** Merchants, credentials and settings. */
+export interface MerchantStore {
+  insertMerchant(merchant: Merchant): Promise<void>;
+  findMerchant(id: string): Promise<Merchant | undefined>;
+  updateMerchant(merchant: Merchant): Promise<void>;
+  /** Merchants ordered by name, then id, strictly after the `after` pair. */
+  listMerchants(
+    limit: number,
+    after?: { readonly name: string; readonly id: string },
+  ): Promise<Merchant[]>;
+  insertCredential(credential: Credential): Promise<void>;
+  findCredentialByHash(secretHash: string): Promise<Credential | undefined>;
+  listCredentials(merchantId: string): Promise<Credential[]>;
+  revokeCredentials(merchantId: string, dialect: CredentialDialect, at: number): Promise<number>;
+  getSetting(name: string): Promise<string | undefined>;
+  putSetting(name: string, value: string, at: number): Promise<void>;
+}

@@ -1,0 +1,25 @@
+/**
+ * The Points face's port: the Points view of orders (integer order numbers, channel, shipping
+ * status) and the per-merchant earning lock (src/app/points-orders.ts). The SQL is
+ * src/store/sql/points-sql.ts.
+ */
+import type { PointsChannel, PointsOrderRecord } from '../../domain/points-records.js';
+
+/** Points orders and the earning lock. */
+export interface PointsStore {
+  /**
+   * Takes the merchant's earning lock for this transaction, or returns false at once when another
+   * transaction holds it (FOR UPDATE SKIP LOCKED on PostgreSQL, so cluster-wide; SQLite's
+   * serialised writers never contend, and the in-process gate covers it).
+   */
+  tryLockPointsMerchant(merchantId: string): Promise<boolean>;
+  /** Inserts the Points view of an order; returns it with its drawn integer `number`. */
+  insertPointsOrder(record: Omit<PointsOrderRecord, 'number'>): Promise<PointsOrderRecord>;
+  findPointsOrder(orderId: string): Promise<PointsOrderRecord | undefined>;
+  findPointsOrderByReview(
+    merchantId: string,
+    channel: PointsChannel,
+    reviewReference: string,
+  ): Promise<PointsOrderRecord | undefined>;
+  updatePointsOrder(record: PointsOrderRecord): Promise<void>;
+}

@@ -1,0 +1,119 @@
+/**
+ * The Points face's statements (PointsStore): the Points view of orders and the per-merchant
+ * earning lock. Same portable SQL on both engines; the SQLite adapter strips the row-lock clauses
+ * (its writers are serialised anyway).
+ */
+import type { PointsStore } from '../../app/ports/points.js';
+import type { ShippingStatus } from '../../domain/points.js';
+import type { PointsChannel, PointsOrderRecord } from '../../domain/points-records.js';
+import { assert } from '../../domain/result.js';
+import { type Row, int, str, strOrNull } from './rows.js';
+import { type SqlSession, first, firstOf } from './sql-helpers.js';
+
+const rowToPointsOrder = (r: Row): PointsOrderRecord => ({
+  number: int(r, 'number'),
+  orderId: str(r, 'order_id'),
+  merchantId: str(r, 'merchant_id'),
+  channel: str(r, 'channel') as PointsChannel,
+  reviewReference: strOrNull(r, 'review_reference'),
+  shippingStatus: strOrNull(r, 'shipping_status') as ShippingStatus | null,
+  labelAr: strOrNull(r, 'label_ar'),
+  labelEn: strOrNull(r, 'label_en'),
+  paymentMethod: strOrNull(r, 'payment_method'),
+  createdAt: int(r, 'created_at'),
+  updatedAt: int(r, 'updated_at'),
+});
+
+const POINTS_ORDER_COLUMNS = `number, order_id, merchant_id, channel, review_reference,
+  shipping_status, label_ar, label_en, payment_method, created_at, updated_at`;
+
+const tryLockPointsMerchant =
+  (db: SqlSession): PointsStore['tryLockPointsMerchant'] =>
+  async (merchantId) => {
+    const lock = `SELECT merchant_id FROM points_merchant_locks WHERE merchant_id = ?
+       FOR UPDATE SKIP LOCKED`;
+    // SKIP LOCKED answers "busy" at once instead of queueing behind the holder.
+    if ((await db.all(lock, [merchantId])).length === 1) return true;
+    // No row we could lock: held by another transaction (busy), or not created yet.
+    const exists = await db.all(
+      `SELECT 1 AS one FROM points_merchant_locks WHERE merchant_id = ?`,
+      [merchantId],
+    );
+    if (exists.length === 1) return false;
+    // The merchant's first earning creates its lock row. Two first requests racing here
+    // serialise on the insert instead of one getting "busy"; neither can award twice.
+    await db.run(
+      `INSERT INTO points_merchant_locks (merchant_id) VALUES (?)
+       ON CONFLICT (merchant_id) DO NOTHING`,
+      [merchantId],
+    );
+    return (await db.all(lock, [merchantId])).length === 1;
+  };
+
+const insertPointsOrder =
+  (db: SqlSession): PointsStore['insertPointsOrder'] =>
+  async (p) => {
+    const row = await first(
+      db,
+      `INSERT INTO points_orders
+         (order_id, merchant_id, channel, review_reference, shipping_status, label_ar, label_en,
+          payment_method, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING ${POINTS_ORDER_COLUMNS}`,
+      [
+        p.orderId,
+        p.merchantId,
+        p.channel,
+        p.reviewReference,
+        p.shippingStatus,
+        p.labelAr,
+        p.labelEn,
+        p.paymentMethod,
+        p.createdAt,
+        p.updatedAt,
+      ],
+    );
+    assert(row !== undefined, 'insert into points_orders returned no row');
+    return rowToPointsOrder(row);
+  };
+
+const findPointsOrder =
+  (db: SqlSession): PointsStore['findPointsOrder'] =>
+  (orderId) =>
+    firstOf(
+      db,
+      `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders WHERE order_id = ?`,
+      [orderId],
+      rowToPointsOrder,
+    );
+
+const findPointsOrderByReview =
+  (db: SqlSession): PointsStore['findPointsOrderByReview'] =>
+  (merchantId, channel, reviewReference) =>
+    firstOf(
+      db,
+      `SELECT ${POINTS_ORDER_COLUMNS} FROM points_orders
+       WHERE merchant_id = ? AND channel = ? AND review_reference = ?`,
+      [merchantId, channel, reviewReference],
+      rowToPointsOrder,
+    );
+
+const updatePointsOrder =
+  (db: SqlSession): PointsStore['updatePointsOrder'] =>
+  async (p) => {
+    const changed = await db.run(
+      `UPDATE points_orders SET shipping_status = ?, label_ar = ?, label_en = ?,
+         payment_method = ?, updated_at = ?
+       WHERE order_id = ?`,
+      [p.shippingStatus, p.labelAr, p.labelEn, p.paymentMethod, p.updatedAt, p.orderId],
+    );
+    assert(changed === 1, `points order ${p.orderId} not updated`);
+  };
+
+export const createPointsSql = (db: SqlSession): PointsStore => ({
+  tryLockPointsMerchant: tryLockPointsMerchant(db),
+  insertPointsOrder: insertPointsOrder(db),
+  findPointsOrder: findPointsOrder(db),
+  findPointsOrderByReview: findPointsOrderByReview(db),
+  updatePointsOrder: updatePointsOrder(db),
+});

@@ -1,0 +1,41 @@
+/**
+ * The store's ports implemented once, in portable SQL, over a minimal session that each engine
+ * adapter provides: one file of statements per port (<aggregate>-sql.ts, none importing another;
+ * shared pieces are in sql-helpers.ts and rows.ts), composed here. Placeholders are `?`;
+ * `FOR UPDATE` and `SKIP LOCKED` are written out and the SQLite adapter removes them (its BEGIN
+ * IMMEDIATE already serialises writers). These are the only engine differences, and they live in
+ * the adapters.
+ */
+import type { StoreTx } from '../../app/ports/store.js';
+import { createClaimSql } from './claims-sql.js';
+import { createLedgerSql } from './ledger-sql.js';
+import { createMerchantSql } from './merchants-sql.js';
+import { createOperatorSql } from './operators-sql.js';
+import { createOutboxSql } from './outbox-sql.js';
+import { createAdminReadSql } from './reads-sql.js';
+import { createWebhookSql } from './webhooks-sql.js';
+import { createPointsSql } from './points-sql.js';
+import { createPointsWalletSql } from './points-wallets-sql.js';
+import { createPointsCheckoutSql } from './points-checkout-sql.js';
+import { createBackdSql } from './backd-sql.js';
+import { createMpgSql } from './mpg-sql.js';
+import { createReconciliationSql } from './reconciliation-sql.js';
+import { type SqlSession } from './sql-helpers.js';
+
+export function createSqlStoreTx(db: SqlSession): StoreTx {
+  return {
+    ...createLedgerSql(db),
+    ...createOutboxSql(db),
+    ...createWebhookSql(db),
+    ...createClaimSql(db),
+    ...createMerchantSql(db),
+    ...createOperatorSql(db),
+    ...createPointsWalletSql(db),
+    ...createPointsSql(db),
+    ...createPointsCheckoutSql(db),
+    ...createBackdSql(db),
+    ...createMpgSql(db),
+    ...createReconciliationSql(db),
+    ...createAdminReadSql(db),
+  };
+}
