@@ -44,6 +44,7 @@ import type {
   MpgRequestIdKind,
   MpgTransactionIndex,
 } from './mpg-store.js';
+import type { StoreCounters } from './store-counters.js';
 
 export interface LedgerTransaction {
   readonly id: string;
@@ -646,5 +647,7 @@ export interface Store {
   migrate(): Promise<number[]>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
+  /** What the store has sent to its database since it opened (a snapshot; cheap to call). */
+  counters(): StoreCounters;
   close(): Promise<void>;
 }
