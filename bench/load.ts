@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the benchmarks: a keep-alive HTTP load loop with N concurrent clients,
- * latency percentiles, starting Unwind as a child process, and per-run PostgreSQL schemas.
+ * Shared pieces of the benchmarks: a load loop with N concurrent clients (the driver-only
+ * ceilings), a keep-alive JSON client (seeding), latency percentiles, starting Unwind as a child
+ * process, and per-run PostgreSQL schemas.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -70,7 +71,10 @@ export async function runLoad(
   return summarize(latencies, errors, (performance.now() - started) / 1000);
 }
 
-/** A minimal keep-alive JSON client: one socket per concurrent client, no redirects. */
+/**
+ * A minimal keep-alive JSON client: one socket per concurrent client, no redirects. Requests
+ * carry the admin token unless `headers` are given.
+ */
 export function jsonClient(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
@@ -79,7 +83,7 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
       method: string,
       path: string,
       body?: unknown,
-      headers: Record<string, string> = {},
+      headers: Record<string, string> = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
     ): Promise<{ status: number; body: string }> {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       return new Promise((resolve, reject) => {
@@ -91,7 +95,6 @@ export function jsonClient(baseUrl: string, maxSockets: number) {
             method,
             agent,
             headers: {
-              authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
               ...(payload ? { 'content-type': 'application/json' } : {}),
               ...headers,
             },
@@ -125,6 +128,8 @@ export const freePort = () =>
 export interface RunningServer {
   readonly url: string;
   readonly child: ChildProcess;
+  /** The server's process id (the node process itself, for its CPU time in /proc). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -152,7 +157,7 @@ export async function startUnwind(
   };
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, child, stop };
+      if ((await fetch(`${url}/readyz`)).ok) return { url, child, pid: child.pid!, stop };
     } catch {
       // not listening yet
     }
