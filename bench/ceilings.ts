@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { GROUP_COMMIT_MAX } from '../src/store/sqlite/sqlite-store.js';
@@ -283,7 +284,7 @@ export async function emptyRouteCeiling(connections: number, seconds: number): P
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [path.join(BENCH_DIR, '..', 'dist', 'bench', 'empty-route.js'), String(port)],
+    [fileURLToPath(new URL('./empty-route.js', import.meta.url)), String(port)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
