@@ -78,41 +78,48 @@ export async function runLoad(
 export function jsonClient(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
-  return {
-    request(
-      method: string,
-      path: string,
-      body?: unknown,
-      headers: Record<string, string> = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
-    ): Promise<{ status: number; body: string }> {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      return new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            path,
-            method,
-            agent,
-            headers: {
-              ...(payload ? { 'content-type': 'application/json' } : {}),
-              ...headers,
-            },
+  const request = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    retried = false,
+  ): Promise<{ status: number; body: string }> => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          agent,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json' } : {}),
+            ...headers,
           },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while idle (a long pause between requests,
+        // e.g. while bulk rows are written) fails before the request is read: send it again.
+        if (!retried && req.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(request(method, path, body, headers, true));
+        } else {
+          reject(error);
+        }
       });
-    },
-    close: () => agent.destroy(),
+      req.end(payload);
+    });
   };
+  return { request, close: () => agent.destroy() };
 }
 
 export const freePort = () =>

@@ -25,8 +25,8 @@ export interface StoreCounters {
   /** Read sessions (`Store.read`), which run outside any write transaction. */
   readonly reads: number;
   /**
-   * Exchanges with the database server, each waiting for its answer (PostgreSQL); null on
-   * SQLite, which runs in the process.
+   * Exchanges with the database server, each waiting for its answer (PostgreSQL; opening a
+   * pooled connection is not counted); null on SQLite, which runs in the process.
    */
   readonly roundTrips: number | null;
 }
