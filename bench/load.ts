@@ -1,6 +1,7 @@
 /**
- * Shared pieces of the benchmarks: a keep-alive HTTP load loop with N concurrent clients,
- * latency percentiles, starting Unwind as a child process, and per-run PostgreSQL schemas.
+ * Shared pieces of the benchmarks: a load loop with N concurrent clients (the driver-only
+ * ceilings), a keep-alive JSON client (seeding), latency percentiles, starting Unwind as a child
+ * process, and per-run PostgreSQL schemas.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -70,46 +71,55 @@ export async function runLoad(
   return summarize(latencies, errors, (performance.now() - started) / 1000);
 }
 
-/** A minimal keep-alive JSON client: one socket per concurrent client, no redirects. */
+/**
+ * A minimal keep-alive JSON client: one socket per concurrent client, no redirects. Requests
+ * carry the admin token unless `headers` are given.
+ */
 export function jsonClient(baseUrl: string, maxSockets: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets });
   const url = new URL(baseUrl);
-  return {
-    request(
-      method: string,
-      path: string,
-      body?: unknown,
-      headers: Record<string, string> = {},
-    ): Promise<{ status: number; body: string }> {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      return new Promise((resolve, reject) => {
-        const req = http.request(
-          {
-            host: url.hostname,
-            port: url.port,
-            path,
-            method,
-            agent,
-            headers: {
-              authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
-              ...(payload ? { 'content-type': 'application/json' } : {}),
-              ...headers,
-            },
+  const request = (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    retried = false,
+  ): Promise<{ status: number; body: string }> => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method,
+          agent,
+          headers: {
+            ...(payload ? { 'content-type': 'application/json' } : {}),
+            ...headers,
           },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(payload);
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
+        },
+      );
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed while idle (a long pause between requests,
+        // e.g. while bulk rows are written) fails before the request is read: send it again.
+        if (!retried && req.reusedSocket && error.code === 'ECONNRESET') {
+          resolve(request(method, path, body, headers, true));
+        } else {
+          reject(error);
+        }
       });
-    },
-    close: () => agent.destroy(),
+      req.end(payload);
+    });
   };
+  return { request, close: () => agent.destroy() };
 }
 
 export const freePort = () =>
@@ -125,6 +135,8 @@ export const freePort = () =>
 export interface RunningServer {
   readonly url: string;
   readonly child: ChildProcess;
+  /** The server's process id (the node process itself, for its CPU time in /proc). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -152,7 +164,7 @@ export async function startUnwind(
   };
   for (let i = 0; i < 300; i++) {
     try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, child, stop };
+      if ((await fetch(`${url}/readyz`)).ok) return { url, child, pid: child.pid!, stop };
     } catch {
       // not listening yet
     }

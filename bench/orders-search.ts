@@ -26,6 +26,13 @@ import { orderSearchFor } from '../src/domain/order-search.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createSqlStoreTx } from '../src/store/sql/store-tx.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import {
+  BULK_CUSTOMERS,
+  BULK_END_AT,
+  bulkMerchantsSql,
+  bulkOrdersSql,
+  bulkSpacingMs,
+} from './bulk.js';
 import { benchSchema, percentile } from './load.js';
 
 const argv = process.argv.slice(2);
@@ -39,80 +46,11 @@ const STORES = option('store', 'both');
 const EXPLAIN = argv.includes('--explain');
 
 const MERCHANTS = 50;
-const CUSTOMERS = 150_000;
 const PAGE = 50;
 const DEEP_PAGE = 500;
 const DAY_MS = 86_400_000;
-/** The newest order's time; orders are spread evenly over the year before it. */
-const END_AT = Date.UTC(2026, 10, 23);
-const SPACING_MS = Math.floor((365 * DAY_MS) / ORDERS);
-const START_AT = END_AT - SPACING_MS * ORDERS;
-
-/**
- * Per order n (1-based), the same rules on both engines:
- * - merchant n % 50, dialect n % 4 (so an even merchant has no Backd or admin… see below);
- * - status from a multiplicative hash of n, about 40% captured and 10% each of the others;
- * - Points orders carry a phone (customer_ref) of one of 150,000 customers;
- * - references: Points order numbers are integers, MPG/admin ones are prefixed, Backd orders have
- *   a merchant_order_id and a backd_order_id instead.
- * Because merchant and dialect are both taken from n, merchant 0 (n ≡ 0 mod 50, so n even) has
- * only Points and MPG orders: "merchant 0, dialect backd" is a filter that matches nothing.
- */
-const STATUS_BUCKETS = [
-  'captured',
-  'captured',
-  'captured',
-  'captured',
-  'partially_refunded',
-  'refunded',
-  'authorized',
-  'pending',
-  'voided',
-  'cancelled',
-] as const;
-
-function seedSelect(engine: 'sqlite' | 'postgres'): string {
-  const pad = (expr: string, width: number) =>
-    engine === 'sqlite' ? `printf('%0${width}d', ${expr})` : `lpad((${expr})::text, ${width}, '0')`;
-  const text = (expr: string) =>
-    engine === 'sqlite' ? `CAST(${expr} AS TEXT)` : `(${expr})::text`;
-  const status = `CASE ((n * 2654435761) / 1000) % 10 ${STATUS_BUCKETS.map(
-    (s, i) => `WHEN ${i} THEN '${s}'`,
-  ).join(' ')} END`;
-  return `
-    SELECT
-      'ord_' || ${pad('at', 13)} || '_' || ${pad('n', 7)} AS id,
-      bm.id AS merchant_id,
-      CASE n % 4 WHEN 0 THEN 'points' WHEN 1 THEN 'backd' WHEN 2 THEN 'mpg' ELSE 'admin' END,
-      CASE n % 4 WHEN 0 THEN 'earning' WHEN 1 THEN 'bnpl' WHEN 2 THEN 'card' ELSE 'standard' END,
-      'SAR', amount, 0,
-      CASE WHEN status = 'pending' THEN 0 ELSE amount END,
-      CASE WHEN status IN ('captured', 'partially_refunded', 'refunded') THEN amount ELSE 0 END,
-      CASE WHEN status IN ('voided', 'cancelled') THEN amount ELSE 0 END,
-      CASE status WHEN 'partially_refunded' THEN amount / 2 WHEN 'refunded' THEN amount ELSE 0 END,
-      0, 0, 0, 0, status,
-      CASE n % 4 WHEN 0 THEN ${text('100000 + n')} WHEN 2 THEN 'MPG-' || ${text('n')}
-        WHEN 3 THEN 'ADM-' || ${text('n')} END,
-      CASE n % 4 WHEN 1 THEN 'MO-' || ${text('n')} END,
-      CASE n % 4 WHEN 1 THEN 'bd_' || ${text('n')} END,
-      CASE n % 4 WHEN 0 THEN '5' || ${pad(`10000000 + ((n * 48271) % ${CUSTOMERS}) * 531`, 8)} END,
-      '{}',
-      CASE WHEN status IN ('captured', 'partially_refunded', 'refunded') THEN 'purchase' END,
-      CASE WHEN status IN ('captured', 'partially_refunded', 'refunded') THEN at END,
-      CASE WHEN status = 'cancelled' THEN at END,
-      at, at, 1
-    FROM (
-      SELECT n, ${START_AT} + n * ${SPACING_MS} AS at, 1000 + (n * 7919) % 99000 AS amount,
-        ${status} AS status
-      FROM seq
-    ) AS o JOIN bench_merchants bm ON bm.idx = o.n % ${MERCHANTS}`;
-}
-
-const ORDER_INSERT = `INSERT INTO orders (id, merchant_id, dialect, kind, currency, amount_minor,
-  redeemed_minor, authorized_minor, captured_minor, voided_minor, refunded_minor, total_points,
-  points_reversed, redeemed_points, points_returned, status, order_number, merchant_order_id,
-  backd_order_id, customer_ref, details, capture_method, captured_at, cancelled_at, created_at,
-  updated_at, version)`;
+const END_AT = BULK_END_AT;
+const START_AT = END_AT - bulkSpacingMs(ORDERS) * ORDERS;
 
 interface Bulk {
   /** Runs SQL around the store (the bulk seed only). */
@@ -134,21 +72,15 @@ async function seed(store: Store, bulk: Bulk, engine: 'sqlite' | 'postgres'): Pr
     if (!made.ok) throw new Error(JSON.stringify(made.error));
     merchantIds.push(made.value.merchant.id);
   }
-  const values = merchantIds.map((id, i) => `(${i}, '${id}')`).join(', ');
-  await bulk.exec(`CREATE TABLE bench_merchants (idx INTEGER PRIMARY KEY, id TEXT NOT NULL);
-    INSERT INTO bench_merchants (idx, id) VALUES ${values};`);
-  const seq =
-    engine === 'sqlite'
-      ? `WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ${ORDERS})`
-      : `WITH seq (n) AS (SELECT generate_series(1, ${ORDERS})::bigint)`;
-  await bulk.exec(`${ORDER_INSERT} ${seq} ${seedSelect(engine)}`);
+  await bulk.exec(bulkMerchantsSql(merchantIds.map((id) => ({ id, endpointId: null }))));
+  await bulk.exec(bulkOrdersSql(engine, ORDERS, MERCHANTS));
   await bulk.exec('DROP TABLE bench_merchants');
   return merchantIds;
 }
 
 /** The phone of order n as a person would type it into the search box: `+966 5X XXX XXXX`. */
 function typedPhone(n: number): string {
-  const digits = `5${String(10_000_000 + ((n * 48271) % CUSTOMERS) * 531).padStart(8, '0')}`;
+  const digits = `5${String(10_000_000 + ((n * 48271) % BULK_CUSTOMERS) * 531).padStart(8, '0')}`;
   return `+966 ${digits.slice(0, 2)} ${digits.slice(2, 5)} ${digits.slice(5)}`;
 }
 

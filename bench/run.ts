@@ -1,39 +1,20 @@
 /**
- * `npm run bench`: every benchmark, printed as tables and written as JSON to bench/results/.
- * Refunds over HTTP against the driver-only and empty-route ceilings, then webhook delivery.
- * Options: --seconds N per scenario, --orders N, --events N, --concurrency N, --cpu-prof.
+ * `npm run bench`: refunds through the admin API and each provider face (Points partial refund
+ * of 0.01, MPG refund with a fresh transaction_id, Backd refund request and its settlement by the
+ * job), driven by wrk at 50 and 8 connections, beside the ceilings measured in the same run:
+ * pgbench and the pg driver on PostgreSQL; better-sqlite3 grouped per commit and an empty
+ * Fastify route on SQLite. Prints one table per store and writes the JSON to bench/results/.
+ * Columns and options: docs/operations.md "Benchmarks".
+ *
+ *   npm run bench -- [--store sqlite|postgres|both] [--seconds 10] [--latency-seconds 5]
+ *     [--connections 50,8] [--orders 200] [--settle 1000] [--pool 10] [--workers]
+ *     [--no-ceilings] [--cpu-prof] [--json file]
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { benchRefunds, printRefundTables } from './refunds.js';
-import { benchWebhooks, printWebhookTable } from './webhooks.js';
+import { Args, benchOptions } from './options.js';
+import { refundPaths, runBenchmark } from './suite.js';
 
-const argv = process.argv.slice(2);
-const value = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
-};
-
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
-console.log(`machine: ${machine}\n`);
-const profileIndex = argv.indexOf('--cpu-prof');
-const refunds = await benchRefunds({
-  seconds: value('seconds', 5),
-  orders: value('orders', 2000),
-  cpuProfileDir: profileIndex >= 0 ? path.resolve('bench', 'results', 'profiles') : null,
-});
-printRefundTables(refunds);
-console.log();
-const webhooks = await benchWebhooks({
-  events: value('events', 2000),
-  concurrency: value('concurrency', 16),
-  json: null,
-});
-printWebhookTable(webhooks);
-
-const dir = path.join('bench', 'results');
-fs.mkdirSync(dir, { recursive: true });
-const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, JSON.stringify({ machine, refunds, webhooks }, null, 2));
-console.log(`\nwrote ${file}`);
+await runBenchmark(
+  'bench',
+  benchOptions(new Args(process.argv.slice(2)), { settle: 1000 }),
+  refundPaths,
+);

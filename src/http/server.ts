@@ -32,6 +32,7 @@ import {
   guardConnections,
   timeoutOptions,
 } from './connections.js';
+import { HttpCounters } from './http-counters.js';
 import { loggerOptions, SecretPaths } from './log-redaction.js';
 import { RateLimiter } from './rate-limit.js';
 import { registerDocs, type RouteDoc, type FaceDoc } from './openapi.js';
@@ -128,6 +129,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.removeContentTypeParser('text/plain');
   secretPaths.collectFrom(app);
   guardConnections(app, connections, addressMatcher(trustedProxies));
+  const httpCounters = new HttpCounters();
+  httpCounters.register(app);
 
   const faces: Face[] = [adminFace, ...DIALECT_MODULES.map((d) => d.face)];
   const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
@@ -247,7 +250,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     () => routes,
     options.publicUrl,
   );
-  await app.register(adminRoutes, { prefix: '/admin', ...options });
+  await app.register(adminRoutes, { prefix: '/admin', ...options, httpCounters });
   await app.register(dashboardRoutes);
   for (const dialect of DIALECT_MODULES) {
     await dialect.register(app, {

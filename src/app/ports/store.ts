@@ -17,6 +17,7 @@ import type { PointsCheckoutStore } from './points-checkout.js';
 import type { PointsWalletStore } from './points-wallets.js';
 import type { AdminReadStore } from './reads.js';
 import type { ReconciliationStore } from './reconciliation.js';
+import type { StoreCounters } from './store-counters.js';
 import type { WebhookStore } from './webhooks.js';
 
 /**
@@ -62,5 +63,7 @@ export interface Store {
   migrate(): Promise<number[]>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
+  /** What the store has sent to its database since it opened (a snapshot; cheap to call). */
+  counters(): StoreCounters;
   close(): Promise<void>;
 }

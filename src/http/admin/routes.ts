@@ -1,5 +1,6 @@
-/** The admin face at /admin: bearer-token or dashboard-session auth, then merchants, orders, events, webhooks, admin actions, clock, jobs. */
+/** The admin face at /admin: bearer-token or dashboard-session auth, then merchants, orders, events, webhooks, admin actions, clock, jobs, metrics. */
 import type { FastifyPluginAsync } from 'fastify';
+import type { HttpCounters } from '../http-counters.js';
 import type { ServerOptions } from '../server.js';
 import { adminActionRoutes } from './actions.js';
 import { clockReadRoute, clockRoutes } from './clock.js';
@@ -8,6 +9,7 @@ import { webhookRoutes } from './webhooks.js';
 import { eventRoutes } from './events.js';
 import { jobRoutes } from './jobs.js';
 import { merchantRoutes } from './merchants.js';
+import { metricsRoutes } from './metrics.js';
 import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
 import { pointsOtpRoutes } from './points-otp.js';
@@ -16,7 +18,9 @@ import { refundRequestRoutes } from './refund-requests.js';
 import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
 
-export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, options) => {
+export const adminRoutes: FastifyPluginAsync<
+  ServerOptions & { httpCounters: HttpCounters }
+> = async (app, options) => {
   const deps = options.deps;
   const sessionOptions = { deps, adminAuth: options.adminAuth, publicUrl: options.publicUrl };
   app.decorateRequest('adminSession', null);
@@ -36,6 +40,7 @@ export const adminRoutes: FastifyPluginAsync<ServerOptions> = async (app, option
   await app.register(reconciliationRoutes, { deps });
   await app.register(statsRoutes, { deps });
   await app.register(jobRoutes, { jobs: options.jobs });
+  await app.register(metricsRoutes, { deps, http: options.httpCounters });
   await app.register(clockReadRoute, { clock: deps.clock, testClock: options.testClock !== null });
   if (options.testClock) await app.register(clockRoutes, { clock: options.testClock });
 };

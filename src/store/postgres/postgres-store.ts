@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import pg from 'pg';
 import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
 import { AssertionFailure } from '../../domain/result.js';
+import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
@@ -71,6 +72,18 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   // An idle client's connection error must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
 
+  // Every exchange with the server goes through `send`, which counts it: one statement and one
+  // round trip per query (pg sends a named statement's parse, bind and execute in one go).
+  const counters = new CounterSet();
+  const send = (
+    client: pg.PoolClient | pg.Pool,
+    query: string | pg.QueryConfig,
+  ): Promise<pg.QueryResult> => {
+    counters.statements += 1;
+    counters.roundTrips += 1;
+    return client.query(query);
+  };
+
   const statements = new Map<string, { name: string; text: string }>();
   const prepared = (sql: string): { name: string; text: string } => {
     let s = statements.get(sql);
@@ -85,7 +98,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   const query = async (client: pg.PoolClient, sql: string, params: readonly unknown[]) => {
     const s = prepared(sql);
     try {
-      return await client.query({ name: s.name, text: s.text, values: [...params] });
+      return await send(client, { name: s.name, text: s.text, values: [...params] });
     } catch (error) {
       const e = error as { code?: string; constraint?: string };
       if (e.code === UNIQUE_VIOLATION) throw new UniqueViolation(e.constraint ?? 'unknown');
@@ -101,16 +114,16 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       return (await query(client, sql, params)).rowCount ?? 0;
     },
     async exec(sql) {
-      await client.query(sql);
+      await send(client, sql);
     },
   });
 
   let schemaReady: Promise<void> | undefined;
   const ensureSchema = (): Promise<void> => {
     if (!options.schema) return Promise.resolve();
-    schemaReady ??= pool
-      .query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`)
-      .then(() => undefined);
+    schemaReady ??= send(pool, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`).then(
+      () => undefined,
+    );
     return schemaReady;
   };
 
@@ -135,15 +148,18 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     await ensureSchema();
     const client = await pool.connect();
     let broken = false;
+    counters.transactions += 1;
     try {
-      await client.query(begin);
+      await send(client, begin);
       const { session: s, tx } = bound(client);
       const result = await work(s, tx);
-      await client.query('COMMIT');
+      await send(client, 'COMMIT');
+      counters.commits += 1;
       return result;
     } catch (error) {
+      counters.rollbacks += 1;
       try {
-        await client.query('ROLLBACK');
+        await send(client, 'ROLLBACK');
       } catch {
         broken = true;
       }
@@ -158,6 +174,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
     transaction: (work) => withTransaction((_s, tx) => work(tx)),
     async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
       await ensureSchema();
+      counters.reads += 1;
       const client = await pool.connect();
       try {
         return await work(bound(client).tx);
@@ -189,6 +206,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
         return false;
       }
     },
+    counters: () => counters.snapshot('postgres', true),
     async close() {
       await pool.end();
     },

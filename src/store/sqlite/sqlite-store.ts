@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
+import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
@@ -36,7 +37,7 @@ function translate(error: unknown): unknown {
   return error;
 }
 
-function session(db: Database.Database): MigrationSession {
+function session(db: Database.Database, counters: CounterSet): MigrationSession {
   const cache = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
     let stmt = cache.get(sql);
@@ -49,6 +50,7 @@ function session(db: Database.Database): MigrationSession {
   return {
     async all(sql, params = []) {
       const stmt = prepare(sql);
+      counters.statements += 1;
       try {
         if (stmt.reader) return stmt.all(...params) as Row[];
         stmt.run(...params);
@@ -58,6 +60,7 @@ function session(db: Database.Database): MigrationSession {
       }
     },
     async run(sql, params = []) {
+      counters.statements += 1;
       try {
         return prepare(sql).run(...params).changes;
       } catch (error) {
@@ -65,6 +68,7 @@ function session(db: Database.Database): MigrationSession {
       }
     },
     async exec(sql) {
+      counters.statements += 1;
       db.exec(sql);
     },
   };
@@ -81,8 +85,14 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const reader = new Database(file);
   reader.pragma('foreign_keys = ON');
   reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  const writeSession = session(writer);
-  const readSession = session(reader);
+  const counters = new CounterSet();
+  const writeSession = session(writer, counters);
+  const readSession = session(reader, counters);
+  /** The writer's own transaction control, counted like every other statement. */
+  const control = (sql: string): void => {
+    counters.statements += 1;
+    writer.exec(sql);
+  };
   const writeTx: StoreTx = createSqlStoreTx(writeSession);
   const readTx: StoreTx = createSqlStoreTx(readSession);
 
@@ -94,13 +104,17 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   async function exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = tail.then(async () => {
       if (closed) throw new Error('store is closed');
-      writer.exec('BEGIN IMMEDIATE');
+      control('BEGIN IMMEDIATE');
       try {
         const result = await work();
-        writer.exec('COMMIT');
+        control('COMMIT');
+        counters.commits += 1;
         return result;
       } catch (error) {
-        if (writer.inTransaction) writer.exec('ROLLBACK');
+        if (writer.inTransaction) {
+          control('ROLLBACK');
+          counters.rollbacks += 1;
+        }
         throw error;
       }
     });
@@ -135,14 +149,16 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         await exclusive(async () => {
           const outcomes: { ok: boolean; value: unknown }[] = [];
           for (const item of batch) {
-            writer.exec('SAVEPOINT unit');
+            counters.transactions += 1;
+            control('SAVEPOINT unit');
             try {
               const value = await item.work();
-              writer.exec('RELEASE unit');
+              control('RELEASE unit');
               outcomes.push({ ok: true, value });
             } catch (error) {
-              writer.exec('ROLLBACK TO unit');
-              writer.exec('RELEASE unit');
+              control('ROLLBACK TO unit');
+              control('RELEASE unit');
+              counters.rollbacks += 1;
               outcomes.push({ ok: false, value: error });
             }
           }
@@ -172,9 +188,19 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   return {
     engine: 'sqlite',
     transaction: (work) => grouped(() => work(writeTx)),
-    read: async (work) => work(readTx),
+    read: async (work) => {
+      counters.reads += 1;
+      return work(readTx);
+    },
     migrate: () =>
-      applyMigrations('sqlite', (work) => exclusive(() => work(writeSession)), Date.now),
+      applyMigrations(
+        'sqlite',
+        (work) => {
+          counters.transactions += 1;
+          return exclusive(() => work(writeSession));
+        },
+        Date.now,
+      ),
     async ready() {
       try {
         return (await pendingMigrations(readSession)) === 0;
@@ -182,6 +208,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         return false;
       }
     },
+    counters: () => counters.snapshot('sqlite', false),
     async close() {
       // Let every queued transaction commit (or fail) before the connections go.
       while (draining || queue.length > 0) {
