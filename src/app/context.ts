@@ -111,6 +111,9 @@ export const answering =
 /** True when the database answers and every migration is applied (readiness). */
 export const databaseReady = (deps: AppDeps): Promise<boolean> => deps.store.ready();
 
+/** What the store has sent to its database since it opened (GET /admin/metrics). */
+export const storeCounters = (deps: AppDeps) => deps.store.counters();
+
 /** Runs reads against committed data. */
 export function query<T>(
   deps: AppDeps,

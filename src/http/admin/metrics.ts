@@ -4,7 +4,7 @@
  * benchmark reads it before and after each load (docs/operations.md "Benchmarks").
  */
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../../app/context.js';
+import { type AppDeps, storeCounters } from '../../app/context.js';
 import type { HttpCounters } from '../http-counters.js';
 import { documented } from '../openapi.js';
 
@@ -28,7 +28,7 @@ export const metricsRoutes: FastifyPluginAsync<{ deps: AppDeps; http: HttpCounte
       tag: 'Metrics',
     }),
     async () => {
-      const store = deps.store.counters();
+      const store = storeCounters(deps);
       const cpu = process.cpuUsage();
       return {
         uptime_seconds: round3(process.uptime()),
