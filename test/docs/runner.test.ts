@@ -46,7 +46,10 @@ describe('the documentation runner', () => {
   it('fails on a command that fails, naming the block', async () => {
     const failures = await run(doc(sh('echo fine'), sh('echo before\nfalse\necho after')));
     assert.equal(failures.length, 1, failures.join('\n'));
-    assert.match(failures[0]!, /^test\.md: a command failed \(exit 1\) in the block at line 7:/);
+    assert.match(
+      failures[0]!,
+      /^test\.md: line 9: `false` failed \(exit 1\), in the block at line 7:/,
+    );
     assert.match(failures[0]!, /before/);
     assert.doesNotMatch(failures[0]!, /after/);
   });

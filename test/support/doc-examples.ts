@@ -219,19 +219,30 @@ export interface Script {
   readonly checks: readonly Check[];
   /** Each `sh` block's line in the document, by its index in the script. */
   readonly blockLines: readonly number[];
+  /** The document's line of each line of the script (null for the runner's own lines). */
+  readonly documentLines: readonly (number | null)[];
 }
 
 /** One bash script of a document's `sh` blocks, in order, with a marker before each and at each check. */
 export function scriptOf(blocks: readonly Block[]): Script {
   const checks: Check[] = [];
   const blockLines: number[] = [];
-  const parts = [
-    'set -euo pipefail',
+  const parts: string[] = [];
+  const documentLines: (number | null)[] = [];
+  const emit = (text: string, line: number | null) => {
+    parts.push(text);
+    documentLines.push(line);
+  };
+  emit('set -eEuo pipefail', null);
+  emit(
     '__unwind_mark() { printf \'\\n@@unwind %s@@\\n\' "$1"; printf \'\\n@@unwind %s@@\\n\' "$1" >&2; }',
-  ];
+    null,
+  );
+  // Which command failed, on which line: the document's reader gets it, not just an exit code.
+  emit('trap \'printf "\\n@@failed %s %s\\n" "$LINENO" "$BASH_COMMAND" >&2\' ERR', null);
   for (const block of blocks) {
     if (roleOf(block) !== 'run') continue;
-    parts.push(`__unwind_mark block:${blockLines.length}`);
+    emit(`__unwind_mark block:${blockLines.length}`, null);
     blockLines.push(block.line);
     let previousWasCheck = false;
     block.code.split('\n').forEach((line, i) => {
@@ -245,13 +256,13 @@ export function scriptOf(blocks: readonly Block[]): Script {
         const id = checks.length;
         const status = check[1] ? Number(check[1]) : null;
         checks.push({ id, line: block.line + 1 + i, status, fragments });
-        parts.push(`__unwind_mark check:${id}`);
-      } else parts.push(line);
+        emit(`__unwind_mark check:${id}`, null);
+      } else emit(line, block.line + 1 + i);
       previousWasCheck = check !== null;
     });
   }
-  parts.push('__unwind_mark end');
-  return { text: `${parts.join('\n')}\n`, checks, blockLines };
+  emit('__unwind_mark end', null);
+  return { text: `${parts.join('\n')}\n`, checks, blockLines, documentLines };
 }
 
 interface Segment {
@@ -298,9 +309,9 @@ export function matches(text: string, fragments: readonly string[]): boolean {
 /** Where the script was when `marker` was its last word, in the document's terms. */
 function place(script: Script, marker: string): string {
   const [kind, n] = marker.split(':');
-  if (kind === 'block') return `the block at line ${script.blockLines[Number(n)]}`;
+  if (kind === 'block') return `in the block at line ${script.blockLines[Number(n)]}`;
   if (kind === 'check') return `after the check at line ${script.checks[Number(n)]!.line}`;
-  return marker === 'end' ? 'the end' : 'the start';
+  return marker === 'end' ? 'at the end' : 'at the start';
 }
 
 /** Everything the run got wrong: a failed command, a check not met, an HTTP error not announced. */
@@ -315,10 +326,17 @@ export function judge(
   if (run.code !== 0 || !finished) {
     const last = out.at(-1)!;
     const lastErr = err.at(-1)!;
+    const failed = [...lastErr.text.matchAll(/^@@failed (\d+) (.*)$/gm)].at(-1);
+    const line = failed ? script.documentLines[Number(failed[1]) - 1] : null;
+    const where = place(script, last.startedAfter);
+    const what = failed
+      ? `line ${line ?? '?'}: \`${failed[2]}\` failed (exit ${run.code}), ${where}`
+      : `a command failed (exit ${run.code}) ${where}`;
+    const errors = lastErr.text.replace(/^@@failed .*$/gm, '').trim();
     failures.push(
-      `a command failed (exit ${run.code}) in ${place(script, last.startedAfter)}:\n` +
+      `${what}:\n` +
         `--- its output:\n${last.text.trim().split('\n').slice(-15).join('\n')}\n` +
-        `--- its errors:\n${lastErr.text.trim().split('\n').slice(-15).join('\n')}`,
+        `--- its errors:\n${errors.split('\n').slice(-15).join('\n')}`,
     );
   }
   for (const [i, segment] of err.entries()) {
@@ -332,7 +350,7 @@ export function judge(
     for (const { status, url } of statuses) {
       if (status >= 400 && status !== check?.status) {
         failures.push(
-          `${url} answered ${status} in ${place(script, segment.startedAfter)}, and no \`#> ${status} …\` check says it should`,
+          `${url} answered ${status} ${place(script, segment.startedAfter)}, and no \`#> ${status} …\` check says it should`,
         );
       }
     }

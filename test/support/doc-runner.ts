@@ -42,7 +42,8 @@ function scratchCheckout(root: string): string {
   // Every answer's status on stderr, where the runner reads it; stdout stays the example's.
   fs.writeFileSync(
     path.join(curlHome, '.curlrc'),
-    'write-out = "%{stderr}\\n@@http %{http_code} %{method} %{url_effective}\\n"\n',
+    // show-error: curl's own complaint (a bad URL) even under -s, for the failure message.
+    'show-error\nwrite-out = "%{stderr}\\n@@http %{http_code} %{method} %{url_effective}\\n"\n',
   );
   fs.mkdirSync(path.join(dir, '.runner', 'home'));
   return dir;
