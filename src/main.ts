@@ -59,10 +59,15 @@ export function checkoutOptions(config: Config): CheckoutOptions {
   };
 }
 
+/** How the admin API's token came to be: ADMIN_TOKEN, generated now (printed), or stored earlier. */
+export type AdminTokenSource = 'env' | 'issued' | 'stored';
+
 export interface RunningUnwind {
   readonly server: FastifyInstance;
   /** The address the server listens on, e.g. http://127.0.0.1:8080. */
   readonly url: string;
+  /** Where the admin token comes from (the start-up summary says where to find it). */
+  readonly adminToken: AdminTokenSource;
   stop(): Promise<void>;
 }
 
@@ -73,10 +78,32 @@ export interface StartOptions {
   readonly logger?: false | { level: string };
 }
 
-export async function startUnwind(
+/** Unwind put together but not listening: the server answers `inject()`, jobs run on demand. */
+export interface AssembledUnwind {
+  readonly server: FastifyInstance;
+  readonly deps: AppDeps;
+  readonly jobs: JobRunner;
+  readonly adminToken: AdminTokenSource;
+  /** Stops the jobs and closes the server, the webhook sender and the store. */
+  close(): Promise<void>;
+}
+
+export interface AssembleOptions extends StartOptions {
+  /**
+   * The clock use cases and jobs read instead of the configured one: `unwind demo` drives a test
+   * clock of its own to seed a history. The test clock's routes follow `config.testClock` only.
+   */
+  readonly clock?: TestClock;
+}
+
+/**
+ * Opens the store (migrating it), makes sure an admin token exists, and builds the server and the
+ * job runner, without listening or starting the job loops.
+ */
+export async function assembleUnwind(
   config: Config,
-  options: StartOptions = {},
-): Promise<RunningUnwind> {
+  options: AssembleOptions = {},
+): Promise<AssembledUnwind> {
   assertLimits();
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
   const store = openStore(config);
@@ -86,8 +113,8 @@ export async function startUnwind(
     await store.close();
     throw error;
   }
-  const testClock = config.testClock ? new TestClock() : null;
-  const clock = testClock ?? systemClock;
+  const testClock = config.testClock ? (options.clock ?? new TestClock()) : null;
+  const clock = options.clock ?? testClock ?? systemClock;
   // Filled in once the job runner exists: a commit nudges the webhook dispatcher.
   let nudge = (): void => undefined;
   const deps: AppDeps = {
@@ -98,8 +125,10 @@ export async function startUnwind(
     webhookAllowPrivate: config.webhookAllowPrivate,
   };
 
+  let adminToken: AdminTokenSource = 'env';
   if (!config.adminToken) {
     const issued = await ensureAdminToken(deps);
+    adminToken = issued ? 'issued' : 'stored';
     // Shown once, outside the JSON logs: only its hash is stored.
     if (issued) {
       announce(
@@ -147,7 +176,37 @@ export async function startUnwind(
   );
   nudge = () => jobs.nudge();
 
-  await server.listen({ port: config.port, host: config.host });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    // Stop taking requests, let in-flight ones and the current job run finish, then close the
+    // database, so nothing acknowledged is cut off half-way.
+    closing ??= (async () => {
+      const force = setTimeout(() => server.server.closeAllConnections(), LIMITS.shutdownGraceMs);
+      try {
+        await jobs.stop();
+        await server.close();
+      } finally {
+        clearTimeout(force);
+        sender.close();
+        await store.close();
+      }
+    })();
+    return closing;
+  };
+  return { server, deps, jobs, adminToken, close };
+}
+
+export async function startUnwind(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningUnwind> {
+  const { server, jobs, adminToken, close } = await assembleUnwind(config, options);
+  try {
+    await server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await close();
+    throw error;
+  }
   if (config.webhookAllowPrivate) {
     // Meant for development and trusted networks only: say so where operators look.
     server.log.warn(
@@ -161,23 +220,5 @@ export async function startUnwind(
       ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`
       : config.publicUrl;
   if (config.workers) jobs.start();
-
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    // Stop taking requests, let in-flight ones and the current job run finish, then close the
-    // database, so nothing acknowledged is cut off half-way.
-    stopping ??= (async () => {
-      const force = setTimeout(() => server.server.closeAllConnections(), LIMITS.shutdownGraceMs);
-      try {
-        await jobs.stop();
-        await server.close();
-      } finally {
-        clearTimeout(force);
-        sender.close();
-        await store.close();
-      }
-    })();
-    return stopping;
-  };
-  return { server, url, stop };
+  return { server, url, adminToken, stop: close };
 }

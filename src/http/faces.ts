@@ -57,7 +57,13 @@ export interface ErrorContext {
   readonly issues?: readonly FieldIssue[];
   /** Methods the path accepts, for 405. */
   readonly allow?: readonly string[];
+  /** For 404: the face's route nearest to the unknown path (src/http/route-suggestion.ts). */
+  readonly didYouMean?: string;
 }
+
+/** The sentence faces whose error shape has only a message add to their 404. */
+export const didYouMeanSentence = (context: ErrorContext): string =>
+  context.didYouMean ? ` Did you mean ${context.didYouMean}?` : '';
 
 export interface Face {
   readonly name: string;

@@ -11,18 +11,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STACK_FRAME = /\bat\s+\S.*:\d+:\d+/;
 
 interface ErrorBody {
-  error: { code: string; message: string; request_id: string; issues?: unknown[] };
+  error: {
+    code: string;
+    message: string;
+    request_id: string;
+    issues?: unknown[];
+    details?: unknown;
+  };
 }
 
 /**
  * Asserts the admin error envelope: exactly `{ error: { code, message, request_id } }` (plus
- * `issues` when expected), the request id equal to the `x-request-id` header, and no stack trace.
+ * `issues` and `details` when expected), the request id equal to the `x-request-id` header, and no stack trace.
  */
 function assertError(
   res: LightMyRequestResponse,
   status: number | readonly number[],
   code: string | null,
-  options: { issues?: boolean } = {},
+  options: { issues?: boolean; details?: boolean } = {},
 ): ErrorBody['error'] {
   const statuses: readonly number[] = typeof status === 'number' ? [status] : status;
   assert.ok(statuses.includes(res.statusCode), `status ${res.statusCode}: ${res.body}`);
@@ -30,7 +36,13 @@ function assertError(
   assert.doesNotMatch(res.body, STACK_FRAME);
   const body = res.json() as ErrorBody;
   assert.deepEqual(Object.keys(body), ['error']);
-  const expectedKeys = ['code', 'message', 'request_id', ...(options.issues ? ['issues'] : [])];
+  const expectedKeys = [
+    'code',
+    'message',
+    'request_id',
+    ...(options.issues ? ['issues'] : []),
+    ...(options.details ? ['details'] : []),
+  ];
   assert.deepEqual(Object.keys(body.error).sort(), expectedKeys.sort());
   if (code !== null) assert.equal(body.error.code, code);
   assert.equal(typeof body.error.code, 'string');
@@ -85,10 +97,16 @@ describe('HTTP server: malformed requests and the error envelope', () => {
   });
 
   describe('routing', () => {
-    it('an unknown path is 404 http.route_not_found', async () => {
-      for (const url of ['/nope', '/admin/nope', '/admin/orders/x/explode', '/healthz/x']) {
+    it('an unknown path is 404 http.route_not_found, with the nearest route when one is near', async () => {
+      for (const [url, near] of [
+        ['/nope', null],
+        ['/admin/nope', null],
+        ['/admin/orders/x/explode', '/admin/orders/:id'],
+        ['/healthz/x', '/healthz'],
+      ] as const) {
         const res = await t.admin({ method: 'GET', url });
-        assertError(res, 404, 'http.route_not_found');
+        const error = assertError(res, 404, 'http.route_not_found', { details: near !== null });
+        assert.deepEqual(error.details, near === null ? undefined : { did_you_mean: near }, url);
         assert.equal(res.headers['allow'], undefined, url);
       }
     });

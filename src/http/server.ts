@@ -11,7 +11,13 @@ import type { AppDeps } from '../app/context.js';
 import type { CheckoutOptions } from '../app/points-checkout-codes.js';
 import { LIMITS } from '../app/limits.js';
 import { AssertionFailure } from '../domain/result.js';
-import { adminFace, rootFace } from './admin/admin-errors.js';
+import {
+  adminFace,
+  type FeatureGate,
+  renderFeatureDisabled,
+  rootFace,
+} from './admin/admin-errors.js';
+import { TEST_CLOCK_GATE } from './admin/clock.js';
 import { adminRoutes } from './admin/routes.js';
 import { dashboardRoutes } from './dashboard/static.js';
 import {
@@ -36,6 +42,7 @@ import { HttpCounters } from './http-counters.js';
 import { loggerOptions, SecretPaths } from './log-redaction.js';
 import { RateLimiter } from './rate-limit.js';
 import { registerDocs, type RouteDoc, type FaceDoc } from './openapi.js';
+import { suggestRoute } from './route-suggestion.js';
 
 const ADMIN_DOC: FaceDoc = {
   name: 'admin',
@@ -195,13 +202,33 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     if (closing) reply.header('connection', 'close');
   });
 
+  // Routes that exist only with a setting, while it is off: they answer which setting it is.
+  const gates: FeatureGate[] = options.testClock ? [] : [TEST_CLOCK_GATE];
+  const gateIndex = FindMyWay();
+  gates.forEach((gate, at) => {
+    for (const url of gate.paths) gateIndex.on(METHODS.slice(), url, () => undefined, { at });
+  });
+
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? request.url;
+    const gated = gateIndex.find(request.method as FindMyWay.HTTPMethod, path);
+    const gate = gated ? gates[(gated.store as { at: number }).at] : undefined;
+    if (gate) return send(reply, renderFeatureDisabled(gate, request.id));
     const allow = METHODS.filter((m) => routeIndex.find(m, path) !== null);
-    const context = { requestId: request.id, ...(allow.length ? { allow } : {}) };
+    if (allow.length) {
+      return send(
+        reply,
+        renderFor(request.url, 'method_not_allowed', { requestId: request.id, allow }),
+      );
+    }
+    const face = faceFor(faces, rootFace, request.url);
+    const didYouMean = suggestRoute(routes, face.prefix, request.method, path);
     return send(
       reply,
-      renderFor(request.url, allow.length ? 'method_not_allowed' : 'route_not_found', context),
+      face.renderHttpError('route_not_found', {
+        requestId: request.id,
+        ...(didYouMean ? { didYouMean } : {}),
+      }),
     );
   });
 

@@ -1,9 +1,15 @@
 /**
  * The admin face's error shape, `{ error: { code, message, request_id, issues? } }`, and the one
- * exhaustive table mapping every core error code to an HTTP status and message (STYLE rule 7).
+ * exhaustive table mapping every core error code to an HTTP status and message (docs/architecture.md, "Errors").
  */
 import type { DomainError, ErrorCode } from '../../domain/errors.js';
-import type { ErrorContext, Face, HttpErrorKind, RenderedError } from '../faces.js';
+import {
+  didYouMeanSentence,
+  type ErrorContext,
+  type Face,
+  type HttpErrorKind,
+  type RenderedError,
+} from '../faces.js';
 import { specificAdminError } from './lifecycle-errors.js';
 
 const DOMAIN_ERRORS = {
@@ -161,9 +167,37 @@ export const adminFace: Face = {
   prefix: '/admin',
   renderHttpError(kind: HttpErrorKind, context: ErrorContext): RenderedError {
     const [status, code, message] = HTTP_ERRORS[kind];
+    if (kind === 'route_not_found' && context.didYouMean) {
+      return envelope(status, code, `${message}${didYouMeanSentence(context)}`, context, {
+        did_you_mean: context.didYouMean,
+      });
+    }
     return envelope(status, code, message, context);
   },
 };
+
+/** A route that exists only when a setting turns it on, and the sentence saying which. */
+export interface FeatureGate {
+  /** The path patterns the feature adds (every method of them, but those served without it). */
+  readonly paths: readonly string[];
+  readonly setting: string;
+  readonly value: string;
+  readonly message: string;
+}
+
+/** 404 `feature.disabled`, naming the setting that turns the feature on. */
+export function renderFeatureDisabled(gate: FeatureGate, requestId: string): RenderedError {
+  return envelope(
+    404,
+    'feature.disabled',
+    gate.message,
+    { requestId },
+    {
+      setting: gate.setting,
+      value: gate.value,
+    },
+  );
+}
 
 /** The shape for paths no face owns (`/`, `/healthz` typos): the admin shape, at the root. */
 export const rootFace: Face = { ...adminFace, name: 'root', prefix: '' };

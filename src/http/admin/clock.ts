@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TestClock } from '../../app/clocks.js';
 import type { Clock } from '../../app/ports/clock.js';
 import { HttpProblem } from '../faces.js';
+import type { FeatureGate } from './admin-errors.js';
 import { parseOrThrow } from '../validation.js';
 import { advanceClockSchema, setClockSchema } from './schemas.js';
 
@@ -23,6 +24,15 @@ export const clockReadRoute: FastifyPluginAsync<{ clock: Clock; testClock: boole
     }),
     async () => ({ now: new Date(clock.now()).toISOString(), test_clock: testClock }),
   );
+};
+
+/** Without the test clock, setting or advancing it answers this, whatever the method. */
+export const TEST_CLOCK_GATE: FeatureGate = {
+  paths: ['/admin/clock', '/admin/clock/advance'],
+  setting: 'UNWIND_TEST_CLOCK',
+  value: '1',
+  message:
+    'The test clock is off: start Unwind with UNWIND_TEST_CLOCK=1 to set or advance it (GET /admin/clock reads the clock either way).',
 };
 
 export const clockRoutes: FastifyPluginAsync<{ clock: TestClock }> = async (app, { clock }) => {

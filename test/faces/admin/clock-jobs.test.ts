@@ -210,23 +210,23 @@ await adminApiSuite((factory) => {
       await t?.close();
     });
 
-    it('reads the server clock with test_clock false; setting it does not exist', async () => {
+    it('reads the server clock with test_clock false; setting it names UNWIND_TEST_CLOCK', async () => {
       const res = await t!.admin({ method: 'GET', url: '/admin/clock' });
       assert.equal(res.statusCode, 200, res.body);
       assert.deepEqual(res.json(), { now: START, test_clock: false });
-      // The path exists for reading only; advancing does not exist at all.
-      const set = await t!.admin({
-        method: 'POST',
-        url: '/admin/clock',
-        payload: { now: START },
-      });
-      expectError(set, 405, 'http.method_not_allowed');
-      const advance = await t!.admin({
-        method: 'POST',
-        url: '/admin/clock/advance',
-        payload: { seconds: 1 },
-      });
-      assert.equal(advance.statusCode, 404, advance.body);
+      // Setting or advancing it, by any method, says which setting turns the test clock on.
+      for (const [method, url] of [
+        ['POST', '/admin/clock'],
+        ['PUT', '/admin/clock'],
+        ['POST', '/admin/clock/advance'],
+        ['GET', '/admin/clock/advance'],
+      ] as const) {
+        const refused = await t!.admin({ method, url, payload: { now: START, seconds: 1 } });
+        const error = expectError(refused, 404, 'feature.disabled');
+        assert.match(error.message, /UNWIND_TEST_CLOCK=1/, `${method} ${url}`);
+        assert.deepEqual(error.details, { setting: 'UNWIND_TEST_CLOCK', value: '1' });
+      }
+      assert.equal(t!.clock.now(), Date.parse(START));
     });
   });
 });

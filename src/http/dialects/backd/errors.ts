@@ -6,7 +6,14 @@
  * for humans and listed in docs/dialects/backd.md, since Backd documents none.
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
-import type { ErrorContext, Face, FieldIssue, HttpErrorKind, RenderedError } from '../../faces.js';
+import {
+  didYouMeanSentence,
+  type ErrorContext,
+  type Face,
+  type FieldIssue,
+  type HttpErrorKind,
+  type RenderedError,
+} from '../../faces.js';
 
 export const BACKD_PREFIX = '/backd';
 
@@ -188,7 +195,7 @@ export const backdFace: Face = {
     const message =
       kind === 'validation_failed' && context.issues?.length
         ? issuesMessage(context.issues)
-        : fixed;
+        : `${fixed}${kind === 'route_not_found' ? didYouMeanSentence(context) : ''}`;
     const headers: Record<string, string> = {};
     if (context.allow) headers['allow'] = context.allow.join(', ');
     if (kind === 'auth_missing' || kind === 'auth_invalid') {

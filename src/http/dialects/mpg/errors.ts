@@ -9,6 +9,7 @@
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import {
+  didYouMeanSentence,
   type ErrorContext,
   type Face,
   type FieldIssue,
@@ -197,7 +198,12 @@ export const mpgFace: Face = {
     if (kind === 'validation_failed') {
       return { status: 422, body: validationBody(context.issues ?? []), ...headers };
     }
-    const [status, message] = HTTP_ERRORS[kind];
+    const [status, fixed] = HTTP_ERRORS[kind];
+    // MPG's messages have no final stop; a suggestion is a second sentence after one.
+    const message =
+      kind === 'route_not_found' && context.didYouMean
+        ? `${fixed}.${didYouMeanSentence(context)}`
+        : fixed;
     return { status, body: { message }, ...headers };
   },
 };

@@ -7,6 +7,7 @@
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import type { PointsOperation } from '../../../domain/points.js';
 import {
+  didYouMeanSentence,
   type ErrorContext,
   type Face,
   type FieldIssue,
@@ -215,7 +216,8 @@ export const pointsFace: Face = {
   prefix: '/points',
   renderHttpError(kind: HttpErrorKind, context: ErrorContext): RenderedError {
     if (kind === 'validation_failed') return validationError(context.issues ?? []);
-    const [status, message] = HTTP_ERRORS[kind];
+    const [status, fixed] = HTTP_ERRORS[kind];
+    const message = kind === 'route_not_found' ? `${fixed}${didYouMeanSentence(context)}` : fixed;
     const headers = context.allow ? { allow: context.allow.join(', ') } : undefined;
     // A 500 carries the request id so support can find the logged failure.
     const extra = kind === 'internal' ? { request_id: context.requestId } : {};
