@@ -147,7 +147,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         {
-          selector: "MemberExpression[property.name='store']",
+          // The app's store, wherever the deps are held (`deps.store`, `options.deps.store`);
+          // other objects may have a `store` (find-my-way's route store).
+          selector:
+            "MemberExpression[property.name='store'][object.name='deps'], MemberExpression[property.name='store'][object.property.name='deps']",
           message: 'src/http reaches data through use cases and query functions in src/app.',
         },
       ],

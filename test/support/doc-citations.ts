@@ -57,7 +57,8 @@ export function citationProblems(root: string, document: string): string[] {
     if (exists(path.join(dir, name)) || exists(name) || files.has(name)) continue;
     problems.add(`line ${lineOf(m.index)}: names ${name}, which is not in the repository`);
   }
-  for (const m of text.matchAll(/\bSTYLE(?: rule|\.md)|\breference\//g)) {
+  // `reference/` as a folder of its own, not the tail of a word in a URL (`api-reference/`).
+  for (const m of text.matchAll(/\bSTYLE(?: rule|\.md)|(?<![\w-])reference\//g)) {
     problems.add(`line ${lineOf(m.index)}: cites "${m[0]}", which is not in the repository`);
   }
   return [...problems];
