@@ -1,9 +1,10 @@
 /**
- * Backd refund requests (decisions.md "Backd"): submit (POST /refund), delete (DELETE /refund),
- * and the locking and settlement step the job runs. Every one runs with the core order's row
- * locked, so requests on one order are serialised across every process; the partial unique index
- * on active requests is the second wall. Lockedness is decided by time (`now >= lockedAt`), so a
- * request past its deadline refuses replacement and deletion even before the job has run.
+ * Backd refund requests (docs/decisions/backd.md#refund-requests): submit (POST /refund), delete
+ * (DELETE /refund), and the locking and settlement step the job runs. Every one runs with the core
+ * order's row locked, so requests on one order are serialised across every process; the partial
+ * unique index on active requests is the second wall. Lockedness is decided by time
+ * (`now >= lockedAt`), so a request past its deadline refuses replacement and deletion even before
+ * the job has run.
  */
 import { transitionBackdOrder } from '../domain/backd-order.js';
 import type { DomainError } from '../domain/errors.js';

@@ -1,7 +1,8 @@
 /**
  * The one error catalogue. Use cases return these codes as values; each HTTP dialect maps every
- * code to its own status and message through an exhaustive `Record<ErrorCode, …>` (STYLE rule 7),
- * so adding a code here fails the typecheck of every dialect until it is mapped.
+ * code to its own status and message through an exhaustive `Record<ErrorCode, …>`
+ * (docs/decisions/engineering.md#error-catalogue), so adding a code here fails the typecheck of
+ * every dialect until it is mapped.
  */
 export const ERROR_CODES = [
   // Input that passed the dialect's schema but breaks a core rule.

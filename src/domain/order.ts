@@ -247,7 +247,10 @@ export const ZERO_TOTALS: OrderTotals = {
   pointsReturned: 0,
 };
 
-/** The invariants of DESIGN.md §2 that one order's totals must satisfy. Empty when all hold. */
+/**
+ * The invariants (docs/decisions/general.md#ledger-invariants) that one order's totals must
+ * satisfy. Empty when all hold.
+ */
 export function totalsViolations(amountMinor: number, totals: OrderTotals): string[] {
   const t = pickTotals(totals);
   const v: string[] = [];
@@ -515,7 +518,7 @@ export interface RefundSplit {
 /**
  * Split a refund that brings the refunded total from `before` to `after`. Every share is computed
  * on the cumulative total and differenced, so rounding never drifts and a full refund returns
- * exactly the order's points (decisions.md: cumulative proportional reversal).
+ * exactly the order's points (docs/decisions/points.md#points-reversal).
  */
 export function splitRefund(order: Order, amountMinor: number): RefundSplit {
   const before = order.refundedMinor;
