@@ -183,7 +183,7 @@ const OBSTACLE_REASONS: Readonly<Record<SettlementObstacle, string>> = {
 
 /**
  * The job's step for one request, with the order's row locked without waiting (another node or a
- * request in flight holds it: `busy`, retried on a later run). A draft past its deadline becomes
+ * request in flight holds it: `busy`, retried on a later step). A draft past its deadline becomes
  * `approved` with its settlement time (deadline + the merchant's delay); an approved request due
  * to settle becomes `refunded` in the same transaction as the core refund it posts, and the order
  * becomes `refund`.
@@ -223,7 +223,7 @@ export const advanceRefundRequest =
 
     // Re-checked here, under the row lock, from the order as it is now: a request that no longer
     // fits is declined rather than refunding twice or more than is left, and rather than failing
-    // every run.
+    // every step.
     const obstacle = settlementObstacle(request, order, backd.status);
     if (obstacle !== null) {
       const declined = transitionRefundRequest(request, 'declined', run.now, {

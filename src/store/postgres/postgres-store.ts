@@ -20,7 +20,7 @@ import { createSqlStoreTx } from '../sql/store-tx.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
-  /** Schema to use instead of `public` (each test run gets its own). Created when missing. */
+  /** Schema to use instead of `public` (each test gets its own). Created when missing. */
   readonly schema?: string;
   readonly poolSize?: number;
   /** Bounds a statement that waits on a lock, so a stuck peer cannot hang a request forever. */
