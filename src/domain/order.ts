@@ -18,7 +18,10 @@ import { domainError, type DomainError } from './errors.js';
 import { assert, err, ok, type Result, unreachable } from './result.js';
 
 export const DIALECTS = ['points', 'backd', 'mpg', 'admin'] as const;
-/** The API face an order was created through. `admin` is Unwind's own generic face. */
+/**
+ * The API face an order was created through. `admin` is Unwind's own generic face, so this is a
+ * face, not a dialect: the older name stays until it is renamed (docs/glossary.md#dialect).
+ */
 export type Dialect = (typeof DIALECTS)[number];
 
 export const ORDER_KINDS = ['earning', 'replacing', 'bnpl', 'card', 'standard'] as const;
@@ -75,7 +78,7 @@ export interface Order extends OrderTotals {
   readonly backdOrderId: string | null;
   /** The customer's normalised phone number, for points ledgers. */
   readonly customerRef: string | null;
-  /** Dialect data the core does not interpret: items, addresses, masked card source, ... */
+  /** Face data the core does not interpret: items, addresses, masked card source, ... */
   readonly details: Readonly<Record<string, unknown>>;
   /** When money was first captured; the refund window counts from here. */
   readonly capturedAt: number | null;
