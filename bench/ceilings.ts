@@ -1,5 +1,5 @@
 /**
- * The ceilings measured beside Unwind in the same run, each doing the bare refund transaction
+ * The ceilings measured beside Unwind in the same benchmark, each doing the bare refund transaction
  * (lock the order, insert the refund, update the totals, insert the outbox row) or nothing:
  *  - PostgreSQL, pgbench: PostgreSQL's own C client (bench/ceiling/ceiling.pgbench);
  *  - PostgreSQL, driver only: the same statements through `pg` from Node with Unwind's pool size;

@@ -1,6 +1,6 @@
 /**
  * One measurement of one path: the server's counters (GET /admin/metrics) and its CPU time
- * (/proc/<pid>/stat) before and after a wrk run, turned into figures per request.
+ * (/proc/<pid>/stat) before and after a wrk measurement, turned into figures per request.
  */
 import { processCpuMs } from './cpu.js';
 import { BENCH_ADMIN_TOKEN, type RunningServer } from './load.js';
@@ -81,7 +81,7 @@ export async function perUnitSince(
   };
 }
 
-/** Drives `server` with wrk and reports the run with its per-request figures. */
+/** Drives `server` with wrk and reports the measurement with its per-request figures. */
 export async function measurePath(
   server: RunningServer,
   spec: Omit<WrkRun, 'url'> & { key: string; label: string },

@@ -4,9 +4,9 @@ import path from 'node:path';
 export interface BenchOptions {
   /** sqlite, postgres or both. */
   readonly store: string;
-  /** Length of each run at 16 connections or more (wrk -d), in seconds. */
+  /** Length of each measurement at 16 connections or more (wrk -d), in seconds. */
   readonly seconds: number;
-  /** Length of each run below 16 connections (the latency runs), in seconds. */
+  /** Length of each measurement below 16 connections (the latency ones), in seconds. */
   readonly latencySeconds: number;
   readonly connections: readonly number[];
   /** Orders per face that wrk draws from. */
@@ -80,6 +80,6 @@ export function benchOptions(
   };
 }
 
-/** wrk's duration for a run at `connections`. */
+/** wrk's duration for a measurement at `connections`. */
 export const secondsFor = (o: BenchOptions, connections: number): number =>
   connections >= 16 ? o.seconds : o.latencySeconds;

@@ -12,7 +12,7 @@ export interface Machine {
   readonly os: string;
   readonly node: string;
   readonly loadGenerator: string;
-  /** 1-, 5- and 15-minute load averages when the run started: a busy machine reads low. */
+  /** 1-, 5- and 15-minute load averages when the benchmark started: a busy machine reads low. */
   readonly loadAverageAtStart: readonly number[];
 }
 

@@ -3,7 +3,7 @@
  * then for each number of connections measure the ceilings and each path with wrk; then Backd's
  * refund request submission and its settlement by the job runner on a server with the test
  * clock (settling needs the lock deadline to pass). Every path is expressed as a fraction of each
- * ceiling measured at the same number of connections in the same run.
+ * ceiling measured at the same number of connections in the same benchmark.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -175,7 +175,7 @@ export async function benchStore(
 }
 
 /**
- * A benchmark's whole run: wrk checked, the machine described, `plan` measured on each store of
+ * A whole benchmark: wrk checked, the machine described, `plan` measured on each store of
  * --store in turn (each dropped after), one table per store printed, the JSON written to
  * bench/results/<name>-<timestamp>.json (and --json).
  */

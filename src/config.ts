@@ -1,7 +1,8 @@
 /**
- * Configuration from the environment (DESIGN.md §4). An optional JSON file, `unwind.config.json`
- * in the working directory or the path in UNWIND_CONFIG, supplies defaults with the same names;
- * the environment wins. Invalid values stop start-up with a message naming the variable.
+ * Configuration from the environment (README.md#configuration). An optional JSON file,
+ * `unwind.config.json` in the working directory or the path in UNWIND_CONFIG, supplies defaults
+ * with the same names; the environment wins. Invalid values stop start-up with a message naming the
+ * variable.
  */
 import fs from 'node:fs';
 import net from 'node:net';

@@ -164,7 +164,7 @@ export async function assembleUnwind(
   });
   const jobs = new JobRunner(
     [
-      // Before the dispatcher, so the events it writes leave in the same run.
+      // Before the dispatcher, so the events it writes leave in the same round.
       refundRequestLocker(deps, server.log),
       reconciliationFolder(deps, config.reconcileDir, server.log),
       webhookDispatcher(deps, sender, config.deliveryLeaseMs),
@@ -178,7 +178,7 @@ export async function assembleUnwind(
 
   let closing: Promise<void> | undefined;
   const close = () => {
-    // Stop taking requests, let in-flight ones and the current job run finish, then close the
+    // Stop taking requests, let in-flight ones and the current round of jobs finish, then close the
     // database, so nothing acknowledged is cut off half-way.
     closing ??= (async () => {
       const force = setTimeout(() => server.server.closeAllConnections(), LIMITS.shutdownGraceMs);

@@ -1,5 +1,5 @@
 /**
- * Backd orders over the core (reference/provider-apis.md §2, decisions.md "Backd"). A Backd order
+ * Backd orders over the core (docs/decisions/backd.md#order-statuses). A Backd order
  * is a core order (`dialect: 'backd'`, `kind: 'bnpl'`) plus Backd's own state in `backd_orders`,
  * and every change writes both in one transaction with the core order's row locked:
  * - create_order creates the core order (nothing reserved) and its Backd row;

@@ -1,9 +1,10 @@
 /**
- * Backd refund requests (decisions.md "Backd"): submit (POST /refund), delete (DELETE /refund),
- * and the locking and settlement step the job runs. Every one runs with the core order's row
- * locked, so requests on one order are serialised across every process; the partial unique index
- * on active requests is the second wall. Lockedness is decided by time (`now >= lockedAt`), so a
- * request past its deadline refuses replacement and deletion even before the job has run.
+ * Backd refund requests (docs/decisions/backd.md#refund-requests): submit (POST /refund), delete
+ * (DELETE /refund), and the locking and settlement step the job runs. Every one runs with the core
+ * order's row locked, so requests on one order are serialised across every process; the partial
+ * unique index on active requests is the second wall. Lockedness is decided by time
+ * (`now >= lockedAt`), so a request past its deadline refuses replacement and deletion even before
+ * the job has run.
  */
 import { transitionBackdOrder } from '../domain/backd-order.js';
 import type { DomainError } from '../domain/errors.js';
@@ -182,7 +183,7 @@ const OBSTACLE_REASONS: Readonly<Record<SettlementObstacle, string>> = {
 
 /**
  * The job's step for one request, with the order's row locked without waiting (another node or a
- * request in flight holds it: `busy`, retried on a later run). A draft past its deadline becomes
+ * request in flight holds it: `busy`, retried on a later step). A draft past its deadline becomes
  * `approved` with its settlement time (deadline + the merchant's delay); an approved request due
  * to settle becomes `refunded` in the same transaction as the core refund it posts, and the order
  * becomes `refund`.
@@ -222,7 +223,7 @@ export const advanceRefundRequest =
 
     // Re-checked here, under the row lock, from the order as it is now: a request that no longer
     // fits is declined rather than refunding twice or more than is left, and rather than failing
-    // every run.
+    // every step.
     const obstacle = settlementObstacle(request, order, backd.status);
     if (obstacle !== null) {
       const declined = transitionRefundRequest(request, 'declined', run.now, {

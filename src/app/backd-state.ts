@@ -25,7 +25,10 @@ export type BackdTx = OrderChangeTx & BackdStore;
 export interface MerchantBackdTarget {
   readonly merchantId: string;
   readonly backdOrderId: string;
-  /** When given, it must equal the order's (decisions.md); omitted on calls that lack it. */
+  /**
+   * When given, it must equal the order's (docs/decisions/backd.md#merchant-order-id); omitted on
+   * calls that lack it.
+   */
   readonly merchantOrderId?: string;
 }
 

@@ -40,7 +40,7 @@ export const actorLabel = (actor: Actor): string => {
   }
 };
 
-/** The time and id source of one use case run: read once, so a run sees one instant. */
+/** The time and id source of one use case: read once, so the use case sees one instant. */
 export interface RunContext {
   readonly now: number;
   readonly newId: IdGenerator;

@@ -1,5 +1,6 @@
 /**
- * The `Idempotency-Key` header on every write of every face (decisions.md, IETF draft semantics):
+ * The `Idempotency-Key` header on every write of every face
+ * (docs/decisions/general.md#idempotency-key):
  * - the same key with the same request returns the stored response, marked as a replay;
  * - the same key with a different request is `idempotency.key_reused`;
  * - the same key while the first request still runs is `idempotency.in_progress`.

@@ -1,7 +1,7 @@
 /**
  * The one way an order changes: lock its row, replay or refuse a repeated command, plan the
  * change with the pure domain rules, then write the ledger rows, the new totals and exactly one
- * outbox event, all in the caller's transaction (DESIGN.md §2, non-negotiable 4).
+ * outbox event, all in the caller's transaction (docs/decisions/general.md#ledger-invariants).
  */
 import { domainError, type DomainError } from '../domain/errors.js';
 import { type EventType, orderSnapshot } from '../domain/events.js';
@@ -175,7 +175,8 @@ export async function commitChange(
 
 /**
  * Runs one planned operation on an existing order: lock, check ownership, replay, plan, commit.
- * Another merchant's order is reported exactly like a missing one (decisions.md).
+ * Another merchant's order is reported exactly like a missing one
+ * (docs/decisions/general.md#foreign-orders).
  */
 export async function changeOrder(
   tx: OrderChangeTx,

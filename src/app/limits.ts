@@ -1,6 +1,6 @@
 /**
- * A limit on everything, in one place (STYLE rule 12). Checked once at start-up by
- * `assertLimits`, so a bad edit fails fast instead of misbehaving under load.
+ * A limit on everything, in one place (docs/decisions/engineering.md#limits). Checked once at
+ * start-up by `assertLimits`, so a bad edit fails fast instead of misbehaving under load.
  */
 export const LIMITS = {
   /** Largest request body accepted by any route, in bytes. */
@@ -10,7 +10,7 @@ export const LIMITS = {
   pageSizeMax: 500,
   /** Length of a client-supplied idempotency key. */
   idempotencyKeyLengthMax: 255,
-  /** How long a stored idempotent response is kept (decisions.md: at least 24 hours). */
+  /** How long a stored idempotent response is kept (docs/decisions/general.md#idempotency-key). */
   idempotencyRetentionMs: 24 * 3_600_000,
   /** How long one request may hold an idempotency key before another may take it over. */
   idempotencyLeaseMs: 30_000,
@@ -41,7 +41,7 @@ export const LIMITS = {
   deliveryConcurrency: 64,
   /** How long a claimed delivery stays with its worker before others may take it. */
   deliveryLeaseMs: 60_000,
-  /** Timeout of one webhook POST (decisions.md: 10 s). */
+  /** Timeout of one webhook POST (docs/decisions/webhooks.md#timeout). */
   webhookTimeoutMs: 10_000,
   /** Bytes of a receiver's answer kept in the attempt log. */
   responseExcerptBytes: 1024,

@@ -56,7 +56,7 @@ async function issueFor(
       kind,
       prefix: secret.prefix,
       secretHash: secret.hash,
-      // A new merchant's MPG key has every permission (decisions.md).
+      // A new merchant's MPG key has every permission (docs/decisions/mpg.md#auth).
       permissions: dialect === 'mpg' ? [...MPG_PERMISSIONS] : [],
       createdAt: run.now,
       revokedAt: null,

@@ -284,7 +284,7 @@ const sourceTypeOf = (order: Order): MpgSourceType => {
   return mpg?.transaction_type ?? 'internet';
 };
 
-/** Loads an MPG order for an operation; other dialects' orders do not exist here. */
+/** Loads an MPG order for an operation; other faces' orders do not exist here. */
 async function lockMpgOrder(
   tx: LedgerStore,
   merchantId: string | null,
@@ -421,7 +421,7 @@ export const mpgReverseTransaction =
     return ok(await view(tx, outcome.value, cmd.transactionId ?? null));
   };
 
-/** One MPG order of the merchant with its ledger, or null (unknown, foreign, other dialect). */
+/** One MPG order of the merchant with its ledger, or null (unknown, foreign, other face). */
 export function mpgFindOrder(
   deps: AppDeps,
   merchantId: string,

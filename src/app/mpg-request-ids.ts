@@ -1,6 +1,6 @@
 /**
- * MPG's idempotency by body id (decisions.md "MPG"): `order_id` on create, `transaction_id` on
- * capture, void, refund, extend and reverse.
+ * MPG's idempotency by body id (docs/decisions/mpg.md#body-ids): `order_id` on create,
+ * `transaction_id` on capture, void, refund, extend and reverse.
  *
  * - A request claims its id (merchant, kind, id) with a lease in a short transaction of its own.
  *   The claim's primary key is the wall two racing duplicates meet, on any number of processes.

@@ -1,7 +1,7 @@
 /**
  * Customers' points wallets: one ledger per customer, keyed by the normalised phone and shared by
- * every merchant (decisions.md "Points"). A wallet moves only in the transaction that moves the
- * order's points (award, redeem, reversal, return), or by an operator's adjustment.
+ * every merchant (docs/decisions/points.md#wallets). A wallet moves only in the transaction that
+ * moves the order's points (award, redeem, reversal, return), or by an operator's adjustment.
  */
 import { BOUNDS, walletWithinBounds } from '../domain/bounds.js';
 import { domainError, type DomainError } from '../domain/errors.js';

@@ -1,5 +1,5 @@
 /**
- * A Backd order's own lifecycle (reference/provider-apis.md §2.3–2.4, decisions.md "Backd"), kept
+ * A Backd order's own lifecycle (docs/decisions/backd.md#order-statuses), kept
  * beside the core order it belongs to. The core holds the money (a purchase of the whole total at
  * confirm, a cancel, refunds); this module holds what Backd adds on top: the buyer's terms, the
  * merchant's placement and confirmation, and the rules of `update_order`.
@@ -45,7 +45,8 @@ const TRANSITIONS: Readonly<
   update: { from: ['order_placed'], to: 'same' },
   confirm: { from: ['order_placed'], to: 'order_confirmed' },
   cancel: { from: ['order_placed'], to: 'order_canceled' },
-  // decisions.md: refund requests are accepted in order_confirmed and refund.
+  // docs/decisions/backd.md#order-statuses: refund requests are accepted in order_confirmed and
+  // refund.
   request_refund: { from: ['order_confirmed', 'refund'], to: 'same' },
   delete_refund: { from: ['order_confirmed', 'refund'], to: 'same' },
   settle_refund: { from: ['order_confirmed', 'refund'], to: 'refund' },

@@ -1,7 +1,8 @@
-// Proves Backd's lock deadline: the worked table of provider-apis.md §2.5 verbatim, one millisecond
-// either side of 17:00 on every weekday, weekends, the daylight-saving weeks of 2026 and 2027 and
-// a Monday holiday, plus fast-check properties that characterise the rule independently (the
-// result is the first business-day 17:00 in Chicago strictly after the submission).
+// Proves Backd's lock deadline: the worked table of docs/decisions/backd.md#lock-deadline, one
+// millisecond either side of 17:00 on every weekday, weekends, the daylight-saving weeks of 2026
+// and 2027 and a Monday holiday, plus fast-check properties that characterise the rule
+// independently (the result is the first business-day 17:00 in Chicago strictly after the
+// submission).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -33,7 +34,7 @@ function local(t: number): string {
   return `${p['weekday']} ${p['year']}-${p['month']}-${p['day']} ${p['hour']}:${p['minute']}:${p['second']}.${p['fractionalSecond']} ${p['timeZoneName']}`;
 }
 
-describe('lockDeadline: the table of provider-apis.md §2.5, verbatim', () => {
+describe('lockDeadline: the table of docs/decisions/backd.md#lock-deadline', () => {
   // [submitted (America/Chicago), locked_at local, locked_at UTC], as the docs' table lists them.
   const table: readonly (readonly [string, string, string])[] = [
     ['2026-03-04T16:59:59-06:00', 'Wed 2026-03-04 17:00:00.000 CST', '2026-03-04T23:00:00.000Z'],

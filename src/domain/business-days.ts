@@ -1,5 +1,5 @@
 /**
- * Backd's refund lock deadline (reference/provider-apis.md §2.5, decisions.md "Backd"), as a pure
+ * Backd's refund lock deadline (docs/decisions/backd.md#lock-deadline), as a pure
  * function of the submission instant and an optional holiday calendar.
  *
  * The docs' three rules, in America/Chicago with daylight saving (the docs say "CST" but name the
@@ -82,7 +82,7 @@ export function isoDateOfDays(days: number): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC, Backd's timestamp format (decisions.md). */
+/** `YYYY-MM-DD HH:MM:SS` in UTC, Backd's timestamp format (docs/decisions/backd.md#timestamps). */
 export function formatUtcSeconds(instantMs: number): string {
   const days = floorDiv(instantMs, DAY_MS);
   const msOfDay = instantMs - days * DAY_MS;
@@ -163,5 +163,8 @@ export function lockDeadline(submittedAtMs: number, holidays: readonly string[] 
   return chicagoInstant(day, cutoffMs);
 }
 
-/** A request is locked from its deadline on, inclusive (decisions.md: `now >= locked_at`). */
+/**
+ * A request is locked from its deadline on, inclusive (`now >= locked_at`:
+ * docs/decisions/backd.md#lock-deadline).
+ */
 export const isLockedAt = (lockedAtMs: number, nowMs: number): boolean => nowMs >= lockedAtMs;

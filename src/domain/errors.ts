@@ -1,10 +1,11 @@
 /**
- * The one error catalogue. Use cases return these codes as values; each HTTP dialect maps every
- * code to its own status and message through an exhaustive `Record<ErrorCode, …>` (STYLE rule 7),
- * so adding a code here fails the typecheck of every dialect until it is mapped.
+ * The one error catalogue. Use cases return these codes as values; each face maps every
+ * code to its own status and message through an exhaustive `Record<ErrorCode, …>`
+ * (docs/decisions/engineering.md#error-catalogue), so adding a code here fails the typecheck of
+ * every face until it is mapped.
  */
 export const ERROR_CODES = [
-  // Input that passed the dialect's schema but breaks a core rule.
+  // Input that passed the face's schema but breaks a core rule.
   'validation.failed',
   'merchant.not_found',
   'order.not_found',
@@ -86,7 +87,7 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** An expected failure: a code from the catalogue plus data a dialect may show (never prose). */
+/** An expected failure: a code from the catalogue plus data a face may show (never prose). */
 export interface DomainError {
   readonly code: ErrorCode;
   /** Machine-readable facts, e.g. `{ refundableMinor: 500 }`, for messages that need numbers. */

@@ -1,7 +1,7 @@
 /**
- * The invariants of DESIGN.md §2 for one order, as a pure function of the stored order, the sums
- * of its ledger rows and its number of state-change events. `unwind verify` runs it over every
- * order; tests run it too.
+ * The invariants of one order (docs/decisions/general.md#ledger-invariants), as a pure function
+ * of the stored order, the sums of its ledger rows and its number of state-change events.
+ * `unwind verify` runs it over every order; tests run it too.
  */
 import { BOUNDS, pointsPerUnitProblem, withinBounds } from './bounds.js';
 import type { MerchantSettings } from './merchant.js';

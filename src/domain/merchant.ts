@@ -16,7 +16,9 @@ export const MPG_PERMISSIONS = [
 export type MpgPermission = (typeof MPG_PERMISSIONS)[number];
 
 export interface MerchantSettings {
-  /** Points earned per 1 unit of the currency on earning orders (decisions.md: default 10). */
+  /**
+   * Points earned per 1 unit of the currency on earning orders (docs/decisions/points.md#earning).
+   */
   readonly pointsPerUnit: number;
   /** Value of one point in minor units on replacing orders (0.1 SAR = 10 halalas, the default). */
   readonly minorPerPoint: number;

@@ -1,7 +1,7 @@
 /**
  * Rules of the Moyasar Payment Gateway face that the core planners do not cover: extending an
  * authorization's hold and reversing a transaction whose outcome is unknown
- * (reference/provider-apis.md §3.3, §3.5; decisions.md "MPG").
+ * (docs/decisions/mpg.md#void-refund-reverse).
  */
 import { BOUNDS } from './bounds.js';
 import { domainError, type DomainError } from './errors.js';

@@ -18,7 +18,10 @@ import { domainError, type DomainError } from './errors.js';
 import { assert, err, ok, type Result, unreachable } from './result.js';
 
 export const DIALECTS = ['points', 'backd', 'mpg', 'admin'] as const;
-/** The API face an order was created through. `admin` is Unwind's own generic face. */
+/**
+ * The API face an order was created through. `admin` is Unwind's own generic face, so this is a
+ * face, not a dialect: the older name stays until it is renamed (docs/glossary.md#dialect).
+ */
 export type Dialect = (typeof DIALECTS)[number];
 
 export const ORDER_KINDS = ['earning', 'replacing', 'bnpl', 'card', 'standard'] as const;
@@ -75,7 +78,7 @@ export interface Order extends OrderTotals {
   readonly backdOrderId: string | null;
   /** The customer's normalised phone number, for points ledgers. */
   readonly customerRef: string | null;
-  /** Dialect data the core does not interpret: items, addresses, masked card source, ... */
+  /** Face data the core does not interpret: items, addresses, masked card source, ... */
   readonly details: Readonly<Record<string, unknown>>;
   /** When money was first captured; the refund window counts from here. */
   readonly capturedAt: number | null;
@@ -247,7 +250,10 @@ export const ZERO_TOTALS: OrderTotals = {
   pointsReturned: 0,
 };
 
-/** The invariants of DESIGN.md §2 that one order's totals must satisfy. Empty when all hold. */
+/**
+ * The invariants (docs/decisions/general.md#ledger-invariants) that one order's totals must
+ * satisfy. Empty when all hold.
+ */
 export function totalsViolations(amountMinor: number, totals: OrderTotals): string[] {
   const t = pickTotals(totals);
   const v: string[] = [];
@@ -515,7 +521,7 @@ export interface RefundSplit {
 /**
  * Split a refund that brings the refunded total from `before` to `after`. Every share is computed
  * on the cumulative total and differenced, so rounding never drifts and a full refund returns
- * exactly the order's points (decisions.md: cumulative proportional reversal).
+ * exactly the order's points (docs/decisions/points.md#points-reversal).
  */
 export function splitRefund(order: Order, amountMinor: number): RefundSplit {
   const before = order.refundedMinor;

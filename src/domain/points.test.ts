@@ -1,6 +1,7 @@
 // Proves the Points rules that are pure: phone normalisation, exact points for a price, the
-// Points state-machine table against decisions.md, shipping label fallbacks, the wallet deltas,
-// and (with fast-check) that earned points equal floor(price × rate) computed in bigint.
+// Points state-machine table against docs/decisions/points.md#state-machine, shipping label
+// fallbacks, the wallet deltas, and (with fast-check) that earned points equal floor(price × rate)
+// computed in bigint.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -94,7 +95,7 @@ describe('redeeming', () => {
   });
 });
 
-describe('pointsTransitionError: the Points state machine (decisions.md)', () => {
+describe('pointsTransitionError: docs/decisions/points.md#state-machine', () => {
   const statuses: [string, ReturnType<typeof order>][] = [
     ['new', order('pending')],
     ['authorized', order('authorized')],

@@ -1,6 +1,6 @@
 /**
  * How Points names what happened to an order: its order statuses and webhook events
- * (reference/provider-apis.md §1.6 and §1.8).
+ * (docs/decisions/points.md#state-machine, docs/decisions/points.md#webhooks).
  */
 import { BOUNDS } from './bounds.js';
 import { currencyExponent } from './currencies.js';
@@ -167,7 +167,7 @@ export const pointsApiOrderType = (kind: OrderKind): 1 | 2 => (kind === 'replaci
 /**
  * A customer's phone number in Points' normal form `5XXXXXXXX`, or null when it is not a Saudi
  * mobile number. Accepted: `+966…`, `00966…`, `966…`, `0…` and the bare form, with spaces and
- * dashes ignored (the SDK mirrors the backend's rule, provider-apis.md §1.10).
+ * dashes ignored (the SDK mirrors the backend's rule, docs/decisions/points.md#phone-numbers).
  */
 export function normalisePhone(input: string): string | null {
   const compact = input.replace(/[\s-]/g, '');
@@ -216,7 +216,7 @@ export const POINTS_OPERATIONS = ['authorize', 'capture', 'complete', 'cancel', 
 export type PointsOperation = (typeof POINTS_OPERATIONS)[number];
 
 /**
- * The Points state machine as data (decisions.md "Points", provider-apis.md §1.6): for each
+ * The Points state machine as data (docs/decisions/points.md#state-machine): for each
  * operation and Points status, null when the operation may proceed, otherwise the error it gets.
  * The core planners run after this table and hold the money rules; this table holds the rules
  * Points adds on top (no cancel after approval, complete only once, ...).
@@ -386,7 +386,7 @@ export function customerEntryType(
   }
 }
 
-/** The reason a cancel records when the request gives none (provider-apis.md §1.7). */
+/** The reason a cancel records when the request gives none (docs/decisions/points.md#cancel). */
 export const DEFAULT_CANCEL_REASON = 'Order cancelled via API';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Backd refund requests (reference/provider-apis.md §2.5, decisions.md "Backd"): a state machine
+ * Backd refund requests (docs/decisions/backd.md#refund-requests): a state machine
  * as data, and the pure rules of submitting, deleting, locking and settling a request.
  *
  * One request per order is active (`draft` or `approved`) at a time. A request locks at its
@@ -166,9 +166,9 @@ function checkExpectedActive(
  * Submits a request of `amountMinor` on an order whose refundable rest (captured minus settled
  * refunds) is `refundableMinor` and whose refunded total is `refundedMinor`, with `active` the
  * order's active request if any. The amount is the amount of this request, not a running total
- * (decisions.md). An active unlocked draft is declined and replaced; a locked one refuses the
- * submission. `replaces` (operators only) must name the active draft, or be null when there is
- * none: an operator never replaces a draft they have not seen.
+ * (docs/decisions/backd.md#refund-amount). An active unlocked draft is declined and replaced; a
+ * locked one refuses the submission. `replaces` (operators only) must name the active draft, or be
+ * null when there is none: an operator never replaces a draft they have not seen.
  * Errors: refund.amount_not_positive, refund_request.locked (details: lockedAt),
  * refund_request.active_changed, refund.exceeds_refundable (details: refundableMinor).
  */

@@ -1,5 +1,6 @@
 /**
- * Expected failures are values (STYLE rule 6): a use case returns `Result`, and only a bug throws.
+ * Expected failures are values (docs/decisions/engineering.md#expected-failures): a use case
+ * returns `Result`, and only a bug throws.
  */
 export type Result<T, E> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };

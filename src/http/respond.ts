@@ -1,6 +1,6 @@
 /**
  * Runs a use case for a write on any face and renders the answer in that face's shape, honouring
- * the `Idempotency-Key` header (decisions.md: every write of every face): the stored response
+ * the `Idempotency-Key` header (docs/decisions/general.md#idempotency-key): the stored response
  * comes back with `Idempotency-Replayed: true`; a key reused for another request, or still in
  * progress, is answered by the face's own rendering of `idempotency.key_reused` (422) and
  * `idempotency.in_progress` (409). Keys are scoped to the merchant and face, the admin face, or a

@@ -10,7 +10,7 @@ import type { Job, JobLogger } from '../app/ports/job.js';
 export class JobRunner {
   readonly #jobs: readonly Job[];
   readonly #log: JobLogger;
-  /** The last run started; the next one starts after it ends. */
+  /** The last round started; the next one starts after it ends. */
   #queue: Promise<unknown> = Promise.resolve();
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
@@ -22,7 +22,7 @@ export class JobRunner {
 
   /** Runs every job until nothing is due; returns items handled per job. */
   runDue(): Promise<Record<string, number>> {
-    // One run at a time per process: a request waits for the timer's run, then runs its own.
+    // One round at a time per process: a request waits for the timer's round, then takes its own.
     const run = this.#queue.then(() => this.#runAll());
     this.#queue = run.catch(() => undefined);
     return run;
@@ -45,8 +45,8 @@ export class JobRunner {
   #nudged = false;
 
   /**
-   * Asks for a run soon, without waiting for the timer: called after a commit that may have
-   * written events, so webhooks leave within milliseconds. Many nudges make one run.
+   * Asks for a round soon, without waiting for the timer: called after a commit that may have
+   * written events, so webhooks leave within milliseconds. Many nudges make one round.
    */
   nudge(): void {
     if (this.#stopped || this.#timer === null || this.#nudged) return;
@@ -72,7 +72,7 @@ export class JobRunner {
     this.#timer = setTimeout(tick, intervalMs);
   }
 
-  /** Stops the timer and waits for a run in progress to finish. */
+  /** Stops the timer and waits for a round in progress to finish. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);

@@ -38,7 +38,10 @@ interface ShippingJson {
   label_en: string | null;
 }
 
-/** The Points webhook `order` object, with the extras of its event (provider-apis.md §1.8). */
+/**
+ * The Points webhook `order` object, with the extras of its event
+ * (docs/decisions/points.md#webhooks).
+ */
 export function pointsOrderPayload(event: EventRecord): Record<string, unknown> {
   const order = event.payload['order'] as OrderSnapshot;
   const name = pointsWebhookEvent(eventFacts(event));

@@ -191,7 +191,8 @@ function crossTenantSuite(factory: StoreFactory, skip?: string): void {
           route.url !== '/backd/create_order';
         // Routes naming no data (creation, lists) are checked below. Points checkout is
         // authorised by the merchant's PUBLIC key in its path and takes no x-api-key
-        // (provider-apis.md §1.2): anyone may begin a checkout for that merchant, by design.
+        // (docs/decisions/points.md#auth): anyone may begin a checkout for that merchant, by
+        // design.
         if ((params.length === 0 && !bodyIds) || params[0] === ':publicKey') continue;
         const values = params.length === 0 ? [''] : (ids[params[0]!.slice(1)] ?? []);
         assert.ok(values.length > 0, `no id of A for ${route.url}`);
@@ -379,8 +380,8 @@ function secretsSuite(factory: StoreFactory, skip?: string): void {
           assert.ok(!JSON.stringify(res.body).includes(secret), `${name} in a later response`);
         }
       }
-      // Points documents its webhook secret on every read (provider-apis.md), so it may appear
-      // in Points responses, but never in the logs.
+      // Points documents its webhook secret on every read (docs/decisions/points.md#webhooks), so
+      // it may appear in Points responses, but never in the logs.
       const pointsSecret = JSON.stringify(pointsHook.body).match(/"secret":"([^"]+)"/)?.[1];
       assert.ok(
         pointsSecret,

@@ -1,4 +1,4 @@
-/** The only source of time for use cases and jobs (decisions.md: the test clock drives all). */
+/** The only source of time for use cases and jobs (docs/decisions/general.md#time). */
 export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;

@@ -1,4 +1,4 @@
-/** Admin: merchants and their credentials (DESIGN.md §4). */
+/** Admin: merchants and their credentials (README.md#admin-api). */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../app/context.js';

@@ -1,6 +1,7 @@
 /**
- * Admin: customers' Points wallets (DESIGN.md §4). Seeding sets a balance through one adjustment
- * entry, so a wallet's balance always equals the sum of its ledger.
+ * Admin: customers' Points wallets (docs/dialects/points.md#admin-customers-wallets). Seeding sets
+ * a balance through one adjustment entry, so a wallet's balance always equals the sum of its
+ * ledger.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';

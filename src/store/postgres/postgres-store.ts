@@ -1,11 +1,11 @@
 /**
  * The scale-out store: PostgreSQL through `pg`. Any number of Unwind processes share one
  * database; every change locks the order row (SELECT … FOR UPDATE) and background work is
- * claimed with FOR UPDATE SKIP LOCKED (DESIGN.md §3).
+ * claimed with FOR UPDATE SKIP LOCKED (docs/decisions/storage.md#postgresql).
  *
  * Why `pg` and not `postgres`: both measured within noise of each other on this class of machine
- * (reference/stack-notes.md); `pg` hands out an explicit client per transaction, which maps one
- * to one onto "one use case, one transaction, one connection", lets the type parser be set per
+ * (docs/decisions/storage.md#driver); `pg` hands out an explicit client per transaction, which maps
+ * one to one onto "one use case, one transaction, one connection", lets the type parser be set per
  * pool instead of globally, and prepares named statements per connection without tagged
  * templates, so the shared portable SQL stays plain strings.
  */
@@ -20,7 +20,7 @@ import { createSqlStoreTx } from '../sql/store-tx.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
-  /** Schema to use instead of `public` (each test run gets its own). Created when missing. */
+  /** Schema to use instead of `public` (each test gets its own). Created when missing. */
   readonly schema?: string;
   readonly poolSize?: number;
   /** Bounds a statement that waits on a lock, so a stuck peer cannot hang a request forever. */

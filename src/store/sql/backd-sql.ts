@@ -1,7 +1,8 @@
 /**
  * The Backd face's statements (BackdStore): Backd's state of each order and its refund requests. Same portable
  * SQL on both engines; the SQLite adapter strips the row-lock clauses (its writers are serialised
- * by BEGIN IMMEDIATE anyway). Mappers sit beside the SQL (STYLE rule 15).
+ * by BEGIN IMMEDIATE anyway). Mappers sit beside the SQL
+ * (docs/decisions/engineering.md#explicit-wiring).
  */
 import type { BackdStore } from '../../app/ports/backd.js';
 import type {

@@ -1,8 +1,9 @@
 /**
- * Mappers from database rows to the port's plain records (STYLE rule 15: mappers beside the SQL).
- * Both adapters hand BIGINT columns over as JS numbers (PostgreSQL's int8 through a parser that
- * refuses what it cannot carry exactly); `int` checks each one again, because better-sqlite3
- * rounds an int64 beyond 2^53 to the nearest double without a word.
+ * Mappers from database rows to the port's plain records
+ * (docs/decisions/engineering.md#explicit-wiring). Both adapters hand BIGINT columns over as JS
+ * numbers (PostgreSQL's int8 through a parser that refuses what it cannot carry exactly); `int`
+ * checks each one again, because better-sqlite3 rounds an int64 beyond 2^53 to the nearest double
+ * without a word.
  */
 import type { AdminActionRecord, AdminSession, AdminToken } from '../../app/ports/operators.js';
 import type { IdempotencyRecord } from '../../app/ports/claims.js';

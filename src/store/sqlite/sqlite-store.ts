@@ -1,6 +1,7 @@
 /**
  * The embedded store: SQLite through better-sqlite3, WAL mode, `synchronous=FULL` so a committed
- * refund survives a power cut, and BEGIN IMMEDIATE so writers serialise (DESIGN.md §3).
+ * refund survives a power cut, and BEGIN IMMEDIATE so writers serialise
+ * (docs/decisions/storage.md#sqlite).
  *
  * better-sqlite3 is synchronous, while use cases are async. One async mutex therefore admits a
  * single write transaction at a time on the writer connection; reads use a second connection,

@@ -1,9 +1,10 @@
 /**
  * The Backd face's envelope, `{data, message, status: {type, code, error}}` on every response
- * (provider-apis.md §2.2, decisions.md "Backd"), and the one exhaustive table mapping every core
- * error code to a Backd status and message (STYLE rule 7). Errors carry `data: null`, the HTTP
- * status as `status.code`, `type: "error"` and `error: true`; the messages are Unwind's, written
- * for humans and listed in docs/dialects/backd.md, since Backd documents none.
+ * (docs/decisions/backd.md#envelope), and the one exhaustive table mapping every core
+ * error code to a Backd status and message (docs/decisions/engineering.md#error-catalogue). Errors
+ * carry `data: null`, the HTTP status as `status.code`, `type: "error"` and `error: true`; the
+ * messages are Unwind's, written for humans and listed in docs/dialects/backd.md, since Backd
+ * documents none.
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import {
@@ -39,7 +40,7 @@ export const failure = (code: number, message: string): BackdEnvelope => ({
   status: { type: 'error', code, error: true },
 });
 
-/** The exact message decisions.md gives for a locked request. */
+/** The exact message docs/decisions/backd.md#refund-requests gives for a locked request. */
 export const LOCKED_MESSAGE = 'Refund request is locked and can no longer be replaced or deleted.';
 
 // Codes other faces raise never reach Backd's routes; they still get a sensible Backd answer.
@@ -112,7 +113,7 @@ const DOMAIN_ERRORS = {
 
 /**
  * The message of a wrong-state refusal, per action, in the docs' own wording where they have
- * one (provider-apis.md §2.3).
+ * one (docs/decisions/backd.md#order-statuses).
  */
 function invalidStateMessage(details: Readonly<Record<string, unknown>> | undefined): string {
   const status = details?.['status'];

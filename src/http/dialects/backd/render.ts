@@ -1,8 +1,8 @@
 /**
- * Backd's order data (the seed's schema, provider-apis.md §2.2): amounts as numbers in major
- * units, `create_date` and `locked_at` as `YYYY-MM-DD HH:MM:SS` in UTC (decisions.md), `refunds[]`
- * only where the docs say so (find_order, refund POST and DELETE), and no `merchant_order_status`
- * on cancel_order.
+ * Backd's order data (docs/dialects/backd.md#order-data): amounts as numbers in major
+ * units, `create_date` and `locked_at` as `YYYY-MM-DD HH:MM:SS` in UTC
+ * (docs/decisions/backd.md#timestamps), `refunds[]` only where the docs say so (find_order, refund
+ * POST and DELETE), and no `merchant_order_status` on cancel_order.
  */
 import type { BackdOrderView } from '../../../app/backd-orders.js';
 import type { BackdItem } from '../../../domain/backd-order.js';

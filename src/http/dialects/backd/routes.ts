@@ -1,8 +1,8 @@
 /**
- * Backd's post-order management API under `/backd` (provider-apis.md §2.3): create_order,
- * order_placed, update_order, confirm_order, cancel_order, find_order, refund (POST, DELETE).
- * Each route authenticates with HTTP Basic (public key : secret key), parses and validates the
- * body, turns decimal amounts into minor units strictly, calls one use case and renders the
+ * Backd's post-order management API under `/backd` (docs/dialects/backd.md#endpoints):
+ * create_order, order_placed, update_order, confirm_order, cancel_order, find_order, refund (POST,
+ * DELETE). Each route authenticates with HTTP Basic (public key : secret key), parses and validates
+ * the body, turns decimal amounts into minor units strictly, calls one use case and renders the
  * envelope. Every write honours `Idempotency-Key`, scoped to the merchant's Backd face.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -47,7 +47,8 @@ const doc = (summary: string, body: z.ZodType, tag = 'Orders') =>
 
 /**
  * HTTP Basic with the merchant's Backd public key as user name and secret key as password. Both
- * must be live keys of the same merchant. Missing or wrong: 401 in the envelope (decisions.md).
+ * must be live keys of the same merchant. Missing or wrong: 401 in the envelope
+ * (docs/decisions/backd.md#auth).
  */
 async function authenticate(deps: AppDeps, request: FastifyRequest): Promise<void> {
   const header = request.headers.authorization;

@@ -1,6 +1,6 @@
 /**
- * Request schemas of the Backd face, after the seed's schema (provider-apis.md §2.2–2.3). Amounts
- * are JSON numbers in major units ("Any field with the format 'Number' can take integers or
+ * Request schemas of the Backd face, after Backd's pages (docs/dialects/backd.md#endpoints).
+ * Amounts are JSON numbers in major units ("Any field with the format 'Number' can take integers or
  * floats"); they are turned into minor units strictly, with the merchant's currency, by
  * `minorOf` in routes.ts: too many decimals is a 422, never a rounding. Fields Backd does not
  * document are ignored rather than refused, as an integration written against Backd may send

@@ -1,11 +1,13 @@
 /**
  * The Moyasar Payment Gateway error shape, `{"message": …}` with `errors: {field: [messages]}` on
- * 422 (seed 003), and the one exhaustive table from core error codes to MPG answers.
+ * 422 (docs/decisions/mpg.md#validation), and the one exhaustive table from core error codes to MPG
+ * answers.
  *
- * Seed strings, exact: 400 "Initial request is still processing.", 401 "Missing authentication
+ * The docs' strings, exact: 400 "Initial request is still processing.", 401 "Missing authentication
  * information", 403 "Unauthorized", 422 "Data validation failed" with
  * "The value must be greater than or equal to 1.". 404 "Not found" is G3's. Business-rule
- * refusals are 422 with `errors.amount` (decisions.md); their texts follow the validator's style.
+ * refusals are 422 with `errors.amount` (docs/decisions/mpg.md#business-rules); their texts follow
+ * the validator's style.
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import {
@@ -182,7 +184,8 @@ const HTTP_ERRORS: Record<HttpErrorKind, readonly [number, string]> = {
   unsupported_media_type: [415, 'Unsupported media type: send application/json'],
   body_too_large: [413, 'Request body too large'],
   auth_missing: [401, MESSAGES.missingAuth],
-  // decisions.md: a key that is unknown or lacks the permission is 403 "Unauthorized".
+  // docs/decisions/mpg.md#auth: a key that is unknown or lacks the permission is 403
+  // "Unauthorized".
   auth_invalid: [403, MESSAGES.unauthorized],
   forbidden: [403, MESSAGES.unauthorized],
   validation_failed: [422, MESSAGES.validation],

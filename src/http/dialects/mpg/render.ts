@@ -1,6 +1,7 @@
 /**
- * The MPG order and transaction objects, field for field and in the order of seed 003's example.
- * Timestamps are UTC with second precision (`2024-09-15T12:27:45Z`).
+ * The MPG order and transaction objects, field for field and in the order of G2's example
+ * (docs/decisions/mpg.md#doc-generations). Timestamps are UTC with second precision
+ * (`2024-09-15T12:27:45Z`).
  */
 import type { LedgerTransaction } from '../../../app/ledger.js';
 import type { Merchant } from '../../../domain/merchant.js';

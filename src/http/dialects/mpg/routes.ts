@@ -45,7 +45,7 @@ import {
 
 type Params = { Params: { id: string } };
 
-/** `Authorization: Bearer <key>` with the route's permission (decisions.md "MPG"). */
+/** `Authorization: Bearer <key>` with the route's permission (docs/decisions/mpg.md#auth). */
 const requirePermission =
   (deps: AppDeps, permission: MpgPermission) => async (request: FastifyRequest) => {
     const header = request.headers.authorization;
@@ -89,8 +89,9 @@ const DOC_RESPONSES = {
 
 async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
   /**
-   * Runs a write: under the Idempotency-Key header when one is sent (decisions.md, every face),
-   * else under the body id when the client sent one, else once.
+   * Runs a write: under the Idempotency-Key header when one is sent
+   * (docs/decisions/general.md#idempotency-key), else under the body id when the client sent one,
+   * else once.
    */
   async function write(
     request: FastifyRequest,

@@ -1,7 +1,8 @@
 /**
- * Request schemas of the MPG face (G2 contract, G1 constraints, G3 enums: provider-apis.md §3),
- * with MPG's validator messages ("The value must be greater than or equal to 1."). Every field
- * error is reported under its dot path (`source.number`), every failing field at once.
+ * Request schemas of the MPG face (G2 contract, G1 constraints, G3 enums:
+ * docs/decisions/mpg.md#doc-generations), with MPG's validator messages ("The value must be greater
+ * than or equal to 1."). Every field error is reported under its dot path (`source.number`), every
+ * failing field at once.
  */
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
@@ -68,7 +69,7 @@ const cardNumber = z
   .refine(luhnValid, { error: 'The value is not a valid card number.', abort: true })
   .refine((n) => detectScheme(n) !== null, { error: MESSAGES.schemeUnsupported });
 
-/** 3-D Secure results (enums of provider-apis.md §3.3). */
+/** 3-D Secure results (docs/dialects/mpg.md#request-fields). */
 const threeDSecure = object({
   status: oneOf(['Y', 'N', 'U', 'A', 'R']),
   eci: oneOf(['00', '01', '02', '05', '06', '07']),

@@ -1,7 +1,7 @@
 /**
  * Points authentication: the merchant's private key in `x-api-key` on every API route except
  * checkout, then the optional IP allow-list (checked after the key, as Points does). Auth
- * failures are HTTP 400, not 401 (provider-apis.md §1.2).
+ * failures are HTTP 400, not 401 (docs/decisions/points.md#auth).
  */
 import type { FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../app/context.js';

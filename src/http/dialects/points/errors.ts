@@ -2,7 +2,8 @@
  * The Points error envelope `{status: false, message, appended_data: {}}` (422 adds `errors`),
  * and the one exhaustive table from core error codes to Points' statuses and messages. Where one
  * code must read differently per operation (a refused cancel vs a refused capture), the
- * operation's own table overrides the default; the core stays generic (decisions.md "Points").
+ * operation's own table overrides the default; the core stays generic
+ * (docs/decisions/points.md#state-machine).
  */
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import type { PointsOperation } from '../../../domain/points.js';
@@ -87,8 +88,8 @@ const DOMAIN_ERRORS = {
 
 /**
  * Messages of refused operations. Points documents the complete messages exactly and the others
- * only as descriptions ("Order cannot be authorized (already refunded)"); decisions.md fixes the
- * cancel and refund messages.
+ * only as descriptions ("Order cannot be authorized (already refunded)");
+ * docs/decisions/points.md#state-machine fixes the cancel and refund messages.
  */
 const OPERATION_MESSAGES: Readonly<Record<PointsOperation, Partial<Record<ErrorCode, string>>>> = {
   authorize: {

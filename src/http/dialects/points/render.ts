@@ -69,7 +69,7 @@ interface StoredProduct {
   quantity?: unknown;
 }
 
-/** The API order resource (provider-apis.md §1.5). */
+/** The API order resource (docs/dialects/points.md#the-order-resource). */
 export function orderResource(view: PointsOrderView, now: number): Record<string, unknown> {
   const { order, record } = view;
   const details = order.details;

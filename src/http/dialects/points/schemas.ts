@@ -1,6 +1,6 @@
 /**
  * The request rules of the Points face, as the OpenAPI of docs.papp.sa states them
- * (provider-apis.md §1.4), in the Laravel-style validator of `validate.ts`.
+ * (docs/dialects/points.md#endpoints), in the Laravel-style validator of `validate.ts`.
  */
 import { LIMITS } from '../../../app/limits.js';
 import { BOUNDS } from '../../../domain/bounds.js';

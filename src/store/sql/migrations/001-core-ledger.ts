@@ -64,7 +64,8 @@ CREATE TABLE orders (
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
   version INTEGER NOT NULL CHECK (version >= 0),
-  -- The ledger's invariants (DESIGN.md §2), a second wall behind the checks in code.
+  -- The ledger's invariants (docs/decisions/general.md#ledger-invariants), a second wall behind the
+  -- checks in code.
   CHECK (redeemed_minor BETWEEN 0 AND amount_minor),
   CHECK (authorized_minor BETWEEN 0 AND amount_minor),
   CHECK (captured_minor >= 0 AND voided_minor >= 0),

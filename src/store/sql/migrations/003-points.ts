@@ -13,7 +13,7 @@ export const migration: Migration = {
 CREATE TABLE points_customers (
   phone TEXT PRIMARY KEY CHECK (length(phone) = 9),
   -- May go below zero: an earning reversal after the customer spent the points is recorded,
-  -- never capped (decisions.md).
+  -- never capped (docs/decisions/points.md#wallets).
   balance BIGINT NOT NULL,
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL

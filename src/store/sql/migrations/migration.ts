@@ -1,5 +1,6 @@
 /**
- * The one migration list, applied in order to SQLite and to PostgreSQL (STYLE rule 10).
+ * The one migration list, applied in order to SQLite and to PostgreSQL
+ * (docs/decisions/storage.md#one-schema).
  *
  * The SQL is a portable subset: TEXT ids, BIGINT minor units and epoch-millisecond times, JSON as
  * TEXT, INTEGER 0/1 flags, CHECK constraints, partial unique indexes. Where the two engines cannot
