@@ -4,7 +4,8 @@
 // and enabled again, all carry the same bytes, in the standard and the Points format. Only the
 // `webhook-timestamp` header and the signature follow the attempt; the body's `timestamp` is
 // when the event occurred. Every request is verified with `standardwebhooks` (the reference
-// implementation from npm) at the test clock's time of its attempt, and with verifyWebhook.
+// implementation from npm) at the test clock's time of its attempt, and with verifyWebhook. An
+// event stored before payload times were ISO strings (epoch ms) reads and sends as if it were.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { verifyWebhook } from '../../src/webhooks/verify.js';
@@ -235,6 +236,54 @@ function suite(factory: StoreFactory, skip?: string) {
         assert.equal(s.request.body, firstBodyOf('/b', eventId));
         assert.equal(s.request.body, firstBodyOf('/a', eventId));
       }
+    });
+
+    it('an event stored with epoch-ms times (before they were ISO) reads and sends as ISO', async () => {
+      // Events are append-only, so the old shape is written as a new row: a copy of the refund's
+      // event, under another id and no order, with its order snapshot's times in epoch ms.
+      const [stored] = (await t.testStore.rawRows('events')).filter(
+        (row) => String(row['type']) === 'order.refunded',
+      );
+      assert.ok(stored);
+      const payload = JSON.parse(String(stored['payload'])) as { order: Record<string, unknown> };
+      for (const field of ['captured_at', 'created_at', 'updated_at']) {
+        payload.order[field] = Date.parse(String(payload.order[field]));
+      }
+      const copy = crypto.randomUUID();
+      const text = (v: unknown) => (v === null ? 'NULL' : `'${String(v).replaceAll("'", "''")}'`);
+      await t.testStore.rawExec(
+        `INSERT INTO events (id, merchant_id, order_id, type, actor, reason, status_before,
+           status_after, idempotency_key, request_fingerprint, payload, created_at)
+         VALUES (${text(copy)}, ${text(merchant)}, NULL, 'order.refunded', ${text(stored['actor'])},
+           NULL, ${text(stored['status_before'])}, ${text(stored['status_after'])}, NULL, NULL,
+           ${text(JSON.stringify(payload))}, ${Number(stored['created_at'])})`,
+      );
+
+      const shown = await t.call<{ data: Array<{ id: string; payload: typeof payload }> }>(
+        { method: 'GET', url: `/admin/events?merchant_id=${merchant}&limit=50` },
+        200,
+      );
+      const payloadOf = (id: unknown) => shown.data.find((e) => e.id === id)?.payload;
+      assert.deepEqual(payloadOf(copy), payloadOf(stored['id']));
+      assert.equal(payloadOf(copy)?.order['created_at'], new Date(start).toISOString());
+
+      // Sent as the original was, but for its event id (every endpoint gets its delivery).
+      for (const endpoint of Object.values(endpoints)) {
+        await t.call(
+          {
+            method: 'POST',
+            url: `/admin/webhooks/${endpoint.id}/replay`,
+            payload: { since: new Date(Number(stored['created_at']) - 1).toISOString() },
+          },
+          202,
+        );
+      }
+      await advance(60);
+      const again = await deliverNow();
+      const legacy = again.find((s) => s.path === '/b' && eventIdOf(s) === copy);
+      const first = sent.find((s) => s.path === '/b' && eventIdOf(s) === stored['id']);
+      assert.ok(legacy && first);
+      assert.equal(legacy.request.body, first.request.body.replace(String(stored['id']), copy));
     });
   });
 }
