@@ -8,6 +8,7 @@
  */
 import { transitionBackdOrder } from '../domain/backd-order.js';
 import type { DomainError } from '../domain/errors.js';
+import { eventTime } from '../domain/events.js';
 import { formatMinor } from '../domain/money.js';
 import { refundableMinor } from '../domain/order.js';
 import {
@@ -35,7 +36,6 @@ import type { MerchantStore } from './ports/merchants.js';
 
 /** A refund request as events carry it. */
 export function refundRequestJson(r: RefundRequest): Record<string, unknown> {
-  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     id: r.id,
     amount: formatMinor(r.amountMinor, r.currency),
@@ -43,11 +43,11 @@ export function refundRequestJson(r: RefundRequest): Record<string, unknown> {
     currency: r.currency,
     base_refunded_minor: r.baseRefundedMinor,
     status: r.status,
-    locked_at: iso(r.lockedAt),
-    settle_at: iso(r.settleAt),
+    locked_at: eventTime(r.lockedAt),
+    settle_at: eventTime(r.settleAt),
     decline_reason: r.declineReason,
     replaced_by: r.replacedBy,
-    created_at: iso(r.createdAt),
+    created_at: eventTime(r.createdAt),
   };
 }
 

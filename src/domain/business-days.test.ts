@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { formatUtcSeconds, isLockedAt, lockDeadline } from './business-days.js';
+import { formatIsoUtc, formatUtcSeconds, isLockedAt, lockDeadline } from './business-days.js';
 
 const ms = (iso: string): number => {
   const t = Date.parse(iso);
@@ -243,6 +243,21 @@ describe('formatUtcSeconds', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), (t) => {
         assert.equal(formatUtcSeconds(t), new Date(t).toISOString().slice(0, 19).replace('T', ' '));
+      }),
+    );
+  });
+});
+
+describe('formatIsoUtc', () => {
+  it('formats as ISO 8601 in UTC with milliseconds and Z', () => {
+    assert.equal(formatIsoUtc(0), '1970-01-01T00:00:00.000Z');
+    assert.equal(formatIsoUtc(ms('2028-02-29T23:59:59.999Z')), '2028-02-29T23:59:59.999Z');
+    assert.equal(formatIsoUtc(ms('2028-02-29T23:59:59.999Z') + 1), '2028-03-01T00:00:00.000Z');
+  });
+  it('agrees with Date#toISOString for any instant', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2200, 0, 1) }), (t) => {
+        assert.equal(formatIsoUtc(t), new Date(t).toISOString());
       }),
     );
   });

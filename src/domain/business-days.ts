@@ -82,14 +82,26 @@ export function isoDateOfDays(days: number): string {
   return `${pad(year, 4)}-${pad(month)}-${pad(day)}`;
 }
 
-/** `YYYY-MM-DD HH:MM:SS` in UTC, Backd's timestamp format (docs/decisions/backd.md#timestamps). */
-export function formatUtcSeconds(instantMs: number): string {
+/** An instant's UTC date and `HH:MM:SS`, and its milliseconds within the second. */
+function utcParts(instantMs: number): { date: string; time: string; ms: number } {
   const days = floorDiv(instantMs, DAY_MS);
   const msOfDay = instantMs - days * DAY_MS;
   const h = floorDiv(msOfDay, HOUR_MS);
   const m = floorDiv(msOfDay % HOUR_MS, MINUTE_MS);
   const s = floorDiv(msOfDay % MINUTE_MS, 1000);
-  return `${isoDateOfDays(days)} ${pad(h)}:${pad(m)}:${pad(s)}`;
+  return { date: isoDateOfDays(days), time: `${pad(h)}:${pad(m)}:${pad(s)}`, ms: msOfDay % 1000 };
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC, Backd's timestamp format (docs/decisions/backd.md#timestamps). */
+export function formatUtcSeconds(instantMs: number): string {
+  const { date, time } = utcParts(instantMs);
+  return `${date} ${time}`;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.mmmZ`, ISO 8601 in UTC to the millisecond (as `Date#toISOString`). */
+export function formatIsoUtc(instantMs: number): string {
+  const { date, time, ms } = utcParts(instantMs);
+  return `${date}T${time}.${pad(ms, 3)}Z`;
 }
 
 /**

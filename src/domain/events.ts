@@ -2,6 +2,7 @@
  * The event catalogue: one event per state change, written to the outbox in the same transaction
  * as the change. Webhook formats (standard, points) are built from these payloads at delivery.
  */
+import { formatIsoUtc } from './business-days.js';
 import { formatMinor } from './money.js';
 import type { Order, OrderStatus, RefundSplit } from './order.js';
 
@@ -37,6 +38,42 @@ export const ANNOUNCEMENT_EVENT_TYPES: readonly string[] = ['order.completed'];
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
+/**
+ * A time as event payloads carry it: ISO 8601 in UTC with milliseconds and `Z`, as the admin API
+ * writes every time. (Points-format webhooks narrow it to Points' seconds, src/webhooks/formats.ts.)
+ */
+export function eventTime(ms: number): string;
+export function eventTime(ms: number | null): string | null;
+export function eventTime(ms: number | null): string | null {
+  return ms === null ? null : formatIsoUtc(ms);
+}
+
+/** The time fields of an order snapshot. */
+const ORDER_TIME_FIELDS = ['captured_at', 'cancelled_at', 'created_at', 'updated_at'] as const;
+
+/**
+ * A stored payload as it is read: events written before payload times were ISO strings carry
+ * their order snapshot's times as epoch milliseconds, which this turns into `eventTime`s. Pure
+ * and idempotent, keeping the order of keys, so a delivery's body is the same whenever the
+ * event is read.
+ */
+export function withIsoOrderTimes(
+  payload: Readonly<Record<string, unknown>>,
+): Readonly<Record<string, unknown>> {
+  const order = payload['order'];
+  if (typeof order !== 'object' || order === null) return payload;
+  const snapshot = order as Record<string, unknown>;
+  if (!ORDER_TIME_FIELDS.some((field) => typeof snapshot[field] === 'number')) return payload;
+  const upgraded = Object.fromEntries(
+    Object.entries(snapshot).map(([key, value]) =>
+      typeof value === 'number' && (ORDER_TIME_FIELDS as readonly string[]).includes(key)
+        ? [key, eventTime(value)]
+        : [key, value],
+    ),
+  );
+  return { ...payload, order: upgraded };
+}
+
 /** The order as events carry it: stable snake_case JSON, amounts as exact decimal strings too. */
 export function orderSnapshot(order: Order) {
   const money = (minor: number) => ({ minor, decimal: formatMinor(minor, order.currency) });
@@ -62,10 +99,10 @@ export function orderSnapshot(order: Order) {
     backd_order_id: order.backdOrderId,
     details: order.details,
     capture_method: order.captureMethod,
-    captured_at: order.capturedAt,
-    cancelled_at: order.cancelledAt,
-    created_at: order.createdAt,
-    updated_at: order.updatedAt,
+    captured_at: eventTime(order.capturedAt),
+    cancelled_at: eventTime(order.cancelledAt),
+    created_at: eventTime(order.createdAt),
+    updated_at: eventTime(order.updatedAt),
     version: order.version,
   };
 }

@@ -8,10 +8,14 @@
  *             `X-Webhook-Event`.
  * Both carry the Standard Webhooks headers `webhook-id` (the delivery id, stable across retries),
  * `webhook-timestamp` and `webhook-signature`.
+ *
+ * The body is the event: a pure function of the stored event and the endpoint's format, its
+ * `timestamp` the time the event occurred, so every attempt and every replay sends the same
+ * bytes. Only `webhook-timestamp` (the attempt's time) and the signature over it change.
  */
 import { eventFacts } from '../app/events.js';
 import type { EventRecord } from '../app/ports/outbox.js';
-import type { OrderSnapshot, RefundSplitJson } from '../domain/events.js';
+import { eventTime, type OrderSnapshot, type RefundSplitJson } from '../domain/events.js';
 import {
   pointsLeft,
   pointsOfOrder,
@@ -22,7 +26,12 @@ import {
 } from '../domain/points.js';
 import { AUTO_REFUND_REASON } from '../domain/reconciliation.js';
 import { minorToMajorNumber } from '../domain/money.js';
-import { type Delivery, signingSecrets, type WebhookEndpoint } from '../domain/webhooks.js';
+import {
+  type Delivery,
+  signingSecrets,
+  type WebhookEndpoint,
+  type WebhookFormat,
+} from '../domain/webhooks.js';
 import { signatureHeader } from './signing.js';
 
 export interface WebhookRequest {
@@ -30,7 +39,8 @@ export interface WebhookRequest {
   readonly headers: Record<string, string>;
 }
 
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** Points' documented webhook times are ISO 8601 to the second (`2026-04-18T10:05:12Z`). */
+const pointsTime = (iso: string): string => iso.replace(/\.\d{3}Z$/, 'Z');
 
 interface ShippingJson {
   status: string | null;
@@ -70,8 +80,8 @@ export function pointsOrderPayload(event: EventRecord): Record<string, unknown> 
     payment_status: pointsPaymentStatus(figures),
     order_status: pointsStatusOf(figures),
     metadata: (details['metadata'] as Record<string, unknown> | undefined) ?? null,
-    created_at: isoSeconds(order.created_at),
-    updated_at: isoSeconds(order.updated_at),
+    created_at: pointsTime(order.created_at),
+    updated_at: pointsTime(order.updated_at),
   };
   const reason = event.reason ?? undefined;
   if (name === 'cancelled') return { ...base, reason };
@@ -100,27 +110,37 @@ export function pointsOrderPayload(event: EventRecord): Record<string, unknown> 
   return base;
 }
 
+/** The body of `event` in `format`: the same bytes whenever and however often it is sent. */
+export function webhookBody(format: WebhookFormat, event: EventRecord): string {
+  if (format === 'points') {
+    return JSON.stringify({
+      event: pointsEventName(event),
+      order: pointsOrderPayload(event),
+      timestamp: pointsTime(eventTime(event.createdAt)),
+    });
+  }
+  return JSON.stringify({
+    type: event.type,
+    timestamp: eventTime(event.createdAt),
+    data: { event_id: event.id, ...event.payload },
+  });
+}
+
+const pointsEventName = (event: EventRecord): string =>
+  pointsWebhookEvent(eventFacts(event)) ?? event.type;
+
+/** The request of one attempt: the event's body, signed at the attempt's time `nowMs`. */
 export function buildWebhookRequest(
   endpoint: WebhookEndpoint,
   delivery: Delivery,
   event: EventRecord,
   nowMs: number,
 ): WebhookRequest {
-  const timestamp = isoSeconds(nowMs);
-  let body: string;
-  const extra: Record<string, string> = {};
-  if (endpoint.format === 'points') {
-    const name = pointsWebhookEvent(eventFacts(event)) ?? event.type;
-    body = JSON.stringify({ event: name, order: pointsOrderPayload(event), timestamp });
-    extra['x-webhook-secret'] = endpoint.secret;
-    extra['x-webhook-event'] = name;
-  } else {
-    body = JSON.stringify({
-      type: event.type,
-      timestamp,
-      data: { event_id: event.id, ...event.payload },
-    });
-  }
+  const body = webhookBody(endpoint.format, event);
+  const extra: Record<string, string> =
+    endpoint.format === 'points'
+      ? { 'x-webhook-secret': endpoint.secret, 'x-webhook-event': pointsEventName(event) }
+      : {};
   const seconds = Math.floor(nowMs / 1000);
   return {
     body,

@@ -26,6 +26,7 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
+import { withIsoOrderTimes } from '../../domain/events.js';
 import { assert, AssertionFailure } from '../../domain/result.js';
 import type {
   Delivery,
@@ -167,7 +168,7 @@ export const rowToEvent = (r: Row): EventRecord => ({
   statusAfter: strOrNull(r, 'status_after'),
   idempotencyKey: strOrNull(r, 'idempotency_key'),
   requestFingerprint: strOrNull(r, 'request_fingerprint'),
-  payload: parsed<Record<string, unknown>>(r, 'payload'),
+  payload: withIsoOrderTimes(parsed<Record<string, unknown>>(r, 'payload')),
   createdAt: int(r, 'created_at'),
 });
 
