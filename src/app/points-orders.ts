@@ -24,7 +24,7 @@ import {
   type PointsOperation,
   pointsReferenceNumber,
   pointsTransitionError,
-  RATING_POINTS,
+  ratingPoints,
   type ShippingUpdate,
 } from '../domain/points.js';
 import type { PointsChannel, PointsOrderRecord } from '../domain/points-records.js';
@@ -168,7 +168,8 @@ export interface EarningCommand {
  * `review_reference` is rejected.
  * Errors: points.merchant_busy, merchant.not_found, order.duplicate_reference (details.field),
  * validation.failed (total_price earns more than BOUNDS.orderPointsMax),
- * points.balance_out_of_bounds (the customer's wallet cannot take the points).
+ * points.balance_out_of_bounds (the customer's wallet cannot take the points),
+ * points.channel_disabled (a rating channel the merchant has not enabled).
  */
 export const createEarningOrder =
   (cmd: EarningCommand): UseCase<PointsOutcome, PointsTx & MerchantStore> =>
@@ -178,6 +179,10 @@ export const createEarningOrder =
     }
     const merchant = await tx.findMerchant(cmd.merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
+    const flat = cmd.channel === 'earning' ? null : ratingPoints(merchant.settings, cmd.channel);
+    if (cmd.channel !== 'earning' && flat === null) {
+      return err(domainError('points.channel_disabled', { channel: cmd.channel }));
+    }
     if (cmd.reviewReference !== null) {
       const earlier = await tx.findPointsOrderByReview(
         merchant.id,
@@ -201,7 +206,7 @@ export const createEarningOrder =
     const totalPoints =
       cmd.channel === 'earning'
         ? earnedPoints(cmd.amountMinor, POINTS_CURRENCY, merchant.settings.pointsPerUnit)
-        : RATING_POINTS[cmd.channel];
+        : flat;
     // In-bound prices at an in-bound points_per_unit cannot pass the bound; a setting stored
     // before the bound existed can, and is refused here rather than by the database.
     if (totalPoints === null) {

@@ -22,4 +22,8 @@ export interface PointsStore {
     reviewReference: string,
   ): Promise<PointsOrderRecord | undefined>;
   updatePointsOrder(record: PointsOrderRecord): Promise<void>;
+  /** The merchant's stable integer for the Points face (`merchant_id`), if it has one yet. */
+  findPointsMerchantNumber(merchantId: string): Promise<number | undefined>;
+  /** Gives the merchant its integer if it has none (a no-op otherwise); returns it. */
+  ensurePointsMerchantNumber(merchantId: string): Promise<number>;
 }

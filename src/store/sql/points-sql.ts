@@ -110,10 +110,31 @@ const updatePointsOrder =
     assert(changed === 1, `points order ${p.orderId} not updated`);
   };
 
+const findPointsMerchantNumber =
+  (db: SqlSession): PointsStore['findPointsMerchantNumber'] =>
+  (merchantId) =>
+    firstOf(db, `SELECT number FROM points_merchants WHERE merchant_id = ?`, [merchantId], (r) =>
+      int(r, 'number'),
+    );
+
+const ensurePointsMerchantNumber =
+  (db: SqlSession): PointsStore['ensurePointsMerchantNumber'] =>
+  async (merchantId) => {
+    await db.run(
+      `INSERT INTO points_merchants (merchant_id) VALUES (?) ON CONFLICT (merchant_id) DO NOTHING`,
+      [merchantId],
+    );
+    const number = await findPointsMerchantNumber(db)(merchantId);
+    assert(number !== undefined, `merchant ${merchantId} has no points number`);
+    return number;
+  };
+
 export const createPointsSql = (db: SqlSession): PointsStore => ({
   tryLockPointsMerchant: tryLockPointsMerchant(db),
   insertPointsOrder: insertPointsOrder(db),
   findPointsOrder: findPointsOrder(db),
   findPointsOrderByReview: findPointsOrderByReview(db),
   updatePointsOrder: updatePointsOrder(db),
+  findPointsMerchantNumber: findPointsMerchantNumber(db),
+  ensurePointsMerchantNumber: ensurePointsMerchantNumber(db),
 });

@@ -110,10 +110,13 @@ export function orderResource(view: PointsOrderView, now: number): Record<string
   };
 }
 
-/** The webhook resource; Points returns the secret on every read. */
-export const webhookResource = (e: WebhookEndpoint) => ({
+/**
+ * The webhook resource; Points returns the secret on every read. `merchant_id` is the merchant's
+ * integer on this face (src/app/points-merchants.ts), as the OpenAPI declares it.
+ */
+export const webhookResource = (e: WebhookEndpoint, merchantNumber: number) => ({
   uuid: e.id,
-  merchant_id: e.merchantId,
+  merchant_id: merchantNumber,
   name: e.name,
   url: e.url,
   secret: e.secret,
