@@ -26,23 +26,17 @@ export const laravelTime = (ms: number): string =>
 
 // Points is a Saudi service; its display helpers are in Riyadh time (UTC+3, no daylight saving).
 const RIYADH_OFFSET_MS = 3 * 3_600_000;
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `"Monday,23 Dec"`, as the Points fixture shows it. */
-export function displayDate(ms: number): string {
-  const d = new Date(ms + RIYADH_OFFSET_MS);
-  return `${WEEKDAYS[d.getUTCDay()]},${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
-}
+/**
+ * `"2024-12-23"`: the OpenAPI's `format: date`. The SDK's fixture shows `"Monday,23 Dec"`; the
+ * OpenAPI is the contract (docs/dialects/points.md "Where Points' documents disagree").
+ */
+export const displayDate = (ms: number): string =>
+  new Date(ms + RIYADH_OFFSET_MS).toISOString().slice(0, 10);
 
-/** `"05:50 am"`. */
-export function displayTime(ms: number): string {
-  const d = new Date(ms + RIYADH_OFFSET_MS);
-  const hours = d.getUTCHours();
-  const h12 = hours % 12 === 0 ? 12 : hours % 12;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(h12)}:${pad(d.getUTCMinutes())} ${hours < 12 ? 'am' : 'pm'}`;
-}
+/** `"10:00:00"`, as the OpenAPI's example shows it (the SDK's fixture: `"05:50 am"`). */
+export const displayTime = (ms: number): string =>
+  new Date(ms + RIYADH_OFFSET_MS).toISOString().slice(11, 19);
 
 /** Carbon's `diffForHumans` as Points shows it: `"2 hours ago"`. */
 export function since(ms: number, now: number): string {
@@ -69,7 +63,7 @@ interface StoredProduct {
   quantity?: unknown;
 }
 
-/** The API order resource (provider-apis.md §1.5). */
+/** The API order resource (docs/dialects/points.md "The order resource"). */
 export function orderResource(view: PointsOrderView, now: number): Record<string, unknown> {
   const { order, record } = view;
   const details = order.details;
