@@ -66,6 +66,14 @@ await pointsFaceSuite((face) => {
       metadata: { channel: 'web' },
     });
     assert.equal(earned.status, 200);
+    // A phone without an activated account: the PendingEarningResponse.
+    const pending = await call(m, 'post', earning, earning, {
+      phone_number: face.newPhone(),
+      total_price: 115,
+      order_number: `OP-${phone}`,
+      products: [{ product_name: 'Soap', product_price: 115, quantity: 1 }],
+    });
+    assert.equal(pending.body.data?.['pending_client_activation'], true);
     await call(m, 'post', earning, earning, { total_price: 'x' });
     await call(null, 'post', earning, earning, {});
     for (const kind of ['store-rating', 'product-rating']) {

@@ -2,7 +2,7 @@
  * JSON shapes of the Points face: the success envelope, the order resource (integer `id`, `uuid`,
  * integer `type`, SAR numbers, Laravel timestamps and display helpers) and the webhook resource.
  */
-import type { PointsOrderView } from '../../../app/points-orders.js';
+import { POINTS_CURRENCY, type PointsOrderView } from '../../../app/points-orders.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import {
   pointsApiOrderType,
@@ -10,6 +10,7 @@ import {
   pointsStatusOf,
   shippingStatusNumber,
 } from '../../../domain/points.js';
+import type { PendingEarning } from '../../../domain/points-records.js';
 import type { WebhookEndpoint } from '../../../domain/webhooks.js';
 
 /** `{status: true, message, appended_data: {}, data}`. */
@@ -103,6 +104,20 @@ export function orderResource(view: PointsOrderView, now: number): Record<string
       : {}),
   };
 }
+
+/**
+ * The answer of an earning for a phone without an activated account (the OpenAPI's
+ * PendingEarningResponse `data`): the queued earning, awarded when the account is activated.
+ */
+export const pendingEarningResource = (p: PendingEarning) => ({
+  pending_client_activation: true,
+  pending_earning_order: {
+    id: p.number,
+    merchant_order_number: p.orderNumber,
+    total_price: minorToMajorNumber(p.amountMinor, POINTS_CURRENCY),
+    total_points: p.totalPoints,
+  },
+});
 
 /**
  * The webhook resource; Points returns the secret on every read. `merchant_id` is the merchant's
