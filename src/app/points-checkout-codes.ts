@@ -25,11 +25,14 @@ import { type AppDeps, execute, type RunContext, type UseCase } from './context.
 import { LIMITS } from './limits.js';
 import { checkoutCustomer, type CheckoutCustomer, lockOpenSession } from './points-checkout.js';
 import { setCustomerBalance } from './points-customers.js';
+import { awardPendingEarnings } from './points-pending.js';
+import type { OrderChangeTx } from './ledger.js';
+import type { PointsStore } from './ports/points.js';
+import type { PointsWalletStore } from './ports/points-wallets.js';
 import type { SmsOutbox, SmsSender } from './ports/sms.js';
 import { hashesEqual, hashSecret } from './secrets.js';
 import type { MerchantStore } from './ports/merchants.js';
 import type { PointsCheckoutStore } from './ports/points-checkout.js';
-import type { PointsWalletStore } from './ports/points-wallets.js';
 
 /** The verification limits (UNWIND_CHECKOUT_* settings; defaults in src/config.ts). */
 export interface CheckoutPolicy {
@@ -179,7 +182,7 @@ export const verifyCheckoutCode =
     sessionId: string,
     code: string,
     policy: CheckoutPolicy,
-  ): UseCase<VerifyOutcome, PointsCheckoutStore & MerchantStore & PointsWalletStore> =>
+  ): UseCase<VerifyOutcome, PointsCheckoutStore & MerchantStore & OrderChangeTx & PointsStore> =>
   async (tx, run) => {
     const locked = await lockOpenSession(tx, sessionId, run.now);
     if (!locked.ok) return locked;
@@ -228,8 +231,13 @@ export const verifyCheckoutCode =
     }
   };
 
+/** True when the phone's wallet exists and has moved at least once. */
+const usedWallet = async (tx: PointsWalletStore, phone: string): Promise<boolean> =>
+  (await tx.findPointsCustomer(phone)) !== undefined &&
+  (await tx.listPointsCustomerEntries(phone, 1)).length > 0;
+
 async function verified(
-  tx: MerchantStore & PointsWalletStore,
+  tx: MerchantStore & OrderChangeTx & PointsStore,
   run: RunContext,
   session: CheckoutSession,
   phone: string,
@@ -242,11 +250,16 @@ async function verified(
     await update({ ...session, codeHash: null, codeExpiresAt: null });
     return ok({ kind: 'no_account', phone });
   }
-  if (identity === 'with_balance' && !(await tx.findPointsCustomer(phone))) {
-    // Points' sandbox account "with a balance" exists from its first use on.
+  if (identity === 'with_balance' && !(await usedWallet(tx, phone))) {
+    // Points' sandbox account "with a balance" exists from its first use on (a wallet another
+    // merchant's checkout opened, empty and never moved, is not a use).
     const opened = await setCustomerBalance(phone, SANDBOX_STARTING_BALANCE_POINTS)(tx, run);
     assert(opened.ok, 'opening the sandbox wallet failed');
   }
+  // A proven phone is an activated account: its wallet is opened and its queued earnings awarded.
+  await tx.lockPointsCustomer(phone, run.now);
+  const awarded = await awardPendingEarnings(tx, run, phone, { kind: 'customer' });
+  if (!awarded.ok) return awarded;
   const verificationToken = crypto.randomBytes(32).toString('base64url');
   await update({
     ...session,

@@ -44,11 +44,15 @@ export const newCheckoutSessionId = (): string => crypto.randomBytes(32).toStrin
 export const createCheckoutSession =
   (
     cmd: CheckoutCommand,
-  ): UseCase<CheckoutSession, PointsCheckoutStore & MerchantStore & LedgerStore> =>
+  ): UseCase<CheckoutSession, PointsCheckoutStore & MerchantStore & LedgerStore & PointsStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(cmd.merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
-    if (await tx.findOrderByNumber(merchant.id, 'points', cmd.orderNumber)) {
+    // A number an earning queued for a phone's activation is taken as well as one an order has.
+    if (
+      (await tx.findOrderByNumber(merchant.id, 'points', cmd.orderNumber)) ||
+      (await tx.pendingOrderNumberTaken(merchant.id, cmd.orderNumber))
+    ) {
       return err(domainError('order.duplicate_reference', { field: 'order_number' }));
     }
     const session: CheckoutSession = {

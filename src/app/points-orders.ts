@@ -24,7 +24,7 @@ import {
   type PointsOperation,
   pointsReferenceNumber,
   pointsTransitionError,
-  RATING_POINTS,
+  ratingPoints,
   type ShippingUpdate,
 } from '../domain/points.js';
 import type { PointsChannel, PointsOrderRecord } from '../domain/points-records.js';
@@ -44,6 +44,7 @@ import { refundOrder } from './order-operations.js';
 import type { LedgerStore } from './ports/ledger.js';
 import type { MerchantStore } from './ports/merchants.js';
 import type { PointsStore } from './ports/points.js';
+import { type PendingOutcome, queuedBefore, queueEarning } from './points-pending.js';
 
 /** Points is a Saudi platform: its prices are SAR. */
 export const POINTS_CURRENCY = 'SAR';
@@ -161,23 +162,33 @@ export interface EarningCommand {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
+/** An earning's answer: the order, or the earning queued until the phone's account is activated. */
+export type EarningOutcome =
+  ({ readonly kind: 'order' } & PointsOutcome) | ({ readonly kind: 'pending' } & PendingOutcome);
+
 /**
  * Awards points for a purchase (`floor(total_price × points_per_sar)`) or a rating (flat), inside
- * the merchant's earning lock. The same `order_number` with the same phone and price returns the
+ * the merchant's earning lock. A phone without a wallet (no activated account) gets no wallet:
+ * the earning is queued (src/app/points-pending.ts) and awarded when the account is activated. The same `order_number` with the same phone and price returns the
  * first order and awards nothing again; with different data it is a conflict. A repeated
  * `review_reference` is rejected.
  * Errors: points.merchant_busy, merchant.not_found, order.duplicate_reference (details.field),
  * validation.failed (total_price earns more than BOUNDS.orderPointsMax),
- * points.balance_out_of_bounds (the customer's wallet cannot take the points).
+ * points.balance_out_of_bounds (the customer's wallet cannot take the points),
+ * points.channel_disabled (a rating channel the merchant has not enabled).
  */
 export const createEarningOrder =
-  (cmd: EarningCommand): UseCase<PointsOutcome, PointsTx & MerchantStore> =>
+  (cmd: EarningCommand): UseCase<EarningOutcome, PointsTx & MerchantStore> =>
   async (tx, run) => {
     if (!(await tx.tryLockPointsMerchant(cmd.merchantId))) {
       return err(domainError('points.merchant_busy'));
     }
     const merchant = await tx.findMerchant(cmd.merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
+    const flat = cmd.channel === 'earning' ? null : ratingPoints(merchant.settings, cmd.channel);
+    if (cmd.channel !== 'earning' && flat === null) {
+      return err(domainError('points.channel_disabled', { channel: cmd.channel }));
+    }
     if (cmd.reviewReference !== null) {
       const earlier = await tx.findPointsOrderByReview(
         merchant.id,
@@ -195,19 +206,25 @@ export const createEarningOrder =
           earlier.customerRef === cmd.phone &&
           earlier.amountMinor === cmd.amountMinor;
         if (!same) return err(domainError('order.duplicate_reference', { field: 'order_number' }));
-        return ok({ ...(await viewOf(tx, earlier)), replayed: true });
+        return ok({ kind: 'order', ...(await viewOf(tx, earlier)), replayed: true });
       }
     }
+    const queued = await queuedBefore(tx, { ...cmd, merchantId: merchant.id });
+    if (queued) return queued.ok ? ok({ kind: 'pending', ...queued.value }) : queued;
     const totalPoints =
       cmd.channel === 'earning'
         ? earnedPoints(cmd.amountMinor, POINTS_CURRENCY, merchant.settings.pointsPerUnit)
-        : RATING_POINTS[cmd.channel];
+        : flat;
     // In-bound prices at an in-bound points_per_unit cannot pass the bound; a setting stored
     // before the bound existed can, and is refused here rather than by the database.
     if (totalPoints === null) {
       return err(domainError('validation.failed', { field: 'total_price' }));
     }
-    return createPointsOrder(tx, run, {
+    if (!(await tx.findPointsCustomer(cmd.phone))) {
+      const pending = await queueEarning(tx, run, { ...cmd, merchantId: merchant.id }, totalPoints);
+      return ok({ kind: 'pending', ...pending });
+    }
+    const created = await createPointsOrder(tx, run, {
       merchantId: merchant.id,
       actor: cmd.actor,
       channel: cmd.channel,
@@ -223,6 +240,7 @@ export const createEarningOrder =
       orderNumber: cmd.orderNumber,
       details: cmd.details,
     });
+    return created.ok ? ok({ kind: 'order', ...created.value }) : created;
   };
 
 export interface PointsOrderCommand {

@@ -28,6 +28,12 @@ export const BOUNDS = {
   pointsPerUnitMax: 1000,
   /** Decimal places `points_per_unit` may have (2.5 points per SAR is fine; 1e-7 is not). */
   pointsPerUnitDecimalsMax: 4,
+  /**
+   * The flat award of a Points rating channel (merchant settings `store_rating_points`,
+   * `product_rating_points`): a rating is worth at most what a 1,000 SAR purchase earns at the
+   * largest `points_per_unit`.
+   */
+  ratingPointsMax: 1_000_000,
   /** Value of one point in minor units (merchant setting `minor_per_point`). */
   minorPerPointMax: 1_000_000,
   /**

@@ -64,6 +64,8 @@ export const ERROR_CODES = [
   'points.phone_limited',
   // A customer's wallet would leave ±BOUNDS.walletPointsMax (details: balance, change, limit).
   'points.balance_out_of_bounds',
+  // A rating channel the merchant has not enabled (details.channel).
+  'points.channel_disabled',
   // Backd: its order lifecycle, the update_order increase limit and refund requests.
   'backd_order.invalid_state',
   'backd_order.merchant_order_id_mismatch',

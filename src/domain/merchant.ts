@@ -45,6 +45,12 @@ export interface MerchantSettings {
    * hosted checkout, and their codes stay in the development outbox (default false).
    */
   readonly sandbox: boolean;
+  /**
+   * Points' rating channels: the flat points a store rating and a product rating award, or null
+   * when the merchant has not enabled the channel (403). Defaults 50 and 25.
+   */
+  readonly storeRatingPoints: number | null;
+  readonly productRatingPoints: number | null;
 }
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
@@ -57,6 +63,8 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   refundSettlementDelaySeconds: 0,
   autoRefundGraceHours: 48,
   sandbox: false,
+  storeRatingPoints: 50,
+  productRatingPoints: 25,
 };
 
 export interface Merchant {

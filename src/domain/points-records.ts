@@ -33,6 +33,29 @@ export const POINTS_CHANNELS = ['earning', 'store_rating', 'product_rating', 'ch
 /** How a Points order came to be. */
 export type PointsChannel = (typeof POINTS_CHANNELS)[number];
 
+/**
+ * An earning queued for a phone without an activated Points account (no wallet), as Points answers
+ * `pending_client_activation`; awarded (its order created) when the account is activated.
+ */
+export interface PendingEarning {
+  /** `pending_earning_order.id`: drawn from a sequence. */
+  readonly number: number;
+  readonly merchantId: string;
+  /** Normalised `5XXXXXXXX`. */
+  readonly phone: string;
+  readonly channel: Exclude<PointsChannel, 'checkout'>;
+  /** The merchant's order number, or the rating's `review_reference`. */
+  readonly orderNumber: string;
+  readonly reviewReference: string | null;
+  readonly amountMinor: number;
+  readonly totalPoints: number;
+  readonly details: Readonly<Record<string, unknown>>;
+  /** The order that awarded it; null while it waits. */
+  readonly orderId: string | null;
+  readonly createdAt: number;
+  readonly awardedAt: number | null;
+}
+
 /** What Points shows of an order besides the core order. */
 export interface PointsOrderRecord {
   /** The API's integer `id` ("internal"): drawn from a sequence, stable for the order's life. */

@@ -5,6 +5,7 @@
 import { BOUNDS } from './bounds.js';
 import { currencyExponent } from './currencies.js';
 import type { ErrorCode } from './errors.js';
+import type { MerchantSettings } from './merchant.js';
 import type { CaptureMethod, Dialect, OrderKind, OrderStatus } from './order.js';
 import { assert, unreachable } from './result.js';
 
@@ -390,13 +391,14 @@ export function customerEntryType(
 export const DEFAULT_CANCEL_REASON = 'Order cancelled via API';
 
 /**
- * Flat points of the rating channels. Points lets each merchant set them; Unwind has no
- * per-merchant setting for them yet, so every merchant awards these.
+ * The flat points a rating channel awards at this merchant, or null when the merchant has not
+ * enabled the channel (merchant settings `store_rating_points`, `product_rating_points`).
  */
-export const RATING_POINTS: Readonly<Record<'store_rating' | 'product_rating', number>> = {
-  store_rating: 50,
-  product_rating: 25,
-};
+export const ratingPoints = (
+  settings: Pick<MerchantSettings, 'storeRatingPoints' | 'productRatingPoints'>,
+  channel: 'store_rating' | 'product_rating',
+): number | null =>
+  channel === 'store_rating' ? settings.storeRatingPoints : settings.productRatingPoints;
 
 /** Points' reference number of an order: the year it was created and its integer id. */
 export const pointsReferenceNumber = (year: number, number: number): string =>

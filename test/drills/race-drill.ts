@@ -195,13 +195,20 @@ export async function runRaceDrill(o: RaceDrillOptions): Promise<RaceDrillReport
           'mpg purchase',
         )
       ).body.id as string;
+      const phone = `5${String(round).padStart(8, '0')}`;
+      // The customer's account is activated, so the earning is awarded (not queued).
+      await must(
+        call(any(), 'POST', '/admin/points/customers', { phone_number: phone, balance: 0 }),
+        201,
+        'points customer',
+      );
       const points = await must(
         call(
           any(),
           'POST',
           '/points/api/v1/orders/earning',
           {
-            phone_number: `05${String(round).padStart(8, '0')}`,
+            phone_number: `0${phone}`,
             total_price: 100,
             order_number: `RACE-${round}-${crypto.randomUUID()}`,
             products: [{ product_name: 'Oud', product_price: 100, quantity: 1 }],

@@ -117,6 +117,14 @@ function suite(factory: StoreFactory, skip?: string) {
       });
 
       it('refuses to cancel what Points shows approved (a rating award keeps its points)', async () => {
+        await t.call(
+          {
+            method: 'POST',
+            url: '/admin/points/customers',
+            payload: { phone_number: '500000099', balance: 0 },
+          },
+          201,
+        );
         const award = await points('POST', '/orders/earning/store-rating', {
           phone_number: '0500000099',
           review_reference: 'rev-admin-1',

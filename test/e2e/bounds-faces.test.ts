@@ -78,6 +78,12 @@ function suite(factory: StoreFactory, skip?: string) {
       assert.equal(await ordersNumbered('repro'), 0);
       const wallet = await s.http('GET', '/admin/points/customers/500000001');
       assert.equal(wallet.status, 404, 'a refused earning creates no wallet');
+      // The customer's account is activated, so the earnings below are awarded, not queued.
+      const opened = await s.http('POST', '/admin/points/customers', {
+        phone_number: '500000001',
+        balance: 0,
+      });
+      assert.equal(opened.status, 201, JSON.stringify(opened.body));
 
       const top = await points('/v1/orders/earning', earning('top', AT_BOUND_SAR));
       assert.equal(top.status, 200, JSON.stringify(top.body));

@@ -72,8 +72,14 @@ function suite(factory: StoreFactory, skip?: string) {
     });
 
     it('shows nothing of the wallet before the code; spends only the verified phone, for the session merchant, once', async () => {
-      // 150.75 SAR at shop A earns 1507 points.
+      // 150.75 SAR at shop A earns 1507 points for an activated account (an operator opened it).
       const phone = newPhone();
+      await server.call(
+        'POST',
+        '/admin/points/customers',
+        { phone_number: phone, balance: 0 },
+        201,
+      );
       await server.call(
         'POST',
         '/points/api/v1/orders/earning',

@@ -211,6 +211,12 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
 
     it('earning: approved, partial refund reversing points, shipping update; cancel carries its reason', async () => {
       const phone = '500000002';
+      // The customer's account is activated (an operator opened it), so the earning is awarded.
+      await t.admin({
+        method: 'POST',
+        url: '/admin/points/customers',
+        payload: { phone_number: phone, balance: 0 },
+      });
       const earned = await api('POST', '/orders/earning', {
         phone_number: `0${phone}`,
         total_price: 150.75,

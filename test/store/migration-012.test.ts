@@ -4,25 +4,16 @@
 // applying it is refused (it matched every merchant's orders); a new finding kind (unknown_order)
 // and a scoped run are accepted; a half scope is refused.
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { TestClock } from '../../src/app/clocks.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import type { Store } from '../../src/app/ports/store.js';
 import { applyReconciliation } from '../../src/app/reconciliation-apply.js';
-import { MIGRATIONS_TABLE } from '../../src/store/sql/migrate.js';
 import { MIGRATIONS } from '../../src/store/sql/migrations/index.js';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { EMPTY_SUMMARY } from '../../src/domain/reconciliation.js';
-import { postgresSkipReason, testDatabaseUrl } from '../support/stores.js';
+import { postgresStoreBefore, sqliteStoreBefore } from '../support/store-before.js';
+import { postgresSkipReason } from '../support/stores.js';
 
-const BEFORE = MIGRATIONS.filter((m) => m.version < 12);
 const postgresSkip = await postgresSkipReason();
 
 /** A merchant, a run and one finding, as migration 11's schema stores them. */
@@ -80,52 +71,12 @@ describe('migration 12 (reconciliation scope) over existing runs', () => {
   });
 
   it('sqlite: old runs get a null scope; findings survive the table rebuild', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'unwind-m10-'));
-    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
-    const file = path.join(dataDir, 'unwind.sqlite');
-    const db = new Database(file);
-    db.pragma('foreign_keys = ON');
-    db.exec(MIGRATIONS_TABLE);
-    for (const m of BEFORE) {
-      db.exec(m.sql);
-      if (m.sqlite) db.exec(m.sqlite);
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(m.version, m.name);
-    }
-    db.exec(OLD_ROWS);
-    db.close();
-    const store = openSqliteStore({ dataDir });
-    cleanups.push(() => store.close());
-    const exec = async (sql: string) => {
-      const raw = new Database(file);
-      try {
-        raw.exec(sql);
-      } finally {
-        raw.close();
-      }
-    };
+    const { store, exec } = sqliteStoreBefore(12, OLD_ROWS, cleanups);
     await proveUpgrade(store, exec);
   });
 
   it('postgres: the same', { skip: postgresSkip }, async () => {
-    const url = testDatabaseUrl();
-    const schema = `unwind_m10_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    cleanups.push(async () => {
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    });
-    await client.query(`CREATE SCHEMA ${schema}`);
-    await client.query(`SET search_path TO ${schema}`);
-    await client.query(MIGRATIONS_TABLE);
-    for (const m of BEFORE) {
-      await client.query(m.sql);
-      if (m.postgres) await client.query(m.postgres);
-      await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
-    }
-    await client.query(OLD_ROWS);
-    const store = openPostgresStore({ connectionString: url, schema, poolSize: 2 });
-    cleanups.push(() => store.close());
-    await proveUpgrade(store, async (sql) => void (await client.query(sql)));
+    const { store, exec } = await postgresStoreBefore(12, OLD_ROWS, cleanups);
+    await proveUpgrade(store, exec);
   });
 });

@@ -111,6 +111,19 @@ export class ProcessMerchant {
 
   /** An approved Points earning order of 150.75 SAR; returns its uuid. */
   async pointsEarningOrder(): Promise<string> {
+    // The customer's account is activated (once), so the earning is awarded, not queued.
+    const known = await this.server.http('GET', '/admin/points/customers/500000002');
+    if (known.status === 404) {
+      await this.server.call(
+        'POST',
+        '/admin/points/customers',
+        {
+          phone_number: '500000002',
+          balance: 0,
+        },
+        201,
+      );
+    }
     const res = await this.send('points', 'POST', '/orders/earning', {
       phone_number: '0500000002',
       total_price: 150.75,

@@ -3,7 +3,11 @@
  * status) and the per-merchant earning lock (src/app/points-orders.ts). The SQL is
  * src/store/sql/points-sql.ts.
  */
-import type { PointsChannel, PointsOrderRecord } from '../../domain/points-records.js';
+import type {
+  PendingEarning,
+  PointsChannel,
+  PointsOrderRecord,
+} from '../../domain/points-records.js';
 
 /** Points orders and the earning lock. */
 export interface PointsStore {
@@ -22,4 +26,24 @@ export interface PointsStore {
     reviewReference: string,
   ): Promise<PointsOrderRecord | undefined>;
   updatePointsOrder(record: PointsOrderRecord): Promise<void>;
+  /** The merchant's stable integer for the Points face (`merchant_id`), if it has one yet. */
+  findPointsMerchantNumber(merchantId: string): Promise<number | undefined>;
+  /** Gives the merchant its integer if it has none (a no-op otherwise); returns it. */
+  ensurePointsMerchantNumber(merchantId: string): Promise<number>;
+  /** Queues an earning; returns it with its drawn `number`. */
+  insertPendingEarning(
+    pending: Omit<PendingEarning, 'number' | 'orderId' | 'awardedAt'>,
+  ): Promise<PendingEarning>;
+  /** The merchant's queued earning of this channel and order number (or review reference). */
+  findPendingEarning(
+    merchantId: string,
+    channel: PendingEarning['channel'],
+    orderNumber: string,
+  ): Promise<PendingEarning | undefined>;
+  /** True when any channel of the merchant has queued this order number, awarded or not. */
+  pendingOrderNumberTaken(merchantId: string, orderNumber: string): Promise<boolean>;
+  /** Up to `limit` earnings still waiting for the phone, oldest first. */
+  listWaitingPendingEarnings(phone: string, limit: number): Promise<PendingEarning[]>;
+  /** Marks a waiting earning awarded by `orderId`. */
+  markPendingEarningAwarded(number: number, orderId: string, at: number): Promise<void>;
 }

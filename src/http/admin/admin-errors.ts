@@ -63,6 +63,7 @@ const DOMAIN_ERRORS = {
     409,
     "The customer's points balance would leave its bounds (details.limit points either way).",
   ],
+  'points.channel_disabled': [403, 'The merchant has not enabled this earning channel.'],
   'backd_order.invalid_state': [409, 'The Backd order is not in a state that allows this.'],
   'backd_order.merchant_order_id_mismatch': [422, 'merchant_order_id does not match the order.'],
   'backd_order.increase_exceeds_limit': [

@@ -47,6 +47,10 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   if (input.auto_refund_grace_hours !== undefined)
     s.autoRefundGraceHours = input.auto_refund_grace_hours;
   if (input.sandbox !== undefined) s.sandbox = input.sandbox;
+  if (input.store_rating_points !== undefined) s.storeRatingPoints = input.store_rating_points;
+  if (input.product_rating_points !== undefined) {
+    s.productRatingPoints = input.product_rating_points;
+  }
   return s;
 }
 

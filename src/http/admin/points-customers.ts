@@ -6,11 +6,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { type AppDeps, execute } from '../../app/context.js';
-import {
-  type CustomerWallet,
-  getCustomerWallet,
-  setCustomerBalance,
-} from '../../app/points-customers.js';
+import { type CustomerWallet, getCustomerWallet } from '../../app/points-customers.js';
+import { activateCustomerWallet } from '../../app/points-pending.js';
 import { BOUNDS } from '../../domain/bounds.js';
 import { normalisePhone } from '../../domain/points.js';
 import { HttpProblem, send } from '../faces.js';
@@ -70,10 +67,16 @@ export const pointsCustomerRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
     async (request, reply) => {
       const body = parseOrThrow(seedSchema, request.body);
       const phone = phoneOrThrow(body.phone_number, 'phone_number');
-      return respond(deps, request, reply, setCustomerBalance(phone, body.balance), (wallet) => ({
-        status: 201,
-        body: walletJson(wallet),
-      }));
+      return respond(
+        deps,
+        request,
+        reply,
+        activateCustomerWallet(phone, body.balance),
+        (wallet) => ({
+          status: 201,
+          body: walletJson(wallet),
+        }),
+      );
     },
   );
 

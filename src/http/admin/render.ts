@@ -30,6 +30,8 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     refund_settlement_delay_seconds: m.settings.refundSettlementDelaySeconds,
     auto_refund_grace_hours: m.settings.autoRefundGraceHours,
     sandbox: m.settings.sandbox,
+    store_rating_points: m.settings.storeRatingPoints,
+    product_rating_points: m.settings.productRatingPoints,
   },
   ...(credentials
     ? {

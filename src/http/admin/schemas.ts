@@ -20,6 +20,15 @@ export const amountMinor = boundedMinor.positive();
 const reason = z.string().max(LIMITS.reasonLengthMax).nullable().optional();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a date as YYYY-MM-DD.');
 
+/** A rating channel's flat award (BOUNDS.ratingPointsMax), or null: the channel is disabled. */
+const ratingPoints = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(BOUNDS.ratingPointsMax)
+  .nullable()
+  .optional();
+
 export const settingsSchema = z.strictObject({
   points_per_unit: z
     .number()
@@ -37,6 +46,8 @@ export const settingsSchema = z.strictObject({
   refund_settlement_delay_seconds: z.number().int().nonnegative().max(31_536_000).optional(),
   auto_refund_grace_hours: z.number().int().nonnegative().max(8760).optional(),
   sandbox: z.boolean().optional(),
+  store_rating_points: ratingPoints,
+  product_rating_points: ratingPoints,
 });
 
 export const createMerchantSchema = z.strictObject({

@@ -5,10 +5,14 @@
  */
 import type { PointsStore } from '../../app/ports/points.js';
 import type { ShippingStatus } from '../../domain/points.js';
-import type { PointsChannel, PointsOrderRecord } from '../../domain/points-records.js';
+import type {
+  PendingEarning,
+  PointsChannel,
+  PointsOrderRecord,
+} from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
-import { type Row, int, str, strOrNull } from './rows.js';
-import { type SqlSession, first, firstOf } from './sql-helpers.js';
+import { type Row, int, intOrNull, parsed, str, strOrNull } from './rows.js';
+import { type SqlSession, allOf, first, firstOf, json } from './sql-helpers.js';
 
 const rowToPointsOrder = (r: Row): PointsOrderRecord => ({
   number: int(r, 'number'),
@@ -110,10 +114,124 @@ const updatePointsOrder =
     assert(changed === 1, `points order ${p.orderId} not updated`);
   };
 
+const findPointsMerchantNumber =
+  (db: SqlSession): PointsStore['findPointsMerchantNumber'] =>
+  (merchantId) =>
+    firstOf(db, `SELECT number FROM points_merchants WHERE merchant_id = ?`, [merchantId], (r) =>
+      int(r, 'number'),
+    );
+
+const ensurePointsMerchantNumber =
+  (db: SqlSession): PointsStore['ensurePointsMerchantNumber'] =>
+  async (merchantId) => {
+    await db.run(
+      `INSERT INTO points_merchants (merchant_id) VALUES (?) ON CONFLICT (merchant_id) DO NOTHING`,
+      [merchantId],
+    );
+    const number = await findPointsMerchantNumber(db)(merchantId);
+    assert(number !== undefined, `merchant ${merchantId} has no points number`);
+    return number;
+  };
+
+const rowToPending = (r: Row): PendingEarning => ({
+  number: int(r, 'number'),
+  merchantId: str(r, 'merchant_id'),
+  phone: str(r, 'phone'),
+  channel: str(r, 'channel') as PendingEarning['channel'],
+  orderNumber: str(r, 'order_number'),
+  reviewReference: strOrNull(r, 'review_reference'),
+  amountMinor: int(r, 'amount_minor'),
+  totalPoints: int(r, 'total_points'),
+  details: parsed<Record<string, unknown>>(r, 'details'),
+  orderId: strOrNull(r, 'order_id'),
+  createdAt: int(r, 'created_at'),
+  awardedAt: intOrNull(r, 'awarded_at'),
+});
+
+const PENDING_COLUMNS = `number, merchant_id, phone, channel, order_number, review_reference,
+  amount_minor, total_points, details, order_id, created_at, awarded_at`;
+
+const insertPendingEarning =
+  (db: SqlSession): PointsStore['insertPendingEarning'] =>
+  async (p) => {
+    const row = await first(
+      db,
+      `INSERT INTO points_pending_earnings
+         (merchant_id, phone, channel, order_number, review_reference, amount_minor,
+          total_points, details, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       RETURNING ${PENDING_COLUMNS}`,
+      [
+        p.merchantId,
+        p.phone,
+        p.channel,
+        p.orderNumber,
+        p.reviewReference,
+        p.amountMinor,
+        p.totalPoints,
+        json(p.details),
+        p.createdAt,
+      ],
+    );
+    assert(row !== undefined, 'insert into points_pending_earnings returned no row');
+    return rowToPending(row);
+  };
+
+const findPendingEarning =
+  (db: SqlSession): PointsStore['findPendingEarning'] =>
+  (merchantId, channel, orderNumber) =>
+    firstOf(
+      db,
+      `SELECT ${PENDING_COLUMNS} FROM points_pending_earnings
+       WHERE merchant_id = ? AND channel = ? AND order_number = ?`,
+      [merchantId, channel, orderNumber],
+      rowToPending,
+    );
+
+const pendingOrderNumberTaken =
+  (db: SqlSession): PointsStore['pendingOrderNumberTaken'] =>
+  async (merchantId, orderNumber) =>
+    (
+      await db.all(
+        `SELECT 1 AS one FROM points_pending_earnings
+         WHERE merchant_id = ? AND channel = 'earning' AND order_number = ?`,
+        [merchantId, orderNumber],
+      )
+    ).length > 0;
+
+const listWaitingPendingEarnings =
+  (db: SqlSession): PointsStore['listWaitingPendingEarnings'] =>
+  (phone, limit) =>
+    allOf(
+      db,
+      `SELECT ${PENDING_COLUMNS} FROM points_pending_earnings
+       WHERE phone = ? AND awarded_at IS NULL ORDER BY number LIMIT ?`,
+      [phone, limit],
+      rowToPending,
+    );
+
+const markPendingEarningAwarded =
+  (db: SqlSession): PointsStore['markPendingEarningAwarded'] =>
+  async (number, orderId, at) => {
+    const changed = await db.run(
+      `UPDATE points_pending_earnings SET order_id = ?, awarded_at = ?
+       WHERE number = ? AND awarded_at IS NULL`,
+      [orderId, at, number],
+    );
+    assert(changed === 1, `pending earning ${number} not awarded`);
+  };
+
 export const createPointsSql = (db: SqlSession): PointsStore => ({
   tryLockPointsMerchant: tryLockPointsMerchant(db),
   insertPointsOrder: insertPointsOrder(db),
   findPointsOrder: findPointsOrder(db),
   findPointsOrderByReview: findPointsOrderByReview(db),
   updatePointsOrder: updatePointsOrder(db),
+  findPointsMerchantNumber: findPointsMerchantNumber(db),
+  ensurePointsMerchantNumber: ensurePointsMerchantNumber(db),
+  insertPendingEarning: insertPendingEarning(db),
+  findPendingEarning: findPendingEarning(db),
+  pendingOrderNumberTaken: pendingOrderNumberTaken(db),
+  listWaitingPendingEarnings: listWaitingPendingEarnings(db),
+  markPendingEarningAwarded: markPendingEarningAwarded(db),
 });

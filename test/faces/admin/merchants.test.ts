@@ -39,6 +39,8 @@ await adminApiSuite((factory) => {
         refund_settlement_delay_seconds: 0,
         auto_refund_grace_hours: 48,
         sandbox: false,
+        store_rating_points: 50,
+        product_rating_points: 25,
       });
       assert.equal(m.created_at, START);
       assert.equal(m.updated_at, START);
@@ -81,6 +83,8 @@ await adminApiSuite((factory) => {
         refund_settlement_delay_seconds: 0,
         auto_refund_grace_hours: 48,
         sandbox: true,
+        store_rating_points: 50,
+        product_rating_points: 25,
       });
     });
 

@@ -13,6 +13,7 @@ await pointsFaceSuite((face) => {
     it('golden: creates an approved earning order with floor(price × points_per_sar) points', async () => {
       const m = await merchant();
       const phone = newPhone();
+      await face.activate(phone);
       const res = await api(m, 'POST', '/orders/earning', {
         phone_number: `+966${phone}`,
         name: 'Ahmed',
@@ -75,6 +76,7 @@ await pointsFaceSuite((face) => {
     it('rating channels award flat points once per review_reference', async () => {
       const m = await merchant();
       const phone = newPhone();
+      await face.activate(phone);
       const store = await api(m, 'POST', '/orders/earning/store-rating', {
         phone_number: phone,
         review_reference: 'rev-1',

@@ -65,12 +65,18 @@ export interface PointsFace {
   data(res: LightMyRequestResponse): OrderData;
   assertError(res: LightMyRequestResponse, status: number, message: string): void;
   assertInvalid(res: LightMyRequestResponse, errors: Record<string, string[]>): void;
-  /** An earning order of 150.75 SAR unless `body` says otherwise. */
+  /**
+   * An earning order of 150.75 SAR unless `body` says otherwise, for a customer whose account is
+   * activated first (its wallet opened at 0 through the admin API, once per phone), so the
+   * earning is awarded rather than queued.
+   */
   earn(m: Merchant, body?: Record<string, unknown>): Promise<LightMyRequestResponse>;
   /** A customer's wallet and ledger, read through the admin API. */
   wallet(phone: string): Promise<Wallet>;
-  /** Sets a customer's balance through the admin API. */
+  /** Sets a customer's balance through the admin API (which activates the account). */
   seed(phone: string, balance: number): Promise<void>;
+  /** Activates the customer's account once (a wallet at 0) unless it already has a wallet. */
+  activate(phone: string): Promise<void>;
   /** A replacing order created through the hosted checkout, `new` until the merchant acts. */
   redeemOrder(
     m: Merchant,
@@ -157,6 +163,7 @@ async function payCheckout(
 function pointsFace(factory: StoreFactory): PointsFace {
   const app = appPerSuite(factory);
   let phoneSeq = 0;
+  const activated = new Map<string, Promise<void>>();
   const face: PointsFace = {
     get t() {
       return app();
@@ -175,14 +182,33 @@ function pointsFace(factory: StoreFactory): PointsFace {
     data,
     assertError,
     assertInvalid,
-    earn: (m, body = {}) =>
-      face.api(m, 'POST', '/orders/earning', {
+    async earn(m, body = {}) {
+      const full = {
         phone_number: '0500000002',
         total_price: 150.75,
         order_number: `ORD-${++phoneSeq}`,
         products: [{ product_name: 'Perfume', product_price: 150.75, quantity: 1 }],
         ...body,
-      }),
+      };
+      if (typeof full.phone_number === 'string') await face.activate(full.phone_number);
+      return face.api(m, 'POST', '/orders/earning', full);
+    },
+    activate(phone) {
+      const national = phone.replace(/^0/, '');
+      if (!/^5\d{8}$/.test(national)) return Promise.resolve();
+      let done = activated.get(national);
+      if (!done) {
+        done = (async () => {
+          const res = await app().admin({
+            method: 'GET',
+            url: `/admin/points/customers/${national}`,
+          });
+          if (res.statusCode === 404) await seedWallet(app(), national, 0);
+        })();
+        activated.set(national, done);
+      }
+      return done;
+    },
     wallet: (phone) => readWallet(app(), phone),
     seed: (phone, balance) => seedWallet(app(), phone, balance),
     async redeemOrder(m, totalPrice, redeemPoints, phone = face.newPhone()) {

@@ -27,6 +27,15 @@ await pointsFaceSuite((face) => {
         'url',
         'uuid',
       ]);
+      // An integer, the same on every read, distinct per merchant (the OpenAPI's WebhookBase).
+      assert.ok(Number.isSafeInteger(hook['merchant_id']) && (hook['merchant_id'] as number) > 0);
+      const otherHook = await api(other, 'POST', '/webhooks', {
+        name: 'theirs',
+        url: 'https://hooks.example/theirs',
+      });
+      const otherNumber = (otherHook.json() as { data: { merchant_id: number } }).data.merchant_id;
+      assert.ok(Number.isSafeInteger(otherNumber));
+      assert.notEqual(otherNumber, hook['merchant_id']);
       assertError(
         await api(m, 'POST', '/webhooks', { name: 'again', url: 'https://hooks.example/a' }),
         400,
@@ -58,11 +67,23 @@ await pointsFaceSuite((face) => {
       assertInvalid(await api(m, 'GET', '/webhooks?per_page=0'), {
         per_page: ['The per page must be between 1 and 100.'],
       });
+      assert.deepEqual(
+        list.data.map((d) => (d as unknown as { merchant_id: number }).merchant_id),
+        [hook['merchant_id']],
+      );
       const shown = await api(m, 'GET', `/webhooks/${hook['uuid']}`);
       assert.equal((shown.json() as { data: { secret: string } }).data.secret, hook['secret']);
+      assert.equal(
+        (shown.json() as { data: { merchant_id: number } }).data.merchant_id,
+        hook['merchant_id'],
+      );
       assertError(await api(other, 'GET', `/webhooks/${hook['uuid']}`), 404, 'Webhook not found.');
       const renamed = await api(m, 'PATCH', `/webhooks/${hook['uuid']}`, { name: 'renamed' });
       assert.equal((renamed.json() as { data: { name: string } }).data.name, 'renamed');
+      assert.equal(
+        (renamed.json() as { data: { merchant_id: number } }).data.merchant_id,
+        hook['merchant_id'],
+      );
       const moved = await api(m, 'PUT', `/webhooks/${hook['uuid']}`, {
         url: 'https://hooks.example/c',
       });

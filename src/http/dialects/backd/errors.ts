@@ -92,6 +92,7 @@ const DOMAIN_ERRORS = {
   'points.checkout_code_not_sent': [502, 'The verification code could not be sent.'],
   'points.phone_limited': [429, 'Too many attempts for this phone number.'],
   'points.balance_out_of_bounds': [400, "The customer's points balance would leave its bounds."],
+  'points.channel_disabled': [403, 'The earning channel is not enabled.'],
   'backd_order.invalid_state': [400, 'The order is not in a state that allows this.'],
   'backd_order.merchant_order_id_mismatch': [400, 'merchant_order_id does not match the order.'],
   'backd_order.increase_exceeds_limit': [

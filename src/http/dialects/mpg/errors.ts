@@ -135,6 +135,7 @@ const DOMAIN_ERRORS = {
   },
   'points.phone_limited': { status: 429, message: 'Too many requests' },
   'points.balance_out_of_bounds': stateRefusal('The points balance would leave its bounds.'),
+  'points.channel_disabled': { status: 403, message: 'Unauthorized' },
   'backd_order.invalid_state': stateRefusal('The order does not allow this operation.'),
   'backd_order.merchant_order_id_mismatch': {
     status: 422,

@@ -70,6 +70,7 @@ const DOMAIN_ERRORS = {
   'points.checkout_code_not_sent': [502, 'The verification code could not be sent. Try again.'],
   'points.phone_limited': [429, 'Too many attempts for this phone number. Try again later.'],
   'points.balance_out_of_bounds': [400, "The customer's points balance would leave its bounds."],
+  'points.channel_disabled': [403, 'Merchant is not allowed to create earning orders'],
   'backd_order.invalid_state': [400, 'Order is not in a state that allows this operation.'],
   'backd_order.merchant_order_id_mismatch': [400, 'Merchant order id does not match.'],
   'backd_order.increase_exceeds_limit': [400, 'Amount exceeds the allowed limit.'],
@@ -181,6 +182,21 @@ function fieldIssue(error: DomainError, operation?: PointsOperation): FieldIssue
   }
 }
 
+/**
+ * The 403 of a disabled earning channel names the channel, as the quickstart's "Merchant is not
+ * allowed to create earning orders" does for purchases.
+ */
+function channelDisabledMessage(error: DomainError): string | null {
+  if (error.code !== 'points.channel_disabled') return null;
+  const channel = error.details?.['channel'];
+  if (channel === 'store_rating')
+    return 'Merchant is not allowed to create store rating earning orders';
+  if (channel === 'product_rating') {
+    return 'Merchant is not allowed to create product rating earning orders';
+  }
+  return null;
+}
+
 /** Renders a core error in Points' shape; `operation` picks the operation's own message. */
 export function renderPointsDomainError(
   error: DomainError,
@@ -189,7 +205,10 @@ export function renderPointsDomainError(
   const issue = fieldIssue(error, operation);
   if (issue) return validationError([issue]);
   const [status, fallback] = DOMAIN_ERRORS[error.code];
-  const message = (operation && OPERATION_MESSAGES[operation][error.code]) ?? fallback;
+  const message =
+    (operation && OPERATION_MESSAGES[operation][error.code]) ??
+    channelDisabledMessage(error) ??
+    fallback;
   return pointsError(status, message);
 }
 

@@ -29,7 +29,7 @@ import { documented } from '../../openapi.js';
 import { respond } from '../../respond.js';
 import { merchantByPublicKey, requireApiKey } from './auth.js';
 import { renderPointsDomainError } from './errors.js';
-import { envelope, orderResource } from './render.js';
+import { envelope, orderResource, pendingEarningResource } from './render.js';
 import { type Field, zodOf } from './validate.js';
 import {
   cancelFields,
@@ -112,7 +112,19 @@ export function registerOrderRoutes(
       return gate.run(
         merchant.id,
         () => send(reply, renderPointsDomainError({ code: 'points.merchant_busy' })),
-        () => run(request, reply, useCase),
+        () =>
+          respond(deps, request, reply, useCase, {
+            scope: callerKeyScope(caller),
+            render: (outcome) => ({
+              status: 200,
+              body: envelope(
+                outcome.kind === 'order'
+                  ? orderResource(outcome, deps.clock.now())
+                  : pendingEarningResource(outcome.pending),
+              ),
+            }),
+            renderError: (error) => renderPointsDomainError(error),
+          }),
       );
     });
 

@@ -2,7 +2,7 @@
  * JSON shapes of the Points face: the success envelope, the order resource (integer `id`, `uuid`,
  * integer `type`, SAR numbers, Laravel timestamps and display helpers) and the webhook resource.
  */
-import type { PointsOrderView } from '../../../app/points-orders.js';
+import { POINTS_CURRENCY, type PointsOrderView } from '../../../app/points-orders.js';
 import { minorToMajorNumber } from '../../../domain/money.js';
 import {
   pointsApiOrderType,
@@ -10,6 +10,7 @@ import {
   pointsStatusOf,
   shippingStatusNumber,
 } from '../../../domain/points.js';
+import type { PendingEarning } from '../../../domain/points-records.js';
 import type { WebhookEndpoint } from '../../../domain/webhooks.js';
 
 /** `{status: true, message, appended_data: {}, data}`. */
@@ -26,23 +27,17 @@ export const laravelTime = (ms: number): string =>
 
 // Points is a Saudi service; its display helpers are in Riyadh time (UTC+3, no daylight saving).
 const RIYADH_OFFSET_MS = 3 * 3_600_000;
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `"Monday,23 Dec"`, as the Points fixture shows it. */
-export function displayDate(ms: number): string {
-  const d = new Date(ms + RIYADH_OFFSET_MS);
-  return `${WEEKDAYS[d.getUTCDay()]},${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}`;
-}
+/**
+ * `"2024-12-23"`: the OpenAPI's `format: date`. The SDK's fixture shows `"Monday,23 Dec"`; the
+ * OpenAPI is the contract (docs/dialects/points.md "Where Points' documents disagree").
+ */
+export const displayDate = (ms: number): string =>
+  new Date(ms + RIYADH_OFFSET_MS).toISOString().slice(0, 10);
 
-/** `"05:50 am"`. */
-export function displayTime(ms: number): string {
-  const d = new Date(ms + RIYADH_OFFSET_MS);
-  const hours = d.getUTCHours();
-  const h12 = hours % 12 === 0 ? 12 : hours % 12;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(h12)}:${pad(d.getUTCMinutes())} ${hours < 12 ? 'am' : 'pm'}`;
-}
+/** `"10:00:00"`, as the OpenAPI's example shows it (the SDK's fixture: `"05:50 am"`). */
+export const displayTime = (ms: number): string =>
+  new Date(ms + RIYADH_OFFSET_MS).toISOString().slice(11, 19);
 
 /** Carbon's `diffForHumans` as Points shows it: `"2 hours ago"`. */
 export function since(ms: number, now: number): string {
@@ -110,10 +105,27 @@ export function orderResource(view: PointsOrderView, now: number): Record<string
   };
 }
 
-/** The webhook resource; Points returns the secret on every read. */
-export const webhookResource = (e: WebhookEndpoint) => ({
+/**
+ * The answer of an earning for a phone without an activated account (the OpenAPI's
+ * PendingEarningResponse `data`): the queued earning, awarded when the account is activated.
+ */
+export const pendingEarningResource = (p: PendingEarning) => ({
+  pending_client_activation: true,
+  pending_earning_order: {
+    id: p.number,
+    merchant_order_number: p.orderNumber,
+    total_price: minorToMajorNumber(p.amountMinor, POINTS_CURRENCY),
+    total_points: p.totalPoints,
+  },
+});
+
+/**
+ * The webhook resource; Points returns the secret on every read. `merchant_id` is the merchant's
+ * integer on this face (src/app/points-merchants.ts), as the OpenAPI declares it.
+ */
+export const webhookResource = (e: WebhookEndpoint, merchantNumber: number) => ({
   uuid: e.id,
-  merchant_id: e.merchantId,
+  merchant_id: merchantNumber,
   name: e.name,
   url: e.url,
   secret: e.secret,

@@ -11,6 +11,7 @@ import {
   pageOfWebhookEndpoints,
   updateWebhookEndpoint,
 } from '../../../app/webhook-endpoints.js';
+import { pointsMerchantNumber } from '../../../app/points-merchants.js';
 import { callerKeyScope, callerOf } from '../../caller.js';
 import { send } from '../../faces.js';
 import { documented } from '../../openapi.js';
@@ -51,6 +52,8 @@ export function registerWebhookRoutes(
   const scope = (request: FastifyRequest) => callerKeyScope(callerOf(request));
   const renderError = (error: Parameters<typeof renderPointsDomainError>[0]) =>
     renderPointsDomainError(error);
+  const numberOf = (request: FastifyRequest) =>
+    pointsMerchantNumber(deps, callerOf(request).merchant.id);
 
   app.get(
     '/v1/webhooks',
@@ -72,8 +75,9 @@ export function registerWebhookRoutes(
       const link = (n: number) =>
         `${publicUrl}/points/api/v1/webhooks?per_page=${perPage}&page=${n}`;
       const from = endpoints.length > 0 ? (page - 1) * perPage + 1 : null;
+      const number = await numberOf(request);
       return {
-        ...envelope(endpoints.map(webhookResource)),
+        ...envelope(endpoints.map((e) => webhookResource(e, number))),
         links: {
           first: link(1),
           last: link(lastPage),
@@ -97,6 +101,7 @@ export function registerWebhookRoutes(
     { onRequest: apiKey, ...doc('Create a webhook', webhookCreateFields) },
     async (request, reply) => {
       const values = parseBody(request.body, webhookCreateFields);
+      const number = await numberOf(request);
       const useCase = createWebhookEndpoint({
         merchantId: callerOf(request).merchant.id,
         name: values['name'] as string,
@@ -107,7 +112,10 @@ export function registerWebhookRoutes(
       });
       return respond(deps, request, reply, useCase, {
         scope: scope(request),
-        render: (endpoint) => ({ status: 200, body: envelope(webhookResource(endpoint)) }),
+        render: (endpoint) => ({
+          status: 200,
+          body: envelope(webhookResource(endpoint, number)),
+        }),
         renderError,
       });
     },
@@ -122,7 +130,7 @@ export function registerWebhookRoutes(
         getWebhookEndpoint(callerOf(request).merchant.id, request.params.uuid),
       );
       if (!found.ok) return send(reply, renderError(found.error));
-      return envelope(webhookResource(found.value));
+      return envelope(webhookResource(found.value, await numberOf(request)));
     },
   );
 
@@ -135,6 +143,7 @@ export function registerWebhookRoutes(
         ? [{ path: 'name', message: 'The name field is required when url is not present.' }]
         : [],
     );
+    const number = await numberOf(request);
     const useCase = updateWebhookEndpoint({
       merchantId: callerOf(request).merchant.id,
       endpointId: request.params.uuid,
@@ -144,7 +153,7 @@ export function registerWebhookRoutes(
     });
     return respond(deps, request, reply, useCase, {
       scope: scope(request),
-      render: (endpoint) => ({ status: 200, body: envelope(webhookResource(endpoint)) }),
+      render: (endpoint) => ({ status: 200, body: envelope(webhookResource(endpoint, number)) }),
       renderError,
     });
   };
