@@ -27,17 +27,17 @@ interface Cost {
 const EXPECTED: Record<string, Record<string, Cost>> = {
   sqlite: {
     'admin refund': { statements: 9, roundTrips: null, transactions: 1 },
-    'Points refund': { statements: 12, roundTrips: null, transactions: 1 },
+    'Points refund': { statements: 11, roundTrips: null, transactions: 1 },
     'MPG refund': { statements: 14, roundTrips: null, transactions: 1 },
     'MPG refund retried': { statements: 10, roundTrips: null, transactions: 1 },
-    'Backd refund request': { statements: 21, roundTrips: null, transactions: 1 },
+    'Backd refund request': { statements: 17, roundTrips: null, transactions: 1 },
   },
   postgres: {
     'admin refund': { statements: 7, roundTrips: 7, transactions: 1 },
-    'Points refund': { statements: 10, roundTrips: 10, transactions: 1 },
+    'Points refund': { statements: 9, roundTrips: 9, transactions: 1 },
     'MPG refund': { statements: 12, roundTrips: 12, transactions: 1 },
     'MPG refund retried': { statements: 8, roundTrips: 8, transactions: 1 },
-    'Backd refund request': { statements: 19, roundTrips: 19, transactions: 1 },
+    'Backd refund request': { statements: 15, roundTrips: 15, transactions: 1 },
   },
 };
 
