@@ -72,7 +72,7 @@ export const operateAsAdmin =
     if (!order) return err(domainError('order.not_found'));
     switch (OPERATOR_ROUTES[order.dialect][cmd.operation]) {
       case 'core':
-        return coreOperation(cmd)(tx, run);
+        return coreOperation(cmd, order)(tx, run);
       case 'face':
         return FACE_OPERATIONS[order.dialect](tx, run, order, cmd);
       case 'refund_request':
@@ -93,11 +93,13 @@ const appended = (outcome: OrderOutcome): AdminOperationResult => ({
 /** The core operation, after `guard` (a face's own refusal) on the locked order. */
 function coreOperation(
   cmd: AdminOperationCommand,
+  locked: Order,
   guard?: OrderCommand['guard'],
 ): UseCase<AdminOperationResult> {
   const base: OrderCommand = {
     merchantId: null,
     orderId: cmd.orderId,
+    locked,
     actor: cmd.actor,
     reason: cmd.reason,
     ...(guard ? { guard } : {}),
@@ -140,16 +142,17 @@ const points: Operate = async (tx, run, order, cmd) => {
   assert(operation !== 'void', 'Points has no void');
   const partial = cmd.amountMinor !== undefined && cmd.amountMinor < capturableMinor(order);
   if (operation === 'capture' && partial) return notInLifecycle('points', 'partial_capture');
-  return coreOperation(cmd, (locked) => pointsRefusal(operation, locked))(tx, run);
+  return coreOperation(cmd, order, (locked) => pointsRefusal(operation, locked))(tx, run);
 };
 
 /** MPG's own capture, void and refund: the row carries MPG's references and is indexed. */
-const mpg: Operate = async (tx, run, _order, cmd) => {
+const mpg: Operate = async (tx, run, order, cmd) => {
   const operation = cmd.operation;
   assert(operation !== 'authorize' && operation !== 'cancel', 'MPG has no such operation');
   const done = await mpgAmountOperation(operation, {
     merchantId: null,
     orderId: cmd.orderId,
+    locked: order,
     actor: cmd.actor,
     reason: cmd.reason,
     ...(cmd.amountMinor === undefined ? {} : { amountMinor: cmd.amountMinor }),
@@ -162,7 +165,7 @@ const mpg: Operate = async (tx, run, _order, cmd) => {
 
 /** Each face's own operations (OPERATOR_ROUTES says which); Unwind's own orders have none. */
 const FACE_OPERATIONS: Readonly<Record<Dialect, Operate>> = {
-  admin: (tx, run, _order, cmd) => coreOperation(cmd)(tx, run),
+  admin: (tx, run, order, cmd) => coreOperation(cmd, order)(tx, run),
   backd,
   points,
   mpg,

@@ -62,6 +62,11 @@ export type SubmitRefundRequestCommand = BackdTarget & {
    * whatever draft is active, as Backd documents.
    */
   readonly replaces?: string | null;
+  /**
+   * The merchant's business holidays as its credential's read found them this request (Backd's
+   * API); omitted (an operator), the order's merchant is read in the transaction.
+   */
+  readonly holidays?: readonly string[];
 };
 
 /**
@@ -80,8 +85,7 @@ export const submitRefundRequest =
     const { order, backd } = locked.value;
     const allowed = transitionBackdOrder(backd.status, 'request_refund');
     if (!allowed.ok) return allowed;
-    const merchant = await tx.findMerchant(order.merchantId);
-    assert(merchant !== undefined, 'an order has a merchant');
+    const holidays = cmd.holidays ?? (await merchantOf(tx, order.merchantId)).settings.holidays;
     const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
     const plan = planSubmit({
       id: run.newId(),
@@ -94,7 +98,7 @@ export const submitRefundRequest =
       refundedMinor: order.refundedMinor,
       active,
       ...(cmd.replaces !== undefined ? { replaces: cmd.replaces } : {}),
-      holidays: merchant.settings.holidays,
+      holidays,
       now: run.now,
     });
     if (!plan.ok) return plan;
@@ -114,7 +118,7 @@ export const submitRefundRequest =
       });
     }
     await tx.insertBackdRefundRequest(created);
-    await appendBackdEvent(tx, run, {
+    current = await appendBackdEvent(tx, run, {
       type: 'refund_request.submitted',
       actor: cmd.actor,
       order: current,
@@ -125,8 +129,17 @@ export const submitRefundRequest =
         replaces: declined?.id ?? null,
       },
     });
-    return ok(await backdViewOf(tx, run, order.id));
+    // The answer from what this transaction holds: the order as the events left it, the Backd
+    // order (a submission does not change it), and the requests as they now stand.
+    const refunds = await tx.listBackdRefundRequests(order.id);
+    return ok({ order: current, backd, refunds, now: run.now });
   };
+
+async function merchantOf(tx: MerchantStore, merchantId: string) {
+  const merchant = await tx.findMerchant(merchantId);
+  assert(merchant !== undefined, 'an order has a merchant');
+  return merchant;
+}
 
 export type DeleteRefundRequestCommand = BackdTarget & {
   readonly actor: Actor;

@@ -12,7 +12,7 @@ import {
   type TransactionOutcome,
   withOutcome,
 } from '../domain/order.js';
-import { err, ok, type Result } from '../domain/result.js';
+import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
 import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
@@ -53,6 +53,11 @@ export interface OrderCommandBase {
    * order before the core's planner; null lets the planner decide.
    */
   readonly guard?: (order: Order) => DomainError | null;
+  /**
+   * The order as the caller already locked it in this transaction (the routing of an operator's
+   * operation, MPG's dialect check): the change uses it rather than lock and read it again.
+   */
+  readonly locked?: Order;
 }
 
 export interface OrderOutcome {
@@ -138,9 +143,17 @@ export async function commitChange(
   const wallet = await planCustomerPoints(tx, run, order, transactions);
   if (!wallet.ok) return wallet;
 
+  // On an existing order the rows go first: a client-assigned id that is already taken (by
+  // another merchant, another order, or a row of no command) is refused before anything is
+  // written. A new order's rows need the order first; its refusal is rolled back with it.
   if (before === null) await tx.insertOrder(order);
-  else await tx.updateOrder(order);
-  for (const row of transactions) await tx.insertTransaction(row);
+  for (const row of transactions) {
+    if (!(await tx.insertTransaction(row))) {
+      assert(row.id === command.transactionId, `ledger row ${row.id} already exists`);
+      return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
+    }
+  }
+  if (before !== null) await tx.updateOrder(order);
   if (wallet.value) await recordCustomerPoints(tx, run, order, wallet.value);
 
   const event: EventRecord = {
@@ -192,7 +205,8 @@ export async function changeOrder(
   },
 ): Promise<Result<OrderOutcome, DomainError>> {
   const { command } = input;
-  const order = await tx.lockOrder(input.orderId);
+  const order =
+    command.locked?.id === input.orderId ? command.locked : await tx.lockOrder(input.orderId);
   if (!order || (command.merchantId !== null && order.merchantId !== command.merchantId)) {
     return err(domainError('order.not_found'));
   }

@@ -135,30 +135,31 @@ export interface Authenticated {
 }
 
 /**
- * The live credential of `dialect` and `kind` whose hash is `presentedHash`, or null. A revoked
- * key, a key of another dialect or of another kind matches nothing. The lookup is by hash; the
- * final comparison is constant-time.
+ * Whether `found` is a live credential of `dialect` and `kind` whose hash is `presentedHash`. A
+ * revoked key, a key of another dialect or of another kind matches nothing. The lookup was by
+ * hash; the final comparison is constant-time.
  */
-async function liveCredential(
-  tx: MerchantStore,
+function isLive(
+  found: Authenticated | undefined,
   dialect: CredentialDialect,
   kind: CredentialKind,
   presentedHash: string,
-): Promise<Credential | null> {
-  const credential = await tx.findCredentialByHash(presentedHash);
-  if (
-    !credential ||
-    credential.revokedAt !== null ||
-    credential.dialect !== dialect ||
-    credential.kind !== kind ||
-    !hashesEqual(credential.secretHash, presentedHash)
-  ) {
-    return null;
-  }
-  return credential;
+): found is Authenticated {
+  if (!found) return false;
+  const { credential } = found;
+  return (
+    credential.revokedAt === null &&
+    credential.dialect === dialect &&
+    credential.kind === kind &&
+    hashesEqual(credential.secretHash, presentedHash)
+  );
 }
 
-/** Finds the merchant a presented key belongs to (see liveCredential for what matches). */
+/**
+ * Finds the merchant a presented key belongs to (see isLive for what matches). The credential
+ * and its merchant come in one statement on every request, not from a cache, so a rotation or a
+ * revocation holds at once on every process sharing the database.
+ */
 export function authenticateKey(
   deps: AppDeps,
   dialect: CredentialDialect,
@@ -167,16 +168,14 @@ export function authenticateKey(
 ): Promise<Authenticated | null> {
   const presentedHash = hashSecret(presented);
   return query(deps, async (tx) => {
-    const credential = await liveCredential(tx, dialect, kind, presentedHash);
-    if (!credential) return null;
-    const merchant = await tx.findMerchant(credential.merchantId);
-    return merchant ? { merchant, credential } : null;
+    const [found] = await tx.findCredentialsByHash([presentedHash]);
+    return isLive(found, dialect, kind, presentedHash) ? found : null;
   });
 }
 
 /**
  * A public/secret key pair (Backd's HTTP Basic): both live keys of `dialect` and of the same
- * merchant, looked up in one read. The caller is identified by the secret key.
+ * merchant, looked up in one statement. The caller is identified by the secret key.
  */
 export function authenticateKeyPair(
   deps: AppDeps,
@@ -187,17 +186,18 @@ export function authenticateKeyPair(
   const publicHash = hashSecret(publicKey);
   const secretHash = hashSecret(secretKey);
   return query(deps, async (tx) => {
-    const publicCredential = await liveCredential(tx, dialect, 'public_key', publicHash);
-    const secretCredential = await liveCredential(tx, dialect, 'secret_key', secretHash);
+    const found = await tx.findCredentialsByHash([publicHash, secretHash]);
+    const byHash = (hash: string) => found.find((f) => f.credential.secretHash === hash);
+    const publicKeyFound = byHash(publicHash);
+    const secretKeyFound = byHash(secretHash);
     if (
-      !publicCredential ||
-      !secretCredential ||
-      publicCredential.merchantId !== secretCredential.merchantId
+      !isLive(publicKeyFound, dialect, 'public_key', publicHash) ||
+      !isLive(secretKeyFound, dialect, 'secret_key', secretHash) ||
+      publicKeyFound.credential.merchantId !== secretKeyFound.credential.merchantId
     ) {
       return null;
     }
-    const merchant = await tx.findMerchant(secretCredential.merchantId);
-    return merchant ? { merchant, credential: secretCredential } : null;
+    return secretKeyFound;
   });
 }
 

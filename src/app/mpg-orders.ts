@@ -276,6 +276,8 @@ export interface MpgOperationCommand {
   readonly transactionId?: string;
   /** An operator's reason, recorded on the row and the event; MPG's API sends none. */
   readonly reason?: string | null;
+  /** The order as the caller already locked it in this transaction (an operator's route). */
+  readonly locked?: Order;
 }
 
 /** The order's transaction type as MPG sees it (`source_type` of every row of the order). */
@@ -289,8 +291,9 @@ async function lockMpgOrder(
   tx: LedgerStore,
   merchantId: string | null,
   orderId: string,
+  locked?: Order,
 ): Promise<Result<Order, DomainError>> {
-  const order = await tx.lockOrder(orderId);
+  const order = locked?.id === orderId ? locked : await tx.lockOrder(orderId);
   const foreign = merchantId !== null && order?.merchantId !== merchantId;
   if (!order || foreign || order.dialect !== 'mpg') {
     return err(domainError('order.not_found'));
@@ -312,14 +315,14 @@ export const mpgAmountOperation =
     cmd: MpgOperationCommand & { readonly amountMinor?: number },
   ): UseCase<MpgOrderView, MpgTx & MerchantStore> =>
   async (tx, run) => {
-    const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
+    const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId, cmd.locked);
     if (!locked.ok) return locked;
-    if (await transactionIdTaken(tx, locked.value.merchantId, cmd.orderId, cmd.transactionId)) {
-      return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
-    }
+    // A transaction_id already taken is found by the core: its key (this order's earlier
+    // request) or the row's primary key (anything else), so the common case reads nothing more.
     const core = {
       merchantId: cmd.merchantId,
       orderId: cmd.orderId,
+      locked: locked.value,
       actor: cmd.actor,
       reason: cmd.reason ?? null,
       ...(cmd.amountMinor !== undefined ? { amountMinor: cmd.amountMinor } : {}),
@@ -337,7 +340,16 @@ export const mpgAmountOperation =
         : operation === 'void'
           ? await voidOrder(core)(tx, run)
           : await refundOrder(core)(tx, run);
-    if (!outcome.ok) return naming(outcome, 'transaction_id');
+    if (!outcome.ok) {
+      // The key was used on another of the merchant's orders: its row is taken there.
+      const elsewhere =
+        outcome.error.code === 'idempotency.key_reused' &&
+        (await transactionIdTaken(tx, locked.value.merchantId, cmd.orderId, cmd.transactionId));
+      if (elsewhere) {
+        return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
+      }
+      return naming(outcome, 'transaction_id');
+    }
     if (!outcome.value.replayed) await indexTransactions(tx, outcome.value.transactions);
     return ok(await view(tx, outcome.value, cmd.transactionId ?? null));
   };

@@ -2,32 +2,25 @@
  * MPG's idempotency by body id (docs/decisions/mpg.md#body-ids): `order_id` on create,
  * `transaction_id` on capture, void, refund, extend and reverse.
  *
- * - A request claims its id (merchant, kind, id) with a lease in a short transaction of its own.
- *   The claim's primary key is the wall two racing duplicates meet, on any number of processes.
- * - The use case then runs in a second transaction that also marks the claim completed, so a
- *   committed change and a completed claim cannot disagree. The use case itself passes the id to
- *   the core as its idempotency key, so the ledger refuses a second change even if a claim were
- *   lost: the claim decides who waits, the ledger decides what is written.
- * - A duplicate that finds the claim completed replays: the use case runs again and the core
- *   answers with the order as it is now, creating nothing. A different request under the same id
- *   is `idempotency.key_reused`. A duplicate that finds the claim still held polls for up to
- *   `LIMITS.mpgDuplicateWaitMs` of wall time, then gets `idempotency.still_processing` (the
- *   documented 400 "Initial request is still processing."). The wait is measured in real time,
- *   not on the business clock: it bounds a client's latency, and a test clock stands still.
- * - A request that fails (expected or not) releases its claim, so a retry runs afresh. A process
- *   that dies mid-request leaves a lease that expires, after which a retry takes the id over.
+ * - The claim (merchant, kind, id) is written in the request's own transaction, after the use
+ *   case and before the commit, already completed with the order it names: one transaction per
+ *   request, and a claim exists exactly when its change committed. A refusal rolls everything
+ *   back, claim included, so nothing is ever written before a refusal and a retry runs afresh.
+ * - The use case passes the id to the core as its idempotency key and as the new row's id, so the
+ *   ledger answers a repeated request as a replay (the order as it is now, nothing created) and a
+ *   second change cannot be written even when a claim is gone (past its retention).
+ * - Concurrent duplicates meet in the database: on PostgreSQL the second waits on the first's
+ *   order lock (or the key's unique index) until the first commits, then replays; SQLite runs
+ *   writers one at a time. A different request under the same id is `idempotency.key_reused`.
+ * - A claim still `in_progress` was written by an earlier release, which claimed in a transaction
+ *   of its own: while its lease lasts a duplicate polls for up to `LIMITS.mpgDuplicateWaitMs` of
+ *   wall time, then gets `idempotency.still_processing` (the documented 400 "Initial request is
+ *   still processing."); once it has expired the request takes it over.
  * - The reaper job deletes claims older than the retention setting (default 7 days).
- *
- * The claim commits on its own, before the change, by design: a duplicate on another process
- * must see it while the first request still runs. It is the only thing written before the use
- * case, and no client reads it as a change to the order: a failure after it releases it (or its
- * lease expires), and the order is as it was. Everything that can refuse runs in the use case's
- * transaction, whose answer is built inside it (the caller passes an `answering` use case).
  */
-import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { domainError, type DomainError } from '../domain/errors.js';
-import { err, type Result } from '../domain/result.js';
+import { err, ok, type Result } from '../domain/result.js';
 import { type AppDeps, execute, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
 import type { MpgRequestId, MpgRequestIdKind } from './ports/claims.js';
@@ -40,48 +33,56 @@ export interface BodyIdRequest {
   readonly fingerprint: string;
 }
 
-class LeaseLost extends Error {}
+/** A claim held by a running request of an earlier release: wait, then answer 400. */
+const BUSY = domainError('idempotency.still_processing');
 
-type Claim =
-  | { readonly kind: 'run'; readonly record: MpgRequestId; readonly leaseToken: string }
-  | { readonly kind: 'replay' }
-  | { readonly kind: 'busy' }
-  | { readonly kind: 'refused'; readonly error: DomainError };
-
-async function claim(deps: AppDeps, request: BodyIdRequest): Promise<Claim> {
-  const leaseToken = crypto.randomUUID();
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
-    const { inserted, record } = await tx.claimMpgRequestId({
-      ...request,
-      state: 'in_progress',
-      leaseToken,
-      leaseExpiresAt: now + LIMITS.mpgRequestLeaseMs,
-      orderId: null,
-      createdAt: now,
-    });
-    if (inserted) return { kind: 'run', record, leaseToken } as const;
-    if (record.fingerprint !== request.fingerprint) {
-      return {
-        kind: 'refused',
-        error: domainError('idempotency.key_reused', { field: request.kind }),
-      } as const;
-    }
-    if (record.state === 'completed') return { kind: 'replay' } as const;
-    const takenOver = await tx.renewMpgRequestLease(
-      record,
-      leaseToken,
-      now + LIMITS.mpgRequestLeaseMs,
-      now,
-    );
-    return takenOver ? ({ kind: 'run', record, leaseToken } as const) : ({ kind: 'busy' } as const);
-  });
+/** What an existing claim under the id says of this request, or null when it may go on. */
+function verdict(request: BodyIdRequest, record: MpgRequestId, now: number): DomainError | null {
+  if (record.fingerprint !== request.fingerprint) {
+    return domainError('idempotency.key_reused', { field: request.kind });
+  }
+  if (record.state === 'in_progress' && (record.leaseExpiresAt ?? 0) > now) return BUSY;
+  return null;
 }
 
 /**
- * Runs `useCase` at most once per body id. `orderIdOf` names the order the result belongs to.
- * Errors: idempotency.key_reused (details.field = the id's name), idempotency.still_processing,
- * and those of the use case.
+ * `useCase`, then its claim, in one transaction. Errors: idempotency.key_reused (details.field =
+ * the id's name), idempotency.still_processing (a live claim of an earlier release), and those
+ * of the use case.
+ */
+const claimed =
+  <T>(request: BodyIdRequest, useCase: UseCase<T>, orderIdOf: (value: T) => string): UseCase<T> =>
+  async (tx, run) => {
+    const result = await useCase(tx, run);
+    if (!result.ok) {
+      // A refusal may come from the id's earlier use (the ledger's key, the row's primary key):
+      // the claim under it, if any, says which answer is documented.
+      const record = await tx.findMpgRequestId(request.merchantId, request.kind, request.requestId);
+      const refused = record && verdict(request, record, run.now);
+      return refused ? err(refused) : result;
+    }
+    const { inserted, record } = await tx.claimMpgRequestId({
+      ...request,
+      state: 'completed',
+      leaseToken: null,
+      leaseExpiresAt: null,
+      orderId: orderIdOf(result.value),
+      createdAt: run.now,
+    });
+    if (inserted) return result;
+    const refused = verdict(request, record, run.now);
+    if (refused) return err(refused);
+    // An expired claim of an earlier release: this request completes it.
+    const completed =
+      record.state === 'completed' ||
+      (await tx.completeMpgRequestId(record, record.leaseToken!, orderIdOf(result.value)));
+    return completed ? ok(result.value) : err(BUSY);
+  };
+
+/**
+ * Runs `useCase` at most once per body id (see above). `orderIdOf` names the order the result
+ * belongs to. Errors: idempotency.key_reused (details.field = the id's name),
+ * idempotency.still_processing, and those of the use case.
  */
 export async function runWithBodyId<T>(
   deps: AppDeps,
@@ -91,31 +92,12 @@ export async function runWithBodyId<T>(
 ): Promise<Result<T, DomainError>> {
   const deadline = Date.now() + LIMITS.mpgDuplicateWaitMs;
   for (;;) {
-    const claimed = await claim(deps, request);
-    if (claimed.kind === 'refused') return err(claimed.error);
-    if (claimed.kind === 'replay') return execute(deps, useCase);
-    if (claimed.kind === 'busy') {
-      if (Date.now() >= deadline) return err(domainError('idempotency.still_processing'));
-      await sleep(LIMITS.mpgDuplicatePollMs);
-      continue;
-    }
-    const { record, leaseToken } = claimed;
-    const release = () =>
-      deps.store.transaction((tx) => tx.releaseMpgRequestId(record, leaseToken));
-    let result: Result<T, DomainError>;
-    try {
-      result = await execute(deps, useCase, async (tx, value) => {
-        const completed = await tx.completeMpgRequestId(record, leaseToken, orderIdOf(value));
-        // Our lease expired and another request took the id over: undo our change.
-        if (!completed) throw new LeaseLost();
-      });
-    } catch (error) {
-      await release();
-      if (error instanceof LeaseLost) return err(domainError('idempotency.still_processing'));
-      throw error;
-    }
-    if (!result.ok) await release();
-    return result;
+    const result = await execute(deps, claimed(request, useCase, orderIdOf));
+    if (result.ok || result.error !== BUSY) return result;
+    // The wait is measured in real time, not on the business clock: it bounds a client's
+    // latency, and a test clock stands still.
+    if (Date.now() >= deadline) return err(domainError('idempotency.still_processing'));
+    await sleep(LIMITS.mpgDuplicatePollMs);
   }
 }
 

@@ -22,7 +22,6 @@ import {
   type OrderCommandBase,
   type OrderOutcome,
 } from './ledger.js';
-import type { MerchantStore } from './ports/merchants.js';
 
 export interface OrderCommand extends OrderCommandBase {
   readonly orderId: string;
@@ -121,21 +120,21 @@ export interface RefundOutcome extends OrderOutcome {
 export const refundOrder =
   (
     cmd: AmountCommand & {
-      readonly enforceRefundWindow?: boolean;
+      /**
+       * The asking merchant's refund window, as its credential's read found it this request
+       * (a Points refund); omitted, no window applies (the admin is not bound by it).
+       */
+      readonly refundWindowDays?: number;
       /** Facts the caller adds to the event (Backd: the refund request this refund settles). */
       readonly eventData?: Readonly<Record<string, unknown>>;
       /** The event to write; reconciliation's automatic reversal names itself (default refunded). */
       readonly eventType?: 'order.refunded' | 'order.auto_refunded';
     },
-  ): UseCase<RefundOutcome, OrderChangeTx & MerchantStore> =>
+  ): UseCase<RefundOutcome, OrderChangeTx> =>
   async (tx, run) => {
     let split: RefundSplit | null = null;
-    let refundWindowDays = 0;
     // The window is the asking merchant's promise to its customers; the admin is not bound by it.
-    if (cmd.enforceRefundWindow && cmd.merchantId !== null) {
-      const merchant = await tx.findMerchant(cmd.merchantId);
-      refundWindowDays = merchant?.settings.refundWindowDays ?? 0;
-    }
+    const refundWindowDays = cmd.merchantId === null ? 0 : (cmd.refundWindowDays ?? 0);
     const outcome = await changeOrder(tx, run, {
       orderId: cmd.orderId,
       command: cmd,

@@ -375,12 +375,16 @@ export interface PointsRefundOutcome extends PointsOrderView {
  */
 export const refundPointsOrder =
   (
-    cmd: PointsOrderCommand & { readonly amountMinor?: number; readonly reason: string | null },
-  ): UseCase<PointsRefundOutcome, PointsTx & MerchantStore> =>
+    cmd: PointsOrderCommand & {
+      readonly amountMinor?: number;
+      readonly reason: string | null;
+      /** The merchant's refund window, as its credential's read found it this request. */
+      readonly refundWindowDays: number;
+    },
+  ): UseCase<PointsRefundOutcome, PointsTx> =>
   async (tx, run) => {
     const done = await refundOrder({
       ...cmd,
-      enforceRefundWindow: true,
       guard: (order) => pointsRefusal('refund', order),
     })(tx, run);
     if (!done.ok) return done;

@@ -4,6 +4,7 @@
  * The SQL is src/store/sql/backd-sql.ts.
  */
 import type { BackdOrder } from '../../domain/backd-order.js';
+import type { Order } from '../../domain/order.js';
 import type { RefundRequest, RefundRequestStatus } from '../../domain/refund-request.js';
 
 /** Backd orders and their refund requests. */
@@ -12,6 +13,8 @@ export interface BackdStore {
   findBackdOrder(backdOrderId: string): Promise<BackdOrder | undefined>;
   findBackdOrderByOrderId(orderId: string): Promise<BackdOrder | undefined>;
   findBackdOrderByCheckoutToken(tokenHash: string): Promise<BackdOrder | undefined>;
+  /** Locks the core order of a Backd order (by Backd's id) and returns it, in one statement. */
+  lockOrderOfBackdOrder(backdOrderId: string): Promise<Order | undefined>;
   /** Writes a Backd order's new state; fails unless the stored version is `order.version - 1`. */
   updateBackdOrder(order: BackdOrder): Promise<void>;
   /** Throws UniqueViolation when the order already has an active request (the second wall). */

@@ -1,7 +1,8 @@
 /**
  * The claims' port: idempotency keys of the faces' `Idempotency-Key` header
- * (src/app/idempotency.ts) and MPG's body ids (src/app/mpg-request-ids.ts), each claimed with a
- * lease before its request runs. The SQL is src/store/sql/claims-sql.ts.
+ * (src/app/idempotency.ts), claimed with a lease before the request runs, and MPG's body ids
+ * (src/app/mpg-request-ids.ts), claimed in the request's own transaction. The SQL is
+ * src/store/sql/claims-sql.ts.
  */
 
 export interface IdempotencyRecord {
@@ -61,19 +62,16 @@ export interface ClaimStore {
   releaseIdempotencyKey(scope: string, key: string, leaseToken: string): Promise<void>;
   deleteExpiredIdempotencyKeys(now: number, limit: number): Promise<number>;
 
-  /** Inserts an in-progress body id unless it exists; returns the row as it now stands. */
+  /**
+   * Inserts a body id unless it exists; returns the row as it now stands (read only when it
+   * existed). The faces insert it completed, in the transaction of the change it names.
+   */
   claimMpgRequestId(record: MpgRequestId): Promise<{ inserted: boolean; record: MpgRequestId }>;
-  /** Takes over an in-progress id whose lease has expired; false if someone else holds it. */
-  renewMpgRequestLease(
-    record: MpgRequestId,
-    newToken: string,
-    leaseExpiresAt: number,
-    now: number,
-  ): Promise<boolean>;
-  /** Marks the id completed for `orderId`; false when the caller no longer holds the lease. */
+  /**
+   * Completes an expired in-progress id (claimed by an earlier release in a transaction of its
+   * own) for `orderId`; false when `leaseToken` no longer holds it.
+   */
   completeMpgRequestId(record: MpgRequestId, leaseToken: string, orderId: string): Promise<boolean>;
-  /** Deletes an in-progress id held with `leaseToken` (the request failed; it may be retried). */
-  releaseMpgRequestId(record: MpgRequestId, leaseToken: string): Promise<void>;
   findMpgRequestId(
     merchantId: string,
     kind: MpgRequestIdKind,

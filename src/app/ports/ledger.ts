@@ -80,7 +80,11 @@ export interface LedgerStore {
   ): Promise<Order | undefined>;
   listOrders(filter: OrderFilter): Promise<Order[]>;
 
-  insertTransaction(row: LedgerTransaction): Promise<void>;
+  /**
+   * Appends a row; false (and nothing written) when a row with its id exists: a client-assigned
+   * id (MPG's `transaction_id`) already taken, which the primary key answers in the same statement.
+   */
+  insertTransaction(row: LedgerTransaction): Promise<boolean>;
   listTransactions(orderId: string): Promise<LedgerTransaction[]>;
   /** One ledger row by id, whatever its order. */
   findLedgerTransaction(id: string): Promise<LedgerTransaction | undefined>;

@@ -15,7 +15,13 @@ export interface MerchantStore {
     after?: { readonly name: string; readonly id: string },
   ): Promise<Merchant[]>;
   insertCredential(credential: Credential): Promise<void>;
-  findCredentialByHash(secretHash: string): Promise<Credential | undefined>;
+  /**
+   * The credentials whose hash is one of `secretHashes`, each with its merchant, in one statement
+   * (a request's authentication is one round trip, and reads no cache a revocation could miss).
+   */
+  findCredentialsByHash(
+    secretHashes: readonly string[],
+  ): Promise<{ credential: Credential; merchant: Merchant }[]>;
   listCredentials(merchantId: string): Promise<Credential[]>;
   revokeCredentials(merchantId: string, dialect: CredentialDialect, at: number): Promise<number>;
   getSetting(name: string): Promise<string | undefined>;

@@ -19,8 +19,16 @@ import type {
   RefundRequestStatus,
 } from '../../domain/refund-request.js';
 import { assert } from '../../domain/result.js';
-import { type Row, str, strOrNull, int, intOrNull, parsed } from './rows.js';
-import { type SqlSession, flag, json, marks, firstOf, allOf } from './sql-helpers.js';
+import { type Row, str, strOrNull, int, intOrNull, parsed, rowToOrder } from './rows.js';
+import {
+  type SqlSession,
+  ORDER_COLUMNS,
+  flag,
+  json,
+  marks,
+  firstOf,
+  allOf,
+} from './sql-helpers.js';
 
 /** Items are stored in the wire's snake_case with the price in minor units. */
 interface StoredItem {
@@ -190,6 +198,17 @@ const findBackdOrderByOrderId =
   (orderId) =>
     findOrderBy(db, 'order_id', orderId);
 
+const lockOrderOfBackdOrder =
+  (db: SqlSession): BackdStore['lockOrderOfBackdOrder'] =>
+  (backdOrderId) =>
+    firstOf(
+      db,
+      `SELECT ${ORDER_COLUMNS} FROM orders
+       WHERE id = (SELECT order_id FROM backd_orders WHERE backd_order_id = ?) FOR UPDATE`,
+      [backdOrderId],
+      rowToOrder,
+    );
+
 const findBackdOrderByCheckoutToken =
   (db: SqlSession): BackdStore['findBackdOrderByCheckoutToken'] =>
   (tokenHash) =>
@@ -353,6 +372,7 @@ export const createBackdSql = (db: SqlSession): BackdStore => ({
   findBackdOrder: findBackdOrder(db),
   findBackdOrderByOrderId: findBackdOrderByOrderId(db),
   findBackdOrderByCheckoutToken: findBackdOrderByCheckoutToken(db),
+  lockOrderOfBackdOrder: lockOrderOfBackdOrder(db),
   updateBackdOrder: updateBackdOrder(db),
   insertBackdRefundRequest: insertBackdRefundRequest(db),
   updateBackdRefundRequest: updateBackdRefundRequest(db),

@@ -1,7 +1,7 @@
 /**
  * The claims' statements (ClaimStore): idempotency keys (migrations 1 and 10) and MPG's body ids
- * (migration 5). A claim is an insert that does nothing on conflict, then a read of the row as it
- * stands; a lease is taken over only once it has expired.
+ * (migration 5). A claim is an insert that does nothing on conflict; only when it conflicts is
+ * the row as it stands read. A lease is taken over only once it has expired.
  */
 import type { ClaimStore, MpgRequestId, MpgRequestIdKind } from '../../app/ports/claims.js';
 import { assert } from '../../domain/result.js';
@@ -48,12 +48,13 @@ const claimIdempotencyKey =
           r.expiresAt,
         ],
       );
+      if (inserted === 1) return { inserted: true, record: r };
       const row = await first(
         db,
         `SELECT * FROM idempotency_keys WHERE scope = ? AND idempotency_key = ?`,
         [r.scope, r.key],
       );
-      if (row !== undefined) return { inserted: inserted === 1, record: rowToIdempotency(row) };
+      if (row !== undefined) return { inserted: false, record: rowToIdempotency(row) };
       assert(round < 4, 'idempotency key keeps vanishing after insert');
     }
   };
@@ -127,21 +128,11 @@ const claimMpgRequestId =
           r.createdAt,
         ],
       );
+      if (inserted === 1) return { inserted: true, record: r };
       const row = await first(db, `SELECT * FROM mpg_request_ids WHERE ${KEY}`, key(r));
-      if (row !== undefined) return { inserted: inserted === 1, record: rowToRequestId(row) };
+      if (row !== undefined) return { inserted: false, record: rowToRequestId(row) };
       if (round >= 4) throw new Error('mpg request id keeps vanishing after insert');
     }
-  };
-
-const renewMpgRequestLease =
-  (db: SqlSession): ClaimStore['renewMpgRequestLease'] =>
-  async (r, newToken, leaseExpiresAt, now) => {
-    const changed = await db.run(
-      `UPDATE mpg_request_ids SET lease_token = ?, lease_expires_at = ?
-       WHERE ${KEY} AND state = 'in_progress' AND lease_token = ? AND lease_expires_at <= ?`,
-      [newToken, leaseExpiresAt, ...key(r), r.leaseToken, now],
-    );
-    return changed === 1;
   };
 
 const completeMpgRequestId =
@@ -154,15 +145,6 @@ const completeMpgRequestId =
       [orderId, ...key(r), leaseToken],
     );
     return changed === 1;
-  };
-
-const releaseMpgRequestId =
-  (db: SqlSession): ClaimStore['releaseMpgRequestId'] =>
-  async (r, leaseToken) => {
-    await db.run(
-      `DELETE FROM mpg_request_ids WHERE ${KEY} AND state = 'in_progress' AND lease_token = ?`,
-      [...key(r), leaseToken],
-    );
   };
 
 const findMpgRequestId =
@@ -195,9 +177,7 @@ export const createClaimSql = (db: SqlSession): ClaimStore => ({
   releaseIdempotencyKey: releaseIdempotencyKey(db),
   deleteExpiredIdempotencyKeys: deleteExpiredIdempotencyKeys(db),
   claimMpgRequestId: claimMpgRequestId(db),
-  renewMpgRequestLease: renewMpgRequestLease(db),
   completeMpgRequestId: completeMpgRequestId(db),
-  releaseMpgRequestId: releaseMpgRequestId(db),
   findMpgRequestId: findMpgRequestId(db),
   deleteExpiredMpgRequestIds: deleteExpiredMpgRequestIds(db),
 });

@@ -166,10 +166,11 @@ const listOrders =
 const insertTransaction =
   (db: SqlSession): LedgerStore['insertTransaction'] =>
   async (t) => {
-    await db.run(
+    const inserted = await db.run(
       `INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
          currency, reason, actor, event_id, details, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO NOTHING`,
       [
         t.id,
         t.orderId,
@@ -186,6 +187,7 @@ const insertTransaction =
         t.createdAt,
       ],
     );
+    return inserted === 1;
   };
 
 const listTransactions =

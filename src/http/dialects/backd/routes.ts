@@ -336,6 +336,7 @@ export async function backdRoutes(
         merchantOrderId: body.merchant_order_id,
         actor: credentialActor(caller),
         amountMinor,
+        holidays: caller.merchant.settings.holidays,
       });
       return write(request, reply, useCase, 'Refund request submitted.', withRefunds);
     },

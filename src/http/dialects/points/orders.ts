@@ -255,6 +255,7 @@ export function registerOrderRoutes(
         refundPointsOrder({
           ...command(request),
           reason,
+          refundWindowDays: callerOf(request).merchant.settings.refundWindowDays,
           ...(typeof amount === 'number' ? { amountMinor: amount } : {}),
         }),
         'refund',
