@@ -124,7 +124,16 @@ export async function runCrashDrill(o: CrashDrillOptions): Promise<CrashDrillRep
           }
         }
       });
+      // Kill at a random moment, but never before this cycle's load has had a refund
+      // acknowledged: on a loaded machine one refund can outlast the whole window, and a drill
+      // that acknowledged nothing proves nothing.
+      const ackedBefore = ackRefunds.size;
       await sleep(minMs + crypto.randomInt(maxMs - minMs));
+      const ackDeadline = Date.now() + 60_000;
+      while (ackRefunds.size === ackedBefore) {
+        if (Date.now() > ackDeadline) throw new Error('no refund acknowledged within 60 s');
+        await sleep(10);
+      }
       current.kill('SIGKILL');
       await current.waitForExit();
       running = false;
