@@ -1,5 +1,5 @@
 /** Shared pieces of the dashboard: links, tables that stack on phones, badges, dialogs, the live region. */
-import type { ComponentChildren, JSX } from 'preact';
+import { type ComponentChildren, Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { formatCountdown } from './format.js';
@@ -217,7 +217,9 @@ export function Table<T>(props: {
             <tr key={props.rowKey(row)}>
               {props.columns.map((c) => (
                 <td key={c.label} data-label={c.label} class={c.primary ? 'primary' : undefined}>
-                  {c.render(row)}
+                  {/* One box per cell: on a phone the cell is a two-column grid (label, value),
+                      and a value of several lines must stay in the value's column. */}
+                  <div class="cell">{c.render(row)}</div>
                 </td>
               ))}
             </tr>
@@ -304,7 +306,7 @@ export function Countdown({ targetMs, offsetMs }: { targetMs: number; offsetMs: 
 }
 
 /** Fields a confirmation dialog shows its issues beside. */
-const FIELD_PATHS = ['reason', 'amount_minor'];
+const FIELD_PATHS = ['reason', 'amount_minor', 'url'];
 
 export interface Confirmation {
   /** The non-empty, trimmed reason (empty when the dialog asks for none). */
@@ -325,6 +327,8 @@ export function ConfirmDialog(props: {
   title: string;
   description: string;
   confirmLabel: string;
+  /** The button that closes without acting, saying so ("Keep the order"); "Go back" if unset. */
+  dismissLabel?: string;
   withReason?: boolean;
   danger?: boolean;
   children?: (error: ActionError | null) => ComponentChildren;
@@ -432,7 +436,7 @@ export function ConfirmDialog(props: {
             {busy ? t('common.working') : props.confirmLabel}
           </button>
           <button type="button" onClick={() => ref.current?.close()} disabled={busy}>
-            {t('common.cancel')}
+            {props.dismissLabel ?? t('common.goBack')}
           </button>
         </div>
       </form>
@@ -501,5 +505,26 @@ export function Facts({ items }: { items: readonly (readonly [string, ComponentC
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * An id (a UUID, a provider's reference) that wraps after its hyphens, the points a reader
+ * splits it at, and mid-segment only when one segment alone is wider than the line.
+ */
+export function Id({ value }: { value: string }) {
+  return (
+    <code class="id" dir="ltr">
+      {value.split('-').map((part, i) =>
+        i === 0 ? (
+          part
+        ) : (
+          <Fragment key={i}>
+            -<wbr />
+            {part}
+          </Fragment>
+        ),
+      )}
+    </code>
   );
 }
