@@ -152,7 +152,8 @@ export function OrderPage({ id }: { id: string }) {
       </p>
       {declined && (
         <p class="notice" role="status" data-declined>
-          {t('order.declined', { answer: issuerAnswer(declined) ?? '—' })}
+          {/* The issuer's Latin answer isolated (FSI … PDI), so it reads whole in Arabic too. */}
+          {t('order.declined', { answer: `\u2068${issuerAnswer(declined) ?? '—'}\u2069` })}
         </p>
       )}
       <ErrorText error={error} />
