@@ -780,6 +780,19 @@ export function codeLabel(t: Translate, prefix: CodePrefix, code: string): strin
   return code.replaceAll('_', ' ');
 }
 
+/**
+ * Who acted, as the API labels it (`admin`, `customer`, `credential:<prefix>`, `job:<name>`), in
+ * words; a label of another shape (a named operator) is shown as sent.
+ */
+export function actorText(t: Translate, actor: string): string {
+  const [kind, ...rest] = actor.split(':');
+  const detail = rest.join(':');
+  if (actor === 'admin' || actor === 'customer') return t(`actor.${actor}`);
+  if (kind === 'credential' && detail) return t('actor.credential', { prefix: detail });
+  if (kind === 'job' && detail) return t('actor.job', { name: codeLabel(t, 'job', detail) });
+  return actor;
+}
+
 /** The families of codes the API sends, each a key prefix of the dictionaries. */
 export type CodePrefix =
   | 'status'
@@ -793,6 +806,7 @@ export type CodePrefix =
   | 'decline'
   | 'source'
   | 'rowType'
+  | 'job'
   | 'face';
 
 export const DICTIONARIES: Readonly<Record<Lang, Dictionary>> = { en, ar };

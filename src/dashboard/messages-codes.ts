@@ -1,7 +1,7 @@
 /**
  * The words for the codes the API sends that the main dictionaries (i18n.ts) do not hold: ledger
  * row types, event types, order kinds, webhook formats and retry policies, reconciliation
- * sources and findings, refund request decline reasons. The Arabic record is typed by the English
+ * sources and findings, refund request decline reasons, who acted (src/app/context.ts actorLabel). The Arabic record is typed by the English
  * keys, and test/dashboard/i18n.test.ts checks every enum value of src/domain has its key.
  */
 export const enCodes = {
@@ -53,6 +53,13 @@ export const enCodes = {
   'decline.replaced': 'replaced by a newer request',
   'decline.deleted': 'withdrawn',
   'decline.not_refundable': 'no longer refundable at settlement',
+
+  'actor.admin': 'admin',
+  'actor.customer': 'the customer',
+  'actor.credential': 'merchant key {prefix}',
+  'actor.job': 'automatic job: {name}',
+  'job.reconciliation': 'reconciliation',
+  'job.refund-request-locker': 'refund request locking',
 
   'rowType.payment': 'payments',
   'rowType.refund': 'refunds',
@@ -124,6 +131,13 @@ export const arCodes: Readonly<Record<CodeKey, string>> = {
   'decline.replaced': 'استُبدل بطلب أحدث',
   'decline.deleted': 'سُحب',
   'decline.not_refundable': 'لم يعد قابلًا للاسترداد عند التسوية',
+
+  'actor.admin': 'المشرف',
+  'actor.customer': 'العميل',
+  'actor.credential': 'مفتاح التاجر {prefix}',
+  'actor.job': 'مهمة تلقائية: {name}',
+  'job.reconciliation': 'المطابقة',
+  'job.refund-request-locker': 'قفل طلبات الاسترداد',
 
   'rowType.payment': 'المدفوعات',
   'rowType.refund': 'المستردات',

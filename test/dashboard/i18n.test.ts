@@ -2,8 +2,8 @@
 // the same {placeholders}; every code the API sends in a field the dashboard shows (order,
 // ledger, delivery, refund request and Backd statuses; ledger types; event types; order kinds;
 // faces; webhook formats and retry policies; admin actions; reconciliation findings, summary
-// counts, actions and row types; decline reasons) has its words in both; and an Arabic string is Arabic, not English
-// left untranslated. The dictionaries are bundled from src/dashboard with esbuild (this
+// counts, actions and row types; decline reasons; who acted) has its words in both; and an
+// Arabic string is Arabic, not English left untranslated. The dictionaries are bundled from src/dashboard with esbuild (this
 // compilation has no DOM types), exactly as the browser gets them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -85,6 +85,9 @@ const ENUM_KEYS: readonly (readonly [family: string, keys: readonly string[]])[]
   ['report row types', ['payment', 'refund'].map((x) => `rowType.${x}`)],
   ['decline reasons', ['replaced', 'deleted', 'not_refundable'].map((x) => `decline.${x}`)],
   ['reconciliation sources', ['api', 'cli', 'folder'].map((x) => `source.${x}`)],
+  // Who acted (src/app/context.ts actorLabel) and the jobs that act.
+  ['actors', ['admin', 'customer', 'credential', 'job'].map((x) => `actor.${x}`)],
+  ['jobs', ['reconciliation', 'refund-request-locker'].map((x) => `job.${x}`)],
 ];
 
 /**

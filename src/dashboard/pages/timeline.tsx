@@ -7,7 +7,7 @@ import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
 import { replayDelivery } from '../admin.js';
 import { announce, Badge, ConfirmDialog, Countdown, Facts, Table } from '../components.js';
 import { formatInstant, formatMoney, formatNumber } from '../format.js';
-import { codeLabel, type Translate, useI18n } from '../i18n.js';
+import { actorText, codeLabel, type Translate, useI18n } from '../i18n.js';
 import type { AttemptJson, DeliveryJson, HistoryEntryJson, TransactionJson } from '../types.js';
 
 /** What the timeline knows of an endpoint: its name and whether it is enabled. */
@@ -74,7 +74,7 @@ export function TimelineEntry(props: {
               ...(answer && (notApproved(tx) || tx.response_code)
                 ? [[t('timeline.issuerAnswer'), <bdi dir="ltr">{answer}</bdi>] as const]
                 : []),
-              [t('timeline.actor'), tx.actor],
+              [t('timeline.actor'), actorText(t, tx.actor)],
               ...(tx.reason ? [[t('timeline.reason'), tx.reason] as const] : []),
             ]}
           />
@@ -126,7 +126,7 @@ export function TimelineEntry(props: {
           <h3>{t('timeline.event', { type: codeLabel(t, 'event', ev.type) })}</h3>
           <Facts
             items={[
-              [t('timeline.actor'), ev.actor],
+              [t('timeline.actor'), actorText(t, ev.actor)],
               [t('timeline.reason'), ev.reason ?? '—'],
               [t('timeline.change'), change(t, ev.status_before, ev.status_after)],
             ]}
@@ -161,7 +161,7 @@ export function TimelineEntry(props: {
           <h3>{t('timeline.adminAction', { action: codeLabel(t, 'action', a.action) })}</h3>
           <Facts
             items={[
-              [t('timeline.actor'), a.actor],
+              [t('timeline.actor'), actorText(t, a.actor)],
               [t('timeline.reason'), a.reason ?? '—'],
               ...(eventType
                 ? [[t('timeline.webhook'), codeLabel(t, 'event', eventType)] as const]
