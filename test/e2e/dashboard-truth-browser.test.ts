@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import {
+  accessibilityProblems,
   type BrowserSession,
   chromiumSkipReason,
   eventually,
@@ -75,6 +76,7 @@ function truthSuite(factory: StoreFactory, skip?: string) {
         0,
         'no Points card on a card order',
       );
+      assert.deepEqual(await accessibilityProblems(page), [], 'the declined order page');
 
       // The approved one is not called declined.
       await orderPage(fx.approvedCardOrderId);
@@ -132,6 +134,7 @@ function truthSuite(factory: StoreFactory, skip?: string) {
     it("shows Backd's own status, the buyer's phone and every refund request", async () => {
       await orderPage(fx.backdOrderId);
       assert.match(await textOf(page.locator('.order-status')), /Backd status: ● confirmed/);
+      assert.deepEqual(await accessibilityProblems(page), [], 'the Backd order page');
       const card = page.locator('section[aria-labelledby="backd-title"]');
       const rows = card.locator('tbody tr');
       assert.equal(await rows.count(), 2);
@@ -163,6 +166,7 @@ function truthSuite(factory: StoreFactory, skip?: string) {
       await secret.waitFor();
       const first = await secret.inputValue();
       assert.match(first, /^whsec_/);
+      assert.deepEqual(await accessibilityProblems(page), [], 'the secret dialog');
       await dialog().getByRole('button', { name: 'I have copied it' }).click();
       await dialog().waitFor({ state: 'detached' });
       const listed = await fx.server.call(
@@ -216,6 +220,7 @@ function truthSuite(factory: StoreFactory, skip?: string) {
         (n) => n === dead.data.length,
       );
       assert.match(await textOf(rows.first()), /Oud & Amber.*Flaky CRM.*dead.*500/);
+      assert.deepEqual(await accessibilityProblems(page), [], 'the dead deliveries page');
       await rows
         .first()
         .getByRole('button', { name: /^Replay/ })
