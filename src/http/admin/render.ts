@@ -302,10 +302,10 @@ export function backdJson(backd: BackdOrder, refunds: readonly RefundRequest[], 
     backd_order_id: backd.backdOrderId,
     merchant_order_id: backd.merchantOrderId,
     status: backd.status,
-    customer_phone: backd.billing.phone_number,
     active_refund_request: active
       ? refundRequestJson({ ...active, status: visibleStatus(active, now) })
       : null,
+    customer_phone: backd.billing.phone_number,
     // Every request, newest first, each as clients see it now.
     refund_requests: [...refunds]
       .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
