@@ -3,7 +3,7 @@ import { type ComponentChildren, Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { formatCountdown } from './format.js';
-import { codeLabel, useI18n } from './i18n.js';
+import { apiErrorText, codeLabel, useI18n } from './i18n.js';
 import { followLink } from './router.js';
 
 /**
@@ -28,6 +28,8 @@ export function Link(props: JSX.HTMLAttributes<HTMLAnchorElement> & { href: stri
 
 /** What a failed action shows: its message, the field issues, and the request id to quote. */
 export interface ActionError {
+  /** The API's error code; null for an error of the browser's own. */
+  readonly code: string | null;
   readonly message: string;
   readonly issues: readonly { readonly path: string; readonly message: string }[];
   readonly requestId: string | null;
@@ -35,16 +37,23 @@ export interface ActionError {
 
 export function toActionError(error: unknown): ActionError {
   if (error instanceof ApiError) {
-    return { message: error.message, issues: error.issues, requestId: error.requestId };
+    return {
+      code: error.code,
+      message: error.message,
+      issues: error.issues,
+      requestId: error.requestId,
+    };
   }
   if (error instanceof FieldError) {
     return {
+      code: null,
       message: error.message,
       issues: [{ path: error.path, message: error.message }],
       requestId: null,
     };
   }
   return {
+    code: null,
     message: error instanceof Error ? error.message : String(error),
     issues: [],
     requestId: null,
@@ -66,11 +75,12 @@ export const issuesFor = (error: ActionError | null, path: string): string[] =>
   error?.issues.filter((i) => i.path === path).map((i) => i.message) ?? [];
 
 export function ErrorText({ error, id }: { error: ActionError | null; id?: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (!error) return null;
+  const message = apiErrorText(t, lang, error.code, error.message);
   return (
     <div id={id} class="error" role="alert">
-      <p>{t('common.error', { message: error.message })}</p>
+      <p>{t('common.error', { message })}</p>
       {error.issues.length > 0 && (
         <ul>
           {error.issues.map((issue) => (

@@ -793,6 +793,15 @@ export function actorText(t: Translate, actor: string): string {
   return actor;
 }
 
+/**
+ * An API error as the operator reads it: in Arabic, the words for its code when there are some
+ * (the API's messages are English); otherwise the API's own message, which may say more.
+ */
+export function apiErrorText(t: Translate, lang: Lang, code: string | null, message: string) {
+  const key = `error.${code ?? ''}`;
+  return lang === 'ar' && isMessageKey(key) ? t(key) : message;
+}
+
 /** The families of codes the API sends, each a key prefix of the dictionaries. */
 export type CodePrefix =
   | 'status'

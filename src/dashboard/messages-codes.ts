@@ -1,8 +1,10 @@
 /**
  * The words for the codes the API sends that the main dictionaries (i18n.ts) do not hold: ledger
  * row types, event types, order kinds, webhook formats and retry policies, reconciliation
- * sources and findings, refund request decline reasons, who acted (src/app/context.ts actorLabel). The Arabic record is typed by the English
- * keys, and test/dashboard/i18n.test.ts checks every enum value of src/domain has its key.
+ * sources and findings, refund request decline reasons, who acted (src/app/context.ts
+ * actorLabel), and the error codes an operator's action may meet (shown in Arabic instead of the
+ * API's English message). The Arabic record is typed by the English keys, and
+ * test/dashboard/i18n.test.ts checks every enum value of src/domain has its key.
  */
 export const enCodes = {
   'tx.authorize': 'authorization',
@@ -78,6 +80,44 @@ export const enCodes = {
   'finding.amount_mismatch': 'Unwind has {expected} of {type}; the report lists {reported}.',
   'finding.currency_mismatch': 'The report lists {type} in {reported}; the order is in {expected}.',
   'finding.duplicate': 'This transaction reference is listed more than once.',
+
+  'error.validation.failed': 'The request is not valid.',
+  'error.validation_failed': 'The request is not valid.',
+  'error.merchant.not_found': 'Merchant not found.',
+  'error.order.not_found': 'Order not found.',
+  'error.order.cancelled': 'The order is cancelled.',
+  'error.order.already_cancelled': 'The order is already cancelled.',
+  'error.order.already_captured': 'The order has captured money; refund it instead.',
+  'error.order.already_refunded': 'The order is already refunded.',
+  'error.order.already_fully_refunded': 'The order is already fully refunded.',
+  'error.order.not_captured': 'The order has no captured money to refund.',
+  'error.order.not_in_lifecycle': "The order's provider has no such operation.",
+  'error.order.refund_via_request': 'A Backd order is refunded only through refund requests.',
+  'error.refund.amount_not_positive': 'The refund amount must be greater than zero.',
+  'error.refund.exceeds_refundable': 'The refund amount exceeds the refundable amount.',
+  'error.refund.window_expired': 'The refund window has expired.',
+  'error.idempotency.key_reused':
+    'This confirmation was already used for another request; start again.',
+  'error.idempotency.in_progress': 'The same action is still in progress; wait a moment.',
+  'error.idempotency.still_processing': 'The same action is still in progress; wait a moment.',
+  'error.backd_order.invalid_state': "Backd's state of the order does not allow this.",
+  'error.refund_request.locked': 'The refund request has locked and can no longer change.',
+  'error.refund_request.none_active': 'The order has no active refund request.',
+  'error.refund_request.invalid_transition': 'The refund request cannot change that way.',
+  'error.refund_request.active_changed': 'The active refund request changed meanwhile; look again.',
+  'error.webhook.not_found': 'Webhook endpoint not found.',
+  'error.webhook.duplicate_url': 'This merchant already has an endpoint with this URL.',
+  'error.webhook.invalid_url': 'The URL is not a valid https address.',
+  'error.webhook.private_url': 'The URL points to a private or local address.',
+  'error.delivery.not_found': 'Delivery not found.',
+  'error.reconciliation.not_found': 'Reconciliation run not found.',
+  'error.reconciliation.not_applicable': 'This run cannot be applied.',
+  'error.auth.session_invalid': 'Your session has ended.',
+  'error.auth.csrf_missing': 'The request was refused for safety; reload the page.',
+  'error.auth.csrf_invalid': 'The request was refused for safety; reload the page.',
+  'error.auth.cross_origin': 'The request came from another site and was refused.',
+  'error.http.rate_limited': 'Too many requests; wait a moment and try again.',
+  'error.http.body_too_large': 'The file or request is too large.',
 } as const;
 
 export type CodeKey = keyof typeof enCodes;
@@ -153,4 +193,41 @@ export const arCodes: Readonly<Record<CodeKey, string>> = {
   'finding.amount_mismatch': 'لدى Unwind {expected} من {type}؛ ويذكر التقرير {reported}.',
   'finding.currency_mismatch': 'يذكر التقرير {type} بعملة {reported}؛ وعملة الطلب {expected}.',
   'finding.duplicate': 'مرجع هذه العملية مذكور أكثر من مرة.',
+
+  'error.validation.failed': 'الطلب غير صالح.',
+  'error.validation_failed': 'الطلب غير صالح.',
+  'error.merchant.not_found': 'التاجر غير موجود.',
+  'error.order.not_found': 'الطلب غير موجود.',
+  'error.order.cancelled': 'الطلب ملغى.',
+  'error.order.already_cancelled': 'الطلب ملغى من قبل.',
+  'error.order.already_captured': 'في الطلب مال محصَّل؛ استرده بدل ذلك.',
+  'error.order.already_refunded': 'الطلب مسترد من قبل.',
+  'error.order.already_fully_refunded': 'الطلب مسترد بالكامل من قبل.',
+  'error.order.not_captured': 'ليس في الطلب مال محصَّل يُسترد.',
+  'error.order.not_in_lifecycle': 'ليس لدى مزوّد الطلب هذه العملية.',
+  'error.order.refund_via_request': 'لا يُسترد طلب باكد إلا عبر طلبات الاسترداد.',
+  'error.refund.amount_not_positive': 'يجب أن يكون مبلغ الاسترداد أكبر من صفر.',
+  'error.refund.exceeds_refundable': 'مبلغ الاسترداد أكبر من المبلغ القابل للاسترداد.',
+  'error.refund.window_expired': 'انتهت مهلة الاسترداد.',
+  'error.idempotency.key_reused': 'استُخدم هذا التأكيد لطلب آخر؛ ابدأ من جديد.',
+  'error.idempotency.in_progress': 'الإجراء نفسه ما زال جاريًا؛ انتظر قليلًا.',
+  'error.idempotency.still_processing': 'الإجراء نفسه ما زال جاريًا؛ انتظر قليلًا.',
+  'error.backd_order.invalid_state': 'حالة الطلب لدى باكد لا تسمح بهذا.',
+  'error.refund_request.locked': 'قُفل طلب الاسترداد ولم يعد قابلًا للتغيير.',
+  'error.refund_request.none_active': 'ليس للطلب طلب استرداد نشط.',
+  'error.refund_request.invalid_transition': 'لا يمكن أن يتغير طلب الاسترداد بهذا الشكل.',
+  'error.refund_request.active_changed': 'تغيّر طلب الاسترداد النشط في أثناء ذلك؛ راجعه من جديد.',
+  'error.webhook.not_found': 'عنوان الويب هوك غير موجود.',
+  'error.webhook.duplicate_url': 'لدى هذا التاجر عنوان بهذا الرابط من قبل.',
+  'error.webhook.invalid_url': 'الرابط ليس عنوان https صالحًا.',
+  'error.webhook.private_url': 'الرابط يشير إلى عنوان خاص أو محلي.',
+  'error.delivery.not_found': 'التسليم غير موجود.',
+  'error.reconciliation.not_found': 'تشغيل المطابقة غير موجود.',
+  'error.reconciliation.not_applicable': 'لا يمكن تطبيق هذا التشغيل.',
+  'error.auth.session_invalid': 'انتهت جلستك.',
+  'error.auth.csrf_missing': 'رُفض الطلب احتياطًا؛ أعد تحميل الصفحة.',
+  'error.auth.csrf_invalid': 'رُفض الطلب احتياطًا؛ أعد تحميل الصفحة.',
+  'error.auth.cross_origin': 'جاء الطلب من موقع آخر فرُفض.',
+  'error.http.rate_limited': 'طلبات كثيرة جدًا؛ انتظر قليلًا ثم أعد المحاولة.',
+  'error.http.body_too_large': 'الملف أو الطلب كبير جدًا.',
 };

@@ -2,9 +2,10 @@
 // the same {placeholders}; every code the API sends in a field the dashboard shows (order,
 // ledger, delivery, refund request and Backd statuses; ledger types; event types; order kinds;
 // faces; webhook formats and retry policies; admin actions; reconciliation findings, summary
-// counts, actions and row types; decline reasons; who acted) has its words in both; and an
-// Arabic string is Arabic, not English left untranslated. The dictionaries are bundled from src/dashboard with esbuild (this
-// compilation has no DOM types), exactly as the browser gets them.
+// counts, actions and row types; decline reasons; who acted; the errors an action may meet)
+// has its words in both; and an Arabic string is Arabic, not English left untranslated. The
+// dictionaries are bundled from src/dashboard with esbuild (this compilation has no DOM types),
+// exactly as the browser gets them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,6 +89,28 @@ const ENUM_KEYS: readonly (readonly [family: string, keys: readonly string[]])[]
   // Who acted (src/app/context.ts actorLabel) and the jobs that act.
   ['actors', ['admin', 'customer', 'credential', 'job'].map((x) => `actor.${x}`)],
   ['jobs', ['reconciliation', 'refund-request-locker'].map((x) => `job.${x}`)],
+  // What the dashboard's own actions can be refused with (refund, cancel, refund requests,
+  // replays, endpoints, reconciliation), shown in Arabic by its code.
+  [
+    'errors of the actions',
+    [
+      'order.already_cancelled',
+      'order.already_fully_refunded',
+      'order.not_captured',
+      'order.not_in_lifecycle',
+      'refund.exceeds_refundable',
+      'refund.window_expired',
+      'idempotency.in_progress',
+      'backd_order.invalid_state',
+      'refund_request.locked',
+      'refund_request.active_changed',
+      'webhook.duplicate_url',
+      'webhook.private_url',
+      'reconciliation.not_applicable',
+      'validation_failed',
+      'http.rate_limited',
+    ].map((x) => `error.${x}`),
+  ],
 ];
 
 /**

@@ -251,13 +251,33 @@ function truthSuite(factory: StoreFactory, skip?: string) {
       await dialog().waitFor({ state: 'detached' });
       const order = await fx.server.call('GET', `/admin/orders/${fx.adminOrderId}`, undefined, 200);
       assert.equal(order.refunded_minor, 2_550 + 1_050);
+    });
+
+    it("says an API refusal in Arabic by its code, not in the API's English", async () => {
+      // Still in Arabic: the endpoint added earlier has this URL already.
+      await page.goto(url(`/webhooks?merchant_id=${fx.merchantId}`));
+      await page.getByRole('button', { name: 'إضافة عنوان' }).click();
+      await dialog().getByLabel('العنوان (https)').fill('https://erp.example/hooks');
+      await dialog().getByRole('button', { name: 'إضافة العنوان' }).click();
+      await eventually(
+        'the refusal in Arabic',
+        () => textOf(dialog().locator('[role="alert"]')),
+        (t) => t.includes('لدى هذا التاجر عنوان بهذا الرابط من قبل.'),
+      );
+      await dialog().getByRole('button', { name: 'رجوع' }).click();
+      await dialog().waitFor({ state: 'detached' });
       await page.getByRole('button', { name: 'English — Switch the interface to English' }).click();
     });
 
     it('ran without script errors or failed requests', () => {
-      // The one refusal is the session probe before signing in.
-      assert.deepEqual(browser.failedResponses, ['401 GET /admin/session']);
-      const probe = /^console: Failed to load resource: the server responded with a status of 401/;
+      // One refusal is the session probe before signing in.
+      // The other, the duplicate endpoint asked for on purpose.
+      assert.deepEqual(browser.failedResponses, [
+        '401 GET /admin/session',
+        `409 POST /admin/merchants/${fx.merchantId}/webhooks`,
+      ]);
+      const probe =
+        /^console: Failed to load resource: the server responded with a status of 40[19]/;
       assert.deepEqual(
         browser.problems.filter((p) => !probe.test(p)),
         [],

@@ -20,7 +20,7 @@ import {
   Table,
 } from '../components.js';
 import { formatInstant, formatMoney } from '../format.js';
-import { codeLabel, useI18n } from '../i18n.js';
+import { apiErrorText, codeLabel, useI18n } from '../i18n.js';
 import type { BackdJson, OrderJson, RefundRequestJson } from '../types.js';
 import { AmountField, validateRefundAmount } from './refunds.js';
 
@@ -139,7 +139,7 @@ export function RequestRefundDialog(props: {
         } catch (e) {
           // The server's word on the amount (the refundable rest shrank meanwhile) goes beside it.
           if (e instanceof ApiError && e.code.startsWith('refund.')) {
-            throw new FieldError('amount_minor', e.message);
+            throw new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
           }
           throw e;
         }

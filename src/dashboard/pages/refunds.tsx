@@ -12,7 +12,7 @@ import { refundOrder } from '../admin.js';
 import { ApiError } from '../api.js';
 import { announce, ConfirmDialog, FieldError, issuesFor } from '../components.js';
 import { formatMoney } from '../format.js';
-import { type MessageKey, useI18n } from '../i18n.js';
+import { apiErrorText, type MessageKey, useI18n } from '../i18n.js';
 import type { OrderJson } from '../types.js';
 
 export function validateRefundAmount(
@@ -119,7 +119,7 @@ export function RefundDialog(props: {
           // The server's word on the amount (e.g. the refundable rest shrank meanwhile) belongs
           // next to the amount field.
           if (e instanceof ApiError && e.code.startsWith('refund.') && mode === 'partial') {
-            throw new FieldError('amount_minor', e.message);
+            throw new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
           }
           throw e;
         }
