@@ -234,3 +234,21 @@ export const listRuns = (cursor?: string) =>
 /** A plain link to the export: the session cookie authenticates GETs. */
 export const runExportUrl = (runId: string, format: 'csv' | 'json') =>
   `/admin/reconciliations/${id(runId)}?format=${format}`;
+
+/** Registers an endpoint; the answer carries its secret, shown once. */
+export const createWebhook = (
+  merchantId: string,
+  body: { url: string; name: string | null; format: string; retry_policy: string },
+) => api<WebhookJson>(`/merchants/${id(merchantId)}/webhooks`, { method: 'POST', body });
+
+/** A new signing secret; the answer carries it, shown once. */
+export const rotateWebhookSecret = (
+  endpoint: WebhookJson,
+  reason: string,
+  idempotencyKey: string,
+) =>
+  api<WebhookJson>(`/merchants/${id(endpoint.merchant_id)}/webhooks/${id(endpoint.id)}`, {
+    method: 'PATCH',
+    body: { rotate_secret: true, reason },
+    idempotencyKey,
+  });

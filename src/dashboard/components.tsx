@@ -1,9 +1,9 @@
 /** Shared pieces of the dashboard: links, tables that stack on phones, badges, dialogs, the live region. */
-import type { ComponentChildren, JSX } from 'preact';
+import { type ComponentChildren, Fragment, type JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api.js';
 import { formatCountdown } from './format.js';
-import { codeLabel, useI18n } from './i18n.js';
+import { apiErrorText, codeLabel, useI18n } from './i18n.js';
 import { followLink } from './router.js';
 
 /**
@@ -28,6 +28,8 @@ export function Link(props: JSX.HTMLAttributes<HTMLAnchorElement> & { href: stri
 
 /** What a failed action shows: its message, the field issues, and the request id to quote. */
 export interface ActionError {
+  /** The API's error code; null for an error of the browser's own. */
+  readonly code: string | null;
   readonly message: string;
   readonly issues: readonly { readonly path: string; readonly message: string }[];
   readonly requestId: string | null;
@@ -35,16 +37,23 @@ export interface ActionError {
 
 export function toActionError(error: unknown): ActionError {
   if (error instanceof ApiError) {
-    return { message: error.message, issues: error.issues, requestId: error.requestId };
+    return {
+      code: error.code,
+      message: error.message,
+      issues: error.issues,
+      requestId: error.requestId,
+    };
   }
   if (error instanceof FieldError) {
     return {
+      code: null,
       message: error.message,
       issues: [{ path: error.path, message: error.message }],
       requestId: null,
     };
   }
   return {
+    code: null,
     message: error instanceof Error ? error.message : String(error),
     issues: [],
     requestId: null,
@@ -66,11 +75,12 @@ export const issuesFor = (error: ActionError | null, path: string): string[] =>
   error?.issues.filter((i) => i.path === path).map((i) => i.message) ?? [];
 
 export function ErrorText({ error, id }: { error: ActionError | null; id?: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (!error) return null;
+  const message = apiErrorText(t, lang, error.code, error.message);
   return (
     <div id={id} class="error" role="alert">
-      <p>{t('common.error', { message: error.message })}</p>
+      <p>{t('common.error', { message })}</p>
       {error.issues.length > 0 && (
         <ul>
           {error.issues.map((issue) => (
@@ -217,7 +227,9 @@ export function Table<T>(props: {
             <tr key={props.rowKey(row)}>
               {props.columns.map((c) => (
                 <td key={c.label} data-label={c.label} class={c.primary ? 'primary' : undefined}>
-                  {c.render(row)}
+                  {/* One box per cell: on a phone the cell is a two-column grid (label, value),
+                      and a value of several lines must stay in the value's column. */}
+                  <div class="cell">{c.render(row)}</div>
                 </td>
               ))}
             </tr>
@@ -304,7 +316,7 @@ export function Countdown({ targetMs, offsetMs }: { targetMs: number; offsetMs: 
 }
 
 /** Fields a confirmation dialog shows its issues beside. */
-const FIELD_PATHS = ['reason', 'amount_minor'];
+const FIELD_PATHS = ['reason', 'amount_minor', 'url'];
 
 export interface Confirmation {
   /** The non-empty, trimmed reason (empty when the dialog asks for none). */
@@ -325,6 +337,8 @@ export function ConfirmDialog(props: {
   title: string;
   description: string;
   confirmLabel: string;
+  /** The button that closes without acting, saying so ("Keep the order"); "Go back" if unset. */
+  dismissLabel?: string;
   withReason?: boolean;
   danger?: boolean;
   children?: (error: ActionError | null) => ComponentChildren;
@@ -432,7 +446,7 @@ export function ConfirmDialog(props: {
             {busy ? t('common.working') : props.confirmLabel}
           </button>
           <button type="button" onClick={() => ref.current?.close()} disabled={busy}>
-            {t('common.cancel')}
+            {props.dismissLabel ?? t('common.goBack')}
           </button>
         </div>
       </form>
@@ -501,5 +515,26 @@ export function Facts({ items }: { items: readonly (readonly [string, ComponentC
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * An id (a UUID, a provider's reference) that wraps after its hyphens, the points a reader
+ * splits it at, and mid-segment only when one segment alone is wider than the line.
+ */
+export function Id({ value }: { value: string }) {
+  return (
+    <code class="id" dir="ltr">
+      {value.split('-').map((part, i) =>
+        i === 0 ? (
+          part
+        ) : (
+          <Fragment key={i}>
+            -<wbr />
+            {part}
+          </Fragment>
+        ),
+      )}
+    </code>
   );
 }

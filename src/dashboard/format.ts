@@ -94,3 +94,9 @@ export function minusDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10);
 }
+
+/**
+ * An order id as a person tells orders apart: a UUIDv7's first characters are its creation time,
+ * shared by orders made together, so its last ones (random) stand for it.
+ */
+export const orderIdTail = (orderId: string): string => `…${orderId.slice(-12)}`;

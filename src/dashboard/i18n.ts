@@ -5,6 +5,7 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { arCodes, enCodes } from './messages-codes.js';
 
 export type Lang = 'en' | 'ar';
 
@@ -35,7 +36,6 @@ const en = {
   'common.next': 'Next page',
   'common.previous': 'Previous page',
   'common.none': 'Nothing to show.',
-  'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.reason': 'Reason (required)',
   'common.reasonHelp': 'Recorded with the action so the next person knows why.',
@@ -104,9 +104,9 @@ const en = {
 
   'overview.title': 'Overview',
   'overview.period': 'The last 30 days up to {date} ({zone}).',
-  'overview.refunds': 'Refunds per day',
-  'overview.cancels': 'Cancels per day',
-  'overview.webhooks': 'Webhook success rate per day',
+  'overview.refunds': 'Refunds made per day (count, every merchant)',
+  'overview.cancels': 'Orders cancelled per day (count, every merchant)',
+  'overview.webhooks': 'Webhook attempts answered 2xx per day (% of attempts)',
   'overview.refundsSummary': '{total} refunds in 30 days; most on one day: {max}.',
   'overview.cancelsSummary': '{total} cancels in 30 days; most on one day: {max}.',
   'overview.webhooksSummary':
@@ -342,6 +342,51 @@ const en = {
   'recon.created': 'Started',
   'recon.source': 'Source',
   'recon.open': 'Open',
+  'common.goBack': 'Go back',
+  'common.keepOrder': 'Keep the order',
+  'order.declined': 'The card payment was declined: {answer}. No money moved.',
+  'order.phone': 'Customer phone',
+  'backd.requests': 'Refund requests',
+  'backd.noRequests': 'No refund request yet.',
+  'backd.submittedAt': 'Submitted',
+  'request.keep': 'Do not submit',
+  'withdraw.keep': 'Keep the request',
+  'replay.keep': 'Do not send',
+  'timeline.issuerAnswer': 'Issuer answer',
+  'timeline.pausedDisabled': 'None while the endpoint is disabled',
+  'timeline.dueNow': 'Due now',
+  'timeline.receiverAnswer': 'Receiver answered',
+  'timeline.attemptN': 'Attempt {n}',
+  'timeline.responseExcerpt': 'Response (start)',
+  'webhooks.deadLink': 'Dead deliveries of every merchant',
+  'webhooks.add': 'Add an endpoint',
+  'webhooks.addTitle': 'Add a webhook endpoint',
+  'webhooks.addText': 'Events of this merchant are signed with a new secret and sent to this URL.',
+  'webhooks.addConfirm': 'Add the endpoint',
+  'webhooks.url': 'URL (https)',
+  'webhooks.name': 'Name (optional)',
+  'webhooks.retryPolicy': 'Retry policy',
+  'webhooks.urlRequired': 'Enter the URL the events are sent to.',
+  'webhooks.added': 'Endpoint {name} is added.',
+  'webhooks.rotate': 'Rotate secret',
+  'webhooks.rotateTitle': 'Rotate the secret of {name}?',
+  'webhooks.rotateText':
+    'A new signing secret is made; the old one still signs for a while so the receiver can switch.',
+  'webhooks.rotateConfirm': 'Rotate the secret',
+  'webhooks.keep': 'Keep it as it is',
+  'webhooks.secretTitle': 'The secret of {name}',
+  'webhooks.secretText':
+    'Copy it now into the receiver’s settings: it is shown only this once, and never again.',
+  'webhooks.secretLabel': 'Signing secret',
+  'webhooks.secretDone': 'I have copied it',
+  'webhooks.secretPrefix': 'Secret starts',
+  'dead.title': 'Dead deliveries',
+  'dead.intro':
+    'Webhook deliveries that gave up, for every merchant, newest first. Replay one once its receiver is fixed.',
+  'dead.none': 'No dead delivery: every webhook got through or is still trying.',
+  'dead.merchant': 'Merchant',
+  'recon.keep': 'Do not apply yet',
+  ...enCodes,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -374,7 +419,6 @@ const ar: Dictionary = {
   'common.next': 'الصفحة التالية',
   'common.previous': 'الصفحة السابقة',
   'common.none': 'لا يوجد ما يُعرض.',
-  'common.cancel': 'إلغاء',
   'common.close': 'إغلاق',
   'common.reason': 'السبب (مطلوب)',
   'common.reasonHelp': 'يُسجَّل مع الإجراء ليعرف من يأتي بعدك السبب.',
@@ -443,9 +487,9 @@ const ar: Dictionary = {
 
   'overview.title': 'نظرة عامة',
   'overview.period': 'آخر 30 يومًا حتى {date} ({zone}).',
-  'overview.refunds': 'المبالغ المستردة يوميًا',
-  'overview.cancels': 'الإلغاءات يوميًا',
-  'overview.webhooks': 'نسبة نجاح خطافات الويب يوميًا',
+  'overview.refunds': 'عمليات الاسترداد يوميًا (العدد، كل التجار)',
+  'overview.cancels': 'الطلبات الملغاة يوميًا (العدد، كل التجار)',
+  'overview.webhooks': 'محاولات الويب هوك التي رُدّ عليها بـ 2xx يوميًا (٪ من المحاولات)',
   'overview.refundsSummary': '{total} عملية استرداد في 30 يومًا؛ الأعلى في يوم واحد: {max}.',
   'overview.cancelsSummary': '{total} عملية إلغاء في 30 يومًا؛ الأعلى في يوم واحد: {max}.',
   'overview.webhooksSummary':
@@ -678,19 +722,101 @@ const ar: Dictionary = {
   'recon.created': 'البدء',
   'recon.source': 'المصدر',
   'recon.open': 'فتح',
+  'common.goBack': 'رجوع',
+  'common.keepOrder': 'إبقاء الطلب',
+  'order.declined': 'رُفض الدفع بالبطاقة: {answer}. لم يُنقل أي مال.',
+  'order.phone': 'جوال العميل',
+  'backd.requests': 'طلبات الاسترداد',
+  'backd.noRequests': 'لا طلب استرداد بعد.',
+  'backd.submittedAt': 'قُدّم في',
+  'request.keep': 'عدم التقديم',
+  'withdraw.keep': 'إبقاء الطلب',
+  'replay.keep': 'عدم الإرسال',
+  'timeline.issuerAnswer': 'رد جهة الإصدار',
+  'timeline.pausedDisabled': 'لا شيء ما دام العنوان معطّلًا',
+  'timeline.dueNow': 'مستحقة الآن',
+  'timeline.receiverAnswer': 'رد المستقبِل',
+  'timeline.attemptN': 'المحاولة {n}',
+  'timeline.responseExcerpt': 'الرد (بدايته)',
+  'webhooks.deadLink': 'التسليمات المتوقفة لكل التجار',
+  'webhooks.add': 'إضافة عنوان',
+  'webhooks.addTitle': 'إضافة عنوان ويب هوك',
+  'webhooks.addText': 'تُوقَّع أحداث هذا التاجر بسر جديد وتُرسل إلى هذا العنوان.',
+  'webhooks.addConfirm': 'إضافة العنوان',
+  'webhooks.url': 'العنوان (https)',
+  'webhooks.name': 'الاسم (اختياري)',
+  'webhooks.retryPolicy': 'سياسة إعادة المحاولة',
+  'webhooks.urlRequired': 'أدخل العنوان الذي تُرسل إليه الأحداث.',
+  'webhooks.added': 'أُضيف العنوان {name}.',
+  'webhooks.rotate': 'تغيير السر',
+  'webhooks.rotateTitle': 'تغيير سر {name}؟',
+  'webhooks.rotateText': 'يُنشأ سر توقيع جديد؛ ويبقى القديم يوقّع مدة حتى يتحول المستقبِل.',
+  'webhooks.rotateConfirm': 'تغيير السر',
+  'webhooks.keep': 'إبقاؤه كما هو',
+  'webhooks.secretTitle': 'سر {name}',
+  'webhooks.secretText': 'انسخه الآن إلى إعدادات المستقبِل: لا يُعرض إلا هذه المرة، ولن يُعرض ثانية.',
+  'webhooks.secretLabel': 'سر التوقيع',
+  'webhooks.secretDone': 'نسخته',
+  'webhooks.secretPrefix': 'بداية السر',
+  'dead.title': 'التسليمات المتوقفة',
+  'dead.intro':
+    'تسليمات الويب هوك التي توقفت محاولاتها، لكل التجار، الأحدث أولًا. أعد إرسال أحدها بعد إصلاح مستقبِله.',
+  'dead.none': 'لا تسليمات متوقفة: كل ويب هوك وصل أو ما زال يحاول.',
+  'dead.merchant': 'التاجر',
+  'recon.keep': 'عدم التطبيق الآن',
+  ...arCodes,
 };
 
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
 
 /** The words for a code the API sends (`status.pending`, `code.matched`), or the code itself. */
-export function codeLabel(
-  t: Translate,
-  prefix: 'status' | 'code' | 'action',
-  code: string,
-): string {
+export function codeLabel(t: Translate, prefix: CodePrefix, code: string): string {
   const key = `${prefix}.${code}`;
-  return isMessageKey(key) ? t(key) : code.replaceAll('_', ' ');
+  if (isMessageKey(key)) return t(key);
+  // A reconciliation run from the folder job is `folder:<file>`.
+  if (prefix === 'source' && code.startsWith('folder:')) {
+    return t('source.folder', { name: code.slice('folder:'.length) });
+  }
+  return code.replaceAll('_', ' ');
 }
+
+/**
+ * Who acted, as the API labels it (`admin`, `customer`, `credential:<prefix>`, `job:<name>`), in
+ * words; a label of another shape (a named operator) is shown as sent.
+ */
+export function actorText(t: Translate, actor: string): string {
+  const [kind, ...rest] = actor.split(':');
+  const detail = rest.join(':');
+  if (actor === 'admin' || actor === 'customer') return t(`actor.${actor}`);
+  if (kind === 'credential' && detail) return t('actor.credential', { prefix: detail });
+  if (kind === 'job' && detail) return t('actor.job', { name: codeLabel(t, 'job', detail) });
+  return actor;
+}
+
+/**
+ * An API error as the operator reads it: in Arabic, the words for its code when there are some
+ * (the API's messages are English); otherwise the API's own message, which may say more.
+ */
+export function apiErrorText(t: Translate, lang: Lang, code: string | null, message: string) {
+  const key = `error.${code ?? ''}`;
+  return lang === 'ar' && isMessageKey(key) ? t(key) : message;
+}
+
+/** The families of codes the API sends, each a key prefix of the dictionaries. */
+export type CodePrefix =
+  | 'status'
+  | 'code'
+  | 'action'
+  | 'tx'
+  | 'event'
+  | 'kind'
+  | 'format'
+  | 'policy'
+  | 'decline'
+  | 'source'
+  | 'rowType'
+  | 'job'
+  | 'face';
 
 export const DICTIONARIES: Readonly<Record<Lang, Dictionary>> = { en, ar };
 

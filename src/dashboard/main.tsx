@@ -9,6 +9,7 @@ import { Orders } from './pages/orders.js';
 import { Overview } from './pages/overview.js';
 import { Reconciliation } from './pages/reconciliation.js';
 import { Webhooks } from './pages/webhooks.js';
+import { DeadDeliveries } from './pages/dead-deliveries.js';
 import { href, type Location, useLocation } from './router.js';
 
 function LanguageSwitch({ onSwitch }: { onSwitch: () => void }) {
@@ -107,6 +108,8 @@ function Route({ location }: { location: Location }) {
       return <Orders />;
     case '/webhooks':
       return <Webhooks />;
+    case '/webhooks/dead':
+      return <DeadDeliveries />;
     case '/reconciliation':
       return <Reconciliation />;
     default:

@@ -38,6 +38,8 @@ export interface OrderJson {
   readonly order_number: string | null;
   readonly merchant_order_id: string | null;
   readonly backd_order_id: string | null;
+  /** The customer's phone on a Points order; null elsewhere. */
+  readonly customer_phone: string | null;
   readonly captured_at: string | null;
   readonly capture_method: CaptureMethod | null;
   readonly cancelled_at: string | null;
@@ -54,6 +56,9 @@ export interface TransactionJson {
   readonly currency: string;
   readonly reason: string | null;
   readonly actor: string;
+  /** The issuer's answer on a card row (MPG), else null. */
+  readonly response_code: string | null;
+  readonly response_message: string | null;
   readonly created_at: string;
 }
 
@@ -84,6 +89,8 @@ export interface AttemptJson {
   readonly duration_ms: number | null;
   readonly status_code: number | null;
   readonly error: string | null;
+  /** The start of the receiver's answer body, as stored. */
+  readonly response_excerpt: string | null;
 }
 
 export interface DeliveryJson {
@@ -132,7 +139,11 @@ export interface BackdJson {
   readonly backd_order_id: string;
   readonly merchant_order_id: string;
   readonly status: BackdOrderStatus;
+  /** The buyer's phone from the billing contact. */
+  readonly customer_phone: string;
   readonly active_refund_request: RefundRequestJson | null;
+  /** Every refund request, newest first. */
+  readonly refund_requests: readonly RefundRequestJson[];
 }
 
 export interface HistoryJson {
@@ -180,6 +191,9 @@ export interface WebhookJson {
   readonly format: string;
   readonly enabled: boolean;
   readonly disabled_reason: string | null;
+  readonly secret_prefix?: string;
+  /** Only in the answer that created or rotated it: shown once. */
+  readonly secret?: string;
   readonly health?: WebhookHealthJson;
 }
 

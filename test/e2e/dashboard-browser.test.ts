@@ -12,14 +12,17 @@
 // page goes to test-artifacts/dashboard/<store>-<page>.png.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { basic, createBody } from '../support/backd.js';
+import type { Page } from 'playwright-core';
 import {
   accessibilityProblems,
   type BrowserSession,
   chromiumSkipReason,
+  eventually,
+  fact,
   launchBrowser,
+  textOf,
 } from '../support/browser.js';
+import { confirmedBackdOrder } from '../support/dashboard-fixture.js';
 import { redeemAndComplete } from '../support/points.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import {
@@ -43,31 +46,8 @@ const VIEWER_ZONE = 'Asia/Riyadh';
 const ORDER_NUMBER = 'DASH-1001';
 const PHONE = '512345678';
 const REPORT_HEADER = 'order_reference,transaction_reference,type,amount,currency,settled_at';
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` until `ok` holds; fails with the last value after `timeoutMs`. */
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await probe();
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await delay(100);
-    last = await probe();
-  }
-  return last;
-}
-
-const textOf = async (locator: Locator) => (await locator.innerText()).replace(/\s+/g, ' ').trim();
-
-/** The value beside a label in a facts list (`<dt>label</dt><dd>value</dd>`). */
-const fact = (scope: Page | Locator, label: string) =>
-  scope.locator(`dl.facts > div:has(> dt:text-is("${label}")) > dd`);
+/** An order event type as the English dashboard says it: `order.refunded` is "order refunded". */
+const eventWords = (type: string) => type.replace('.', ' ');
 
 function dashboardSuite(factory: StoreFactory, skip?: string) {
   describe(`dashboard in a browser: ${factory.engine}`, { skip }, () => {
@@ -414,10 +394,10 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       // The timeline shows the refund row and its event, and the delivery to the shop, pending.
       const timeline = page.locator('ol.timeline');
       await timeline.locator('li', { hasText: 'Ledger: refund' }).waitFor();
-      const refundEvent = timeline.locator('li.entry-event', { hasText: 'Event: order.refunded' });
+      const refundEvent = timeline.locator('li.entry-event', { hasText: 'Event: order refunded' });
       assert.match(
         await textOf(refundEvent),
-        /admin.*Customer returned one bottle.*captured → partially_refunded/,
+        /admin.*Customer returned one bottle.*captured → partially refunded/,
       );
       const delivery = (
         await server.call(
@@ -442,7 +422,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         () => textOf(entry.locator('.badge')),
         (t) => /delivered/.test(t),
       );
-      assert.match(await textOf(entry.locator('tbody tr').first()), /#1.*200.*ms/);
+      assert.match(await textOf(entry.locator('tbody tr').first()), /Attempt 1.*200.*ms/);
     });
 
     it('replays a dead delivery from the webhooks page', async () => {
@@ -482,13 +462,14 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       );
       assert.deepEqual(
         (await rows.locator('td.primary').allInnerTexts()).map((x) => x.trim()),
-        newestFirst.data.map((d: { event_type: string }) => d.event_type),
+        newestFirst.data.map((d: { event_type: string }) => eventWords(d.event_type)),
       );
       await shot('webhooks');
 
       failing.answerWith(200);
       const firstRow = rows.first();
-      const eventType = await textOf(firstRow.locator('td').first());
+      const eventType = newestFirst.data[0].event_type as string;
+      assert.equal(await textOf(firstRow.locator('td').first()), eventWords(eventType));
       await firstRow.getByRole('button', { name: /^Replay/ }).click();
       await dialog().getByLabel('Reason (required)').fill('CRM is back up');
       await dialog().getByRole('button', { name: 'Replay delivery' }).click();
@@ -496,7 +477,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       await eventually(
         'the announcement',
         () => textOf(page.getByRole('status').first()),
-        (t) => t === `Delivery of ${eventType} queued again.`,
+        (t) => t === `Delivery of ${eventWords(eventType)} queued again.`,
       );
       await eventually(
         'one dead row fewer',
@@ -623,7 +604,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       assert.equal(await textOf(action.locator('h3')), 'Admin action: delivery replayed');
       assert.equal(await textOf(fact(action, 'Actor')), 'admin');
       assert.equal(await textOf(fact(action, 'Reason')), 'CRM is back up');
-      assert.equal(await textOf(fact(action, 'Webhook')), eventType);
+      assert.equal(await textOf(fact(action, 'Webhook')), eventWords(eventType));
       // The page shows the endpoint's id until the merchant's endpoint names have loaded.
       await eventually(
         'the endpoint name',
@@ -778,37 +759,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       // A Backd order, confirmed, with a refund request: locked_at is a business-day deadline
       // in Chicago. The test clock runs about two days ahead of the browser's clock here, so a
       // countdown on the browser's clock would be two days off.
-      const backd = await server.call(
-        'POST',
-        '/admin/merchants',
-        { name: 'Backd Shop', currency: 'USD' },
-        201,
-      );
-      const auth = {
-        token: null,
-        headers: {
-          authorization: basic(
-            backd.credentials.backd.public_key,
-            backd.credentials.backd.secret_key,
-          ),
-        },
-      };
-      const created = await server.call(
-        'POST',
-        '/backd/create_order',
-        createBody({ merchant_order_id: 'BK-77' }),
-        200,
-        auth,
-      );
-      const backdOrderId = created.data.backd_order_id as string;
-      const token = (created.data.customer_url as string).split('/').pop()!;
-      await server.call('POST', `/backd/checkout/${token}`, { terms: 'net30' }, 200, {
-        token: null,
-        headers: { accept: 'application/json' },
-      });
-      const ref = { backd_order_id: backdOrderId, merchant_order_id: 'BK-77' };
-      await server.call('POST', '/backd/order_placed', ref, 200, auth);
-      await server.call('POST', '/backd/confirm_order', ref, 200, auth);
+      const { backdOrderId, ref, auth } = await confirmedBackdOrder(server, 'BK-77');
       await server.call('POST', '/backd/refund', { ...ref, refund_amount: 10 }, 200, auth);
 
       // Found by its Backd order id.

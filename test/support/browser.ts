@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['UNWIND_CHROMIUM'] || '/usr/bin/chromium';
 
@@ -175,3 +176,31 @@ function houseRuleProblems(page: Page): Promise<string[]> {
     return problems;
   })()`);
 }
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `probe` until `ok` holds; fails with the last value after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!ok(last)) {
+    if (Date.now() > deadline)
+      assert.fail(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await delay(100);
+    last = await probe();
+  }
+  return last;
+}
+
+/** The text a person reads in `locator`, its white space collapsed. */
+export const textOf = async (locator: Locator) =>
+  (await locator.innerText()).replace(/\s+/g, ' ').trim();
+
+/** The value beside a label in a facts list (`<dt>label</dt><dd>value</dd>`). */
+export const fact = (scope: Page | Locator, label: string) =>
+  scope.locator(`dl.facts > div:has(> dt:text-is("${label}")) > dd`);

@@ -15,10 +15,12 @@ import {
   Countdown,
   Facts,
   FieldError,
+  Id,
   issuesFor,
+  Table,
 } from '../components.js';
 import { formatInstant, formatMoney } from '../format.js';
-import { useI18n } from '../i18n.js';
+import { apiErrorText, codeLabel, useI18n } from '../i18n.js';
 import type { BackdJson, OrderJson, RefundRequestJson } from '../types.js';
 import { AmountField, validateRefundAmount } from './refunds.js';
 
@@ -38,7 +40,7 @@ export function BackdCard(props: { backd: BackdJson; offsetMs: number }) {
             ? [[t('backd.activeRequest'), t('backd.noActiveRequest')] as const]
             : [
                 [t('backd.activeRequest'), <Badge status={active.status} />] as const,
-                [t('backd.requestId'), <code>{active.id}</code>] as const,
+                [t('backd.requestId'), <Id value={active.id} />] as const,
                 [
                   t('timeline.amount'),
                   formatMoney(active.amount_minor, active.currency, lang),
@@ -57,6 +59,30 @@ export function BackdCard(props: { backd: BackdJson; offsetMs: number }) {
                     ]
                   : []),
               ]),
+        ]}
+      />
+      <Table<RefundRequestJson>
+        caption={t('backd.requests')}
+        rows={props.backd.refund_requests}
+        rowKey={(r) => r.id}
+        empty={t('backd.noRequests')}
+        columns={[
+          {
+            label: t('backd.requestId'),
+            primary: true,
+            render: (r) => <code class="id">…{requestRef(r)}</code>,
+          },
+          { label: t('timeline.status'), render: (r) => <Badge status={r.status} /> },
+          {
+            label: t('timeline.amount'),
+            render: (r) => formatMoney(r.amount_minor, r.currency, lang),
+          },
+          { label: t('backd.submittedAt'), render: (r) => formatInstant(r.created_at, lang) },
+          { label: t('timeline.lockedAt'), render: (r) => formatInstant(r.locked_at, lang) },
+          {
+            label: t('timeline.declineReason'),
+            render: (r) => (r.decline_reason ? codeLabel(t, 'decline', r.decline_reason) : '—'),
+          },
         ]}
       />
     </section>
@@ -90,6 +116,7 @@ export function RequestRefundDialog(props: {
           : t('request.text')
       }
       confirmLabel={t('request.confirm')}
+      dismissLabel={t('request.keep')}
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {
         const checked = validateRefundAmount(amount, order.currency, order.refundable_minor);
@@ -112,7 +139,7 @@ export function RequestRefundDialog(props: {
         } catch (e) {
           // The server's word on the amount (the refundable rest shrank meanwhile) goes beside it.
           if (e instanceof ApiError && e.code.startsWith('refund.')) {
-            throw new FieldError('amount_minor', e.message);
+            throw new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
           }
           throw e;
         }
@@ -155,6 +182,7 @@ export function WithdrawRequestDialog(props: {
         amount: formatMoney(request.amount_minor, request.currency, lang),
       })}
       confirmLabel={t('withdraw.confirm')}
+      dismissLabel={t('withdraw.keep')}
       danger
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {

@@ -5,45 +5,40 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { backdRequestActions, operatorMayOffer } from '../../domain/operator-operations.js';
-import {
-  cancelOrder,
-  getClock,
-  listWebhooks,
-  merchantsOnce,
-  orderHistory,
-  replayDelivery,
-} from '../admin.js';
+import { cancelOrder, getClock, listWebhooks, merchantsOnce, orderHistory } from '../admin.js';
 import {
   type ActionError,
   announce,
   Badge,
   ConfirmDialog,
-  Countdown,
   ErrorText,
   Facts,
+  Id,
   Link,
   PageTitle,
-  Table,
   toActionError,
   useLoad,
 } from '../components.js';
-import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
 import { formatInstant, formatMoney, formatNumber } from '../format.js';
 import { codeLabel, useI18n } from '../i18n.js';
 import { href } from '../router.js';
-import type {
-  AttemptJson,
-  DeliveryJson,
-  HistoryEntryJson,
-  HistoryJson,
-  OrderJson,
-  RefundRequestJson,
-} from '../types.js';
+import type { DeliveryJson, HistoryJson, OrderJson, RefundRequestJson } from '../types.js';
 import { BackdCard, RequestRefundDialog, WithdrawRequestDialog } from './backd-refunds.js';
 import { RefundDialog } from './refunds.js';
+import {
+  awaitingDelivery,
+  type EndpointInfo,
+  entryKey,
+  issuerAnswer,
+  notApproved,
+  ReplayDialog,
+  TimelineEntry,
+} from './timeline.js';
 
 /** How often the page asks again while a webhook delivery is still pending. */
 const POLL_MS = 2000;
+/** Polls stop after this many in a row, so a page left open does not ask forever. */
+const MAX_POLLS = 150;
 
 export const orderRef = (o: OrderJson) => o.order_number ?? o.merchant_order_id ?? o.id;
 
@@ -70,7 +65,9 @@ export function OrderPage({ id }: { id: string }) {
     () => (merchantId ? listWebhooks(merchantId, 1).then((r) => r.data) : Promise.resolve([])),
     [merchantId],
   );
-  const endpointNames = new Map((endpoints.data ?? []).map((e) => [e.id, e.name ?? e.url]));
+  const endpointInfo = new Map<string, EndpointInfo>(
+    (endpoints.data ?? []).map((e) => [e.id, { name: e.name ?? e.url, enabled: e.enabled }]),
+  );
 
   const refresh = useCallback(async () => {
     try {
@@ -89,10 +86,10 @@ export function OrderPage({ id }: { id: string }) {
     void refresh();
   }, [refresh]);
 
-  const pending =
-    history?.entries.some((e) => e.kind === 'delivery' && e.delivery.status === 'pending') ?? false;
+  // Only what can still change by itself: a delivery pending on an endpoint that is enabled.
+  const pending = history ? awaitingDelivery(history.entries, endpointInfo) : false;
   useEffect(() => {
-    if (!pending) return;
+    if (!pending || polls >= MAX_POLLS) return;
     const timer = window.setTimeout(() => {
       void refresh().then(() => setPolls((n) => n + 1));
     }, POLL_MS);
@@ -127,6 +124,14 @@ export function OrderPage({ id }: { id: string }) {
   };
   const cancellable = operatorMayOffer('cancel', offered);
   const refundable = operatorMayOffer('refund', offered);
+  // A card payment the issuer declined: nothing moved, and the page says so with its answer.
+  const lastPayment = history.entries
+    .flatMap((e) => (e.kind === 'transaction' ? [e.transaction] : []))
+    .filter((tx) => ['purchase', 'authorize', 'verify'].includes(tx.type))
+    .at(-1);
+  const declined =
+    order.status === 'pending' && lastPayment && notApproved(lastPayment) ? lastPayment : null;
+  const phone = order.customer_phone ?? backd?.customer_phone ?? null;
   const requests = backd
     ? backdRequestActions(backd.status, order.refundable_minor, active)
     : { submit: false, withdraw: false };
@@ -138,8 +143,19 @@ export function OrderPage({ id }: { id: string }) {
       </p>
       <PageTitle>{t('order.title', { ref })}</PageTitle>
       <p class="order-status">
-        <Badge status={order.status} />
+        {declined ? <Badge status="declined" /> : <Badge status={order.status} />}
+        {backd && (
+          <span class="backd-status">
+            {t('backd.status')}: <Badge status={backd.status} />
+          </span>
+        )}
       </p>
+      {declined && (
+        <p class="notice" role="status" data-declined>
+          {/* The issuer's Latin answer isolated (FSI … PDI), so it reads whole in Arabic too. */}
+          {t('order.declined', { answer: `\u2068${issuerAnswer(declined) ?? '—'}\u2069` })}
+        </p>
+      )}
       <ErrorText error={error} />
 
       <div class="order-grid">
@@ -155,28 +171,31 @@ export function OrderPage({ id }: { id: string }) {
             ]}
           />
         </section>
-        <section aria-labelledby="points-title" class="card">
-          <h2 id="points-title">{t('order.points')}</h2>
-          <Facts
-            items={[
-              [t('order.earned'), formatNumber(order.total_points, lang)],
-              [t('order.redeemed'), formatNumber(order.redeemed_points, lang)],
-              [t('order.reversed'), formatNumber(order.points_reversed, lang)],
-              [t('order.returned'), formatNumber(order.points_returned, lang)],
-            ]}
-          />
-        </section>
+        {order.dialect === 'points' && (
+          <section aria-labelledby="points-title" class="card">
+            <h2 id="points-title">{t('order.points')}</h2>
+            <Facts
+              items={[
+                [t('order.earned'), formatNumber(order.total_points, lang)],
+                [t('order.redeemed'), formatNumber(order.redeemed_points, lang)],
+                [t('order.reversed'), formatNumber(order.points_reversed, lang)],
+                [t('order.returned'), formatNumber(order.points_returned, lang)],
+              ]}
+            />
+          </section>
+        )}
         <section aria-labelledby="details-title" class="card">
           <h2 id="details-title">{t('order.details')}</h2>
           <Facts
             items={[
-              [t('order.id'), <code>{order.id}</code>],
+              [t('order.id'), <Id value={order.id} />],
               [t('order.orderNumber'), order.order_number ?? '—'],
               [t('order.merchantOrderId'), order.merchant_order_id ?? '—'],
               [t('order.backdOrderId'), order.backd_order_id ?? '—'],
+              ...(phone ? [[t('order.phone'), <bdi dir="ltr">{phone}</bdi>] as const] : []),
               [t('order.merchant'), merchant?.name ?? order.merchant_id],
               [t('order.face'), t(`face.${order.dialect}`)],
-              [t('order.kind'), order.kind],
+              [t('order.kind'), codeLabel(t, 'kind', order.kind)],
               [t('order.createdAt'), formatInstant(order.created_at, lang)],
             ]}
           />
@@ -227,7 +246,7 @@ export function OrderPage({ id }: { id: string }) {
                 key={entryKey(entry)}
                 entry={entry}
                 offsetMs={offsetMs}
-                endpointNames={endpointNames}
+                endpoints={endpointInfo}
                 onReplay={(delivery) => setDialog({ kind: 'replay', delivery })}
               />
             ))}
@@ -240,6 +259,7 @@ export function OrderPage({ id }: { id: string }) {
           title={t('cancel.title', { ref })}
           description={t('cancel.text')}
           confirmLabel={t('cancel.confirm')}
+          dismissLabel={t('common.keepOrder')}
           danger
           onClose={() => setDialog(null)}
           onConfirm={async ({ reason, keyFor }) => {
@@ -276,221 +296,6 @@ export function OrderPage({ id }: { id: string }) {
       )}
       {dialog?.kind === 'replay' && (
         <ReplayDialog delivery={dialog.delivery} onClose={() => setDialog(null)} onDone={refresh} />
-      )}
-    </>
-  );
-}
-
-const entryKey = (e: HistoryEntryJson): string => {
-  switch (e.kind) {
-    case 'transaction':
-      return `t:${e.transaction.id}`;
-    case 'refund_request':
-      return `r:${e.refund_request.id}`;
-    case 'event':
-      return `e:${e.event.id}`;
-    case 'delivery':
-      return `d:${e.delivery.id}`;
-    case 'admin_action':
-      return `a:${e.admin_action.id}`;
-  }
-};
-
-function TimelineEntry(props: {
-  entry: HistoryEntryJson;
-  offsetMs: number;
-  endpointNames: ReadonlyMap<string, string>;
-  onReplay: (delivery: DeliveryJson) => void;
-}) {
-  const { t, lang } = useI18n();
-  const { entry } = props;
-  const when = (
-    <time dateTime={entry.at} class="when">
-      {formatInstant(entry.at, lang)}
-    </time>
-  );
-  switch (entry.kind) {
-    case 'transaction': {
-      const tx = entry.transaction;
-      return (
-        <li class="entry entry-transaction">
-          {when}
-          <h3>{t('timeline.transaction', { type: tx.type })}</h3>
-          <Facts
-            items={[
-              [t('timeline.status'), <Badge status={tx.status} />],
-              [t('timeline.amount'), formatMoney(tx.amount_minor, tx.currency, lang)],
-              ...(tx.points
-                ? [[t('timeline.points'), formatNumber(tx.points, lang)] as const]
-                : []),
-              [t('timeline.actor'), tx.actor],
-              ...(tx.reason ? [[t('timeline.reason'), tx.reason] as const] : []),
-            ]}
-          />
-        </li>
-      );
-    }
-    case 'refund_request': {
-      const r = entry.refund_request;
-      const lockedMs = r.locked_at === null ? null : Date.parse(r.locked_at);
-      return (
-        <li class="entry entry-refund-request">
-          {when}
-          <h3>{t('timeline.refundRequest')}</h3>
-          <Facts
-            items={[
-              [t('timeline.status'), <Badge status={r.status} />],
-              [t('timeline.amount'), formatMoney(r.amount_minor, r.currency, lang)],
-              [t('timeline.lockedAt'), formatInstant(r.locked_at, lang)],
-              [t('timeline.lockedAtChicago'), formatInstant(r.locked_at, lang, LOCK_TIME_ZONE)],
-              ...(lockedMs !== null && r.status === 'draft'
-                ? [
-                    [
-                      t('timeline.locksIn'),
-                      <Countdown targetMs={lockedMs} offsetMs={props.offsetMs} />,
-                    ] as const,
-                  ]
-                : []),
-              ...(r.settle_at
-                ? [[t('timeline.settleAt'), formatInstant(r.settle_at, lang)] as const]
-                : []),
-              ...(r.decline_reason
-                ? [[t('timeline.declineReason'), r.decline_reason] as const]
-                : []),
-            ]}
-          />
-        </li>
-      );
-    }
-    case 'event': {
-      const ev = entry.event;
-      return (
-        <li class="entry entry-event">
-          {when}
-          <h3>{t('timeline.event', { type: ev.type })}</h3>
-          <Facts
-            items={[
-              [t('timeline.actor'), ev.actor],
-              [t('timeline.reason'), ev.reason ?? '—'],
-              [
-                t('timeline.change'),
-                <span dir="ltr">{`${ev.status_before ?? '—'} → ${ev.status_after ?? '—'}`}</span>,
-              ],
-            ]}
-          />
-        </li>
-      );
-    }
-    case 'delivery':
-      return (
-        <li class="entry entry-delivery" data-delivery-id={entry.delivery.id}>
-          {when}
-          <DeliveryDetails
-            delivery={entry.delivery}
-            endpointName={props.endpointNames.get(entry.delivery.endpoint_id)}
-            onReplay={props.onReplay}
-          />
-        </li>
-      );
-    case 'admin_action': {
-      const a = entry.admin_action;
-      // An order's actions are replays of its deliveries: the details name what was sent where.
-      const text = (key: string) => {
-        const value = a.details[key];
-        return typeof value === 'string' ? value : null;
-      };
-      const endpointId = text('endpoint_id');
-      const eventType = text('event_type');
-      return (
-        <li class="entry entry-admin-action" data-admin-action-id={a.id}>
-          {when}
-          <h3>{t('timeline.adminAction', { action: codeLabel(t, 'action', a.action) })}</h3>
-          <Facts
-            items={[
-              [t('timeline.actor'), a.actor],
-              [t('timeline.reason'), a.reason ?? '—'],
-              ...(eventType ? [[t('timeline.webhook'), eventType] as const] : []),
-              ...(endpointId
-                ? [
-                    [
-                      t('timeline.endpoint'),
-                      props.endpointNames.get(endpointId) ?? endpointId,
-                    ] as const,
-                  ]
-                : []),
-            ]}
-          />
-        </li>
-      );
-    }
-  }
-}
-
-export const replayable = (d: DeliveryJson) => d.status === 'dead' || d.status === 'delivered';
-
-/** Confirms and sends a delivery again; the order page and the webhooks page share it. */
-export function ReplayDialog(props: {
-  delivery: DeliveryJson;
-  onClose: () => void;
-  onDone: () => unknown;
-}) {
-  const { t } = useI18n();
-  const { delivery } = props;
-  return (
-    <ConfirmDialog
-      title={t('replay.title')}
-      description={t('replay.text', { type: delivery.event_type })}
-      confirmLabel={t('replay.confirm')}
-      onClose={props.onClose}
-      onConfirm={async ({ reason, keyFor }) => {
-        await replayDelivery(delivery.id, reason, keyFor({ replay: delivery.id, reason }));
-        announce(t('replay.done', { type: delivery.event_type }));
-        await props.onDone();
-      }}
-    />
-  );
-}
-
-function DeliveryDetails(props: {
-  delivery: DeliveryJson;
-  endpointName: string | undefined;
-  onReplay: (delivery: DeliveryJson) => void;
-}) {
-  const { t, lang } = useI18n();
-  const d = props.delivery;
-  return (
-    <>
-      <h3>{t('timeline.delivery', { type: d.event_type })}</h3>
-      <Facts
-        items={[
-          [t('timeline.endpoint'), props.endpointName ?? d.endpoint_id],
-          [t('timeline.status'), <Badge status={d.status} />],
-          ...(d.status === 'pending' && d.next_attempt_at
-            ? [[t('timeline.nextAttempt'), formatInstant(d.next_attempt_at, lang)] as const]
-            : []),
-        ]}
-      />
-      <Table<AttemptJson>
-        caption={t('timeline.attempts')}
-        rows={d.attempt_log ?? []}
-        rowKey={(a) => String(a.attempt)}
-        empty={t('timeline.noAttempts')}
-        columns={[
-          { label: t('timeline.attempt'), primary: true, render: (a) => `#${a.attempt}` },
-          { label: t('timeline.startedAt'), render: (a) => formatInstant(a.started_at, lang) },
-          { label: t('timeline.statusCode'), render: (a) => a.status_code ?? '—' },
-          { label: t('timeline.error'), render: (a) => a.error ?? '—' },
-          {
-            label: t('timeline.duration'),
-            render: (a) =>
-              a.duration_ms === null ? '—' : t('timeline.durationMs', { ms: a.duration_ms }),
-          },
-        ]}
-      />
-      {replayable(d) && (
-        <button type="button" onClick={() => props.onReplay(d)}>
-          {t('replay.button')}
-        </button>
       )}
     </>
   );

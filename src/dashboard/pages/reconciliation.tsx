@@ -21,6 +21,7 @@ import {
   ErrorText,
   Facts,
   FieldError,
+  Id,
   issuesFor,
   Link,
   PageTitle,
@@ -35,6 +36,7 @@ import { codeLabel, useI18n } from '../i18n.js';
 import { href, navigate, useLocation } from '../router.js';
 import type { Dialect, FindingJson, MerchantJson, RunJson, RunWithFindingsJson } from '../types.js';
 import { findingCount, RECONCILED_DIALECTS } from '../../domain/reconciliation.js';
+import { findingText } from './finding-text.js';
 
 /** "Merchant · Face" of a run, or what a run from before scopes covered. */
 function useScopeLabel(merchants: readonly MerchantJson[] | null) {
@@ -317,13 +319,16 @@ function RunView(props: {
                 render: (f) =>
                   f.order_id ? (
                     <Link href={href(`/orders/${encodeURIComponent(f.order_id)}`)}>
-                      <code>{f.order_reference ?? f.order_id}</code>
+                      <Id value={f.order_reference ?? f.order_id} />
                     </Link>
                   ) : (
-                    <code>{f.order_reference ?? '—'}</code>
+                    <Id value={f.order_reference ?? '—'} />
                   ),
               },
-              { label: t('recon.type'), render: (f) => f.type ?? '—' },
+              {
+                label: t('recon.type'),
+                render: (f) => (f.type ? codeLabel(t, 'rowType', f.type) : '—'),
+              },
               {
                 label: t('recon.expected'),
                 render: (f) => amount(f.expected_minor, f.expected_currency),
@@ -332,7 +337,7 @@ function RunView(props: {
                 label: t('recon.reported'),
                 render: (f) => amount(f.reported_minor, f.reported_currency),
               },
-              { label: t('recon.message'), render: (f) => f.message },
+              { label: t('recon.message'), render: (f) => findingText(t, f, amount) },
               {
                 label: t('recon.action'),
                 render: (f) => (
@@ -351,6 +356,7 @@ function RunView(props: {
           title={t('recon.applyTitle', { id: data.id })}
           description={t('recon.applyText')}
           confirmLabel={t('recon.apply')}
+          dismissLabel={t('recon.keep')}
           withReason={false}
           onClose={() => setApplying(false)}
           onConfirm={async ({ keyFor }) => {
@@ -397,7 +403,10 @@ function RunList({
           render: (r) =>
             r.from && r.to ? `${formatInstant(r.from, lang)} – ${formatInstant(r.to, lang)}` : '—',
         },
-        { label: t('recon.source'), render: (r) => r.source ?? '—' },
+        {
+          label: t('recon.source'),
+          render: (r) => (r.source ? codeLabel(t, 'source', r.source) : '—'),
+        },
       ]}
     />
   );

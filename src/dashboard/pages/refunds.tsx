@@ -1,17 +1,18 @@
 /**
- * Refunds on the order page: the amount typed as a decimal, checked exactly as the API checks
+ * Refunds on the order page: the amount typed as a decimal (Arabic-Indic digits too), checked exactly as the API checks
  * amounts (`parseDecimalMinor`), then positive and within what is refundable; the labelled field
  * that asks for it (the refund dialog and the Backd request dialog share both); and the refund
  * dialog, full or partial, for orders whose face refunds so (never a Backd order).
  */
 import { useState } from 'preact/hooks';
 import { currencyExponent } from '../../domain/currencies.js';
+import { westernDigits } from '../../domain/digits.js';
 import { parseDecimalMinor } from '../../domain/money.js';
 import { refundOrder } from '../admin.js';
 import { ApiError } from '../api.js';
 import { announce, ConfirmDialog, FieldError, issuesFor } from '../components.js';
 import { formatMoney } from '../format.js';
-import { type MessageKey, useI18n } from '../i18n.js';
+import { apiErrorText, type MessageKey, useI18n } from '../i18n.js';
 import type { OrderJson } from '../types.js';
 
 export function validateRefundAmount(
@@ -21,7 +22,8 @@ export function validateRefundAmount(
 ):
   | { ok: true; amountMinor: number }
   | { ok: false; key: MessageKey; params?: Record<string, string | number> } {
-  const trimmed = text.trim();
+  // Arabic-Indic digits (an Arabic keyboard's) are read as the digits they are.
+  const trimmed = westernDigits(text.trim());
   if (trimmed === '') return { ok: false, key: 'refund.amountRequired' };
   const parsed = parseDecimalMinor(trimmed, currency);
   if (!parsed.ok) {
@@ -96,6 +98,7 @@ export function RefundDialog(props: {
       title={t('refund.title', { ref })}
       description={t('refund.text')}
       confirmLabel={t('refund.confirm')}
+      dismissLabel={t('common.keepOrder')}
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {
         let amountMinor: number | undefined;
@@ -116,7 +119,7 @@ export function RefundDialog(props: {
           // The server's word on the amount (e.g. the refundable rest shrank meanwhile) belongs
           // next to the amount field.
           if (e instanceof ApiError && e.code.startsWith('refund.') && mode === 'partial') {
-            throw new FieldError('amount_minor', e.message);
+            throw new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
           }
           throw e;
         }

@@ -33,10 +33,12 @@ import {
   localDateTimeToIso,
   localDayStartIso,
 } from '../format.js';
-import { useI18n } from '../i18n.js';
+import { codeLabel, useI18n } from '../i18n.js';
 import { href, navigate, useLocation } from '../router.js';
 import { DELIVERY_STATUSES, type DeliveryJson, type WebhookJson } from '../types.js';
-import { ReplayDialog, replayable } from './order.js';
+import { deliveryColumns } from './delivery-columns.js';
+import { ReplayDialog } from './timeline.js';
+import { AddEndpointDialog, RotateSecretDialog, SecretDialog } from './webhook-endpoint-dialogs.js';
 
 const HEALTH_WINDOW_HOURS = 24;
 
@@ -44,6 +46,9 @@ type Dialog =
   | { kind: 'toggle'; endpoint: WebhookJson }
   | { kind: 'since'; endpoint: WebhookJson; since: string }
   | { kind: 'replay'; delivery: DeliveryJson }
+  | { kind: 'add' }
+  | { kind: 'rotate'; endpoint: WebhookJson }
+  | { kind: 'secret'; endpoint: WebhookJson }
   | null;
 
 const endpointName = (e: WebhookJson) => e.name ?? e.url;
@@ -89,11 +94,19 @@ export function Webhooks() {
         </select>
       </div>
       <ErrorText error={merchants.error} />
+      <p>
+        <Link href={href('/webhooks/dead')}>{t('webhooks.deadLink')}</Link>
+      </p>
 
       {merchantId && (
         <>
           <section aria-labelledby="endpoints-title">
             <h2 id="endpoints-title">{t('webhooks.endpoints')}</h2>
+            <p>
+              <button type="button" class="primary" onClick={() => setDialog({ kind: 'add' })}>
+                {t('webhooks.add')}
+              </button>
+            </p>
             <ErrorText error={endpoints.error} />
             {endpoints.data && (
               <Table<WebhookJson>
@@ -110,11 +123,22 @@ export function Webhooks() {
                       <>
                         <strong>{endpointName(e)}</strong>
                         <br />
-                        <code dir="ltr">{e.url}</code>
+                        <code class="url" dir="ltr">
+                          {e.url}
+                        </code>
+                        {e.secret_prefix && (
+                          <>
+                            <br />
+                            <span class="muted">
+                              {t('webhooks.secretPrefix')}:{' '}
+                              <code dir="ltr">{e.secret_prefix}…</code>
+                            </span>
+                          </>
+                        )}
                       </>
                     ),
                   },
-                  { label: t('webhooks.format'), render: (e) => e.format },
+                  { label: t('webhooks.format'), render: (e) => codeLabel(t, 'format', e.format) },
                   {
                     label: t('webhooks.state'),
                     render: (e) => <Badge status={e.enabled ? 'enabled' : 'disabled'} />,
@@ -170,6 +194,13 @@ export function Webhooks() {
                           onClick={() => setDialog({ kind: 'toggle', endpoint: e })}
                         >
                           {e.enabled ? t('webhooks.disable') : t('webhooks.enable')}
+                          <span class="visually-hidden"> {endpointName(e)}</span>
+                        </button>
+                        <button
+                          type="button"
+                          onClick={() => setDialog({ kind: 'rotate', endpoint: e })}
+                        >
+                          {t('webhooks.rotate')}
                           <span class="visually-hidden"> {endpointName(e)}</span>
                         </button>
                         <form
@@ -234,6 +265,7 @@ export function Webhooks() {
           })}
           description={t(dialog.endpoint.enabled ? 'webhooks.disableText' : 'webhooks.enableText')}
           confirmLabel={dialog.endpoint.enabled ? t('webhooks.disable') : t('webhooks.enable')}
+          dismissLabel={t('webhooks.keep')}
           danger={dialog.endpoint.enabled}
           onClose={() => setDialog(null)}
           onConfirm={async ({ reason, keyFor }) => {
@@ -261,6 +293,7 @@ export function Webhooks() {
           })}
           description={t('webhooks.replaySinceText')}
           confirmLabel={t('webhooks.replaySinceButton')}
+          dismissLabel={t('replay.keep')}
           onClose={() => setDialog(null)}
           onConfirm={async ({ reason, keyFor }) => {
             const result = await replayWebhookSince(
@@ -280,6 +313,29 @@ export function Webhooks() {
           onClose={() => setDialog(null)}
           onDone={refreshAll}
         />
+      )}
+      {dialog?.kind === 'add' && (
+        <AddEndpointDialog
+          merchantId={merchantId}
+          onClose={() => setDialog((d) => (d?.kind === 'add' ? null : d))}
+          onAdded={(endpoint) => {
+            setDialog({ kind: 'secret', endpoint });
+            refreshAll();
+          }}
+        />
+      )}
+      {dialog?.kind === 'rotate' && (
+        <RotateSecretDialog
+          endpoint={dialog.endpoint}
+          onClose={() => setDialog((d) => (d?.kind === 'rotate' ? null : d))}
+          onRotated={(endpoint) => {
+            setDialog({ kind: 'secret', endpoint });
+            refreshAll();
+          }}
+        />
+      )}
+      {dialog?.kind === 'secret' && (
+        <SecretDialog endpoint={dialog.endpoint} onClose={() => setDialog(null)} />
       )}
     </>
   );
@@ -383,45 +439,13 @@ function DeliveryLog(props: {
             rows={log.data.data}
             rowKey={(d) => d.id}
             empty={t('webhooks.noDeliveries')}
-            columns={[
-              { label: t('webhooks.event'), primary: true, render: (d) => d.event_type },
-              { label: t('webhooks.created'), render: (d) => formatInstant(d.created_at, lang) },
-              {
-                label: t('webhooks.order'),
-                render: (d) =>
-                  d.order_id ? (
-                    <Link href={href(`/orders/${encodeURIComponent(d.order_id)}`)}>
-                      <code>{d.order_id.slice(0, 13)}…</code>
-                    </Link>
-                  ) : (
-                    '—'
-                  ),
+            columns={deliveryColumns(t, lang, {
+              endpointName: (id) => {
+                const e = endpointById.get(id);
+                return e && endpointName(e);
               },
-              {
-                label: t('webhooks.endpoint'),
-                render: (d) => {
-                  const e = endpointById.get(d.endpoint_id);
-                  return e ? endpointName(e) : d.endpoint_id;
-                },
-              },
-              { label: t('webhooks.status'), render: (d) => <Badge status={d.status} /> },
-              { label: t('webhooks.attempts'), render: (d) => formatNumber(d.attempts, lang) },
-              {
-                label: t('webhooks.lastAnswer'),
-                render: (d) =>
-                  [d.last_status_code, d.last_error].filter((x) => x !== null).join(' · ') || '—',
-              },
-              {
-                label: t('webhooks.actions'),
-                render: (d) =>
-                  replayable(d) ? (
-                    <button type="button" onClick={() => props.onReplay(d)}>
-                      {t('replay.button')}
-                      <span class="visually-hidden"> {d.event_type}</span>
-                    </button>
-                  ) : null,
-              },
-            ]}
+              onReplay: props.onReplay,
+            })}
           />
           <Pager {...pages.pager(log.data.next_cursor)} />
         </div>

@@ -60,8 +60,16 @@ export const transactionJson = (t: LedgerTransaction) => ({
   reason: t.reason,
   actor: t.actor,
   event_id: t.eventId,
+  // The issuer's answer to a card row (MPG), so a declined payment is shown with its code.
+  response_code: textDetail(t.details, 'response_code'),
+  response_message: textDetail(t.details, 'message'),
   created_at: iso(t.createdAt),
 });
+
+const textDetail = (details: Readonly<Record<string, unknown>>, key: string): string | null => {
+  const value = details[key];
+  return typeof value === 'string' ? value : null;
+};
 
 export const orderJson = (o: Order, transactions?: readonly LedgerTransaction[]) => ({
   id: o.id,
@@ -86,6 +94,7 @@ export const orderJson = (o: Order, transactions?: readonly LedgerTransaction[])
   order_number: o.orderNumber,
   merchant_order_id: o.merchantOrderId,
   backd_order_id: o.backdOrderId,
+  customer_phone: o.customerRef,
   captured_at: iso(o.capturedAt),
   capture_method: o.captureMethod,
   cancelled_at: iso(o.cancelledAt),
@@ -298,5 +307,10 @@ export function backdJson(backd: BackdOrder, refunds: readonly RefundRequest[], 
     active_refund_request: active
       ? refundRequestJson({ ...active, status: visibleStatus(active, now) })
       : null,
+    customer_phone: backd.billing.phone_number,
+    // Every request, newest first, each as clients see it now.
+    refund_requests: [...refunds]
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1))
+      .map((r) => refundRequestJson({ ...r, status: visibleStatus(r, now) })),
   };
 }
