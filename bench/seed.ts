@@ -121,6 +121,15 @@ export async function createOrder(
   }
   if (face === 'points') {
     const phone = `05${String(phoneSeq++ % 100_000_000).padStart(8, '0')}`;
+    // The customer's account is activated first, so the earning is awarded (not queued).
+    await must(
+      client,
+      201,
+      'POST',
+      '/admin/points/customers',
+      { phone_number: phone, balance: 0 },
+      m.auth.admin,
+    );
     const created = await must(
       client,
       200,
