@@ -170,8 +170,7 @@ export async function assembleUnwind(
       reconciliationFolder(deps, config.reconcileDir, server.log),
       webhookDispatcher(deps, sender, dispatcherSettings(config.delivery), {
         log: server.log,
-        // A freed slot may let a waiting delivery go: step again now, not at the next tick.
-        slotFreed: () => nudge(),
+        stepWhenFreed: true,
       }),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, config.mpgIdRetentionDays),

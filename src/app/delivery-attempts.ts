@@ -51,9 +51,13 @@ export interface ClaimRoom {
   readonly inFlight: InFlight;
 }
 
-/** Due rows looked at per claim, per free slot: enough to find other endpoints' deliveries. */
-const SCAN_PER_SLOT = 4;
-const SCAN_MAX = 2_000;
+/**
+ * Due rows looked at (and locked) per claim: a few per free slot, so endpoints with a backlog
+ * leave room to find others' deliveries; endpoints and merchants without room are not looked at.
+ */
+const SCAN_MIN = 16;
+const SCAN_PER_SLOT = 2;
+const SCAN_MAX = 1_000;
 
 /**
  * Claims, in one transaction, the due deliveries this worker has room to start now, fairly
@@ -70,11 +74,14 @@ export function claimDeliveries(
   return deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
     const claimedUntil = now + policy.leaseMs;
-    const full = [...room.inFlight.byEndpoint]
-      .filter(([, n]) => n >= policy.endpointConcurrency)
-      .map(([id]) => id);
-    const scan = Math.min(SCAN_MAX, room.slotsFree * SCAN_PER_SLOT);
-    const due = await tx.lockDueDeliveries(now, full, scan);
+    const full = (counts: ReadonlyMap<string, number>, limit: number) =>
+      [...counts].filter(([, n]) => n >= limit).map(([id]) => id);
+    const skip = {
+      endpointIds: full(room.inFlight.byEndpoint, policy.endpointConcurrency),
+      merchantIds: full(room.inFlight.byMerchant, policy.merchantConcurrency),
+    };
+    const scan = Math.min(SCAN_MAX, SCAN_MIN + room.slotsFree * SCAN_PER_SLOT);
+    const due = await tx.lockDueDeliveries(now, skip, scan);
     const endpoints = new Map(
       (await tx.findWebhookEndpoints(distinct(due, (d) => d.endpointId))).map((e) => [e.id, e]),
     );

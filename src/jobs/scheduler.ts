@@ -86,6 +86,6 @@ export class JobRunner {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#queue;
-    await Promise.all(this.#jobs.map((job) => job.settle?.()));
+    await Promise.all(this.#jobs.map((job) => job.stop?.()));
   }
 }

@@ -63,7 +63,14 @@ export function webhookDispatcher(
   deps: AppDeps,
   send: WebhookSender,
   settings: DispatcherSettings,
-  hooks: { readonly log?: JobLogger; readonly slotFreed?: () => void } = {},
+  hooks: {
+    readonly log?: JobLogger;
+    /**
+     * Step again as soon as an attempt ends (coalesced), instead of waiting for the runner: a
+     * freed slot may let a waiting delivery go. Off in tests, whose runs are explicit.
+     */
+    readonly stepWhenFreed?: boolean;
+  } = {},
 ): Required<Job> {
   const byEndpoint = new Map<string, number>();
   const byMerchant = new Map<string, number>();
@@ -98,14 +105,17 @@ export function webhookDispatcher(
       count(byEndpoint, endpointId, -1);
       count(byMerchant, merchantId, -1);
       running.delete(work);
-      hooks.slotFreed?.();
+      if (hooks.stepWhenFreed) stepSoon();
     });
     running.add(work);
   };
 
-  return {
-    name: 'webhook-dispatcher',
-    async step() {
+  // Steps run one at a time, so two never count the same free slots.
+  let stepping: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const step = (): Promise<number> => {
+    const run = stepping.then(async () => {
+      if (stopped) return 0;
       const room = {
         slotsFree: settings.concurrency - running.size,
         inFlight: { byEndpoint, byMerchant },
@@ -113,11 +123,33 @@ export function webhookDispatcher(
       const claimed = await claimDeliveries(deps, room, settings);
       for (const c of claimed) start(c);
       return claimed.length;
-    },
-    async settle() {
-      if (running.size === 0) return false;
-      await Promise.all([...running]);
-      return true;
+    });
+    stepping = run.catch(() => undefined);
+    return run;
+  };
+  let soon = false;
+  const stepSoon = () => {
+    if (soon || stopped) return;
+    soon = true;
+    setImmediate(() => {
+      soon = false;
+      step().catch((error: unknown) => hooks.log?.error({ err: error }, 'dispatcher step failed'));
+    });
+  };
+  const settle = async () => {
+    if (running.size === 0) return false;
+    await Promise.all([...running]);
+    return true;
+  };
+
+  return {
+    name: 'webhook-dispatcher',
+    step,
+    settle,
+    async stop() {
+      stopped = true;
+      await stepping;
+      while (await settle());
     },
   };
 }

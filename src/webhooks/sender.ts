@@ -48,7 +48,10 @@ export type WebhookSender = (
 const LOCATION_CHARS_MAX = 200;
 
 export function createSender(options: SenderOptions): WebhookSender & { close(): void } {
-  const agentOptions = { keepAlive: true, maxSockets: 64 };
+  // No per-host socket cap: the dispatcher bounds attempts per endpoint, merchant and process,
+  // and a cap here would let one merchant's hanging endpoints on a shared host queue everyone
+  // else's requests to that host behind them (each still timing from its creation).
+  const agentOptions = { keepAlive: true, maxFreeSockets: 256 };
   const guarded = !options.allowPrivate;
   const lookup = guarded ? guardedLookup(options.resolve ?? systemResolver) : undefined;
   const agents = {

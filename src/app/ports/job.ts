@@ -8,6 +8,8 @@ export interface Job {
    * all of it to end; true when there was any.
    */
   settle?(): Promise<boolean>;
+  /** For such a job: starts nothing more, and waits for what it started (shutdown). */
+  stop?(): Promise<void>;
 }
 
 /** Where the runner and jobs report failures that do not stop them (pino's logger fits). */

@@ -49,13 +49,13 @@ export interface WebhookStore {
   listDeliveries(filter: DeliveryFilter): Promise<Delivery[]>;
   /**
    * Locks up to `limit` pending deliveries due at `now`, oldest due first, of enabled endpoints
-   * whose circuit is not open at `now`, leaving out `skipEndpointIds` (endpoints this worker has
-   * no room for). Rows another worker is locking are skipped (SKIP LOCKED on PostgreSQL). The
+   * whose circuit is not open at `now`, leaving out the endpoints and merchants this worker has
+   * no room for. Rows another worker is locking are skipped (SKIP LOCKED on PostgreSQL). The
    * locks last until the transaction ends: claim the chosen ones with `leaseDeliveries` in it.
    */
   lockDueDeliveries(
     now: number,
-    skipEndpointIds: readonly string[],
+    skip: { readonly endpointIds: readonly string[]; readonly merchantIds: readonly string[] },
     limit: number,
   ): Promise<DueDelivery[]>;
   /**

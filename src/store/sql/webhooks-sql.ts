@@ -199,10 +199,9 @@ const listDeliveries =
 
 const lockDueDeliveries =
   (db: SqlSession): WebhookStore['lockDueDeliveries'] =>
-  async (now, skipEndpointIds, limit) => {
-    const skip = skipEndpointIds.length
-      ? `AND endpoint_id NOT IN (${marks(skipEndpointIds.length)})`
-      : '';
+  async (now, { endpointIds, merchantIds }, limit) => {
+    const notIn = (column: string, ids: readonly string[]) =>
+      ids.length ? `AND ${column} NOT IN (${marks(ids.length)})` : '';
     // No join: FOR UPDATE would lock the endpoint rows too, and recording an attempt updates them.
     const rows = await db.all(
       `SELECT id, endpoint_id, merchant_id FROM deliveries
@@ -210,10 +209,10 @@ const lockDueDeliveries =
          -- A disabled endpoint pauses its deliveries; enabling it resumes them.
          AND endpoint_id IN (SELECT id FROM webhook_endpoints
            WHERE enabled = 1 AND (paused_until IS NULL OR paused_until <= ?))
-         ${skip}
+         ${notIn('endpoint_id', endpointIds)} ${notIn('merchant_id', merchantIds)}
        ORDER BY next_attempt_at LIMIT ?
        FOR UPDATE SKIP LOCKED`,
-      [now, now, ...skipEndpointIds, limit],
+      [now, now, ...endpointIds, ...merchantIds, limit],
     );
     return rows.map((r) => ({
       id: str(r, 'id'),
