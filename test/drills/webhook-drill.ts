@@ -69,7 +69,9 @@ export async function runWebhookDrill(o: WebhookDrillOptions): Promise<WebhookDr
   const receiver = await startHookReceiver({ slowMs: 2_000 });
   try {
     const servers: ServerProcess[] = await Promise.all(
-      Array.from({ length: SERVERS }, () => startServer({ env: testStore.env, logLevel: 'warn' })),
+      Array.from({ length: SERVERS }, () =>
+        startServer({ env: testStore.env, logLevel: 'warn', readyTimeoutMs: 120_000 }),
+      ),
     );
     const merchants: { id: string; kind: EndpointClass; endpoints: number }[] = [];
     for (const [m, shape] of LAYOUT.entries()) {
