@@ -6,7 +6,6 @@
  */
 import {
   type BreakerPolicy,
-  type DueDelivery,
   failingTooLong,
   healthAfterAttempt,
   type InFlight,
@@ -104,7 +103,7 @@ export function claimDeliveries(
       claimedUntil,
     );
     const events = new Map(
-      (await tx.findEvents(distinct(planned, (d) => eventOf(leased, d)))).map((e) => [e.id, e]),
+      (await tx.findEvents(distinct([...leased.values()], (d) => d.eventId))).map((e) => [e.id, e]),
     );
     return planned.flatMap((d) => {
       const delivery = leased.get(d.id);
@@ -118,8 +117,6 @@ export function claimDeliveries(
 const distinct = <T>(items: readonly T[], key: (item: T) => string): string[] => [
   ...new Set(items.map(key)),
 ];
-const eventOf = (leased: ReadonlyMap<string, Delivery>, d: DueDelivery): string =>
-  leased.get(d.id)?.eventId ?? '';
 
 export interface AttemptOutcome {
   readonly startedAt: number;
