@@ -59,99 +59,115 @@ export const dispatcherSettings = (
   ...chosen,
 });
 
-export function webhookDispatcher(
+export interface DispatcherHooks {
+  readonly log?: JobLogger;
+  /**
+   * Step again as soon as an attempt ends (coalesced), instead of waiting for the runner: a freed
+   * slot may let a waiting delivery go. Off in tests, whose runs are explicit.
+   */
+  readonly stepWhenFreed?: boolean;
+}
+
+export const webhookDispatcher = (
   deps: AppDeps,
   send: WebhookSender,
   settings: DispatcherSettings,
-  hooks: {
-    readonly log?: JobLogger;
-    /**
-     * Step again as soon as an attempt ends (coalesced), instead of waiting for the runner: a
-     * freed slot may let a waiting delivery go. Off in tests, whose runs are explicit.
-     */
-    readonly stepWhenFreed?: boolean;
-  } = {},
-): Required<Job> {
-  const byEndpoint = new Map<string, number>();
-  const byMerchant = new Map<string, number>();
-  const running = new Set<Promise<void>>();
-  const count = (map: Map<string, number>, key: string, by: number) => {
-    const n = (map.get(key) ?? 0) + by;
-    if (n === 0) map.delete(key);
-    else map.set(key, n);
-  };
+  hooks: DispatcherHooks = {},
+): Required<Job> => new Dispatcher(deps, send, settings, hooks);
 
-  const attempt = async (c: ClaimedDelivery): Promise<void> => {
-    const startedAt = deps.clock.now();
+/** Adds `by` to a count, forgetting keys that reach zero. */
+function count(map: Map<string, number>, key: string, by: number): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n === 0) map.delete(key);
+  else map.set(key, n);
+}
+
+class Dispatcher implements Required<Job> {
+  readonly name = 'webhook-dispatcher';
+  readonly #byEndpoint = new Map<string, number>();
+  readonly #byMerchant = new Map<string, number>();
+  readonly #running = new Set<Promise<void>>();
+  /** Steps run one at a time, so two never count the same free slots. */
+  #stepping: Promise<unknown> = Promise.resolve();
+  #soon = false;
+  #stopped = false;
+
+  constructor(
+    private readonly deps: AppDeps,
+    private readonly send: WebhookSender,
+    private readonly settings: DispatcherSettings,
+    private readonly hooks: DispatcherHooks,
+  ) {}
+
+  step(): Promise<number> {
+    const run = this.#stepping.then(async () => {
+      if (this.#stopped) return 0;
+      const room = {
+        slotsFree: this.settings.concurrency - this.#running.size,
+        inFlight: { byEndpoint: this.#byEndpoint, byMerchant: this.#byMerchant },
+      };
+      const claimed = await claimDeliveries(this.deps, room, this.settings);
+      for (const c of claimed) this.#start(c);
+      return claimed.length;
+    });
+    this.#stepping = run.catch(() => undefined);
+    return run;
+  }
+
+  async settle(): Promise<boolean> {
+    if (this.#running.size === 0) return false;
+    await Promise.all([...this.#running]);
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#stepping;
+    while (await this.settle());
+  }
+
+  #start(c: ClaimedDelivery): void {
+    const { endpointId, merchantId } = c.delivery;
+    count(this.#byEndpoint, endpointId, 1);
+    count(this.#byMerchant, merchantId, 1);
+    const work: Promise<void> = this.#attempt(c).finally(() => {
+      count(this.#byEndpoint, endpointId, -1);
+      count(this.#byMerchant, merchantId, -1);
+      this.#running.delete(work);
+      if (this.hooks.stepWhenFreed) this.#stepSoon();
+    });
+    this.#running.add(work);
+  }
+
+  async #attempt(c: ClaimedDelivery): Promise<void> {
+    const startedAt = this.deps.clock.now();
     const request = buildWebhookRequest(c.endpoint, c.delivery, c.event, startedAt);
     const result = await withCutOff(
-      send(c.endpoint.url, request.headers, request.body),
-      settings.timeoutMs + CUT_OFF_AFTER_TIMEOUT_MS,
+      this.send(c.endpoint.url, request.headers, request.body),
+      this.settings.timeoutMs + CUT_OFF_AFTER_TIMEOUT_MS,
     );
     const outcome: AttemptOutcome = { startedAt, ...result };
     try {
-      await recordAttempt(deps, { claimed: c, outcome, jitter01: jitter() }, settings);
+      await recordAttempt(this.deps, { claimed: c, outcome, jitter01: jitter() }, this.settings);
     } catch (error) {
       // Its lease runs out and another step sends it again, with the same webhook-id.
-      hooks.log?.error({ err: error, deliveryId: c.delivery.id }, 'recording an attempt failed');
+      this.hooks.log?.error(
+        { err: error, deliveryId: c.delivery.id },
+        'recording an attempt failed',
+      );
     }
-  };
+  }
 
-  const start = (c: ClaimedDelivery) => {
-    const { endpointId, merchantId } = c.delivery;
-    count(byEndpoint, endpointId, 1);
-    count(byMerchant, merchantId, 1);
-    const work: Promise<void> = attempt(c).finally(() => {
-      count(byEndpoint, endpointId, -1);
-      count(byMerchant, merchantId, -1);
-      running.delete(work);
-      if (hooks.stepWhenFreed) stepSoon();
-    });
-    running.add(work);
-  };
-
-  // Steps run one at a time, so two never count the same free slots.
-  let stepping: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const step = (): Promise<number> => {
-    const run = stepping.then(async () => {
-      if (stopped) return 0;
-      const room = {
-        slotsFree: settings.concurrency - running.size,
-        inFlight: { byEndpoint, byMerchant },
-      };
-      const claimed = await claimDeliveries(deps, room, settings);
-      for (const c of claimed) start(c);
-      return claimed.length;
-    });
-    stepping = run.catch(() => undefined);
-    return run;
-  };
-  let soon = false;
-  const stepSoon = () => {
-    if (soon || stopped) return;
-    soon = true;
+  #stepSoon(): void {
+    if (this.#soon || this.#stopped) return;
+    this.#soon = true;
     setImmediate(() => {
-      soon = false;
-      step().catch((error: unknown) => hooks.log?.error({ err: error }, 'dispatcher step failed'));
+      this.#soon = false;
+      this.step().catch((error: unknown) =>
+        this.hooks.log?.error({ err: error }, 'dispatcher step failed'),
+      );
     });
-  };
-  const settle = async () => {
-    if (running.size === 0) return false;
-    await Promise.all([...running]);
-    return true;
-  };
-
-  return {
-    name: 'webhook-dispatcher',
-    step,
-    settle,
-    async stop() {
-      stopped = true;
-      await stepping;
-      while (await settle());
-    },
-  };
+  }
 }
 
 /** The send's result, or a timeout result if it has not ended `afterMs` from now. */

@@ -26,6 +26,8 @@ const DELIVERY_DEADLINE_MS = 240_000;
  * The nodes' webhook timeout: the receiver answers at once, so only a stall of a minute could
  * time a send out and retry it; the lease is the shortest config.ts allows for it.
  */
+/** A bound on start-up only, generous for a loaded machine. */
+const START_TIMEOUT_MS = 120_000;
 const TWO_NODE_ENV = { UNWIND_WEBHOOK_TIMEOUT_MS: '60000', UNWIND_DELIVERY_LEASE_MS: '66000' };
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -180,8 +182,8 @@ describe(
       // Both with workers on and the real clock: each dispatches on its own timer and nudges.
       const env = { ...store.env, ...TWO_NODE_ENV };
       const servers = await Promise.all([
-        startServer({ env, logLevel: 'warn' }),
-        startServer({ env, logLevel: 'warn' }),
+        startServer({ env, logLevel: 'warn', readyTimeoutMs: START_TIMEOUT_MS }),
+        startServer({ env, logLevel: 'warn', readyTimeoutMs: START_TIMEOUT_MS }),
       ]);
       const [one, two] = servers as [ServerProcess, ServerProcess];
       const merchantId = await createMerchant(one);
