@@ -45,6 +45,8 @@ export class JobRunner {
           total += handled;
         }
         if (!settle || runs >= LIMITS.jobRunsPerRequestMax || !(await job.settle?.())) break;
+        // A settle counts as a run: under steady traffic attempts never stop ending.
+        runs += 1;
       }
       done[job.name] = total;
     }
