@@ -6,12 +6,19 @@
  *  - lag from commit (the event's `created_at`, same machine clock) to arrival, p50/p95/p99.
  *
  *   node dist/bench/webhooks.js [--events 2000] [--concurrency 16] [--json out.json]
+ *
+ * With `--classes` it runs the webhook drill instead (test/drills/webhook-drill.ts: three
+ * processes on one PostgreSQL, hanging, 2 s and healthy endpoints) and reports its figures:
+ * deliveries/s, lag p50/p99 per class of endpoint, duplicates, missing.
+ *
+ *   npm run bench:webhooks -- --classes [--events 10000]
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { printWebhookDrill, runWebhookDrill } from '../test/drills/webhook-drill.js';
 import { BENCH_ADMIN_TOKEN, benchSchema, percentile, startUnwind } from './load.js';
 
 interface Options {
@@ -171,6 +178,12 @@ export function printWebhookTable(results: readonly WebhookBenchResult[]): void 
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
   const options = parseArgs(process.argv.slice(2));
+  if (process.argv.includes('--classes')) {
+    const report = await runWebhookDrill({ events: options.events, deadlineMs: 900_000 });
+    printWebhookDrill(report, (line) => console.log(line));
+    if (options.json) fs.writeFileSync(options.json, JSON.stringify(report, null, 2));
+    process.exit(0);
+  }
   const results = await benchWebhooks(options);
   printWebhookTable(results);
   if (options.json) fs.writeFileSync(options.json, JSON.stringify(results, null, 2));

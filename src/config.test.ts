@@ -136,18 +136,69 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses a delivery lease shorter than a whole dispatcher step', () => {
+  it('refuses a delivery lease that an attempt could outlive', () => {
     const cwd = emptyDir();
-    // 200 deliveries, 64 at a time: 4 rounds of up to 10 s, then the write that records them.
-    assert.equal(DELIVERY_LEASE_MS_MIN, 45_000);
-    assert.equal(loadConfig({}, cwd).deliveryLeaseMs, 60_000);
-    assert.equal(loadConfig({ UNWIND_DELIVERY_LEASE_MS: '45000' }, cwd).deliveryLeaseMs, 45_000);
+    // The 10 s timeout, the dispatcher's 1 s cut-off after it, and a 5 s margin for the record.
+    assert.equal(DELIVERY_LEASE_MS_MIN, 16_000);
+    assert.equal(loadConfig({}, cwd).delivery.leaseMs, 60_000);
+    assert.equal(loadConfig({ UNWIND_DELIVERY_LEASE_MS: '16000' }, cwd).delivery.leaseMs, 16_000);
     assert.throws(
-      () => loadConfig({ UNWIND_DELIVERY_LEASE_MS: '44999' }, cwd),
-      /UNWIND_DELIVERY_LEASE_MS must be an integer from 45000/,
+      () => loadConfig({ UNWIND_DELIVERY_LEASE_MS: '15999' }, cwd),
+      /UNWIND_DELIVERY_LEASE_MS must be an integer from 16000/,
     );
-    // One send's timeout was the old floor; a batch outlives it.
-    assert.throws(() => loadConfig({ UNWIND_DELIVERY_LEASE_MS: '11000' }, cwd));
+    // A longer timeout raises the floor with it.
+    const slow = { UNWIND_WEBHOOK_TIMEOUT_MS: '30000' };
+    assert.equal(loadConfig(slow, cwd).delivery.timeoutMs, 30_000);
+    assert.throws(
+      () => loadConfig({ ...slow, UNWIND_DELIVERY_LEASE_MS: '35999' }, cwd),
+      /UNWIND_DELIVERY_LEASE_MS must be an integer from 36000/,
+    );
+    assert.equal(
+      loadConfig({ ...slow, UNWIND_DELIVERY_LEASE_MS: '36000' }, cwd).delivery.leaseMs,
+      36_000,
+    );
+    assert.throws(() => loadConfig({ UNWIND_WEBHOOK_TIMEOUT_MS: '999' }, cwd), /TIMEOUT_MS/);
+    assert.throws(() => loadConfig({ UNWIND_WEBHOOK_TIMEOUT_MS: '60001' }, cwd), /TIMEOUT_MS/);
+  });
+
+  it('reads the delivery concurrency, endpoint health and retention settings', () => {
+    const cwd = emptyDir();
+    const day = 86_400_000;
+    assert.deepEqual(loadConfig({}, cwd).delivery, {
+      timeoutMs: 10_000,
+      leaseMs: 60_000,
+      concurrency: 256,
+      endpointConcurrency: 4,
+      merchantConcurrency: 64,
+      disableAfterMs: 5 * day,
+      retentionMs: 30 * day,
+    });
+    const set = loadConfig(
+      {
+        UNWIND_DELIVERY_CONCURRENCY: '1',
+        UNWIND_DELIVERY_ENDPOINT_CONCURRENCY: '2',
+        UNWIND_DELIVERY_MERCHANT_CONCURRENCY: '3',
+        UNWIND_WEBHOOK_DISABLE_AFTER_DAYS: '1',
+        UNWIND_DELIVERY_RETENTION_DAYS: '3650',
+      },
+      cwd,
+    ).delivery;
+    assert.deepEqual(
+      [set.concurrency, set.endpointConcurrency, set.merchantConcurrency],
+      [1, 2, 3],
+    );
+    assert.equal(set.disableAfterMs, day);
+    assert.equal(set.retentionMs, 3650 * day);
+    for (const name of [
+      'UNWIND_DELIVERY_CONCURRENCY',
+      'UNWIND_DELIVERY_ENDPOINT_CONCURRENCY',
+      'UNWIND_DELIVERY_MERCHANT_CONCURRENCY',
+      'UNWIND_WEBHOOK_DISABLE_AFTER_DAYS',
+      'UNWIND_DELIVERY_RETENTION_DAYS',
+    ]) {
+      assert.throws(() => loadConfig({ [name]: '0' }, cwd), new RegExp(name));
+    }
+    assert.throws(() => loadConfig({ UNWIND_DELIVERY_RETENTION_DAYS: '3651' }, cwd));
   });
 
   it('reads the SMS sender: dev by default; http needs an https (or loopback) URL and a token', () => {

@@ -27,8 +27,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Register and deliver webhooks to private and loopback hosts (default off, whatever HOST). */
   readonly webhookAllowPrivate: boolean;
-  /** How long a webhook delivery claim lasts; see src/webhooks/dispatcher.ts. */
-  readonly deliveryLeaseMs: number;
+  /** Webhook delivery: timeouts, claims, concurrency, endpoint health, retention. */
+  readonly delivery: DeliveryConfig;
   /** Days MPG body ids (`order_id`, `transaction_id`) are kept by the reaper (default 7). */
   readonly mpgIdRetentionDays: number;
   /** Requests per credential per minute in this process; 0 disables the limit. */
@@ -45,6 +45,21 @@ export interface Config {
   readonly authFailuresPerMinute: number;
   /** Header, body and idle timeouts and connection caps (src/http/connections.ts). */
   readonly connections: ConnectionLimits;
+}
+
+export interface DeliveryConfig {
+  /** One webhook POST's timeout. */
+  readonly timeoutMs: number;
+  /** How long a delivery claim lasts; see src/webhooks/dispatcher.ts. */
+  readonly leaseMs: number;
+  /** Attempts in flight at once in this process, to one endpoint, to one merchant. */
+  readonly concurrency: number;
+  readonly endpointConcurrency: number;
+  readonly merchantConcurrency: number;
+  /** Continuous failure after which an endpoint is disabled. */
+  readonly disableAfterMs: number;
+  /** How long delivered deliveries and their attempts are kept. */
+  readonly retentionMs: number;
 }
 
 export type SmsConfig =
@@ -85,6 +100,12 @@ export const CONFIG_VARIABLES = [
   'BODY_LIMIT_BYTES',
   'UNWIND_WEBHOOK_ALLOW_PRIVATE',
   'UNWIND_DELIVERY_LEASE_MS',
+  'UNWIND_WEBHOOK_TIMEOUT_MS',
+  'UNWIND_DELIVERY_CONCURRENCY',
+  'UNWIND_DELIVERY_ENDPOINT_CONCURRENCY',
+  'UNWIND_DELIVERY_MERCHANT_CONCURRENCY',
+  'UNWIND_WEBHOOK_DISABLE_AFTER_DAYS',
+  'UNWIND_DELIVERY_RETENTION_DAYS',
   'UNWIND_MPG_ID_RETENTION_DAYS',
   'UNWIND_RATE_LIMIT_PER_MINUTE',
   'UNWIND_RECONCILE_DIR',
@@ -108,15 +129,58 @@ export const CONFIG_VARIABLES = [
   'UNWIND_MAX_CONNECTIONS_PER_ADDRESS',
 ] as const;
 
+/** A cut-off after the sender's own timeout (src/webhooks/dispatcher.ts). */
+const ATTEMPT_CUT_OFF_MS = 1_000;
+
 /**
- * The shortest claim lease: a dispatcher step sends its batch in ceil(batch / concurrency)
- * rounds of up to one webhook timeout each and records the attempts only after the last, so a
- * claim must outlive all the rounds plus that write, or another process could send the same
- * delivery again while the first is still sending it.
+ * The shortest claim lease for a webhook timeout: an attempt starts when it is claimed and ends
+ * within the timeout plus the dispatcher's cut-off; the lease must outlast that and the write that
+ * records it by a margin, or another process could send the delivery again while it is in flight.
  */
-export const DELIVERY_LEASE_MS_MIN =
-  Math.ceil(LIMITS.deliveryBatchSize / LIMITS.deliveryConcurrency) * LIMITS.webhookTimeoutMs +
-  5_000;
+export const deliveryLeaseMsMin = (timeoutMs: number): number =>
+  timeoutMs + ATTEMPT_CUT_OFF_MS + LIMITS.deliveryLeaseMarginMs;
+
+/** The shortest lease with the default timeout. */
+export const DELIVERY_LEASE_MS_MIN = deliveryLeaseMsMin(LIMITS.webhookTimeoutMs);
+
+const DAY_MS = 86_400_000;
+
+function deliveryConfig(env: Env): DeliveryConfig {
+  const timeoutMs = integer(
+    env,
+    'UNWIND_WEBHOOK_TIMEOUT_MS',
+    LIMITS.webhookTimeoutMs,
+    1_000,
+    60_000,
+  );
+  const count = (name: string, fallback: number) => integer(env, name, fallback, 1, 100_000);
+  const days = (name: string, fallback: number) => integer(env, name, fallback, 1, 3650) * DAY_MS;
+  return {
+    timeoutMs,
+    // A claim must outlive the attempt it covers (see deliveryLeaseMsMin).
+    leaseMs: integer(
+      env,
+      'UNWIND_DELIVERY_LEASE_MS',
+      LIMITS.deliveryLeaseMs,
+      deliveryLeaseMsMin(timeoutMs),
+      3_600_000,
+    ),
+    concurrency: count('UNWIND_DELIVERY_CONCURRENCY', LIMITS.deliveryConcurrency),
+    endpointConcurrency: count(
+      'UNWIND_DELIVERY_ENDPOINT_CONCURRENCY',
+      LIMITS.deliveryEndpointConcurrency,
+    ),
+    merchantConcurrency: count(
+      'UNWIND_DELIVERY_MERCHANT_CONCURRENCY',
+      LIMITS.deliveryMerchantConcurrency,
+    ),
+    disableAfterMs: days(
+      'UNWIND_WEBHOOK_DISABLE_AFTER_DAYS',
+      LIMITS.webhookDisableAfterDaysDefault,
+    ),
+    retentionMs: days('UNWIND_DELIVERY_RETENTION_DAYS', LIMITS.deliveryRetentionDaysDefault),
+  };
+}
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -269,14 +333,7 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', LIMITS.bodyBytesMax, 1024, 64 * 1_048_576),
     // Never implied by HOST: a server listening on loopback still sends to the network.
     webhookAllowPrivate: flag(env, 'UNWIND_WEBHOOK_ALLOW_PRIVATE', false),
-    // A claim must outlive a whole dispatcher step (see DELIVERY_LEASE_MS_MIN).
-    deliveryLeaseMs: integer(
-      env,
-      'UNWIND_DELIVERY_LEASE_MS',
-      LIMITS.deliveryLeaseMs,
-      DELIVERY_LEASE_MS_MIN,
-      3_600_000,
-    ),
+    delivery: deliveryConfig(env),
     mpgIdRetentionDays: integer(
       env,
       'UNWIND_MPG_ID_RETENTION_DAYS',

@@ -15,12 +15,13 @@ import { buildServer } from './http/server.js';
 import { checkoutLimitReaper } from './jobs/checkout-limit-reaper.js';
 import { idempotencyReaper } from './jobs/idempotency-reaper.js';
 import { mpgRequestIdReaper } from './jobs/mpg-request-id-reaper.js';
+import { deliveryReaper } from './jobs/delivery-reaper.js';
 import { refundRequestLocker } from './jobs/refund-request-locker.js';
 import { reconciliationFolder } from './jobs/reconciliation-folder.js';
 import { JobRunner } from './jobs/scheduler.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
-import { webhookDispatcher } from './webhooks/dispatcher.js';
+import { dispatcherSettings, webhookDispatcher } from './webhooks/dispatcher.js';
 import { createSender } from './webhooks/sender.js';
 import { DevSmsOutbox } from './sms/dev-outbox.js';
 import { createHttpSmsSender } from './sms/http-sender.js';
@@ -158,7 +159,7 @@ export async function assembleUnwind(
     );
   }
   const sender = createSender({
-    timeoutMs: LIMITS.webhookTimeoutMs,
+    timeoutMs: config.delivery.timeoutMs,
     allowPrivate: config.webhookAllowPrivate,
     excerptBytes: LIMITS.responseExcerptBytes,
   });
@@ -167,9 +168,13 @@ export async function assembleUnwind(
       // Before the dispatcher, so the events it writes leave in the same round.
       refundRequestLocker(deps, server.log),
       reconciliationFolder(deps, config.reconcileDir, server.log),
-      webhookDispatcher(deps, sender, config.deliveryLeaseMs),
+      webhookDispatcher(deps, sender, dispatcherSettings(config.delivery), {
+        log: server.log,
+        stepWhenFreed: true,
+      }),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, config.mpgIdRetentionDays),
+      deliveryReaper(deps, config.delivery.retentionMs),
       checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
     ],
     server.log,

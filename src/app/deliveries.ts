@@ -1,137 +1,17 @@
 /**
- * Delivery bookkeeping for the dispatcher and the operators: claim due deliveries, record each
- * attempt and what it means (delivered, retry later, dead, endpoint gone), and replay.
+ * Deliveries for the operators: list them, read one with its attempts, and replay (the
+ * dispatcher's claims and attempts are src/app/delivery-attempts.ts).
  */
 import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
-import {
-  type AttemptVerdict,
-  type Delivery,
-  type DeliveryAttempt,
-  formatCarries,
-  judgeAttempt,
-  retryDelayMs,
-  type WebhookEndpoint,
-} from '../domain/webhooks.js';
+import { type Delivery, type DeliveryAttempt, formatCarries } from '../domain/webhooks.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 import { type AppDeps, query, type UseCase } from './context.js';
 import { eventFacts, newPendingDelivery } from './events.js';
 import { LIMITS } from './limits.js';
-import type { EventRecord, OutboxStore } from './ports/outbox.js';
+import type { OutboxStore } from './ports/outbox.js';
 import type { DeliveryFilter, WebhookStore } from './ports/webhooks.js';
 import type { OperatorStore } from './ports/operators.js';
-
-export interface ClaimedDelivery {
-  readonly delivery: Delivery;
-  /** The lease this worker holds; recording succeeds only while it still holds it. */
-  readonly claimedUntil: number;
-  readonly event: EventRecord;
-  readonly endpoint: WebhookEndpoint;
-}
-
-/** Claims a bounded batch of due deliveries with their events and endpoints. */
-export function claimDeliveries(
-  deps: AppDeps,
-  limit: number,
-  leaseMs: number = LIMITS.deliveryLeaseMs,
-): Promise<ClaimedDelivery[]> {
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
-    const claimedUntil = now + leaseMs;
-    const due = await tx.claimDueDeliveries(now, claimedUntil, limit);
-    const events = new Map(
-      (await tx.findEvents([...new Set(due.map((d) => d.eventId))])).map((e) => [e.id, e]),
-    );
-    const endpoints = new Map(
-      (await tx.findWebhookEndpoints([...new Set(due.map((d) => d.endpointId))])).map((e) => [
-        e.id,
-        e,
-      ]),
-    );
-    return due.flatMap((delivery) => {
-      const event = events.get(delivery.eventId);
-      const endpoint = endpoints.get(delivery.endpointId);
-      return event && endpoint ? [{ delivery, claimedUntil, event, endpoint }] : [];
-    });
-  });
-}
-
-export interface AttemptOutcome {
-  readonly startedAt: number;
-  readonly durationMs: number;
-  /** Null when no HTTP answer arrived (timeout, refused connection, blocked address). */
-  readonly statusCode: number | null;
-  readonly error: string | null;
-  readonly responseExcerpt: string | null;
-}
-
-/** One attempt to record: the claimed delivery, what happened, and jitter in [0, 1). */
-export interface AttemptRecord {
-  readonly claimed: ClaimedDelivery;
-  readonly outcome: AttemptOutcome;
-  readonly jitter01: number;
-}
-
-/**
- * Records a batch of attempts in one transaction and moves each delivery on. Returns each
- * verdict, or `lost` where the lease expired and another worker took the delivery over (its own
- * attempt is recorded instead).
- */
-export function recordAttempts(
-  deps: AppDeps,
-  records: readonly AttemptRecord[],
-): Promise<(AttemptVerdict | 'lost')[]> {
-  return deps.store.transaction(async (tx) => {
-    const now = deps.clock.now();
-    const verdicts: (AttemptVerdict | 'lost')[] = [];
-    for (const { claimed, outcome, jitter01 } of records) {
-      const { delivery, endpoint } = claimed;
-      const policyAttempts = delivery.policyAttempts + 1;
-      const verdict = judgeAttempt(outcome.statusCode, endpoint.retryPolicy, policyAttempts);
-      const delay =
-        verdict === 'retry' ? retryDelayMs(endpoint.retryPolicy, policyAttempts, jitter01) : null;
-      const next: Delivery = {
-        ...delivery,
-        status: verdict === 'delivered' ? 'delivered' : verdict === 'retry' ? 'pending' : 'dead',
-        attemptCount: delivery.attemptCount + 1,
-        policyAttempts,
-        nextAttemptAt: verdict === 'retry' ? now + (delay ?? 0) : null,
-        lastStatusCode: outcome.statusCode,
-        lastError: outcome.error,
-        updatedAt: now,
-        deliveredAt: verdict === 'delivered' ? now : null,
-      };
-      if (!(await tx.updateClaimedDelivery(next, claimed.claimedUntil))) {
-        verdicts.push('lost');
-        continue;
-      }
-      const attempt: DeliveryAttempt = {
-        id: deps.newId(),
-        deliveryId: delivery.id,
-        attemptNumber: next.attemptCount,
-        startedAt: outcome.startedAt,
-        durationMs: outcome.durationMs,
-        statusCode: outcome.statusCode,
-        error: outcome.error,
-        responseExcerpt: outcome.responseExcerpt,
-      };
-      await tx.insertDeliveryAttempt(attempt);
-      if (verdict === 'gone') {
-        const current = await tx.findWebhookEndpoint(endpoint.id);
-        if (current?.enabled) {
-          await tx.updateWebhookEndpoint({
-            ...current,
-            enabled: false,
-            disabledReason: 'The receiver answered 410 Gone.',
-            updatedAt: now,
-          });
-        }
-      }
-      verdicts.push(verdict);
-    }
-    return verdicts;
-  });
-}
 
 const resetForReplay = (delivery: Delivery, now: number): Delivery => ({
   ...delivery,
@@ -257,3 +137,14 @@ export const getDeliveryWithAttempts = (
     const delivery = await tx.findDelivery(deliveryId);
     return delivery && { delivery, attempts: await tx.listDeliveryAttempts(delivery.id) };
   });
+
+/**
+ * Removes one small batch (LIMITS.deliveryReaperBatchSize) of deliveries delivered more than
+ * `retentionMs` ago, with their attempts, in its own short transaction; returns how many. Pending,
+ * dead and cancelled deliveries stay: they are still to send, or to replay.
+ */
+export function reapDeliveredDeliveries(deps: AppDeps, retentionMs: number): Promise<number> {
+  return deps.store.transaction((tx) =>
+    tx.deleteDeliveredBefore(deps.clock.now() - retentionMs, LIMITS.deliveryReaperBatchSize),
+  );
+}

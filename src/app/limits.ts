@@ -35,14 +35,29 @@ export const LIMITS = {
   jobRunsPerRequestMax: 10_000,
   /** Webhook endpoints one merchant may have (every event fans out to each). */
   webhookEndpointsMax: 1000,
-  /** Deliveries one dispatcher step claims. */
-  deliveryBatchSize: 200,
-  /** Deliveries sent at once by one process. */
-  deliveryConcurrency: 64,
+  /** Webhook attempts in flight at once in one process (UNWIND_DELIVERY_CONCURRENCY). */
+  deliveryConcurrency: 256,
+  /** ... to one endpoint, per process (UNWIND_DELIVERY_ENDPOINT_CONCURRENCY). */
+  deliveryEndpointConcurrency: 4,
+  /** ... to one merchant's endpoints together, per process (UNWIND_DELIVERY_MERCHANT_CONCURRENCY). */
+  deliveryMerchantConcurrency: 64,
   /** How long a claimed delivery stays with its worker before others may take it. */
   deliveryLeaseMs: 60_000,
-  /** Timeout of one webhook POST (docs/decisions/webhooks.md#timeout). */
+  /** What a lease must exceed an attempt's longest time by (the attempt's record, a stall). */
+  deliveryLeaseMarginMs: 5_000,
+  /** Timeout of one webhook POST (docs/decisions/webhooks.md#timeout; UNWIND_WEBHOOK_TIMEOUT_MS). */
   webhookTimeoutMs: 10_000,
+  /** Failures in a row that open an endpoint's circuit: then one probe at a time. */
+  breakerFailuresToOpen: 5,
+  /** The circuit's first pause, doubled by each failed probe up to the longest. */
+  breakerPauseMs: 5_000,
+  breakerPauseMaxMs: 10 * 60_000,
+  /** Continuous failure after which an endpoint is disabled (UNWIND_WEBHOOK_DISABLE_AFTER_DAYS). */
+  webhookDisableAfterDaysDefault: 5,
+  /** Days delivered deliveries and their attempts are kept (UNWIND_DELIVERY_RETENTION_DAYS). */
+  deliveryRetentionDaysDefault: 30,
+  /** Delivered deliveries one retention step removes (each in its own short transaction). */
+  deliveryReaperBatchSize: 500,
   /** Bytes of a receiver's answer kept in the attempt log. */
   responseExcerptBytes: 1024,
   /** Deliveries one `replay since` request may reset or create. */

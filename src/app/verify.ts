@@ -66,6 +66,8 @@ export interface VerifyOptions {
   readonly pageSize?: number;
   readonly maxViolations?: number;
   readonly onProgress?: (ordersChecked: number) => void;
+  /** UNWIND_DELIVERY_RETENTION_DAYS in ms: older events may have lost their delivered deliveries. */
+  readonly deliveryRetentionMs?: number;
 }
 
 export async function verifyLedger(
@@ -139,13 +141,22 @@ export async function verifyLedger(
   // life) must have a delivery for every later event of its merchant that its format carries.
   // Events in the endpoint's own millisecond are not judged: either order is possible there.
   // A deleted endpoint was changed (deletion sets updatedAt), so only live ones are read.
+  // Events older than the delivery retention are not judged: their deliveries may be removed.
+  const retained =
+    deps.clock.now() -
+    (options.deliveryRetentionMs ?? LIMITS.deliveryRetentionDaysDefault * 86_400_000);
   const endpoints = await query(deps, (tx) =>
     tx.listLiveWebhookEndpoints(LIMITS.webhookEndpointsMax * 100),
   );
   for (const endpoint of endpoints) {
     if (!endpoint.enabled || endpoint.updatedAt !== endpoint.createdAt) continue;
     const missing = await query(deps, (tx) =>
-      tx.eventsWithoutDelivery(endpoint.id, endpoint.merchantId, endpoint.createdAt, maxViolations),
+      tx.eventsWithoutDelivery(
+        endpoint.id,
+        endpoint.merchantId,
+        Math.max(endpoint.createdAt, retained),
+        maxViolations,
+      ),
     );
     for (const event of missing) {
       if (formatCarries(endpoint.format, eventFacts(event))) {

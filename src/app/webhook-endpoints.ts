@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { endpointChangeAction, endpointChanges } from '../domain/admin-actions.js';
+import { HEALTHY } from '../domain/delivery-schedule.js';
 import { domainError } from '../domain/errors.js';
 import { err, ok } from '../domain/result.js';
 import { normaliseHttpUrl } from '../domain/urls.js';
@@ -79,6 +80,8 @@ export const createWebhookEndpoint =
       previousSecret: null,
       previousSecretExpiresAt: null,
       disabledReason: null,
+      disabledAt: cmd.enabled === false ? run.now : null,
+      health: HEALTHY,
       createdAt: run.now,
       updatedAt: run.now,
       deletedAt: null,
@@ -152,11 +155,14 @@ export const updateWebhookEndpoint =
       ...(cmd.format !== undefined ? { format: cmd.format } : {}),
       ...(cmd.retryPolicy !== undefined ? { retryPolicy: cmd.retryPolicy } : {}),
       ...(cmd.enabled !== undefined ? { enabled: cmd.enabled } : {}),
-      ...(enabling ? { disabledReason: null } : {}),
+      ...(enabling ? { disabledReason: null, disabledAt: null, health: HEALTHY } : {}),
+      ...(cmd.enabled === false && endpoint.enabled ? { disabledAt: run.now } : {}),
       ...rotated,
       updatedAt: run.now,
     };
     await tx.updateWebhookEndpoint(updated);
+    // A re-enabled endpoint starts with a clean record: its old failures must not disable it again.
+    if (enabling) await tx.updateEndpointHealth(endpoint.id, HEALTHY);
     if (cmd.audit) {
       await recordAdminAction(tx, run, cmd.audit, {
         action: endpointChangeAction(cmd),

@@ -26,6 +26,7 @@ export const EVENT_TYPES = [
   'refund_request.submitted', // a Backd refund request was submitted (draft); no money moved yet
   'refund_request.declined', // a Backd refund request was replaced or deleted
   'refund_request.locked', // a Backd refund request reached its deadline (approved)
+  'endpoint.disabled', // a webhook endpoint failed continuously too long; to the merchant's others
 ] as const;
 /**
  * Every change of an order moves its version by one and writes one event, whatever its type

@@ -5,6 +5,7 @@ import type { Dialect } from './order.js';
 import { type DomainError, domainError } from './errors.js';
 import { privateHost } from './network-address.js';
 import { type EventFacts, pointsWebhookEvent } from './points.js';
+import type { EndpointHealth } from './delivery-schedule.js';
 
 export const WEBHOOK_FORMATS = ['standard', 'points'] as const;
 /**
@@ -36,6 +37,10 @@ export interface WebhookEndpoint {
   readonly previousSecretExpiresAt: number | null;
   /** Why the endpoint was disabled automatically (e.g. the receiver answered 410 Gone). */
   readonly disabledReason: string | null;
+  /** When it was last disabled (by an operator or automatically); null while enabled. */
+  readonly disabledAt: number | null;
+  /** Its run of failed attempts and circuit; written only by the dispatcher and on enabling. */
+  readonly health: EndpointHealth;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly deletedAt: number | null;
@@ -131,14 +136,22 @@ export function retryDelayMs(
 /** What one attempt's answer means for the delivery. */
 export type AttemptVerdict = 'delivered' | 'retry' | 'dead' | 'gone';
 
+/**
+ * The response header with which a receiver stops the retries of one delivery: a failed answer
+ * carrying `Unwind-Stop-Retries: true` makes the delivery `dead` at once (docs/operations.md).
+ */
+export const STOP_RETRIES_HEADER = 'unwind-stop-retries';
+
 export function judgeAttempt(
   statusCode: number | null,
   policy: RetryPolicy,
   policyAttemptsAfter: number,
+  stopRetries = false,
 ): AttemptVerdict {
   if (statusCode !== null && statusCode >= 200 && statusCode < 300) return 'delivered';
   // 410 Gone: the receiver says the endpoint no longer exists; stop sending to it.
   if (statusCode === 410) return 'gone';
+  if (stopRetries && statusCode !== null) return 'dead';
   return policyAttemptsAfter >= maxAttempts(policy) ? 'dead' : 'retry';
 }
 

@@ -20,22 +20,33 @@ export class JobRunner {
     this.#log = log;
   }
 
-  /** Runs every job until nothing is due; returns items handled per job. */
-  runDue(): Promise<Record<string, number>> {
+  /**
+   * Runs every job until nothing is due; returns items handled per job. With `settle` (the
+   * default: POST /admin/jobs/run) it also waits for the work a job started to end (the webhook
+   * attempts in flight) and steps again, so everything due when it was called is done when it
+   * answers; the timer and nudges do not wait, so a slow attempt never holds up the next step.
+   */
+  runDue(settle = true): Promise<Record<string, number>> {
     // One round at a time per process: a request waits for the timer's round, then takes its own.
-    const run = this.#queue.then(() => this.#runAll());
+    const run = this.#queue.then(() => this.#runAll(settle));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #runAll(): Promise<Record<string, number>> {
+  async #runAll(settle: boolean): Promise<Record<string, number>> {
     const done: Record<string, number> = {};
     for (const job of this.#jobs) {
       let total = 0;
-      for (let i = 0; i < LIMITS.jobRunsPerRequestMax; i++) {
-        const handled = await job.step();
-        if (handled === 0) break;
-        total += handled;
+      let runs = 0;
+      for (;;) {
+        for (; runs < LIMITS.jobRunsPerRequestMax; runs++) {
+          const handled = await job.step();
+          if (handled === 0) break;
+          total += handled;
+        }
+        if (!settle || runs >= LIMITS.jobRunsPerRequestMax || !(await job.settle?.())) break;
+        // A settle counts as a run: under steady traffic attempts never stop ending.
+        runs += 1;
       }
       done[job.name] = total;
     }
@@ -53,7 +64,7 @@ export class JobRunner {
     this.#nudged = true;
     setImmediate(() => {
       this.#nudged = false;
-      this.runDue().catch((error: unknown) =>
+      this.runDue(false).catch((error: unknown) =>
         this.#log.error({ err: error }, 'background job run failed'),
       );
     });
@@ -63,7 +74,7 @@ export class JobRunner {
     const tick = async () => {
       if (this.#stopped) return;
       try {
-        await this.runDue();
+        await this.runDue(false);
       } catch (error) {
         this.#log.error({ err: error }, 'background job run failed');
       }
@@ -72,10 +83,11 @@ export class JobRunner {
     this.#timer = setTimeout(tick, intervalMs);
   }
 
-  /** Stops the timer and waits for a round in progress to finish. */
+  /** Stops the timer and waits for a round in progress, and the work it started, to finish. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#queue;
+    await Promise.all(this.#jobs.map((job) => job.stop?.()));
   }
 }

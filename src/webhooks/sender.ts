@@ -18,12 +18,15 @@ import {
   type Resolver,
   systemResolver,
 } from './address-guard.js';
+import { STOP_RETRIES_HEADER } from '../domain/webhooks.js';
 
 export interface SendResult {
   readonly statusCode: number | null;
   readonly error: string | null;
   readonly responseExcerpt: string | null;
   readonly durationMs: number;
+  /** The answer carried `Unwind-Stop-Retries: true` (STOP_RETRIES_HEADER). */
+  readonly stopRetries: boolean;
 }
 
 export interface SenderOptions {
@@ -45,7 +48,10 @@ export type WebhookSender = (
 const LOCATION_CHARS_MAX = 200;
 
 export function createSender(options: SenderOptions): WebhookSender & { close(): void } {
-  const agentOptions = { keepAlive: true, maxSockets: 64 };
+  // No per-host socket cap: the dispatcher bounds attempts per endpoint, merchant and process,
+  // and a cap here would let one merchant's hanging endpoints on a shared host queue everyone
+  // else's requests to that host behind them (each still timing from its creation).
+  const agentOptions = { keepAlive: true, maxFreeSockets: 256 };
   const guarded = !options.allowPrivate;
   const lookup = guarded ? guardedLookup(options.resolve ?? systemResolver) : undefined;
   const agents = {
@@ -56,8 +62,8 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
   const send: WebhookSender = (url, headers, body) =>
     new Promise<SendResult>((resolve) => {
       const started = performance.now();
-      const done = (partial: Omit<SendResult, 'durationMs'>) =>
-        resolve({ ...partial, durationMs: Math.round(performance.now() - started) });
+      const done = (partial: Omit<SendResult, 'durationMs' | 'stopRetries'>, stopRetries = false) =>
+        resolve({ ...partial, stopRetries, durationMs: Math.round(performance.now() - started) });
       let target: URL;
       try {
         target = new URL(url);
@@ -87,12 +93,16 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
             kept += Math.min(chunk.length, options.excerptBytes - kept);
           }
         });
+        const stop = String(response.headers[STOP_RETRIES_HEADER] ?? '').toLowerCase() === 'true';
         response.on('end', () =>
-          done({
-            statusCode: response.statusCode ?? null,
-            error: redirectError(response),
-            responseExcerpt: Buffer.concat(chunks).toString('utf8'),
-          }),
+          done(
+            {
+              statusCode: response.statusCode ?? null,
+              error: redirectError(response),
+              responseExcerpt: Buffer.concat(chunks).toString('utf8'),
+            },
+            stop,
+          ),
         );
         response.on('error', (error) =>
           done({

@@ -1,8 +1,9 @@
 // Proves webhook delivery survives real processes dying and scales out safely: compiled `unwind
 // serve` children are SIGKILLed before dispatch and mid-send and the restarted server still
 // delivers every committed event (at least once, never zero), and two servers with their workers
-// on, sharing one PostgreSQL schema, deliver 1,000 events to a real receiver, each once per claim
-// (a second arrival only as the recorded retry of a timed-out send, never two nodes sending it).
+// on, sharing one PostgreSQL schema, deliver 1,000 events to a real receiver exactly once each:
+// one arrival and one recorded attempt per delivery, whatever the machine's load (the claim
+// outlives its attempt by construction, and the timeout is far beyond the receiver's answer).
 import assert from 'node:assert/strict';
 import { after, afterEach, beforeEach, describe, it } from 'node:test';
 import { verifyWebhook } from '../../src/webhooks/verify.js';
@@ -19,7 +20,15 @@ import {
 const EVENTS = 1_000;
 const ORDERS = 20;
 const CLIENT_CONCURRENCY = 32;
-const DELIVERY_DEADLINE_MS = 60_000;
+/** Only a bound on a hung test: the assertions count, they never time. */
+const DELIVERY_DEADLINE_MS = 240_000;
+/**
+ * The nodes' webhook timeout: the receiver answers at once, so only a stall of a minute could
+ * time a send out and retry it; the lease is the shortest config.ts allows for it.
+ */
+/** A bound on start-up only, generous for a loaded machine. */
+const START_TIMEOUT_MS = 120_000;
+const TWO_NODE_ENV = { UNWIND_WEBHOOK_TIMEOUT_MS: '60000', UNWIND_DELIVERY_LEASE_MS: '66000' };
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -156,7 +165,7 @@ const postgresSkip = await postgresSkipReason();
 defineCrashSuite(postgresFactory, postgresSkip);
 
 describe(
-  'two servers on one PostgreSQL deliver every event, each claim sent once',
+  'two servers on one PostgreSQL deliver every event exactly once',
   { skip: postgresSkip },
   () => {
     let store: TestStore | undefined;
@@ -167,13 +176,14 @@ describe(
       await store?.cleanup();
     });
 
-    it(`${EVENTS} events from refunds on both servers reach the receiver, again only as a recorded retry`, async () => {
+    it(`${EVENTS} events from refunds on both servers reach the receiver once each`, async () => {
       store = await postgresFactory.create();
       receiver = await startReceiver();
       // Both with workers on and the real clock: each dispatches on its own timer and nudges.
+      const env = { ...store.env, ...TWO_NODE_ENV };
       const servers = await Promise.all([
-        startServer({ env: store.env, logLevel: 'warn' }),
-        startServer({ env: store.env, logLevel: 'warn' }),
+        startServer({ env, logLevel: 'warn', readyTimeoutMs: START_TIMEOUT_MS }),
+        startServer({ env, logLevel: 'warn', readyTimeoutMs: START_TIMEOUT_MS }),
       ]);
       const [one, two] = servers as [ServerProcess, ServerProcess];
       const merchantId = await createMerchant(one);
@@ -189,16 +199,13 @@ describe(
         await refund(servers[i % 2]!, orders[i % ORDERS]!, 1);
       });
 
-      const distinct = () => new Set(receiver!.requests.map((r) => headerOf(r, 'webhook-id')));
+      // Wait for every delivery to be recorded delivered, then two job periods more, so a late
+      // duplicate would have time to show up.
       const deadline = started + DELIVERY_DEADLINE_MS;
-      while (distinct().size < EVENTS && Date.now() < deadline) await delay(100);
-      const arrivedInMs = Date.now() - started;
-      // A send that timed out on a loaded machine is retried after its policy's delay: wait for
-      // every delivery to be recorded delivered, then two job periods more, so a late duplicate
-      // would have time to show up.
       const allDelivered = async () =>
         (await rowsOf(store!, 'deliveries', merchantId)).every((d) => d['status'] === 'delivered');
       while (!(await allDelivered()) && Date.now() < deadline) await delay(500);
+      const arrivedInMs = Date.now() - started;
       await delay(2_500);
 
       const deliveries = await rowsOf(store, 'deliveries', merchantId);
@@ -212,40 +219,22 @@ describe(
       const missing = [...expected].filter((id) => !arrivals.has(id));
       assert.deepEqual(missing, [], `${missing.length} events never arrived`);
       assert.deepEqual(new Set(arrivals.keys()), expected);
+      const twice = [...arrivals].filter(([, n]) => n > 1);
+      assert.deepEqual(twice, [], `${twice.length} webhook ids arrived more than once`);
 
       for (const request of receiver.requests)
         verifyWebhook(endpoint.secret, request.headers, request.body);
-      const delivered = deliveries.filter((d) => d['status'] === 'delivered');
-      assert.equal(delivered.length, EVENTS);
+      assert.deepEqual(
+        deliveries.filter((d) => d['status'] !== 'delivered').map((d) => d['id']),
+        [],
+      );
       const attempts = (await store.rawRows('delivery_attempts')).filter((a) =>
         expected.has(a['delivery_id'] as string),
       );
-      // Exactly once per claim: every send is recorded once, by the node whose lease it was (a
-      // send under a lost lease records nothing), so a delivery two nodes both sent would arrive
-      // more often than it was attempted. A second attempt is a retry after a recorded failure:
-      // on a loaded machine a send can time out after the receiver got it (at least once, by
-      // design), which arrives twice and is attempted twice.
-      const byDelivery = new Map<string, Record<string, unknown>[]>();
-      for (const a of attempts) {
-        const id = a['delivery_id'] as string;
-        byDelivery.set(id, [...(byDelivery.get(id) ?? []), a]);
-      }
-      const oversent = [...arrivals].filter(([id, n]) => n > (byDelivery.get(id)?.length ?? 0));
-      assert.deepEqual(
-        oversent,
-        [],
-        'arrivals beyond the recorded attempts: sent twice by a claim',
-      );
-      const retriedWithoutFailure = [...byDelivery.values()].filter((rows) =>
-        rows
-          .sort((x, y) => Number(x['attempt_number']) - Number(y['attempt_number']))
-          .slice(0, -1)
-          .some((a) => a['error'] === null && Number(a['status_code']) < 300),
-      );
-      assert.deepEqual(retriedWithoutFailure, [], 'a retry after a successful attempt');
-      const retries = attempts.length - EVENTS;
+      // One recorded attempt each: no send failed, so none was retried.
+      assert.equal(attempts.length, EVENTS, 'one attempt per delivery');
       process.stderr.write(
-        `# ${EVENTS} webhooks over two servers delivered in ${arrivedInMs} ms (${retries} retries)\n`,
+        `# ${EVENTS} webhooks over two servers delivered in ${arrivedInMs} ms\n`,
       );
       await Promise.all(servers.map((s) => s.stop('SIGTERM')));
     });

@@ -20,7 +20,12 @@ import { mpgRequestIdReaper } from '../../src/jobs/mpg-request-id-reaper.js';
 import { refundRequestLocker } from '../../src/jobs/refund-request-locker.js';
 import { reconciliationFolder } from '../../src/jobs/reconciliation-folder.js';
 import { JobRunner } from '../../src/jobs/scheduler.js';
-import { webhookDispatcher } from '../../src/webhooks/dispatcher.js';
+import { deliveryReaper } from '../../src/jobs/delivery-reaper.js';
+import {
+  type DispatcherSettings,
+  dispatcherSettings,
+  webhookDispatcher,
+} from '../../src/webhooks/dispatcher.js';
 import { createSender } from '../../src/webhooks/sender.js';
 import type { StoreFactory, TestStore } from './stores.js';
 
@@ -86,6 +91,8 @@ export async function startTestApp(
      * the faces and the sender refuse otherwise.
      */
     webhookAllowPrivate?: boolean;
+    /** The dispatcher's settings over the defaults; the sender's timeout is 2 s unless set. */
+    delivery?: Partial<DispatcherSettings>;
     /**
      * The hosted checkout's limits. The default is the production defaults with the per-phone
      * and per-address limits out of the way, for suites that pay many checkouts from one
@@ -103,14 +110,16 @@ export async function startTestApp(
     newId: uuidV7Generator(clock),
     webhookAllowPrivate: allowPrivate,
   };
-  const sender = createSender({ timeoutMs: 2_000, allowPrivate, excerptBytes: 1024 });
+  const delivery = dispatcherSettings({ timeoutMs: 2_000, ...options.delivery });
+  const sender = createSender({ timeoutMs: delivery.timeoutMs, allowPrivate, excerptBytes: 1024 });
   const jobs = new JobRunner(
     [
       refundRequestLocker(deps),
       reconciliationFolder(deps, options.reconcileDir ?? null),
-      webhookDispatcher(deps, sender),
+      webhookDispatcher(deps, sender, delivery),
       idempotencyReaper(deps),
       mpgRequestIdReaper(deps, LIMITS.mpgIdRetentionDaysDefault),
+      deliveryReaper(deps, LIMITS.deliveryRetentionDaysDefault * 86_400_000),
       checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
     ],
     { error: () => undefined, warn: () => undefined },
@@ -168,6 +177,8 @@ export async function startTestApp(
       const report = options.verifyOnClose === false ? null : await verifyLedger(deps);
       await app.close();
       sender.close();
+      // Attempts still in flight end at once (their sockets are gone) and are recorded first.
+      await jobs.stop();
       await testStore.cleanup();
       if (report && report.violations.length > 0) {
         // Not a throw: the caller's own cleanup after close() (receivers, servers) must still

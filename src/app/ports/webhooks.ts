@@ -3,6 +3,7 @@
  * log, and the dispatcher's claims of due deliveries (src/app/deliveries.ts). The SQL is
  * src/store/sql/webhooks-sql.ts.
  */
+import type { DueDelivery, EndpointHealth } from '../../domain/delivery-schedule.js';
 import type {
   Delivery,
   DeliveryAttempt,
@@ -30,6 +31,8 @@ export interface DeliveryFilter {
 export interface WebhookStore {
   insertWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   findWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
+  /** The endpoint, its row locked until the transaction ends (FOR UPDATE on PostgreSQL). */
+  lockWebhookEndpoint(id: string): Promise<WebhookEndpoint | undefined>;
   findWebhookEndpoints(ids: readonly string[]): Promise<WebhookEndpoint[]>;
   updateWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
   /** The merchant's endpoints that are not deleted, oldest first. */
@@ -45,11 +48,29 @@ export interface WebhookStore {
   findDeliveryFor(eventId: string, endpointId: string): Promise<Delivery | undefined>;
   listDeliveries(filter: DeliveryFilter): Promise<Delivery[]>;
   /**
-   * Claims up to `limit` pending deliveries due at `now` by moving their next attempt to
-   * `leaseUntil`, so no other worker takes them while they are being sent (SKIP LOCKED on
-   * PostgreSQL). A worker that dies leaves its claims to come due again at `leaseUntil`.
+   * Locks up to `limit` pending deliveries due at `now`, oldest due first, of enabled endpoints
+   * whose circuit is not open at `now`, leaving out the endpoints and merchants this worker has
+   * no room for. Rows another worker is locking are skipped (SKIP LOCKED on PostgreSQL). The
+   * locks last until the transaction ends: claim the chosen ones with `leaseDeliveries` in it.
    */
-  claimDueDeliveries(now: number, leaseUntil: number, limit: number): Promise<Delivery[]>;
+  lockDueDeliveries(
+    now: number,
+    skip: { readonly endpointIds: readonly string[]; readonly merchantIds: readonly string[] },
+    limit: number,
+  ): Promise<DueDelivery[]>;
+  /**
+   * Claims deliveries by moving their next attempt to `leaseUntil`, so no other worker takes
+   * them while they are being sent. A worker that dies leaves them to come due at `leaseUntil`.
+   */
+  leaseDeliveries(ids: readonly string[], leaseUntil: number, now: number): Promise<Delivery[]>;
+  /** Holds the circuits of endpoints closed to others until `until` (one probe at a time). */
+  holdEndpoints(endpointIds: readonly string[], until: number): Promise<void>;
+  updateEndpointHealth(endpointId: string, health: EndpointHealth): Promise<void>;
+  /**
+   * Removes up to `limit` deliveries delivered before `before` (oldest first) with their
+   * attempts; returns how many deliveries it removed.
+   */
+  deleteDeliveredBefore(before: number, limit: number): Promise<number>;
   /** Writes a delivery's new state if it is still claimed with `claimedUntil`; false otherwise. */
   updateClaimedDelivery(delivery: Delivery, claimedUntil: number): Promise<boolean>;
   updateDelivery(delivery: Delivery): Promise<void>;

@@ -260,6 +260,11 @@ export const webhookJson = (e: WebhookEndpoint, withSecret = false) => ({
   retry_policy: e.retryPolicy,
   enabled: e.enabled,
   disabled_reason: e.disabledReason,
+  disabled_at: iso(e.disabledAt),
+  // Its current run of failed attempts; `circuit_open_until`: no attempt before then.
+  failing_since: iso(e.health.failingSince),
+  consecutive_failures: e.health.consecutiveFailures,
+  circuit_open_until: iso(e.health.pausedUntil),
   secret_prefix: e.secret.slice(0, 12),
   ...(withSecret ? { secret: e.secret } : {}),
   previous_secret_expires_at: iso(e.previousSecretExpiresAt),

@@ -209,6 +209,12 @@ export const rowToWebhookEndpoint = (r: Row): WebhookEndpoint => ({
   previousSecret: strOrNull(r, 'previous_secret'),
   previousSecretExpiresAt: intOrNull(r, 'previous_secret_expires_at'),
   disabledReason: strOrNull(r, 'disabled_reason'),
+  disabledAt: intOrNull(r, 'disabled_at'),
+  health: {
+    consecutiveFailures: int(r, 'consecutive_failures'),
+    failingSince: intOrNull(r, 'failing_since'),
+    pausedUntil: intOrNull(r, 'paused_until'),
+  },
   createdAt: int(r, 'created_at'),
   updatedAt: int(r, 'updated_at'),
   deletedAt: intOrNull(r, 'deleted_at'),

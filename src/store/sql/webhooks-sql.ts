@@ -6,7 +6,7 @@
 import type { WebhookStore } from '../../app/ports/webhooks.js';
 import { assert } from '../../domain/result.js';
 import type { Delivery } from '../../domain/webhooks.js';
-import { rowToDelivery, rowToDeliveryAttempt, rowToWebhookEndpoint } from './rows.js';
+import { rowToDelivery, rowToDeliveryAttempt, rowToWebhookEndpoint, str } from './rows.js';
 import {
   DELIVERY_COLUMNS,
   type SqlSession,
@@ -50,9 +50,9 @@ const insertWebhookEndpoint =
   async (e) => {
     await db.run(
       `INSERT INTO webhook_endpoints (id, merchant_id, url, name, format, retry_policy, enabled,
-         secret, previous_secret, previous_secret_expires_at, disabled_reason, created_at,
-         updated_at, deleted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         secret, previous_secret, previous_secret_expires_at, disabled_reason, disabled_at,
+         consecutive_failures, failing_since, paused_until, created_at, updated_at, deleted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         e.id,
         e.merchantId,
@@ -65,6 +65,10 @@ const insertWebhookEndpoint =
         e.previousSecret,
         e.previousSecretExpiresAt,
         e.disabledReason,
+        e.disabledAt,
+        e.health.consecutiveFailures,
+        e.health.failingSince,
+        e.health.pausedUntil,
         e.createdAt,
         e.updatedAt,
         e.deletedAt,
@@ -76,6 +80,16 @@ const findWebhookEndpoint =
   (db: SqlSession): WebhookStore['findWebhookEndpoint'] =>
   (id) =>
     firstOf(db, `SELECT * FROM webhook_endpoints WHERE id = ?`, [id], rowToWebhookEndpoint);
+
+const lockWebhookEndpoint =
+  (db: SqlSession): WebhookStore['lockWebhookEndpoint'] =>
+  (id) =>
+    firstOf(
+      db,
+      `SELECT * FROM webhook_endpoints WHERE id = ? FOR UPDATE`,
+      [id],
+      rowToWebhookEndpoint,
+    );
 
 const findWebhookEndpoints =
   (db: SqlSession): WebhookStore['findWebhookEndpoints'] =>
@@ -94,7 +108,7 @@ const updateWebhookEndpoint =
     const changed = await db.run(
       `UPDATE webhook_endpoints SET url = ?, name = ?, format = ?, retry_policy = ?, enabled = ?,
          secret = ?, previous_secret = ?, previous_secret_expires_at = ?, disabled_reason = ?,
-         updated_at = ?, deleted_at = ?
+         disabled_at = ?, updated_at = ?, deleted_at = ?
        WHERE id = ?`,
       [
         e.url,
@@ -106,6 +120,7 @@ const updateWebhookEndpoint =
         e.previousSecret,
         e.previousSecretExpiresAt,
         e.disabledReason,
+        e.disabledAt,
         e.updatedAt,
         e.deletedAt,
         e.id,
@@ -182,24 +197,76 @@ const listDeliveries =
     return rows.map(rowToDelivery);
   };
 
-const claimDueDeliveries =
-  (db: SqlSession): WebhookStore['claimDueDeliveries'] =>
-  async (now, leaseUntil, limit) => {
-    // The CTE is evaluated once; SKIP LOCKED lets concurrent claimers take disjoint rows.
+const lockDueDeliveries =
+  (db: SqlSession): WebhookStore['lockDueDeliveries'] =>
+  async (now, { endpointIds, merchantIds }, limit) => {
+    const notIn = (column: string, ids: readonly string[]) =>
+      ids.length ? `AND ${column} NOT IN (${marks(ids.length)})` : '';
+    // No join: FOR UPDATE would lock the endpoint rows too, and recording an attempt updates them.
     const rows = await db.all(
-      `WITH due AS (
-         SELECT id AS due_id FROM deliveries
-         WHERE status = 'pending' AND next_attempt_at <= ?
-           -- A disabled endpoint pauses its deliveries; enabling it resumes them.
-           AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
-         ORDER BY next_attempt_at LIMIT ?
-         FOR UPDATE SKIP LOCKED)
-       UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
-       FROM due WHERE id = due.due_id
+      `SELECT id, endpoint_id, merchant_id FROM deliveries
+       WHERE status = 'pending' AND next_attempt_at <= ?
+         -- A disabled endpoint pauses its deliveries; enabling it resumes them.
+         AND endpoint_id IN (SELECT id FROM webhook_endpoints
+           WHERE enabled = 1 AND (paused_until IS NULL OR paused_until <= ?))
+         ${notIn('endpoint_id', endpointIds)} ${notIn('merchant_id', merchantIds)}
+       ORDER BY next_attempt_at LIMIT ?
+       FOR UPDATE SKIP LOCKED`,
+      [now, now, ...endpointIds, ...merchantIds, limit],
+    );
+    return rows.map((r) => ({
+      id: str(r, 'id'),
+      endpointId: str(r, 'endpoint_id'),
+      merchantId: str(r, 'merchant_id'),
+    }));
+  };
+
+const leaseDeliveries =
+  (db: SqlSession): WebhookStore['leaseDeliveries'] =>
+  async (ids, leaseUntil, now) => {
+    if (ids.length === 0) return [];
+    const rows = await db.all(
+      `UPDATE deliveries SET next_attempt_at = ?, updated_at = ?
+       WHERE id IN (${marks(ids.length)}) AND status = 'pending'
        RETURNING ${DELIVERY_COLUMNS}`,
-      [now, limit, leaseUntil, now],
+      [leaseUntil, now, ...ids],
     );
     return rows.map(rowToDelivery);
+  };
+
+const holdEndpoints =
+  (db: SqlSession): WebhookStore['holdEndpoints'] =>
+  async (endpointIds, until) => {
+    if (endpointIds.length === 0) return;
+    await db.run(
+      `UPDATE webhook_endpoints SET paused_until = ? WHERE id IN (${marks(endpointIds.length)})`,
+      [until, ...endpointIds],
+    );
+  };
+
+const updateEndpointHealth =
+  (db: SqlSession): WebhookStore['updateEndpointHealth'] =>
+  async (endpointId, h) => {
+    await db.run(
+      `UPDATE webhook_endpoints SET consecutive_failures = ?, failing_since = ?, paused_until = ?
+       WHERE id = ?`,
+      [h.consecutiveFailures, h.failingSince, h.pausedUntil, endpointId],
+    );
+  };
+
+const deleteDeliveredBefore =
+  (db: SqlSession): WebhookStore['deleteDeliveredBefore'] =>
+  async (before, limit) => {
+    const ids = (
+      await db.all(
+        `SELECT id FROM deliveries WHERE status = 'delivered' AND delivered_at < ?
+         ORDER BY delivered_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [before, limit],
+      )
+    ).map((r) => str(r, 'id'));
+    if (ids.length === 0) return 0;
+    await db.run(`DELETE FROM delivery_attempts WHERE delivery_id IN (${marks(ids.length)})`, ids);
+    return db.run(`DELETE FROM deliveries WHERE id IN (${marks(ids.length)})`, ids);
   };
 
 const updateClaimedDelivery =
@@ -269,6 +336,7 @@ const listDeliveryAttemptsFor =
 export const createWebhookSql = (db: SqlSession): WebhookStore => ({
   insertWebhookEndpoint: insertWebhookEndpoint(db),
   findWebhookEndpoint: findWebhookEndpoint(db),
+  lockWebhookEndpoint: lockWebhookEndpoint(db),
   findWebhookEndpoints: findWebhookEndpoints(db),
   updateWebhookEndpoint: updateWebhookEndpoint(db),
   listWebhookEndpoints: listWebhookEndpoints(db),
@@ -277,7 +345,11 @@ export const createWebhookSql = (db: SqlSession): WebhookStore => ({
   findDelivery: findDelivery(db),
   findDeliveryFor: findDeliveryFor(db),
   listDeliveries: listDeliveries(db),
-  claimDueDeliveries: claimDueDeliveries(db),
+  lockDueDeliveries: lockDueDeliveries(db),
+  leaseDeliveries: leaseDeliveries(db),
+  holdEndpoints: holdEndpoints(db),
+  updateEndpointHealth: updateEndpointHealth(db),
+  deleteDeliveredBefore: deleteDeliveredBefore(db),
   updateClaimedDelivery: updateClaimedDelivery(db),
   updateDelivery: updateDelivery(db),
   cancelPendingDeliveries: cancelPendingDeliveries(db),

@@ -18,6 +18,7 @@ import { migration as reconciliationScope } from './012-reconciliation-scope.js'
 import { migration as refundRequestBase } from './013-refund-request-base.js';
 import { migration as figureBounds } from './014-figure-bounds.js';
 import { migration as pointsMerchantsPending } from './017-points-merchants-pending.js';
+import { migration as webhookHealth } from './016-webhook-health.js';
 
 export type { Migration };
 
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   refundRequestBase,
   figureBounds,
   pointsMerchantsPending,
+  webhookHealth,
 ].sort((a, b) => a.version - b.version);
