@@ -5,6 +5,7 @@
 // accepts each attempt at its own time. And the Points payload builder on events the HTTP suites
 // cannot produce: `auto_refunded` carries the documented reason, `fully_refunded`, the whole
 // amount and all points, with the UUID id and string type.
+import { HEALTHY } from '../domain/delivery-schedule.js';
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { Webhook } from 'standardwebhooks';
@@ -101,6 +102,8 @@ const endpoint = (format: WebhookEndpoint['format']): WebhookEndpoint => ({
   previousSecret: null,
   previousSecretExpiresAt: null,
   disabledReason: null,
+  disabledAt: null,
+  health: HEALTHY,
   createdAt: 0,
   updatedAt: 0,
   deletedAt: null,
