@@ -23,6 +23,7 @@ export const MPG_PREFIX = '/mpg';
 export const MESSAGES = {
   stillProcessing: 'Initial request is still processing.',
   missingAuth: 'Missing authentication information',
+  ipNotWhitelisted: 'IP is not in the IP whitelist',
   unauthorized: 'Unauthorized',
   notFound: 'Not found',
   validation: 'Data validation failed',

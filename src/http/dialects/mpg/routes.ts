@@ -26,6 +26,7 @@ import {
 import { type BodyIdRequest, runWithBodyId } from '../../../app/mpg-request-ids.js';
 import type { MpgPermission } from '../../../domain/merchant.js';
 import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
+import { addressMatcher } from '../../client-address.js';
 import { HttpProblem, send } from '../../faces.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
@@ -45,9 +46,14 @@ import {
 
 type Params = { Params: { id: string } };
 
-/** `Authorization: Bearer <key>` with the route's permission (decisions.md "MPG"). */
+/**
+ * `Authorization: Bearer <key>` with the route's permission (decisions.md "MPG"); a key with an
+ * IP whitelist is used only from its addresses (the client address as src/http/client-address.ts
+ * sees it, behind trusted proxies too): 401 "IP is not in the IP whitelist" otherwise.
+ */
 const requirePermission =
-  (deps: AppDeps, permission: MpgPermission) => async (request: FastifyRequest) => {
+  (deps: AppDeps, permission: MpgPermission) =>
+  async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (!header) throw new HttpProblem('auth_missing');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -55,7 +61,12 @@ const requirePermission =
     const auth = await authenticateKey(deps, 'mpg', 'api_key', match[1]!);
     if (!auth) throw new HttpProblem('auth_invalid');
     admitCaller(request, auth);
+    const whitelist = auth.credential.ipWhitelist;
+    if (whitelist !== null && !addressMatcher(whitelist)(request.ip)) {
+      return reply.code(401).send({ message: MESSAGES.ipNotWhitelisted });
+    }
     if (!auth.credential.permissions.includes(permission)) throw new HttpProblem('forbidden');
+    return undefined;
   };
 
 /** A path id that is not a UUID names no order or transaction. */
