@@ -35,6 +35,7 @@ export const MESSAGES = {
   lte: (n: number) => `The value must be less than or equal to ${n}.`,
   oneOf: (values: readonly string[]) => `The value must be one of: ${values.join(', ')}.`,
   cardExpired: 'The card has expired.',
+  aliasConflict: (field: string) => `The value must be the same as ${field}.`,
   schemeUnsupported: 'The card scheme is not supported.',
 } as const;
 

@@ -79,6 +79,17 @@ const threeDSecure = object({
   acs_transaction_id: text(255).optional(),
 });
 
+const securityCode = z
+  .string(typed('a string'))
+  .regex(/^[0-9]{3,4}$/, { error: 'The value must be 3 or 4 digits.' });
+
+/**
+ * Field names another generation of Moyasar's docs gives the card source (`cvc` and `name`, as
+ * the card authentication and payments pages write them), accepted as aliases of G1's
+ * `security_code` and `holder` (docs/decisions/mpg.md, "Card source aliases").
+ */
+export const CARD_SOURCE_ALIASES = { cvc: 'security_code', name: 'holder' } as const;
+
 const cardSource = object({
   type: z.literal('card', {
     error: (i) => (i.input === undefined ? MESSAGES.missing : MESSAGES.oneOf(['card'])),
@@ -86,12 +97,32 @@ const cardSource = object({
   number: cardNumber,
   month: integer(1, 12),
   year: integer(2000, 9999),
-  security_code: z
-    .string(typed('a string'))
-    .regex(/^[0-9]{3,4}$/, { error: 'The value must be 3 or 4 digits.' }),
+  security_code: securityCode.optional(),
+  cvc: securityCode.optional(),
   holder: text(255).optional(),
+  name: text(255).optional(),
   auth: threeDSecure.optional(),
-});
+})
+  .superRefine((source, ctx) => {
+    for (const [alias, field] of Object.entries(CARD_SOURCE_ALIASES)) {
+      const [given, named] = [source[alias as keyof typeof CARD_SOURCE_ALIASES], source[field]];
+      if (given !== undefined && named !== undefined && given !== named) {
+        ctx.addIssue({ code: 'custom', path: [alias], message: MESSAGES.aliasConflict(field) });
+      }
+    }
+    if (source.security_code === undefined && source.cvc === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['security_code'], message: MESSAGES.missing });
+    }
+  })
+  .transform(({ cvc, name, security_code, holder, ...rest }) => {
+    const chosenHolder = holder ?? name;
+    return {
+      ...rest,
+      // The refinement above guarantees one of the two.
+      security_code: (security_code ?? cvc)!,
+      ...(chosenHolder === undefined ? {} : { holder: chosenHolder }),
+    };
+  });
 
 const createShape = (amountMin: number) => ({
   order_id: uuid.optional(),
