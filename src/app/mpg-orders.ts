@@ -343,13 +343,13 @@ export const mpgAmountOperation =
   };
 
 /**
- * Extend the hold of the order's authorization. The amount must be 0 (a hold-period extension:
- * the order's amount is immutable, so the authorization cannot grow).
- * Errors: order.not_found, order.not_extendable, order.duplicate_reference,
- * idempotency.key_reused.
+ * Extend the hold of the order's authorization, for `amountMinor` of the held money when it is
+ * not 0 (planExtension: the order's amount is immutable, so the authorization cannot grow).
+ * Errors: order.not_found, order.not_extendable, capture.exceeds_capturable,
+ * order.duplicate_reference, idempotency.key_reused.
  */
 export const mpgExtendOrder =
-  (cmd: MpgOperationCommand): UseCase<MpgOrderView, MpgTx> =>
+  (cmd: MpgOperationCommand & { readonly amountMinor?: number }): UseCase<MpgOrderView, MpgTx> =>
   async (tx, run) => {
     const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
     if (!locked.ok) return locked;
@@ -366,8 +366,8 @@ export const mpgExtendOrder =
         ...keyed(cmd.transactionId),
       },
       eventType: 'order.extended',
-      request: { amountMinor: 0 },
-      plan: (order) => planExtension(order, rows),
+      request: { amountMinor: cmd.amountMinor ?? 0 },
+      plan: (order) => planExtension(order, rows, cmd.amountMinor ?? 0),
     });
     if (!outcome.ok) return naming(outcome, 'transaction_id');
     if (!outcome.value.replayed) await indexTransactions(tx, outcome.value.transactions);

@@ -346,6 +346,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
         merchantId: auth.merchant.id,
         actor: credentialActor(auth),
         orderId,
+        amountMinor: body.amount,
         ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),
       });
       const bodyId = body.transaction_id

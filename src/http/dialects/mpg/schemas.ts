@@ -175,11 +175,11 @@ export const amountBody = object({
 });
 
 /**
- * extend: the amount is the extension delta, 0 by default. Unwind extends the hold period only
- * (an order's amount is immutable), so the only accepted delta is 0.
+ * extend: the amount is the extension delta, 0 by default (G1, G3); a non-zero delta is bounded
+ * by the money still held (planExtension).
  */
 export const extendBody = object({
-  amount: integer(0, 0).default(0),
+  amount: integer(0, MPG_AMOUNT_MAX).default(0),
   transaction_id: uuid.optional(),
 });
 
