@@ -71,6 +71,8 @@ export interface MpgOrderFilter {
   readonly sortDir: 'asc' | 'desc';
   /** Keyset cursor: orders strictly after this (sort value, id) pair in the chosen order. */
   readonly after?: { readonly value: number | string; readonly id: string };
+  /** Page-number pagination: rows skipped before the first one returned (0 by default). */
+  readonly offset?: number;
   readonly limit: number;
 }
 

@@ -97,8 +97,8 @@ const listMpgOrders =
     const rows = await db.all(
       `SELECT o.* FROM orders o JOIN mpg_orders m ON m.order_id = o.id
        WHERE ${conditions.join(' AND ')}
-       ORDER BY ${column} ${dir}, o.id ${dir} LIMIT ?`,
-      [...params, f.limit],
+       ORDER BY ${column} ${dir}, o.id ${dir} LIMIT ? OFFSET ?`,
+      [...params, f.limit, f.offset ?? 0],
     );
     return rows.map(rowToOrder);
   };

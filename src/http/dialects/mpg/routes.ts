@@ -209,7 +209,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       onRequest: requirePermission(deps, 'orders_read'),
       config: {
         openapi: {
-          summary: 'List orders (filters, sorting, countless cursor pagination)',
+          summary: 'List orders (filters, sorting, countless pagination by page or cursor)',
           tag: 'Orders',
           query: listOrdersQuery,
         },
@@ -228,11 +228,24 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
           { path: 'cursor', message: 'The value is not a valid cursor.' },
         ]);
       }
+      if (q.page !== undefined && q.cursor !== undefined) {
+        throw new HttpProblem('validation_failed', [
+          { path: 'page', message: 'The value cannot be combined with cursor.' },
+        ]);
+      }
+      // Countless pagination by page number (G3), or Unwind's keyset cursor for deep lists.
+      const pageNumber = after ? null : (q.page ?? 1);
+      const pageMeta = (more: boolean) => ({
+        current_page: pageNumber,
+        next_page: pageNumber !== null && more ? pageNumber + 1 : null,
+        prev_page: pageNumber !== null && pageNumber > 1 ? pageNumber - 1 : null,
+        items: q.items,
+      });
       // Unwind records no terminal, forwarder, issuer, country or card type: such a filter
       // matches no order.
       const unrecorded = [q.terminal_id, q.forwarder_id, q.issuer_id, q.country, q.card_type];
       if (unrecorded.some((v) => v !== undefined) || q.issuer !== undefined) {
-        return { orders: [], meta: { items: q.items, next_cursor: null } };
+        return { orders: [], meta: { ...pageMeta(false), next_cursor: null } };
       }
       const equals: MpgOrderEquals = {
         id: q.id,
@@ -266,6 +279,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
         sortField,
         sortDir: q['sort[dir]'],
         ...(after ? { after } : {}),
+        offset: pageNumber === null ? 0 : (pageNumber - 1) * q.items,
         // One more than asked tells whether another page exists, without counting.
         limit: q.items + 1,
       });
@@ -274,7 +288,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       return {
         orders: shown.map((o) => mpgOrderJson(auth.merchant, o.order, o.transactions)),
         meta: {
-          items: q.items,
+          ...pageMeta(page.length > q.items),
           next_cursor:
             last && page.length > q.items
               ? encodeCursor(sortValue(last.order, sortField), last.order.id)

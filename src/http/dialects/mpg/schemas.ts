@@ -199,6 +199,7 @@ const decimalInt = (min: number, max: number) =>
 /** GET /v1/orders query: flat keys such as `amount[gte]`, as Node's query parser leaves them. */
 export const listOrdersQuery = object({
   items: decimalInt(1, LIMITS.mpgPageSizeMax).default(LIMITS.mpgPageSizeDefault),
+  page: decimalInt(1, LIMITS.mpgPageMax).optional(),
   cursor: text(512).optional(),
   id: uuid.optional(),
   sub_merchant_id: optionalText,
