@@ -65,6 +65,18 @@ const validationText = (e: DomainError): string => {
       return MESSAGES.cardExpired;
     case 'scheme':
       return MESSAGES.schemeUnsupported;
+    case 'taken':
+      return MESSAGES.taken;
+    case 'card_auth_not_found':
+      return 'The card authentication was not found.';
+    case 'card_auth_used':
+      return 'The card authentication has already been used.';
+    case 'card_auth_not_authenticated':
+      return 'The card authentication is not authenticated.';
+    case 'card_auth_mismatch':
+      return 'The card authentication was made for another card, amount or currency.';
+    case 'card_auth_state':
+      return 'The card authentication can be authenticated only while it is available.';
     default:
       return 'The value is invalid.';
   }

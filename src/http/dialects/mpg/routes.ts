@@ -23,6 +23,7 @@ import {
   type MpgSortField,
   mpgReverseTransaction,
 } from '../../../app/mpg-orders.js';
+import { mpgCreateOrderWithCardAuth } from '../../../app/mpg-card-auths.js';
 import { type BodyIdRequest, runWithBodyId } from '../../../app/mpg-request-ids.js';
 import type { MpgPermission } from '../../../domain/merchant.js';
 import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
@@ -31,6 +32,7 @@ import { HttpProblem, send } from '../../faces.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
 import type { DialectModule } from '../registry.js';
+import { registerCardAuthRoutes } from './card-auths.js';
 import { MESSAGES, MPG_PREFIX, mpgFace, renderMpgDomainError } from './errors.js';
 import { decodeCursor, encodeCursor, mpgOrderJson, mpgTransactionJson } from './render.js';
 import {
@@ -98,7 +100,12 @@ const DOC_RESPONSES = {
   422: { description: '{"message": "Data validation failed", "errors": {field: [messages]}}' },
 };
 
-async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+async function register(
+  app: FastifyInstance,
+  { deps, publicUrl }: { deps: AppDeps; publicUrl: string },
+): Promise<void> {
+  registerCardAuthRoutes(app, deps, publicUrl, (permission) => requirePermission(deps, permission));
+
   /**
    * Runs a write: under the Idempotency-Key header when one is sent (decisions.md, every face),
    * else under the body id when the client sent one, else once.
@@ -176,12 +183,23 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
           additionalData: body.additional_data,
         };
         const idKind = body.order_id ? 'order_id' : body.transaction_id ? 'transaction_id' : null;
+        const cardAuthId = body.source.card_auth_id;
+        if (cardAuthId && operation === 'verify') {
+          throw new HttpProblem('validation_failed', [
+            { path: 'source.card_auth_id', message: MESSAGES.notAllowed },
+          ]);
+        }
         const bodyId = idKind
           ? bodyIdRequest(auth.merchant.id, idKind, (body.order_id ?? body.transaction_id)!, {
               request: mpgCreateFingerprint(cmd),
+              ...(cardAuthId ? { cardAuthId } : {}),
             })
           : null;
-        return write(request, reply, mpgCreateOrder(cmd), bodyId, orderBody(request));
+        // A 3-D Secure authentication made beforehand backs purchase and authorize (G2).
+        const useCase = cardAuthId
+          ? mpgCreateOrderWithCardAuth(cmd, cardAuthId)
+          : mpgCreateOrder(cmd);
+        return write(request, reply, useCase, bodyId, orderBody(request));
       },
     );
   create('purchase');

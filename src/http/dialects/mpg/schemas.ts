@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
+import { CHALLENGE_PREFERENCES } from '../../../app/mpg-card-auths.js';
 import { MPG_SORT_FIELDS } from '../../../app/mpg-orders.js';
 import {
   CARD_NUMBER_DIGITS_MAX,
@@ -102,6 +103,7 @@ const cardSource = object({
   holder: text(255).optional(),
   name: text(255).optional(),
   auth: threeDSecure.optional(),
+  card_auth_id: uuid.optional(),
 })
   .superRefine((source, ctx) => {
     for (const [alias, field] of Object.entries(CARD_SOURCE_ALIASES)) {
@@ -167,6 +169,32 @@ const createShape = (amountMin: number) => ({
 export const createOrderBody = object(createShape(MPG_CREATE_AMOUNT_MIN));
 /** verify: "same shape, amount may be 0". */
 export const verifyOrderBody = object(createShape(0));
+
+/** POST /v1/3ds (G2's create page; `return_url` and `challenge_preference` from the show page). */
+export const createCardAuthBody = object({
+  card_auth_id: uuid,
+  amount: integer(1, MPG_AMOUNT_MAX),
+  currency: z.string(typed('a string')).regex(/^[A-Z]{3}$/, {
+    error: 'The value must be a three-letter ISO 4217 code.',
+  }),
+  number: cardNumber,
+  month: integer(1, 12),
+  year: integer(2000, 9999),
+  return_url: z
+    .url({ protocol: /^https?$/, error: 'The value must be an http(s) URL.' })
+    .max(2048)
+    .optional(),
+  challenge_preference: oneOf(CHALLENGE_PREFERENCES).default('no_preference'),
+});
+
+/** POST /v1/3ds/:id/authenticate. */
+export const authenticateCardAuthBody = object({
+  return_url: z
+    .url({ protocol: /^https?$/, error: 'The value must be an http(s) URL.' })
+    .max(2048)
+    .optional(),
+  challenge_preference: oneOf(CHALLENGE_PREFERENCES).optional(),
+});
 
 /** capture, void, refund: amount required, at least 1. */
 export const amountBody = object({
