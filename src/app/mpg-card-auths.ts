@@ -197,6 +197,40 @@ export const authenticateMpgCardAuth =
     return ok(next);
   };
 
+/**
+ * The cardholder's answer to a challenge, as the (simulated) access control server reports it:
+ * an `in_progress` authentication ends `authenticated` (not frictionless) or `failed`.
+ * Errors: order.not_found (unknown or another merchant's), validation.failed (not in progress).
+ */
+export const completeMpgCardAuthChallenge =
+  (cmd: {
+    readonly merchantId: string;
+    readonly id: string;
+    readonly passed: boolean;
+  }): UseCase<MpgCardAuth, MpgStore> =>
+  async (tx, run) => {
+    const found = await tx.lockMpgCardAuth(cmd.id);
+    if (!found || found.merchantId !== cmd.merchantId) return err(domainError('order.not_found'));
+    if (found.status !== 'in_progress') return refuse('id', 'card_auth_no_challenge');
+    const next: MpgCardAuth = cmd.passed
+      ? {
+          ...found,
+          status: 'authenticated',
+          auth: authValues(found, run.now),
+          message: 'Authenticated successfully.',
+          updatedAt: run.now,
+        }
+      : {
+          ...found,
+          status: 'failed',
+          failureReason: 'denied',
+          message: 'Authentication denied by the cardholder.',
+          updatedAt: run.now,
+        };
+    await tx.updateMpgCardAuth(next);
+    return ok(next);
+  };
+
 /** The merchant's card authentication, or null (another merchant's is null too). */
 export function findMpgCardAuth(
   deps: AppDeps,

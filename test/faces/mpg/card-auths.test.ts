@@ -62,6 +62,18 @@ await mpgFaceSuite((face) => {
     );
 
   describe('card authentications', () => {
+    it('two orders racing for one authentication: exactly one uses it', async () => {
+      const a = await created('4111111111111111');
+      await ok(await authenticate(a.id));
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => purchaseWith(a.id, '4111111111111111')),
+      );
+      const codes = answers.map((r) => r.statusCode).sort();
+      assert.deepEqual(codes, [200, 422, 422, 422], answers.map((r) => r.body).join('\n'));
+      const used = await ok(await call('GET', `/v1/3ds/${a.id}`));
+      assert.equal(used.status, 'authenticated');
+    });
+
     it('creates an available authentication in the show page shape', async () => {
       const a = await created('4111111111111111', { return_url: 'https://shop.example/3ds' });
       assert.deepEqual(Object.keys(a), CARD_AUTH_KEYS);
@@ -111,6 +123,25 @@ await mpgFaceSuite((face) => {
       assert.deepEqual(refused.json().errors, {
         'source.card_auth_id': ['The card authentication is not authenticated.'],
       });
+      // The cardholder passes the challenge (Unwind's stand-in for the ACS): then it backs an order.
+      const passed = await ok(
+        await call('POST', `/v1/3ds/${a.id}/challenge`, { result: 'authenticated' }),
+      );
+      assert.deepEqual(
+        [passed.status, passed.is_frictionless, passed.auth.status],
+        ['authenticated', false, 'Y'],
+      );
+      await ok(await purchaseWith(a.id, '4000000000003220'));
+      const again = await call('POST', `/v1/3ds/${a.id}/challenge`, { result: 'failed' });
+      assert.deepEqual(again.json().errors, {
+        id: ['The card authentication has no challenge in progress.'],
+      });
+      const other = await created('5200000000001096');
+      await ok(await authenticate(other.id));
+      const denied = await ok(
+        await call('POST', `/v1/3ds/${other.id}/challenge`, { result: 'failed' }),
+      );
+      assert.deepEqual([denied.status, denied.failure_reason], ['failed', 'denied']);
       // A mandated challenge on a frictionless card challenges too.
       const mandated = await created('4111111111111111', { challenge_preference: 'mandated' });
       assert.equal((await ok(await authenticate(mandated.id))).status, 'in_progress');

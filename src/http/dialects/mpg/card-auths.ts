@@ -6,18 +6,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   authenticateMpgCardAuth,
+  completeMpgCardAuthChallenge,
   createMpgCardAuth,
   findMpgCardAuth,
   type MpgCardAuth,
 } from '../../../app/mpg-card-auths.js';
-import { type AppDeps } from '../../../app/context.js';
+import { type AppDeps, type UseCase } from '../../../app/context.js';
 import type { Merchant } from '../../../domain/merchant.js';
 import { callerKeyScope, callerOf } from '../../caller.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
 import { MESSAGES, MPG_PREFIX, renderMpgDomainError } from './errors.js';
 import { isoSeconds, mpgMerchantJson } from './render.js';
-import { authenticateCardAuthBody, createCardAuthBody, mpgIssue, uuid } from './schemas.js';
+import {
+  authenticateCardAuthBody,
+  challengeCardAuthBody,
+  createCardAuthBody,
+  mpgIssue,
+  uuid,
+} from './schemas.js';
 
 export const cardAuthJson = (merchant: Merchant, a: MpgCardAuth, publicUrl: string) => ({
   id: a.id,
@@ -60,6 +67,18 @@ export function registerCardAuthRoutes(
     body: cardAuthJson(callerOf(request).merchant, a, publicUrl),
   });
   const notFound = (reply: FastifyReply) => reply.code(404).send({ message: MESSAGES.notFound });
+  /** Runs a write under the merchant's Idempotency-Key scope, answering the authentication. */
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    useCase: UseCase<MpgCardAuth>,
+    status: number,
+  ) =>
+    respond(deps, request, reply, useCase, {
+      scope: callerKeyScope(callerOf(request)),
+      render: render(request, status),
+      renderError: renderMpgDomainError,
+    });
 
   app.post(
     `${MPG_PREFIX}/v1/3ds`,
@@ -86,11 +105,7 @@ export function registerCardAuthRoutes(
         returnUrl: body.return_url ?? null,
         challengePreference: body.challenge_preference,
       });
-      return respond(deps, request, reply, useCase, {
-        scope: callerKeyScope(auth),
-        render: render(request, 201),
-        renderError: renderMpgDomainError,
-      });
+      return answer(request, reply, useCase, 201);
     },
   );
 
@@ -118,11 +133,35 @@ export function registerCardAuthRoutes(
         returnUrl: body.return_url,
         challengePreference: body.challenge_preference,
       });
-      return respond(deps, request, reply, useCase, {
-        scope: callerKeyScope(auth),
-        render: render(request, 200),
-        renderError: renderMpgDomainError,
+      return answer(request, reply, useCase, 200);
+    },
+  );
+
+  // Unwind's stand-in for the access control server behind `challenge.url`.
+  app.post<Params>(
+    `${MPG_PREFIX}/v1/3ds/:id/challenge`,
+    {
+      onRequest: guard('orders_create'),
+      config: {
+        openapi: {
+          summary: "Complete a challenge as the cardholder would (Unwind's simulator)",
+          tag: '3-D Secure',
+          body: challengeCardAuthBody,
+          responses: RESPONSES,
+        },
+      },
+    },
+    async (request, reply) => {
+      const auth = callerOf(request);
+      const body = parseOrThrow(challengeCardAuthBody, request.body, mpgIssue);
+      const id = uuid.safeParse(request.params.id);
+      if (!id.success) return notFound(reply);
+      const useCase = completeMpgCardAuthChallenge({
+        merchantId: auth.merchant.id,
+        id: id.data,
+        passed: body.result === 'authenticated',
       });
+      return answer(request, reply, useCase, 200);
     },
   );
 

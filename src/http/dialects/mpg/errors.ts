@@ -75,6 +75,8 @@ const validationText = (e: DomainError): string => {
       return 'The card authentication is not authenticated.';
     case 'card_auth_mismatch':
       return 'The card authentication was made for another card, amount or currency.';
+    case 'card_auth_no_challenge':
+      return 'The card authentication has no challenge in progress.';
     case 'card_auth_state':
       return 'The card authentication can be authenticated only while it is available.';
     default:

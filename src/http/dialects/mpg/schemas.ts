@@ -196,6 +196,9 @@ export const authenticateCardAuthBody = object({
   challenge_preference: oneOf(CHALLENGE_PREFERENCES).optional(),
 });
 
+/** POST /v1/3ds/:id/challenge: the simulated cardholder's answer. */
+export const challengeCardAuthBody = object({ result: oneOf(['authenticated', 'failed']) });
+
 /** capture, void, refund: amount required, at least 1. */
 export const amountBody = object({
   amount: integer(1, MPG_AMOUNT_MAX),
