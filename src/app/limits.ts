@@ -76,6 +76,11 @@ export const LIMITS = {
   mpgPageSizeDefault: 25,
   mpgPageSizeMax: 100,
   /**
+   * The deepest `page` of MPG's list (G3 countless pagination): an offset costs the rows it
+   * skips, so pages stop at 1000 × `items`; the keyset `cursor` goes past it at no such cost.
+   */
+  mpgPageMax: 1000,
+  /**
    * Requests one credential may make per window in one process (UNWIND_RATE_LIMIT_PER_MINUTE;
    * 0 disables). The default sits above what one process can serve (about 4,000 requests/s
    * measured by `npm run bench` on one credential), so it only stops a runaway client; set a

@@ -25,11 +25,14 @@ export interface IssuedCredentials {
   mpg?: { api_key: string };
 }
 
+/** The tag of an MPG merchant key (G3 shows `acquirer_key_…` for acquirers). */
+export const MPG_KEY_TAG = 'merchant_key_';
+
 /** Key tags: Points' private and public keys, Backd's pk/sk pair (as its docs show), MPG's key. */
 const KEY_TAGS: Record<CredentialDialect, Partial<Record<CredentialKind, string>>> = {
   points: { api_key: 'pts_sk_', public_key: 'pts_pk_' },
   backd: { public_key: 'pk_', secret_key: 'sk_' },
-  mpg: { api_key: 'merchant_key_' },
+  mpg: { api_key: MPG_KEY_TAG },
 };
 
 /** The visible prefix of a credential secret: its tag and a few random characters. */
@@ -58,6 +61,7 @@ async function issueFor(
       secretHash: secret.hash,
       // A new merchant's MPG key has every permission (docs/decisions/mpg.md#auth).
       permissions: dialect === 'mpg' ? [...MPG_PERMISSIONS] : [],
+      ipWhitelist: null,
       createdAt: run.now,
       revokedAt: null,
     };

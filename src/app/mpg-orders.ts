@@ -195,23 +195,45 @@ const TYPE_OF: Record<MpgCreateOperation, TransactionType> = {
  * `order_id` or `transaction_id`: used by another merchant), idempotency.key_reused,
  * merchant.not_found.
  */
+/**
+ * The merchant's refusal of a request in `currency` for a card expiring `card` at `now`, or null:
+ * merchant.not_found, validation.failed on `currency` (not the merchant's) or `yearField`.
+ */
+export async function mpgRequestProblem(
+  tx: MerchantStore,
+  merchantId: string,
+  currency: string,
+  card: { readonly month: number; readonly year: number },
+  now: number,
+  yearField: string,
+): Promise<DomainError | null> {
+  const merchant = await tx.findMerchant(merchantId);
+  if (!merchant) return domainError('merchant.not_found');
+  if (currency !== merchant.currency) {
+    return domainError('validation.failed', {
+      field: 'currency',
+      rule: 'one_of',
+      allowed: [merchant.currency],
+    });
+  }
+  if (cardExpired(card, utcMonth(now))) {
+    return domainError('validation.failed', { field: yearField, rule: 'card_expired' });
+  }
+  return null;
+}
+
 export const mpgCreateOrder =
   (cmd: MpgCreateCommand): UseCase<MpgOrderView, MpgTx & MerchantStore> =>
   async (tx, run) => {
-    const merchant = await tx.findMerchant(cmd.merchantId);
-    if (!merchant) return err(domainError('merchant.not_found'));
-    if (cmd.currency !== merchant.currency) {
-      return err(
-        domainError('validation.failed', {
-          field: 'currency',
-          rule: 'one_of',
-          allowed: [merchant.currency],
-        }),
-      );
-    }
-    if (cardExpired(cmd.card, utcMonth(run.now))) {
-      return err(domainError('validation.failed', { field: 'source.year', rule: 'card_expired' }));
-    }
+    const problem = await mpgRequestProblem(
+      tx,
+      cmd.merchantId,
+      cmd.currency,
+      cmd.card,
+      run.now,
+      'source.year',
+    );
+    if (problem) return err(problem);
     // A replay must describe the same order, so an agreement's id follows from the order's.
     const agreementId = cmd.newAgreement
       ? cmd.orderId
@@ -355,13 +377,13 @@ export const mpgAmountOperation =
   };
 
 /**
- * Extend the hold of the order's authorization. The amount must be 0 (a hold-period extension:
- * the order's amount is immutable, so the authorization cannot grow).
- * Errors: order.not_found, order.not_extendable, order.duplicate_reference,
- * idempotency.key_reused.
+ * Extend the hold of the order's authorization, for `amountMinor` of the held money when it is
+ * not 0 (planExtension: the order's amount is immutable, so the authorization cannot grow).
+ * Errors: order.not_found, order.not_extendable, capture.exceeds_capturable,
+ * order.duplicate_reference, idempotency.key_reused.
  */
 export const mpgExtendOrder =
-  (cmd: MpgOperationCommand): UseCase<MpgOrderView, MpgTx> =>
+  (cmd: MpgOperationCommand & { readonly amountMinor?: number }): UseCase<MpgOrderView, MpgTx> =>
   async (tx, run) => {
     const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId);
     if (!locked.ok) return locked;
@@ -378,8 +400,8 @@ export const mpgExtendOrder =
         ...keyed(cmd.transactionId),
       },
       eventType: 'order.extended',
-      request: { amountMinor: 0 },
-      plan: (order) => planExtension(order, rows),
+      request: { amountMinor: cmd.amountMinor ?? 0 },
+      plan: (order) => planExtension(order, rows, cmd.amountMinor ?? 0),
     });
     if (!outcome.ok) return naming(outcome, 'transaction_id');
     if (!outcome.value.replayed) await indexTransactions(tx, outcome.value.transactions);

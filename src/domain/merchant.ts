@@ -85,6 +85,8 @@ export interface Credential {
   readonly prefix: string;
   readonly secretHash: string;
   readonly permissions: readonly string[];
+  /** MPG: addresses and CIDR blocks the key may be used from; null admits every address. */
+  readonly ipWhitelist: readonly string[] | null;
   readonly createdAt: number;
   readonly revokedAt: number | null;
 }

@@ -49,6 +49,20 @@ describe('mpg planners', () => {
     assert.equal(planExtension(order(), [row({ status: 'failed' })]).ok, false);
   });
 
+  it('extends the hold of at most the money still held, moving none', () => {
+    const partly = order({ authorizedMinor: 1000, capturedMinor: 300, voidedMinor: 100 });
+    const atHeld = planExtension(partly, [row({})], 600);
+    assert.ok(atHeld.ok);
+    assert.deepEqual(atHeld.value.transactions, [
+      { type: 'extension', amountMinor: 600, points: 0 },
+    ]);
+    assert.equal(atHeld.value.totals.capturedMinor, 300);
+    assert.deepEqual(planExtension(partly, [row({})], 601), {
+      ok: false,
+      error: { code: 'capture.exceeds_capturable', details: { capturableMinor: 600 } },
+    });
+  });
+
   it('reverses a transaction of unknown outcome once, without moving money', () => {
     const timeout = row({ status: 'timeout' });
     const first = planReversal(order(), [timeout], 't1');

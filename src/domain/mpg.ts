@@ -45,16 +45,28 @@ export interface MpgRow {
 
 /**
  * Extend the hold of an authorization. "The first transaction on the order must be an approved
- * authorize", and some of it must still be held (neither captured nor voided).
- * Errors: order.not_extendable.
+ * authorize", and some of it must still be held (neither captured nor voided). A non-zero
+ * `deltaMinor` is the part of that held money whose hold the scheme is advised to extend
+ * (docs/decisions/mpg.md, "Extend"): at most what is still held, since the order's amount is
+ * immutable. The row records the delta and moves no money.
+ * Errors: order.not_extendable, capture.exceeds_capturable (the delta is above what is held:
+ * the same bound a capture has, `capturableMinor` in its details).
  */
-export function planExtension(order: Order, rows: readonly MpgRow[]): Result<Change, DomainError> {
+export function planExtension(
+  order: Order,
+  rows: readonly MpgRow[],
+  deltaMinor = 0,
+): Result<Change, DomainError> {
   const first = rows[0];
   if (!first || first.type !== 'authorize' || first.status !== 'approved') {
     return err(domainError('order.not_extendable'));
   }
-  if (capturableMinor(order) === 0) return err(domainError('order.not_extendable'));
-  return ok(planNoMoney(order, [{ type: 'extension', amountMinor: 0, points: 0 }]));
+  const heldMinor = capturableMinor(order);
+  if (heldMinor === 0) return err(domainError('order.not_extendable'));
+  if (deltaMinor > heldMinor) {
+    return err(domainError('capture.exceeds_capturable', { capturableMinor: heldMinor }));
+  }
+  return ok(planNoMoney(order, [{ type: 'extension', amountMinor: deltaMinor, points: 0 }]));
 }
 
 /**

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { normaliseHttpUrl, storedHttpUrl } from './urls.js';
+import { normaliseHttpUrl, storedHttpUrl, withQueryParams } from './urls.js';
 
 const MAX = 2000;
 
@@ -91,5 +91,31 @@ describe('storedHttpUrl', () => {
     assert.equal(storedHttpUrl('https://shop.example/success'), 'https://shop.example/success');
     assert.equal(storedHttpUrl('https://shop.example/ok\r\n'), 'https://shop.example/ok');
     assert.equal(storedHttpUrl('not a url'), null);
+  });
+});
+
+describe('withQueryParams', () => {
+  it('appends percent-encoded parameters after an existing query and before the fragment', () => {
+    assert.equal(
+      withQueryParams('https://shop.example/success', [
+        ['backd_order_id', 'BO-1'],
+        ['merchant_order_id', 'JKLMO4321'],
+      ]),
+      'https://shop.example/success?backd_order_id=BO-1&merchant_order_id=JKLMO4321',
+    );
+    assert.equal(
+      withQueryParams('https://shop.example/done?step=2&q=a%20b#top', [
+        ['merchant_order_id', 'A&B=C #1/ü+'],
+      ]),
+      'https://shop.example/done?step=2&q=a%20b&merchant_order_id=A%26B%3DC%20%231%2F%C3%BC%2B#top',
+    );
+    assert.equal(
+      withQueryParams('https://shop.example/?', [['m', 'x']]),
+      'https://shop.example/?m=x',
+    );
+  });
+
+  it('is null for what is not an http(s) URL', () => {
+    assert.equal(withQueryParams('javascript:alert(1)', [['m', 'x']]), null);
   });
 });

@@ -60,3 +60,23 @@ export function normaliseHttpUrl(text: string, maxLength: number): Result<string
 export function storedHttpUrl(stored: string): string | null {
   return parseHttpUrl(stored)?.href ?? null;
 }
+
+/**
+ * A stored URL with `params` appended to its query (after any it already has, before its
+ * fragment), each name and value percent-encoded (a space is `%20`), or null when it is not an http(s) URL. Backd's
+ * redirect flow appends `backd_order_id` and `merchant_order_id` to the success URL and `message`
+ * to the close URL this way (docs/dialects/backd.md, "Redirect flow").
+ */
+export function withQueryParams(
+  stored: string,
+  params: ReadonlyArray<readonly [string, string]>,
+): string | null {
+  const parsed = parseHttpUrl(stored);
+  if (!parsed) return null;
+  // Appended as text, not through searchParams, which would re-encode the query already there.
+  const added = params
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&');
+  parsed.search = parsed.search === '' ? added : `${parsed.search.slice(1)}&${added}`;
+  return parsed.href;
+}

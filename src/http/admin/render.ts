@@ -41,6 +41,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
           kind: c.kind,
           prefix: c.prefix,
           permissions: c.permissions,
+          ip_whitelist: c.ipWhitelist,
           created_at: iso(c.createdAt),
           revoked_at: iso(c.revokedAt),
         })),

@@ -10,6 +10,7 @@ import { eventRoutes } from './events.js';
 import { jobRoutes } from './jobs.js';
 import { merchantRoutes } from './merchants.js';
 import { metricsRoutes } from './metrics.js';
+import { mpgKeyRoutes } from './mpg-keys.js';
 import { orderRoutes } from './orders.js';
 import { pointsCustomerRoutes } from './points-customers.js';
 import { pointsOtpRoutes } from './points-otp.js';
@@ -29,6 +30,7 @@ export const adminRoutes: FastifyPluginAsync<
   );
   await app.register(sessionRoutes, sessionOptions);
   await app.register(merchantRoutes, { deps });
+  await app.register(mpgKeyRoutes, { deps });
   await app.register(orderRoutes, { deps });
   await app.register(refundRequestRoutes, { deps });
   await app.register(eventRoutes, { deps });

@@ -49,8 +49,9 @@ const insertCredential =
   async (c) => {
     await db.run(
       `INSERT INTO credentials
-         (id, merchant_id, dialect, kind, prefix, secret_hash, permissions, created_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         (id, merchant_id, dialect, kind, prefix, secret_hash, permissions, ip_whitelist,
+          created_at, revoked_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         c.id,
         c.merchantId,
@@ -59,6 +60,7 @@ const insertCredential =
         c.prefix,
         c.secretHash,
         json(c.permissions),
+        c.ipWhitelist === null ? null : json(c.ipWhitelist),
         c.createdAt,
         c.revokedAt,
       ],

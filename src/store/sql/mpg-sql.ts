@@ -3,9 +3,15 @@
  * `GET /v1/orders` (its body-id claims are in claims-sql.ts). Portable SQL, as everywhere in the
  * store.
  */
-import type { MpgSortField, MpgStore } from '../../app/ports/mpg.js';
-import { rowToOrder } from './rows.js';
-import { type SqlSession } from './sql-helpers.js';
+import type {
+  MpgCardAuth,
+  MpgCardAuthOutcome,
+  MpgCardAuthStatus,
+  MpgSortField,
+  MpgStore,
+} from '../../app/ports/mpg.js';
+import { int, intOrNull, type Row, rowToOrder, str, strOrNull } from './rows.js';
+import { firstOf, json, type SqlSession } from './sql-helpers.js';
 
 /** Sort columns: only these names ever reach the SQL text. */
 const SORT_COLUMNS: Record<MpgSortField, string> = {
@@ -97,14 +103,104 @@ const listMpgOrders =
     const rows = await db.all(
       `SELECT o.* FROM orders o JOIN mpg_orders m ON m.order_id = o.id
        WHERE ${conditions.join(' AND ')}
-       ORDER BY ${column} ${dir}, o.id ${dir} LIMIT ?`,
-      [...params, f.limit],
+       ORDER BY ${column} ${dir}, o.id ${dir} LIMIT ? OFFSET ?`,
+      [...params, f.limit, f.offset ?? 0],
     );
     return rows.map(rowToOrder);
+  };
+
+const jsonOrNull = (value: unknown): string | null => (value === null ? null : json(value));
+const parsedOrNull = <T>(row: Row, column: string): T | null => {
+  const text = strOrNull(row, column);
+  return text === null ? null : (JSON.parse(text) as T);
+};
+
+const rowToCardAuth = (r: Row): MpgCardAuth => {
+  const frictionless = intOrNull(r, 'is_frictionless');
+  return {
+    id: str(r, 'id'),
+    merchantId: str(r, 'merchant_id'),
+    status: str(r, 'status') as MpgCardAuthStatus,
+    amountMinor: int(r, 'amount_minor'),
+    currency: str(r, 'currency'),
+    scheme: str(r, 'scheme'),
+    firstDigits: str(r, 'first_digits'),
+    lastDigits: str(r, 'last_digits'),
+    month: int(r, 'month'),
+    year: int(r, 'year'),
+    outcome: str(r, 'outcome') as MpgCardAuthOutcome,
+    returnUrl: strOrNull(r, 'return_url'),
+    challengePreference: str(r, 'challenge_preference'),
+    isFrictionless: frictionless === null ? null : frictionless === 1,
+    challenge: parsedOrNull(r, 'challenge'),
+    auth: parsedOrNull(r, 'auth'),
+    failureReason: strOrNull(r, 'failure_reason'),
+    message: str(r, 'message'),
+    orderId: strOrNull(r, 'order_id'),
+    createdAt: int(r, 'created_at'),
+    updatedAt: int(r, 'updated_at'),
+  };
+};
+
+/** The columns a change writes, in the order of the UPDATE below. */
+const changed = (a: MpgCardAuth) => [
+  a.status,
+  a.isFrictionless === null ? null : a.isFrictionless ? 1 : 0,
+  jsonOrNull(a.challenge),
+  jsonOrNull(a.auth),
+  a.failureReason,
+  a.message,
+  a.returnUrl,
+  a.challengePreference,
+  a.orderId,
+  a.updatedAt,
+];
+
+const insertMpgCardAuth =
+  (db: SqlSession): MpgStore['insertMpgCardAuth'] =>
+  async (a) => {
+    await db.run(
+      `INSERT INTO mpg_card_auths (id, merchant_id, amount_minor, currency, scheme, first_digits,
+         last_digits, month, year, outcome, created_at, status, is_frictionless, challenge, auth,
+         failure_reason, message, return_url, challenge_preference, order_id, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        a.id,
+        a.merchantId,
+        a.amountMinor,
+        a.currency,
+        a.scheme,
+        a.firstDigits,
+        a.lastDigits,
+        a.month,
+        a.year,
+        a.outcome,
+        a.createdAt,
+        ...changed(a),
+      ],
+    );
+  };
+
+const updateMpgCardAuth =
+  (db: SqlSession): MpgStore['updateMpgCardAuth'] =>
+  async (a) => {
+    await db.run(
+      `UPDATE mpg_card_auths SET status = ?, is_frictionless = ?, challenge = ?, auth = ?,
+         failure_reason = ?, message = ?, return_url = ?, challenge_preference = ?, order_id = ?,
+         updated_at = ?
+       WHERE id = ?`,
+      [...changed(a), a.id],
+    );
   };
 
 export const createMpgSql = (db: SqlSession): MpgStore => ({
   insertMpgOrder: insertMpgOrder(db),
   insertMpgTransaction: insertMpgTransaction(db),
   listMpgOrders: listMpgOrders(db),
+  insertMpgCardAuth: insertMpgCardAuth(db),
+  lockMpgCardAuth: (id) =>
+    firstOf(db, `SELECT * FROM mpg_card_auths WHERE id = ? FOR UPDATE`, [id], rowToCardAuth),
+  findMpgCardAuth: (id) =>
+    firstOf(db, `SELECT * FROM mpg_card_auths WHERE id = ?`, [id], rowToCardAuth),
+  updateMpgCardAuth: updateMpgCardAuth(db),
 });

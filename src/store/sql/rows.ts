@@ -89,6 +89,7 @@ export const rowToCredential = (r: Row): Credential => ({
   prefix: str(r, 'prefix'),
   secretHash: str(r, 'secret_hash'),
   permissions: parsed<string[]>(r, 'permissions'),
+  ipWhitelist: strOrNull(r, 'ip_whitelist') === null ? null : parsed<string[]>(r, 'ip_whitelist'),
   createdAt: int(r, 'created_at'),
   revokedAt: intOrNull(r, 'revoked_at'),
 });

@@ -46,6 +46,7 @@ await adminApiSuite((factory) => {
           'created_at',
           'dialect',
           'id',
+          'ip_whitelist',
           'kind',
           'permissions',
           'prefix',

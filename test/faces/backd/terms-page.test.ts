@@ -58,7 +58,10 @@ await backdFaceSuite((face) => {
         payload: 'terms=net90',
       });
       assert.equal(res.statusCode, 303, res.body);
-      assert.equal(res.headers['location'], 'https://shop.example/success');
+      assert.equal(
+        res.headers['location'],
+        `https://shop.example/success?backd_order_id=${o.backdOrderId}&merchant_order_id=${o.merchantOrderId}`,
+      );
       assert.equal((await findOrder(face.t, face.m, o)).status, 'terms_selected');
       const empty = await face.t.app.inject({
         method: 'POST',

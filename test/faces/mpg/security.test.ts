@@ -60,6 +60,7 @@ await mpgFaceSuite((face) => {
         prefix: secret.slice(0, 19),
         secretHash: hashSecret(secret),
         permissions: ['orders_read'],
+        ipWhitelist: null,
         createdAt: face.t.clock.now(),
         revokedAt: null,
       }),

@@ -21,7 +21,7 @@ import { hostedPageKeyScope } from '../../../app/idempotency.js';
 import { hashSecret } from '../../../app/secrets.js';
 import { BACKD_TERMS, type BackdTerms } from '../../../domain/backd-order.js';
 import { formatMinor } from '../../../domain/money.js';
-import { storedHttpUrl } from '../../../domain/urls.js';
+import { withQueryParams } from '../../../domain/urls.js';
 import { send } from '../../faces.js';
 import {
   escapeHtml,
@@ -99,7 +99,10 @@ function termsPage(view: BackdOrderView, error?: string): string {
 ${rows}
 </tbody>
 </table>`;
-  const closeLink = `<p><a href="${escapeHtml(backd.mode.orderCloseUrl)}">Return to the shop without choosing</a></p>`;
+  const closeUrl = withQueryParams(backd.mode.orderCloseUrl, [['message', CLOSE_MESSAGE]]);
+  const closeLink = closeUrl
+    ? `<p><a href="${escapeHtml(closeUrl)}">Return to the shop without choosing</a></p>`
+    : '';
   const options = BACKD_TERMS.map(
     (t) =>
       `<label for="terms-${t}"><input type="radio" id="terms-${t}" name="terms" value="${t}" required${backd.terms === t ? ' checked' : ''}> ${escapeHtml(TERMS_LABELS[t])}</label>`,
@@ -132,6 +135,12 @@ function notFoundPage(): string {
     '<h1>Order not found</h1>\n<p>This link is not valid. Ask the shop for a new one.</p>',
   );
 }
+
+/**
+ * The `message` the close link carries to `order_close_url` (the redirect-flow page: "how or why
+ * a customer has exited the widget before completing").
+ */
+export const CLOSE_MESSAGE = 'The customer closed the terms page without choosing terms.';
 
 export async function backdCheckoutRoutes(
   app: FastifyInstance,
@@ -212,13 +221,16 @@ export async function backdCheckoutRoutes(
         return sendHtml(reply, 422, termsPage(view, 'Choose one of the payment terms.'));
       }
       // The redirect is built inside the change's transaction from the URL it stored, read through
-      // storedHttpUrl (an older raw URL with a CR or LF the parser forgave comes back as the
+      // withQueryParams (an older raw URL with a CR or LF the parser forgave comes back as the
       // parser read it), so no header can fail once the terms are chosen.
       const result = await execute(
         deps,
         answering(selectBackdTerms(token, parsed.data.terms), (chosen) => ({
           chosen,
-          location: storedHttpUrl(chosen.backd.mode.orderSuccessUrl),
+          location: withQueryParams(chosen.backd.mode.orderSuccessUrl, [
+            ['backd_order_id', chosen.backd.backdOrderId],
+            ['merchant_order_id', chosen.backd.merchantOrderId],
+          ]),
         })),
       );
       if (!result.ok) {

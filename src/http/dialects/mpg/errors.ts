@@ -25,6 +25,7 @@ export const MPG_PREFIX = '/mpg';
 export const MESSAGES = {
   stillProcessing: 'Initial request is still processing.',
   missingAuth: 'Missing authentication information',
+  ipNotWhitelisted: 'IP is not in the IP whitelist',
   unauthorized: 'Unauthorized',
   notFound: 'Not found',
   validation: 'Data validation failed',
@@ -36,6 +37,7 @@ export const MESSAGES = {
   lte: (n: number) => `The value must be less than or equal to ${n}.`,
   oneOf: (values: readonly string[]) => `The value must be one of: ${values.join(', ')}.`,
   cardExpired: 'The card has expired.',
+  aliasConflict: (field: string) => `The value must be the same as ${field}.`,
   schemeUnsupported: 'The card scheme is not supported.',
 } as const;
 
@@ -65,6 +67,20 @@ const validationText = (e: DomainError): string => {
       return MESSAGES.cardExpired;
     case 'scheme':
       return MESSAGES.schemeUnsupported;
+    case 'taken':
+      return MESSAGES.taken;
+    case 'card_auth_not_found':
+      return 'The card authentication was not found.';
+    case 'card_auth_used':
+      return 'The card authentication has already been used.';
+    case 'card_auth_not_authenticated':
+      return 'The card authentication is not authenticated.';
+    case 'card_auth_mismatch':
+      return 'The card authentication was made for another card, amount or currency.';
+    case 'card_auth_no_challenge':
+      return 'The card authentication has no challenge in progress.';
+    case 'card_auth_state':
+      return 'The card authentication can be authenticated only while it is available.';
     default:
       return 'The value is invalid.';
   }

@@ -11,7 +11,8 @@ import type { Order } from '../../../domain/order.js';
 /** Unwind is its own (simulated) acquirer: one fixed id for every merchant. */
 export const UNWIND_ACQUIRER_ID = '0191f5a7-0000-7000-8000-756e77696e64';
 
-const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+export const isoSeconds = (ms: number): string =>
+  new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 type Json = Record<string, unknown>;
 const field = (o: Json | null | undefined, key: string): unknown => o?.[key] ?? null;
@@ -39,6 +40,16 @@ export function mpgTransactionJson(t: LedgerTransaction) {
   };
 }
 
+/** The merchant block of MPG's objects (orders, card authentications). */
+export const mpgMerchantJson = (merchant: Merchant) => ({
+  id: merchant.id,
+  acquirer_id: UNWIND_ACQUIRER_ID,
+  name: merchant.name,
+  arabic_name: merchant.name,
+  merchant_id: mpgMerchantNumber(merchant.id),
+  rule_precedence: 'mixed',
+});
+
 export function mpgOrderJson(
   merchant: Merchant,
   order: Order,
@@ -49,14 +60,7 @@ export function mpgOrderJson(
   const sub = mpg['sub_merchant'] as Json | null | undefined;
   return {
     id: order.id,
-    merchant: {
-      id: merchant.id,
-      acquirer_id: UNWIND_ACQUIRER_ID,
-      name: merchant.name,
-      arabic_name: merchant.name,
-      merchant_id: mpgMerchantNumber(merchant.id),
-      rule_precedence: 'mixed',
-    },
+    merchant: mpgMerchantJson(merchant),
     currency: order.currency,
     amount: order.amountMinor,
     captured_amount: order.capturedMinor,

@@ -23,13 +23,16 @@ import {
   type MpgSortField,
   mpgReverseTransaction,
 } from '../../../app/mpg-orders.js';
+import { mpgCreateOrderWithCardAuth } from '../../../app/mpg-card-auths.js';
 import { type BodyIdRequest, runWithBodyId } from '../../../app/mpg-request-ids.js';
 import type { MpgPermission } from '../../../domain/merchant.js';
 import { admitCaller, callerKeyScope, callerOf, credentialActor } from '../../caller.js';
+import { addressMatcher } from '../../client-address.js';
 import { HttpProblem, send } from '../../faces.js';
 import { respond } from '../../respond.js';
 import { parseOrThrow } from '../../validation.js';
 import type { DialectModule } from '../registry.js';
+import { registerCardAuthRoutes } from './card-auths.js';
 import { MESSAGES, MPG_PREFIX, mpgFace, renderMpgDomainError } from './errors.js';
 import { decodeCursor, encodeCursor, mpgOrderJson, mpgTransactionJson } from './render.js';
 import {
@@ -45,9 +48,14 @@ import {
 
 type Params = { Params: { id: string } };
 
-/** `Authorization: Bearer <key>` with the route's permission (docs/decisions/mpg.md#auth). */
+/**
+ * `Authorization: Bearer <key>` with the route's permission (docs/decisions/mpg.md#auth); a key with an
+ * IP whitelist is used only from its addresses (the client address as src/http/client-address.ts
+ * sees it, behind trusted proxies too): 401 "IP is not in the IP whitelist" otherwise.
+ */
 const requirePermission =
-  (deps: AppDeps, permission: MpgPermission) => async (request: FastifyRequest) => {
+  (deps: AppDeps, permission: MpgPermission) =>
+  async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     if (!header) throw new HttpProblem('auth_missing');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -55,7 +63,12 @@ const requirePermission =
     const auth = await authenticateKey(deps, 'mpg', 'api_key', match[1]!);
     if (!auth) throw new HttpProblem('auth_invalid');
     admitCaller(request, auth);
+    const whitelist = auth.credential.ipWhitelist;
+    if (whitelist !== null && !addressMatcher(whitelist)(request.ip)) {
+      return reply.code(401).send({ message: MESSAGES.ipNotWhitelisted });
+    }
     if (!auth.credential.permissions.includes(permission)) throw new HttpProblem('forbidden');
+    return undefined;
   };
 
 /** A path id that is not a UUID names no order or transaction. */
@@ -87,7 +100,12 @@ const DOC_RESPONSES = {
   422: { description: '{"message": "Data validation failed", "errors": {field: [messages]}}' },
 };
 
-async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Promise<void> {
+async function register(
+  app: FastifyInstance,
+  { deps, publicUrl }: { deps: AppDeps; publicUrl: string },
+): Promise<void> {
+  registerCardAuthRoutes(app, deps, publicUrl, (permission) => requirePermission(deps, permission));
+
   /**
    * Runs a write: under the Idempotency-Key header when one is sent
    * (docs/decisions/general.md#idempotency-key), else under the body id when the client sent one,
@@ -166,12 +184,23 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
           additionalData: body.additional_data,
         };
         const idKind = body.order_id ? 'order_id' : body.transaction_id ? 'transaction_id' : null;
+        const cardAuthId = body.source.card_auth_id;
+        if (cardAuthId && operation === 'verify') {
+          throw new HttpProblem('validation_failed', [
+            { path: 'source.card_auth_id', message: MESSAGES.notAllowed },
+          ]);
+        }
         const bodyId = idKind
           ? bodyIdRequest(auth.merchant.id, idKind, (body.order_id ?? body.transaction_id)!, {
               request: mpgCreateFingerprint(cmd),
+              ...(cardAuthId ? { cardAuthId } : {}),
             })
           : null;
-        return write(request, reply, mpgCreateOrder(cmd), bodyId, orderBody(request));
+        // A 3-D Secure authentication made beforehand backs purchase and authorize (G2).
+        const useCase = cardAuthId
+          ? mpgCreateOrderWithCardAuth(cmd, cardAuthId)
+          : mpgCreateOrder(cmd);
+        return write(request, reply, useCase, bodyId, orderBody(request));
       },
     );
   create('purchase');
@@ -199,7 +228,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       onRequest: requirePermission(deps, 'orders_read'),
       config: {
         openapi: {
-          summary: 'List orders (filters, sorting, countless cursor pagination)',
+          summary: 'List orders (filters, sorting, countless pagination by page or cursor)',
           tag: 'Orders',
           query: listOrdersQuery,
         },
@@ -218,11 +247,24 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
           { path: 'cursor', message: 'The value is not a valid cursor.' },
         ]);
       }
+      if (q.page !== undefined && q.cursor !== undefined) {
+        throw new HttpProblem('validation_failed', [
+          { path: 'page', message: 'The value cannot be combined with cursor.' },
+        ]);
+      }
+      // Countless pagination by page number (G3), or Unwind's keyset cursor for deep lists.
+      const pageNumber = after ? null : (q.page ?? 1);
+      const pageMeta = (more: boolean) => ({
+        current_page: pageNumber,
+        next_page: pageNumber !== null && more ? pageNumber + 1 : null,
+        prev_page: pageNumber !== null && pageNumber > 1 ? pageNumber - 1 : null,
+        items: q.items,
+      });
       // Unwind records no terminal, forwarder, issuer, country or card type: such a filter
       // matches no order.
       const unrecorded = [q.terminal_id, q.forwarder_id, q.issuer_id, q.country, q.card_type];
       if (unrecorded.some((v) => v !== undefined) || q.issuer !== undefined) {
-        return { orders: [], meta: { items: q.items, next_cursor: null } };
+        return { orders: [], meta: { ...pageMeta(false), next_cursor: null } };
       }
       const equals: MpgOrderEquals = {
         id: q.id,
@@ -256,6 +298,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
         sortField,
         sortDir: q['sort[dir]'],
         ...(after ? { after } : {}),
+        offset: pageNumber === null ? 0 : (pageNumber - 1) * q.items,
         // One more than asked tells whether another page exists, without counting.
         limit: q.items + 1,
       });
@@ -264,7 +307,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
       return {
         orders: shown.map((o) => mpgOrderJson(auth.merchant, o.order, o.transactions)),
         meta: {
-          items: q.items,
+          ...pageMeta(page.length > q.items),
           next_cursor:
             last && page.length > q.items
               ? encodeCursor(sortValue(last.order, sortField), last.order.id)
@@ -336,6 +379,7 @@ async function register(app: FastifyInstance, { deps }: { deps: AppDeps }): Prom
         merchantId: auth.merchant.id,
         actor: credentialActor(auth),
         orderId,
+        amountMinor: body.amount,
         ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),
       });
       const bodyId = body.transaction_id

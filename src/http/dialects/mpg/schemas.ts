@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
+import { CHALLENGE_PREFERENCES } from '../../../app/mpg-card-auths.js';
 import { MPG_SORT_FIELDS } from '../../../app/mpg-orders.js';
 import {
   CARD_NUMBER_DIGITS_MAX,
@@ -80,6 +81,17 @@ const threeDSecure = object({
   acs_transaction_id: text(255).optional(),
 });
 
+const securityCode = z
+  .string(typed('a string'))
+  .regex(/^[0-9]{3,4}$/, { error: 'The value must be 3 or 4 digits.' });
+
+/**
+ * Field names another generation of Moyasar's docs gives the card source (`cvc` and `name`, as
+ * the card authentication and payments pages write them), accepted as aliases of G1's
+ * `security_code` and `holder` (docs/decisions/mpg.md, "Card source aliases").
+ */
+export const CARD_SOURCE_ALIASES = { cvc: 'security_code', name: 'holder' } as const;
+
 const cardSource = object({
   type: z.literal('card', {
     error: (i) => (i.input === undefined ? MESSAGES.missing : MESSAGES.oneOf(['card'])),
@@ -87,12 +99,33 @@ const cardSource = object({
   number: cardNumber,
   month: integer(1, 12),
   year: integer(2000, 9999),
-  security_code: z
-    .string(typed('a string'))
-    .regex(/^[0-9]{3,4}$/, { error: 'The value must be 3 or 4 digits.' }),
+  security_code: securityCode.optional(),
+  cvc: securityCode.optional(),
   holder: text(255).optional(),
+  name: text(255).optional(),
   auth: threeDSecure.optional(),
-});
+  card_auth_id: uuid.optional(),
+})
+  .superRefine((source, ctx) => {
+    for (const [alias, field] of Object.entries(CARD_SOURCE_ALIASES)) {
+      const [given, named] = [source[alias as keyof typeof CARD_SOURCE_ALIASES], source[field]];
+      if (given !== undefined && named !== undefined && given !== named) {
+        ctx.addIssue({ code: 'custom', path: [alias], message: MESSAGES.aliasConflict(field) });
+      }
+    }
+    if (source.security_code === undefined && source.cvc === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['security_code'], message: MESSAGES.missing });
+    }
+  })
+  .transform(({ cvc, name, security_code, holder, ...rest }) => {
+    const chosenHolder = holder ?? name;
+    return {
+      ...rest,
+      // The refinement above guarantees one of the two.
+      security_code: (security_code ?? cvc)!,
+      ...(chosenHolder === undefined ? {} : { holder: chosenHolder }),
+    };
+  });
 
 const createShape = (amountMin: number) => ({
   order_id: uuid.optional(),
@@ -138,6 +171,35 @@ export const createOrderBody = object(createShape(MPG_CREATE_AMOUNT_MIN));
 /** verify: "same shape, amount may be 0". */
 export const verifyOrderBody = object(createShape(0));
 
+/** POST /v1/3ds (G2's create page; `return_url` and `challenge_preference` from the show page). */
+export const createCardAuthBody = object({
+  card_auth_id: uuid,
+  amount: integer(1, MPG_AMOUNT_MAX),
+  currency: z.string(typed('a string')).regex(/^[A-Z]{3}$/, {
+    error: 'The value must be a three-letter ISO 4217 code.',
+  }),
+  number: cardNumber,
+  month: integer(1, 12),
+  year: integer(2000, 9999),
+  return_url: z
+    .url({ protocol: /^https?$/, error: 'The value must be an http(s) URL.' })
+    .max(2048)
+    .optional(),
+  challenge_preference: oneOf(CHALLENGE_PREFERENCES).default('no_preference'),
+});
+
+/** POST /v1/3ds/:id/authenticate. */
+export const authenticateCardAuthBody = object({
+  return_url: z
+    .url({ protocol: /^https?$/, error: 'The value must be an http(s) URL.' })
+    .max(2048)
+    .optional(),
+  challenge_preference: oneOf(CHALLENGE_PREFERENCES).optional(),
+});
+
+/** POST /v1/3ds/:id/challenge: the simulated cardholder's answer. */
+export const challengeCardAuthBody = object({ result: oneOf(['authenticated', 'failed']) });
+
 /** capture, void, refund: amount required, at least 1. */
 export const amountBody = object({
   amount: integer(1, MPG_AMOUNT_MAX),
@@ -145,11 +207,11 @@ export const amountBody = object({
 });
 
 /**
- * extend: the amount is the extension delta, 0 by default. Unwind extends the hold period only
- * (an order's amount is immutable), so the only accepted delta is 0.
+ * extend: the amount is the extension delta, 0 by default (G1, G3); a non-zero delta is bounded
+ * by the money still held (planExtension).
  */
 export const extendBody = object({
-  amount: integer(0, 0).default(0),
+  amount: integer(0, MPG_AMOUNT_MAX).default(0),
   transaction_id: uuid.optional(),
 });
 
@@ -169,6 +231,7 @@ const decimalInt = (min: number, max: number) =>
 /** GET /v1/orders query: flat keys such as `amount[gte]`, as Node's query parser leaves them. */
 export const listOrdersQuery = object({
   items: decimalInt(1, LIMITS.mpgPageSizeMax).default(LIMITS.mpgPageSizeDefault),
+  page: decimalInt(1, LIMITS.mpgPageMax).optional(),
   cursor: text(512).optional(),
   id: uuid.optional(),
   sub_merchant_id: optionalText,

@@ -19,6 +19,7 @@ import { migration as refundRequestBase } from './013-refund-request-base.js';
 import { migration as figureBounds } from './014-figure-bounds.js';
 import { migration as pointsMerchantsPending } from './017-points-merchants-pending.js';
 import { migration as webhookHealth } from './016-webhook-health.js';
+import { migration as mpgKeysAndCardAuths } from './018-mpg-keys-and-card-auths.js';
 
 export type { Migration };
 
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   figureBounds,
   pointsMerchantsPending,
   webhookHealth,
+  mpgKeysAndCardAuths,
 ].sort((a, b) => a.version - b.version);
