@@ -1,0 +1,89 @@
+/**
+ * Operators: named accounts of the admin face with a role, and the permissions each role and each
+ * API token scope grants. Pure: no I/O. The admin face checks one permission per route
+ * (src/http/admin/authorize.ts); the use cases check the amounts (a support operator's limit,
+ * the four-eyes threshold) under the order's lock.
+ */
+
+/** viewer reads; support also refunds, cancels and approves up to a limit; admin does everything. */
+export const OPERATOR_ROLES = ['viewer', 'support', 'admin'] as const;
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+
+/**
+ * What a request may need: `read` (every GET), `orders` (refunds, cancels and the other order
+ * operations, refund requests, four-eyes decisions, replays), `admin` (merchants, credentials,
+ * webhook endpoints, operators, tokens, jobs, the clock). An API token's scopes are these names.
+ */
+export const PERMISSIONS = ['read', 'orders', 'admin'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = {
+  viewer: ['read'],
+  support: ['read', 'orders'],
+  admin: ['read', 'orders', 'admin'],
+};
+
+/** Who is asking on the admin face: the bootstrap token, a signed-in operator, or an API token. */
+export interface Principal {
+  /** null for the bootstrap admin token (ADMIN_TOKEN or the generated one). */
+  readonly operatorId: string | null;
+  /** The operator's name, `bootstrap`, or the service token's name. */
+  readonly name: string;
+  readonly role: OperatorRole;
+  /** A token's scopes; null when the role alone decides (sessions, the bootstrap token). */
+  readonly scopes: readonly Permission[] | null;
+  /** The largest refund or cancel this principal may make, minor units; null: no limit. */
+  readonly limitMinor: number | null;
+}
+
+/** Whether the principal's role, narrowed by its token's scopes, grants `permission`. */
+export function permits(principal: Principal, permission: Permission): boolean {
+  if (!ROLE_PERMISSIONS[principal.role].includes(permission)) return false;
+  return principal.scopes === null || principal.scopes.includes(permission);
+}
+
+/** The scopes a role may hand to a token it issues: never more than its own. */
+export const scopesWithin = (role: OperatorRole, scopes: readonly Permission[]): boolean =>
+  scopes.every((s) => ROLE_PERMISSIONS[role].includes(s));
+
+/**
+ * Whether an operation moving `amountMinor` is within the principal's own limit. Admins have
+ * none; a support operator without a limit set may move nothing (the admin sets it).
+ */
+export function withinOperatorLimit(principal: Principal, amountMinor: number): boolean {
+  if (principal.role === 'admin') return true;
+  return principal.limitMinor !== null && amountMinor <= principal.limitMinor;
+}
+
+/**
+ * Four-eyes: a refund needs a second operator when it is above the threshold (the merchant's
+ * setting, else the service's); null thresholds mean never. Exactly at the threshold needs none.
+ */
+export function refundNeedsApproval(
+  amountMinor: number,
+  merchantThresholdMinor: number | null,
+  serviceThresholdMinor: number | null,
+): boolean {
+  const threshold = merchantThresholdMinor ?? serviceThresholdMinor;
+  return threshold !== null && amountMinor > threshold;
+}
+
+/** Operator names: short, lower-case, safe in a log line and an actor label. */
+export const OPERATOR_NAME_PATTERN = /^[a-z][a-z0-9._-]{1,31}$/;
+
+/** The actor label an operator's changes carry (`admin` stays the bootstrap token's). */
+export const operatorActorLabel = (name: string): string => `operator:${name}`;
+
+/** The name in an actor label, for display: `operator:sara` → `sara`; others as they are. */
+export const actorDisplayName = (label: string): string =>
+  label.startsWith('operator:') ? label.slice('operator:'.length) : label;
+
+/** A four-eyes request's states; `expired` is derived from the time, never stored. */
+export const APPROVAL_STATES = ['pending', 'approved', 'declined', 'expired'] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+export const approvalState = (
+  stored: 'pending' | 'approved' | 'declined',
+  expiresAt: number,
+  now: number,
+): ApprovalState => (stored === 'pending' && now >= expiresAt ? 'expired' : stored);
