@@ -25,7 +25,8 @@ const ROLE_PERMISSIONS: Readonly<Record<OperatorRole, readonly Permission[]>> = 
 
 /** Who is asking on the admin face: the bootstrap token, a signed-in operator, or an API token. */
 export interface Principal {
-  /** null for the bootstrap admin token (ADMIN_TOKEN or the generated one). */
+  readonly kind: 'bootstrap' | 'operator' | 'service';
+  /** The operator acting (its own session or token); null for the bootstrap and service tokens. */
   readonly operatorId: string | null;
   /** The operator's name, `bootstrap`, or the service token's name. */
   readonly name: string;
@@ -71,12 +72,15 @@ export function refundNeedsApproval(
 /** Operator names: short, lower-case, safe in a log line and an actor label. */
 export const OPERATOR_NAME_PATTERN = /^[a-z][a-z0-9._-]{1,31}$/;
 
-/** The actor label an operator's changes carry (`admin` stays the bootstrap token's). */
-export const operatorActorLabel = (name: string): string => `operator:${name}`;
-
-/** The name in an actor label, for display: `operator:sara` → `sara`; others as they are. */
-export const actorDisplayName = (label: string): string =>
-  label.startsWith('operator:') ? label.slice('operator:'.length) : label;
+/** The bootstrap admin token as a principal: a built-in admin, recorded as `admin`. */
+export const BOOTSTRAP_PRINCIPAL: Principal = {
+  kind: 'bootstrap',
+  operatorId: null,
+  name: 'bootstrap',
+  role: 'admin',
+  scopes: null,
+  limitMinor: null,
+};
 
 /** A four-eyes request's states; `expired` is derived from the time, never stored. */
 export const APPROVAL_STATES = ['pending', 'approved', 'declined', 'expired'] as const;

@@ -28,7 +28,8 @@ import {
   pageJson,
   transactionJson,
 } from './render.js';
-import { admin, respond } from './respond.js';
+import { respond } from './respond.js';
+import { actorFor, requires } from './authorize.js';
 import {
   amountOperationSchema,
   createOrderSchema,
@@ -46,17 +47,20 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
 
   app.post(
     '/orders',
-    documented({
-      summary: 'Create an order (optionally authorized or captured)',
-      tag: 'Orders',
-      body: createOrderSchema,
-      responses: { 201: { description: 'The order with its ledger rows' } },
-    }),
+    requires(
+      'orders',
+      documented({
+        summary: 'Create an order (optionally authorized or captured)',
+        tag: 'Orders',
+        body: createOrderSchema,
+        responses: { 201: { description: 'The order with its ledger rows' } },
+      }),
+    ),
     async (request, reply) => {
       const body = parseOrThrow(createOrderSchema, request.body);
       const useCase = createOrder({
         merchantId: body.merchant_id,
-        actor: admin,
+        actor: actorFor(request),
         reason: body.reason ?? null,
         dialect: 'admin',
         kind: 'standard',
@@ -167,14 +171,17 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
   const operation = (path: AdminOperation, withAmount: boolean) =>
     app.post<Params>(
       `/orders/:id/${path}`,
-      documented({
-        summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
-        description: OPERATION_NOTES[path],
-        tag: 'Orders',
-        body: withAmount ? amountOperationSchema : reasonOnlySchema,
-        // Every field is optional, so the body may be left out: `{}` is implied.
-        bodyOptional: true,
-      }),
+      requires(
+        'orders',
+        documented({
+          summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
+          description: OPERATION_NOTES[path],
+          tag: 'Orders',
+          body: withAmount ? amountOperationSchema : reasonOnlySchema,
+          // Every field is optional, so the body may be left out: `{}` is implied.
+          bodyOptional: true,
+        }),
+      ),
       async (request, reply) => {
         const body: { amount_minor?: number; reason?: string | null } = parseOrThrow(
           withAmount ? amountOperationSchema : reasonOnlySchema,
@@ -183,7 +190,7 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
         const useCase = operateAsAdmin({
           orderId: request.params.id,
           operation: path,
-          actor: admin,
+          actor: actorFor(request),
           reason: body.reason ?? null,
           ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
         });

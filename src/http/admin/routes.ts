@@ -17,6 +17,7 @@ import { reconciliationRoutes } from './reconciliations.js';
 import { refundRequestRoutes } from './refund-requests.js';
 import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
+import { authorize } from './authorize.js';
 
 export const adminRoutes: FastifyPluginAsync<
   ServerOptions & { httpCounters: HttpCounters }
@@ -24,8 +25,11 @@ export const adminRoutes: FastifyPluginAsync<
   const deps = options.deps;
   const sessionOptions = { deps, adminAuth: options.adminAuth, publicUrl: options.publicUrl };
   app.decorateRequest('adminSession', null);
-  app.addHook('onRequest', async (request, reply) =>
-    authenticateAdmin(request, reply, sessionOptions),
+  app.decorateRequest('principal', null);
+  app.addHook(
+    'onRequest',
+    async (request, reply) =>
+      (await authenticateAdmin(request, reply, sessionOptions)) ?? authorize(request, reply),
   );
   await app.register(sessionRoutes, sessionOptions);
   await app.register(merchantRoutes, { deps });

@@ -7,6 +7,7 @@
  * "The value must be greater than or equal to 1.". 404 "Not found" is G3's. Business-rule
  * refusals are 422 with `errors.amount` (decisions.md); their texts follow the validator's style.
  */
+import { OPERATOR_ERRORS } from '../../operator-errors.js';
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import {
   didYouMeanSentence,
@@ -157,6 +158,9 @@ const DOMAIN_ERRORS = {
     status: 400,
     message: 'Reconciliation run cannot be applied.',
   },
+  ...(Object.fromEntries(
+    Object.entries(OPERATOR_ERRORS).map(([code, [status, message]]) => [code, { status, message }]),
+  ) as { [C in keyof typeof OPERATOR_ERRORS]: Entry }),
 } as const satisfies Record<ErrorCode, Entry>;
 
 /** `{message:"Data validation failed", errors:{field:[messages]}}` from field issues. */

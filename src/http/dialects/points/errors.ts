@@ -4,6 +4,7 @@
  * code must read differently per operation (a refused cancel vs a refused capture), the
  * operation's own table overrides the default; the core stays generic (decisions.md "Points").
  */
+import { OPERATOR_ERRORS } from '../../operator-errors.js';
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import type { PointsOperation } from '../../../domain/points.js';
 import {
@@ -83,6 +84,7 @@ const DOMAIN_ERRORS = {
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [400, 'Reconciliation run cannot be applied.'],
+  ...OPERATOR_ERRORS,
 } as const satisfies Record<ErrorCode, Entry>;
 
 /**

@@ -17,6 +17,7 @@ import { migration as pointsCheckoutVerification } from './011-points-checkout-v
 import { migration as reconciliationScope } from './012-reconciliation-scope.js';
 import { migration as refundRequestBase } from './013-refund-request-base.js';
 import { migration as figureBounds } from './014-figure-bounds.js';
+import { migration as operators } from './015-operators.js';
 
 export type { Migration };
 
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   reconciliationScope,
   refundRequestBase,
   figureBounds,
+  operators,
 ].sort((a, b) => a.version - b.version);
