@@ -123,6 +123,7 @@ export async function assembleUnwind(
     newId: uuidV7Generator(clock),
     afterCommit: () => nudge(),
     webhookAllowPrivate: config.webhookAllowPrivate,
+    operatorPolicy: config.operatorPolicy,
   };
 
   let adminToken: AdminTokenSource = 'env';

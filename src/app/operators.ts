@@ -153,7 +153,13 @@ export interface OperatorChange {
  * once (its tokens stop with it: they act as the operator). Errors: operator.not_found.
  */
 export const changeOperator =
-  (id: string, change: OperatorChange, actor: Actor): UseCase<OperatorAccount, Tx> =>
+  (
+    id: string,
+    change: OperatorChange,
+    actor: Actor,
+    /** Wall-clock time: sessions never run on the test clock (src/app/admin-sessions.ts). */
+    sessionsNow: number,
+  ): UseCase<OperatorAccount, Tx> =>
   async (tx, run) => {
     const before = await tx.lockOperator(id);
     if (!before) return err(domainError('operator.not_found'));
@@ -172,7 +178,7 @@ export const changeOperator =
     };
     await tx.updateOperator(after);
     if (disabledAt !== null && before.disabledAt === null) {
-      await tx.revokeOperatorSessions(id, run.now);
+      await tx.revokeOperatorSessions(id, sessionsNow);
     }
     const action =
       change.disabled === undefined

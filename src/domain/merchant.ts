@@ -43,6 +43,11 @@ export interface MerchantSettings {
    * hosted checkout, and their codes stay in the development outbox (default false).
    */
   readonly sandbox: boolean;
+  /**
+   * Four-eyes: an operator's refund above this many minor units needs a second operator's
+   * approval; null follows the service's setting (UNWIND_REFUND_APPROVAL_ABOVE_MINOR).
+   */
+  readonly refundApprovalAboveMinor: number | null;
 }
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
@@ -55,6 +60,7 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   refundSettlementDelaySeconds: 0,
   autoRefundGraceHours: 48,
   sandbox: false,
+  refundApprovalAboveMinor: null,
 };
 
 export interface Merchant {

@@ -4,6 +4,8 @@
  * (src/http/admin/authorize.ts); the use cases check the amounts (a support operator's limit,
  * the four-eyes threshold) under the order's lock.
  */
+import type { AdminOperation } from './operator-operations.js';
+import { capturableMinor, type Order, refundableMinor } from './order.js';
 
 /** viewer reads; support also refunds, cancels and approves up to a limit; admin does everything. */
 export const OPERATOR_ROLES = ['viewer', 'support', 'admin'] as const;
@@ -91,3 +93,26 @@ export const approvalState = (
   expiresAt: number,
   now: number,
 ): ApprovalState => (stored === 'pending' && now >= expiresAt ? 'expired' : stored);
+
+/**
+ * The money an operator's operation moves, for the limit: a refund's or void's amount (all that
+ * remains when left out); a cancel's, the order's whole amount (the value the operator gives up);
+ * authorize and capture move no money back, so no limit binds them (null).
+ */
+export function limitedAmountMinor(
+  order: Order,
+  operation: AdminOperation,
+  amountMinor: number | undefined,
+): number | null {
+  switch (operation) {
+    case 'refund':
+      return amountMinor ?? refundableMinor(order);
+    case 'void':
+      return amountMinor ?? capturableMinor(order);
+    case 'cancel':
+      return order.amountMinor;
+    case 'authorize':
+    case 'capture':
+      return null;
+  }
+}

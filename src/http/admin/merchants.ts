@@ -23,6 +23,7 @@ import {
   parseCursor,
 } from './render.js';
 import { respond } from './respond.js';
+import { actorFor } from './authorize.js';
 import type { settingsSchema } from './schemas.js';
 import {
   createMerchantSchema,
@@ -47,6 +48,8 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   if (input.auto_refund_grace_hours !== undefined)
     s.autoRefundGraceHours = input.auto_refund_grace_hours;
   if (input.sandbox !== undefined) s.sandbox = input.sandbox;
+  if (input.refund_approval_above_minor !== undefined)
+    s.refundApprovalAboveMinor = input.refund_approval_above_minor;
   return s;
 }
 
@@ -91,6 +94,7 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
           name: body.name,
           ...(body.currency ? { currency: body.currency } : {}),
           settings: toSettings(body.settings),
+          audit: { actor: actorFor(request), reason: null },
         }),
         ({ merchant, credentials }) => ({
           status: 201,
@@ -147,7 +151,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         deps,
         request,
         reply,
-        updateMerchantSettings(request.params.id, toSettings(body.settings)),
+        updateMerchantSettings(request.params.id, toSettings(body.settings), {
+          actor: actorFor(request),
+          reason: null,
+        }),
         (merchant) => ({ status: 200, body: merchantJson(merchant) }),
       );
     },
@@ -167,7 +174,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         deps,
         request,
         reply,
-        rotateCredentials(request.params.id, body.dialect),
+        rotateCredentials(request.params.id, body.dialect, {
+          actor: actorFor(request),
+          reason: null,
+        }),
         (credentials) => ({
           status: 201,
           body: { merchant_id: request.params.id, dialect: body.dialect, credentials },

@@ -5,13 +5,14 @@
  */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../../app/context.js';
+import { type AppDeps, operatorPolicy } from '../../app/context.js';
 import { getOrderWithLedger, listOrders } from '../../app/order-queries.js';
 import { createOrder } from '../../app/create-order.js';
 import { refundRequestJson } from '../../app/backd-refund-requests.js';
 import { orderHistory } from '../../app/order-history.js';
 import type { OrderOutcome } from '../../app/ledger.js';
-import { operateAsAdmin } from '../../app/admin-order-operations.js';
+import { operateAsOperator } from '../../app/refund-approvals.js';
+import { approvalJson } from './approvals.js';
 import type { AdminOperation } from '../../domain/operator-operations.js';
 import { orderSearchFor } from '../../domain/order-search.js';
 import { renderAdminDomainError } from './admin-errors.js';
@@ -29,7 +30,7 @@ import {
   transactionJson,
 } from './render.js';
 import { respond } from './respond.js';
-import { actorFor, requires } from './authorize.js';
+import { actorFor, principalOf, requires } from './authorize.js';
 import {
   amountOperationSchema,
   createOrderSchema,
@@ -187,17 +188,24 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
           withAmount ? amountOperationSchema : reasonOnlySchema,
           request.body,
         );
-        const useCase = operateAsAdmin({
-          orderId: request.params.id,
-          operation: path,
-          actor: actorFor(request),
-          reason: body.reason ?? null,
-          ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
-        });
-        return respond(deps, request, reply, useCase, (done) => ({
-          status: 200,
-          body: orderJson(done.order, done.transactions),
-        }));
+        const useCase = operateAsOperator(
+          {
+            orderId: request.params.id,
+            operation: path,
+            reason: body.reason ?? null,
+            ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
+          },
+          principalOf(request),
+          operatorPolicy(deps),
+        );
+        return respond(deps, request, reply, useCase, (done) =>
+          done.kind === 'pending'
+            ? { status: 202, body: { approval: approvalJson(done.approval, deps.clock.now()) } }
+            : {
+                status: 200,
+                body: orderJson(done.result.order, done.result.transactions),
+              },
+        );
       },
     );
 

@@ -30,6 +30,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     refund_settlement_delay_seconds: m.settings.refundSettlementDelaySeconds,
     auto_refund_grace_hours: m.settings.autoRefundGraceHours,
     sandbox: m.settings.sandbox,
+    refund_approval_above_minor: m.settings.refundApprovalAboveMinor,
   },
   ...(credentials
     ? {

@@ -18,6 +18,8 @@ import { refundRequestRoutes } from './refund-requests.js';
 import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
 import { authorize } from './authorize.js';
+import { operatorRoutes } from './operators.js';
+import { approvalRoutes } from './approvals.js';
 
 export const adminRoutes: FastifyPluginAsync<
   ServerOptions & { httpCounters: HttpCounters }
@@ -39,6 +41,8 @@ export const adminRoutes: FastifyPluginAsync<
   await app.register(webhookRoutes, { deps });
   await app.register(deliveryRoutes, { deps });
   await app.register(adminActionRoutes, { deps });
+  await app.register(operatorRoutes, { deps });
+  await app.register(approvalRoutes, { deps });
   await app.register(pointsCustomerRoutes, { deps });
   await app.register(pointsOtpRoutes, { outbox: options.checkout.outbox });
   await app.register(reconciliationRoutes, { deps });

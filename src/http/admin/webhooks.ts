@@ -65,6 +65,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
         allowPrivateUrl: deps.webhookAllowPrivate === true,
+        audit: { actor: actorFor(request), reason: null },
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
         status: 201,

@@ -39,6 +39,7 @@ await adminApiSuite((factory) => {
         refund_settlement_delay_seconds: 0,
         auto_refund_grace_hours: 48,
         sandbox: false,
+        refund_approval_above_minor: null,
       });
       assert.equal(m.created_at, START);
       assert.equal(m.updated_at, START);
@@ -81,6 +82,7 @@ await adminApiSuite((factory) => {
         refund_settlement_delay_seconds: 0,
         auto_refund_grace_hours: 48,
         sandbox: true,
+        refund_approval_above_minor: null,
       });
     });
 
