@@ -5,6 +5,7 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { operatorsAr, operatorsEn } from './i18n-operators.js';
 
 export type Lang = 'en' | 'ar';
 
@@ -342,6 +343,8 @@ const en = {
   'recon.created': 'Started',
   'recon.source': 'Source',
   'recon.open': 'Open',
+  // Operators and approvals (issue 17): i18n-operators.ts.
+  ...operatorsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -678,6 +681,7 @@ const ar: Dictionary = {
   'recon.created': 'البدء',
   'recon.source': 'المصدر',
   'recon.open': 'فتح',
+  ...operatorsAr,
 };
 
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
