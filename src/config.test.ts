@@ -266,3 +266,35 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('loadConfig: operators (issue 17)', () => {
+  it('four-eyes is off by default; the threshold, approval and invite lifetimes are bounded', () => {
+    const cwd = emptyDir();
+    assert.deepEqual(loadConfig({}, cwd).operatorPolicy, {
+      approvalAboveMinor: null,
+      approvalTtlMs: 86_400_000,
+      inviteTtlMs: 259_200_000,
+    });
+    const set = loadConfig(
+      {
+        UNWIND_REFUND_APPROVAL_ABOVE_MINOR: '0',
+        UNWIND_REFUND_APPROVAL_TTL_MS: '60000',
+        UNWIND_OPERATOR_INVITE_TTL_MS: '2592000000',
+      },
+      cwd,
+    ).operatorPolicy;
+    assert.deepEqual(set, {
+      approvalAboveMinor: 0,
+      approvalTtlMs: 60_000,
+      inviteTtlMs: 2_592_000_000,
+    });
+    for (const [name, value] of [
+      ['UNWIND_REFUND_APPROVAL_ABOVE_MINOR', '-1'],
+      ['UNWIND_REFUND_APPROVAL_ABOVE_MINOR', '1000000000001'],
+      ['UNWIND_REFUND_APPROVAL_TTL_MS', '59999'],
+      ['UNWIND_OPERATOR_INVITE_TTL_MS', '2592000001'],
+    ] as const) {
+      assert.throws(() => loadConfig({ [name]: value }, cwd), new RegExp(name), `${name}=${value}`);
+    }
+  });
+});

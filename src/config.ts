@@ -4,6 +4,8 @@
  * with the same names; the environment wins. Invalid values stop start-up with a message naming the
  * variable.
  */
+import { DEFAULT_OPERATOR_POLICY, type OperatorPolicy } from './app/context.js';
+import { BOUNDS } from './domain/bounds.js';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -29,6 +31,8 @@ export interface Config {
   readonly webhookAllowPrivate: boolean;
   /** Webhook delivery: timeouts, claims, concurrency, endpoint health, retention. */
   readonly delivery: DeliveryConfig;
+  /** Operators' invites and four-eyes refunds. */
+  readonly operatorPolicy: OperatorPolicy;
   /** Days MPG body ids (`order_id`, `transaction_id`) are kept by the reaper (default 7). */
   readonly mpgIdRetentionDays: number;
   /** Requests per credential per minute in this process; 0 disables the limit. */
@@ -354,6 +358,7 @@ export function loadConfig(processEnv: Env = process.env, cwd: string = process.
     sms: smsConfig(env),
     checkout: checkoutConfig(env),
     ...edgeConfig(env),
+    operatorPolicy: operatorConfig(env),
   };
 }
 
@@ -408,5 +413,34 @@ function edgeConfig(env: Env) {
         1_000_000,
       ),
     },
+  };
+}
+
+/**
+ * Operators (issue 17): refunds above UNWIND_REFUND_APPROVAL_ABOVE_MINOR (unset: no four-eyes
+ * unless a merchant sets its own) wait UNWIND_REFUND_APPROVAL_TTL_MS for a second operator; an
+ * invite can be accepted for UNWIND_OPERATOR_INVITE_TTL_MS.
+ */
+function operatorConfig(env: Env): OperatorPolicy {
+  const above = env['UNWIND_REFUND_APPROVAL_ABOVE_MINOR'];
+  return {
+    approvalAboveMinor:
+      above === undefined || above === ''
+        ? DEFAULT_OPERATOR_POLICY.approvalAboveMinor
+        : integer(env, 'UNWIND_REFUND_APPROVAL_ABOVE_MINOR', 0, 0, BOUNDS.amountMinorMax),
+    approvalTtlMs: integer(
+      env,
+      'UNWIND_REFUND_APPROVAL_TTL_MS',
+      DEFAULT_OPERATOR_POLICY.approvalTtlMs,
+      60_000,
+      30 * 86_400_000,
+    ),
+    inviteTtlMs: integer(
+      env,
+      'UNWIND_OPERATOR_INVITE_TTL_MS',
+      DEFAULT_OPERATOR_POLICY.inviteTtlMs,
+      60_000,
+      30 * 86_400_000,
+    ),
   };
 }

@@ -124,6 +124,7 @@ export async function assembleUnwind(
     newId: uuidV7Generator(clock),
     afterCommit: () => nudge(),
     webhookAllowPrivate: config.webhookAllowPrivate,
+    operatorPolicy: config.operatorPolicy,
   };
 
   let adminToken: AdminTokenSource = 'env';

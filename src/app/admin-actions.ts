@@ -21,7 +21,7 @@ export async function recordAdminAction(
   audit: AdminAudit,
   action: {
     readonly action: AdminActionType;
-    readonly merchantId: string;
+    readonly merchantId: string | null;
     readonly orderId: string | null;
     readonly subjectId: string;
     readonly details: Readonly<Record<string, unknown>>;

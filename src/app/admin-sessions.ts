@@ -8,9 +8,12 @@
  * test clock a week ahead must not sign the operator out.
  */
 import crypto from 'node:crypto';
+import { BOOTSTRAP_PRINCIPAL, type Principal } from '../domain/operators.js';
 import { ok } from '../domain/result.js';
 import type { AdminAuthenticator } from './admin-tokens.js';
 import { type AppDeps, execute, query } from './context.js';
+import { operatorPrincipal } from './operators.js';
+import type { AdminSession } from './ports/operators.js';
 import { hashesEqual, hashSecret, issueSecret } from './secrets.js';
 
 export const ADMIN_SESSION_TAG = 'unwind_session_';
@@ -27,6 +30,8 @@ export interface OpenedAdminSession {
 
 export interface ActiveAdminSession {
   readonly id: string;
+  /** Who signed in: the bootstrap admin (token sign-in) or a named operator. */
+  readonly principal: Principal;
   readonly csrfToken: string;
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -39,7 +44,7 @@ export const csrfTokenFor = (sessionSecret: string): string =>
 export const csrfTokenMatches = (session: ActiveAdminSession, presented: string): boolean =>
   hashesEqual(hashSecret(session.csrfToken), hashSecret(presented));
 
-/** Opens a session for a valid admin token; null when the token is not valid. */
+/** Opens a session for a valid bootstrap admin token; null when the token is not valid. */
 export async function openAdminSession(
   deps: AppDeps,
   auth: AdminAuthenticator,
@@ -47,6 +52,21 @@ export async function openAdminSession(
 ): Promise<OpenedAdminSession | null> {
   const tokenHash = await auth.acceptedHash(input.token);
   if (tokenHash === null) return null;
+  return insertSession(deps, { tokenHash, operatorId: null }, input);
+}
+
+/** Opens a session for an operator whose sign-in succeeded (src/app/operator-sign-in.ts). */
+export const openOperatorSession = (
+  deps: AppDeps,
+  operatorId: string,
+  input: { readonly userAgent: string | null; readonly now: number },
+): Promise<OpenedAdminSession> => insertSession(deps, { tokenHash: '', operatorId }, input);
+
+async function insertSession(
+  deps: AppDeps,
+  owner: { readonly tokenHash: string; readonly operatorId: string | null },
+  input: { readonly userAgent: string | null; readonly now: number },
+): Promise<OpenedAdminSession> {
   const secret = issueSecret(ADMIN_SESSION_TAG);
   const expiresAt = input.now + ADMIN_SESSION_LIFETIME_MS;
   const result = await execute(deps, async (tx, run) => {
@@ -55,7 +75,8 @@ export async function openAdminSession(
     await tx.insertAdminSession({
       id: run.newId(),
       secretHash: secret.hash,
-      tokenHash,
+      tokenHash: owner.tokenHash,
+      operatorId: owner.operatorId,
       userAgent: input.userAgent?.slice(0, USER_AGENT_LENGTH_MAX) ?? null,
       createdAt: input.now,
       expiresAt,
@@ -67,7 +88,10 @@ export async function openAdminSession(
   return { secret: secret.plaintext, csrfToken: csrfTokenFor(secret.plaintext), expiresAt };
 }
 
-/** The live session a cookie names, or null: unknown, expired, signed out or token revoked. */
+/**
+ * The live session a cookie names, or null: unknown, expired, signed out, its bootstrap token
+ * revoked, or its operator disabled. An operator's role and limit are read as they are now.
+ */
 export async function findActiveAdminSession(
   deps: AppDeps,
   auth: AdminAuthenticator,
@@ -76,9 +100,11 @@ export async function findActiveAdminSession(
 ): Promise<ActiveAdminSession | null> {
   const session = await query(deps, (tx) => tx.findAdminSessionByHash(hashSecret(secret)));
   if (!session || session.revokedAt !== null || session.expiresAt <= now) return null;
-  if (!(await auth.hashStillValid(session.tokenHash))) return null;
+  const principal = await sessionPrincipal(deps, auth, session);
+  if (!principal) return null;
   return {
     id: session.id,
+    principal,
     csrfToken: csrfTokenFor(secret),
     createdAt: session.createdAt,
     expiresAt: session.expiresAt,
@@ -91,4 +117,17 @@ export async function closeAdminSession(deps: AppDeps, id: string, now: number):
     await tx.revokeAdminSession(id, now);
     return ok(undefined);
   });
+}
+
+async function sessionPrincipal(
+  deps: AppDeps,
+  auth: AdminAuthenticator,
+  session: AdminSession,
+): Promise<Principal | null> {
+  if (session.operatorId === null) {
+    return (await auth.hashStillValid(session.tokenHash)) ? BOOTSTRAP_PRINCIPAL : null;
+  }
+  const operatorId = session.operatorId;
+  const operator = await query(deps, (tx) => tx.findOperator(operatorId));
+  return operator && operator.disabledAt === null ? operatorPrincipal(operator) : null;
 }

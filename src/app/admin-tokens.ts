@@ -2,8 +2,10 @@
  * The admin bearer token. Either ADMIN_TOKEN from the environment, or a token generated on first
  * start and stored as a hash: the plaintext is printed once and never again.
  */
+import { BOOTSTRAP_PRINCIPAL, type Principal } from '../domain/operators.js';
 import { ok } from '../domain/result.js';
 import { type AppDeps, execute, query } from './context.js';
+import { tokenPrincipal } from './operator-tokens.js';
 import { hashesEqual, hashSecret, issueSecret } from './secrets.js';
 
 export const ADMIN_TOKEN_TAG = 'unwind_admin_';
@@ -34,6 +36,8 @@ export async function ensureAdminToken(deps: AppDeps): Promise<string | null> {
 
 export interface AdminAuthenticator {
   verify(presented: string): Promise<boolean>;
+  /** Whom a bearer token stands for: the bootstrap admin, an API token's principal, or null. */
+  principalFor(presented: string): Promise<Principal | null>;
   /** The hash of the presented token when it is valid now, else null. */
   acceptedHash(presented: string): Promise<string | null>;
   /** Whether a token known by its hash (a dashboard session's) is still valid. */
@@ -59,6 +63,10 @@ export function adminAuthenticator(
     hashStillValid,
     async verify(presented) {
       return (await acceptedHash(presented)) !== null;
+    },
+    async principalFor(presented) {
+      if ((await acceptedHash(presented)) !== null) return BOOTSTRAP_PRINCIPAL;
+      return tokenPrincipal(deps, presented);
     },
   };
 }

@@ -18,11 +18,34 @@ export interface AppDeps {
    * false: the faces refuse them at registration, as the sender does at every connection.
    */
   readonly webhookAllowPrivate?: boolean;
+  /** Operators' invites and four-eyes refunds (src/app/operators.ts); defaults when left out. */
+  readonly operatorPolicy?: OperatorPolicy;
 }
+
+/** The operator settings of src/config.ts (README's configuration table). */
+export interface OperatorPolicy {
+  /** Refunds above this need a second operator, unless the merchant sets its own; null: never. */
+  readonly approvalAboveMinor: number | null;
+  /** How long a four-eyes request waits for its second operator. */
+  readonly approvalTtlMs: number;
+  /** How long an invite can be accepted. */
+  readonly inviteTtlMs: number;
+}
+
+export const DEFAULT_OPERATOR_POLICY: OperatorPolicy = {
+  approvalAboveMinor: null,
+  approvalTtlMs: 24 * 3_600_000,
+  inviteTtlMs: 72 * 3_600_000,
+};
+
+export const operatorPolicy = (deps: AppDeps): OperatorPolicy =>
+  deps.operatorPolicy ?? DEFAULT_OPERATOR_POLICY;
 
 /** Who asked: recorded on every ledger row and event (the audit trail). */
 export type Actor =
   | { readonly kind: 'admin' }
+  | { readonly kind: 'operator'; readonly name: string }
+  | { readonly kind: 'service'; readonly name: string }
   | { readonly kind: 'credential'; readonly prefix: string }
   | { readonly kind: 'job'; readonly name: string }
   | { readonly kind: 'customer' };
@@ -31,6 +54,10 @@ export const actorLabel = (actor: Actor): string => {
   switch (actor.kind) {
     case 'admin':
       return 'admin';
+    case 'operator':
+      return `operator:${actor.name}`;
+    case 'service':
+      return `service:${actor.name}`;
     case 'credential':
       return `credential:${actor.prefix}`;
     case 'job':

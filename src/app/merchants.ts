@@ -17,6 +17,8 @@ import { err, ok } from '../domain/result.js';
 import { type AppDeps, execute, query, type RunContext, type UseCase } from './context.js';
 import { hashesEqual, hashSecret, issueSecret, VISIBLE_RANDOM_CHARS } from './secrets.js';
 import type { MerchantStore } from './ports/merchants.js';
+import type { OperatorStore } from './ports/operators.js';
+import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 
 /** Plaintext credentials, shown once at creation or rotation. */
 export interface IssuedCredentials {
@@ -75,13 +77,18 @@ export interface CreateMerchantCommand {
   readonly name: string;
   readonly currency?: string;
   readonly settings?: Partial<MerchantSettings>;
+  /** An operator's creation (the admin API) is an admin action; the CLI's is not recorded. */
+  readonly audit?: AdminAudit;
 }
 
 /** Errors: validation.failed (unknown currency or empty name). */
 export const createMerchant =
   (
     cmd: CreateMerchantCommand,
-  ): UseCase<{ merchant: Merchant; credentials: IssuedCredentials }, MerchantStore> =>
+  ): UseCase<
+    { merchant: Merchant; credentials: IssuedCredentials },
+    MerchantStore & OperatorStore
+  > =>
   async (tx, run) => {
     const currency = cmd.currency ?? 'SAR';
     if (!isCurrencyCode(currency) || cmd.name.trim().length === 0) {
@@ -100,6 +107,10 @@ export const createMerchant =
     for (const dialect of ['points', 'backd', 'mpg'] as const) {
       await issueFor(tx, run, merchant.id, dialect, credentials);
     }
+    await auditMerchant(tx, run, cmd.audit, 'merchant.created', merchant.id, {
+      name: merchant.name,
+      currency,
+    });
     return ok({ merchant, credentials });
   };
 
@@ -108,19 +119,28 @@ export const createMerchant =
  * and issues new ones. Errors: merchant.not_found.
  */
 export const rotateCredentials =
-  (merchantId: string, dialect: CredentialDialect): UseCase<IssuedCredentials, MerchantStore> =>
+  (
+    merchantId: string,
+    dialect: CredentialDialect,
+    audit?: AdminAudit,
+  ): UseCase<IssuedCredentials, MerchantStore & OperatorStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
     await tx.revokeCredentials(merchantId, dialect, run.now);
     const credentials: IssuedCredentials = {};
     await issueFor(tx, run, merchantId, dialect, credentials);
+    await auditMerchant(tx, run, audit, 'credentials.rotated', merchantId, { dialect });
     return ok(credentials);
   };
 
 /** Changes a merchant's settings. Errors: merchant.not_found. */
 export const updateMerchantSettings =
-  (merchantId: string, settings: Partial<MerchantSettings>): UseCase<Merchant, MerchantStore> =>
+  (
+    merchantId: string,
+    settings: Partial<MerchantSettings>,
+    audit?: AdminAudit,
+  ): UseCase<Merchant, MerchantStore & OperatorStore> =>
   async (tx, run) => {
     const merchant = await tx.findMerchant(merchantId);
     if (!merchant) return err(domainError('merchant.not_found'));
@@ -130,8 +150,35 @@ export const updateMerchantSettings =
       updatedAt: run.now,
     };
     await tx.updateMerchant(updated);
+    const changes = Object.fromEntries(
+      Object.entries(settings).filter(
+        ([key, value]) =>
+          JSON.stringify(value) !==
+          JSON.stringify(merchant.settings[key as keyof MerchantSettings]),
+      ),
+    );
+    await auditMerchant(tx, run, audit, 'merchant.updated', merchantId, { settings: changes });
     return ok(updated);
   };
+
+/** Records an operator's change of a merchant or its credentials (never the secrets). */
+async function auditMerchant(
+  tx: OperatorStore,
+  run: RunContext,
+  audit: AdminAudit | undefined,
+  action: 'merchant.created' | 'merchant.updated' | 'credentials.rotated',
+  merchantId: string,
+  details: Readonly<Record<string, unknown>>,
+) {
+  if (!audit) return;
+  await recordAdminAction(tx, run, audit, {
+    action,
+    merchantId,
+    orderId: null,
+    subjectId: merchantId,
+    details,
+  });
+}
 
 export interface Authenticated {
   readonly merchant: Merchant;

@@ -35,6 +35,8 @@ export interface CreateWebhookCommand {
   readonly enabled?: boolean;
   /** The URL may name a private or local host (UNWIND_WEBHOOK_ALLOW_PRIVATE); default: refused. */
   readonly allowPrivateUrl?: boolean;
+  /** An operator's registration (the admin API) is an admin action; a merchant's own is not. */
+  readonly audit?: AdminAudit;
 }
 
 /**
@@ -57,7 +59,9 @@ function endpointUrl(url: string, allowPrivate: boolean, current: string | null)
  * validation.failed (the merchant already has the most endpoints allowed).
  */
 export const createWebhookEndpoint =
-  (cmd: CreateWebhookCommand): UseCase<WebhookEndpoint, WebhookStore & MerchantStore> =>
+  (
+    cmd: CreateWebhookCommand,
+  ): UseCase<WebhookEndpoint, WebhookStore & MerchantStore & OperatorStore> =>
   async (tx, run) => {
     if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
     const url = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, null);
@@ -87,6 +91,15 @@ export const createWebhookEndpoint =
       deletedAt: null,
     };
     await tx.insertWebhookEndpoint(endpoint);
+    if (cmd.audit) {
+      await recordAdminAction(tx, run, cmd.audit, {
+        action: 'webhook.created',
+        merchantId: cmd.merchantId,
+        orderId: null,
+        subjectId: endpoint.id,
+        details: { url: endpoint.url, format: endpoint.format },
+      });
+    }
     return ok(endpoint);
   };
 

@@ -72,14 +72,33 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return parsed as T;
 }
 
+/** Who signed in: a named operator, or the bootstrap admin (`kind: 'bootstrap'`). */
+export interface SessionOperator {
+  readonly id: string | null;
+  readonly name: string;
+  readonly kind: 'bootstrap' | 'operator' | 'service';
+  readonly role: 'viewer' | 'support' | 'admin';
+  readonly limit_minor: number | null;
+}
+
 export interface SessionInfo {
   readonly csrf_token: string;
   readonly expires_at: string;
+  readonly operator: SessionOperator;
 }
 
-export async function signIn(token: string): Promise<SessionInfo> {
-  const session = await api<SessionInfo>('/session', { method: 'POST', body: { token } });
+/** The operator of the current session (null when signed out). */
+export let sessionOperator: SessionOperator | null = null;
+
+/** An operator's name, password and TOTP code, or the bootstrap admin token. */
+export type SignInCredentials =
+  | { readonly token: string }
+  | { readonly name: string; readonly password: string; readonly code?: string };
+
+export async function signIn(credentials: SignInCredentials): Promise<SessionInfo> {
+  const session = await api<SessionInfo>('/session', { method: 'POST', body: credentials });
   setCsrfToken(session.csrf_token);
+  sessionOperator = session.operator;
   return session;
 }
 
@@ -88,6 +107,7 @@ export async function resumeSession(): Promise<SessionInfo | null> {
   try {
     const session = await api<SessionInfo>('/session');
     setCsrfToken(session.csrf_token);
+    sessionOperator = session.operator;
     return session;
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) return null;

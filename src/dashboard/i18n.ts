@@ -6,6 +6,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import { arCodes, enCodes } from './messages-codes.js';
+import { operatorsAr, operatorsEn } from './i18n-operators.js';
 
 export type Lang = 'en' | 'ar';
 
@@ -387,6 +388,8 @@ const en = {
   'dead.merchant': 'Merchant',
   'recon.keep': 'Do not apply yet',
   ...enCodes,
+  // Operators and approvals: i18n-operators.ts.
+  ...operatorsEn,
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -765,6 +768,7 @@ const ar: Dictionary = {
   'dead.merchant': 'التاجر',
   'recon.keep': 'عدم التطبيق الآن',
   ...arCodes,
+  ...operatorsAr,
 };
 
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);

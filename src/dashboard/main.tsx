@@ -1,7 +1,10 @@
 /** The operator dashboard: a single-page app over the admin API, served at /dashboard. */
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ApiError, resumeSession, signIn, signOut, whenSignedOut } from './api.js';
+import { Approvals } from './pages/approvals.js';
+import { Operators } from './pages/operators.js';
+import { SignIn } from './pages/sign-in.js';
+import { resumeSession, sessionOperator, signOut, whenSignedOut } from './api.js';
 import { Announcer, Link, PageTitle } from './components.js';
 import { applyLang, I18n, type Lang, storedLang, translate, useI18n } from './i18n.js';
 import { OrderPage } from './pages/order.js';
@@ -25,71 +28,13 @@ function LanguageSwitch({ onSwitch }: { onSwitch: () => void }) {
   );
 }
 
-function SignIn(props: { expired: boolean; onSignedIn: () => void; onSwitchLang: () => void }) {
-  const { t } = useI18n();
-  const [token, setToken] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
-      await signIn(token);
-      props.onSignedIn();
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <div class="sign-in-page">
-      <div class="sign-in-tools">
-        <LanguageSwitch onSwitch={props.onSwitchLang} />
-      </div>
-      <main id="main" class="sign-in">
-        <PageTitle>{t('signIn.title')}</PageTitle>
-        {props.expired && (
-          <p class="notice" role="status">
-            {t('signIn.expired')}
-          </p>
-        )}
-        <form onSubmit={submit}>
-          <div class="field">
-            <label for="token">{t('signIn.token')}</label>
-            <input
-              id="token"
-              name="token"
-              type="password"
-              autocomplete="off"
-              dir="ltr"
-              required
-              value={token}
-              onInput={(e) => setToken((e.target as HTMLInputElement).value)}
-              aria-invalid={error ? 'true' : undefined}
-              aria-describedby={error ? 'sign-in-error' : undefined}
-            />
-            {error && (
-              <p id="sign-in-error" role="alert" class="field-error">
-                {error}
-              </p>
-            )}
-          </div>
-          <button type="submit" class="primary" disabled={busy}>
-            {t('signIn.submit')}
-          </button>
-        </form>
-      </main>
-    </div>
-  );
-}
-
 const NAV = [
   { path: '/', key: 'nav.overview' },
   { path: '/orders', key: 'nav.orders' },
   { path: '/webhooks', key: 'nav.webhooks' },
   { path: '/reconciliation', key: 'nav.reconciliation' },
+  { path: '/approvals', key: 'nav.approvals' },
+  { path: '/operators', key: 'nav.operators' },
 ] as const;
 
 /** The nav entry a path belongs to (an order page belongs to Orders). */
@@ -112,6 +57,10 @@ function Route({ location }: { location: Location }) {
       return <DeadDeliveries />;
     case '/reconciliation':
       return <Reconciliation />;
+    case '/approvals':
+      return <Approvals />;
+    case '/operators':
+      return <Operators />;
     default:
       return (
         <>
@@ -177,6 +126,14 @@ function Shell(props: { onSignOut: () => void; onSwitchLang: () => void }) {
           </ul>
         </nav>
         <div class="tools">
+          {sessionOperator && (
+            <span class="signed-in-as">
+              {t('app.signedInAs', {
+                name: sessionOperator.name,
+                role: t(`role.${sessionOperator.role}`),
+              })}
+            </span>
+          )}
           <LanguageSwitch onSwitch={props.onSwitchLang} />
           <button type="button" onClick={props.onSignOut}>
             {t('app.signOut')}
@@ -226,7 +183,7 @@ function App() {
       <SignIn
         expired={state === 'expired'}
         onSignedIn={() => setState('signed-in')}
-        onSwitchLang={switchLang}
+        languageSwitch={<LanguageSwitch onSwitch={switchLang} />}
       />
     );
   }

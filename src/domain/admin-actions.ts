@@ -11,6 +11,23 @@ export const ADMIN_ACTIONS = [
   'webhook.enabled',
   'webhook.secret_rotated',
   'webhook.updated', // url, name, format or retry policy
+  // Issue 17: every change of merchants, credentials, endpoints and operators, and four-eyes.
+  'merchant.created',
+  'merchant.updated',
+  'credentials.rotated',
+  'webhook.created',
+  'operator.invited',
+  'operator.invite_accepted',
+  'operator.updated', // role or limit
+  'operator.disabled',
+  'operator.enabled',
+  'operator.totp_enabled',
+  'operator.totp_removed',
+  'token.created',
+  'token.revoked',
+  'refund.approval_requested',
+  'refund.approved',
+  'refund.declined',
 ] as const;
 export type AdminActionType = (typeof ADMIN_ACTIONS)[number];
 

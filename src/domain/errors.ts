@@ -85,6 +85,17 @@ export const ERROR_CODES = [
   // Reconciliation (admin only): an unknown run; a run that cannot be applied (failed or running).
   'reconciliation.not_found',
   'reconciliation.not_applicable',
+  // Operators (admin only, issue 17): accounts, API tokens, limits and four-eyes approvals.
+  'operator.not_found',
+  'operator.name_taken',
+  'operator.invite_invalid',
+  'operator.totp_invalid',
+  'operator.limit_exceeded',
+  'token.not_found',
+  'approval.not_found',
+  'approval.not_pending',
+  'approval.expired',
+  'approval.same_operator',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

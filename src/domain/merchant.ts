@@ -51,6 +51,11 @@ export interface MerchantSettings {
    */
   readonly storeRatingPoints: number | null;
   readonly productRatingPoints: number | null;
+  /**
+   * Four-eyes: an operator's refund above this many minor units needs a second operator's
+   * approval; null follows the service's setting (UNWIND_REFUND_APPROVAL_ABOVE_MINOR).
+   */
+  readonly refundApprovalAboveMinor: number | null;
 }
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
@@ -65,6 +70,7 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   sandbox: false,
   storeRatingPoints: 50,
   productRatingPoints: 25,
+  refundApprovalAboveMinor: null,
 };
 
 export interface Merchant {

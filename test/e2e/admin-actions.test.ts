@@ -77,8 +77,15 @@ function defineAdminActionsSuite(factory: StoreFactory, skip?: string): void {
       return error;
     }
 
-    const actions = (query: string) =>
+    /** The fixture's own creation of its merchant and endpoint, recorded too (issue 17). */
+    const SETUP_ACTIONS = new Set(['merchant.created', 'webhook.created']);
+    const allActions = (query: string) =>
       call<Page<ActionJson>>({ method: 'GET', url: `/admin/actions?${query}` }, 200);
+    /** The page without the fixture's setup actions, which these tests are not about. */
+    const actions = async (query: string) => {
+      const page = await allActions(query);
+      return { ...page, data: page.data.filter((a) => !SETUP_ACTIONS.has(a.action)) };
+    };
 
     /** A merchant with one endpoint and one captured order, whose delivery is pending. */
     async function fixture(name: string) {
@@ -355,6 +362,19 @@ function defineAdminActionsSuite(factory: StoreFactory, skip?: string): void {
       });
       assert.equal(elsewhere.statusCode, 404);
       assert.equal((await actions(`merchant_id=${f.merchantId}`)).data.length, listed.length);
+    });
+
+    it('records the creation of a merchant and of its endpoint as admin actions', async () => {
+      const f = await fixture('Audited setup');
+      const setup = (await allActions(`merchant_id=${f.merchantId}`)).data;
+      assert.deepEqual(
+        setup.map((a) => [a.action, a.actor, a.subject_id]),
+        [
+          ['merchant.created', 'admin', f.merchantId],
+          ['webhook.created', 'admin', f.endpointId],
+        ],
+      );
+      assert.ok(!JSON.stringify(setup).includes('whsec_'), 'no secret in the audit trail');
     });
 
     it('lists actions by merchant, order and action, oldest or newest first, with cursors', async () => {

@@ -7,7 +7,11 @@ import { after, before } from 'node:test';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { adminAuthenticator } from '../../src/app/admin-tokens.js';
 import { TestClock } from '../../src/app/clocks.js';
-import type { AppDeps } from '../../src/app/context.js';
+import {
+  type AppDeps,
+  DEFAULT_OPERATOR_POLICY,
+  type OperatorPolicy,
+} from '../../src/app/context.js';
 import { uuidV7Generator } from '../../src/app/ids.js';
 import { LIMITS } from '../../src/app/limits.js';
 import type { CheckoutOptions, CheckoutPolicy } from '../../src/app/points-checkout-codes.js';
@@ -93,6 +97,8 @@ export async function startTestApp(
     webhookAllowPrivate?: boolean;
     /** The dispatcher's settings over the defaults; the sender's timeout is 2 s unless set. */
     delivery?: Partial<DispatcherSettings>;
+    /** Operators' settings (UNWIND_REFUND_APPROVAL_ABOVE_MINOR and the rest); default the defaults. */
+    operatorPolicy?: Partial<OperatorPolicy>;
     /**
      * The hosted checkout's limits. The default is the production defaults with the per-phone
      * and per-address limits out of the way, for suites that pay many checkouts from one
@@ -109,6 +115,7 @@ export async function startTestApp(
     clock,
     newId: uuidV7Generator(clock),
     webhookAllowPrivate: allowPrivate,
+    operatorPolicy: { ...DEFAULT_OPERATOR_POLICY, ...options.operatorPolicy },
   };
   const delivery = dispatcherSettings({ timeoutMs: 2_000, ...options.delivery });
   const sender = createSender({ timeoutMs: delivery.timeoutMs, allowPrivate, excerptBytes: 1024 });

@@ -16,7 +16,8 @@ export interface AdminActionRecord {
   /** Who acted (`admin`), as on ledger rows and events. */
   readonly actor: string;
   readonly reason: string | null;
-  readonly merchantId: string;
+  /** null for actions on operators and tokens, which concern no merchant. */
+  readonly merchantId: string | null;
   /** The order the action concerns (a replayed delivery's order), if any. */
   readonly orderId: string | null;
   /** The delivery or endpoint acted on. */
@@ -53,6 +54,8 @@ export interface AdminSession {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
+  /** The operator signed in; null for a session opened with the bootstrap admin token. */
+  readonly operatorId: string | null;
 }
 
 /** Admin tokens, sessions and actions. */

@@ -11,6 +11,8 @@ import type { LedgerStore } from './ledger.js';
 import type { MerchantStore } from './merchants.js';
 import type { MpgStore } from './mpg.js';
 import type { OperatorStore } from './operators.js';
+import type { OperatorAccountStore } from './operator-accounts.js';
+import type { RefundApprovalStore } from './refund-approvals.js';
 import type { OutboxStore } from './outbox.js';
 import type { PointsStore } from './points.js';
 import type { PointsCheckoutStore } from './points-checkout.js';
@@ -31,6 +33,8 @@ export type StoreTx = LedgerStore &
   ClaimStore &
   MerchantStore &
   OperatorStore &
+  OperatorAccountStore &
+  RefundApprovalStore &
   ReconciliationStore &
   AdminReadStore &
   PointsWalletStore &

@@ -9,6 +9,7 @@ import { currencyExponent } from '../../domain/currencies.js';
 import { westernDigits } from '../../domain/digits.js';
 import { parseDecimalMinor } from '../../domain/money.js';
 import { refundOrder } from '../admin.js';
+import { isPendingApproval } from '../operators-api.js';
 import { ApiError } from '../api.js';
 import { announce, ConfirmDialog, FieldError, issuesFor } from '../components.js';
 import { formatMoney } from '../format.js';
@@ -113,8 +114,9 @@ export function RefundDialog(props: {
           amountMinor = checked.amountMinor;
         }
         const request = { refund: order.id, amountMinor, reason };
+        let answer: unknown;
         try {
-          await refundOrder(order.id, amountMinor, reason, keyFor(request));
+          answer = await refundOrder(order.id, amountMinor, reason, keyFor(request));
         } catch (e) {
           // The server's word on the amount (e.g. the refundable rest shrank meanwhile) belongs
           // next to the amount field.
@@ -123,9 +125,11 @@ export function RefundDialog(props: {
           }
           throw e;
         }
+        const refunded = formatMoney(amountMinor ?? order.refundable_minor, order.currency, lang);
+        // Above the four-eyes limit the refund waits for a second operator (202).
         announce(
-          t('refund.done', {
-            amount: formatMoney(amountMinor ?? order.refundable_minor, order.currency, lang),
+          t(isPendingApproval(answer) ? 'approvals.requested' : 'refund.done', {
+            amount: refunded,
             ref,
           }),
         );

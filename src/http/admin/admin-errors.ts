@@ -2,6 +2,7 @@
  * The admin face's error shape, `{ error: { code, message, request_id, issues? } }`, and the one
  * exhaustive table mapping every core error code to an HTTP status and message (docs/architecture.md, "Errors").
  */
+import { OPERATOR_ERRORS } from '../operator-errors.js';
 import type { DomainError, ErrorCode } from '../../domain/errors.js';
 import {
   didYouMeanSentence,
@@ -93,6 +94,7 @@ const DOMAIN_ERRORS = {
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [409, 'Only a completed reconciliation run can be applied.'],
+  ...OPERATOR_ERRORS,
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 const HTTP_ERRORS = {
@@ -152,6 +154,8 @@ const SESSION_ERRORS = {
   'auth.csrf_missing': [403, 'Send the session\'s CSRF token in the "X-CSRF-Token" header.'],
   'auth.csrf_invalid': [403, 'The CSRF token does not match the session.'],
   'auth.cross_origin': [403, 'Requests from another origin are refused.'],
+  'auth.code_required': [401, 'Enter the one-time code from your authenticator app.'],
+  'auth.code_invalid': [401, 'The one-time code is not valid.'],
 } as const satisfies Record<string, readonly [number, string]>;
 export type AdminSessionErrorCode = keyof typeof SESSION_ERRORS;
 
@@ -161,6 +165,21 @@ export function renderAdminSessionError(
 ): RenderedError {
   const [status, message] = SESSION_ERRORS[code];
   return envelope(status, code, message, { requestId });
+}
+
+/**
+ * 403 `auth.role_forbidden`: the caller's role, or its token's scopes, do not grant the
+ * permission the route requires (src/http/admin/authorize.ts); details name both.
+ */
+export function renderRoleForbidden(
+  details: { permission: string; role: string; scopes: readonly string[] | null },
+  requestId: string,
+): RenderedError {
+  const message =
+    details.scopes === null
+      ? `This needs the "${details.permission}" permission, which the ${details.role} role does not have.`
+      : `This needs the "${details.permission}" permission, which this token's scopes or role do not grant.`;
+  return envelope(403, 'auth.role_forbidden', message, { requestId }, details);
 }
 
 export const adminFace: Face = {

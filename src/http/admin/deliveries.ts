@@ -7,7 +7,8 @@ import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
 import { deliveryJson, directedAfter, encodeDirectedCursor, pageJson } from './render.js';
-import { admin, respond } from './respond.js';
+import { respond } from './respond.js';
+import { actorFor, requires } from './authorize.js';
 import { listDeliveriesQuery, reasonOnlySchema } from './schemas.js';
 
 type Params = { Params: { id: string } };
@@ -60,18 +61,21 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
 
   app.post<Params>(
     '/deliveries/:id/replay',
-    documented({
-      summary: 'Send a delivery again (same webhook-id, fresh retry budget)',
-      description:
-        'Recorded as the admin action `delivery.replayed` with the reason, if given (the body ' +
-        'may be left out).',
-      tag: 'Webhooks',
-      body: reasonOnlySchema,
-      bodyOptional: true,
-    }),
+    requires(
+      'orders',
+      documented({
+        summary: 'Send a delivery again (same webhook-id, fresh retry budget)',
+        description:
+          'Recorded as the admin action `delivery.replayed` with the reason, if given (the body ' +
+          'may be left out).',
+        tag: 'Webhooks',
+        body: reasonOnlySchema,
+        bodyOptional: true,
+      }),
+    ),
     async (request, reply) => {
       const body = parseOrThrow(reasonOnlySchema, request.body);
-      const audit = { actor: admin, reason: body.reason ?? null };
+      const audit = { actor: actorFor(request), reason: body.reason ?? null };
       return respond(
         deps,
         request,

@@ -23,6 +23,7 @@ import {
   parseCursor,
 } from './render.js';
 import { respond } from './respond.js';
+import { actorFor } from './authorize.js';
 import type { settingsSchema } from './schemas.js';
 import {
   createMerchantSchema,
@@ -51,6 +52,8 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   if (input.product_rating_points !== undefined) {
     s.productRatingPoints = input.product_rating_points;
   }
+  if (input.refund_approval_above_minor !== undefined)
+    s.refundApprovalAboveMinor = input.refund_approval_above_minor;
   return s;
 }
 
@@ -95,6 +98,7 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
           name: body.name,
           ...(body.currency ? { currency: body.currency } : {}),
           settings: toSettings(body.settings),
+          audit: { actor: actorFor(request), reason: null },
         }),
         ({ merchant, credentials }) => ({
           status: 201,
@@ -151,7 +155,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         deps,
         request,
         reply,
-        updateMerchantSettings(request.params.id, toSettings(body.settings)),
+        updateMerchantSettings(request.params.id, toSettings(body.settings), {
+          actor: actorFor(request),
+          reason: null,
+        }),
         (merchant) => ({ status: 200, body: merchantJson(merchant) }),
       );
     },
@@ -171,7 +178,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         deps,
         request,
         reply,
-        rotateCredentials(request.params.id, body.dialect),
+        rotateCredentials(request.params.id, body.dialect, {
+          actor: actorFor(request),
+          reason: null,
+        }),
         (credentials) => ({
           status: 201,
           body: { merchant_id: request.params.id, dialect: body.dialect, credentials },

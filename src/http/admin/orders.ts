@@ -5,13 +5,14 @@
  */
 import { documented } from '../openapi.js';
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../../app/context.js';
+import { type AppDeps, operatorPolicy } from '../../app/context.js';
 import { getOrderWithLedger, listOrders } from '../../app/order-queries.js';
 import { createOrder } from '../../app/create-order.js';
 import { refundRequestJson } from '../../app/backd-refund-requests.js';
 import { orderHistory } from '../../app/order-history.js';
 import type { OrderOutcome } from '../../app/ledger.js';
-import { operateAsAdmin } from '../../app/admin-order-operations.js';
+import { operateAsOperator } from '../../app/refund-approvals.js';
+import { approvalJson } from './approvals.js';
 import type { AdminOperation } from '../../domain/operator-operations.js';
 import { orderSearchFor } from '../../domain/order-search.js';
 import { renderAdminDomainError } from './admin-errors.js';
@@ -28,7 +29,8 @@ import {
   pageJson,
   transactionJson,
 } from './render.js';
-import { admin, respond } from './respond.js';
+import { respond } from './respond.js';
+import { actorFor, principalOf, requires } from './authorize.js';
 import {
   amountOperationSchema,
   createOrderSchema,
@@ -46,17 +48,20 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
 
   app.post(
     '/orders',
-    documented({
-      summary: 'Create an order (optionally authorized or captured)',
-      tag: 'Orders',
-      body: createOrderSchema,
-      responses: { 201: { description: 'The order with its ledger rows' } },
-    }),
+    requires(
+      'orders',
+      documented({
+        summary: 'Create an order (optionally authorized or captured)',
+        tag: 'Orders',
+        body: createOrderSchema,
+        responses: { 201: { description: 'The order with its ledger rows' } },
+      }),
+    ),
     async (request, reply) => {
       const body = parseOrThrow(createOrderSchema, request.body);
       const useCase = createOrder({
         merchantId: body.merchant_id,
-        actor: admin,
+        actor: actorFor(request),
         reason: body.reason ?? null,
         dialect: 'admin',
         kind: 'standard',
@@ -167,30 +172,40 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
   const operation = (path: AdminOperation, withAmount: boolean) =>
     app.post<Params>(
       `/orders/:id/${path}`,
-      documented({
-        summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
-        description: OPERATION_NOTES[path],
-        tag: 'Orders',
-        body: withAmount ? amountOperationSchema : reasonOnlySchema,
-        // Every field is optional, so the body may be left out: `{}` is implied.
-        bodyOptional: true,
-      }),
+      requires(
+        'orders',
+        documented({
+          summary: `${path[0]!.toUpperCase()}${path.slice(1)} the order`,
+          description: OPERATION_NOTES[path],
+          tag: 'Orders',
+          body: withAmount ? amountOperationSchema : reasonOnlySchema,
+          // Every field is optional, so the body may be left out: `{}` is implied.
+          bodyOptional: true,
+        }),
+      ),
       async (request, reply) => {
         const body: { amount_minor?: number; reason?: string | null } = parseOrThrow(
           withAmount ? amountOperationSchema : reasonOnlySchema,
           request.body,
         );
-        const useCase = operateAsAdmin({
-          orderId: request.params.id,
-          operation: path,
-          actor: admin,
-          reason: body.reason ?? null,
-          ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
-        });
-        return respond(deps, request, reply, useCase, (done) => ({
-          status: 200,
-          body: orderJson(done.order, done.transactions),
-        }));
+        const useCase = operateAsOperator(
+          {
+            orderId: request.params.id,
+            operation: path,
+            reason: body.reason ?? null,
+            ...(body.amount_minor === undefined ? {} : { amountMinor: body.amount_minor }),
+          },
+          principalOf(request),
+          operatorPolicy(deps),
+        );
+        return respond(deps, request, reply, useCase, (done) =>
+          done.kind === 'pending'
+            ? { status: 202, body: { approval: approvalJson(done.approval, deps.clock.now()) } }
+            : {
+                status: 200,
+                body: orderJson(done.result.order, done.result.transactions),
+              },
+        );
       },
     );
 

@@ -17,7 +17,8 @@ import { isActiveStatus } from '../../domain/refund-request.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
 import { backdJson, orderJson } from './render.js';
-import { admin, respond } from './respond.js';
+import { respond } from './respond.js';
+import { actorFor, requires } from './authorize.js';
 import { reasonOnlySchema, refundRequestParams, submitRefundRequestSchema } from './schemas.js';
 
 type Params = { Params: { id: string } };
@@ -38,24 +39,27 @@ const viewJson = (view: BackdOrderView, requestId: string | null) => {
 export const refundRequestRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   app.post<Params>(
     '/orders/:id/refund-requests',
-    documented({
-      summary: "Submit a Backd refund request on the merchant's behalf",
-      description:
-        "The same rules as Backd's POST /refund (order confirmed, amount within the refundable " +
-        'rest, one active request per order, lock at 17:00 America/Chicago of a business day), ' +
-        'settled by the same job. `replaces` must name the active draft to replace it, or be left ' +
-        'out when there is none: otherwise 409 `refund_request.active_changed` names the active ' +
-        'one. 409 `order.not_in_lifecycle` on an order that is not a Backd order.',
-      tag: 'Orders',
-      body: submitRefundRequestSchema,
-      responses: { 201: { description: 'The order, its Backd state and the new request' } },
-    }),
+    requires(
+      'orders',
+      documented({
+        summary: "Submit a Backd refund request on the merchant's behalf",
+        description:
+          "The same rules as Backd's POST /refund (order confirmed, amount within the refundable " +
+          'rest, one active request per order, lock at 17:00 America/Chicago of a business day), ' +
+          'settled by the same job. `replaces` must name the active draft to replace it, or be left ' +
+          'out when there is none: otherwise 409 `refund_request.active_changed` names the active ' +
+          'one. 409 `order.not_in_lifecycle` on an order that is not a Backd order.',
+        tag: 'Orders',
+        body: submitRefundRequestSchema,
+        responses: { 201: { description: 'The order, its Backd state and the new request' } },
+      }),
+    ),
     async (request, reply) => {
       const body = parseOrThrow(submitRefundRequestSchema, request.body);
       const useCase = submitRefundRequest({
         merchantId: null,
         orderId: request.params.id,
-        actor: admin,
+        actor: actorFor(request),
         amountMinor: body.amount_minor,
         reason: body.reason ?? null,
         replaces: body.replaces ?? null,
@@ -69,23 +73,26 @@ export const refundRequestRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async 
 
   app.post<RequestParams>(
     '/orders/:id/refund-requests/:request_id/withdraw',
-    documented({
-      summary: 'Withdraw a draft Backd refund request',
-      description:
-        "Backd's DELETE /refund for operators: the request is declined (`deleted`) unless it is " +
-        'locked. It must be the active request (409 `refund_request.active_changed` otherwise).',
-      tag: 'Orders',
-      params: refundRequestParams,
-      body: reasonOnlySchema,
-      bodyOptional: true,
-    }),
+    requires(
+      'orders',
+      documented({
+        summary: 'Withdraw a draft Backd refund request',
+        description:
+          "Backd's DELETE /refund for operators: the request is declined (`deleted`) unless it is " +
+          'locked. It must be the active request (409 `refund_request.active_changed` otherwise).',
+        tag: 'Orders',
+        params: refundRequestParams,
+        body: reasonOnlySchema,
+        bodyOptional: true,
+      }),
+    ),
     async (request, reply) => {
       const params = parseOrThrow(refundRequestParams, request.params);
       const body = parseOrThrow(reasonOnlySchema, request.body);
       const useCase = deleteRefundRequest({
         merchantId: null,
         orderId: params.id,
-        actor: admin,
+        actor: actorFor(request),
         reason: body.reason ?? null,
         expectedId: params.request_id,
       });

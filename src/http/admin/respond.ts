@@ -5,9 +5,6 @@ import { ADMIN_KEY_SCOPE } from '../../app/idempotency.js';
 import { type Rendered, respond as respondOnFace } from '../respond.js';
 import { renderAdminDomainError } from './admin-errors.js';
 
-/** Whom every admin request acts as: recorded on ledger rows, events and admin actions. */
-export const admin = { kind: 'admin' } as const;
-
 export function respond<T>(
   deps: AppDeps,
   request: FastifyRequest,

@@ -18,6 +18,9 @@ import { reconciliationRoutes } from './reconciliations.js';
 import { refundRequestRoutes } from './refund-requests.js';
 import { statsRoutes } from './stats.js';
 import { authenticateAdmin, sessionRoutes } from './session.js';
+import { authorize } from './authorize.js';
+import { operatorRoutes } from './operators.js';
+import { approvalRoutes } from './approvals.js';
 
 export const adminRoutes: FastifyPluginAsync<
   ServerOptions & { httpCounters: HttpCounters }
@@ -25,8 +28,11 @@ export const adminRoutes: FastifyPluginAsync<
   const deps = options.deps;
   const sessionOptions = { deps, adminAuth: options.adminAuth, publicUrl: options.publicUrl };
   app.decorateRequest('adminSession', null);
-  app.addHook('onRequest', async (request, reply) =>
-    authenticateAdmin(request, reply, sessionOptions),
+  app.decorateRequest('principal', null);
+  app.addHook(
+    'onRequest',
+    async (request, reply) =>
+      (await authenticateAdmin(request, reply, sessionOptions)) ?? authorize(request, reply),
   );
   await app.register(sessionRoutes, sessionOptions);
   await app.register(merchantRoutes, { deps });
@@ -37,6 +43,8 @@ export const adminRoutes: FastifyPluginAsync<
   await app.register(webhookRoutes, { deps });
   await app.register(deliveryRoutes, { deps });
   await app.register(adminActionRoutes, { deps });
+  await app.register(operatorRoutes, { deps });
+  await app.register(approvalRoutes, { deps });
   await app.register(pointsCustomerRoutes, { deps });
   await app.register(pointsOtpRoutes, { outbox: options.checkout.outbox });
   await app.register(reconciliationRoutes, { deps });

@@ -48,6 +48,7 @@ export const settingsSchema = z.strictObject({
   sandbox: z.boolean().optional(),
   store_rating_points: ratingPoints,
   product_rating_points: ratingPoints,
+  refund_approval_above_minor: boundedMinor.nonnegative().nullable().optional(),
 });
 
 export const createMerchantSchema = z.strictObject({
@@ -84,7 +85,7 @@ export const amountOperationSchema = z.strictObject({
 
 export const reasonOnlySchema = z.strictObject({ reason });
 
-const limit = queryInteger(z.number().int().positive().max(LIMITS.pageSizeMax)).default(
+export const pageLimit = queryInteger(z.number().int().positive().max(LIMITS.pageSizeMax)).default(
   LIMITS.pageSizeDefault,
 );
 
@@ -127,7 +128,7 @@ export const listOrdersQuery = z
     created_from: instant.optional().describe('Inclusive.'),
     created_to: instant.optional().describe('Exclusive.'),
     order: listOrder,
-    limit,
+    limit: pageLimit,
     cursor: directedCursor,
   })
   .refine(
@@ -136,12 +137,15 @@ export const listOrdersQuery = z
     { path: ['created_to'], message: 'created_to must be after created_from.' },
   );
 
-export const listMerchantsQuery = z.strictObject({ limit, cursor: z.string().optional() });
+export const listMerchantsQuery = z.strictObject({
+  limit: pageLimit,
+  cursor: z.string().optional(),
+});
 
 export const listReconciliationsQuery = z.strictObject({
   merchant_id: idFilter('merchant'),
   dialect: z.enum(CREDENTIAL_DIALECTS).optional().describe('Only runs of this face.'),
-  limit,
+  limit: pageLimit,
   cursor: z.string().optional(),
 });
 
@@ -190,7 +194,7 @@ export const listEventsQuery = z.strictObject({
   type: z.string().optional(),
   from: instant.optional(),
   to: instant.optional(),
-  limit,
+  limit: pageLimit,
   cursor: z.string().optional(),
 });
 
@@ -237,7 +241,7 @@ export const listDeliveriesQuery = z.strictObject({
   from: instant.optional(),
   to: instant.optional(),
   order: listOrder,
-  limit,
+  limit: pageLimit,
   cursor: directedCursor,
 });
 
@@ -253,7 +257,7 @@ export const listAdminActionsQuery = z.strictObject({
   order_id: idFilter('order'),
   action: z.enum(ADMIN_ACTIONS).optional(),
   order: listOrder,
-  limit,
+  limit: pageLimit,
   cursor: directedCursor,
 });
 

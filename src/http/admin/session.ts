@@ -15,7 +15,14 @@ import {
   csrfTokenMatches,
   findActiveAdminSession,
   openAdminSession,
+  type OpenedAdminSession,
+  openOperatorSession,
 } from '../../app/admin-sessions.js';
+import { signInOperator } from '../../app/operator-sign-in.js';
+import { operatorPrincipal } from '../../app/operators.js';
+import { PASSWORD_LENGTH_MAX } from '../../app/passwords.js';
+import { BOOTSTRAP_PRINCIPAL, type Principal } from '../../domain/operators.js';
+import { requirementOf, requires } from './authorize.js';
 import type { AppDeps } from '../../app/context.js';
 import { LIMITS } from '../../app/limits.js';
 import { countAuthFailure } from '../auth-throttle.js';
@@ -38,7 +45,17 @@ const SECURE_COOKIE = '__Host-unwind_session';
 const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const signInSchema = z.strictObject({ token: z.string().min(1).max(512) });
+const signInSchema = z.union([
+  z.strictObject({ token: z.string().min(1).max(512) }),
+  z.strictObject({
+    name: z.string().min(1).max(64),
+    password: z.string().min(1).max(PASSWORD_LENGTH_MAX),
+    code: z
+      .string()
+      .regex(/^[0-9]{6}$/)
+      .optional(),
+  }),
+]);
 
 export interface SessionAuthOptions {
   readonly deps: AppDeps;
@@ -107,16 +124,16 @@ export async function authenticateAdmin(
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer (\S+)$/i.exec(header);
-    if (!match || !(await options.adminAuth.verify(match[1]!))) {
-      throw new HttpProblem('auth_invalid');
-    }
+    const principal = match ? await options.adminAuth.principalFor(match[1]!) : null;
+    if (!principal) throw new HttpProblem('auth_invalid');
+    request.principal = principal;
     limitCaller(request, 'admin');
     return undefined;
   }
-  const signingIn = request.method === 'POST' && request.routeOptions.url === '/admin/session';
   if (!fromOwnOrigin(request, options.publicUrl))
     return refuse(request, reply, 'auth.cross_origin');
-  if (signingIn) return undefined;
+  // Signing in and accepting an invite come before any session.
+  if (requirementOf(request) === 'public') return undefined;
   const secret = sessionSecret(request);
   if (secret === null) throw new HttpProblem('auth_missing');
   const session = await findActiveAdminSession(options.deps, options.adminAuth, secret, Date.now());
@@ -136,13 +153,18 @@ export async function authenticateAdmin(
     }
   }
   request.adminSession = session;
+  request.principal = session.principal;
   limitCaller(request, 'admin');
   return undefined;
 }
 
-const sessionJson = (s: { csrfToken: string; expiresAt: number; createdAt?: number }) => ({
+const sessionJson = (
+  s: { csrfToken: string; expiresAt: number; createdAt?: number },
+  principal: Principal,
+) => ({
   csrf_token: s.csrfToken,
   expires_at: new Date(s.expiresAt).toISOString(),
+  operator: principalJson(principal),
 });
 
 export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app, options) => {
@@ -155,52 +177,70 @@ export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app,
   );
   app.post(
     '/session',
-    documented({
-      summary: 'Sign in to the dashboard: exchange the admin token for a session cookie',
-      description:
-        'Sets an HttpOnly, SameSite=Strict cookie and returns the CSRF token that every ' +
-        'mutating request made with the cookie must carry in `X-CSRF-Token`. Refused from ' +
-        'another origin.',
-      tag: 'Dashboard session',
-      body: signInSchema,
-      responses: { 201: { description: 'Signed in' }, 401: { description: 'Token not valid' } },
-    }),
+    requires(
+      'public',
+      documented({
+        summary: "Sign in to the dashboard: an operator's name and password, or the admin token",
+        description:
+          'Sets an HttpOnly, SameSite=Strict cookie and returns the CSRF token that every ' +
+          'mutating request made with the cookie must carry in `X-CSRF-Token`, and who signed ' +
+          'in. An operator with TOTP sends `code` too: without it the answer is 401 ' +
+          '`auth.code_required`. Refused from another origin.',
+        tag: 'Dashboard session',
+        body: signInSchema,
+        responses: {
+          201: { description: 'Signed in' },
+          401: { description: 'Token, name, password or code not valid' },
+        },
+      }),
+    ),
     async (request, reply) => {
       // Sign-in attempts are limited per client address, before the token is checked.
       takeOrRefuse(signInAttempts, request.ip);
-      const { token } = parseOrThrow(signInSchema, request.body);
-      const opened = await openAdminSession(options.deps, options.adminAuth, {
-        token,
-        userAgent: request.headers['user-agent'] ?? null,
-        now: Date.now(),
-      });
-      if (!opened) throw new HttpProblem('auth_invalid');
+      const body = parseOrThrow(signInSchema, request.body);
+      const opened = await signIn(options.deps, options.adminAuth, body, request);
+      if (!opened.ok) {
+        if (opened.refusal === 'invalid') throw new HttpProblem('auth_invalid');
+        countAuthFailure(request);
+        return refuse(request, reply, opened.refusal);
+      }
       setCookie(
         reply,
         isHttps(request, options.publicUrl),
-        opened.secret,
+        opened.session.secret,
         Math.floor(ADMIN_SESSION_LIFETIME_MS / 1000),
       );
-      return reply.code(201).header('cache-control', 'no-store').send(sessionJson(opened));
+      return reply
+        .code(201)
+        .header('cache-control', 'no-store')
+        .send(sessionJson(opened.session, opened.principal));
     },
   );
 
   app.get(
     '/session',
-    documented({
-      summary: "The dashboard session's CSRF token and expiry (after a page reload)",
-      tag: 'Dashboard session',
-    }),
+    requires(
+      'read',
+      documented({
+        summary: "The dashboard session's CSRF token and expiry (after a page reload)",
+        tag: 'Dashboard session',
+      }),
+    ),
     async (request, reply) => {
       const session = request.adminSession;
       if (!session) return refuse(request, reply, 'auth.session_invalid');
-      return reply.header('cache-control', 'no-store').send(sessionJson(session));
+      return reply
+        .header('cache-control', 'no-store')
+        .send(sessionJson(session, session.principal));
     },
   );
 
   app.delete(
     '/session',
-    documented({ summary: 'Sign out of the dashboard', tag: 'Dashboard session' }),
+    requires(
+      'read',
+      documented({ summary: 'Sign out of the dashboard', tag: 'Dashboard session' }),
+    ),
     async (request, reply) => {
       const session = request.adminSession;
       if (!session) return refuse(request, reply, 'auth.session_invalid');
@@ -210,3 +250,48 @@ export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app,
     },
   );
 };
+
+export const principalJson = (p: Principal) => ({
+  id: p.operatorId,
+  name: p.name,
+  kind: p.kind,
+  role: p.role,
+  scopes: p.scopes,
+  limit_minor: p.limitMinor,
+});
+
+type SignInBody = z.infer<typeof signInSchema>;
+type SignedIn =
+  | { ok: true; session: OpenedAdminSession; principal: Principal }
+  | { ok: false; refusal: 'invalid' | 'auth.code_required' | 'auth.code_invalid' };
+
+/** The bootstrap admin token, or an operator's name, password and code. */
+async function signIn(
+  deps: AppDeps,
+  adminAuth: AdminAuthenticator,
+  body: SignInBody,
+  request: FastifyRequest,
+): Promise<SignedIn> {
+  const meta = { userAgent: request.headers['user-agent'] ?? null, now: Date.now() };
+  if ('token' in body) {
+    const session = await openAdminSession(deps, adminAuth, { token: body.token, ...meta });
+    return session
+      ? { ok: true, session, principal: BOOTSTRAP_PRINCIPAL }
+      : { ok: false, refusal: 'invalid' };
+  }
+  const outcome = await signInOperator(deps, {
+    name: body.name,
+    password: body.password,
+    ...(body.code === undefined ? {} : { code: body.code }),
+  });
+  if (!outcome.ok) {
+    const refusal = {
+      invalid: 'invalid',
+      code_required: 'auth.code_required',
+      code_invalid: 'auth.code_invalid',
+    } as const;
+    return { ok: false, refusal: refusal[outcome.reason] };
+  }
+  const session = await openOperatorSession(deps, outcome.operator.id, meta);
+  return { ok: true, session, principal: operatorPrincipal(outcome.operator) };
+}

@@ -13,7 +13,8 @@ import { send } from '../faces.js';
 import { parseOrThrow } from '../validation.js';
 import { renderAdminDomainError } from './admin-errors.js';
 import { decodeCursor, encodeCursor, healthJson, parseCursor, webhookJson } from './render.js';
-import { admin, respond } from './respond.js';
+import { respond } from './respond.js';
+import { actorFor } from './authorize.js';
 import {
   createWebhookSchema,
   listWebhooksQuery,
@@ -64,6 +65,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.retry_policy ? { retryPolicy: body.retry_policy } : {}),
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
         allowPrivateUrl: deps.webhookAllowPrivate === true,
+        audit: { actor: actorFor(request), reason: null },
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
         status: 201,
@@ -145,7 +147,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         ...(body.enabled !== undefined ? { enabled: body.enabled } : {}),
         ...(body.rotate_secret ? { rotateSecret: true } : {}),
         allowPrivateUrl: deps.webhookAllowPrivate === true,
-        audit: { actor: admin, reason: body.reason ?? null },
+        audit: { actor: actorFor(request), reason: body.reason ?? null },
       });
       return respond(deps, request, reply, useCase, (endpoint) => ({
         status: 200,
@@ -188,7 +190,7 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
         request,
         reply,
         replayEndpointSince(request.params.id, Date.parse(body.since), after, {
-          actor: admin,
+          actor: actorFor(request),
           reason: body.reason ?? null,
         }),
         (result) => ({

@@ -38,9 +38,18 @@ const insertAdminSession =
   async (a) => {
     await db.run(
       `INSERT INTO admin_sessions
-         (id, secret_hash, token_hash, user_agent, created_at, expires_at, revoked_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [a.id, a.secretHash, a.tokenHash, a.userAgent, a.createdAt, a.expiresAt, a.revokedAt],
+         (id, secret_hash, token_hash, user_agent, created_at, expires_at, revoked_at, operator_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        a.id,
+        a.secretHash,
+        a.tokenHash,
+        a.userAgent,
+        a.createdAt,
+        a.expiresAt,
+        a.revokedAt,
+        a.operatorId,
+      ],
     );
   };
 

@@ -110,6 +110,7 @@ export const rowToAdminSession = (r: Row): AdminSession => ({
   createdAt: int(r, 'created_at'),
   expiresAt: int(r, 'expires_at'),
   revokedAt: intOrNull(r, 'revoked_at'),
+  operatorId: strOrNull(r, 'operator_id'),
 });
 
 export const rowToOrder = (r: Row): Order => ({
@@ -178,7 +179,7 @@ export const rowToAdminAction = (r: Row): AdminActionRecord => ({
   action: str(r, 'action') as AdminActionType,
   actor: str(r, 'actor'),
   reason: strOrNull(r, 'reason'),
-  merchantId: str(r, 'merchant_id'),
+  merchantId: strOrNull(r, 'merchant_id'),
   orderId: strOrNull(r, 'order_id'),
   subjectId: str(r, 'subject_id'),
   details: parsed<Record<string, unknown>>(r, 'details'),

@@ -11,6 +11,8 @@ import { createClaimSql } from './claims-sql.js';
 import { createLedgerSql } from './ledger-sql.js';
 import { createMerchantSql } from './merchants-sql.js';
 import { createOperatorSql } from './operators-sql.js';
+import { createOperatorAccountSql } from './operator-accounts-sql.js';
+import { createRefundApprovalSql } from './refund-approvals-sql.js';
 import { createOutboxSql } from './outbox-sql.js';
 import { createAdminReadSql } from './reads-sql.js';
 import { createWebhookSql } from './webhooks-sql.js';
@@ -30,6 +32,8 @@ export function createSqlStoreTx(db: SqlSession): StoreTx {
     ...createClaimSql(db),
     ...createMerchantSql(db),
     ...createOperatorSql(db),
+    ...createOperatorAccountSql(db),
+    ...createRefundApprovalSql(db),
     ...createPointsWalletSql(db),
     ...createPointsSql(db),
     ...createPointsCheckoutSql(db),

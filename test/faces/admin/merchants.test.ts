@@ -41,6 +41,7 @@ await adminApiSuite((factory) => {
         sandbox: false,
         store_rating_points: 50,
         product_rating_points: 25,
+        refund_approval_above_minor: null,
       });
       assert.equal(m.created_at, START);
       assert.equal(m.updated_at, START);
@@ -85,6 +86,7 @@ await adminApiSuite((factory) => {
         sandbox: true,
         store_rating_points: 50,
         product_rating_points: 25,
+        refund_approval_above_minor: null,
       });
     });
 

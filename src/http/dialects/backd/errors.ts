@@ -6,6 +6,7 @@
  * messages are Unwind's, written for humans and listed in docs/dialects/backd.md, since Backd
  * documents none.
  */
+import { OPERATOR_ERRORS } from '../../operator-errors.js';
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import {
   didYouMeanSentence,
@@ -110,6 +111,7 @@ const DOMAIN_ERRORS = {
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [400, 'The reconciliation run cannot be applied.'],
+  ...OPERATOR_ERRORS,
 } as const satisfies Record<ErrorCode, readonly [number, string]>;
 
 /**

@@ -9,6 +9,7 @@
  * refusals are 422 with `errors.amount` (docs/decisions/mpg.md#business-rules); their texts follow
  * the validator's style.
  */
+import { OPERATOR_ERRORS } from '../../operator-errors.js';
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import {
   didYouMeanSentence,
@@ -176,6 +177,9 @@ const DOMAIN_ERRORS = {
     status: 400,
     message: 'Reconciliation run cannot be applied.',
   },
+  ...(Object.fromEntries(
+    Object.entries(OPERATOR_ERRORS).map(([code, [status, message]]) => [code, { status, message }]),
+  ) as { [C in keyof typeof OPERATOR_ERRORS]: Entry }),
 } as const satisfies Record<ErrorCode, Entry>;
 
 /** `{message:"Data validation failed", errors:{field:[messages]}}` from field issues. */

@@ -5,6 +5,7 @@
  * operation's own table overrides the default; the core stays generic
  * (docs/decisions/points.md#state-machine).
  */
+import { OPERATOR_ERRORS } from '../../operator-errors.js';
 import type { DomainError, ErrorCode } from '../../../domain/errors.js';
 import type { PointsOperation } from '../../../domain/points.js';
 import {
@@ -85,6 +86,7 @@ const DOMAIN_ERRORS = {
   'delivery.not_found': [404, 'Delivery not found.'],
   'reconciliation.not_found': [404, 'Reconciliation run not found.'],
   'reconciliation.not_applicable': [400, 'Reconciliation run cannot be applied.'],
+  ...OPERATOR_ERRORS,
 } as const satisfies Record<ErrorCode, Entry>;
 
 /**

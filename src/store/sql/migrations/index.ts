@@ -20,6 +20,7 @@ import { migration as figureBounds } from './014-figure-bounds.js';
 import { migration as pointsMerchantsPending } from './017-points-merchants-pending.js';
 import { migration as webhookHealth } from './016-webhook-health.js';
 import { migration as mpgKeysAndCardAuths } from './018-mpg-keys-and-card-auths.js';
+import { migration as operators } from './015-operators.js';
 
 export type { Migration };
 
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   pointsMerchantsPending,
   webhookHealth,
   mpgKeysAndCardAuths,
+  operators,
 ].sort((a, b) => a.version - b.version);
