@@ -144,7 +144,7 @@ export async function reconcile(
   const findings = new FindingWriter(deps, run.id);
   try {
     await ingest(deps, run, first, items, counts, findings, input.onProgress);
-    await match(deps, run, input.scope, counts, findings);
+    await match({ deps, run, scope: input.scope, counts, findings });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await deps.store.transaction((tx) =>
@@ -211,25 +211,23 @@ const ledgerAmount = (order: Order, type: 'payment' | 'refund'): number =>
 
 const what = (type: 'payment' | 'refund') => (type === 'payment' ? 'payments' : 'refunds');
 
-async function match(
-  deps: AppDeps,
-  run: ReconciliationRun,
-  scope: ReconciliationScope,
-  counts: Counts,
-  findings: FindingWriter,
-): Promise<void> {
-  await matchReportedGroups(deps, run, scope, counts, findings);
-  await matchMissingInReport(deps, run, scope, counts, findings);
-  await matchDuplicates(deps, run, counts, findings);
+/** What every matching pass reads and adds to. */
+interface MatchPass {
+  readonly deps: AppDeps;
+  readonly run: ReconciliationRun;
+  readonly scope: ReconciliationScope;
+  readonly counts: Counts;
+  readonly findings: FindingWriter;
 }
 
-async function matchReportedGroups(
-  deps: AppDeps,
-  run: ReconciliationRun,
-  scope: ReconciliationScope,
-  counts: Counts,
-  findings: FindingWriter,
-): Promise<void> {
+async function match(pass: MatchPass): Promise<void> {
+  await matchReportedGroups(pass);
+  await matchMissingInReport(pass);
+  await matchDuplicates(pass);
+}
+
+async function matchReportedGroups(pass: MatchPass): Promise<void> {
+  const { deps, run, scope, counts, findings } = pass;
   // 1. Every order and kind the report lists, against the scope's ledger (all time: the report
   //    may settle money the ledger moved before the range).
   let after: { orderReference: string; type: string } | null = null;
@@ -315,13 +313,8 @@ function judgeGroup(
   }
 }
 
-async function matchMissingInReport(
-  deps: AppDeps,
-  run: ReconciliationRun,
-  scope: ReconciliationScope,
-  counts: Counts,
-  findings: FindingWriter,
-): Promise<void> {
+async function matchMissingInReport(pass: MatchPass): Promise<void> {
+  const { deps, run, scope, counts, findings } = pass;
   // 2. Money the scope's ledger moved in the range that the report does not list; the policy's
   //    one case.
   let afterOrderId = '';
@@ -365,12 +358,7 @@ async function matchMissingInReport(
   }
 }
 
-async function matchDuplicates(
-  deps: AppDeps,
-  run: ReconciliationRun,
-  counts: Counts,
-  findings: FindingWriter,
-): Promise<void> {
+async function matchDuplicates({ deps, run, counts, findings }: MatchPass): Promise<void> {
   // 3. Transaction references listed more than once.
   let afterLine = 0;
   for (;;) {
