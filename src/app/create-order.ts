@@ -87,28 +87,12 @@ export const createOrder =
       return err(domainError('order.duplicate_reference', { field: 'order_id' }));
     }
 
-    const order: Order = {
+    const order = newOrder(cmd, {
       id: cmd.orderId ?? run.newId(),
       merchantId: merchant.id,
-      dialect: cmd.dialect,
-      kind: cmd.kind,
       currency,
-      amountMinor: cmd.amountMinor,
-      redeemedMinor,
-      ...ZERO_TOTALS,
-      status: 'pending',
-      orderNumber: cmd.orderNumber ?? null,
-      merchantOrderId: cmd.merchantOrderId ?? null,
-      backdOrderId: cmd.backdOrderId ?? null,
-      customerRef: cmd.customerRef ?? null,
-      details: cmd.details ?? {},
-      capturedAt: null,
-      captureMethod: null,
-      cancelledAt: null,
-      createdAt: run.now,
-      updatedAt: run.now,
-      version: 0,
-    };
+      now: run.now,
+    });
     const planned = planCreation(
       order,
       {
@@ -128,3 +112,35 @@ export const createOrder =
       requestFingerprint,
     });
   };
+
+/** The pending order `cmd` asks for, before any reservation or capture is planned. */
+const newOrder = (
+  cmd: CreateOrderCommand,
+  {
+    id,
+    merchantId,
+    currency,
+    now,
+  }: { id: string; merchantId: string; currency: string; now: number },
+): Order => ({
+  id,
+  merchantId,
+  dialect: cmd.dialect,
+  kind: cmd.kind,
+  currency,
+  amountMinor: cmd.amountMinor,
+  redeemedMinor: cmd.redeemedMinor ?? 0,
+  ...ZERO_TOTALS,
+  status: 'pending',
+  orderNumber: cmd.orderNumber ?? null,
+  merchantOrderId: cmd.merchantOrderId ?? null,
+  backdOrderId: cmd.backdOrderId ?? null,
+  customerRef: cmd.customerRef ?? null,
+  details: cmd.details ?? {},
+  capturedAt: null,
+  captureMethod: null,
+  cancelledAt: null,
+  createdAt: now,
+  updatedAt: now,
+  version: 0,
+});

@@ -27,7 +27,7 @@ import { err, ok, type Result } from '../domain/result.js';
 import type { AppDeps } from './context.js';
 import type { Merchant } from '../domain/merchant.js';
 import { applyReconciliation } from './reconciliation-apply.js';
-import type { ReconciliationStore } from './ports/reconciliation.js';
+import type { ReconciliationStore, ReportGroup } from './ports/reconciliation.js';
 import { readSettlementReport, type ReportFormat, type ReportItem } from './settlement-report.js';
 
 /** Rows (and findings) written per transaction while a report is read. */
@@ -144,7 +144,7 @@ export async function reconcile(
   const findings = new FindingWriter(deps, run.id);
   try {
     await ingest(deps, run, first, items, counts, findings, input.onProgress);
-    await match(deps, run, input.scope, counts, findings);
+    await match({ deps, run, scope: input.scope, counts, findings });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await deps.store.transaction((tx) =>
@@ -211,13 +211,23 @@ const ledgerAmount = (order: Order, type: 'payment' | 'refund'): number =>
 
 const what = (type: 'payment' | 'refund') => (type === 'payment' ? 'payments' : 'refunds');
 
-async function match(
-  deps: AppDeps,
-  run: ReconciliationRun,
-  scope: ReconciliationScope,
-  counts: Counts,
-  findings: FindingWriter,
-): Promise<void> {
+/** What every matching pass reads and adds to. */
+interface MatchPass {
+  readonly deps: AppDeps;
+  readonly run: ReconciliationRun;
+  readonly scope: ReconciliationScope;
+  readonly counts: Counts;
+  readonly findings: FindingWriter;
+}
+
+async function match(pass: MatchPass): Promise<void> {
+  await matchReportedGroups(pass);
+  await matchMissingInReport(pass);
+  await matchDuplicates(pass);
+}
+
+async function matchReportedGroups(pass: MatchPass): Promise<void> {
+  const { deps, run, scope, counts, findings } = pass;
   // 1. Every order and kind the report lists, against the scope's ledger (all time: the report
   //    may settle money the ledger moved before the range).
   let after: { orderReference: string; type: string } | null = null;
@@ -230,70 +240,81 @@ async function match(
       return { groups, orders: new Map(orders.map((o) => [o.id, o])) };
     });
     for (const g of page.groups) {
-      const order = page.orders.get(g.orderReference);
-      // Rows are bounded one by one, their sum is not: a sum past the amount bound matches no
-      // order, and a finding stores only amounts within the bound (its message has the sum).
-      const reported =
-        g.amountMinor <= BigInt(BOUNDS.amountMinorMax) ? Number(g.amountMinor) : null;
-      const base = {
-        ...blank,
-        line: g.firstLine,
-        orderReference: g.orderReference,
-        type: g.type,
-        reportedMinor: reported,
-        reportedCurrency: g.minCurrency,
-      };
-      if (!order) {
-        // The same words whether no order exists or another merchant's or face's does.
-        counts.unknown_order++;
-        findings.add({ ...base, kind: 'unknown_order', message: UNKNOWN_ORDER_MESSAGE });
-        continue;
-      }
-      const known = {
-        ...base,
-        orderId: order.id,
-        merchantId: order.merchantId,
-        expectedCurrency: order.currency,
-      };
-      if (g.minCurrency !== g.maxCurrency || g.minCurrency !== order.currency) {
-        counts.currency_mismatch++;
-        findings.add({
-          ...known,
-          kind: 'currency_mismatch',
-          message: `the report lists ${what(g.type)} in ${g.minCurrency === g.maxCurrency ? g.minCurrency : `${g.minCurrency} and ${g.maxCurrency}`}; the order is in ${order.currency}`,
-        });
-        continue;
-      }
-      const expected = ledgerAmount(order, g.type);
-      if (expected === 0) {
-        counts.missing_in_unwind++;
-        findings.add({
-          ...known,
-          kind: 'missing_in_unwind',
-          expectedMinor: 0,
-          message: `the order has no approved ${what(g.type)} in Unwind`,
-        });
-      } else if (BigInt(expected) !== g.amountMinor) {
-        counts.amount_mismatch++;
-        findings.add({
-          ...known,
-          kind: 'amount_mismatch',
-          expectedMinor: expected,
-          message:
-            reported === null
-              ? `the report's ${what(g.type)} (${g.count} rows) add up to ${g.amountMinor} minor units, more than any order may hold`
-              : `the report's ${what(g.type)} (${g.count} rows) do not add up to the ledger's`,
-        });
-      } else {
-        counts.matched++;
-      }
+      judgeGroup(g, page.orders.get(g.orderReference), counts, findings);
     }
     await findings.flush();
     const last = page.groups.at(-1);
     if (!last || page.groups.length < MATCH_PAGE_SIZE) break;
     after = { orderReference: last.orderReference, type: last.type };
   }
+}
 
+/** Judges one reported order and kind against the ledger's `order` (undefined: none in scope). */
+function judgeGroup(
+  g: ReportGroup,
+  order: Order | undefined,
+  counts: Counts,
+  findings: FindingWriter,
+): void {
+  // Rows are bounded one by one, their sum is not: a sum past the amount bound matches no
+  // order, and a finding stores only amounts within the bound (its message has the sum).
+  const reported = g.amountMinor <= BigInt(BOUNDS.amountMinorMax) ? Number(g.amountMinor) : null;
+  const base = {
+    ...blank,
+    line: g.firstLine,
+    orderReference: g.orderReference,
+    type: g.type,
+    reportedMinor: reported,
+    reportedCurrency: g.minCurrency,
+  };
+  if (!order) {
+    // The same words whether no order exists or another merchant's or face's does.
+    counts.unknown_order++;
+    findings.add({ ...base, kind: 'unknown_order', message: UNKNOWN_ORDER_MESSAGE });
+    return;
+  }
+  const known = {
+    ...base,
+    orderId: order.id,
+    merchantId: order.merchantId,
+    expectedCurrency: order.currency,
+  };
+  if (g.minCurrency !== g.maxCurrency || g.minCurrency !== order.currency) {
+    counts.currency_mismatch++;
+    findings.add({
+      ...known,
+      kind: 'currency_mismatch',
+      message: `the report lists ${what(g.type)} in ${g.minCurrency === g.maxCurrency ? g.minCurrency : `${g.minCurrency} and ${g.maxCurrency}`}; the order is in ${order.currency}`,
+    });
+    return;
+  }
+  const expected = ledgerAmount(order, g.type);
+  if (expected === 0) {
+    counts.missing_in_unwind++;
+    findings.add({
+      ...known,
+      kind: 'missing_in_unwind',
+      expectedMinor: 0,
+      message: `the order has no approved ${what(g.type)} in Unwind`,
+    });
+  } else if (BigInt(expected) !== g.amountMinor) {
+    counts.amount_mismatch++;
+    findings.add({
+      ...known,
+      kind: 'amount_mismatch',
+      expectedMinor: expected,
+      message:
+        reported === null
+          ? `the report's ${what(g.type)} (${g.count} rows) add up to ${g.amountMinor} minor units, more than any order may hold`
+          : `the report's ${what(g.type)} (${g.count} rows) do not add up to the ledger's`,
+    });
+  } else {
+    counts.matched++;
+  }
+}
+
+async function matchMissingInReport(pass: MatchPass): Promise<void> {
+  const { deps, run, scope, counts, findings } = pass;
   // 2. Money the scope's ledger moved in the range that the report does not list; the policy's
   //    one case.
   let afterOrderId = '';
@@ -335,7 +356,9 @@ async function match(
     if (!last || page.ids.length < MATCH_PAGE_SIZE) break;
     afterOrderId = last;
   }
+}
 
+async function matchDuplicates({ deps, run, counts, findings }: MatchPass): Promise<void> {
   // 3. Transaction references listed more than once.
   let afterLine = 0;
   for (;;) {

@@ -151,7 +151,6 @@ export function registerDocs(
   routes: () => readonly DocumentedRoute[],
   publicUrl: string,
 ): void {
-  const off = { config: { openapi: false as const } };
   const byName = new Map(faces.map((f) => [f.name, f]));
   const documents = new Map<string, string>();
   const documentOf = (face: FaceDoc) => {
@@ -163,7 +162,7 @@ export function registerDocs(
     return text;
   };
 
-  app.get('/docs', off, async (_request, reply) => {
+  app.get('/docs', docsOff, async (_request, reply) => {
     const items = faces
       .map(
         (f) =>
@@ -177,13 +176,17 @@ export function registerDocs(
       );
   });
 
-  app.get<{ Params: { face: string } }>('/docs/:face/openapi.json', off, async (request, reply) => {
-    const face = byName.get(request.params.face);
-    if (!face) return notFound(request.id, reply);
-    return reply.type('application/json; charset=utf-8').send(documentOf(face));
-  });
+  app.get<{ Params: { face: string } }>(
+    '/docs/:face/openapi.json',
+    docsOff,
+    async (request, reply) => {
+      const face = byName.get(request.params.face);
+      if (!face) return notFound(request.id, reply);
+      return reply.type('application/json; charset=utf-8').send(documentOf(face));
+    },
+  );
 
-  app.get<{ Params: { face: string } }>('/docs/:face', off, async (request, reply) => {
+  app.get<{ Params: { face: string } }>('/docs/:face', docsOff, async (request, reply) => {
     const face = byName.get(request.params.face);
     if (!face) return notFound(request.id, reply);
     return reply.type('text/html; charset=utf-8').send(`<!doctype html>
@@ -193,11 +196,18 @@ export function registerDocs(
 <script src="/docs/assets/init.js" data-spec="/docs/${face.name}/openapi.json"></script></body></html>`);
   });
 
+  registerDocAssets(app);
+}
+
+const docsOff = { config: { openapi: false as const } };
+
+/** Serves the Swagger UI's files and the page's init script under /docs/assets/. */
+function registerDocAssets(app: FastifyInstance): void {
   const assets: Record<string, string> = {
     'swagger-ui.css': 'text/css; charset=utf-8',
     'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
   };
-  app.get<{ Params: { file: string } }>('/docs/assets/:file', off, async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/docs/assets/:file', docsOff, async (request, reply) => {
     const { file } = request.params;
     if (file === 'init.js') {
       // A separate file, so the page needs no inline script.

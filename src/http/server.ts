@@ -107,11 +107,40 @@ const FRAMEWORK_ERRORS: Record<string, HttpErrorKind> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
 };
 
+const FACES: readonly Face[] = [adminFace, ...DIALECT_MODULES.map((d) => d.face)];
+
+/** An error of `kind` in the shape of the face that owns `url`. */
+const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
+  faceFor(FACES, rootFace, url).renderHttpError(kind, context);
+
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const secretPaths = new SecretPaths();
   const connections = options.connections ?? DEFAULT_CONNECTION_LIMITS;
   const trustedProxies = [...(options.trustedProxies ?? [])];
-  const app = Fastify({
+  const app = createFastify(options, secretPaths, connections, trustedProxies);
+  // JSON is the only body type of every face; Fastify's default text/plain parser would let
+  // a string through to the schemas instead of answering 415.
+  app.removeContentTypeParser('text/plain');
+  secretPaths.collectFrom(app);
+  guardConnections(app, connections, addressMatcher(trustedProxies));
+  const httpCounters = new HttpCounters();
+  httpCounters.register(app);
+  registerAuthThrottle(app, authThrottleOf(options));
+  const { routeIndex, routes } = trackRoutes(app, options);
+  registerEdgeHooks(app);
+  registerNotFoundHandler(app, options, routeIndex, routes);
+  registerErrorHandler(app);
+  await mountFaces(app, options, routes, httpCounters);
+  return app;
+}
+
+function createFastify(
+  options: ServerOptions,
+  secretPaths: SecretPaths,
+  connections: ConnectionLimits,
+  trustedProxies: string[],
+): FastifyInstance {
+  return Fastify({
     logger: options.logger ? loggerOptions(options.logger.level, secretPaths) : false,
     // request.ip follows X-Forwarded-For only through these hops (src/http/client-address.ts).
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
@@ -131,33 +160,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       return send(reply, renderFor(request.url, kind, { requestId: request.id }));
     },
   });
-  // JSON is the only body type of every face; Fastify's default text/plain parser would let
-  // a string through to the schemas instead of answering 415.
-  app.removeContentTypeParser('text/plain');
-  secretPaths.collectFrom(app);
-  guardConnections(app, connections, addressMatcher(trustedProxies));
-  const httpCounters = new HttpCounters();
-  httpCounters.register(app);
+}
 
-  const faces: Face[] = [adminFace, ...DIALECT_MODULES.map((d) => d.face)];
-  const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
-    faceFor(faces, rootFace, url).renderHttpError(kind, context);
+/** Failed authentications per address and face, or null when the setting is off. */
+function authThrottleOf(options: ServerOptions): AuthThrottle | null {
   const failuresPerMinute = options.authFailuresPerMinute ?? 0;
-  registerAuthThrottle(
-    app,
-    failuresPerMinute > 0
-      ? new AuthThrottle(
-          new RateLimiter(failuresPerMinute, LIMITS.rateLimitWindowMs, options.deps.clock),
-          (url) => {
-            const face = faceFor(faces, rootFace, url);
-            return face === rootFace ? null : face.name;
-          },
-        )
-      : null,
-  );
+  return failuresPerMinute > 0
+    ? new AuthThrottle(
+        new RateLimiter(failuresPerMinute, LIMITS.rateLimitWindowMs, options.deps.clock),
+        (url) => {
+          const face = faceFor(FACES, rootFace, url);
+          return face === rootFace ? null : face.name;
+        },
+      )
+    : null;
+}
 
-  // Every route's path and methods, to tell a wrong method (405) from an unknown path (404),
-  // and to list the routes (the fuzzer and the OpenAPI check walk them).
+/**
+ * Every route's path and methods, to tell a wrong method (405) from an unknown path (404),
+ * and to list the routes (the fuzzer and the OpenAPI check walk them).
+ */
+function trackRoutes(app: FastifyInstance, options: ServerOptions) {
   const routeIndex = FindMyWay();
   const routes: RouteEntry[] = [];
   app.decorate('unwindRoutes', routes);
@@ -176,7 +199,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       routes.push({ method, url: route.url, doc: route.config?.openapi, secretParams });
     }
   });
+  return { routeIndex, routes };
+}
 
+/** Hooks every request passes: NUL characters refused, request id echoed, closing honoured. */
+function registerEdgeHooks(app: FastifyInstance): void {
   // NUL characters are refused at the edge: PostgreSQL cannot store them in text, and SQLite
   // miscounts strings that contain them, so they would otherwise surface as a 500.
   app.addHook('onRequest', async (request) => {
@@ -201,7 +228,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     reply.header('x-request-id', request.id);
     if (closing) reply.header('connection', 'close');
   });
+}
 
+/** 404 or 405 in the face's shape, with a feature gate's setting or a route suggestion. */
+function registerNotFoundHandler(
+  app: FastifyInstance,
+  options: ServerOptions,
+  routeIndex: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>,
+  routes: readonly RouteEntry[],
+): void {
   // Routes that exist only with a setting, while it is off: they answer which setting it is.
   const gates: FeatureGate[] = options.testClock ? [] : [TEST_CLOCK_GATE];
   const gateIndex = FindMyWay();
@@ -221,7 +256,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         renderFor(request.url, 'method_not_allowed', { requestId: request.id, allow }),
       );
     }
-    const face = faceFor(faces, rootFace, request.url);
+    const face = faceFor(FACES, rootFace, request.url);
     const didYouMean = suggestRoute(routes, face.prefix, request.method, path);
     return send(
       reply,
@@ -231,7 +266,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }),
     );
   });
+}
 
+/** Every other error, rendered by the face that owns the path; details only in the log. */
+function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const context: ErrorContext = { requestId: request.id };
     if (error instanceof HttpProblem) {
@@ -264,7 +302,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
     return send(reply, renderFor(request.url, 'internal', context));
   });
+}
 
+/** Health, docs, the admin API, the dashboard and every dialect's face, in that order. */
+async function mountFaces(
+  app: FastifyInstance,
+  options: ServerOptions,
+  routes: readonly RouteEntry[],
+  httpCounters: HttpCounters,
+): Promise<void> {
   await app.register(healthRoutes, { deps: options.deps });
   registerDocs(
     app,
@@ -286,7 +332,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       checkout: options.checkout,
     });
   }
-  return app;
 }
 
 /** The dot path of the first string containing a NUL character in a parsed body, or null. */

@@ -4,7 +4,7 @@
  * apply only to bodies it buffers, so the report's own limit, far above the global one, is counted
  * here as the bytes arrive (`limited`); any other body type keeps the global limit.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
@@ -143,10 +143,29 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
   app.addContentTypeParser(Object.keys(REPORT_MEDIA_TYPES), (_request, payload, done) =>
     done(null, payload),
   );
+  registerReportUpload(app, deps);
+  registerRunReads(app, deps);
+  app.post(
+    '/reconciliations/:id/apply',
+    documented({
+      summary: "Apply a run's auto-refunds, re-checked now",
+      tag: 'Reconciliation',
+      params: runParams,
+    }),
+    async (request, reply) => {
+      const { id } = parseOrThrow(runParams, request.params);
+      const result = await applyReconciliation(deps, id);
+      if (!result.ok) return fail(request, reply, result.error);
+      return runOutline(result.value);
+    },
+  );
+};
 
-  const fail = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
-    send(reply, renderAdminDomainError(error, request.id));
+const fail = (request: FastifyRequest, reply: FastifyReply, error: DomainError) =>
+  send(reply, renderAdminDomainError(error, request.id));
 
+/** POST /reconciliations: the report streamed into a new run. */
+function registerReportUpload(app: FastifyInstance, deps: AppDeps): void {
   // The report may be large: its body gets UNWIND_UPLOAD_TIMEOUT_MS (src/http/connections.ts).
   const upload = (options: ReturnType<typeof documented>) => ({
     ...options,
@@ -198,7 +217,10 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
       return reply.code(201).send(runOutline(result.value));
     },
   );
+}
 
+/** GET /reconciliations and /reconciliations/:id, with the findings' export. */
+function registerRunReads(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/reconciliations',
     documented({
@@ -240,30 +262,7 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
           findings_truncated: findings.length > FINDINGS_SHOWN_MAX,
         };
       }
-      // The export streams page by page, whatever the number of findings.
-      const findings = runFindings(deps, id);
-      const stream =
-        q.format === 'csv'
-          ? Readable.from(
-              (async function* () {
-                yield `${FINDING_COLUMNS.join(',')}\n`;
-                for await (const f of findings) {
-                  const row = findingJson(f);
-                  yield `${FINDING_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`;
-                }
-              })(),
-            )
-          : Readable.from(
-              (async function* () {
-                yield `{"run":${JSON.stringify(runJson(run))},"findings":[`;
-                let first = true;
-                for await (const f of findings) {
-                  yield `${first ? '' : ','}\n${JSON.stringify(findingJson(f))}`;
-                  first = false;
-                }
-                yield '\n]}\n';
-              })(),
-            );
+      const stream = findingsExport(run, runFindings(deps, id), q.format);
       return reply
         .header('content-type', q.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json')
         .header(
@@ -273,19 +272,32 @@ export const reconciliationRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async
         .send(stream);
     },
   );
+}
 
-  app.post(
-    '/reconciliations/:id/apply',
-    documented({
-      summary: "Apply a run's auto-refunds, re-checked now",
-      tag: 'Reconciliation',
-      params: runParams,
-    }),
-    async (request, reply) => {
-      const { id } = parseOrThrow(runParams, request.params);
-      const result = await applyReconciliation(deps, id);
-      if (!result.ok) return fail(request, reply, result.error);
-      return runOutline(result.value);
-    },
-  );
-};
+/** A run's findings as a CSV or JSON download, streamed page by page whatever their number. */
+const findingsExport = (
+  run: ReconciliationRun,
+  findings: AsyncIterable<Finding>,
+  format: 'csv' | 'json',
+): Readable =>
+  format === 'csv'
+    ? Readable.from(
+        (async function* () {
+          yield `${FINDING_COLUMNS.join(',')}\n`;
+          for await (const f of findings) {
+            const row = findingJson(f);
+            yield `${FINDING_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`;
+          }
+        })(),
+      )
+    : Readable.from(
+        (async function* () {
+          yield `{"run":${JSON.stringify(runJson(run))},"findings":[`;
+          let first = true;
+          for await (const f of findings) {
+            yield `${first ? '' : ','}\n${JSON.stringify(findingJson(f))}`;
+            first = false;
+          }
+          yield '\n]}\n';
+        })(),
+      );

@@ -61,7 +61,7 @@ function numbered(sql: string): string {
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-export function openPostgresStore(options: PostgresStoreOptions): Store {
+function createPool(options: PostgresStoreOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
@@ -71,95 +71,107 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
   });
   // An idle client's connection error must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  return pool;
+}
+
+/** The pool's clients as migration sessions and StoreTx objects, and the transaction runner. */
+class PgSessions {
+  readonly counters = new CounterSet();
+  private readonly statements = new Map<string, { name: string; text: string }>();
+  // A pooled client lives for many transactions, so its session and its StoreTx (an object of
+  // some seventy methods) are built once per client, not once per transaction (the profile of
+  // the refund benchmark showed that allocation at 7% of the server's time).
+  private readonly perClient = new WeakMap<
+    pg.PoolClient,
+    { session: MigrationSession; tx: StoreTx }
+  >();
+  private schemaReady: Promise<void> | undefined;
+
+  constructor(
+    readonly pool: pg.Pool,
+    private readonly schema: string | undefined,
+  ) {}
 
   // Every exchange with the server goes through `send`, which counts it: one statement and one
   // round trip per query (pg sends a named statement's parse, bind and execute in one go).
-  const counters = new CounterSet();
-  const send = (
+  private send(
     client: pg.PoolClient | pg.Pool,
     query: string | pg.QueryConfig,
-  ): Promise<pg.QueryResult> => {
-    counters.statements += 1;
-    counters.roundTrips += 1;
+  ): Promise<pg.QueryResult> {
+    this.counters.statements += 1;
+    this.counters.roundTrips += 1;
     return client.query(query);
-  };
+  }
 
-  const statements = new Map<string, { name: string; text: string }>();
-  const prepared = (sql: string): { name: string; text: string } => {
-    let s = statements.get(sql);
+  private prepared(sql: string): { name: string; text: string } {
+    let s = this.statements.get(sql);
     if (!s) {
       const name = `u_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
       s = { name, text: numbered(sql) };
-      statements.set(sql, s);
+      this.statements.set(sql, s);
     }
     return s;
-  };
+  }
 
-  const query = async (client: pg.PoolClient, sql: string, params: readonly unknown[]) => {
-    const s = prepared(sql);
+  private async query(client: pg.PoolClient, sql: string, params: readonly unknown[]) {
+    const s = this.prepared(sql);
     try {
-      return await send(client, { name: s.name, text: s.text, values: [...params] });
+      return await this.send(client, { name: s.name, text: s.text, values: [...params] });
     } catch (error) {
       const e = error as { code?: string; constraint?: string };
       if (e.code === UNIQUE_VIOLATION) throw new UniqueViolation(e.constraint ?? 'unknown');
       throw error;
     }
-  };
+  }
 
-  const session = (client: pg.PoolClient): MigrationSession => ({
-    async all(sql, params = []) {
-      return (await query(client, sql, params)).rows as Row[];
-    },
-    async run(sql, params = []) {
-      return (await query(client, sql, params)).rowCount ?? 0;
-    },
-    async exec(sql) {
-      await send(client, sql);
-    },
-  });
+  session(client: pg.PoolClient): MigrationSession {
+    return {
+      all: async (sql, params = []) => (await this.query(client, sql, params)).rows as Row[],
+      run: async (sql, params = []) => (await this.query(client, sql, params)).rowCount ?? 0,
+      exec: async (sql) => {
+        await this.send(client, sql);
+      },
+    };
+  }
 
-  let schemaReady: Promise<void> | undefined;
-  const ensureSchema = (): Promise<void> => {
-    if (!options.schema) return Promise.resolve();
-    schemaReady ??= send(pool, `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`).then(
-      () => undefined,
-    );
-    return schemaReady;
-  };
+  ensureSchema(): Promise<void> {
+    if (!this.schema) return Promise.resolve();
+    this.schemaReady ??= this.send(
+      this.pool,
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`,
+    ).then(() => undefined);
+    return this.schemaReady;
+  }
 
-  // A pooled client lives for many transactions, so its session and its StoreTx (an object of
-  // some seventy methods) are built once per client, not once per transaction (the profile of
-  // the refund benchmark showed that allocation at 7% of the server's time).
-  const perClient = new WeakMap<pg.PoolClient, { session: MigrationSession; tx: StoreTx }>();
-  const bound = (client: pg.PoolClient) => {
-    let b = perClient.get(client);
+  bound(client: pg.PoolClient): { session: MigrationSession; tx: StoreTx } {
+    let b = this.perClient.get(client);
     if (!b) {
-      const s = session(client);
+      const s = this.session(client);
       b = { session: s, tx: createSqlStoreTx(s) };
-      perClient.set(client, b);
+      this.perClient.set(client, b);
     }
     return b;
-  };
+  }
 
-  async function withTransaction<T>(
+  async withTransaction<T>(
     work: (s: MigrationSession, tx: StoreTx) => Promise<T>,
     begin = 'BEGIN',
   ): Promise<T> {
-    await ensureSchema();
-    const client = await pool.connect();
+    await this.ensureSchema();
+    const client = await this.pool.connect();
     let broken = false;
-    counters.transactions += 1;
+    this.counters.transactions += 1;
     try {
-      await send(client, begin);
-      const { session: s, tx } = bound(client);
+      await this.send(client, begin);
+      const { session: s, tx } = this.bound(client);
       const result = await work(s, tx);
-      await send(client, 'COMMIT');
-      counters.commits += 1;
+      await this.send(client, 'COMMIT');
+      this.counters.commits += 1;
       return result;
     } catch (error) {
-      counters.rollbacks += 1;
+      this.counters.rollbacks += 1;
       try {
-        await send(client, 'ROLLBACK');
+        await this.send(client, 'ROLLBACK');
       } catch {
         broken = true;
       }
@@ -168,16 +180,22 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       client.release(broken);
     }
   }
+}
+
+export function openPostgresStore(options: PostgresStoreOptions): Store {
+  const pool = createPool(options);
+  const sessions = new PgSessions(pool, options.schema);
+  const { counters } = sessions;
 
   return {
     engine: 'postgres',
-    transaction: (work) => withTransaction((_s, tx) => work(tx)),
+    transaction: (work) => sessions.withTransaction((_s, tx) => work(tx)),
     async read<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
-      await ensureSchema();
+      await sessions.ensureSchema();
       counters.reads += 1;
       const client = await pool.connect();
       try {
-        return await work(bound(client).tx);
+        return await work(sessions.bound(client).tx);
       } finally {
         client.release();
       }
@@ -186,7 +204,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       applyMigrations(
         'postgres',
         (work) =>
-          withTransaction(async (s) => {
+          sessions.withTransaction(async (s) => {
             // One migrator at a time across every process sharing this database.
             await s.exec('SELECT pg_advisory_xact_lock(7270401)');
             return work(s);
@@ -195,10 +213,10 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
       ),
     async ready() {
       try {
-        await ensureSchema();
+        await sessions.ensureSchema();
         const client = await pool.connect();
         try {
-          return (await pendingMigrations(session(client))) === 0;
+          return (await pendingMigrations(sessions.session(client))) === 0;
         } finally {
           client.release();
         }

@@ -75,7 +75,8 @@ function session(db: Database.Database, counters: CounterSet): MigrationSession 
   };
 }
 
-export function openSqliteStore(options: SqliteStoreOptions): Store {
+/** The writer and the reader connection to one database file, configured. */
+function openConnections(options: SqliteStoreOptions) {
   fs.mkdirSync(options.dataDir, { recursive: true });
   const file = path.join(options.dataDir, options.fileName ?? 'unwind.sqlite');
   const writer = new Database(file);
@@ -86,85 +87,95 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
   const reader = new Database(file);
   reader.pragma('foreign_keys = ON');
   reader.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  const counters = new CounterSet();
-  const writeSession = session(writer, counters);
-  const readSession = session(reader, counters);
-  /** The writer's own transaction control, counted like every other statement. */
-  const control = (sql: string): void => {
-    counters.statements += 1;
-    writer.exec(sql);
-  };
-  const writeTx: StoreTx = createSqlStoreTx(writeSession);
-  const readTx: StoreTx = createSqlStoreTx(readSession);
+  return { writer, reader };
+}
 
+interface Queued {
+  readonly work: () => Promise<unknown>;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * The writer connection's transactions, one at a time.
+ *
+ * Group commit. Every commit pays one fsync (synchronous=FULL), and that fsync is most of the
+ * cost of a write. Transactions that queue up while the writer is busy therefore run together
+ * in one database transaction, each inside its own savepoint, and are acknowledged only after
+ * the shared COMMIT: each stays all-or-nothing (a failing one rolls back to its savepoint
+ * alone), nothing is acknowledged before it is durable, and they see each other's writes
+ * exactly as if they had run one after the other.
+ */
+class WriteQueue {
   // The tail of the queue of write transactions: each one starts when the previous one ends.
-  let tail: Promise<unknown> = Promise.resolve();
-  let closed = false;
+  private tail: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private queue: Queued[] = [];
+  private draining = false;
+
+  constructor(
+    private readonly writer: Database.Database,
+    private readonly counters: CounterSet,
+  ) {}
+
+  /** The writer's own transaction control, counted like every other statement. */
+  private control(sql: string): void {
+    this.counters.statements += 1;
+    this.writer.exec(sql);
+  }
 
   /** Runs `work` alone in its own transaction (migrations: DDL must not share one). */
-  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = tail.then(async () => {
-      if (closed) throw new Error('store is closed');
-      control('BEGIN IMMEDIATE');
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(async () => {
+      if (this.closed) throw new Error('store is closed');
+      this.control('BEGIN IMMEDIATE');
       try {
         const result = await work();
-        control('COMMIT');
-        counters.commits += 1;
+        this.control('COMMIT');
+        this.counters.commits += 1;
         return result;
       } catch (error) {
-        if (writer.inTransaction) {
-          control('ROLLBACK');
-          counters.rollbacks += 1;
+        if (this.writer.inTransaction) {
+          this.control('ROLLBACK');
+          this.counters.rollbacks += 1;
         }
         throw error;
       }
     });
-    tail = run.catch(() => undefined);
+    this.tail = run.catch(() => undefined);
     return run;
   }
 
-  // Group commit. Every commit pays one fsync (synchronous=FULL), and that fsync is most of the
-  // cost of a write. Transactions that queue up while the writer is busy therefore run together
-  // in one database transaction, each inside its own savepoint, and are acknowledged only after
-  // the shared COMMIT: each stays all-or-nothing (a failing one rolls back to its savepoint
-  // alone), nothing is acknowledged before it is durable, and they see each other's writes
-  // exactly as if they had run one after the other.
-  interface Queued {
-    readonly work: () => Promise<unknown>;
-    readonly resolve: (value: unknown) => void;
-    readonly reject: (error: unknown) => void;
+  /** Runs `work` in the next group commit; settles once that commit is durable or failed. */
+  grouped<T>(work: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (this.closed) return reject(new Error('store is closed'));
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.draining) void this.drain();
+    });
   }
-  let queue: Queued[] = [];
-  let draining = false;
 
-  async function drain(): Promise<void> {
-    draining = true;
+  /** Lets every queued transaction commit (or fail), then refuses new ones. */
+  async close(): Promise<void> {
+    while (this.draining || this.queue.length > 0) {
+      await this.tail;
+      await new Promise((r) => setImmediate(r));
+    }
+    await this.tail;
+    this.closed = true;
+  }
+
+  private async drain(): Promise<void> {
+    this.draining = true;
     try {
-      while (queue.length > 0) {
+      while (this.queue.length > 0) {
         // better-sqlite3 never yields: a batch runs start to finish on microtasks, so requests
         // that arrive meanwhile are not even parsed until it ends. One turn of the event loop
         // before taking a batch lets every request that has arrived join it.
         await new Promise((resolve) => setImmediate(resolve));
-        const batch = queue.slice(0, GROUP_COMMIT_MAX);
-        queue = queue.slice(batch.length);
-        await exclusive(async () => {
-          const outcomes: { ok: boolean; value: unknown }[] = [];
-          for (const item of batch) {
-            counters.transactions += 1;
-            control('SAVEPOINT unit');
-            try {
-              const value = await item.work();
-              control('RELEASE unit');
-              outcomes.push({ ok: true, value });
-            } catch (error) {
-              control('ROLLBACK TO unit');
-              control('RELEASE unit');
-              counters.rollbacks += 1;
-              outcomes.push({ ok: false, value: error });
-            }
-          }
-          return outcomes;
-        }).then(
+        const batch = this.queue.slice(0, GROUP_COMMIT_MAX);
+        this.queue = this.queue.slice(batch.length);
+        await this.exclusive(() => this.runBatch(batch)).then(
           (outcomes) =>
             outcomes.forEach((o, i) =>
               o.ok ? batch[i]!.resolve(o.value) : batch[i]!.reject(o.value),
@@ -174,21 +185,43 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         );
       }
     } finally {
-      draining = false;
+      this.draining = false;
     }
   }
 
-  function grouped<T>(work: () => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (closed) return reject(new Error('store is closed'));
-      queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!draining) void drain();
-    });
+  /** Each of `batch` in its own savepoint of the current transaction. */
+  private async runBatch(batch: readonly Queued[]): Promise<{ ok: boolean; value: unknown }[]> {
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    for (const item of batch) {
+      this.counters.transactions += 1;
+      this.control('SAVEPOINT unit');
+      try {
+        const value = await item.work();
+        this.control('RELEASE unit');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        this.control('ROLLBACK TO unit');
+        this.control('RELEASE unit');
+        this.counters.rollbacks += 1;
+        outcomes.push({ ok: false, value: error });
+      }
+    }
+    return outcomes;
   }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): Store {
+  const { writer, reader } = openConnections(options);
+  const counters = new CounterSet();
+  const writeSession = session(writer, counters);
+  const readSession = session(reader, counters);
+  const writeTx: StoreTx = createSqlStoreTx(writeSession);
+  const readTx: StoreTx = createSqlStoreTx(readSession);
+  const writes = new WriteQueue(writer, counters);
 
   return {
     engine: 'sqlite',
-    transaction: (work) => grouped(() => work(writeTx)),
+    transaction: (work) => writes.grouped(() => work(writeTx)),
     read: async (work) => {
       counters.reads += 1;
       return work(readTx);
@@ -198,7 +231,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         'sqlite',
         (work) => {
           counters.transactions += 1;
-          return exclusive(() => work(writeSession));
+          return writes.exclusive(() => work(writeSession));
         },
         Date.now,
       ),
@@ -211,13 +244,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     },
     counters: () => counters.snapshot('sqlite', false),
     async close() {
-      // Let every queued transaction commit (or fail) before the connections go.
-      while (draining || queue.length > 0) {
-        await tail;
-        await new Promise((r) => setImmediate(r));
-      }
-      await tail;
-      closed = true;
+      await writes.close();
       reader.close();
       writer.close();
     },
