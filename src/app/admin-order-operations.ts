@@ -70,6 +70,13 @@ export const operateAsAdmin =
   async (tx, run) => {
     const order = await tx.lockOrder(cmd.orderId);
     if (!order) return err(domainError('order.not_found'));
+    return operateOnLocked(cmd, order)(tx, run);
+  };
+
+/** `operateAsAdmin` on an order the caller has already locked in this transaction. */
+export const operateOnLocked =
+  (cmd: AdminOperationCommand, order: Order): UseCase<AdminOperationResult> =>
+  async (tx, run) => {
     switch (OPERATOR_ROUTES[order.dialect][cmd.operation]) {
       case 'core':
         return coreOperation(cmd, order)(tx, run);

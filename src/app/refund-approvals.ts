@@ -5,7 +5,7 @@
  * cancel above the operator's own limit (operator.limit_exceeded); turns a refund above the
  * approval threshold (the merchant's `refund_approval_above_minor`, else the service's
  * UNWIND_REFUND_APPROVAL_ABOVE_MINOR) into a pending approval instead of a refund; and otherwise
- * runs `operateAsAdmin`. A second operator, never the requester, approves (the refund runs then,
+ * runs `operateAsAdmin` on the order it holds. A second operator, never the requester, approves (the refund runs then,
  * in the approval's transaction, so both commit or neither) or declines; both are admin actions
  * on the order. A request not decided within UNWIND_REFUND_APPROVAL_TTL_MS expires: it can no
  * longer be approved, and it leaves the pending list.
@@ -26,6 +26,7 @@ import {
   type AdminOperationCommand,
   type AdminOperationResult,
   operateAsAdmin,
+  operateOnLocked,
 } from './admin-order-operations.js';
 import { actorLabel, type AppDeps, type OperatorPolicy, query, type UseCase } from './context.js';
 import { actorOf } from './operators.js';
@@ -92,7 +93,7 @@ export const operateAsOperator =
         return ok({ kind: 'pending', approval });
       }
     }
-    const done = await operateAsAdmin({ ...cmd, actor })(tx, run);
+    const done = await operateOnLocked({ ...cmd, actor }, order)(tx, run);
     return done.ok ? ok({ kind: 'done', result: done.value }) : done;
   };
 

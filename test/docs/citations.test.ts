@@ -37,6 +37,13 @@ function filesUnder(dirs: readonly string[], pattern: RegExp): string[] {
   return found.sort();
 }
 
+/**
+ * Files that load a file lying beside the checkout rather than cite one: Points' official OpenAPI
+ * is read from ../shared/reference when present, as the Points conformance suite needs, and the
+ * suite says loudly when it is not (test/faces/points/openapi-conformance.test.ts).
+ */
+const LOADS_OUTSIDE_FILE = new Set([path.join('test', 'support', 'points-openapi.ts')]);
+
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8');
 
 describe('the citation helpers can fail', () => {
@@ -85,9 +92,11 @@ describe('code cites only documents in the repository', () => {
   });
 
   it('names no document from outside the repository', () => {
-    const problems = files.flatMap((file) =>
-      forbiddenCitations(read(file)).map((h) => `${file}:${h.line}: cites "${h.text}"`),
-    );
+    const problems = files
+      .filter((file) => !LOADS_OUTSIDE_FILE.has(file))
+      .flatMap((file) =>
+        forbiddenCitations(read(file)).map((h) => `${file}:${h.line}: cites "${h.text}"`),
+      );
     assert.deepEqual(problems, [], problems.join('\n'));
   });
 

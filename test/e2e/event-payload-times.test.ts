@@ -22,6 +22,7 @@ import { EVENT_TYPES } from '../../src/domain/events.js';
 import { formatCarries, WEBHOOK_FORMATS } from '../../src/domain/webhooks.js';
 import { webhookBody } from '../../src/webhooks/formats.js';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/app.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 import {
   postgresFactory,
   postgresSkipReason,
@@ -135,6 +136,32 @@ async function seedTheRest(ctx: DemoContext, backd: Awaited<ReturnType<typeof se
   await client.json(backd.auth, 'POST', '/backd/refund', { ...backd.pending, refund_amount: 10 });
 }
 
+/**
+ * An endpoint whose every attempt fails for five days is disabled, and the merchant's other
+ * endpoint hears of it (`endpoint.disabled`).
+ */
+async function seedDisabledEndpoint(ctx: DemoContext, failingUrl: string, healthyUrl: string) {
+  const { client, admin } = ctx;
+  const merchant = await client.json(admin, 'POST', '/admin/merchants', { name: 'Down' }, 201);
+  const hooks = `/admin/merchants/${merchant.id}/webhooks`;
+  await client.json(admin, 'POST', hooks, { url: `${failingUrl}/down` }, 201);
+  await client.json(admin, 'POST', hooks, { url: `${healthyUrl}/up` }, 201);
+  const order = await client.json(
+    admin,
+    'POST',
+    '/admin/orders',
+    { merchant_id: merchant.id, amount_minor: 1000 },
+    201,
+  );
+  const refundAndRun = async () => {
+    await client.json(admin, 'POST', `/admin/orders/${order.id}/refund`, { amount_minor: 1 });
+    await client.json(admin, 'POST', '/admin/jobs/run', {});
+  };
+  await refundAndRun();
+  ctx.advance(5 * DAY_MS);
+  await refundAndRun();
+}
+
 /** Every time field of `value` that is not a string of `shape`, named by its path. */
 const offenders = (value: unknown, shape: RegExp, where: string) =>
   timeFields(value)
@@ -145,9 +172,13 @@ function suite(factory: StoreFactory, skip?: string) {
   describe(`event payload times are ISO 8601 strings: ${factory.engine}`, { skip }, () => {
     let t: TestApp;
     let events: EventRecord[];
+    let failing: Receiver;
+    let healthy: Receiver;
 
     before(async () => {
       t = await startTestApp(factory);
+      failing = await startReceiver({ status: 500 });
+      healthy = await startReceiver();
       const locker = refundRequestLocker(t.deps);
       const ctx: DemoContext = {
         client: new DemoClient(t.app),
@@ -162,10 +193,14 @@ function suite(factory: StoreFactory, skip?: string) {
       };
       const backd = await seedStories(t, ctx);
       await seedTheRest(ctx, backd);
+      await seedDisabledEndpoint(ctx, failing.url, healthy.url);
       events = await listEvents(t.deps, { limit: 1000 });
     });
 
-    after(async () => t?.close());
+    after(async () => {
+      await Promise.all([failing?.close(), healthy?.close()]);
+      await t?.close();
+    });
 
     it('the requests made an event of every type', () => {
       const made = new Set(events.map((e) => e.type));

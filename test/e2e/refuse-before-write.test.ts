@@ -48,7 +48,11 @@ function suite(factory: StoreFactory, skip?: string) {
       );
       const chosen = await postForm(f.server, `/backd/checkout/${order.token}`, { terms: 'net30' });
       assert.equal(chosen.status, 303, chosen.text);
-      assert.equal(chosen.location, 'https://shop.example/okSet-Cookie:%20a=b');
+      assert.equal(
+        chosen.location,
+        `https://shop.example/okSet-Cookie:%20a=b?backd_order_id=${order.backdOrderId}` +
+          '&merchant_order_id=JKLMO4321',
+      );
       const found = await f.merchant.send('backd', 'GET', `/find_order/${order.backdOrderId}`);
       assert.equal(found.body.data.status, 'terms_selected');
     });

@@ -146,7 +146,16 @@ function crossTenantSuite(factory: StoreFactory, skip?: string): void {
       ids['uuid'] = [earning.json().data.uuid, hook.json().data.uuid ?? hook.json().data.id];
       const mpgOrder = await call('mpg', a, 'POST', '/mpg/v1/orders/purchase', mpgOrderBody());
       assert.equal(mpgOrder.statusCode, 200, mpgOrder.body);
-      ids['id'] = [mpgOrder.json().id, mpgOrder.json().transactions[0].id];
+      const cardAuth = await call('mpg', a, 'POST', '/mpg/v1/3ds', {
+        card_auth_id: crypto.randomUUID(),
+        amount: 10000,
+        currency: 'SAR',
+        number: '4000000000003220', // a challenge: its challenge route then takes a result
+        month: 12,
+        year: 2099,
+      });
+      assert.equal(cardAuth.statusCode, 201, cardAuth.body);
+      ids['id'] = [mpgOrder.json().id, mpgOrder.json().transactions[0].id, cardAuth.json().id];
       const backd = await call('backd', a, 'POST', '/backd/create_order', createBody());
       assert.equal(backd.statusCode, 200, backd.body);
       backdRef = {
@@ -174,6 +183,7 @@ function crossTenantSuite(factory: StoreFactory, skip?: string): void {
       if (url.includes('/webhooks/')) return { name: 'B', url: 'https://b.example/hook' };
       if (url.endsWith('/reverse')) return { reason: 'request_timeout' };
       if (url.endsWith('/extend')) return { amount: 0 };
+      if (url.endsWith('/challenge')) return { result: 'authenticated' };
       if (url.startsWith('/mpg/v1/orders/:id/')) return { amount: 100 };
       return {};
     };

@@ -62,10 +62,14 @@ function suite(factory: StoreFactory, skip?: string) {
         },
       });
       const page = await fetch(`${f.server.url}/backd/checkout/${order.token}`);
-      assert.ok((await page.text()).includes('href="https://shop.example/close"'));
+      // The close link carries its message, the redirect Backd's ids, after the stored href.
+      assert.ok((await page.text()).includes('href="https://shop.example/close?message='));
       const chosen = await postForm(f.server, `/backd/checkout/${order.token}`, { terms: 'net60' });
       assert.equal(chosen.status, 303, chosen.text);
-      assert.equal(chosen.location, LOOSE_HREF);
+      assert.equal(
+        chosen.location,
+        `${LOOSE_HREF}&backd_order_id=${order.backdOrderId}&merchant_order_id=JKLMO4321`,
+      );
     });
 
     it('Backd item_url and item_image_url: control characters are a 422; the href is kept', async () => {

@@ -81,21 +81,34 @@ export const sqliteFactory: StoreFactory = {
 
 let postgresProbe: Promise<string | null> | undefined;
 
-/** Null when PostgreSQL answers; otherwise why not. */
+/** How long the probe retries a timed-out connection: a loaded machine can be slow to accept one. */
+const PROBE_PATIENCE_MS = 30_000;
+
+async function probeOnce(): Promise<string | null> {
+  const client = new pg.Client({
+    connectionString: testDatabaseUrl(),
+    connectionTimeoutMillis: 5000,
+  });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return `${testDatabaseUrl()}: ${(error as Error).message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** Null when PostgreSQL answers; otherwise why not, after trying for PROBE_PATIENCE_MS. */
 export function postgresUnavailable(): Promise<string | null> {
   postgresProbe ??= (async () => {
-    const client = new pg.Client({
-      connectionString: testDatabaseUrl(),
-      connectionTimeoutMillis: 3000,
-    });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-      return null;
-    } catch (error) {
-      return `${testDatabaseUrl()}: ${(error as Error).message}`;
-    } finally {
-      await client.end().catch(() => undefined);
+    const deadline = Date.now() + PROBE_PATIENCE_MS;
+    for (;;) {
+      const why = await probeOnce();
+      // Only a slow answer is worth waiting for; a refused connection or a bad login is final.
+      if (why === null || !/timeout/i.test(why) || Date.now() >= deadline) return why;
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
   })();
   return postgresProbe;
