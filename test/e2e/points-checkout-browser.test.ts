@@ -98,7 +98,7 @@ function suite(factory: StoreFactory, skip?: string) {
       await page.waitForURL(/\/healthz\?/);
       const landed = new URL(page.url());
       assert.equal(landed.searchParams.get('from'), 'checkout');
-      assert.equal(landed.searchParams.get('status'), 'new');
+      assert.equal(landed.searchParams.get('status'), 'approved');
       assert.ok(landed.searchParams.get('order_uuid'));
       const wallet = await server.call('GET', `/admin/points/customers/${phone}`, undefined, 200);
       assert.equal(wallet.balance, 340);

@@ -1,7 +1,9 @@
 /**
  * Proves the Points face end to end with a real webhook receiver: a customer redeems through the
- * hosted page (driven over HTTP), the merchant completes, refunds part and then the rest, and the
- * wallet, the order statuses and every Points webhook payload (`approved`, `completed`,
+ * hosted page (driven over HTTP), which approves the order and sends `approved` (the merchant's
+ * default `checkout_capture`; `authorize` sends `authorized` and leaves /capture to the merchant,
+ * `manual` sends nothing until its /complete), the merchant refunds part and then the rest, and
+ * the wallet, the order statuses and every Points webhook payload (`approved`, `completed`,
  * `refunded` with points and amounts left, `cancelled` with its reason, `shipping_status_updated`)
  * are exact at each step; on SQLite and on PostgreSQL.
  */
@@ -26,6 +28,7 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
     let apiKey: string;
     let publicKey: string;
     let secret: string;
+    let merchantId: string;
     let seen = 0;
 
     before(async () => {
@@ -37,8 +40,10 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
         payload: { name: 'Oud House' },
       });
       const body = res.json() as {
+        id: string;
         credentials: { points: { api_key: string; public_key: string } };
       };
+      merchantId = body.id;
       apiKey = body.credentials.points.api_key;
       publicKey = body.credentials.points.public_key;
       const hook = await api('POST', '/webhooks', {
@@ -92,7 +97,7 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
         .sort((a, b) => a.event.localeCompare(b.event));
     }
 
-    it('redeem on the hosted page, complete, refund part, then the rest', async () => {
+    it('redeem on the hosted page (approved and its webhook at once), refund part, then the rest', async () => {
       const phone = '500000001';
       await t.admin({
         method: 'POST',
@@ -123,17 +128,16 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
         redeemPoints: 500,
       });
       const uuid = paid.order_uuid;
-      // The points leave the wallet at once; the order waits for the merchant.
+      // The points leave the wallet at once; completing the checkout approved the order, and the
+      // merchant hears it from the webhook, as Points' checkout flow draws it.
       assert.equal(await balance(phone), 500);
-      assert.equal(await orderStatus(uuid), 'new');
-      assert.deepEqual(await hooks(0), []);
-
-      const completed = await api('POST', `/orders/${uuid}/complete`, { payment_method: '2' });
-      assert.equal(completed.statusCode, 200, completed.body);
       assert.equal(await orderStatus(uuid), 'approved');
-      const [approved, completedHook] = await hooks(2);
+      assert.match(paid.redirect_url, /&status=approved$/);
+      const [approved] = await hooks(1);
       assert.equal(approved?.event, 'approved');
-      assert.equal(completedHook?.event, 'completed');
+      const again = await api('POST', `/orders/${uuid}/complete`, { payment_method: '2' });
+      assert.equal(again.statusCode, 400, again.body);
+      assert.equal((again.json() as { message: string }).message, 'Order is already completed');
       const common = {
         id: uuid,
         order_number: 'ORD-2024-0001',
@@ -151,7 +155,6 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
         order_status: 'approved',
       });
       assert.match(String(approved?.order['reference_number']), /^REF-2026-\d{6}$/);
-      assert.equal(completedHook?.order['order_status'], 'approved');
 
       const part = await api('POST', `/orders/${uuid}/refund`, {
         amount: 25.0,
@@ -209,6 +212,76 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
       ]);
     });
 
+    async function setCheckoutCapture(mode: string) {
+      const set = await t.admin({
+        method: 'PATCH',
+        url: `/admin/merchants/${merchantId}`,
+        payload: { settings: { checkout_capture: mode } },
+      });
+      assert.equal(set.statusCode, 200, set.body);
+    }
+
+    /** Sets the merchant's `checkout_capture`; a customer then redeems 100 points of 20.00. */
+    async function checkoutWith(mode: string, orderNumber: string) {
+      await setCheckoutCapture(mode);
+      await t.admin({
+        method: 'POST',
+        url: '/admin/points/customers',
+        payload: { phone_number: '500000007', balance: 1000 },
+      });
+      const begun = await t.app.inject({
+        method: 'POST',
+        url: `/points/api/v1/orders/checkout/${publicKey}`,
+        payload: {
+          total_price: 20,
+          order_number: orderNumber,
+          callback_url: 'https://shop.example/r',
+        },
+      });
+      const pagePath = new URL(
+        (begun.json() as { data: { checkout_url: string } }).data.checkout_url,
+      ).pathname;
+      return payAtCheckout(appCall(t), appCall(t, true), pagePath, {
+        phoneNumber: '0500000007',
+        redeemPoints: 100,
+      });
+    }
+
+    it('checkout_capture authorize: authorized at completion, captured by the merchant', async () => {
+      const paid = await checkoutWith('authorize', 'AUTH-1');
+      assert.equal(await orderStatus(paid.order_uuid), 'authorized');
+      assert.match(paid.redirect_url, /&status=authorized$/);
+      assert.deepEqual(
+        (await hooks(1)).map((h) => [h.event, h.order['order_status']]),
+        [['authorized', 'authorized']],
+      );
+      const captured = await api('POST', `/orders/${paid.order_uuid}/capture`);
+      assert.equal(captured.statusCode, 200, captured.body);
+      assert.deepEqual(
+        (await hooks(1)).map((h) => [h.event, h.order['order_status']]),
+        [['captured', 'captured']],
+      );
+    });
+
+    it('checkout_capture manual: new and silent until the merchant completes it', async () => {
+      const paid = await checkoutWith('manual', 'MANUAL-1');
+      assert.equal(await orderStatus(paid.order_uuid), 'new');
+      assert.match(paid.redirect_url, /&status=new$/);
+      assert.deepEqual(await hooks(0), []);
+      const completed = await api('POST', `/orders/${paid.order_uuid}/complete`, {
+        payment_method: '2',
+      });
+      assert.equal(completed.statusCode, 200, completed.body);
+      assert.deepEqual(
+        (await hooks(2)).map((h) => [h.event, h.order['order_status']]),
+        [
+          ['approved', 'approved'],
+          ['completed', 'approved'],
+        ],
+      );
+      await setCheckoutCapture('automatic');
+    });
+
     it('earning: approved, partial refund reversing points, shipping update; cancel carries its reason', async () => {
       const phone = '500000002';
       // The customer's account is activated (an operator opened it), so the earning is awarded.
@@ -249,7 +322,9 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
       assert.equal(shipping?.order['status_label'], 'تم التوصيل');
       assert.equal(shipping?.order['order_status'], 'partially_refunded');
 
-      // A replacing order cancelled before completion: `cancelled` with the default reason.
+      // A replacing order cancelled before its capture (a merchant that authorizes at checkout):
+      // `cancelled` with the default reason.
+      await setCheckoutCapture('authorize');
       const replacing = await redeemViaCheckout(
         t,
         publicKey,
@@ -257,6 +332,8 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
         { phoneNumber: phone, redeemPoints: 57 },
       );
       assert.equal(await balance(phone), 1200);
+      assert.equal((await hooks(1))[0]?.event, 'authorized');
+      await setCheckoutCapture('automatic');
       await api('POST', `/orders/${replacing}/cancel`, {});
       const [cancelled] = await hooks(1);
       assert.equal(cancelled?.event, 'cancelled');

@@ -51,6 +51,7 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   if (input.product_rating_points !== undefined) {
     s.productRatingPoints = input.product_rating_points;
   }
+  if (input.checkout_capture !== undefined) s.checkoutCapture = input.checkout_capture;
   return s;
 }
 

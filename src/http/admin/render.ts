@@ -32,6 +32,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     sandbox: m.settings.sandbox,
     store_rating_points: m.settings.storeRatingPoints,
     product_rating_points: m.settings.productRatingPoints,
+    checkout_capture: m.settings.checkoutCapture,
   },
   ...(credentials
     ? {

@@ -41,6 +41,7 @@ await adminApiSuite((factory) => {
         sandbox: false,
         store_rating_points: 50,
         product_rating_points: 25,
+        checkout_capture: 'automatic',
       });
       assert.equal(m.created_at, START);
       assert.equal(m.updated_at, START);
@@ -70,6 +71,7 @@ await adminApiSuite((factory) => {
           holidays: ['2026-12-25'],
           ip_allow_list: ['10.0.0.1'],
           sandbox: true,
+          checkout_capture: 'authorize',
         },
       });
       assert.equal(m.currency, 'KWD');
@@ -85,6 +87,7 @@ await adminApiSuite((factory) => {
         sandbox: true,
         store_rating_points: 50,
         product_rating_points: 25,
+        checkout_capture: 'authorize',
       });
     });
 

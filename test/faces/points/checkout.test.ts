@@ -137,11 +137,12 @@ await pointsFaceSuite((face) => {
       assert.deepEqual(Object.keys(paid.json() as object).sort(), ['order_uuid', 'redirect_url']);
       assert.equal(
         redirect_url,
-        `https://shop.example/return?x=1&order_uuid=${order_uuid}&order_number=CHK-1&status=new`,
+        `https://shop.example/return?x=1&order_uuid=${order_uuid}&order_number=CHK-1&status=approved`,
       );
       assert.equal((await wallet(phone)).balance, 200);
+      // Completing the checkout approves the order (the merchant's default `checkout_capture`).
       const order = data(await api(m, 'GET', `/orders/${order_uuid}`));
-      assert.equal(order.order_status, 'new');
+      assert.equal(order.order_status, 'approved');
       assert.equal(order.type, 2);
       assert.equal(order.total_price, 80.5);
       assert.equal(order.total_points, 300);

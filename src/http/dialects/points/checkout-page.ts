@@ -25,7 +25,7 @@ import {
   verifyCheckoutCode,
 } from '../../../app/points-checkout-codes.js';
 import { formatMinor } from '../../../domain/money.js';
-import { normalisePhone } from '../../../domain/points.js';
+import { normalisePhone, pointsStatusOf } from '../../../domain/points.js';
 import { NO_ACCOUNT_MESSAGE, parseCheckoutCode } from '../../../domain/points-checkout.js';
 import { send } from '../../faces.js';
 import { sendHtml, wantsJson } from '../../hosted-page.js';
@@ -69,7 +69,8 @@ export function redirectUrl(confirmed: ConfirmedCheckout, pageUrl: string): stri
   const url = new URL(callback);
   url.searchParams.set('order_uuid', confirmed.order.id);
   url.searchParams.set('order_number', confirmed.session.orderNumber);
-  url.searchParams.set('status', 'new');
+  // The order's Points status as the merchant's `checkout_capture` left it (approved, …).
+  url.searchParams.set('status', pointsStatusOf(confirmed.order));
   return url.toString();
 }
 
