@@ -5,12 +5,14 @@
  * `manual` sends nothing until its /complete), the merchant refunds part and then the rest, and
  * the wallet, the order statuses and every Points webhook payload (`approved`, `completed`,
  * `refunded` with points and amounts left, `cancelled` with its reason, `shipping_status_updated`)
- * are exact at each step; on SQLite and on PostgreSQL.
+ * are exact at each step; a checkout session paid 1 ms before its expiry is approved and announced,
+ * one paid at the instant or 1 ms after is refused, takes nothing and announces nothing; on SQLite
+ * and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
-import { appCall, payAtCheckout, redeemViaCheckout } from '../support/points.js';
+import { appCall, outboxCode, payAtCheckout, redeemViaCheckout } from '../support/points.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { headerOf, type Receiver, startReceiver } from '../support/receiver.js';
 import { onEveryStore, type StoreFactory } from '../support/stores.js';
@@ -340,6 +342,80 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
       assert.equal(cancelled?.order['reason'], 'Order cancelled via API');
       assert.equal(cancelled?.order['order_status'], 'cancelled');
       assert.equal(await balance(phone), 1257);
+    });
+
+    it('a session expires exactly 30 minutes after it opened: paid 1 ms before, refused at and after, no order, no webhook', async () => {
+      const call = appCall(t);
+      const admin = appCall(t, true);
+      const clock = async () =>
+        Date.parse(((await admin('GET', '/admin/clock')).body as { now: string }).now);
+      const setClock = async (ms: number) =>
+        assert.equal(
+          (await admin('POST', '/admin/clock', { now: new Date(ms).toISOString() })).status,
+          200,
+        );
+      const opened = await clock();
+      const sessions: { path: string; token: string }[] = [];
+      for (const [n, phone] of ['500000011', '500000012', '500000013'].entries()) {
+        await t.admin({
+          method: 'POST',
+          url: '/admin/points/customers',
+          payload: { phone_number: phone, balance: 100 },
+        });
+        const begun = await call('POST', `/points/api/v1/orders/checkout/${publicKey}`, {
+          total_price: 20,
+          order_number: `EXPIRY-${n}`,
+        });
+        assert.equal(begun.status, 200, JSON.stringify(begun.body));
+        const url = (begun.body as { data: { checkout_url: string } }).data.checkout_url;
+        sessions.push({ path: new URL(url).pathname, token: '' });
+      }
+      // The codes are asked for and checked a minute before the end, within their 5 minutes.
+      await setClock(opened + 29 * 60_000);
+      for (const [n, session] of sessions.entries()) {
+        const phone = `50000001${n + 1}`;
+        assert.equal(
+          (await call('POST', `${session.path}/code`, { phone_number: phone })).status,
+          200,
+        );
+        const code = await outboxCode(admin, session.path);
+        const verified = await call('POST', `${session.path}/verify`, { code });
+        assert.equal(verified.status, 200, JSON.stringify(verified.body));
+        session.token = (
+          verified.body as { data: { verification_token: string } }
+        ).data.verification_token;
+      }
+      const pay = (session: { path: string; token: string }) =>
+        call('POST', session.path, { verification_token: session.token, redeem_points: 50 });
+      const expiresAt = opened + 30 * 60_000;
+
+      await setClock(expiresAt - 1);
+      const paid = await pay(sessions[0]!);
+      assert.equal(paid.status, 200, JSON.stringify(paid.body));
+      const [approved] = await hooks(1);
+      assert.equal(approved?.event, 'approved');
+      assert.equal(approved?.order['order_number'], 'EXPIRY-0');
+
+      for (const [at, session] of [
+        [expiresAt, sessions[1]!],
+        [expiresAt + 1, sessions[2]!],
+      ] as const) {
+        await setClock(at);
+        const refused = await pay(session);
+        assert.deepEqual(
+          [refused.status, refused.body],
+          [
+            400,
+            { status: false, message: 'This checkout session has expired.', appended_data: {} },
+          ],
+        );
+        const shown = await call('GET', session.path);
+        assert.deepEqual((shown.body as { data: unknown }).data, { status: 'expired' });
+      }
+      // Nothing was taken and nothing was announced for the expired sessions.
+      assert.equal(await balance('500000012'), 100);
+      assert.equal(await balance('500000013'), 100);
+      assert.deepEqual(await hooks(0), []);
     });
   });
 }
