@@ -1,59 +1,31 @@
 /**
  * Proves the Points face end to end with a real webhook receiver: a customer redeems through the
  * hosted page (driven over HTTP), which approves the order and sends `approved` (the merchant's
- * default `checkout_capture`; `authorize` sends `authorized` and leaves /capture to the merchant,
- * `manual` sends nothing until its /complete), the merchant refunds part and then the rest, and
- * the wallet, the order statuses and every Points webhook payload (`approved`, `completed`,
- * `refunded` with points and amounts left, `cancelled` with its reason, `shipping_status_updated`)
- * are exact at each step; a checkout session paid 1 ms before its expiry is approved and announced,
- * one paid at the instant or 1 ms after is refused, takes nothing and announces nothing; on SQLite
- * and on PostgreSQL.
+ * default `checkout_capture`), the merchant refunds part and then the rest, and the wallet, the
+ * order statuses and every Points webhook payload (`approved`, `refunded` with points and amounts
+ * left, `cancelled` with its reason, `shipping_status_updated`) are exact at each step; on SQLite
+ * and on PostgreSQL. The other `checkout_capture` modes and expiry: points-checkout-webhooks.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { InjectOptions } from 'fastify';
-import { appCall, outboxCode, payAtCheckout, redeemViaCheckout } from '../support/points.js';
+import { appCall, payAtCheckout, redeemViaCheckout } from '../support/points.js';
+import { openPointsShop, type PointsShop } from '../support/points-shop.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { headerOf, type Receiver, startReceiver } from '../support/receiver.js';
+import { type Receiver, startReceiver } from '../support/receiver.js';
 import { onEveryStore, type StoreFactory } from '../support/stores.js';
-
-interface PointsHook {
-  event: string;
-  order: Record<string, unknown>;
-  timestamp: string;
-}
 
 function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
   describe(`Points end to end: ${factory.engine}`, { skip }, () => {
     let t: TestApp;
     let receiver: Receiver;
-    let apiKey: string;
+    let shop: PointsShop;
     let publicKey: string;
-    let secret: string;
-    let merchantId: string;
-    let seen = 0;
 
     before(async () => {
       t = await startTestApp(factory);
       receiver = await startReceiver();
-      const res = await t.admin({
-        method: 'POST',
-        url: '/admin/merchants',
-        payload: { name: 'Oud House' },
-      });
-      const body = res.json() as {
-        id: string;
-        credentials: { points: { api_key: string; public_key: string } };
-      };
-      merchantId = body.id;
-      apiKey = body.credentials.points.api_key;
-      publicKey = body.credentials.points.public_key;
-      const hook = await api('POST', '/webhooks', {
-        name: 'orders',
-        url: `${receiver.url}/points`,
-      });
-      assert.equal(hook.statusCode, 200, hook.body);
-      secret = (hook.json() as { data: { secret: string } }).data.secret;
+      shop = await openPointsShop(t, receiver, 'Oud House');
+      ({ publicKey } = shop);
     });
     after(async () => {
       await t?.close();
@@ -61,43 +33,11 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
     });
 
     const api = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
-      t.app.inject({
-        method,
-        url: `/points/api/v1${path}`,
-        headers: { 'x-api-key': apiKey },
-        ...(payload === undefined ? {} : { payload: payload as InjectOptions['payload'] }),
-      });
-
-    const orderStatus = async (uuid: string) =>
-      ((await api('GET', `/orders/${uuid}`)).json() as { data: { order_status: string } }).data
-        .order_status;
-
-    const balance = async (phone: string) =>
-      (
-        (await t.admin({ method: 'GET', url: `/admin/points/customers/${phone}` })).json() as {
-          balance: number;
-        }
-      ).balance;
-
-    /** Delivers what is due and returns the webhooks that arrived since the last call. */
-    async function hooks(count: number): Promise<PointsHook[]> {
-      const run = await t.admin({ method: 'POST', url: '/admin/jobs/run' });
-      assert.equal(run.statusCode, 200, run.body);
-      const all = await receiver.waitForRequests(seen + count, 5000);
-      const fresh = all.slice(seen);
-      seen = all.length;
-      assert.equal(fresh.length, count);
-      for (const r of fresh) {
-        assert.equal(headerOf(r, 'x-webhook-secret'), secret);
-        const body = JSON.parse(r.body) as PointsHook;
-        assert.equal(headerOf(r, 'x-webhook-event'), body.event);
-        assert.ok(headerOf(r, 'webhook-signature')?.startsWith('v1,'));
-      }
-      // Delivery order is not guaranteed (as Points says); sort by event for stable checks.
-      return fresh
-        .map((r) => JSON.parse(r.body) as PointsHook)
-        .sort((a, b) => a.event.localeCompare(b.event));
-    }
+      shop.api(method, path, payload);
+    const orderStatus = (uuid: string) => shop.orderStatus(uuid);
+    const balance = (phone: string) => shop.balance(phone);
+    const hooks = (count: number) => shop.hooks(count);
+    const setCheckoutCapture = (mode: string) => shop.setCheckoutCapture(mode);
 
     it('redeem on the hosted page (approved and its webhook at once), refund part, then the rest', async () => {
       const phone = '500000001';
@@ -214,76 +154,6 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
       ]);
     });
 
-    async function setCheckoutCapture(mode: string) {
-      const set = await t.admin({
-        method: 'PATCH',
-        url: `/admin/merchants/${merchantId}`,
-        payload: { settings: { checkout_capture: mode } },
-      });
-      assert.equal(set.statusCode, 200, set.body);
-    }
-
-    /** Sets the merchant's `checkout_capture`; a customer then redeems 100 points of 20.00. */
-    async function checkoutWith(mode: string, orderNumber: string) {
-      await setCheckoutCapture(mode);
-      await t.admin({
-        method: 'POST',
-        url: '/admin/points/customers',
-        payload: { phone_number: '500000007', balance: 1000 },
-      });
-      const begun = await t.app.inject({
-        method: 'POST',
-        url: `/points/api/v1/orders/checkout/${publicKey}`,
-        payload: {
-          total_price: 20,
-          order_number: orderNumber,
-          callback_url: 'https://shop.example/r',
-        },
-      });
-      const pagePath = new URL(
-        (begun.json() as { data: { checkout_url: string } }).data.checkout_url,
-      ).pathname;
-      return payAtCheckout(appCall(t), appCall(t, true), pagePath, {
-        phoneNumber: '0500000007',
-        redeemPoints: 100,
-      });
-    }
-
-    it('checkout_capture authorize: authorized at completion, captured by the merchant', async () => {
-      const paid = await checkoutWith('authorize', 'AUTH-1');
-      assert.equal(await orderStatus(paid.order_uuid), 'authorized');
-      assert.match(paid.redirect_url, /&status=authorized$/);
-      assert.deepEqual(
-        (await hooks(1)).map((h) => [h.event, h.order['order_status']]),
-        [['authorized', 'authorized']],
-      );
-      const captured = await api('POST', `/orders/${paid.order_uuid}/capture`);
-      assert.equal(captured.statusCode, 200, captured.body);
-      assert.deepEqual(
-        (await hooks(1)).map((h) => [h.event, h.order['order_status']]),
-        [['captured', 'captured']],
-      );
-    });
-
-    it('checkout_capture manual: new and silent until the merchant completes it', async () => {
-      const paid = await checkoutWith('manual', 'MANUAL-1');
-      assert.equal(await orderStatus(paid.order_uuid), 'new');
-      assert.match(paid.redirect_url, /&status=new$/);
-      assert.deepEqual(await hooks(0), []);
-      const completed = await api('POST', `/orders/${paid.order_uuid}/complete`, {
-        payment_method: '2',
-      });
-      assert.equal(completed.statusCode, 200, completed.body);
-      assert.deepEqual(
-        (await hooks(2)).map((h) => [h.event, h.order['order_status']]),
-        [
-          ['approved', 'approved'],
-          ['completed', 'approved'],
-        ],
-      );
-      await setCheckoutCapture('automatic');
-    });
-
     it('earning: approved, partial refund reversing points, shipping update; cancel carries its reason', async () => {
       const phone = '500000002';
       // The customer's account is activated (an operator opened it), so the earning is awarded.
@@ -342,80 +212,6 @@ function definePointsFlowSuite(factory: StoreFactory, skip?: string): void {
       assert.equal(cancelled?.order['reason'], 'Order cancelled via API');
       assert.equal(cancelled?.order['order_status'], 'cancelled');
       assert.equal(await balance(phone), 1257);
-    });
-
-    it('a session expires exactly 30 minutes after it opened: paid 1 ms before, refused at and after, no order, no webhook', async () => {
-      const call = appCall(t);
-      const admin = appCall(t, true);
-      const clock = async () =>
-        Date.parse(((await admin('GET', '/admin/clock')).body as { now: string }).now);
-      const setClock = async (ms: number) =>
-        assert.equal(
-          (await admin('POST', '/admin/clock', { now: new Date(ms).toISOString() })).status,
-          200,
-        );
-      const opened = await clock();
-      const sessions: { path: string; token: string }[] = [];
-      for (const [n, phone] of ['500000011', '500000012', '500000013'].entries()) {
-        await t.admin({
-          method: 'POST',
-          url: '/admin/points/customers',
-          payload: { phone_number: phone, balance: 100 },
-        });
-        const begun = await call('POST', `/points/api/v1/orders/checkout/${publicKey}`, {
-          total_price: 20,
-          order_number: `EXPIRY-${n}`,
-        });
-        assert.equal(begun.status, 200, JSON.stringify(begun.body));
-        const url = (begun.body as { data: { checkout_url: string } }).data.checkout_url;
-        sessions.push({ path: new URL(url).pathname, token: '' });
-      }
-      // The codes are asked for and checked a minute before the end, within their 5 minutes.
-      await setClock(opened + 29 * 60_000);
-      for (const [n, session] of sessions.entries()) {
-        const phone = `50000001${n + 1}`;
-        assert.equal(
-          (await call('POST', `${session.path}/code`, { phone_number: phone })).status,
-          200,
-        );
-        const code = await outboxCode(admin, session.path);
-        const verified = await call('POST', `${session.path}/verify`, { code });
-        assert.equal(verified.status, 200, JSON.stringify(verified.body));
-        session.token = (
-          verified.body as { data: { verification_token: string } }
-        ).data.verification_token;
-      }
-      const pay = (session: { path: string; token: string }) =>
-        call('POST', session.path, { verification_token: session.token, redeem_points: 50 });
-      const expiresAt = opened + 30 * 60_000;
-
-      await setClock(expiresAt - 1);
-      const paid = await pay(sessions[0]!);
-      assert.equal(paid.status, 200, JSON.stringify(paid.body));
-      const [approved] = await hooks(1);
-      assert.equal(approved?.event, 'approved');
-      assert.equal(approved?.order['order_number'], 'EXPIRY-0');
-
-      for (const [at, session] of [
-        [expiresAt, sessions[1]!],
-        [expiresAt + 1, sessions[2]!],
-      ] as const) {
-        await setClock(at);
-        const refused = await pay(session);
-        assert.deepEqual(
-          [refused.status, refused.body],
-          [
-            400,
-            { status: false, message: 'This checkout session has expired.', appended_data: {} },
-          ],
-        );
-        const shown = await call('GET', session.path);
-        assert.deepEqual((shown.body as { data: unknown }).data, { status: 'expired' });
-      }
-      // Nothing was taken and nothing was announced for the expired sessions.
-      assert.equal(await balance('500000012'), 100);
-      assert.equal(await balance('500000013'), 100);
-      assert.deepEqual(await hooks(0), []);
     });
   });
 }
