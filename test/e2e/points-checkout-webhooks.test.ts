@@ -31,12 +31,6 @@ function defineSuite(factory: StoreFactory, skip?: string): void {
       await receiver?.close();
     });
 
-    const api = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
-      shop.api(method, path, payload);
-    const orderStatus = (uuid: string) => shop.orderStatus(uuid);
-    const balance = (phone: string) => shop.balance(phone);
-    const hooks = (count: number) => shop.hooks(count);
-
     /** Sets the merchant's `checkout_capture`; a customer then redeems 100 points of 20.00. */
     async function checkoutWith(mode: string, orderNumber: string) {
       await shop.setCheckoutCapture(mode);
@@ -65,31 +59,31 @@ function defineSuite(factory: StoreFactory, skip?: string): void {
 
     it('checkout_capture authorize: authorized at completion, captured by the merchant', async () => {
       const paid = await checkoutWith('authorize', 'AUTH-1');
-      assert.equal(await orderStatus(paid.order_uuid), 'authorized');
+      assert.equal(await shop.orderStatus(paid.order_uuid), 'authorized');
       assert.match(paid.redirect_url, /&status=authorized$/);
       assert.deepEqual(
-        (await hooks(1)).map((h) => [h.event, h.order['order_status']]),
+        (await shop.hooks(1)).map((h) => [h.event, h.order['order_status']]),
         [['authorized', 'authorized']],
       );
-      const captured = await api('POST', `/orders/${paid.order_uuid}/capture`);
+      const captured = await shop.api('POST', `/orders/${paid.order_uuid}/capture`);
       assert.equal(captured.statusCode, 200, captured.body);
       assert.deepEqual(
-        (await hooks(1)).map((h) => [h.event, h.order['order_status']]),
+        (await shop.hooks(1)).map((h) => [h.event, h.order['order_status']]),
         [['captured', 'captured']],
       );
     });
 
     it('checkout_capture manual: new and silent until the merchant completes it', async () => {
       const paid = await checkoutWith('manual', 'MANUAL-1');
-      assert.equal(await orderStatus(paid.order_uuid), 'new');
+      assert.equal(await shop.orderStatus(paid.order_uuid), 'new');
       assert.match(paid.redirect_url, /&status=new$/);
-      assert.deepEqual(await hooks(0), []);
-      const completed = await api('POST', `/orders/${paid.order_uuid}/complete`, {
+      assert.deepEqual(await shop.hooks(0), []);
+      const completed = await shop.api('POST', `/orders/${paid.order_uuid}/complete`, {
         payment_method: '2',
       });
       assert.equal(completed.statusCode, 200, completed.body);
       assert.deepEqual(
-        (await hooks(2)).map((h) => [h.event, h.order['order_status']]),
+        (await shop.hooks(2)).map((h) => [h.event, h.order['order_status']]),
         [
           ['approved', 'approved'],
           ['completed', 'approved'],
@@ -146,7 +140,7 @@ function defineSuite(factory: StoreFactory, skip?: string): void {
       await setClock(expiresAt - 1);
       const paid = await pay(sessions[0]!);
       assert.equal(paid.status, 200, JSON.stringify(paid.body));
-      const [approved] = await hooks(1);
+      const [approved] = await shop.hooks(1);
       assert.equal(approved?.event, 'approved');
       assert.equal(approved?.order['order_number'], 'EXPIRY-0');
 
@@ -167,9 +161,9 @@ function defineSuite(factory: StoreFactory, skip?: string): void {
         assert.deepEqual((shown.body as { data: unknown }).data, { status: 'expired' });
       }
       // Nothing was taken and nothing was announced for the expired sessions.
-      assert.equal(await balance('500000012'), 100);
-      assert.equal(await balance('500000013'), 100);
-      assert.deepEqual(await hooks(0), []);
+      assert.equal(await shop.balance('500000012'), 100);
+      assert.equal(await shop.balance('500000013'), 100);
+      assert.deepEqual(await shop.hooks(0), []);
     });
   });
 }
