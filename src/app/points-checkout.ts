@@ -11,6 +11,7 @@ import { domainError, type DomainError } from '../domain/errors.js';
 import { maxRedeemablePoints, redeemedValueMinor } from '../domain/points.js';
 import { type CheckoutState, checkoutState } from '../domain/points-checkout.js';
 import type { CheckoutSession } from '../domain/points-records.js';
+import type { CheckoutCapture } from '../domain/merchant.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type AppDeps, query, type UseCase } from './context.js';
 import { createPointsOrder, POINTS_CURRENCY, type PointsOrderView } from './points-orders.js';
@@ -197,10 +198,29 @@ export interface ConfirmedCheckout extends PointsOrderView {
   readonly session: CheckoutSession;
 }
 
+/** How the order a completed checkout creates is captured, by the merchant's `checkout_capture`. */
+export function checkoutCreationCapture(
+  mode: CheckoutCapture,
+  amountMinor: number,
+): 'none' | 'authorize' | 'purchase' {
+  // A price of 0 has no money to take: the order waits `new` like a manual one.
+  if (amountMinor === 0) return 'none';
+  switch (mode) {
+    case 'automatic':
+      return 'purchase';
+    case 'authorize':
+      return 'authorize';
+    case 'manual':
+      return 'none';
+  }
+}
+
 /**
  * The verified customer pays: the redeemed points leave the verified phone's wallet at once and
- * the replacing order is created `new` for the session's merchant, waiting for its /complete or
- * /authorize + /capture. The session row is locked first, so a second tab or a replayed post
+ * the replacing order is created for the session's merchant as its `checkout_capture` says:
+ * `approved` (the `approved` webhook), `authorized` (`authorized`, the merchant captures), or `new`
+ * for its /complete or /authorize + /capture. The event is the order's creation event, written
+ * by the one event writer in the same transaction. The session row is locked first, so a second tab or a replayed post
  * finds it completed. Errors: points.checkout_session_not_found, points.checkout_session_used,
  * points.checkout_session_cancelled, points.checkout_session_expired,
  * points.checkout_not_verified, validation.failed (redeem value above the price; details.field,
@@ -242,7 +262,7 @@ export const confirmCheckout =
       reviewReference: null,
       kind: 'replacing',
       amountMinor: session.amountMinor,
-      capture: 'none',
+      capture: checkoutCreationCapture(merchant.settings.checkoutCapture, session.amountMinor),
       totalPoints: 0,
       redeemedPoints: cmd.redeemPoints,
       redeemedMinor: redeemedValueMinor(cmd.redeemPoints, minorPerPoint),

@@ -101,7 +101,7 @@ export async function createPointsOrder(
     readonly reviewReference: string | null;
     readonly kind: 'earning' | 'replacing';
     readonly amountMinor: number;
-    readonly capture: 'none' | 'purchase';
+    readonly capture: 'none' | 'authorize' | 'purchase';
     readonly totalPoints: number;
     readonly redeemedPoints: number;
     readonly redeemedMinor: number;

@@ -42,13 +42,22 @@ export interface SeededMerchant {
 const count = (statuses: readonly string[]) =>
   statuses.reduce<Record<string, number>>((all, s) => ({ ...all, [s]: (all[s] ?? 0) + 1 }), {});
 
-async function createMerchant(ctx: DemoContext, name: string, currency: string): Promise<Json> {
-  return ctx.client.json(ctx.admin, 'POST', '/admin/merchants', { name, currency }, 201);
+async function createMerchant(
+  ctx: DemoContext,
+  name: string,
+  currency: string,
+  settings: Readonly<Record<string, unknown>> = {},
+): Promise<Json> {
+  const body = { name, currency, settings };
+  return ctx.client.json(ctx.admin, 'POST', '/admin/merchants', body, 201);
 }
 
 /** Points: earning orders approved and refunded in part and in full; checkout orders in every state. */
 export async function seedPoints(ctx: DemoContext): Promise<SeededMerchant> {
-  const merchant = await createMerchant(ctx, DEMO_NAMES.points, 'SAR');
+  // Its checkout orders are left `new` so the demo can take each one to a different state.
+  const merchant = await createMerchant(ctx, DEMO_NAMES.points, 'SAR', {
+    checkout_capture: 'manual',
+  });
   const key = { pointsKey: merchant.credentials.points.api_key as string };
   const publicKey = merchant.credentials.points.public_key as string;
   await ctx.client.json(

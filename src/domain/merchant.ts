@@ -56,7 +56,17 @@ export interface MerchantSettings {
    * approval; null follows the service's setting (UNWIND_REFUND_APPROVAL_ABOVE_MINOR).
    */
   readonly refundApprovalAboveMinor: number | null;
+  /**
+   * What completing Points' hosted checkout does to the order it creates
+   * (docs/decisions/points.md#checkout-completion): `automatic` approves it (webhook `approved`),
+   * `authorize` reserves it for the merchant's /capture (`authorized`, then `captured`), `manual`
+   * leaves it `new` for the merchant's /complete or /authorize. Default `automatic`.
+   */
+  readonly checkoutCapture: CheckoutCapture;
 }
+
+export const CHECKOUT_CAPTURE_MODES = ['automatic', 'authorize', 'manual'] as const;
+export type CheckoutCapture = (typeof CHECKOUT_CAPTURE_MODES)[number];
 
 export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   pointsPerUnit: 10,
@@ -71,6 +81,7 @@ export const DEFAULT_MERCHANT_SETTINGS: MerchantSettings = {
   storeRatingPoints: 50,
   productRatingPoints: 25,
   refundApprovalAboveMinor: null,
+  checkoutCapture: 'automatic',
 };
 
 export interface Merchant {

@@ -23,10 +23,19 @@ export const HOSTED_PAGE_HEADERS = {
   'cache-control': 'no-store',
 } as const;
 
-/** The page shell; `title` is the document title as given (escaped here), `body` is trusted HTML. */
-export function htmlPage(page: { title: string; css: string; body: string }): string {
+/**
+ * The page shell; `title` is the document title as given (escaped here), `body` is trusted HTML.
+ * English, left to right, unless the page says otherwise.
+ */
+export function htmlPage(page: {
+  title: string;
+  css: string;
+  body: string;
+  lang?: string;
+  dir?: 'ltr' | 'rtl';
+}): string {
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(page.lang ?? 'en')}"${page.dir ? ` dir="${page.dir}"` : ''}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

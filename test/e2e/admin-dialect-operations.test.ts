@@ -29,7 +29,16 @@ function suite(factory: StoreFactory, skip?: string) {
     before(async () => {
       t = await startTestApp(factory);
       const m = await t.call<{ id: string; credentials: Omit<Keys, 'id'> }>(
-        { method: 'POST', url: '/admin/merchants', payload: { name: 'Shop', currency: 'SAR' } },
+        {
+          method: 'POST',
+          url: '/admin/merchants',
+          payload: {
+            name: 'Shop',
+            currency: 'SAR',
+            // Its checkouts leave the order `new` for the merchant's own /authorize.
+            settings: { checkout_capture: 'manual' },
+          },
+        },
         201,
       );
       keys = { id: m!.id, ...m!.credentials };

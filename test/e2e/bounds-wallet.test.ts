@@ -41,7 +41,9 @@ function suite(factory: StoreFactory, skip?: string) {
       store = await factory.create();
       s = await startServer({ env: { ...store.env, UNWIND_TEST_CLOCK: '1' } });
       for (const name of ['a', 'b'] as const) {
-        const m = await s.call('POST', '/admin/merchants', { name: `Shop ${name}` }, 201);
+        // Their checkouts wait for the merchant's /complete, which this suite sends.
+        const settings = { checkout_capture: 'manual' };
+        const m = await s.call('POST', '/admin/merchants', { name: `Shop ${name}`, settings }, 201);
         keys[name] = {
           api: m.credentials.points.api_key,
           public: m.credentials.points.public_key,

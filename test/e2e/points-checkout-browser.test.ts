@@ -3,7 +3,9 @@
 // account) passes the automated accessibility checks (axe-core WCAG 2.1 A/AA and the house
 // rules), the page runs under its Content-Security-Policy without a console error, the browser's
 // own same-origin form posts pass the cross-site check, and confirming lands on the merchant's
-// callback_url with the order.
+// callback_url with the order. The page speaks Arabic right to left by default, switches to
+// English (and back) by its link on the same session, keeps the language through its forms, and
+// never scrolls sideways on a 390 px phone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -74,7 +76,7 @@ function suite(factory: StoreFactory, skip?: string) {
         total_price: 50,
         callback_url: `${server.url}/healthz?from=checkout`,
       });
-      await page.goto(`${server.url}${path}`);
+      await page.goto(`${server.url}${path}?lang=en`);
       await accessible('phone');
       assert.doesNotMatch(await page.content(), /640/);
       await page.getByLabel('Mobile number').fill(`0${phone}`);
@@ -96,7 +98,7 @@ function suite(factory: StoreFactory, skip?: string) {
       await page.waitForURL(/\/healthz\?/);
       const landed = new URL(page.url());
       assert.equal(landed.searchParams.get('from'), 'checkout');
-      assert.equal(landed.searchParams.get('status'), 'new');
+      assert.equal(landed.searchParams.get('status'), 'approved');
       assert.ok(landed.searchParams.get('order_uuid'));
       const wallet = await server.call('GET', `/admin/points/customers/${phone}`, undefined, 200);
       assert.equal(wallet.balance, 340);
@@ -112,16 +114,79 @@ function suite(factory: StoreFactory, skip?: string) {
       const shop = await pointsMerchant(server, 'Sandbox Browser Shop', { sandbox: true });
       const path = await beginCheckout(server, shop);
       await page.goto(`${server.url}${path}`);
-      await page.getByLabel('Mobile number').fill('0500000003');
-      await page.getByRole('button', { name: 'Send code' }).click();
-      await page.getByLabel('Verification code').fill(await codeOf(server, path));
-      await page.getByRole('button', { name: 'Verify' }).click();
-      const status = page.locator('p[role="status"][lang="ar"]');
+      await page.getByLabel('رقم الجوال').fill('0500000003');
+      await page.getByRole('button', { name: 'إرسال الرمز' }).click();
+      await page.getByLabel('رمز التحقق').fill(await codeOf(server, path));
+      await page.getByRole('button', { name: 'تحقق' }).click();
+      const status = page.locator('p[role="status"]');
       await status.waitFor();
       assert.equal(await status.innerText(), 'للاسف ما عندك حساب في بوينتس');
-      assert.equal(await page.getByLabel(/Points to redeem/).count(), 0);
+      assert.equal(await page.getByLabel(/النقاط المراد استبدالها/).count(), 0);
       await accessible('no account');
       assert.deepEqual(troubleSince(from), { problems: [], responses: [] });
+    });
+
+    /** The page's language, direction and whether it is wider than the window. */
+    const layout = () =>
+      browser.page.evaluate<{ lang: string; dir: string; overflowPx: number; viewport: string }>(
+        `(() => {
+          const root = document.documentElement;
+          const meta = document.querySelector('meta[name="viewport"]');
+          return {
+            lang: root.lang,
+            dir: root.dir,
+            overflowPx: root.scrollWidth - root.clientWidth,
+            viewport: meta ? meta.getAttribute('content') : '',
+          };
+        })()`,
+      );
+
+    it('speaks Arabic right to left, switches to English on the same session, fits 390 px', async () => {
+      const page = browser.page;
+      const from = mark();
+      await page.setViewportSize({ width: 390, height: 844 });
+      try {
+        const shop = await pointsMerchant(server, 'متجر العطور والهدايا الفاخرة للتوصيل السريع');
+        // An order number with no place to break: the page must wrap it, not scroll.
+        const path = await beginCheckout(server, shop, {
+          total_price: 1234567.89,
+          order_number: `LONG-${'X'.repeat(60)}-${process.pid}`,
+        });
+        await page.goto(`${server.url}${path}`);
+        const arabic = {
+          lang: 'ar',
+          dir: 'rtl',
+          overflowPx: 0,
+          viewport: 'width=device-width, initial-scale=1',
+        };
+        assert.deepEqual(await layout(), arabic, 'Arabic by default');
+        await page.getByRole('heading', { name: 'ادفع بنقاط بوينتس' }).waitFor();
+        await accessible('Arabic phone at 390 px');
+        await page.getByLabel('رقم الجوال').fill('0561111111');
+        await page.getByRole('button', { name: 'إرسال الرمز' }).click();
+        await page.getByLabel('رمز التحقق').waitFor();
+        assert.deepEqual(await layout(), arabic, 'Arabic code step');
+        await accessible('Arabic code at 390 px');
+
+        await page.getByRole('link', { name: 'English' }).click();
+        await page.getByRole('heading', { name: 'Pay with Points' }).waitFor();
+        assert.equal(new URL(page.url()).pathname, path, 'the same session');
+        assert.equal(new URL(page.url()).searchParams.get('lang'), 'en');
+        const english = { ...arabic, lang: 'en', dir: 'ltr' };
+        assert.deepEqual(await layout(), english, 'English on request');
+        await accessible('English phone at 390 px');
+        await page.getByLabel('Mobile number').fill('0561111111');
+        await page.getByRole('button', { name: 'Send code' }).click();
+        await page.getByLabel('Verification code').waitFor();
+        assert.deepEqual(await layout(), english, 'the form kept the language');
+
+        await page.getByRole('link', { name: 'العربية' }).click();
+        await page.getByLabel('رقم الجوال').waitFor();
+        assert.deepEqual(await layout(), arabic, 'back to Arabic');
+        assert.deepEqual(troubleSince(from), { problems: [], responses: [] });
+      } finally {
+        await page.setViewportSize({ width: 1280, height: 900 });
+      }
     });
   });
 }

@@ -107,7 +107,8 @@ function defineReconciliationSuite(factory: StoreFactory, skip?: string): void {
       const res = await t.admin({
         method: 'POST',
         url: '/admin/merchants',
-        payload: { name: 'Reconciled Perfumes' },
+        // Its checkouts wait for the merchant's /complete (approved, then completed).
+        payload: { name: 'Reconciled Perfumes', settings: { checkout_capture: 'manual' } },
       });
       const body = res.json() as {
         id: string;

@@ -55,7 +55,18 @@ function suite(factory: StoreFactory, skip?: string) {
           mpg: { api_key: string };
           backd: { public_key: string; secret_key: string };
         };
-      }>({ method: 'POST', url: '/admin/merchants', payload: { name: 'Every Face' } }, 201);
+      }>(
+        {
+          method: 'POST',
+          url: '/admin/merchants',
+          payload: {
+            name: 'Every Face',
+            // Its checkout's order waits for the merchant's /complete, which this suite sends.
+            settings: { checkout_capture: 'manual' },
+          },
+        },
+        201,
+      );
       const { points, mpg, backd } = merchant.credentials;
       const hook = await t.app.inject({
         method: 'POST',

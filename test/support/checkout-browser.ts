@@ -69,11 +69,27 @@ export const textOf = (page: Page): string =>
     .replace(/\s+/g, ' ')
     .replace(/ ([.,:])/g, '$1');
 
+/**
+ * A customer's browser on the checkout. It reads the page in `lang`: the page's own default is
+ * Arabic, and the suites that read its English sentences ask for English (`?lang=en`) on every
+ * path that does not name a language already, as the page's own links and forms do.
+ */
 export class CheckoutBrowser {
-  constructor(readonly origin: string) {}
+  constructor(
+    readonly origin: string,
+    readonly lang: 'ar' | 'en' = 'en',
+  ) {}
+
+  private inLang(path: string): string {
+    if (this.lang === 'ar' || /[?&]lang=/.test(path)) return path;
+    return `${path}${path.includes('?') ? '&' : '?'}lang=en`;
+  }
 
   async open(path: string): Promise<Page> {
-    return this.request(path, { method: 'GET', headers: { 'sec-fetch-site': 'none' } });
+    return this.request(this.inLang(path), {
+      method: 'GET',
+      headers: { 'sec-fetch-site': 'none' },
+    });
   }
 
   /** Submits `form` with its hidden fields and `values`, as a same-origin form post. */
@@ -86,7 +102,7 @@ export class CheckoutBrowser {
 
   /** A form post to `path` (for replays and forged posts a page would not offer). */
   post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-    return this.request(path, {
+    return this.request(this.inLang(path), {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',

@@ -95,8 +95,10 @@ export async function redeemViaCheckout(
 }
 
 /**
- * The same against a real server process, then completed (captured) by the merchant: a redeem
- * order paid with `redeemPoints` and the rest in cash. Returns the order's uuid.
+ * The same against a real server process, ending approved (captured): a redeem order paid with
+ * `redeemPoints` and the rest in cash. The checkout approves it itself under the merchant's
+ * default `checkout_capture`; one that left it `new` (`manual`) is completed by the merchant.
+ * Returns the order's uuid.
  */
 export async function redeemAndComplete(
   server: ServerProcess,
@@ -118,12 +120,11 @@ export async function redeemAndComplete(
     new URL(begun.data.checkout_url as string).pathname,
     customer,
   );
-  await server.call(
-    'POST',
-    `/points/api/v1/orders/${paid.order_uuid}/complete`,
-    { payment_method: '2' },
-    200,
-    key,
-  );
-  return paid.order_uuid as string;
+  const uuid = paid.order_uuid;
+  const order = await server.call('GET', `/points/api/v1/orders/${uuid}`, undefined, 200, key);
+  if (order.data.order_status === 'new') {
+    const complete = { payment_method: '2' };
+    await server.call('POST', `/points/api/v1/orders/${uuid}/complete`, complete, 200, key);
+  }
+  return uuid;
 }

@@ -54,6 +54,7 @@ function toSettings(input: z.infer<typeof settingsSchema> | undefined): Partial<
   }
   if (input.refund_approval_above_minor !== undefined)
     s.refundApprovalAboveMinor = input.refund_approval_above_minor;
+  if (input.checkout_capture !== undefined) s.checkoutCapture = input.checkout_capture;
   return s;
 }
 

@@ -33,6 +33,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
     store_rating_points: m.settings.storeRatingPoints,
     product_rating_points: m.settings.productRatingPoints,
     refund_approval_above_minor: m.settings.refundApprovalAboveMinor,
+    checkout_capture: m.settings.checkoutCapture,
   },
   ...(credentials
     ? {

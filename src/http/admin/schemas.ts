@@ -6,7 +6,7 @@ import { canonicalTimeZone, epochDay } from '../../app/local-days.js';
 import { HEALTH_WINDOW_HOURS_DEFAULT, HEALTH_WINDOW_HOURS_MAX } from '../../app/webhook-health.js';
 import { ADMIN_ACTIONS } from '../../domain/admin-actions.js';
 import { BOUNDS, pointsPerUnitProblem } from '../../domain/bounds.js';
-import { CREDENTIAL_DIALECTS } from '../../domain/merchant.js';
+import { CHECKOUT_CAPTURE_MODES, CREDENTIAL_DIALECTS } from '../../domain/merchant.js';
 import { DIALECTS, ORDER_STATUSES } from '../../domain/order.js';
 import { DELIVERY_STATUSES, RETRY_POLICIES, WEBHOOK_FORMATS } from '../../domain/webhooks.js';
 import { queryInteger } from '../validation.js';
@@ -49,6 +49,7 @@ export const settingsSchema = z.strictObject({
   store_rating_points: ratingPoints,
   product_rating_points: ratingPoints,
   refund_approval_above_minor: boundedMinor.nonnegative().nullable().optional(),
+  checkout_capture: z.enum(CHECKOUT_CAPTURE_MODES).optional(),
 });
 
 export const createMerchantSchema = z.strictObject({

@@ -54,6 +54,7 @@ await adminApiSuite((factory) => {
         [{ name: 'Shop', settings: { refund_window_days: 1.5 } }, 'settings.refund_window_days'],
         [{ name: 'Shop', settings: { minor_per_point: 0 } }, 'settings.minor_per_point'],
         [{ name: 'Shop', settings: { points_per_unit: -1 } }, 'settings.points_per_unit'],
+        [{ name: 'Shop', settings: { checkout_capture: 'later' } }, 'settings.checkout_capture'],
         [{ name: 'Shop', settings: { holidays: ['2026/12/25'] } }, 'settings.holidays.0'],
         [{ name: 'Shop', settings: { unknown: true } }, 'settings'],
       ];

@@ -42,6 +42,7 @@ await adminApiSuite((factory) => {
         store_rating_points: 50,
         product_rating_points: 25,
         refund_approval_above_minor: null,
+        checkout_capture: 'automatic',
       });
       assert.equal(m.created_at, START);
       assert.equal(m.updated_at, START);
@@ -71,6 +72,7 @@ await adminApiSuite((factory) => {
           holidays: ['2026-12-25'],
           ip_allow_list: ['10.0.0.1'],
           sandbox: true,
+          checkout_capture: 'authorize',
         },
       });
       assert.equal(m.currency, 'KWD');
@@ -87,6 +89,7 @@ await adminApiSuite((factory) => {
         store_rating_points: 50,
         product_rating_points: 25,
         refund_approval_above_minor: null,
+        checkout_capture: 'authorize',
       });
     });
 

@@ -137,11 +137,12 @@ await pointsFaceSuite((face) => {
       assert.deepEqual(Object.keys(paid.json() as object).sort(), ['order_uuid', 'redirect_url']);
       assert.equal(
         redirect_url,
-        `https://shop.example/return?x=1&order_uuid=${order_uuid}&order_number=CHK-1&status=new`,
+        `https://shop.example/return?x=1&order_uuid=${order_uuid}&order_number=CHK-1&status=approved`,
       );
       assert.equal((await wallet(phone)).balance, 200);
+      // Completing the checkout approves the order (the merchant's default `checkout_capture`).
       const order = data(await api(m, 'GET', `/orders/${order_uuid}`));
-      assert.equal(order.order_status, 'new');
+      assert.equal(order.order_status, 'approved');
       assert.equal(order.type, 2);
       assert.equal(order.total_price, 80.5);
       assert.equal(order.total_points, 300);
@@ -154,7 +155,7 @@ await pointsFaceSuite((face) => {
         400,
         'This checkout session has already been used.',
       );
-      const done = await inject({ method: 'GET', url: path });
+      const done = await inject({ method: 'GET', url: `${path}?lang=en` });
       assert.match(done.body, /Checkout complete/);
       assert.doesNotMatch(done.body, /CHK-1|80\.50|Shop/);
       const doneJson = await inject({ method: 'GET', url: path, headers: json });
@@ -178,14 +179,19 @@ await pointsFaceSuite((face) => {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           payload: body,
         });
-      const sent = await form(`${path}/code`, `phone_number=0${phone}`);
+      // In English (`?lang=en`), which the page's forms keep in their actions.
+      const sent = await form(`${path}/code?lang=en`, `phone_number=0${phone}`);
       assert.equal(sent.statusCode, 200, sent.body);
       assert.match(sent.body, /<label for="code">Verification code<\/label>/);
       assert.match(sent.body, /autocomplete="one-time-code"/);
       const code = face.t.outbox.latest({ phone }, 1)[0]!.code;
-      const verified = await form(`${path}/verify`, `code=${code}`);
+      assert.match(sent.body, /action="\/points\/pay\/[^"]+\/verify\?lang=en"/);
+      const verified = await form(`${path}/verify?lang=en`, `code=${code}`);
       assert.equal(verified.statusCode, 200, verified.body);
-      assert.match(verified.body, /Points balance for 0\d{9}: <strong>0<\/strong>/);
+      assert.match(
+        verified.body,
+        /Points balance for <strong><bdi dir="ltr">0\d{9}<\/bdi><\/strong>: <strong>0<\/strong>/,
+      );
       const token = /name="verification_token" value="([^"]+)"/.exec(verified.body)![1]!;
       const paid = await form(path, `verification_token=${token}&redeem_points=0`);
       assert.equal(paid.statusCode, 303, paid.body);
@@ -209,7 +215,9 @@ await pointsFaceSuite((face) => {
         400,
         'This checkout session has been cancelled.',
       );
-      assert.match((await inject({ method: 'GET', url: leaving })).body, /Checkout cancelled/);
+      const left = await inject({ method: 'GET', url: `${leaving}?lang=en` });
+      assert.match(left.body, /Checkout cancelled/);
+      assert.match((await inject({ method: 'GET', url: leaving })).body, /أُلغيت عملية الدفع/);
 
       const expiring = (await begin(m, { total_price: 20, order_number: 'EXP-1' })).pathname;
       await face.t.admin({

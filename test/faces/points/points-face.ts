@@ -77,7 +77,10 @@ export interface PointsFace {
   seed(phone: string, balance: number): Promise<void>;
   /** Activates the customer's account once (a wallet at 0) unless it already has a wallet. */
   activate(phone: string): Promise<void>;
-  /** A replacing order created through the hosted checkout, `new` until the merchant acts. */
+  /**
+   * A replacing order created through the hosted checkout, `new` until the merchant acts: the
+   * merchant's `checkout_capture` is set to `manual` first.
+   */
   redeemOrder(
     m: Merchant,
     totalPrice: number,
@@ -213,6 +216,12 @@ function pointsFace(factory: StoreFactory): PointsFace {
     seed: (phone, balance) => seedWallet(app(), phone, balance),
     async redeemOrder(m, totalPrice, redeemPoints, phone = face.newPhone()) {
       if (redeemPoints > 0) await face.seed(phone, redeemPoints);
+      const manual = await app().admin({
+        method: 'PATCH',
+        url: `/admin/merchants/${m.id}`,
+        payload: { settings: { checkout_capture: 'manual' } },
+      });
+      assert.equal(manual.statusCode, 200, manual.body);
       const order = { total_price: totalPrice, order_number: `CO-${++phoneSeq}` };
       const uuid = await payCheckout(app(), m, order, { phoneNumber: phone, redeemPoints });
       return { uuid, phone };

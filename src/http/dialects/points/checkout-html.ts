@@ -2,52 +2,87 @@
  * The hosted checkout's HTML: a plain server-rendered page per step (phone, code, wallet), each
  * form labelled and posting to its own step, errors announced with `role="alert"`. Nothing of a
  * wallet appears before the code step has been passed; a closed session's page names only its
- * state.
+ * state. Arabic and right to left unless the request asked for English (checkout-text.ts); a link
+ * switches language on the same session, and the forms post in the language they were shown in.
  */
 import type { CheckoutCustomer, CheckoutPage } from '../../../app/points-checkout.js';
 import { formatMinor } from '../../../domain/money.js';
 import type { CheckoutState } from '../../../domain/points-checkout.js';
-import { CHECKOUT_CODE_DIGITS, NO_ACCOUNT_MESSAGE } from '../../../domain/points-checkout.js';
+import { CHECKOUT_CODE_DIGITS } from '../../../domain/points-checkout.js';
 import { escapeHtml, htmlPage } from '../../hosted-page.js';
+import { type CheckoutLang, say, type TextKey } from './checkout-text.js';
 
-const PAGE_CSS = `body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a}
-label{display:block;font-weight:600;margin-top:1rem}
+// Logical properties only, so the same sheet lays out right to left; nothing wider than the
+// screen (long shop names and order numbers wrap), for a 390 px phone.
+const PAGE_CSS = `body{font-family:system-ui,sans-serif;max-width:32rem;margin:1.5rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a;overflow-wrap:anywhere}
+label{display:block;font-weight:600;margin-block-start:1rem}
 input{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #555;border-radius:4px}
-button{margin-top:1rem;font-size:1rem;padding:.6rem 1.2rem;background:#0b5394;color:#fff;border:0;border-radius:4px;cursor:pointer}
+button{margin-block-start:1rem;font-size:1rem;padding:.6rem 1.2rem;background:#0b5394;color:#fff;border:0;border-radius:4px;cursor:pointer;max-width:100%}
 button.secondary{background:#fff;color:#0b5394;border:1px solid #0b5394}
-button:focus,input:focus{outline:3px solid #f1c232;outline-offset:2px}
+button:focus,input:focus,a:focus{outline:3px solid #f1c232;outline-offset:2px}
+a{color:#0b5394}
 .error{color:#a61c00;font-weight:600}
-dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}`;
+.language{text-align:end;margin:0}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.25rem 1rem}dt{font-weight:600}dd{margin:0;min-width:0}`;
 
-export const checkoutPage = (title: string, body: string): string =>
-  htmlPage({
-    title: `${title} · Points checkout`,
-    css: PAGE_CSS,
-    body: `<h1>${escapeHtml(title)}</h1>\n${body}`,
-  });
-
-/** Paths of the steps' forms, relative to the server. */
+/** Paths of the steps' forms, relative to the server, in the page's language. */
 export interface StepPaths {
   readonly page: string;
   readonly code: string;
   readonly verify: string;
   readonly cancel: string;
+  /** The same page in the other language. */
+  readonly otherLanguage: string;
+  readonly lang: CheckoutLang;
 }
 
-export const stepPaths = (sessionId: string): StepPaths => {
-  const page = `/points/pay/${encodeURIComponent(sessionId)}`;
-  return { page, code: `${page}/code`, verify: `${page}/verify`, cancel: `${page}/cancel` };
+export const stepPaths = (sessionId: string, lang: CheckoutLang = 'ar'): StepPaths => {
+  const base = `/points/pay/${encodeURIComponent(sessionId)}`;
+  const q = lang === 'en' ? '?lang=en' : '';
+  return {
+    page: `${base}${q}`,
+    code: `${base}/code${q}`,
+    verify: `${base}/verify${q}`,
+    cancel: `${base}/cancel${q}`,
+    otherLanguage: lang === 'en' ? base : `${base}?lang=en`,
+    lang,
+  };
 };
+
+/** The page in `lang`; `languageLink` is where the other language is, when there is a session. */
+function checkoutPage(
+  lang: CheckoutLang,
+  title: string,
+  body: string,
+  languageLink: string | null,
+): string {
+  const other: CheckoutLang = lang === 'en' ? 'ar' : 'en';
+  const link =
+    languageLink === null
+      ? ''
+      : `<p class="language"><a href="${escapeHtml(languageLink)}" hreflang="${other}" lang="${other}">${escapeHtml(say(lang, 'otherLanguage'))}</a></p>\n`;
+  return htmlPage({
+    title: `${title} · ${say(lang, 'site')}`,
+    css: PAGE_CSS,
+    body: `${link}<h1>${escapeHtml(title)}</h1>\n${body}`,
+    lang,
+    dir: lang === 'ar' ? 'rtl' : 'ltr',
+  });
+}
 
 type OpenPage = Extract<CheckoutPage, { state: 'open' }>;
 
-function summary(view: OpenPage): string {
+/** Digits read left to right inside Arabic text. */
+const ltr = (text: string) => `<bdi dir="ltr">${escapeHtml(text)}</bdi>`;
+
+function summary(view: OpenPage, lang: CheckoutLang): string {
   const s = view.session;
+  const money = (minor: number) => ltr(`${formatMinor(minor, s.currency)} ${s.currency}`);
   return `<dl>
-<dt>Merchant</dt><dd>${escapeHtml(view.merchantName)}</dd>
-<dt>Order</dt><dd>${escapeHtml(s.orderNumber)}</dd>
-<dt>Total</dt><dd>${escapeHtml(formatMinor(s.amountMinor, s.currency))} ${escapeHtml(s.currency)}</dd>
-<dt>Point value</dt><dd>${escapeHtml(formatMinor(view.minorPerPoint, s.currency))} ${escapeHtml(s.currency)}</dd>
+<dt>${say(lang, 'merchant')}</dt><dd>${escapeHtml(view.merchantName)}</dd>
+<dt>${say(lang, 'order')}</dt><dd>${ltr(s.orderNumber)}</dd>
+<dt>${say(lang, 'total')}</dt><dd>${money(s.amountMinor)}</dd>
+<dt>${say(lang, 'pointValue')}</dt><dd>${money(view.minorPerPoint)}</dd>
 </dl>`;
 }
 
@@ -59,7 +94,7 @@ const describedBy = (error: string | null, own: string) =>
 
 function cancelForm(paths: StepPaths): string {
   return `<form method="post" action="${escapeHtml(paths.cancel)}">
-<button type="submit" class="secondary">Cancel and return to the shop</button>
+<button type="submit" class="secondary">${escapeHtml(say(paths.lang, 'cancel'))}</button>
 </form>`;
 }
 
@@ -70,12 +105,26 @@ export type Step =
   | { readonly kind: 'wallet'; readonly customer: CheckoutCustomer; readonly token: string }
   | { readonly kind: 'no_account'; readonly phone: string };
 
+/** A sentence of the page with its values filled in and escaped; a phone reads left to right. */
+function sentence(
+  lang: CheckoutLang,
+  key: TextKey,
+  values: Readonly<Record<string, string | number>> = {},
+): string {
+  return escapeHtml(say(lang, key)).replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = values[name];
+    if (value === undefined) return whole;
+    return name === 'phone' ? `<strong>${ltr(String(value))}</strong>` : escapeHtml(String(value));
+  });
+}
+
 function phoneStep(paths: StepPaths, prefill: string | null, error: string | null): string {
+  const lang = paths.lang;
   return `<form method="post" action="${escapeHtml(paths.code)}">
-<label for="phone_number">Mobile number</label>
-<input id="phone_number" name="phone_number" type="tel" inputmode="tel" autocomplete="tel" required value="${escapeHtml(prefill ?? '')}" ${describedBy(error, 'phone-help')}>
-<p id="phone-help">Saudi mobile number, e.g. 05XXXXXXXX. We send a one-time code to it before showing your points.</p>
-<button type="submit">Send code</button>
+<label for="phone_number">${sentence(lang, 'phoneLabel')}</label>
+<input id="phone_number" name="phone_number" type="tel" dir="ltr" inputmode="tel" autocomplete="tel" required value="${escapeHtml(prefill ?? '')}" ${describedBy(error, 'phone-help')}>
+<p id="phone-help">${sentence(lang, 'phoneHelp')}</p>
+<button type="submit">${sentence(lang, 'sendCode')}</button>
 </form>`;
 }
 
@@ -85,17 +134,19 @@ function codeStep(
   expiresAt: number,
   error: string | null,
 ): string {
-  const until = new Date(expiresAt).toISOString().slice(11, 16);
-  return `<p>We sent a ${CHECKOUT_CODE_DIGITS}-digit code to <strong>0${escapeHtml(phone)}</strong>. It is valid until ${until} UTC.</p>
+  const lang = paths.lang;
+  const time = new Date(expiresAt).toISOString().slice(11, 16);
+  const digits = CHECKOUT_CODE_DIGITS;
+  return `<p>${sentence(lang, 'codeSent', { digits, phone: `0${phone}`, time })}</p>
 <form method="post" action="${escapeHtml(paths.verify)}">
-<label for="code">Verification code</label>
-<input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{${CHECKOUT_CODE_DIGITS}}" maxlength="${CHECKOUT_CODE_DIGITS}" required ${describedBy(error, 'code-help')}>
-<p id="code-help">Enter the ${CHECKOUT_CODE_DIGITS} digits from the message.</p>
-<button type="submit">Verify</button>
+<label for="code">${sentence(lang, 'codeLabel')}</label>
+<input id="code" name="code" type="text" dir="ltr" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{${digits}}" maxlength="${digits}" required ${describedBy(error, 'code-help')}>
+<p id="code-help">${sentence(lang, 'codeHelp', { digits })}</p>
+<button type="submit">${sentence(lang, 'verify')}</button>
 </form>
 <form method="post" action="${escapeHtml(paths.code)}">
 <input type="hidden" name="phone_number" value="${escapeHtml(phone)}">
-<button type="submit" class="secondary">Send a new code</button>
+<button type="submit" class="secondary">${sentence(lang, 'resend')}</button>
 </form>`;
 }
 
@@ -105,23 +156,25 @@ function walletStep(
   token: string,
   error: string | null,
 ): string {
-  return `<p>Points balance for 0${escapeHtml(customer.phone)}: <strong>${customer.balance}</strong></p>
+  const lang = paths.lang;
+  const max = customer.maxRedeemPoints;
+  return `<p>${sentence(lang, 'balance', { phone: `0${customer.phone}` })} <strong>${customer.balance}</strong></p>
 <form method="post" action="${escapeHtml(paths.page)}">
 <input type="hidden" name="verification_token" value="${escapeHtml(token)}">
-<label for="redeem_points">Points to redeem (0 to ${customer.maxRedeemPoints})</label>
-<input id="redeem_points" name="redeem_points" type="number" min="0" max="${customer.maxRedeemPoints}" step="1" required value="${customer.maxRedeemPoints}" ${describedBy(error, 'redeem-help')}>
-<p id="redeem-help">The rest of the total is paid at the shop.</p>
-<button type="submit">Confirm</button>
+<label for="redeem_points">${sentence(lang, 'redeemLabel', { max })}</label>
+<input id="redeem_points" name="redeem_points" type="number" dir="ltr" min="0" max="${max}" step="1" required value="${max}" ${describedBy(error, 'redeem-help')}>
+<p id="redeem-help">${sentence(lang, 'redeemHelp')}</p>
+<button type="submit">${sentence(lang, 'confirm')}</button>
 </form>`;
 }
 
 function noAccountStep(paths: StepPaths): string {
-  return `<p role="status" lang="ar" dir="rtl">${escapeHtml(NO_ACCOUNT_MESSAGE)}</p>
-<p>You can use another mobile number.</p>
+  return `<p role="status">${sentence(paths.lang, 'noAccount')}</p>
+<p>${sentence(paths.lang, 'otherNumber')}</p>
 ${phoneStep(paths, null, null)}`;
 }
 
-/** An open session's page at `step`, with `error` announced above the form. */
+/** An open session's page at `step`, with `error` (in the page's language) above the form. */
 export function openCheckoutHtml(
   view: OpenPage,
   paths: StepPaths,
@@ -144,22 +197,32 @@ export function openCheckoutHtml(
       break;
   }
   return checkoutPage(
-    'Pay with Points',
-    `${summary(view)}\n${alertOf(error)}${form}\n${cancelForm(paths)}`,
+    paths.lang,
+    say(paths.lang, 'title'),
+    `${summary(view, paths.lang)}\n${alertOf(error)}${form}\n${cancelForm(paths)}`,
+    paths.otherLanguage,
   );
 }
 
-const CLOSED: Record<Exclude<CheckoutState, 'open'>, readonly [string, string]> = {
-  completed: ['Checkout complete', 'This checkout is complete.'],
-  cancelled: ['Checkout cancelled', 'This checkout was cancelled.'],
-  expired: ['Checkout expired', 'This checkout has expired.'],
-};
+const CLOSED = {
+  completed: ['completedTitle', 'completedText'],
+  cancelled: ['cancelledTitle', 'cancelledText'],
+  expired: ['expiredTitle', 'expiredText'],
+} as const satisfies Record<Exclude<CheckoutState, 'open'>, readonly [string, string]>;
 
 /** A closed session's page: its state and nothing else. */
-export function closedCheckoutHtml(state: Exclude<CheckoutState, 'open'>): string {
+export function closedCheckoutHtml(
+  state: Exclude<CheckoutState, 'open'>,
+  paths: StepPaths,
+): string {
   const [title, text] = CLOSED[state];
-  return checkoutPage(title, `<p role="status">${escapeHtml(text)}</p>`);
+  return checkoutPage(
+    paths.lang,
+    say(paths.lang, title),
+    `<p role="status">${sentence(paths.lang, text)}</p>`,
+    paths.otherLanguage,
+  );
 }
 
-export const notFoundHtml = (): string =>
-  checkoutPage('Checkout not found', '<p>This checkout does not exist.</p>');
+export const notFoundHtml = (lang: CheckoutLang): string =>
+  checkoutPage(lang, say(lang, 'notFoundTitle'), `<p>${sentence(lang, 'notFoundText')}</p>`, null);

@@ -19,6 +19,7 @@ import {
   type Step,
   stepPaths,
 } from './checkout-html.js';
+import { checkoutLang, sayMessage } from './checkout-text.js';
 import { pointsError, renderPointsDomainError } from './errors.js';
 
 export type OpenPage = Extract<CheckoutPage, { state: 'open' }>;
@@ -60,7 +61,10 @@ export interface CheckoutKit {
   readonly options: CheckoutOptions;
   /** The page's absolute URL (PUBLIC_URL), where a customer without a callback is sent. */
   pageUrl(sessionId: string): string;
-  /** The page as it stands (open at `step`, closed, or missing) with `error` above the form. */
+  /**
+   * The page as it stands (open at `step`, closed, or missing) in the language the request asked
+   * for, with `error` (already in that language) above the form.
+   */
   page(
     reply: FastifyReply,
     sessionId: string,
@@ -101,18 +105,20 @@ export function checkoutKit(
     options,
     pageUrl: (id) => `${publicUrl}${stepPaths(id).page}`,
     async page(reply, id, status, step, error) {
+      const lang = checkoutLang(reply.request.query);
       const view = await getCheckoutPage(deps, id);
-      if (!view.ok) return sendHtml(reply, 404, notFoundHtml());
+      if (!view.ok) return sendHtml(reply, 404, notFoundHtml(lang));
+      const paths = stepPaths(id, lang);
       if (view.value.state !== 'open') {
-        return sendHtml(reply, status, closedCheckoutHtml(view.value.state));
+        return sendHtml(reply, status, closedCheckoutHtml(view.value.state, paths));
       }
-      const html = openCheckoutHtml(view.value, stepPaths(id), step(view.value), error);
-      return sendHtml(reply, status, html);
+      return sendHtml(reply, status, openCheckoutHtml(view.value, paths, step(view.value), error));
     },
     refuse(request, reply, rendered, step) {
       if (wantsJson(request)) return send(reply, rendered);
       if (rendered.headers) reply.headers(rendered.headers);
-      return kit.page(reply, request.params.session, rendered.status, step, errorText(rendered));
+      const text = sayMessage(checkoutLang(request.query), errorText(rendered));
+      return kit.page(reply, request.params.session, rendered.status, step, text);
     },
     admit(request, reply, counted) {
       if (isCrossSitePost(request, publicUrl)) {

@@ -25,13 +25,14 @@ import {
   verifyCheckoutCode,
 } from '../../../app/points-checkout-codes.js';
 import { formatMinor } from '../../../domain/money.js';
-import { normalisePhone } from '../../../domain/points.js';
+import { normalisePhone, pointsStatusOf } from '../../../domain/points.js';
 import { NO_ACCOUNT_MESSAGE, parseCheckoutCode } from '../../../domain/points-checkout.js';
 import { send } from '../../faces.js';
 import { sendHtml, wantsJson } from '../../hosted-page.js';
 import { secretRoute } from '../../log-redaction.js';
 import { respond } from '../../respond.js';
 import { closedCheckoutHtml, notFoundHtml, openCheckoutHtml, stepPaths } from './checkout-html.js';
+import { attemptsLeftText, checkoutLang, sayMessage } from './checkout-text.js';
 import {
   type CheckoutKit,
   checkoutKit,
@@ -68,7 +69,8 @@ export function redirectUrl(confirmed: ConfirmedCheckout, pageUrl: string): stri
   const url = new URL(callback);
   url.searchParams.set('order_uuid', confirmed.order.id);
   url.searchParams.set('order_number', confirmed.session.orderNumber);
-  url.searchParams.set('status', 'new');
+  // The order's Points status as the merchant's `checkout_capture` left it (approved, …).
+  url.searchParams.set('status', pointsStatusOf(confirmed.order));
   return url.toString();
 }
 
@@ -98,12 +100,13 @@ async function showPage(kit: CheckoutKit, request: SessionRequest, reply: Fastif
   const view = await getCheckoutPage(kit.deps, id);
   if (!view.ok) {
     if (wantsJson(request)) return send(reply, renderPointsDomainError(view.error));
-    return sendHtml(reply, 404, notFoundHtml());
+    return sendHtml(reply, 404, notFoundHtml(checkoutLang(request.query)));
   }
   const v = view.value;
   if (wantsJson(request)) return envelope(v.state === 'open' ? orderJson(v) : { status: v.state });
-  if (v.state !== 'open') return sendHtml(reply, 200, closedCheckoutHtml(v.state));
-  return sendHtml(reply, 200, openCheckoutHtml(v, stepPaths(id), phoneStep(null)(v), null));
+  const paths = stepPaths(id, checkoutLang(request.query));
+  if (v.state !== 'open') return sendHtml(reply, 200, closedCheckoutHtml(v.state, paths));
+  return sendHtml(reply, 200, openCheckoutHtml(v, paths, phoneStep(null)(v), null));
 }
 
 /** Step 1: a code for the typed phone. */
@@ -122,7 +125,7 @@ async function requestCode(kit: CheckoutKit, request: SessionRequest, reply: Fas
     const parsed = issues.length === 0 ? normalisePhone(given) : null;
     if (parsed === null) {
       const message = issues[0]?.message ?? 'The phone number format is invalid.';
-      return kit.page(reply, id, 422, back, message);
+      return kit.page(reply, id, 422, back, sayMessage(checkoutLang(request.query), message));
     }
     phone = parsed;
   }
@@ -177,14 +180,10 @@ async function verifyCode(kit: CheckoutKit, request: SessionRequest, reply: Fast
         const appended_data = { attempts_left: outcome.attemptsLeft };
         return send(reply, pointsError(400, message, { appended_data }));
       }
-      const left = `${outcome.attemptsLeft} ${outcome.attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`;
-      return kit.page(
-        reply,
-        id,
-        400,
-        codeOrPhoneStep,
-        outcome.closed ? message : `${message} ${left}`,
-      );
+      const lang = checkoutLang(request.query);
+      const text = sayMessage(lang, message);
+      const left = attemptsLeftText(lang, outcome.attemptsLeft);
+      return kit.page(reply, id, 400, codeOrPhoneStep, outcome.closed ? text : `${text} ${left}`);
     }
     case 'no_account':
       if (json) return send(reply, pointsError(404, NO_ACCOUNT_MESSAGE));
@@ -236,7 +235,15 @@ async function pay(kit: CheckoutKit, request: SessionRequest, reply: FastifyRepl
   const customer = await getVerifiedCustomer(kit.deps, id, token);
   const back: StepOf = (view) =>
     customer && token ? { kind: 'wallet', customer, token } : phoneStep(null)(view);
-  if (issues.length > 0) return kit.page(reply, id, 422, back, issues[0]!.message);
+  if (issues.length > 0) {
+    return kit.page(
+      reply,
+      id,
+      422,
+      back,
+      sayMessage(checkoutLang(request.query), issues[0]!.message),
+    );
+  }
   const redeemPoints = values['redeem_points'] as number;
   // The redirect is built inside the change's transaction: one that cannot be built undoes it.
   const location = await execute(
@@ -277,7 +284,10 @@ async function cancel(kit: CheckoutKit, request: SessionRequest, reply: FastifyR
   if (!location.ok) {
     return kit.refuse(request, reply, renderRefusal(location.error), phoneStep(null));
   }
-  if (location.value === null) return sendHtml(reply, 200, closedCheckoutHtml('cancelled'));
+  if (location.value === null) {
+    const paths = stepPaths(id, checkoutLang(request.query));
+    return sendHtml(reply, 200, closedCheckoutHtml('cancelled', paths));
+  }
   return reply.code(303).header('location', location.value).send();
 }
 
