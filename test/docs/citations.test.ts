@@ -39,8 +39,9 @@ function filesUnder(dirs: readonly string[], pattern: RegExp): string[] {
 
 /**
  * Files that load a file lying beside the checkout rather than cite one: Points' official OpenAPI
- * is read from ../shared/reference when present, as the Points conformance suite needs, and the
- * suite says loudly when it is not (test/faces/points/openapi-conformance.test.ts).
+ * is read from the reference folder beside the checkout when present, as the Points conformance
+ * suite needs, and the suite says loudly when it is not
+ * (test/faces/points/openapi-conformance.test.ts).
  */
 const LOADS_OUTSIDE_FILE = new Set([path.join('test', 'support', 'points-openapi.ts')]);
 
