@@ -40,6 +40,7 @@ export const enCodes = {
   'event.refund_request.submitted': 'refund request submitted',
   'event.refund_request.declined': 'refund request declined',
   'event.refund_request.locked': 'refund request locked',
+  'event.endpoint.disabled': 'webhook endpoint disabled',
 
   'kind.earning': 'earns points',
   'kind.replacing': 'paid partly with points',
@@ -156,6 +157,7 @@ export const arCodes: Readonly<Record<CodeKey, string>> = {
   'event.refund_request.submitted': 'قُدّم طلب استرداد',
   'event.refund_request.declined': 'رُفض طلب الاسترداد',
   'event.refund_request.locked': 'قُفل طلب الاسترداد',
+  'event.endpoint.disabled': 'عُطّل عنوان خطاف الويب',
 
   'kind.earning': 'يكسب نقاطًا',
   'kind.replacing': 'مدفوع جزئيًا بالنقاط',

@@ -23,6 +23,8 @@ import {
   textOf,
 } from '../support/browser.js';
 import { confirmedBackdOrder } from '../support/dashboard-fixture.js';
+import { letDeliveriesDie } from '../support/dead-deliveries.js';
+import { chooseAdminToken } from '../support/dashboard-sign-in.js';
 import { redeemAndComplete } from '../support/points.js';
 import { type Receiver, startReceiver } from '../support/receiver.js';
 import {
@@ -155,13 +157,9 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
         );
       }
 
-      // Deliver what is due, then let the flaky endpoint's deliveries die: 3 attempts, 10 s and
-      // 60 s apart (with ±20% jitter).
-      await runJobs();
-      await advance(15);
-      await runJobs();
-      await advance(75);
-      await runJobs();
+      // Deliver what is due, then let the flaky endpoint's deliveries die: 3 attempts each, 10 s
+      // and 60 s apart (with ±20% jitter), one probe per pause once its circuit opens.
+      await letDeliveriesDie(server, merchantId, deadEndpointId);
       const deadOnes = await server.call(
         'GET',
         `/admin/deliveries?endpoint_id=${deadEndpointId}&status=dead`,
@@ -186,7 +184,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
     it('refuses a wrong token with a visible error, then signs in', async () => {
       await page.goto(url('/'));
       // Operators sign in by name (test/e2e/operators-browser.test.ts); the bootstrap token too.
-      await page.getByRole('button', { name: 'Use the admin token instead' }).click();
+      await chooseAdminToken(page);
       await page.getByLabel('Admin token').fill('unwind_admin_not_the_token');
       await page.getByRole('button', { name: 'Sign in' }).click();
       const error = page.locator('#sign-in-error');
@@ -428,6 +426,9 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
     });
 
     it('replays a dead delivery from the webhooks page', async () => {
+      // The refund's delivery to the flaky endpoint fails too: it dies, and the endpoint's circuit
+      // pause ends, so the replay below goes at once.
+      await letDeliveriesDie(server, merchantId, deadEndpointId);
       await nav('Webhooks').click();
       await page.getByLabel('Merchant', { exact: true }).selectOption({ label: 'Oud & Amber' });
       await page.waitForURL(new RegExp(`/dashboard/webhooks\\?merchant_id=${merchantId}$`));
@@ -941,8 +942,7 @@ function dashboardSuite(factory: StoreFactory, skip?: string) {
       // The session ends under the page (the cookie is gone); the next API call says 401.
       await browser.context.clearCookies();
       await nav('Orders').click();
-      await page.getByRole('button', { name: 'Use the admin token instead' }).click();
-      await page.getByLabel('Admin token').waitFor();
+      await chooseAdminToken(page);
       assert.match(await textOf(page.locator('.notice')), /Your session has ended/);
       await page.getByLabel('Admin token').fill(E2E_ADMIN_TOKEN);
       await page.getByRole('button', { name: 'Sign in' }).click();

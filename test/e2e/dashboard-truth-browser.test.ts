@@ -21,7 +21,8 @@ import {
   textOf,
 } from '../support/browser.js';
 import { type DashboardFixture, startDashboardFixture } from '../support/dashboard-fixture.js';
-import { E2E_ADMIN_TOKEN, killAllServers } from '../support/server-process.js';
+import { signInWithAdminToken } from '../support/dashboard-sign-in.js';
+import { killAllServers } from '../support/server-process.js';
 import {
   postgresFactory,
   postgresSkipReason,
@@ -48,8 +49,7 @@ function truthSuite(factory: StoreFactory, skip?: string) {
       browser = await launchBrowser({ timezoneId: 'Asia/Riyadh' });
       page = browser.page;
       await page.goto(url('/'));
-      await page.getByLabel('Admin token').fill(E2E_ADMIN_TOKEN);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signInWithAdminToken(page);
       await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     });
 

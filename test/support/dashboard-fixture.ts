@@ -11,6 +11,7 @@
  * - a reconciliation dry run with findings.
  */
 import { basic, createBody } from './backd.js';
+import { letDeliveriesDie } from './dead-deliveries.js';
 import { cardOrder } from './mpg.js';
 import { redeemAndComplete } from './points.js';
 import { type Receiver, startReceiver } from './receiver.js';
@@ -58,8 +59,6 @@ export async function startDashboardFixture(factory: StoreFactory): Promise<Dash
 
 async function seed(server: ServerProcess, hooks: Receiver, failing: Receiver) {
   const call = server.call.bind(server);
-  const runJobs = () => call('POST', '/admin/jobs/run', undefined, 200);
-  const advance = (seconds: number) => call('POST', '/admin/clock/advance', { seconds }, 200);
   await call('POST', '/admin/clock', { now: FIXTURE_START }, 200);
 
   const merchant = await call('POST', '/admin/merchants', { name: 'Oud & Amber' }, 201);
@@ -67,7 +66,11 @@ async function seed(server: ServerProcess, hooks: Receiver, failing: Receiver) {
   const hook = (body: Record<string, unknown>) =>
     call('POST', `/admin/merchants/${merchantId}/webhooks`, body, 201);
   await hook({ url: `${hooks.url}/hooks`, name: 'Shop backend' });
-  await hook({ url: `${failing.url}/flaky`, name: 'Flaky CRM', retry_policy: 'points' });
+  const flaky = await hook({
+    url: `${failing.url}/flaky`,
+    name: 'Flaky CRM',
+    retry_policy: 'points',
+  });
   const paused = await hook({ url: `${hooks.url}/erp`, name: 'Paused ERP' });
 
   const adminOrder = await call(
@@ -132,12 +135,8 @@ async function seed(server: ServerProcess, hooks: Receiver, failing: Receiver) {
 
   const backdOrderId = await seedBackd(server);
 
-  // Deliver what is due, then let the flaky endpoint's deliveries die (3 attempts).
-  await runJobs();
-  await advance(15);
-  await runJobs();
-  await advance(75);
-  await runJobs();
+  // Deliver what is due, then let the flaky endpoint's deliveries die (3 attempts each).
+  await letDeliveriesDie(server, merchantId, flaky.id as string);
 
   const report = [
     'order_reference,transaction_reference,type,amount,currency,settled_at',

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { DashboardFixture } from './dashboard-fixture.js';
-import { E2E_ADMIN_TOKEN } from './server-process.js';
+import { signInWithAdminToken } from './dashboard-sign-in.js';
 
 export interface TourStop {
   /** A file-name part: `order-declined`. */
@@ -86,15 +86,18 @@ export function tour(fx: DashboardFixture): readonly TourStop[] {
   ];
 }
 
-/** Signs the page in with the e2e admin token (unless it is signed in), in `lang`. */
+/** Signs the page in with the e2e admin token (unless it is signed in), then shows it in `lang`. */
 export async function signIn(page: Page, baseUrl: string, lang: 'en' | 'ar'): Promise<void> {
+  const showIn = async (chosen: 'en' | 'ar') => {
+    await page.evaluate(`localStorage.setItem('unwind.dashboard.lang', '${chosen}')`);
+    await page.reload();
+    await page.locator('main.sign-in, header.top').first().waitFor();
+  };
   await page.goto(`${baseUrl}/dashboard/`);
-  await page.evaluate(`localStorage.setItem('unwind.dashboard.lang', '${lang}')`);
-  await page.reload();
-  await page.locator('#token, header.top').first().waitFor();
-  if ((await page.locator('header.top').count()) > 0) return;
-  await page.locator('#token').fill(E2E_ADMIN_TOKEN);
-  await page.locator('form button[type="submit"]').click();
+  // The sign-in helper speaks to the English page.
+  await showIn('en');
+  if ((await page.locator('header.top').count()) === 0) await signInWithAdminToken(page);
+  await showIn(lang);
   await page.locator('header.top').waitFor();
 }
 
