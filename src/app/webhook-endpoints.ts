@@ -63,7 +63,9 @@ export const createWebhookEndpoint =
     cmd: CreateWebhookCommand,
   ): UseCase<WebhookEndpoint, WebhookStore & MerchantStore & OperatorStore> =>
   async (tx, run) => {
-    if (!(await tx.findMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
+    // The merchant's row lock serialises its endpoint changes on every node, so the count and
+    // the duplicate check below hold when the insert lands (never read-then-write).
+    if (!(await tx.lockMerchant(cmd.merchantId))) return err(domainError('merchant.not_found'));
     const url = endpointUrl(cmd.url, cmd.allowPrivateUrl === true, null);
     if (!url.ok) return url;
     if ((await tx.countWebhookEndpoints(cmd.merchantId)) >= LIMITS.webhookEndpointsMax) {
@@ -108,9 +110,21 @@ async function hasUrl(tx: WebhookStore, merchantId: string, url: string, exceptI
   return all.some((e) => e.url === url && e.id !== exceptId);
 }
 
-/** Loads an endpoint of this merchant; another merchant's endpoint does not exist. */
-async function ownEndpoint(tx: WebhookStore, merchantId: string, endpointId: string) {
-  const endpoint = await tx.findWebhookEndpoint(endpointId);
+/**
+ * Loads an endpoint of this merchant; another merchant's endpoint does not exist. `lock` takes
+ * its row for a change, so two changes racing on one endpoint (a rotation and a rename) both
+ * land instead of the later overwriting the earlier.
+ */
+async function ownEndpoint(
+  tx: WebhookStore,
+  merchantId: string,
+  endpointId: string,
+  lock: 'lock' | 'read',
+) {
+  const endpoint =
+    lock === 'lock'
+      ? await tx.lockWebhookEndpoint(endpointId)
+      : await tx.findWebhookEndpoint(endpointId);
   return endpoint && endpoint.merchantId === merchantId && endpoint.deletedAt === null
     ? endpoint
     : undefined;
@@ -142,7 +156,7 @@ export interface UpdateWebhookCommand {
 export const updateWebhookEndpoint =
   (cmd: UpdateWebhookCommand): UseCase<WebhookEndpoint, WebhookStore & OperatorStore> =>
   async (tx, run) => {
-    const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId);
+    const endpoint = await ownEndpoint(tx, cmd.merchantId, cmd.endpointId, 'lock');
     if (!endpoint) return err(domainError('webhook.not_found'));
     let url = endpoint.url;
     if (cmd.url !== undefined) {
@@ -195,7 +209,7 @@ export const updateWebhookEndpoint =
 export const deleteWebhookEndpoint =
   (merchantId: string, endpointId: string): UseCase<WebhookEndpoint, WebhookStore> =>
   async (tx, run) => {
-    const endpoint = await ownEndpoint(tx, merchantId, endpointId);
+    const endpoint = await ownEndpoint(tx, merchantId, endpointId, 'lock');
     if (!endpoint) return err(domainError('webhook.not_found'));
     const deleted = { ...endpoint, enabled: false, deletedAt: run.now, updatedAt: run.now };
     await tx.updateWebhookEndpoint(deleted);
@@ -207,7 +221,7 @@ export const deleteWebhookEndpoint =
 export const getWebhookEndpoint =
   (merchantId: string, endpointId: string): UseCase<WebhookEndpoint, WebhookStore> =>
   async (tx) => {
-    const endpoint = await ownEndpoint(tx, merchantId, endpointId);
+    const endpoint = await ownEndpoint(tx, merchantId, endpointId, 'read');
     return endpoint ? ok(endpoint) : err(domainError('webhook.not_found'));
   };
 

@@ -8,6 +8,11 @@ import type { Credential, CredentialDialect, Merchant } from '../../domain/merch
 export interface MerchantStore {
   insertMerchant(merchant: Merchant): Promise<void>;
   findMerchant(id: string): Promise<Merchant | undefined>;
+  /**
+   * Reads the merchant and locks its row until the transaction ends (FOR UPDATE on PostgreSQL;
+   * SQLite's one writer already serialises): what a per-merchant count limit is checked under.
+   */
+  lockMerchant(id: string): Promise<Merchant | undefined>;
   updateMerchant(merchant: Merchant): Promise<void>;
   /** Merchants ordered by name, then id, strictly after the `after` pair. */
   listMerchants(

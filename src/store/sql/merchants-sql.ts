@@ -21,6 +21,11 @@ const findMerchant =
   (id) =>
     firstOf(db, `SELECT * FROM merchants WHERE id = ?`, [id], rowToMerchant);
 
+const lockMerchant =
+  (db: SqlSession): MerchantStore['lockMerchant'] =>
+  (id) =>
+    firstOf(db, `SELECT * FROM merchants WHERE id = ? FOR UPDATE`, [id], rowToMerchant);
+
 const updateMerchant =
   (db: SqlSession): MerchantStore['updateMerchant'] =>
   async (m) => {
@@ -130,6 +135,7 @@ const putSetting =
 export const createMerchantSql = (db: SqlSession): MerchantStore => ({
   insertMerchant: insertMerchant(db),
   findMerchant: findMerchant(db),
+  lockMerchant: lockMerchant(db),
   updateMerchant: updateMerchant(db),
   listMerchants: listMerchants(db),
   insertCredential: insertCredential(db),
