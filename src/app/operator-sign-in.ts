@@ -11,6 +11,7 @@ import { base32Decode, base32Encode, matchingTotpStep, totpUri } from '../domain
 import { recordAdminAction } from './admin-actions.js';
 import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
 import { verifyPassword } from './passwords.js';
+import { hmacSha1 } from './secrets.js';
 import type { OperatorAccount, OperatorAccountStore } from './ports/operator-accounts.js';
 import type { OperatorStore } from './ports/operators.js';
 
@@ -38,7 +39,7 @@ export async function signInOperator(
   const result = await execute(deps, async (tx, run) => {
     const operator = await tx.lockOperator(found.id);
     const secret = operator?.totpSecret ? base32Decode(operator.totpSecret) : null;
-    const step = secret && matchingTotpStep(secret, code, run.now);
+    const step = secret && matchingTotpStep(hmacSha1, secret, code, run.now);
     if (!operator || step === null || step <= (operator.totpLastStep ?? -1))
       return err(domainError('operator.totp_invalid'));
     await tx.updateOperator({ ...operator, totpLastStep: step });
@@ -68,7 +69,7 @@ export const confirmTotpEnrolment =
     const operator = await tx.lockOperator(operatorId);
     if (!operator) return err(domainError('operator.not_found'));
     const secret = operator.totpPendingSecret ? base32Decode(operator.totpPendingSecret) : null;
-    const step = secret && matchingTotpStep(secret, code, run.now);
+    const step = secret && matchingTotpStep(hmacSha1, secret, code, run.now);
     if (step === null) return err(domainError('operator.totp_invalid'));
     const enrolled: OperatorAccount = {
       ...operator,

@@ -14,6 +14,10 @@ export interface IssuedSecret {
   readonly hash: string;
 }
 
+/** HMAC-SHA-1, node:crypto's, for the one-time codes of src/domain/totp.ts. */
+export const hmacSha1 = (key: Uint8Array, message: Uint8Array): Uint8Array =>
+  new Uint8Array(crypto.createHmac('sha1', key).update(message).digest());
+
 export const hashSecret = (plaintext: string): string =>
   crypto.createHash('sha256').update(plaintext, 'utf8').digest('hex');
 

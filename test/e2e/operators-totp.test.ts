@@ -3,6 +3,7 @@
 // wrong one and a code used before, and accepts the next step's; an admin can remove it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { hmacSha1 } from '../../src/app/secrets.js';
 import { base32Decode, totp, TOTP_STEP_MS } from '../../src/domain/totp.js';
 import { appPerSuite } from '../support/app.js';
 import { asSession, createOperator, errorCodeOf, signedIn, signIn } from '../support/operators.js';
@@ -24,7 +25,8 @@ function totpSuite(factory: StoreFactory, skip?: string) {
       const { secret, otpauth_uri } = started.json() as { secret: string; otpauth_uri: string };
       assert.match(otpauth_uri, /^otpauth:\/\/totp\/Unwind%3Atariq\?secret=/);
       const key = base32Decode(secret)!;
-      const code = (offsetSteps = 0) => totp(key, t.clock.now() + offsetSteps * TOTP_STEP_MS);
+      const code = (offsetSteps = 0) =>
+        totp(hmacSha1, key, t.clock.now() + offsetSteps * TOTP_STEP_MS);
 
       assert.equal((await signIn(t, 'tariq')).statusCode, 201, 'not enrolled until confirmed');
       const wrong = await asSession(t, session, {
