@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { execute } from '../../src/app/context.js';
-import {
-  executeWithIdempotencyKey,
-  merchantKeyScope,
-  reapExpiredIdempotencyKeys,
-} from '../../src/app/idempotency.js';
+import { reapExpiredClaims } from '../../src/app/claims.js';
+import { executeWithIdempotencyKey, merchantKeyScope } from '../../src/app/idempotency.js';
 import { LIMITS } from '../../src/app/limits.js';
 import { refundOrder } from '../../src/app/order-operations.js';
 import { admin, storeContract } from './contract.js';
@@ -91,13 +88,13 @@ await storeContract((contract) => {
     // A request that died holding the lease: others get in_progress until the lease expires.
     const stuck = { scope, key: 'http-2', fingerprint: 'fp' };
     await contract.t.store.transaction((tx) =>
-      tx.claimIdempotencyKey({
+      tx.insertClaim({
         ...stuck,
         state: 'in_progress',
         leaseToken: 'dead',
         leaseExpiresAt: clock.now() + LIMITS.idempotencyLeaseMs,
-        responseStatus: null,
-        responseBody: null,
+        resultStatus: null,
+        result: null,
         createdAt: clock.now(),
         expiresAt: clock.now() + LIMITS.idempotencyRetentionMs,
       }),
@@ -110,9 +107,9 @@ await storeContract((contract) => {
     assert.equal((await sums(o.id)).refunded, 200);
 
     clock.advance(LIMITS.idempotencyRetentionMs);
-    assert.ok((await reapExpiredIdempotencyKeys(contract.deps)) >= 2);
+    assert.ok((await reapExpiredClaims(contract.deps)) >= 2);
     assert.equal(
-      (await contract.t.rawRows('idempotency_keys')).filter((r) => r['scope'] === scope).length,
+      (await contract.t.rawRows('claims')).filter((r) => r['scope'] === scope).length,
       0,
     );
   });
