@@ -108,9 +108,7 @@ export async function executeWithIdempotencyKey<T>(
       if (!stored) throw new LeaseLost();
     });
   } catch (error) {
-    await deps.store.transaction((tx) =>
-      tx.releaseClaim(request.scope, request.key, leaseToken),
-    );
+    await deps.store.transaction((tx) => tx.releaseClaim(request.scope, request.key, leaseToken));
     if (error instanceof LeaseLost) {
       const busy = render({ ok: false, error: domainError('idempotency.in_progress') });
       return { ...withoutStored(busy), replayed: false };

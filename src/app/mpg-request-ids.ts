@@ -49,7 +49,8 @@ const BUSY = domainError('idempotency.still_processing');
 
 /** The refusal an existing claim's verdict means, or null when the request may go on. */
 function refusal(request: BodyIdRequest, outcome: ClaimOutcome | null): DomainError | null {
-  if (outcome?.kind === 'reused') return domainError('idempotency.key_reused', { field: request.kind });
+  if (outcome?.kind === 'reused')
+    return domainError('idempotency.key_reused', { field: request.kind });
   return outcome?.kind === 'held' ? BUSY : null;
 }
 

@@ -48,7 +48,10 @@ async function proveUpgrade(store: Store, exec: (sql: string) => Promise<void>):
   // A header key expires with its claim; a body id (completed at once) is kept by retention.
   const claim = (request: ClaimRequest, start: ClaimStart = lease('new')) =>
     store.transaction((tx) =>
-      claimOnce(tx, request, start, { now: NOW, expiresAt: 'lease' in start ? NOW + DAY_MS : null }),
+      claimOnce(tx, request, start, {
+        now: NOW,
+        expiresAt: 'lease' in start ? NOW + DAY_MS : null,
+      }),
     );
 
   const done = await claim(header('points:merchant:m-1', 'k-done'));

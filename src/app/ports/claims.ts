@@ -29,9 +29,7 @@ export interface Claim {
 }
 
 /** Which expired claims the reaper deletes; a claim still under a live lease never is. */
-export type ClaimCutoff =
-  | { readonly expiredBy: number }
-  | { readonly retainedOnlyBefore: number };
+export type ClaimCutoff = { readonly expiredBy: number } | { readonly retainedOnlyBefore: number };
 
 /** Claims: insert once, then take over, complete or release under the lease. */
 export interface ClaimStore {

@@ -185,7 +185,6 @@ export const rowToAdminAction = (r: Row): AdminActionRecord => ({
   createdAt: int(r, 'created_at'),
 });
 
-
 export const rowToWebhookEndpoint = (r: Row): WebhookEndpoint => ({
   id: str(r, 'id'),
   merchantId: str(r, 'merchant_id'),
