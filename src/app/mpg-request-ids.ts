@@ -4,8 +4,8 @@
  *
  * - The id is a claim (src/app/claims.ts), scoped `mpg-body-ids:<merchant id>` and keyed
  *   `<kind>:<id>`. It is written in the request's own transaction, after the use case and before
- *   the commit, already completed with the order it names: one transaction per
- *   request, and a claim exists exactly when its change committed. A refusal rolls everything
+ *   the commit, already completed with the order it names: one transaction per request, and a
+ *   claim exists exactly when its change committed. A refusal rolls everything
  *   back, claim included, so nothing is ever written before a refusal and a retry runs afresh.
  * - The use case passes the id to the core as its idempotency key and as the new row's id, so the
  *   ledger answers a repeated request as a replay (the order as it is now, nothing created) and a
@@ -14,7 +14,7 @@
  *   order lock (or the key's unique index) until the first commits, then replays; SQLite runs
  *   writers one at a time. A different request under the same id is `idempotency.key_reused`.
  * - A claim still `in_progress` was written by an earlier release, which claimed in a transaction
- *   of its own: while its lease lasts a duplicate polls for up to `LIMITS.mpgDuplicateWaitMs` of
+ *   of its own (migration 19 moved such claims as they were): while its lease lasts a duplicate polls for up to `LIMITS.mpgDuplicateWaitMs` of
  *   wall time, then gets `idempotency.still_processing` (the documented 400 "Initial request is
  *   still processing."); once it has expired the request takes it over.
  * - The `mpg-request-id-reaper` job deletes claims older than the retention setting (default 7
