@@ -5,7 +5,7 @@
  */
 
 /** The two old tables, empty. */
-export const OLD_CLAIM_TABLES = `
+const OLD_CLAIM_TABLES = `
 CREATE TABLE idempotency_keys (
   scope TEXT NOT NULL,
   idempotency_key TEXT NOT NULL,
