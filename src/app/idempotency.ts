@@ -5,7 +5,7 @@
  * - the same key with a different request is `idempotency.key_reused`;
  * - the same key while the first request still runs is `idempotency.in_progress`.
  *
- * A key is claimed with a lease in a short transaction of its own. The use case then runs in a
+ * A key is a claim (src/app/claims.ts), made with a lease in a short transaction of its own. The use case then runs in a
  * second transaction that also renders and stores the response under the lease, so a committed
  * change and its stored response can never disagree. A crash between the two leaves a lease that
  * expires, after which a retry takes the key over. An unexpected error releases the key, so the
@@ -28,7 +28,8 @@
 import crypto from 'node:crypto';
 import { domainError, type DomainError } from '../domain/errors.js';
 import type { CredentialDialect } from '../domain/merchant.js';
-import type { Result } from '../domain/result.js';
+import { err, type Result } from '../domain/result.js';
+import { claimOnce } from './claims.js';
 import { type AppDeps, execute, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
 
@@ -98,20 +99,16 @@ export async function executeWithIdempotencyKey<T>(
   try {
     result = await execute(deps, useCase, async (tx, value) => {
       rendered = render({ ok: true, value });
-      const stored = await tx.completeIdempotencyKey(
-        request.scope,
-        request.key,
-        leaseToken,
-        rendered.status,
-        rendered.storedBody ?? rendered.body,
-      );
+      const body = rendered.storedBody ?? rendered.body;
+      const stored = await tx.completeClaim(request.scope, request.key, leaseToken, {
+        status: rendered.status,
+        body,
+      });
       // Our lease expired and another request took the key over: undo our change.
       if (!stored) throw new LeaseLost();
     });
   } catch (error) {
-    await deps.store.transaction((tx) =>
-      tx.releaseIdempotencyKey(request.scope, request.key, leaseToken),
-    );
+    await deps.store.transaction((tx) => tx.releaseClaim(request.scope, request.key, leaseToken));
     if (error instanceof LeaseLost) {
       const busy = render({ ok: false, error: domainError('idempotency.in_progress') });
       return { ...withoutStored(busy), replayed: false };
@@ -124,7 +121,10 @@ export async function executeWithIdempotencyKey<T>(
   // this store fails, the lease simply expires and a retry runs the use case afresh.
   const failure = render(result);
   await deps.store.transaction((tx) =>
-    tx.completeIdempotencyKey(request.scope, request.key, leaseToken, failure.status, failure.body),
+    tx.completeClaim(request.scope, request.key, leaseToken, {
+      status: failure.status,
+      body: failure.body,
+    }),
   );
   return { ...withoutStored(failure), replayed: false };
 }
@@ -133,7 +133,7 @@ class LeaseLost extends Error {}
 
 const withoutStored = (r: RenderedResponse) => ({ status: r.status, body: r.body });
 
-type Claim =
+type KeyClaim =
   | { readonly kind: 'claimed' }
   | { readonly kind: 'stored'; readonly response: { status: number; body: string } }
   | { readonly kind: 'refused'; readonly result: Result<never, DomainError> };
@@ -142,54 +142,26 @@ async function claimKey(
   deps: AppDeps,
   request: IdempotencyRequest,
   leaseToken: string,
-): Promise<Claim> {
+): Promise<KeyClaim> {
   return deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
-    const { inserted, record } = await tx.claimIdempotencyKey({
-      scope: request.scope,
-      key: request.key,
-      fingerprint: request.fingerprint,
-      state: 'in_progress',
-      leaseToken,
-      leaseExpiresAt: now + LIMITS.idempotencyLeaseMs,
-      responseStatus: null,
-      responseBody: null,
-      createdAt: now,
-      expiresAt: now + LIMITS.idempotencyRetentionMs,
-    });
-    if (inserted) return { kind: 'claimed' } as const;
-    if (record.fingerprint !== request.fingerprint) {
-      return {
-        kind: 'refused',
-        result: { ok: false, error: domainError('idempotency.key_reused') },
-      } as const;
-    }
-    if (record.state === 'completed') {
-      return {
-        kind: 'stored',
-        response: { status: record.responseStatus ?? 500, body: record.responseBody ?? '' },
-      } as const;
-    }
-    const takenOver = await tx.renewIdempotencyLease(
-      request.scope,
-      request.key,
-      record.leaseToken,
-      leaseToken,
-      now + LIMITS.idempotencyLeaseMs,
-      now,
+    const claimed = await claimOnce(
+      tx,
+      request,
+      { lease: { token: leaseToken, expiresAt: now + LIMITS.idempotencyLeaseMs } },
+      { now, expiresAt: now + LIMITS.idempotencyRetentionMs },
     );
-    return takenOver
-      ? ({ kind: 'claimed' } as const)
-      : ({
-          kind: 'refused',
-          result: { ok: false, error: domainError('idempotency.in_progress') },
-        } as const);
+    switch (claimed.kind) {
+      case 'claimed':
+        return { kind: 'claimed' } as const;
+      case 'done': {
+        const { resultStatus, result } = claimed.claim;
+        return { kind: 'stored', response: { status: resultStatus ?? 500, body: result ?? '' } };
+      }
+      case 'reused':
+        return { kind: 'refused', result: err(domainError('idempotency.key_reused')) };
+      case 'held':
+        return { kind: 'refused', result: err(domainError('idempotency.in_progress')) };
+    }
   });
-}
-
-/** The reaper job's step: deletes expired keys in a bounded batch; returns how many. */
-export function reapExpiredIdempotencyKeys(deps: AppDeps): Promise<number> {
-  return deps.store.transaction((tx) =>
-    tx.deleteExpiredIdempotencyKeys(deps.clock.now(), LIMITS.reaperBatchSize),
-  );
 }

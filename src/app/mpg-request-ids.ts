@@ -2,9 +2,10 @@
  * MPG's idempotency by body id (docs/decisions/mpg.md#body-ids): `order_id` on create,
  * `transaction_id` on capture, void, refund, extend and reverse.
  *
- * - The claim (merchant, kind, id) is written in the request's own transaction, after the use
- *   case and before the commit, already completed with the order it names: one transaction per
- *   request, and a claim exists exactly when its change committed. A refusal rolls everything
+ * - The id is a claim (src/app/claims.ts), scoped `mpg-body-ids:<merchant id>` and keyed
+ *   `<kind>:<id>`. It is written in the request's own transaction, after the use case and before
+ *   the commit, already completed with the order it names: one transaction per request, and a
+ *   claim exists exactly when its change committed. A refusal rolls everything
  *   back, claim included, so nothing is ever written before a refusal and a retry runs afresh.
  * - The use case passes the id to the core as its idempotency key and as the new row's id, so the
  *   ledger answers a repeated request as a replay (the order as it is now, nothing created) and a
@@ -13,17 +14,20 @@
  *   order lock (or the key's unique index) until the first commits, then replays; SQLite runs
  *   writers one at a time. A different request under the same id is `idempotency.key_reused`.
  * - A claim still `in_progress` was written by an earlier release, which claimed in a transaction
- *   of its own: while its lease lasts a duplicate polls for up to `LIMITS.mpgDuplicateWaitMs` of
+ *   of its own (migration 19 moved such claims as they were): while its lease lasts a duplicate polls for up to `LIMITS.mpgDuplicateWaitMs` of
  *   wall time, then gets `idempotency.still_processing` (the documented 400 "Initial request is
  *   still processing."); once it has expired the request takes it over.
- * - The reaper job deletes claims older than the retention setting (default 7 days).
+ * - The `mpg-request-id-reaper` job deletes claims older than the retention setting (default 7
+ *   days): a body id's claim has no expiry of its own, so a changed setting applies to all.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { domainError, type DomainError } from '../domain/errors.js';
-import { err, ok, type Result } from '../domain/result.js';
+import { err, type Result } from '../domain/result.js';
+import { type ClaimOutcome, type ClaimRequest, claimOnce, existingClaim } from './claims.js';
 import { type AppDeps, execute, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
-import type { MpgRequestId, MpgRequestIdKind } from './ports/claims.js';
+
+export type MpgRequestIdKind = 'order_id' | 'transaction_id';
 
 export interface BodyIdRequest {
   readonly merchantId: string;
@@ -33,16 +37,21 @@ export interface BodyIdRequest {
   readonly fingerprint: string;
 }
 
+/** The claim a body id is: one scope per merchant, one key per kind and id. */
+export const bodyIdClaim = (request: BodyIdRequest): ClaimRequest => ({
+  scope: `mpg-body-ids:${request.merchantId}`,
+  key: `${request.kind}:${request.requestId}`,
+  fingerprint: request.fingerprint,
+});
+
 /** A claim held by a running request of an earlier release: wait, then answer 400. */
 const BUSY = domainError('idempotency.still_processing');
 
-/** What an existing claim under the id says of this request, or null when it may go on. */
-function verdict(request: BodyIdRequest, record: MpgRequestId, now: number): DomainError | null {
-  if (record.fingerprint !== request.fingerprint) {
+/** The refusal an existing claim's verdict means, or null when the request may go on. */
+function refusal(request: BodyIdRequest, outcome: ClaimOutcome | null): DomainError | null {
+  if (outcome?.kind === 'reused')
     return domainError('idempotency.key_reused', { field: request.kind });
-  }
-  if (record.state === 'in_progress' && (record.leaseExpiresAt ?? 0) > now) return BUSY;
-  return null;
+  return outcome?.kind === 'held' ? BUSY : null;
 }
 
 /**
@@ -54,29 +63,23 @@ const claimed =
   <T>(request: BodyIdRequest, useCase: UseCase<T>, orderIdOf: (value: T) => string): UseCase<T> =>
   async (tx, run) => {
     const result = await useCase(tx, run);
+    const claim = bodyIdClaim(request);
     if (!result.ok) {
       // A refusal may come from the id's earlier use (the ledger's key, the row's primary key):
       // the claim under it, if any, says which answer is documented.
-      const record = await tx.findMpgRequestId(request.merchantId, request.kind, request.requestId);
-      const refused = record && verdict(request, record, run.now);
+      const refused = refusal(request, await existingClaim(tx, claim, run.now));
       return refused ? err(refused) : result;
     }
-    const { inserted, record } = await tx.claimMpgRequestId({
-      ...request,
-      state: 'completed',
-      leaseToken: null,
-      leaseExpiresAt: null,
-      orderId: orderIdOf(result.value),
-      createdAt: run.now,
-    });
-    if (inserted) return result;
-    const refused = verdict(request, record, run.now);
-    if (refused) return err(refused);
-    // An expired claim of an earlier release: this request completes it.
-    const completed =
-      record.state === 'completed' ||
-      (await tx.completeMpgRequestId(record, record.leaseToken!, orderIdOf(result.value)));
-    return completed ? ok(result.value) : err(BUSY);
+    // Completed at once with the order it names; an expired claim of an earlier release is
+    // completed by this request. A claim already done by the same request is the ledger's replay.
+    const outcome = await claimOnce(
+      tx,
+      claim,
+      { result: { status: null, body: orderIdOf(result.value) } },
+      { now: run.now, expiresAt: null },
+    );
+    const refused = refusal(request, outcome);
+    return refused ? err(refused) : result;
   };
 
 /**
@@ -99,12 +102,4 @@ export async function runWithBodyId<T>(
     if (Date.now() >= deadline) return err(domainError('idempotency.still_processing'));
     await sleep(LIMITS.mpgDuplicatePollMs);
   }
-}
-
-/** The reaper job's step: deletes body ids past their retention in a bounded batch. */
-export function reapExpiredMpgRequestIds(deps: AppDeps, retentionMs: number): Promise<number> {
-  return deps.store.transaction((tx) => {
-    const now = deps.clock.now();
-    return tx.deleteExpiredMpgRequestIds(now - retentionMs, now, LIMITS.reaperBatchSize);
-  });
 }

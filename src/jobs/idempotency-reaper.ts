@@ -1,9 +1,9 @@
-/** Deletes stored idempotent responses whose retention has passed. */
+/** Deletes claims of `Idempotency-Key` headers (stored responses) whose expiry has passed. */
+import { reapExpiredClaims } from '../app/claims.js';
 import type { AppDeps } from '../app/context.js';
-import { reapExpiredIdempotencyKeys } from '../app/idempotency.js';
 import type { Job } from '../app/ports/job.js';
 
 export const idempotencyReaper = (deps: AppDeps): Job => ({
   name: 'idempotency-reaper',
-  step: () => reapExpiredIdempotencyKeys(deps),
+  step: () => reapExpiredClaims(deps),
 });

@@ -5,11 +5,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { execute } from '../../src/app/context.js';
-import {
-  executeWithIdempotencyKey,
-  merchantKeyScope,
-  reapExpiredIdempotencyKeys,
-} from '../../src/app/idempotency.js';
+import { claimOnce, reapExpiredClaims } from '../../src/app/claims.js';
+import { executeWithIdempotencyKey, merchantKeyScope } from '../../src/app/idempotency.js';
 import { LIMITS } from '../../src/app/limits.js';
 import { refundOrder } from '../../src/app/order-operations.js';
 import { admin, storeContract } from './contract.js';
@@ -91,13 +88,13 @@ await storeContract((contract) => {
     // A request that died holding the lease: others get in_progress until the lease expires.
     const stuck = { scope, key: 'http-2', fingerprint: 'fp' };
     await contract.t.store.transaction((tx) =>
-      tx.claimIdempotencyKey({
+      tx.insertClaim({
         ...stuck,
         state: 'in_progress',
         leaseToken: 'dead',
         leaseExpiresAt: clock.now() + LIMITS.idempotencyLeaseMs,
-        responseStatus: null,
-        responseBody: null,
+        resultStatus: null,
+        result: null,
         createdAt: clock.now(),
         expiresAt: clock.now() + LIMITS.idempotencyRetentionMs,
       }),
@@ -110,10 +107,47 @@ await storeContract((contract) => {
     assert.equal((await sums(o.id)).refunded, 200);
 
     clock.advance(LIMITS.idempotencyRetentionMs);
-    assert.ok((await reapExpiredIdempotencyKeys(contract.deps)) >= 2);
+    assert.ok((await reapExpiredClaims(contract.deps)) >= 2);
     assert.equal(
-      (await contract.t.rawRows('idempotency_keys')).filter((r) => r['scope'] === scope).length,
+      (await contract.t.rawRows('claims')).filter((r) => r['scope'] === scope).length,
       0,
     );
+  });
+
+  it('one protocol: a completed claim takes over an expired lease; reapers keep live ones', async () => {
+    const { merchant: m } = await merchant();
+    const scope = `mpg-body-ids:${m.id}`;
+    const claim = (key: string, fingerprint: string, start: Parameters<typeof claimOnce>[2]) =>
+      contract.t.store.transaction((tx) =>
+        claimOnce(tx, { scope, key, fingerprint }, start, { now: clock.now(), expiresAt: null }),
+      );
+    const lease = (token: string) => ({
+      lease: { token, expiresAt: clock.now() + LIMITS.mpgRequestLeaseMs },
+    });
+    const completed = (orderId: string) => ({ result: { status: null, body: orderId } });
+    assert.equal((await claim('order_id:a', 'fp', lease('dead'))).kind, 'claimed');
+    assert.equal((await claim('order_id:b', 'fp', lease('live'))).kind, 'claimed');
+    assert.equal((await claim('order_id:a', 'fp', completed('o-1'))).kind, 'held');
+    assert.equal((await claim('order_id:a', 'other', completed('o-1'))).kind, 'reused');
+    clock.advance(LIMITS.mpgRequestLeaseMs);
+    assert.equal((await claim('order_id:a', 'fp', completed('o-1'))).kind, 'claimed');
+    const again = await claim('order_id:a', 'fp', completed('o-2'));
+    assert.deepEqual(again.kind === 'done' && [again.claim.state, again.claim.result], [
+      'completed',
+      'o-1',
+    ]);
+
+    // The header reaper leaves body ids (no expiry of their own); the retention reaper deletes
+    // the completed one and leaves the one a live lease holds.
+    clock.advance(LIMITS.idempotencyRetentionMs);
+    assert.equal((await claim('order_id:b', 'fp', lease('late'))).kind, 'claimed');
+    await reapExpiredClaims(contract.deps);
+    const held = () => contract.t.store.read((tx) => tx.findClaim(scope, 'order_id:b'));
+    assert.equal(
+      (await contract.t.rawRows('claims')).filter((r) => r['scope'] === scope).length,
+      2,
+    );
+    assert.equal(await reapExpiredClaims(contract.deps, 1), 1);
+    assert.equal((await held())?.leaseToken, 'late');
   });
 });

@@ -32,7 +32,7 @@ const TABLES = [
   'mpg_orders',
   'mpg_transactions',
   'reconciliation_runs',
-  'idempotency_keys',
+  'claims',
 ];
 
 async function rowCounts(t: TestStore): Promise<Record<string, number>> {

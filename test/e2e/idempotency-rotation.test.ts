@@ -5,10 +5,11 @@
 // the same body is replayed (Idempotency-Replayed: true, the first answer) and the ledger keeps
 // one row; another body is 422. MPG's body ids and the ledger's event keys (a claim deleted as
 // the reaper would) survive the rotation too. A row stored per credential by an older version is
-// moved by migration 10 and keeps answering.
+// moved by migration 10, then into the claims table by migration 19, and keeps answering.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { UNDO_MIGRATION_19 } from '../support/claims-before-19.js';
 import { type Face, ProcessMerchant } from '../support/merchant-process.js';
 import {
   type HttpResponse,
@@ -174,7 +175,7 @@ function suite(factory: StoreFactory, skip?: string) {
       // With the claim gone (as after the reaper), the ledger's event key still refuses a second
       // refund under the same id, whatever key sent it.
       await store.rawExec(
-        `DELETE FROM mpg_request_ids WHERE request_id = '${transactionId.toLowerCase()}'`,
+        `DELETE FROM claims WHERE claim_key = 'transaction_id:${transactionId.toLowerCase()}'`,
       );
       await merchant.rotate('mpg');
       const late = await refund(1000);
@@ -222,14 +223,15 @@ function suite(factory: StoreFactory, skip?: string) {
       assert.equal(first.status, 200, JSON.stringify(first.body));
       // Turn the row into what an older version stored: under the credential that sent it, plus a
       // later copy under another credential of the same merchant and face (a rotation that
-      // already ran the key twice). Then take migration 10 back and restart.
+      // already ran the key twice). Then take migrations 10 and 19 back and restart.
       const credentials = (await store.rawRows('credentials')).filter(
         (c) => c['merchant_id'] === merchant.id && c['dialect'] === 'points',
       );
       const [older, newer] = credentials.map((c) => String(c['id']));
       assert.ok(older && newer);
       await store.rawExec(
-        `INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, state, lease_token,
+        `${UNDO_MIGRATION_19}
+         INSERT INTO idempotency_keys (scope, idempotency_key, fingerprint, state, lease_token,
            lease_expires_at, response_status, response_body, created_at, expires_at)
          SELECT '${newer}', idempotency_key, 'another request', state, lease_token,
            lease_expires_at, 500, 'a later answer', created_at + 1, expires_at
@@ -250,9 +252,7 @@ function suite(factory: StoreFactory, skip?: string) {
       assert.equal(again.headers.get('idempotency-replayed'), 'true');
       assert.deepEqual(again.body, first.body);
       assert.equal((await merchant.ledgerRows(uuid, 'refund')).length, 1);
-      const rows = (await store.rawRows('idempotency_keys')).filter(
-        (r) => r['idempotency_key'] === key,
-      );
+      const rows = (await store.rawRows('claims')).filter((r) => r['claim_key'] === key);
       assert.deepEqual(
         rows.map((r) => r['scope']),
         [`points:merchant:${merchant.id}`],

@@ -19,10 +19,9 @@ const TABLES = [
   'transactions',
   'events',
   'deliveries',
-  'idempotency_keys',
+  'claims',
   'mpg_orders',
   'mpg_transactions',
-  'mpg_request_ids',
 ];
 
 const order = (number: string, extra: Record<string, unknown> = {}) => ({

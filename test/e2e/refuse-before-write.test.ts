@@ -86,7 +86,10 @@ function suite(factory: StoreFactory, skip?: string) {
         assert.deepEqual(await refundRows(orderId), []);
       }
       // The body id's claim was released with the change: the same id runs afresh.
-      assert.deepEqual(await rows('mpg_request_ids', (r) => r['request_id'] === transactionId), []);
+      assert.deepEqual(
+        await rows('claims', (r) => r['claim_key'] === `transaction_id:${transactionId}`),
+        [],
+      );
       await orderCreatedAt(orderId, createdAt);
       const retried = await f.merchant.send('mpg', 'POST', `/v1/orders/${orderId}/refund`, {
         amount: 1000,

@@ -87,7 +87,10 @@ async function newMerchant(t: TestApp, name: string): Promise<Merchant> {
   };
 }
 
-/** Every row that belongs to the merchants (any table with a merchant_id), as one string. */
+/**
+ * Every row that belongs to the merchants (any table with a merchant_id, and their MPG body ids'
+ * claims), as one string. Header keys' claims are left out: rejected requests store them too.
+ */
 async function rowsOf(store: TestStore, merchantIds: readonly string[]): Promise<string> {
   const tables = (
     store.engine === 'sqlite'
@@ -97,12 +100,14 @@ async function rowsOf(store: TestStore, merchantIds: readonly string[]): Promise
         )
   )
     .map((r) => String(r['name']))
-    .filter((n) => !n.startsWith('sqlite_') && n !== 'idempotency_keys')
+    .filter((n) => !n.startsWith('sqlite_'))
     .sort();
   const out: Record<string, unknown[]> = {};
   for (const table of tables) {
-    const rows = (await store.rawRows(table)).filter((r) =>
-      merchantIds.includes(String(r['merchant_id'])),
+    const rows = (await store.rawRows(table)).filter(
+      (r) =>
+        merchantIds.includes(String(r['merchant_id'])) ||
+        merchantIds.some((id) => r['scope'] === `mpg-body-ids:${id}`),
     );
     if (rows.length > 0) out[table] = rows;
   }

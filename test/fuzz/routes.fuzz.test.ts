@@ -207,15 +207,17 @@ async function stateFingerprint(t: TestApp): Promise<string> {
             `(SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()) AS t`,
           )
         ).map((r) => String(r['name']));
-  // Stored idempotent responses are written for rejected requests too, by design.
+  // Stored idempotent responses (header keys' claims) are written for rejected requests too, by
+  // design; MPG body ids' claims (no expiry of their own) are counted.
   const counted = tables
     .filter(
-      (n) =>
-        !['idempotency_keys', 'schema_migrations', 'settings'].includes(n) &&
-        !n.startsWith('sqlite_'),
+      (n) => !['claims', 'schema_migrations', 'settings'].includes(n) && !n.startsWith('sqlite_'),
     )
     .sort();
-  const select = counted.map((n) => `(SELECT COUNT(*) FROM ${n}) AS "${n}"`).join(', ');
+  const select = [
+    ...counted.map((n) => `(SELECT COUNT(*) FROM ${n}) AS "${n}"`),
+    `(SELECT COUNT(*) FROM claims WHERE expires_at IS NULL) AS "mpg body ids"`,
+  ].join(', ');
   const rows = await t.testStore.rawRows(
     `(SELECT ${select}, (SELECT COALESCE(SUM(version), 0) FROM orders) AS versions) AS f`,
   );

@@ -1,82 +1,60 @@
 /**
- * The claims' port: idempotency keys of the faces' `Idempotency-Key` header
- * (src/app/idempotency.ts), claimed with a lease before the request runs, and MPG's body ids
- * (src/app/mpg-request-ids.ts), claimed in the request's own transaction. The SQL is
- * src/store/sql/claims-sql.ts.
+ * The claims' port: one table of things done once (src/app/claims.ts), whoever claims them: the
+ * faces' `Idempotency-Key` headers, claimed with a lease before the request runs
+ * (src/app/idempotency.ts), and MPG's body ids, claimed completed in the request's own
+ * transaction (src/app/mpg-request-ids.ts). The SQL is src/store/sql/claims-sql.ts.
  */
 
-export interface IdempotencyRecord {
+/** One claim: (scope, key) done once, running under a lease or completed with its result. */
+export interface Claim {
+  /** Whose claim this is: a header key's `KeyScope`, or a merchant's MPG body ids. */
   readonly scope: string;
   readonly key: string;
+  /** Fingerprint of the request: the same key with another fingerprint is a reuse. */
   readonly fingerprint: string;
   readonly state: 'in_progress' | 'completed';
+  /** The running request's lease; both null once completed. */
   readonly leaseToken: string | null;
   readonly leaseExpiresAt: number | null;
-  readonly responseStatus: number | null;
-  readonly responseBody: string | null;
+  /** A stored HTTP response's status; null for a body id. */
+  readonly resultStatus: number | null;
+  /** What completed it: a stored response's body, or the order a body id names. */
+  readonly result: string | null;
   readonly createdAt: number;
-  readonly expiresAt: number;
+  /**
+   * When the reaper may delete it; null keeps it for a retention setting counted from
+   * `createdAt` (MPG body ids, `UNWIND_MPG_ID_RETENTION_DAYS`).
+   */
+  readonly expiresAt: number | null;
 }
 
-export type MpgRequestIdKind = 'order_id' | 'transaction_id';
+/** Which expired claims the reaper deletes; a claim still under a live lease never is. */
+export type ClaimCutoff = { readonly expiredBy: number } | { readonly retainedOnlyBefore: number };
 
-/** A body id (`order_id`, `transaction_id`) claimed by the request that uses it. */
-export interface MpgRequestId {
-  readonly merchantId: string;
-  readonly kind: MpgRequestIdKind;
-  readonly requestId: string;
-  /** Fingerprint of the request's meaningful parameters (never the full card number). */
-  readonly fingerprint: string;
-  readonly state: 'in_progress' | 'completed';
-  /** The running request's lease; null once completed. */
-  readonly leaseToken: string | null;
-  readonly leaseExpiresAt: number | null;
-  /** The order the completed request created or changed. */
-  readonly orderId: string | null;
-  readonly createdAt: number;
-}
-
-/** Claims of idempotency keys and of MPG body ids. */
+/** Claims: insert once, then take over, complete or release under the lease. */
 export interface ClaimStore {
-  /** Inserts an in-progress key unless one exists; returns the row as it now stands. */
-  claimIdempotencyKey(
-    record: IdempotencyRecord,
-  ): Promise<{ inserted: boolean; record: IdempotencyRecord }>;
-  /** Takes over an in-progress key whose lease has expired. Returns false if someone else holds it. */
-  renewIdempotencyLease(
-    scope: string,
-    key: string,
-    oldToken: string | null,
+  /**
+   * Inserts the claim unless (scope, key) exists; returns the row as it now stands (read only
+   * when it existed).
+   */
+  insertClaim(claim: Claim): Promise<{ inserted: boolean; claim: Claim }>;
+  findClaim(scope: string, key: string): Promise<Claim | undefined>;
+  /** Takes over an in-progress claim whose lease has expired; false if someone else holds it. */
+  renewClaimLease(
+    claim: Claim,
     newToken: string,
     leaseExpiresAt: number,
     now: number,
   ): Promise<boolean>;
-  /** Stores the response; returns false when the caller no longer holds the lease. */
-  completeIdempotencyKey(
+  /** Completes an in-progress claim with its result; false when `leaseToken` no longer holds it. */
+  completeClaim(
     scope: string,
     key: string,
     leaseToken: string,
-    status: number,
-    body: string,
+    result: { readonly status: number | null; readonly body: string },
   ): Promise<boolean>;
-  releaseIdempotencyKey(scope: string, key: string, leaseToken: string): Promise<void>;
-  deleteExpiredIdempotencyKeys(now: number, limit: number): Promise<number>;
-
-  /**
-   * Inserts a body id unless it exists; returns the row as it now stands (read only when it
-   * existed). The faces insert it completed, in the transaction of the change it names.
-   */
-  claimMpgRequestId(record: MpgRequestId): Promise<{ inserted: boolean; record: MpgRequestId }>;
-  /**
-   * Completes an expired in-progress id (claimed by an earlier release in a transaction of its
-   * own) for `orderId`; false when `leaseToken` no longer holds it.
-   */
-  completeMpgRequestId(record: MpgRequestId, leaseToken: string, orderId: string): Promise<boolean>;
-  findMpgRequestId(
-    merchantId: string,
-    kind: MpgRequestIdKind,
-    requestId: string,
-  ): Promise<MpgRequestId | undefined>;
-  /** Deletes ids claimed at or before `createdBefore` that no running request holds. */
-  deleteExpiredMpgRequestIds(createdBefore: number, now: number, limit: number): Promise<number>;
+  /** Deletes an in-progress claim `leaseToken` still holds, so a retry may claim it afresh. */
+  releaseClaim(scope: string, key: string, leaseToken: string): Promise<void>;
+  /** Deletes up to `limit` claims past `cutoff` that no live lease holds; returns how many. */
+  deleteExpiredClaims(cutoff: ClaimCutoff, now: number, limit: number): Promise<number>;
 }

@@ -6,7 +6,6 @@
  * without a word.
  */
 import type { AdminActionRecord, AdminSession, AdminToken } from '../../app/ports/operators.js';
-import type { IdempotencyRecord } from '../../app/ports/claims.js';
 import type { EventRecord } from '../../app/ports/outbox.js';
 import type { LedgerTransaction } from '../../app/ports/ledger.js';
 import {
@@ -184,19 +183,6 @@ export const rowToAdminAction = (r: Row): AdminActionRecord => ({
   subjectId: str(r, 'subject_id'),
   details: parsed<Record<string, unknown>>(r, 'details'),
   createdAt: int(r, 'created_at'),
-});
-
-export const rowToIdempotency = (r: Row): IdempotencyRecord => ({
-  scope: str(r, 'scope'),
-  key: str(r, 'idempotency_key'),
-  fingerprint: str(r, 'fingerprint'),
-  state: str(r, 'state') as 'in_progress' | 'completed',
-  leaseToken: strOrNull(r, 'lease_token'),
-  leaseExpiresAt: intOrNull(r, 'lease_expires_at'),
-  responseStatus: intOrNull(r, 'response_status'),
-  responseBody: strOrNull(r, 'response_body'),
-  createdAt: int(r, 'created_at'),
-  expiresAt: int(r, 'expires_at'),
 });
 
 export const rowToWebhookEndpoint = (r: Row): WebhookEndpoint => ({

@@ -176,12 +176,12 @@ await adminApiSuite((factory) => {
         operate(t, o.id, 'refund', { amount_minor: amount }, { 'idempotency-key': key });
       assert.equal((await refund('reap-1', 10)).statusCode, 200);
       assert.equal((await refund('reap-2', 20)).statusCode, 200);
-      assert.equal((await t.testStore.rawRows('idempotency_keys')).length, 2);
+      assert.equal((await t.testStore.rawRows('claims')).length, 2);
 
       assert.equal(await reaped(), 0);
       t.clock.advance((DAY_S - 1) * 1000);
       assert.equal(await reaped(), 0);
-      assert.equal((await t.testStore.rawRows('idempotency_keys')).length, 2);
+      assert.equal((await t.testStore.rawRows('claims')).length, 2);
 
       const advance = await t.admin({
         method: 'POST',
@@ -190,7 +190,7 @@ await adminApiSuite((factory) => {
       });
       assert.equal(advance.statusCode, 200);
       assert.equal(await reaped(), 2);
-      assert.deepEqual(await t.testStore.rawRows('idempotency_keys'), []);
+      assert.deepEqual(await t.testStore.rawRows('claims'), []);
       assert.equal(await reaped(), 0);
 
       // The reaped key no longer remembers its first body.

@@ -44,11 +44,11 @@ await adminApiSuite((factory) => {
       const got = await getOrder(t, o.id);
       assert.equal(got.refunded_minor, 300);
       assert.equal(got.transactions?.filter((r) => r.type === 'refund').length, 1);
-      const rows = await t.testStore.rawRows('idempotency_keys');
-      const row = rows.find((r) => r['idempotency_key'] === 'refund-once');
+      const rows = await t.testStore.rawRows('claims');
+      const row = rows.find((r) => r['claim_key'] === 'refund-once');
       assert.equal(row?.['scope'], 'admin');
       assert.equal(row?.['state'], 'completed');
-      assert.equal(Number(row?.['response_status']), 200);
+      assert.equal(Number(row?.['result_status']), 200);
     });
 
     it('the same key with a different body is 422 idempotency.key_reused and changes nothing', async () => {

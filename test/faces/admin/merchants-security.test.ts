@@ -92,7 +92,7 @@ await adminApiSuite((factory) => {
         payload: { name: 'Keyed Shop' },
       });
       assert.equal(res.statusCode, 201);
-      const raw = JSON.stringify(await t.testStore.rawRows('idempotency_keys'));
+      const raw = JSON.stringify(await t.testStore.rawRows('claims'));
       for (const secret of secretsOf((res.json() as CreatedMerchantJson).credentials)) {
         assert.ok(!raw.includes(secret), 'a plaintext secret is stored');
       }

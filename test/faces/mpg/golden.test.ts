@@ -110,16 +110,17 @@ await mpgFaceSuite((face) => {
     const transactionId = uuid4();
     // A request with this id is in flight on another process: its claim holds a live lease.
     await face.t.deps.store.transaction((tx) =>
-      tx.claimMpgRequestId({
-        merchantId: face.merchantId,
-        kind: 'transaction_id',
-        requestId: transactionId,
+      tx.insertClaim({
+        scope: `mpg-body-ids:${face.merchantId}`,
+        key: `transaction_id:${transactionId}`,
         fingerprint: 'other-process',
         state: 'in_progress',
         leaseToken: 'lease',
         leaseExpiresAt: face.t.clock.now() + LIMITS.mpgRequestLeaseMs,
-        orderId: null,
+        resultStatus: null,
+        result: null,
         createdAt: face.t.clock.now(),
+        expiresAt: null,
       }),
     );
     // A different request under an id that is in flight is refused at once.
@@ -138,9 +139,9 @@ await mpgFaceSuite((face) => {
     assert.equal(first.statusCode, 200);
     // Make the completed claim look in flight again, as if its process still held it.
     await face.t.testStore.rawExec(
-      `UPDATE mpg_request_ids SET state = 'in_progress', lease_token = 'held',
-         lease_expires_at = ${face.t.clock.now() + LIMITS.mpgRequestLeaseMs}, order_id = NULL
-       WHERE request_id = '${sameId}'`,
+      `UPDATE claims SET state = 'in_progress', lease_token = 'held',
+         lease_expires_at = ${face.t.clock.now() + LIMITS.mpgRequestLeaseMs}, result = NULL
+       WHERE claim_key = 'transaction_id:${sameId}'`,
     );
     const duplicate = await call('POST', `/v1/orders/${order.id}/capture`, body);
     assert.equal(duplicate.statusCode, 400);

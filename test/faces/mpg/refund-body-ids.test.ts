@@ -12,8 +12,8 @@ await mpgFaceSuite((face) => {
   const purchase = async (amount: number) =>
     ok(await call('POST', '/v1/orders/purchase', createBody({ amount })));
   const claims = async (transactionId: string) =>
-    (await face.t.testStore.rawRows('mpg_request_ids')).filter(
-      (r) => r['request_id'] === transactionId,
+    (await face.t.testStore.rawRows('claims')).filter(
+      (r) => r['claim_key'] === `transaction_id:${transactionId}`,
     );
   const STILL_PROCESSING = [400, { message: 'Initial request is still processing.' }];
 
@@ -28,7 +28,7 @@ await mpgFaceSuite((face) => {
     const [claim, ...more] = await claims(body.transaction_id);
     assert.deepEqual(more, []);
     assert.equal(claim!['state'], 'completed');
-    assert.equal(claim!['order_id'], order.id);
+    assert.equal(claim!['result'], order.id);
   });
 
   it('a refusal leaves no claim and no row, so the id may be used afresh', async () => {
@@ -111,7 +111,7 @@ await mpgFaceSuite((face) => {
     );
     // Past the claim's retention the ledger still refuses it: the row's id is taken.
     await face.t.testStore.rawExec(
-      `DELETE FROM mpg_request_ids WHERE request_id = '${transactionId}'`,
+      `DELETE FROM claims WHERE claim_key = 'transaction_id:${transactionId}'`,
     );
     const taken = await call('POST', `/v1/orders/${second.id}/refund`, {
       amount: 100,

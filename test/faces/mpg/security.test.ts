@@ -91,8 +91,7 @@ await mpgFaceSuite((face) => {
       'events',
       'mpg_orders',
       'mpg_transactions',
-      'mpg_request_ids',
-      'idempotency_keys',
+      'claims',
       'deliveries',
     ]) {
       const raw = JSON.stringify(await face.t.testStore.rawRows(table));
@@ -101,7 +100,7 @@ await mpgFaceSuite((face) => {
     }
     assert.equal(order.source.first_digits, '42424242');
     const ids = async () =>
-      (await face.t.testStore.rawRows('mpg_request_ids')).filter((r) => r['order_id'] === order.id);
+      (await face.t.testStore.rawRows('claims')).filter((r) => r['result'] === order.id);
     assert.equal((await ids()).length, 1);
     face.t.clock.advance(LIMITS.mpgIdRetentionDaysDefault * 86_400_000 - 1000);
     await face.t.admin({ method: 'POST', url: '/admin/jobs/run' });
