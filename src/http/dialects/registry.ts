@@ -9,7 +9,7 @@ import type { CheckoutOptions } from '../../app/points-checkout-codes.js';
 import type { Face } from '../faces.js';
 import type { FaceDoc } from '../openapi.js';
 import { pointsDialect } from './points/index.js';
-import { mpgDialect } from './mpg/routes.js';
+import { mpgDialect } from './mpg/index.js';
 import { backdDialect } from './backd/index.js';
 
 export interface DialectContext {
