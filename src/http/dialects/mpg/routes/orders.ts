@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import type { AppDeps } from '../../../../app/context.js';
+import type { AppDeps, UseCase } from '../../../../app/context.js';
 import {
   bodyIdRequest,
   type MpgAmountOperation,
@@ -16,6 +16,8 @@ import {
   mpgCreateOrder,
   mpgExtendOrder,
   mpgFindOrder,
+  type MpgOperationCommand,
+  type MpgOrderView,
 } from '../../../../app/mpg-orders.js';
 import type { Authenticated } from '../../../../app/merchants.js';
 import { mpgCreateOrderWithCardAuth } from '../../../../app/mpg-card-auths.js';
@@ -135,32 +137,37 @@ function showRoute(app: FastifyInstance, deps: AppDeps): void {
   );
 }
 
-/** POST /v1/orders/:id/{capture,void,refund}. */
-function amountRoute(
-  app: FastifyInstance,
-  deps: AppDeps,
-  name: MpgAmountOperation,
-  permission: MpgPermission,
-): void {
+/** An operation on an order by its path id, with an amount (and optionally a body id). */
+interface OperationRoute {
+  readonly name: MpgAmountOperation | 'extend';
+  readonly permission: MpgPermission;
+  readonly summary: string;
+  readonly body: typeof amountBody | typeof extendBody;
+  readonly useCase: (cmd: MpgOperationCommand & { amountMinor: number }) => UseCase<MpgOrderView>;
+}
+
+/** POST /v1/orders/:id/{capture,void,refund,extend}. */
+function operationRoute(app: FastifyInstance, deps: AppDeps, route: OperationRoute): void {
+  const { name } = route;
   app.post<Params>(
     `${MPG_PREFIX}/v1/orders/:id/${name}`,
     {
-      onRequest: requirePermission(deps, permission),
+      onRequest: requirePermission(deps, route.permission),
       config: {
         openapi: {
-          summary: AMOUNT_SUMMARIES[name],
+          summary: route.summary,
           tag: 'Orders',
-          body: amountBody,
+          body: route.body,
           responses: DOC_RESPONSES,
         },
       },
     },
     async (request, reply) => {
       const auth = callerOf(request);
-      const body = parseOrThrow(amountBody, request.body, mpgIssue);
+      const body = parseOrThrow(route.body, request.body, mpgIssue);
       const orderId = pathId(request.params.id);
       if (!orderId) return notFound(reply);
-      const useCase = mpgAmountOperation(name, {
+      const useCase = route.useCase({
         merchantId: auth.merchant.id,
         actor: credentialActor(auth),
         orderId,
@@ -179,44 +186,13 @@ function amountRoute(
   );
 }
 
-/** POST /v1/orders/:id/extend. */
-function extendRoute(app: FastifyInstance, deps: AppDeps): void {
-  app.post<Params>(
-    `${MPG_PREFIX}/v1/orders/:id/extend`,
-    {
-      onRequest: requirePermission(deps, 'orders_extend'),
-      config: {
-        openapi: {
-          summary: 'Extend the hold period of an authorization',
-          tag: 'Orders',
-          body: extendBody,
-          responses: DOC_RESPONSES,
-        },
-      },
-    },
-    async (request, reply) => {
-      const auth = callerOf(request);
-      const body = parseOrThrow(extendBody, request.body, mpgIssue);
-      const orderId = pathId(request.params.id);
-      if (!orderId) return notFound(reply);
-      const useCase = mpgExtendOrder({
-        merchantId: auth.merchant.id,
-        actor: credentialActor(auth),
-        orderId,
-        amountMinor: body.amount,
-        ...(body.transaction_id ? { transactionId: body.transaction_id } : {}),
-      });
-      const bodyId = body.transaction_id
-        ? bodyIdRequest(auth.merchant.id, 'transaction_id', body.transaction_id, {
-            operation: 'extend',
-            orderId,
-            amount: body.amount,
-          })
-        : null;
-      return write(deps, request, reply, useCase, bodyId, orderBody(request));
-    },
-  );
-}
+const amountRoute = (name: MpgAmountOperation, permission: MpgPermission): OperationRoute => ({
+  name,
+  permission,
+  summary: AMOUNT_SUMMARIES[name],
+  body: amountBody,
+  useCase: (cmd) => mpgAmountOperation(name, cmd),
+});
 
 /** Creating, showing and changing orders; the list is in order-list.ts. */
 export function createOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
@@ -227,8 +203,14 @@ export function createOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
 }
 
 export function changeOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
-  amountRoute(app, deps, 'capture', 'orders_capture');
-  amountRoute(app, deps, 'void', 'orders_void');
-  amountRoute(app, deps, 'refund', 'orders_refund');
-  extendRoute(app, deps);
+  operationRoute(app, deps, amountRoute('capture', 'orders_capture'));
+  operationRoute(app, deps, amountRoute('void', 'orders_void'));
+  operationRoute(app, deps, amountRoute('refund', 'orders_refund'));
+  operationRoute(app, deps, {
+    name: 'extend',
+    permission: 'orders_extend',
+    summary: 'Extend the hold period of an authorization',
+    body: extendBody,
+    useCase: mpgExtendOrder,
+  });
 }
