@@ -1,6 +1,7 @@
 /**
- * The provider faces. Each is a module with its error shape (`face`) and a function that
- * registers its routes (under its prefix) and any hosted pages; `server.ts` wires every entry.
+ * The provider faces. Each is a folder of one shape (docs/architecture.md#faces): its `index.ts`
+ * exports the `DialectModule` below (its error shape, its OpenAPI header, and `register`, which
+ * mounts its routes under its prefix and any hosted pages); `server.ts` wires every entry.
  * Adding a face is one line here.
  */
 import type { FastifyInstance } from 'fastify';
