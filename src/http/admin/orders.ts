@@ -172,6 +172,7 @@ function readOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
   );
 }
 
+/** POST /orders/:id/{authorize,capture,void,cancel,refund}. */
 function operationRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The admin acts for whichever merchant owns the order: the use case finds the order under its
   // row lock and applies its face's lifecycle there, so no read is needed before it.
@@ -216,13 +217,9 @@ function operationRoutes(app: FastifyInstance, deps: AppDeps): void {
     );
 
   operation('authorize', false);
-
   operation('capture', true);
-
   operation('void', true);
-
   operation('cancel', false);
-
   operation('refund', true);
 }
 

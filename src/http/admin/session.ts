@@ -176,7 +176,6 @@ function signInRoute(app: FastifyInstance, options: SessionAuthOptions): void {
     LIMITS.rateLimitWindowMs,
     options.deps.clock,
   );
-
   app.post(
     '/session',
     requires(
