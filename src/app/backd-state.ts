@@ -12,6 +12,7 @@ import type { Order } from '../domain/order.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
+import { ownedOrder } from './order-owner.js';
 import type { OrderChangeTx } from './ledger.js';
 import type { BackdStore } from './ports/backd.js';
 import type { LedgerStore } from './ports/ledger.js';
@@ -61,13 +62,14 @@ export async function lockBackdOrder(
   // The lock first, then Backd's state as it stands under it (an order's merchant is its
   // Backd order's, and neither ever changes).
   const order = await tx.lockOrderOfBackdOrder(target.backdOrderId);
-  if (!order || order.merchantId !== target.merchantId) return err(domainError('order.not_found'));
-  const backd = await tx.findBackdOrderByOrderId(order.id);
+  const owned = ownedOrder(order, { merchantId: target.merchantId, dialect: 'backd' });
+  if (!owned) return err(domainError('order.not_found'));
+  const backd = await tx.findBackdOrderByOrderId(owned.id);
   assert(backd !== undefined, `backd order ${target.backdOrderId} vanished under its lock`);
   if (target.merchantOrderId !== undefined && target.merchantOrderId !== backd.merchantOrderId) {
     return err(domainError('backd_order.merchant_order_id_mismatch'));
   }
-  return ok({ order, backd });
+  return ok({ order: owned, backd });
 }
 
 async function lockAdminTarget(

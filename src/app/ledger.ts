@@ -15,6 +15,7 @@ import {
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { appendEvent } from './events.js';
+import { lockOwnedOrder, type OrderOwner } from './order-owner.js';
 import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
 import type { EventRecord, OutboxStore } from './ports/outbox.js';
 import type { LedgerStore, LedgerTransaction } from './ports/ledger.js';
@@ -31,12 +32,7 @@ export type { LedgerTransaction } from './ports/ledger.js';
 export type OrderChangeTx = LedgerStore & OutboxStore & WebhookStore & PointsWalletStore;
 
 /** What every command that changes an order carries. */
-export interface OrderCommandBase {
-  /**
-   * The merchant asking; another merchant's order does not exist for it. Null is the admin,
-   * acting for whichever merchant owns the order (an order's merchant never changes).
-   */
-  readonly merchantId: string | null;
+export interface OrderCommandBase extends OrderOwner {
   readonly actor: Actor;
   readonly reason?: string | null;
   /** Makes the command safe to retry: the same key and request change nothing twice. */
@@ -205,11 +201,9 @@ export async function changeOrder(
   },
 ): Promise<Result<OrderOutcome, DomainError>> {
   const { command } = input;
-  const order =
-    command.locked?.id === input.orderId ? command.locked : await tx.lockOrder(input.orderId);
-  if (!order || (command.merchantId !== null && order.merchantId !== command.merchantId)) {
-    return err(domainError('order.not_found'));
-  }
+  const owned = await lockOwnedOrder(tx, command, input.orderId, command.locked);
+  if (!owned.ok) return owned;
+  const order = owned.value;
   const requestFingerprint = fingerprint({
     operation: input.eventType,
     orderId: order.id,

@@ -23,6 +23,7 @@ import { changeOrder, type OrderChangeTx, type OrderOutcome } from './ledger.js'
 import type { BodyIdRequest } from './mpg-request-ids.js';
 import { mpgOutcome, type MpgTransactionDetails } from './mpg-references.js';
 import { captureOrder, refundOrder, voidOrder } from './order-operations.js';
+import { lockOwnedOrder, ownedOrder } from './order-owner.js';
 import type { LedgerStore, LedgerTransaction } from './ports/ledger.js';
 import type { MerchantStore } from './ports/merchants.js';
 import type { MpgOrderFilter, MpgStore } from './ports/mpg.js';
@@ -309,19 +310,13 @@ const sourceTypeOf = (order: Order): MpgSourceType => {
 };
 
 /** Loads an MPG order for an operation; other faces' orders do not exist here. */
-async function lockMpgOrder(
+const lockMpgOrder = (
   tx: LedgerStore,
   merchantId: string | null,
   orderId: string,
   locked?: Order,
-): Promise<Result<Order, DomainError>> {
-  const order = locked?.id === orderId ? locked : await tx.lockOrder(orderId);
-  const foreign = merchantId !== null && order?.merchantId !== merchantId;
-  if (!order || foreign || order.dialect !== 'mpg') {
-    return err(domainError('order.not_found'));
-  }
-  return ok(order);
-}
+): Promise<Result<Order, DomainError>> =>
+  lockOwnedOrder(tx, { merchantId, dialect: 'mpg' }, orderId, locked);
 
 /**
  * Capture, void or refund `amountMinor`: MPG's API requires the amount; an operator may leave it
@@ -462,8 +457,8 @@ export function mpgFindOrder(
   orderId: string,
 ): Promise<{ order: Order; transactions: LedgerTransaction[] } | null> {
   return query(deps, async (tx) => {
-    const order = await tx.findOrder(orderId);
-    if (!order || order.merchantId !== merchantId || order.dialect !== 'mpg') return null;
+    const order = ownedOrder(await tx.findOrder(orderId), { merchantId, dialect: 'mpg' });
+    if (!order) return null;
     return { order, transactions: await tx.listTransactions(order.id) };
   });
 }

@@ -41,6 +41,7 @@ import { createOrder } from './create-order.js';
 import { appendEvent } from './events.js';
 import { changeOrder, type OrderChangeTx, type OrderCommandBase } from './ledger.js';
 import { refundOrder } from './order-operations.js';
+import { lockOwnedOrder, type OrderOwner, ownedOrder } from './order-owner.js';
 import type { LedgerStore } from './ports/ledger.js';
 import type { MerchantStore } from './ports/merchants.js';
 import type { PointsStore } from './ports/points.js';
@@ -77,9 +78,8 @@ async function ownPointsOrder(
   merchantId: string,
   orderId: string,
 ): Promise<PointsOrderView | undefined> {
-  const order = await tx.findOrder(orderId);
-  if (!order || order.merchantId !== merchantId || order.dialect !== 'points') return undefined;
-  return viewOf(tx, order);
+  const order = ownedOrder(await tx.findOrder(orderId), pointsOwner({ merchantId }));
+  return order ? viewOf(tx, order) : undefined;
 }
 
 /** Reads a Points order of the merchant. */
@@ -243,6 +243,12 @@ export const createEarningOrder =
     return created.ok ? ok({ kind: 'order', ...created.value }) : created;
   };
 
+/** A merchant asking through Points: other merchants' and other faces' orders do not exist. */
+const pointsOwner = (cmd: { readonly merchantId: string }): OrderOwner => ({
+  merchantId: cmd.merchantId,
+  dialect: 'points',
+});
+
 export interface PointsOrderCommand {
   readonly merchantId: string;
   readonly orderId: string;
@@ -263,7 +269,7 @@ async function operate(
   eventData?: () => Readonly<Record<string, unknown>>,
 ): Promise<Result<PointsOrderView, DomainError>> {
   const command: OrderCommandBase = {
-    merchantId: cmd.merchantId,
+    ...pointsOwner(cmd),
     actor: cmd.actor,
     reason: cmd.reason ?? null,
     guard: (order) => pointsRefusal(operation, order),
@@ -280,9 +286,8 @@ async function operate(
   return ok(await viewOf(tx, outcome.value.order));
 }
 
-/** What Points refuses before the core plans: another face's order, and its state machine's no. */
+/** What Points' state machine refuses before the core plans (the order is a Points order). */
 export function pointsRefusal(operation: PointsOperation | null, order: Order): DomainError | null {
-  if (order.dialect !== 'points') return domainError('order.not_found');
   const refused = operation && pointsTransitionError(operation, order);
   return refused ? domainError(refused) : null;
 }
@@ -385,6 +390,7 @@ export const refundPointsOrder =
   async (tx, run) => {
     const done = await refundOrder({
       ...cmd,
+      ...pointsOwner(cmd),
       guard: (order) => pointsRefusal('refund', order),
     })(tx, run);
     if (!done.ok) return done;
@@ -403,11 +409,9 @@ export const updateShippingStatus =
   ): UseCase<PointsOrderView, PointsTx> =>
   async (tx, run) => {
     // Locked first, so two updates cannot both compute from the same earlier labels.
-    const locked = await tx.lockOrder(cmd.orderId);
-    if (!locked || locked.merchantId !== cmd.merchantId || locked.dialect !== 'points') {
-      return err(domainError('order.not_found'));
-    }
-    const before = await viewOf(tx, locked);
+    const locked = await lockOwnedOrder(tx, pointsOwner(cmd), cmd.orderId);
+    if (!locked.ok) return locked;
+    const before = await viewOf(tx, locked.value);
     const next = applyShippingUpdate(
       {
         status: before.record.shippingStatus,

@@ -1,6 +1,6 @@
 /** Admin: the delivery log with filters and a cursor, one delivery with its attempts, replay. */
 import { documented } from '../openapi.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../app/context.js';
 import { getDeliveryWithAttempts, listDeliveries, replayDelivery } from '../../app/deliveries.js';
 import { send } from '../faces.js';
@@ -13,7 +13,8 @@ import { listDeliveriesQuery, reasonOnlySchema } from './schemas.js';
 
 type Params = { Params: { id: string } };
 
-export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+/** GET /deliveries. */
+function listRoute(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/deliveries',
     documented({
@@ -47,7 +48,10 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       );
     },
   );
+}
 
+/** One delivery: show and replay. */
+function oneDeliveryRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<Params>(
     '/deliveries/:id',
     documented({ summary: 'Read a delivery with its attempt log', tag: 'Webhooks' }),
@@ -88,4 +92,9 @@ export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       );
     },
   );
+}
+
+export const deliveryRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  listRoute(app, deps);
+  oneDeliveryRoutes(app, deps);
 };

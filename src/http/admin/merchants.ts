@@ -1,6 +1,6 @@
 /** Admin: merchants and their credentials (README.md#admin-api). */
 import { documented } from '../openapi.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../../app/context.js';
 import {
   createMerchant,
@@ -77,7 +77,8 @@ function redacted(credentials: IssuedCredentials) {
   return { credentials: masked, credentials_redacted: true };
 }
 
-export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+/** POST and GET /merchants. */
+function createAndListRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post(
     '/merchants',
     documented({
@@ -127,7 +128,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       return pageJson(merchants, q.limit, (m) => merchantJson(m), encodeNameCursor);
     },
   );
+}
 
+/** GET and PATCH /merchants/:id. */
+function showAndChangeRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<{ Params: { id: string } }>(
     '/merchants/:id',
     documented({
@@ -164,7 +168,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       );
     },
   );
+}
 
+/** POST /merchants/:id/credentials. */
+function rotateCredentialsRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post<{ Params: { id: string } }>(
     '/merchants/:id/credentials',
     documented({
@@ -195,4 +202,10 @@ export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       );
     },
   );
+}
+
+export const merchantRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  createAndListRoutes(app, deps);
+  showAndChangeRoutes(app, deps);
+  rotateCredentialsRoute(app, deps);
 };

@@ -4,7 +4,7 @@
  * tokens (shown once). An invited operator accepts with a password (public: the invite token is
  * the credential); any signed-in operator enrols its own TOTP. Every change is an admin action.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
 import {
@@ -92,7 +92,15 @@ const tokenSchema = z.strictObject({
 type IdParams = { Params: { id: string } };
 const TAG = 'Operators';
 
-export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+const ownOperatorId = (request: Parameters<typeof principalOf>[0]) => {
+  const id = principalOf(request).operatorId;
+  // Only a named operator has a TOTP of its own; the bootstrap and service tokens have none.
+  if (id === null || request.adminSession === null) throw new HttpProblem('forbidden');
+  return id;
+};
+
+/** GET and POST /operators. */
+function listAndInviteRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/operators',
     requires('admin', documented({ summary: 'List operators by name', tag: TAG })),
@@ -132,7 +140,10 @@ export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       }));
     },
   );
+}
 
+/** PATCH /operators/:id and DELETE /operators/:id/totp. */
+function changeOperatorRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.patch<IdParams>(
     '/operators/:id',
     requires(
@@ -174,7 +185,10 @@ export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         body: operatorJson(o),
       })),
   );
+}
 
+/** POST /invites/accept: before any session. */
+function acceptInviteRoute(app: FastifyInstance, deps: AppDeps): void {
   app.post(
     '/invites/accept',
     requires(
@@ -196,14 +210,10 @@ export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       return reply.header('cache-control', 'no-store').send(operatorJson(result.value));
     },
   );
+}
 
-  const ownOperatorId = (request: Parameters<typeof principalOf>[0]) => {
-    const id = principalOf(request).operatorId;
-    // Only a named operator has a TOTP of its own; the bootstrap and service tokens have none.
-    if (id === null || request.adminSession === null) throw new HttpProblem('forbidden');
-    return id;
-  };
-
+/** The signed-in operator's own TOTP enrolment. */
+function ownTotpRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post(
     '/operators/me/totp',
     requires(
@@ -245,7 +255,10 @@ export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
       );
     },
   );
+}
 
+/** API tokens: list, issue, revoke. */
+function tokenRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/tokens',
     requires('admin', documented({ summary: 'List API tokens (prefixes only)', tag: TAG })),
@@ -300,4 +313,12 @@ export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app,
         }),
       ),
   );
+}
+
+export const operatorRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  listAndInviteRoutes(app, deps);
+  changeOperatorRoutes(app, deps);
+  acceptInviteRoute(app, deps);
+  ownTotpRoutes(app, deps);
+  tokenRoutes(app, deps);
 };

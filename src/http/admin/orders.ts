@@ -4,7 +4,7 @@
  * provider's order follows that provider's lifecycle (src/app/admin-order-operations.ts).
  */
 import { documented } from '../openapi.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { type AppDeps, operatorPolicy } from '../../app/context.js';
 import { getOrderWithLedger, listOrders } from '../../app/order-queries.js';
 import { createOrder } from '../../app/create-order.js';
@@ -40,12 +40,13 @@ import {
 
 type Params = { Params: { id: string } };
 
-export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  const rendered = (status: number) => (outcome: OrderOutcome) => ({
-    status,
-    body: orderJson(outcome.order, outcome.transactions),
-  });
+const rendered = (status: number) => (outcome: OrderOutcome) => ({
+  status,
+  body: orderJson(outcome.order, outcome.transactions),
+});
 
+/** POST and GET /orders. */
+function createAndListRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post(
     '/orders',
     requires(
@@ -107,7 +108,10 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       );
     },
   );
+}
 
+/** One order, and its history. */
+function readOrderRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<Params>(
     '/orders/:id',
     documented({ summary: 'Read an order with its ledger', tag: 'Orders' }),
@@ -166,7 +170,10 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
       };
     },
   );
+}
 
+/** POST /orders/:id/{authorize,capture,void,cancel,refund}. */
+function operationRoutes(app: FastifyInstance, deps: AppDeps): void {
   // The admin acts for whichever merchant owns the order: the use case finds the order under its
   // row lock and applies its face's lifecycle there, so no read is needed before it.
   const operation = (path: AdminOperation, withAmount: boolean) =>
@@ -214,6 +221,12 @@ export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { 
   operation('void', true);
   operation('cancel', false);
   operation('refund', true);
+}
+
+export const orderRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  createAndListRoutes(app, deps);
+  readOrderRoutes(app, deps);
+  operationRoutes(app, deps);
 };
 
 /** What each operation does on a provider's order (README "Admin API"). */

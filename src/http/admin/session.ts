@@ -5,7 +5,7 @@
  * it changes anything, carries the CSRF token in `X-CSRF-Token`. Bearer-token callers are
  * untouched: a cookie is never consulted when an Authorization header is present.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AdminAuthenticator } from '../../app/admin-tokens.js';
 import {
@@ -167,7 +167,8 @@ const sessionJson = (
   operator: principalJson(principal),
 });
 
-export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app, options) => {
+/** POST /session: sign in. */
+function signInRoute(app: FastifyInstance, options: SessionAuthOptions): void {
   // Its own limiter, always on (the general one may be switched off), on the service's clock
   // like the general one.
   const signInAttempts = new RateLimiter(
@@ -216,7 +217,10 @@ export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app,
         .send(sessionJson(opened.session, opened.principal));
     },
   );
+}
 
+/** GET and DELETE /session. */
+function sessionStateRoutes(app: FastifyInstance, options: SessionAuthOptions): void {
   app.get(
     '/session',
     requires(
@@ -249,6 +253,11 @@ export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app,
       return reply.code(204).send();
     },
   );
+}
+
+export const sessionRoutes: FastifyPluginAsync<SessionAuthOptions> = async (app, options) => {
+  signInRoute(app, options);
+  sessionStateRoutes(app, options);
 };
 
 export const principalJson = (p: Principal) => ({

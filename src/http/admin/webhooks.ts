@@ -1,6 +1,6 @@
 /** Admin: a merchant's webhook endpoints, and replaying everything since a time to one. */
 import { documented } from '../openapi.js';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { type AppDeps, execute } from '../../app/context.js';
 import { replayEndpointSince } from '../../app/deliveries.js';
 import {
@@ -46,7 +46,8 @@ const PRIVATE_URL_DESCRIPTION =
   '`webhook.private_url` unless the server runs with UNWIND_WEBHOOK_ALLOW_PRIVATE=1.';
 type EndpointParams = { Params: { id: string; webhookId: string } };
 
-export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+/** A merchant's endpoints: create and list; and every merchant's. */
+function createAndListRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.post<MerchantParams>(
     '/merchants/:id/webhooks',
     documented({
@@ -108,7 +109,10 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
       return { data: found.map(endpointWithHealthJson) };
     },
   );
+}
 
+/** One endpoint: show and change. */
+function showAndChangeRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get<EndpointParams>(
     '/merchants/:id/webhooks/:webhookId',
     documented({ summary: 'Read a webhook endpoint', tag: 'Webhooks' }),
@@ -155,7 +159,10 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
       }));
     },
   );
+}
 
+/** One endpoint: delete; and replaying its deliveries. */
+function deleteAndReplayRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.delete<EndpointParams>(
     '/merchants/:id/webhooks/:webhookId',
     documented({
@@ -204,4 +211,10 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
       );
     },
   );
+}
+
+export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  createAndListRoutes(app, deps);
+  showAndChangeRoutes(app, deps);
+  deleteAndReplayRoutes(app, deps);
 };

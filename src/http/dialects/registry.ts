@@ -1,6 +1,7 @@
 /**
- * The provider faces. Each is a module with its error shape (`face`) and a function that
- * registers its routes (under its prefix) and any hosted pages; `server.ts` wires every entry.
+ * The provider faces. Each is a folder of one shape (docs/architecture.md#faces): its `index.ts`
+ * exports the `DialectModule` below (its error shape, its OpenAPI header, and `register`, which
+ * mounts its routes under its prefix and any hosted pages); `server.ts` wires every entry.
  * Adding a face is one line here.
  */
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +10,7 @@ import type { CheckoutOptions } from '../../app/points-checkout-codes.js';
 import type { Face } from '../faces.js';
 import type { FaceDoc } from '../openapi.js';
 import { pointsDialect } from './points/index.js';
-import { mpgDialect } from './mpg/routes.js';
+import { mpgDialect } from './mpg/index.js';
 import { backdDialect } from './backd/index.js';
 
 export interface DialectContext {

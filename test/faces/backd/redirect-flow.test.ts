@@ -4,7 +4,7 @@
 // query the URL already had; the page's close link carries its `message` to order_close_url.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLOSE_MESSAGE } from '../../../src/http/dialects/backd/checkout.js';
+import { CLOSE_MESSAGE } from '../../../src/http/dialects/backd/checkout/html.js';
 import { createBackdOrder } from '../../support/backd.js';
 import { backdFaceSuite } from './backd-face.js';
 

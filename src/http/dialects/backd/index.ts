@@ -1,11 +1,15 @@
 /**
  * The Backd face: its envelope for every error under `/backd`, the post-order management API
- * (HTTP Basic) and the buyer's terms page (token in the URL, no Basic auth).
+ * (HTTP Basic, auth.ts) and the buyer's terms page (token in the URL, no Basic auth). What it
+ * mounts, in the order its OpenAPI document lists it.
  */
 import type { DialectModule } from '../registry.js';
-import { backdCheckoutRoutes } from './checkout.js';
+import { requireKeyPair } from './auth.js';
+import { checkoutPageRoutes } from './checkout/page.js';
 import { BACKD_PREFIX, backdFace } from './errors.js';
-import { backdRoutes } from './routes.js';
+import { orderRoutes } from './routes/orders.js';
+import { refundRoutes } from './routes/refunds.js';
+import type { BackdRouteContext } from './routes/shared.js';
 
 export const backdDialect: DialectModule = {
   face: backdFace,
@@ -19,7 +23,16 @@ export const backdDialect: DialectModule = {
     security: { type: 'http', scheme: 'basic' },
   },
   async register(app, { deps, publicUrl }) {
-    await app.register(backdRoutes, { prefix: BACKD_PREFIX, deps, publicUrl });
-    await app.register(backdCheckoutRoutes, { prefix: BACKD_PREFIX, deps, publicUrl });
+    const context: BackdRouteContext = { deps, publicUrl };
+    // The management API: every route behind the key pair (the terms page is not).
+    await app.register(
+      async (api) => {
+        api.addHook('onRequest', requireKeyPair(deps));
+        orderRoutes(api, context);
+        refundRoutes(api, context);
+      },
+      { prefix: BACKD_PREFIX },
+    );
+    await app.register(checkoutPageRoutes, { prefix: BACKD_PREFIX, ...context });
   },
 };

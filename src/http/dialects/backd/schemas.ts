@@ -2,14 +2,17 @@
  * Request schemas of the Backd face, after Backd's pages (docs/dialects/backd.md#endpoints).
  * Amounts are JSON numbers in major units ("Any field with the format 'Number' can take integers or
  * floats"); they are turned into minor units strictly, with the merchant's currency, by
- * `minorOf` in routes.ts: too many decimals is a 422, never a rounding. Fields Backd does not
+ * `minorOf` below: too many decimals is a 422, never a rounding. Fields Backd does not
  * document are ignored rather than refused, as an integration written against Backd may send
  * extras its widget uses.
  */
 import { z } from 'zod';
 import { LIMITS } from '../../../app/limits.js';
-import { BACKD_TERMS } from '../../../domain/backd-order.js';
+import { BACKD_TERMS, type BackdContact, type BackdItem } from '../../../domain/backd-order.js';
+import { amountMaxMajor, BOUNDS } from '../../../domain/bounds.js';
+import { parseDecimalMinor } from '../../../domain/money.js';
 import { normaliseHttpUrl, type UrlProblem } from '../../../domain/urls.js';
+import { type FieldIssue, HttpProblem } from '../../faces.js';
 
 const text = (max = 255) => z.string().min(1, 'Must not be empty.').max(max);
 const optionalText = (max = 255) => z.string().max(max).optional();
@@ -123,3 +126,75 @@ export const termsSchema = z.object({
 });
 
 export const findOrderParams = z.object({ backd_order_id: backdOrderId });
+
+/**
+ * A decimal amount in major units as minor units of `currency`, or a 422 naming the field: too
+ * many decimals, or more than `BOUNDS.amountMinorMax` (docs/security.md).
+ */
+export function minorOf(
+  value: number,
+  currency: string,
+  path: string,
+  issues: FieldIssue[],
+): number {
+  const parsed = parseDecimalMinor(value, currency);
+  if (parsed.ok && parsed.value <= BOUNDS.amountMinorMax) return parsed.value;
+  const message = parsed.ok
+    ? `Must not be greater than ${amountMaxMajor(currency)}.`
+    : parsed.error === 'too_many_decimals'
+      ? `Too many decimal places for ${currency}.`
+      : parsed.error === 'out_of_range' && value > 0
+        ? `Must not be greater than ${amountMaxMajor(currency)}.`
+        : parsed.error === 'out_of_range'
+          ? 'The amount is out of range.'
+          : 'Expected a decimal amount.';
+  issues.push({ path, message });
+  return 0;
+}
+
+/** A non-negative amount (create and update); refund_amount's sign is a core rule (400). */
+export function nonNegativeMinorOf(
+  value: number,
+  currency: string,
+  path: string,
+  issues: FieldIssue[],
+) {
+  const minor = minorOf(value, currency, path, issues);
+  if (minor < 0) issues.push({ path, message: 'Must not be negative.' });
+  return minor;
+}
+
+/** The amounts' issues, all at once, as one 422. */
+export const throwIssues = (issues: readonly FieldIssue[]) => {
+  if (issues.length > 0) throw new HttpProblem('validation_failed', issues);
+};
+
+export const contactOf = (c: z.infer<typeof contactSchema>): BackdContact => ({
+  name: { first: c.name.first, last: c.name.last },
+  company_name: c.company_name,
+  address: {
+    line1: c.address.line1,
+    ...(c.address.line2 !== undefined ? { line2: c.address.line2 } : {}),
+    city: c.address.city,
+    state: c.address.state,
+    zipcode: c.address.zipcode,
+    country: c.address.country,
+  },
+  phone_number: c.phone_number,
+  email: c.email,
+});
+
+export function itemsOf(
+  items: readonly z.infer<typeof itemSchema>[],
+  currency: string,
+  issues: FieldIssue[],
+): BackdItem[] {
+  return items.map((i, index) => ({
+    displayName: i.display_name,
+    sku: i.sku,
+    unitPriceMinor: nonNegativeMinorOf(i.unit_price, currency, `items.${index}.unit_price`, issues),
+    qty: i.qty,
+    ...(i.item_image_url !== undefined ? { itemImageUrl: i.item_image_url } : {}),
+    ...(i.item_url !== undefined ? { itemUrl: i.item_url } : {}),
+  }));
+}

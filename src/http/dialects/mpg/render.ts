@@ -1,9 +1,10 @@
 /**
  * The MPG order and transaction objects, field for field and in the order of G2's example
  * (docs/decisions/mpg.md#doc-generations). Timestamps are UTC with second precision
- * (`2024-09-15T12:27:45Z`).
+ * (`2024-09-15T12:27:45Z`). The card authentication object is G2's 3-D Secure show page's.
  */
 import type { LedgerTransaction } from '../../../app/ledger.js';
+import type { MpgCardAuth } from '../../../app/mpg-card-auths.js';
 import type { Merchant } from '../../../domain/merchant.js';
 import { mpgMerchantNumber } from '../../../domain/mpg.js';
 import type { Order } from '../../../domain/order.js';
@@ -119,3 +120,23 @@ export function decodeCursor(cursor: string): { value: number | string; id: stri
   }
   return null;
 }
+
+/** A card authentication (3-D Secure) in the show page's object and key order. */
+export const cardAuthJson = (merchant: Merchant, a: MpgCardAuth, publicUrl: string) => ({
+  id: a.id,
+  merchant: mpgMerchantJson(merchant),
+  status: a.status,
+  amount: a.amountMinor,
+  currency: a.currency,
+  return_url: a.returnUrl,
+  message: a.message,
+  failure_reason: a.failureReason,
+  challenge_preference: a.challengePreference,
+  is_frictionless: a.isFrictionless,
+  challenge: a.challenge
+    ? { url: `${publicUrl}${a.challenge['url'] ?? ''}`, creq: a.challenge['creq'] ?? '' }
+    : null,
+  auth: a.auth,
+  created_at: isoSeconds(a.createdAt),
+  updated_at: isoSeconds(a.updatedAt),
+});

@@ -17,7 +17,7 @@ import {
   messagesByField,
   type RenderedError,
 } from '../../faces.js';
-import { attributeName } from './validate.js';
+import { attributeName } from './schemas/laravel.js';
 
 export const VALIDATION_MESSAGE = 'The given data was invalid.';
 

@@ -10,40 +10,21 @@ import {
   createMpgCardAuth,
   findMpgCardAuth,
   type MpgCardAuth,
-} from '../../../app/mpg-card-auths.js';
-import { type AppDeps, type UseCase } from '../../../app/context.js';
-import type { Merchant } from '../../../domain/merchant.js';
-import { callerKeyScope, callerOf } from '../../caller.js';
-import { respond } from '../../respond.js';
-import { parseOrThrow } from '../../validation.js';
-import { MESSAGES, MPG_PREFIX, renderMpgDomainError } from './errors.js';
-import { isoSeconds, mpgMerchantJson } from './render.js';
+} from '../../../../app/mpg-card-auths.js';
+import type { AppDeps, UseCase } from '../../../../app/context.js';
+import { callerKeyScope, callerOf } from '../../../caller.js';
+import { respond } from '../../../respond.js';
+import { parseOrThrow } from '../../../validation.js';
+import { requirePermission } from '../auth.js';
+import { MPG_PREFIX, renderMpgDomainError } from '../errors.js';
+import { cardAuthJson } from '../render.js';
 import {
   authenticateCardAuthBody,
   challengeCardAuthBody,
   createCardAuthBody,
   mpgIssue,
-  uuid,
-} from './schemas.js';
-
-export const cardAuthJson = (merchant: Merchant, a: MpgCardAuth, publicUrl: string) => ({
-  id: a.id,
-  merchant: mpgMerchantJson(merchant),
-  status: a.status,
-  amount: a.amountMinor,
-  currency: a.currency,
-  return_url: a.returnUrl,
-  message: a.message,
-  failure_reason: a.failureReason,
-  challenge_preference: a.challengePreference,
-  is_frictionless: a.isFrictionless,
-  challenge: a.challenge
-    ? { url: `${publicUrl}${a.challenge['url'] ?? ''}`, creq: a.challenge['creq'] ?? '' }
-    : null,
-  auth: a.auth,
-  created_at: isoSeconds(a.createdAt),
-  updated_at: isoSeconds(a.updatedAt),
-});
+} from '../schemas.js';
+import { notFound, type Params, pathId } from './shared.js';
 
 const RESPONSES = {
   200: { description: 'The card authentication' },
@@ -53,37 +34,30 @@ const RESPONSES = {
   422: { description: '{"message": "Data validation failed", "errors": {field: [messages]}}' },
 };
 
-type Params = { Params: { id: string } };
-type Guard = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+interface CardAuthContext {
+  readonly deps: AppDeps;
+  readonly publicUrl: string;
+}
 
-export function registerCardAuthRoutes(
-  app: FastifyInstance,
-  deps: AppDeps,
-  publicUrl: string,
-  guard: (permission: 'orders_create' | 'orders_read') => Guard,
-): void {
-  const render = (request: FastifyRequest, status: number) => (a: MpgCardAuth) => ({
-    status,
-    body: cardAuthJson(callerOf(request).merchant, a, publicUrl),
+/** Runs a write under the merchant's Idempotency-Key scope, answering the authentication. */
+const answer = (
+  { deps, publicUrl }: CardAuthContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  useCase: UseCase<MpgCardAuth>,
+  status: number,
+) =>
+  respond(deps, request, reply, useCase, {
+    scope: callerKeyScope(callerOf(request)),
+    render: (a) => ({ status, body: cardAuthJson(callerOf(request).merchant, a, publicUrl) }),
+    renderError: renderMpgDomainError,
   });
-  const notFound = (reply: FastifyReply) => reply.code(404).send({ message: MESSAGES.notFound });
-  /** Runs a write under the merchant's Idempotency-Key scope, answering the authentication. */
-  const answer = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    useCase: UseCase<MpgCardAuth>,
-    status: number,
-  ) =>
-    respond(deps, request, reply, useCase, {
-      scope: callerKeyScope(callerOf(request)),
-      render: render(request, status),
-      renderError: renderMpgDomainError,
-    });
 
+function createRoute(app: FastifyInstance, context: CardAuthContext): void {
   app.post(
     `${MPG_PREFIX}/v1/3ds`,
     {
-      onRequest: guard('orders_create'),
+      onRequest: requirePermission(context.deps, 'orders_create'),
       config: {
         openapi: {
           summary: 'Create a card authentication (3-D Secure) for a card and an amount',
@@ -105,14 +79,16 @@ export function registerCardAuthRoutes(
         returnUrl: body.return_url ?? null,
         challengePreference: body.challenge_preference,
       });
-      return answer(request, reply, useCase, 201);
+      return answer(context, request, reply, useCase, 201);
     },
   );
+}
 
+function authenticateRoute(app: FastifyInstance, context: CardAuthContext): void {
   app.post<Params>(
     `${MPG_PREFIX}/v1/3ds/:id/authenticate`,
     {
-      onRequest: guard('orders_create'),
+      onRequest: requirePermission(context.deps, 'orders_create'),
       config: {
         openapi: {
           summary: 'Authenticate an available card authentication',
@@ -125,23 +101,25 @@ export function registerCardAuthRoutes(
     async (request, reply) => {
       const auth = callerOf(request);
       const body = parseOrThrow(authenticateCardAuthBody, request.body ?? {}, mpgIssue);
-      const id = uuid.safeParse(request.params.id);
-      if (!id.success) return notFound(reply);
+      const id = pathId(request.params.id);
+      if (!id) return notFound(reply);
       const useCase = authenticateMpgCardAuth({
         merchantId: auth.merchant.id,
-        id: id.data,
+        id,
         returnUrl: body.return_url,
         challengePreference: body.challenge_preference,
       });
-      return answer(request, reply, useCase, 200);
+      return answer(context, request, reply, useCase, 200);
     },
   );
+}
 
-  // Unwind's stand-in for the access control server behind `challenge.url`.
+/** Unwind's stand-in for the access control server behind `challenge.url`. */
+function challengeRoute(app: FastifyInstance, context: CardAuthContext): void {
   app.post<Params>(
     `${MPG_PREFIX}/v1/3ds/:id/challenge`,
     {
-      onRequest: guard('orders_create'),
+      onRequest: requirePermission(context.deps, 'orders_create'),
       config: {
         openapi: {
           summary: "Complete a challenge as the cardholder would (Unwind's simulator)",
@@ -154,31 +132,41 @@ export function registerCardAuthRoutes(
     async (request, reply) => {
       const auth = callerOf(request);
       const body = parseOrThrow(challengeCardAuthBody, request.body, mpgIssue);
-      const id = uuid.safeParse(request.params.id);
-      if (!id.success) return notFound(reply);
+      const id = pathId(request.params.id);
+      if (!id) return notFound(reply);
       const useCase = completeMpgCardAuthChallenge({
         merchantId: auth.merchant.id,
-        id: id.data,
+        id,
         passed: body.result === 'authenticated',
       });
-      return answer(request, reply, useCase, 200);
+      return answer(context, request, reply, useCase, 200);
     },
   );
+}
 
+function showRoute(app: FastifyInstance, { deps, publicUrl }: CardAuthContext): void {
   app.get<Params>(
     `${MPG_PREFIX}/v1/3ds/:id`,
     {
-      onRequest: guard('orders_read'),
+      onRequest: requirePermission(deps, 'orders_read'),
       config: {
         openapi: { summary: 'Show a card authentication', tag: '3-D Secure', responses: RESPONSES },
       },
     },
     async (request, reply) => {
       const auth = callerOf(request);
-      const id = uuid.safeParse(request.params.id);
-      const found = id.success ? await findMpgCardAuth(deps, auth.merchant.id, id.data) : null;
+      const id = pathId(request.params.id);
+      const found = id ? await findMpgCardAuth(deps, auth.merchant.id, id) : null;
       if (!found) return notFound(reply);
       return cardAuthJson(auth.merchant, found, publicUrl);
     },
   );
+}
+
+export function cardAuthRoutes(app: FastifyInstance, deps: AppDeps, publicUrl: string): void {
+  const context = { deps, publicUrl };
+  createRoute(app, context);
+  authenticateRoute(app, context);
+  challengeRoute(app, context);
+  showRoute(app, context);
 }

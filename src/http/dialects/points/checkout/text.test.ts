@@ -4,7 +4,7 @@
 // `?lang=en`, Arabic for anything else; values are filled into the sentence.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { domainError, ERROR_CODES, type ErrorCode } from '../../../domain/errors.js';
+import { domainError, ERROR_CODES, type ErrorCode } from '../../../../domain/errors.js';
 import {
   AR_MESSAGES,
   AR_TEXT,
@@ -13,8 +13,8 @@ import {
   EN_TEXT,
   say,
   sayMessage,
-} from './checkout-text.js';
-import { renderPointsDomainError } from './errors.js';
+} from './text.js';
+import { renderPointsDomainError } from '../errors.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

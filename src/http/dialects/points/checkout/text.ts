@@ -1,11 +1,11 @@
 /**
  * Every sentence the hosted checkout's HTML shows, in Arabic (the customer's language and the
  * page's default) and English (`?lang=en`), docs/dialects/points.md "Page language". The two
- * tables hold the same keys (checkout-text.test.ts fails otherwise); `{name}` marks a value filled
+ * tables hold the same keys (text.test.ts fails otherwise); `{name}` marks a value filled
  * in at render time. The refusals the page repeats above its form arrive as the Points API's
  * English messages and are translated here by their text.
  */
-import { NO_ACCOUNT_MESSAGE } from '../../../domain/points-checkout.js';
+import { NO_ACCOUNT_MESSAGE } from '../../../../domain/points-checkout.js';
 
 export type CheckoutLang = 'ar' | 'en';
 

@@ -6,11 +6,11 @@
  * is an error, never a rounding, and so is an amount above `BOUNDS.amountMinorMax`.
  */
 import { z } from 'zod';
-import { POINTS_CURRENCY } from '../../../app/points-orders.js';
-import { amountMaxMajor, BOUNDS } from '../../../domain/bounds.js';
-import { parseDecimalMinor } from '../../../domain/money.js';
-import { normaliseHttpUrl } from '../../../domain/urls.js';
-import type { FieldIssue } from '../../faces.js';
+import { POINTS_CURRENCY } from '../../../../app/points-orders.js';
+import { amountMaxMajor, BOUNDS } from '../../../../domain/bounds.js';
+import { parseDecimalMinor } from '../../../../domain/money.js';
+import { normaliseHttpUrl } from '../../../../domain/urls.js';
+import type { FieldIssue } from '../../../faces.js';
 
 export type FieldSpec =
   | { readonly type: 'string'; readonly max?: number; readonly min?: number }
@@ -78,14 +78,30 @@ const isBlank = (v: unknown): boolean =>
   (typeof v === 'string' && v.trim() === '') ||
   (Array.isArray(v) && v.length === 0);
 
+/** Where a field's check reports: its path, Laravel's name for it, and the issues so far. */
+interface Check {
+  readonly path: string;
+  readonly attr: string;
+  readonly issues: FieldIssue[];
+  /** Records `message` for the field; the field keeps no value. */
+  readonly fail: (message: string) => undefined;
+}
+
+type Spec<T extends FieldSpec['type']> = Extract<FieldSpec, { readonly type: T }>;
+
 function validateField(raw: unknown, field: Field, path: string, issues: FieldIssue[]): unknown {
   const attr = attributeName(path);
-  const fail = (message: string): undefined => {
-    issues.push({ path, message });
-    return undefined;
+  const check: Check = {
+    path,
+    attr,
+    issues,
+    fail: (message) => {
+      issues.push({ path, message });
+      return undefined;
+    },
   };
   if (isBlank(raw)) {
-    if (field.required) return fail(`The ${attr} field is required.`);
+    if (field.required) return check.fail(`The ${attr} field is required.`);
     if (raw === null && field.nullable) return null;
     // Laravel treats an empty string as null (ConvertEmptyStringsToNull).
     if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
@@ -94,92 +110,103 @@ function validateField(raw: unknown, field: Field, path: string, issues: FieldIs
     if (raw === null) return null;
   }
   switch (field.type) {
-    case 'string': {
-      if (typeof raw !== 'string') return fail(`The ${attr} must be a string.`);
-      if (field.max !== undefined && [...raw].length > field.max) {
-        return fail(`The ${attr} must not be greater than ${field.max} characters.`);
-      }
-      if (field.min !== undefined && [...raw].length < field.min) {
-        return fail(`The ${attr} must be at least ${field.min} characters.`);
-      }
-      return raw;
-    }
-    case 'enum': {
+    case 'string':
+      return checkString(raw, field, check);
+    case 'enum':
       if (typeof raw !== 'string' || !field.values.includes(raw)) {
-        return fail(`The selected ${attr} is invalid.`);
+        return check.fail(`The selected ${attr} is invalid.`);
       }
       return raw;
-    }
-    case 'url': {
-      // The one URL rule (src/domain/urls.ts): the value kept is the normalised URL.
-      if (typeof raw !== 'string') return fail(`The ${attr} must be a string.`);
-      const url = normaliseHttpUrl(raw, field.max);
-      if (url.ok) return url.value;
-      if (url.error === 'too_long') {
-        return fail(`The ${attr} must not be greater than ${field.max} characters.`);
-      }
-      return fail(`The ${attr} must be a valid URL.`);
-    }
-    case 'money': {
-      const text = typeof raw === 'number' ? raw : typeof raw === 'string' ? raw.trim() : null;
-      if (text === null || (typeof text === 'string' && !PLAIN_NUMBER.test(text))) {
-        return fail(`The ${attr} must be a number.`);
-      }
-      const parsed = parseDecimalMinor(text, POINTS_CURRENCY);
-      if (!parsed.ok) {
-        if (parsed.error === 'too_many_decimals') {
-          return fail(`The ${attr} must not have more than 2 decimal places.`);
-        }
-        if (parsed.error === 'out_of_range') {
-          return fail(`The ${attr} must not be greater than ${amountMaxMajor(POINTS_CURRENCY)}.`);
-        }
-        return fail(`The ${attr} must be a number.`);
-      }
-      if (field.gt === 0 && parsed.value <= 0) return fail(`The ${attr} must be greater than 0.`);
-      if (field.min === 0 && parsed.value < 0) return fail(`The ${attr} must be at least 0.`);
-      if (parsed.value > BOUNDS.amountMinorMax) {
-        return fail(`The ${attr} must not be greater than ${amountMaxMajor(POINTS_CURRENCY)}.`);
-      }
-      return parsed.value;
-    }
-    case 'integer': {
-      const n =
-        typeof raw === 'number'
-          ? raw
-          : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
-            ? Number(raw)
-            : NaN;
-      if (!Number.isSafeInteger(n)) return fail(`The ${attr} must be an integer.`);
-      if (field.min !== undefined && field.max !== undefined && (n < field.min || n > field.max)) {
-        return fail(`The ${attr} must be between ${field.min} and ${field.max}.`);
-      }
-      if (field.min !== undefined && n < field.min) {
-        return fail(`The ${attr} must be at least ${field.min}.`);
-      }
-      if (field.max !== undefined && n > field.max) {
-        return fail(`The ${attr} must not be greater than ${field.max}.`);
-      }
-      return n;
-    }
-    case 'object': {
+    case 'url':
+      return checkUrl(raw, field, check);
+    case 'money':
+      return checkMoney(raw, field, check);
+    case 'integer':
+      return checkInteger(raw, field, check);
+    case 'object':
       // Laravel calls a JSON object an array in its messages.
-      if (!isObject(raw)) return fail(`The ${attr} must be an array.`);
+      if (!isObject(raw)) return check.fail(`The ${attr} must be an array.`);
       if (!field.fields) return raw;
       return validateObject(raw, field.fields, path, issues);
-    }
-    case 'array': {
-      if (!Array.isArray(raw)) return fail(`The ${attr} must be an array.`);
-      if (field.min !== undefined && raw.length < field.min) {
-        return fail(`The ${attr} must have at least ${field.min} items.`);
-      }
-      if (field.max !== undefined && raw.length > field.max) {
-        return fail(`The ${attr} must not have more than ${field.max} items.`);
-      }
-      return raw.map((item, index) =>
-        validateObject(isObject(item) ? item : {}, field.items, `${path}.${index}`, issues),
-      );
-    }
+    case 'array':
+      return checkArray(raw, field, check);
   }
+}
+
+function checkString(raw: unknown, field: Spec<'string'>, { attr, fail }: Check): unknown {
+  if (typeof raw !== 'string') return fail(`The ${attr} must be a string.`);
+  if (field.max !== undefined && [...raw].length > field.max) {
+    return fail(`The ${attr} must not be greater than ${field.max} characters.`);
+  }
+  if (field.min !== undefined && [...raw].length < field.min) {
+    return fail(`The ${attr} must be at least ${field.min} characters.`);
+  }
+  return raw;
+}
+
+/** The one URL rule (src/domain/urls.ts): the value kept is the normalised URL. */
+function checkUrl(raw: unknown, field: Spec<'url'>, { attr, fail }: Check): unknown {
+  if (typeof raw !== 'string') return fail(`The ${attr} must be a string.`);
+  const url = normaliseHttpUrl(raw, field.max);
+  if (url.ok) return url.value;
+  if (url.error === 'too_long') {
+    return fail(`The ${attr} must not be greater than ${field.max} characters.`);
+  }
+  return fail(`The ${attr} must be a valid URL.`);
+}
+
+function checkMoney(raw: unknown, field: Spec<'money'>, { attr, fail }: Check): unknown {
+  const text = typeof raw === 'number' ? raw : typeof raw === 'string' ? raw.trim() : null;
+  if (text === null || (typeof text === 'string' && !PLAIN_NUMBER.test(text))) {
+    return fail(`The ${attr} must be a number.`);
+  }
+  const tooBig = `The ${attr} must not be greater than ${amountMaxMajor(POINTS_CURRENCY)}.`;
+  const parsed = parseDecimalMinor(text, POINTS_CURRENCY);
+  if (!parsed.ok) {
+    if (parsed.error === 'too_many_decimals') {
+      return fail(`The ${attr} must not have more than 2 decimal places.`);
+    }
+    if (parsed.error === 'out_of_range') return fail(tooBig);
+    return fail(`The ${attr} must be a number.`);
+  }
+  if (field.gt === 0 && parsed.value <= 0) return fail(`The ${attr} must be greater than 0.`);
+  if (field.min === 0 && parsed.value < 0) return fail(`The ${attr} must be at least 0.`);
+  if (parsed.value > BOUNDS.amountMinorMax) return fail(tooBig);
+  return parsed.value;
+}
+
+function checkInteger(raw: unknown, field: Spec<'integer'>, { attr, fail }: Check): unknown {
+  const n =
+    typeof raw === 'number'
+      ? raw
+      : typeof raw === 'string' && /^-?\d+$/.test(raw.trim())
+        ? Number(raw)
+        : NaN;
+  if (!Number.isSafeInteger(n)) return fail(`The ${attr} must be an integer.`);
+  if (field.min !== undefined && field.max !== undefined && (n < field.min || n > field.max)) {
+    return fail(`The ${attr} must be between ${field.min} and ${field.max}.`);
+  }
+  if (field.min !== undefined && n < field.min) {
+    return fail(`The ${attr} must be at least ${field.min}.`);
+  }
+  if (field.max !== undefined && n > field.max) {
+    return fail(`The ${attr} must not be greater than ${field.max}.`);
+  }
+  return n;
+}
+
+function checkArray(raw: unknown, field: Spec<'array'>, check: Check): unknown {
+  const { attr, fail } = check;
+  if (!Array.isArray(raw)) return fail(`The ${attr} must be an array.`);
+  if (field.min !== undefined && raw.length < field.min) {
+    return fail(`The ${attr} must have at least ${field.min} items.`);
+  }
+  if (field.max !== undefined && raw.length > field.max) {
+    return fail(`The ${attr} must not have more than ${field.max} items.`);
+  }
+  return raw.map((item, index) =>
+    validateObject(isObject(item) ? item : {}, field.items, `${check.path}.${index}`, check.issues),
+  );
 }
 
 /**

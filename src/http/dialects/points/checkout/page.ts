@@ -7,32 +7,32 @@
  *
  * The same paths answer JSON (`Accept: application/json`, or a JSON body) for scripts. Form posts
  * another site made a browser send are refused; code requests and code checks count against the
- * client address's hourly limit (checkout-kit.ts).
+ * client address's hourly limit (kit.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { answering, type AppDeps, execute } from '../../../app/context.js';
-import { hostedPageKeyScope } from '../../../app/idempotency.js';
+import { answering, type AppDeps, execute } from '../../../../app/context.js';
+import { hostedPageKeyScope } from '../../../../app/idempotency.js';
 import {
   cancelCheckout,
   confirmCheckout,
   type ConfirmedCheckout,
   getCheckoutPage,
   getVerifiedCustomer,
-} from '../../../app/points-checkout.js';
+} from '../../../../app/points-checkout.js';
 import {
   type CheckoutOptions,
   sendCheckoutCode,
   verifyCheckoutCode,
-} from '../../../app/points-checkout-codes.js';
-import { formatMinor } from '../../../domain/money.js';
-import { normalisePhone, pointsStatusOf } from '../../../domain/points.js';
-import { NO_ACCOUNT_MESSAGE, parseCheckoutCode } from '../../../domain/points-checkout.js';
-import { send } from '../../faces.js';
-import { sendHtml, wantsJson } from '../../hosted-page.js';
-import { secretRoute } from '../../log-redaction.js';
-import { respond } from '../../respond.js';
-import { closedCheckoutHtml, notFoundHtml, openCheckoutHtml, stepPaths } from './checkout-html.js';
-import { attemptsLeftText, checkoutLang, sayMessage } from './checkout-text.js';
+} from '../../../../app/points-checkout-codes.js';
+import { formatMinor } from '../../../../domain/money.js';
+import { normalisePhone, pointsStatusOf } from '../../../../domain/points.js';
+import { NO_ACCOUNT_MESSAGE, parseCheckoutCode } from '../../../../domain/points-checkout.js';
+import { send } from '../../../faces.js';
+import { sendHtml, wantsJson } from '../../../hosted-page.js';
+import { secretRoute } from '../../../log-redaction.js';
+import { respond } from '../../../respond.js';
+import { closedCheckoutHtml, notFoundHtml, openCheckoutHtml, stepPaths } from './html.js';
+import { attemptsLeftText, checkoutLang, sayMessage } from './text.js';
 import {
   type CheckoutKit,
   checkoutKit,
@@ -41,11 +41,11 @@ import {
   phoneStep,
   renderRefusal,
   type StepOf,
-} from './checkout-kit.js';
-import { pointsError, renderPointsDomainError, VALIDATION_MESSAGE } from './errors.js';
-import { envelope } from './render.js';
-import { codeFields, parseBody, payFields, verifyFields } from './schemas.js';
-import { validate } from './validate.js';
+} from './kit.js';
+import { pointsError, renderPointsDomainError, VALIDATION_MESSAGE } from '../errors.js';
+import { envelope } from '../render.js';
+import { codeFields, parseBody, payFields, verifyFields } from '../schemas/index.js';
+import { validate } from '../schemas/laravel.js';
 
 /** The hosted page is for customers' browsers, not part of the Points API document. */
 // Not an API; the session id in the path is the customer's credential (src/http/log-redaction.ts).

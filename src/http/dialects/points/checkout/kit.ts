@@ -1,26 +1,26 @@
 /**
- * What the hosted checkout's handlers share (checkout-page.ts): the page as it stands at a step,
+ * What the hosted checkout's handlers share (page.ts): the page as it stands at a step,
  * refusals in either shape (a page for browsers, the Points envelope for scripts), and the checks
  * every post passes first (no cross-site form posts; the client address's hourly limit).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../../app/context.js';
-import { LIMITS } from '../../../app/limits.js';
-import { type CheckoutPage, getCheckoutPage } from '../../../app/points-checkout.js';
-import type { CheckoutOptions } from '../../../app/points-checkout-codes.js';
-import type { DomainError } from '../../../domain/errors.js';
-import { type RenderedError, send } from '../../faces.js';
-import { isCrossSitePost, sendHtml, wantsJson } from '../../hosted-page.js';
-import { RateLimiter } from '../../rate-limit.js';
+import type { AppDeps } from '../../../../app/context.js';
+import { LIMITS } from '../../../../app/limits.js';
+import { type CheckoutPage, getCheckoutPage } from '../../../../app/points-checkout.js';
+import type { CheckoutOptions } from '../../../../app/points-checkout-codes.js';
+import type { DomainError } from '../../../../domain/errors.js';
+import { type RenderedError, send } from '../../../faces.js';
+import { isCrossSitePost, sendHtml, wantsJson } from '../../../hosted-page.js';
+import { RateLimiter } from '../../../rate-limit.js';
 import {
   closedCheckoutHtml,
   notFoundHtml,
   openCheckoutHtml,
   type Step,
   stepPaths,
-} from './checkout-html.js';
-import { checkoutLang, sayMessage } from './checkout-text.js';
-import { pointsError, renderPointsDomainError } from './errors.js';
+} from './html.js';
+import { checkoutLang, sayMessage } from './text.js';
+import { pointsError, renderPointsDomainError } from '../errors.js';
 
 export type OpenPage = Extract<CheckoutPage, { state: 'open' }>;
 /** Which step a page shows, decided from the session as it is when the page is drawn. */

@@ -1,13 +1,13 @@
 /**
  * The request rules of the Points face, as the OpenAPI of docs.papp.sa states them
- * (docs/dialects/points.md#endpoints), in the Laravel-style validator of `validate.ts`.
+ * (docs/dialects/points.md#endpoints), in the Laravel-style validator of `laravel.ts`.
  */
-import { LIMITS } from '../../../app/limits.js';
-import { BOUNDS } from '../../../domain/bounds.js';
-import { minorToMajorNumber } from '../../../domain/money.js';
-import { normalisePhone, SHIPPING_STATUSES } from '../../../domain/points.js';
-import { type FieldIssue, HttpProblem } from '../../faces.js';
-import { type Field, validate } from './validate.js';
+import { LIMITS } from '../../../../app/limits.js';
+import { BOUNDS } from '../../../../domain/bounds.js';
+import { minorToMajorNumber } from '../../../../domain/money.js';
+import { normalisePhone, SHIPPING_STATUSES } from '../../../../domain/points.js';
+import { type FieldIssue, HttpProblem } from '../../../faces.js';
+import { type Field, validate } from './laravel.js';
 
 const reason: Field = { type: 'string', max: 500, nullable: true };
 const optionalMoney: Field = { type: 'money', min: 0, nullable: true };

@@ -2,15 +2,15 @@
  * The hosted checkout's HTML: a plain server-rendered page per step (phone, code, wallet), each
  * form labelled and posting to its own step, errors announced with `role="alert"`. Nothing of a
  * wallet appears before the code step has been passed; a closed session's page names only its
- * state. Arabic and right to left unless the request asked for English (checkout-text.ts); a link
+ * state. Arabic and right to left unless the request asked for English (text.ts); a link
  * switches language on the same session, and the forms post in the language they were shown in.
  */
-import type { CheckoutCustomer, CheckoutPage } from '../../../app/points-checkout.js';
-import { formatMinor } from '../../../domain/money.js';
-import type { CheckoutState } from '../../../domain/points-checkout.js';
-import { CHECKOUT_CODE_DIGITS } from '../../../domain/points-checkout.js';
-import { escapeHtml, htmlPage } from '../../hosted-page.js';
-import { type CheckoutLang, say, type TextKey } from './checkout-text.js';
+import type { CheckoutCustomer, CheckoutPage } from '../../../../app/points-checkout.js';
+import { formatMinor } from '../../../../domain/money.js';
+import type { CheckoutState } from '../../../../domain/points-checkout.js';
+import { CHECKOUT_CODE_DIGITS } from '../../../../domain/points-checkout.js';
+import { escapeHtml, htmlPage } from '../../../hosted-page.js';
+import { type CheckoutLang, say, type TextKey } from './text.js';
 
 // Logical properties only, so the same sheet lays out right to left; nothing wider than the
 // screen (long shop names and order numbers wrap), for a 390 px phone.
