@@ -56,6 +56,7 @@ const coreFiles = [
   'create-order',
   'order-operations',
   'dialect-hooks',
+  'merchants',
 ];
 const noDialect = {
   group: [

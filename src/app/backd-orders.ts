@@ -35,12 +35,7 @@ import {
   type UseCase,
 } from './context.js';
 import { createOrder } from './create-order.js';
-import {
-  changeOrder,
-  changeWithoutMoney,
-  commitChange,
-  type OrderOutcome,
-} from './ledger.js';
+import { changeOrder, changeWithoutMoney, commitChange, type OrderOutcome } from './ledger.js';
 import {
   backdOrderJson,
   type BackdTarget,

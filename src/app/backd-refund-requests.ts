@@ -23,12 +23,7 @@ import {
 } from '../domain/refund-request.js';
 import { assert, ok, type Result } from '../domain/result.js';
 import { type BackdOrderView, backdViewOf } from './backd-orders.js';
-import {
-  backdOrderJson,
-  type BackdTarget,
-  type BackdTx,
-  lockBackdOrder,
-} from './backd-state.js';
+import { backdOrderJson, type BackdTarget, type BackdTx, lockBackdOrder } from './backd-state.js';
 import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
 import { changeWithoutMoney } from './ledger.js';
 import { refundOrder } from './order-operations.js';

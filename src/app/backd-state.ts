@@ -106,11 +106,12 @@ export function backdOrderJson(
 }
 
 /**
- * Backd's hooks: `unwind verify` checks each page's Backd orders against their refund requests'
+ * Backd's hooks: its pk/sk pair (as its docs show); `unwind verify` checks each page's Backd orders against their refund requests'
  * steps (one read per page).
  */
 export const BACKD_HOOKS: DialectHooks = {
   dialect: 'backd',
+  credentials: { tags: { public_key: 'pk_', secret_key: 'sk_' }, permissions: [] },
   verifyOrders: async (tx, orders) => {
     const requests = await tx.listBackdRefundRequestsFor(orders.map((o) => o.id));
     const byOrder = groupBy(requests, (r) => r.orderId);

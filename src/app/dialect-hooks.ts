@@ -1,13 +1,15 @@
 /**
- * What a dialect adds to the core, as hooks the core calls without naming any dialect: the effects
- * of an order change outside the core's tables (Points moves customers' wallets) and the extra
- * ledger facts `unwind verify` checks (Backd's refund requests, Points' wallets). Each dialect's
+ * What a dialect adds to the core, as hooks the core calls without naming any dialect: the
+ * credentials of its face, the effects of an order change outside the core's tables (Points moves
+ * customers' wallets) and the extra ledger facts `unwind verify` checks (Backd's refund requests,
+ * Points' wallets). Each dialect's
  * app module exports its hooks; src/app/dialects.ts registers them all once, and the composition
  * root (src/main.ts, the CLI, the test stores) imports it. The core asserts that they were
  * registered, so a process that forgot cannot change an order without its dialect's effects.
  */
 import type { DomainError } from '../domain/errors.js';
-import type { Dialect, Order } from '../domain/order.js';
+import type { CredentialDialect, CredentialKind } from '../domain/merchant.js';
+import type { Order } from '../domain/order.js';
 import { assert, ok, type Result } from '../domain/result.js';
 import type { RunContext } from './context.js';
 import type { LedgerTransaction } from './ports/ledger.js';
@@ -41,7 +43,16 @@ export type ChangeEffect = () => Promise<void>;
  * keeps what the core does not model in its own tables.
  */
 export interface DialectHooks {
-  readonly dialect: Dialect;
+  readonly dialect: CredentialDialect;
+  /**
+   * The credentials a merchant holds on this dialect's face, issued at its creation and rotation
+   * (src/app/merchants.ts): each kind's tag (the secret's visible start), and the permissions a
+   * new merchant's keys carry.
+   */
+  readonly credentials: {
+    readonly tags: Readonly<Partial<Record<CredentialKind, string>>>;
+    readonly permissions: readonly string[];
+  };
   /**
    * Called by `commitChange` for every order change, before anything is written: returns the
    * change's effect on this dialect's tables, or null when it has none, or a refusal (which leaves
@@ -69,7 +80,7 @@ export function registerDialectHooks(hooks: readonly DialectHooks[]): void {
   registered = hooks;
 }
 
-/** The registered hooks; fails loudly when src/app/dialects.ts was never imported. */
+/** The registered hooks, in registration order; fail loudly when src/app/dialects.ts was not imported. */
 export function dialectHooks(): readonly DialectHooks[] {
   assert(registered !== null, 'no dialect hooks registered: import src/app/dialects.ts first');
   return registered;
@@ -92,4 +103,11 @@ export async function planDialectEffects(
     if (planned?.value) effects.push(planned.value);
   }
   return ok(effects);
+}
+
+/** The registered hooks of `dialect`. */
+export function hooksOf(dialect: CredentialDialect): DialectHooks {
+  const hooks = dialectHooks().find((h) => h.dialect === dialect);
+  assert(hooks !== undefined, `no hooks registered for ${dialect}`);
+  return hooks;
 }

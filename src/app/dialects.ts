@@ -5,9 +5,10 @@
  */
 import { BACKD_HOOKS } from './backd-state.js';
 import { type DialectHooks, registerDialectHooks } from './dialect-hooks.js';
+import { MPG_HOOKS } from './mpg-keys.js';
 import { POINTS_HOOKS } from './points-customers.js';
 
-/** MPG keeps its own tables (body-id claims, search columns) in its use cases, and adds no hook. */
-export const DIALECT_HOOKS: readonly DialectHooks[] = [POINTS_HOOKS, BACKD_HOOKS];
+/** In this order a new merchant's credentials are issued and listed. */
+export const DIALECT_HOOKS: readonly DialectHooks[] = [POINTS_HOOKS, BACKD_HOOKS, MPG_HOOKS];
 
 registerDialectHooks(DIALECT_HOOKS);

@@ -97,12 +97,14 @@ export async function recordCustomerPoints(
 }
 
 /**
- * Points' hooks: every order change moves its customer's wallet by its points rows (checked before
+ * Points' hooks: its private and public keys; every order change moves its customer's wallet by its points rows (checked before
  * the change's first write, written after the order's totals), and `unwind verify` checks every
  * wallet's balance against its entries.
  */
 export const POINTS_HOOKS: DialectHooks = {
   dialect: 'points',
+  // A private key for the server, a public key for the pages.
+  credentials: { tags: { api_key: 'pts_sk_', public_key: 'pts_pk_' }, permissions: [] },
   planEffects: async (tx, run, order, rows) => {
     const move = await planCustomerPoints(tx, run, order, rows);
     if (!move.ok) return move;

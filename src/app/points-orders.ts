@@ -28,13 +28,7 @@ import {
 } from '../domain/points.js';
 import type { PointsChannel, PointsOrderRecord } from '../domain/points-records.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
-import {
-  type Actor,
-  type AppDeps,
-  query,
-  type RunContext,
-  type UseCase,
-} from './context.js';
+import { type Actor, type AppDeps, query, type RunContext, type UseCase } from './context.js';
 import { createOrder } from './create-order.js';
 import {
   announceChange,
