@@ -15,26 +15,65 @@ const noTestCode = {
     'Sources never import test code: a suite is a *.test.ts file, beside its source or under test/.',
 };
 
+// One writer of events (docs/architecture.md, "How a change is made"): an order's event is
+// written by `commitChange` (src/app/ledger.ts), which every change goes through; the outbox
+// writer it calls is imported by it and by the one event about no order (an endpoint disabled).
+const oneEventWriter = {
+  group: ['**/app/events.js', './events.js'],
+  importNames: ['appendEvent'],
+  message:
+    'Order events are written by changeOrder/commitChange (src/app/ledger.ts), never appended directly.',
+};
+
+const layerPatterns = (forbidden, message, extra = []) => [
+  ...forbidden.map((dir) => ({
+    group: [`**/${dir}/*`, `**/${dir}`, `../${dir}/**`, `./${dir}/**`],
+    message,
+  })),
+  ...extra,
+  noTestCode,
+];
+
 const layer = (name, forbidden, message, extra = []) => ({
   files: [`src/${name}/**/*.ts`],
   rules: {
     'no-restricted-imports': [
       'error',
-      {
-        patterns: [
-          ...forbidden.map((dir) => ({
-            group: [`**/${dir}/*`, `**/${dir}`, `../${dir}/**`, `./${dir}/**`],
-            message,
-          })),
-          ...extra,
-          noTestCode,
-        ],
-      },
+      { patterns: layerPatterns(forbidden, message, [oneEventWriter, ...extra]) },
     ],
   },
 });
 
 const infrastructure = ['store', 'http', 'webhooks', 'sms', 'jobs', 'cli', 'main.js'];
+const appMessage = 'src/app imports only src/domain and its own ports (dependency rule).';
+
+// The core names no dialect: a dialect fills the hooks of src/app/dialect-hooks.ts, registered
+// by src/app/dialects.ts.
+const coreFiles = [
+  'ledger',
+  'events',
+  'verify',
+  'create-order',
+  'order-operations',
+  'dialect-hooks',
+  'merchants',
+];
+const noDialect = {
+  group: [
+    ...['points', 'backd', 'mpg'].flatMap((d) => [`./${d}*`, `./ports/${d}*`, `../domain/${d}*`]),
+    './dialects.js',
+  ],
+  message: 'The core names no dialect: a dialect fills the hooks of src/app/dialect-hooks.ts.',
+};
+const appBlock = (files, extra) => ({
+  files: files.map((f) => `src/app/${f}.ts`),
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: layerPatterns(infrastructure, appMessage, extra) },
+    ],
+  },
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**'] },
@@ -103,11 +142,11 @@ export default tseslint.config(
       ],
     },
   },
-  layer(
-    'app',
-    infrastructure,
-    'src/app imports only src/domain and its own ports (dependency rule).',
-  ),
+  layer('app', infrastructure, appMessage),
+  appBlock(coreFiles, [oneEventWriter, noDialect]),
+  // The two callers of the outbox writer.
+  appBlock(['ledger'], [noDialect]),
+  appBlock(['endpoint-health'], []),
   layer(
     'store',
     ['http', 'webhooks', 'jobs', 'cli'],

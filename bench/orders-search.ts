@@ -18,6 +18,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { TestClock } from '../src/app/clocks.js';
 import { type AppDeps, execute } from '../src/app/context.js';
+// The dialects' hooks (a merchant's credentials), registered as src/main.ts does.
+import '../src/app/dialects.js';
 import { uuidV7Generator } from '../src/app/ids.js';
 import { createMerchant } from '../src/app/merchants.js';
 import type { Store } from '../src/app/ports/store.js';

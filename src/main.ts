@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import { adminAuthenticator, ensureAdminToken } from './app/admin-tokens.js';
 import { systemClock, TestClock } from './app/clocks.js';
 import type { AppDeps } from './app/context.js';
+// The dialects' hooks, registered with the core once for the process (src/app/dialect-hooks.ts).
+import './app/dialects.js';
 import { uuidV7Generator } from './app/ids.js';
 import { assertLimits, LIMITS } from './app/limits.js';
 import type { CheckoutOptions } from './app/points-checkout-codes.js';

@@ -35,9 +35,8 @@ import {
   type UseCase,
 } from './context.js';
 import { createOrder } from './create-order.js';
-import { changeOrder, commitChange, type OrderOutcome } from './ledger.js';
+import { changeOrder, changeWithoutMoney, commitChange, type OrderOutcome } from './ledger.js';
 import {
-  appendBackdEvent,
   backdOrderJson,
   type BackdTarget,
   type BackdTx,
@@ -176,11 +175,11 @@ export const selectBackdTerms =
       version: backd.version + 1,
     };
     await tx.updateBackdOrder(after);
-    await appendBackdEvent(tx, run, {
-      type: 'order.terms_selected',
+    await changeWithoutMoney(tx, run, {
+      eventType: 'order.terms_selected',
       actor: { kind: 'customer' },
       order,
-      payload: { backd_order: backdOrderJson(after, backd.status) },
+      eventData: { backd_order: backdOrderJson(after, backd.status) },
     });
     return ok(await viewOf(tx, run, order.id));
   };
@@ -236,11 +235,11 @@ export const placeBackdOrder =
       version: backd.version + 1,
     };
     await tx.updateBackdOrder(after);
-    await appendBackdEvent(tx, run, {
-      type: 'order.placed',
+    await changeWithoutMoney(tx, run, {
+      eventType: 'order.placed',
       actor: target.actor,
       order,
-      payload: { backd_order: backdOrderJson(after, backd.status) },
+      eventData: { backd_order: backdOrderJson(after, backd.status) },
     });
     return ok(await viewOf(tx, run, order.id));
   };

@@ -23,14 +23,9 @@ import {
 } from '../domain/refund-request.js';
 import { assert, ok, type Result } from '../domain/result.js';
 import { type BackdOrderView, backdViewOf } from './backd-orders.js';
-import {
-  appendBackdEvent,
-  backdOrderJson,
-  type BackdTarget,
-  type BackdTx,
-  lockBackdOrder,
-} from './backd-state.js';
+import { backdOrderJson, type BackdTarget, type BackdTx, lockBackdOrder } from './backd-state.js';
 import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
+import { changeWithoutMoney } from './ledger.js';
 import { refundOrder } from './order-operations.js';
 import type { MerchantStore } from './ports/merchants.js';
 
@@ -109,21 +104,21 @@ export const submitRefundRequest =
     if (declined) {
       const written = await tx.updateBackdRefundRequest(declined, 'draft');
       assert(written, `active refund request ${declined.id} changed under the order lock`);
-      current = await appendBackdEvent(tx, run, {
-        type: 'refund_request.declined',
+      current = await changeWithoutMoney(tx, run, {
+        eventType: 'refund_request.declined',
         actor: cmd.actor,
         order: current,
         reason: cmd.reason ?? null,
-        payload: { backd_order: backdJson, refund_request: refundRequestJson(declined) },
+        eventData: { backd_order: backdJson, refund_request: refundRequestJson(declined) },
       });
     }
     await tx.insertBackdRefundRequest(created);
-    current = await appendBackdEvent(tx, run, {
-      type: 'refund_request.submitted',
+    current = await changeWithoutMoney(tx, run, {
+      eventType: 'refund_request.submitted',
       actor: cmd.actor,
       order: current,
       reason: cmd.reason ?? null,
-      payload: {
+      eventData: {
         backd_order: backdJson,
         refund_request: refundRequestJson(created),
         replaces: declined?.id ?? null,
@@ -168,12 +163,12 @@ export const deleteRefundRequest =
     if (!declined.ok) return declined;
     const written = await tx.updateBackdRefundRequest(declined.value, 'draft');
     assert(written, `active refund request ${declined.value.id} changed under the order lock`);
-    await appendBackdEvent(tx, run, {
-      type: 'refund_request.declined',
+    await changeWithoutMoney(tx, run, {
+      eventType: 'refund_request.declined',
       actor: cmd.actor,
       order,
       reason: cmd.reason ?? null,
-      payload: {
+      eventData: {
         backd_order: backdOrderJson(backd, backd.status),
         refund_request: refundRequestJson(declined.value),
       },
@@ -222,11 +217,11 @@ export const advanceRefundRequest =
       });
       if (!approved.ok) return approved;
       assert(await tx.updateBackdRefundRequest(approved.value, 'draft'), 'request moved');
-      await appendBackdEvent(tx, run, {
-        type: 'refund_request.locked',
+      await changeWithoutMoney(tx, run, {
+        eventType: 'refund_request.locked',
         actor: JOB_ACTOR,
         order,
-        payload: {
+        eventData: {
           backd_order: backdOrderJson(backd, backd.status),
           refund_request: refundRequestJson(approved.value),
         },
@@ -244,12 +239,12 @@ export const advanceRefundRequest =
       });
       if (!declined.ok) return declined;
       assert(await tx.updateBackdRefundRequest(declined.value, 'approved'), 'request moved');
-      await appendBackdEvent(tx, run, {
-        type: 'refund_request.declined',
+      await changeWithoutMoney(tx, run, {
+        eventType: 'refund_request.declined',
         actor: JOB_ACTOR,
         order,
         reason: OBSTACLE_REASONS[obstacle],
-        payload: {
+        eventData: {
           backd_order: backdOrderJson(backd, backd.status),
           refund_request: refundRequestJson(declined.value),
           obstacle,

@@ -2,22 +2,21 @@
  * A Backd order under its core order's row lock, shared by the Backd use cases
  * (src/app/backd-orders.ts, src/app/backd-refund-requests.ts): which order a command targets (a
  * merchant's by Backd's id, or an operator's by the core id), locking it, Backd's state as events
- * carry it, and the one event of a change of Backd's state that moves no money.
+ * carry it, and Backd's checks for `unwind verify` (its hooks, src/app/dialect-hooks.ts). A change
+ * of Backd's state that moves no money is written by `changeWithoutMoney` (src/app/ledger.ts).
  */
 import type { BackdOrder } from '../domain/backd-order.js';
 import { domainError, type DomainError } from '../domain/errors.js';
-import { type EventType, orderSnapshot } from '../domain/events.js';
 import { formatMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
-import { type Actor, actorLabel, type RunContext } from './context.js';
-import { appendEvent } from './events.js';
+import { refundRequestViolations } from '../domain/ledger-checks.js';
+import type { DialectHooks } from './dialect-hooks.js';
+import { groupBy } from './group-by.js';
 import { ownedOrder } from './order-owner.js';
 import type { OrderChangeTx } from './ledger.js';
 import type { BackdStore } from './ports/backd.js';
 import type { LedgerStore } from './ports/ledger.js';
-import type { OutboxStore } from './ports/outbox.js';
-import type { WebhookStore } from './ports/webhooks.js';
 
 /** What the Backd face's use cases touch: an order change, and Backd's state of the order. */
 export type BackdTx = OrderChangeTx & BackdStore;
@@ -109,37 +108,21 @@ export function backdOrderJson(
 }
 
 /**
- * Writes the one event of a change of Backd's state that moves no money (terms, placement, a
- * refund request's step). It is still a change of the order, so the core order's version and
- * `updated_at` move with it (one event per version, as `unwind verify` checks); its money and
- * status do not. The caller holds the order's row lock. Returns the order as now stored.
+ * Backd's hooks: its pk/sk pair (as its docs show); `unwind verify` checks each page's Backd orders against their refund requests'
+ * steps (one read per page).
  */
-export async function appendBackdEvent(
-  tx: LedgerStore & OutboxStore & WebhookStore,
-  run: RunContext,
-  input: {
-    readonly type: EventType;
-    readonly actor: Actor;
-    readonly order: Order;
-    readonly payload: Readonly<Record<string, unknown>>;
-    readonly reason?: string | null;
+export const BACKD_HOOKS: DialectHooks = {
+  dialect: 'backd',
+  credentials: { tags: { public_key: 'pk_', secret_key: 'sk_' }, permissions: [] },
+  verifyOrders: async (tx, orders) => {
+    const requests = await tx.listBackdRefundRequestsFor(orders.map((o) => o.id));
+    const byOrder = groupBy(requests, (r) => r.orderId);
+    return orders.flatMap((order) =>
+      refundRequestViolations(order, byOrder.get(order.id) ?? []).map((v) => ({
+        subject: 'refund_request' as const,
+        id: v.id,
+        problem: v.problem,
+      })),
+    );
   },
-): Promise<Order> {
-  const order: Order = { ...input.order, version: input.order.version + 1, updatedAt: run.now };
-  await tx.updateOrder(order);
-  await appendEvent(tx, run, {
-    id: run.newId(),
-    merchantId: order.merchantId,
-    orderId: order.id,
-    type: input.type,
-    actor: actorLabel(input.actor),
-    reason: input.reason ?? null,
-    statusBefore: order.status,
-    statusAfter: order.status,
-    idempotencyKey: null,
-    requestFingerprint: null,
-    payload: { order: orderSnapshot(order), reason: input.reason ?? null, ...input.payload },
-    createdAt: run.now,
-  });
-  return order;
-}
+};

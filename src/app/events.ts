@@ -2,11 +2,13 @@
  * Appending an outbox event. This is the only way an event is written, and it fans the event out
  * in the same transaction: one pending delivery per enabled endpoint of the merchant. An event
  * can therefore never be committed without its deliveries, nor a delivery without its event.
+ * Its callers are two, and lint keeps them so: `commitChange` (src/app/ledger.ts), the writer of
+ * every order's event, and src/app/endpoint-health.ts, whose event is about no order.
  */
 import { type AppDeps, query, type RunContext } from './context.js';
 import { LIMITS } from './limits.js';
 import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
-import type { EventFacts } from '../domain/points.js';
+import type { EventFacts } from '../domain/events.js';
 import { type Delivery, formatCarries } from '../domain/webhooks.js';
 import type { EventFilter, EventRecord, OutboxStore } from './ports/outbox.js';
 import type { WebhookStore } from './ports/webhooks.js';

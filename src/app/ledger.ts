@@ -1,35 +1,39 @@
 /**
  * The one way an order changes: lock its row, replay or refuse a repeated command, plan the
- * change with the pure domain rules, then write the ledger rows, the new totals and exactly one
- * outbox event, all in the caller's transaction (docs/decisions/general.md#ledger-invariants).
+ * change with the pure domain rules, then write the ledger rows, the new totals, the dialects'
+ * effects and exactly one outbox event, all in the caller's transaction
+ * (docs/decisions/general.md#ledger-invariants). A change that moves no money (Backd's steps)
+ * and an event that only announces (Points' `completed`) are written the same way: `commitChange`
+ * is the only writer of an order's event.
  */
 import { domainError, type DomainError } from '../domain/errors.js';
-import { type EventType, orderSnapshot } from '../domain/events.js';
+import { ANNOUNCEMENT_EVENT_TYPES, type EventType, orderSnapshot } from '../domain/events.js';
 import {
   type Change,
   deriveStatus,
   type Order,
+  planNoMoney,
   type TransactionOutcome,
   withOutcome,
 } from '../domain/order.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
+import { planDialectEffects } from './dialect-hooks.js';
 import { appendEvent } from './events.js';
 import { lockOwnedOrder, type OrderOwner } from './order-owner.js';
-import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
 import type { EventRecord, OutboxStore } from './ports/outbox.js';
-import type { LedgerStore, LedgerTransaction } from './ports/ledger.js';
-import type { PointsWalletStore } from './ports/points-wallets.js';
-import type { WebhookStore } from './ports/webhooks.js';
+import type { LedgerTransaction } from './ports/ledger.js';
+import type { StoreTx } from './ports/store.js';
 import { fingerprint } from './secrets.js';
 
 export type { LedgerTransaction } from './ports/ledger.js';
 
 /**
  * What changing an order writes to: the order and its ledger rows, one outbox event with the
- * deliveries it fans out to, and customers' Points wallets, which follow the order's points rows.
+ * deliveries it fans out to, and whatever the dialects' hooks write with it (src/app/
+ * dialect-hooks.ts), which may use any port of the transaction.
  */
-export type OrderChangeTx = LedgerStore & OutboxStore & WebhookStore & PointsWalletStore;
+export type OrderChangeTx = StoreTx;
 
 /** What every command that changes an order carries. */
 export interface OrderCommandBase extends OrderOwner {
@@ -85,9 +89,10 @@ export async function findReplay(
 }
 
 /**
- * Applies a planned change to `before` and writes it with its event. The customer's wallet is
- * locked and checked before the first write, so its refusal leaves nothing written.
- * Errors: points.balance_out_of_bounds.
+ * Applies a planned change to `before` and writes it with its event. The dialects' effects (a
+ * customer's wallet) are planned before the first write, so their refusal leaves nothing written.
+ * An announcement (ANNOUNCEMENT_EVENT_TYPES) names the change just made: `after` is `before`, and
+ * only its event is written. Errors: those of the dialects' hooks (points.balance_out_of_bounds).
  */
 export async function commitChange(
   tx: OrderChangeTx,
@@ -135,9 +140,9 @@ export async function commitChange(
     details: draft.details ?? {},
     createdAt: run.now,
   }));
-  // Customers' points wallets follow the order's points rows in the same transaction.
-  const wallet = await planCustomerPoints(tx, run, order, transactions);
-  if (!wallet.ok) return wallet;
+  // A dialect's tables (customers' points wallets) follow the order in the same transaction.
+  const effects = await planDialectEffects(tx, run, order, transactions);
+  if (!effects.ok) return effects;
 
   // On an existing order the rows go first: a client-assigned id that is already taken (by
   // another merchant, another order, or a row of no command) is refused before anything is
@@ -149,8 +154,8 @@ export async function commitChange(
       return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
     }
   }
-  if (before !== null) await tx.updateOrder(order);
-  if (wallet.value) await recordCustomerPoints(tx, run, order, wallet.value);
+  if (before !== null && !ANNOUNCEMENT_EVENT_TYPES.includes(eventType)) await tx.updateOrder(order);
+  for (const effect of effects.value) await effect();
 
   const event: EventRecord = {
     id: eventId,
@@ -229,3 +234,66 @@ export async function changeOrder(
     ...(input.eventData ? { eventData: input.eventData(order) } : {}),
   });
 }
+
+/** A step of an order the caller has locked, for `changeWithoutMoney` and `announceChange`. */
+export interface LockedOrderStep {
+  readonly order: Order;
+  readonly eventType: EventType;
+  readonly actor: Actor;
+  readonly reason?: string | null;
+  readonly eventData: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A change of an order that moves no money (Backd's lifecycle and refund-request steps), under
+ * the caller's row lock: through `changeOrder` like every change, so its version and `updated_at`
+ * move with one event (`unwind verify` counts one per version); its money and status do not.
+ * Returns the order as now stored.
+ */
+export async function changeWithoutMoney(
+  tx: OrderChangeTx,
+  run: RunContext,
+  step: LockedOrderStep,
+): Promise<Order> {
+  const changed = await changeOrder(tx, run, {
+    orderId: step.order.id,
+    command: lockedCommand(step),
+    eventType: step.eventType,
+    request: {},
+    plan: (order) => ok(planNoMoney(order)),
+    eventData: () => step.eventData,
+  });
+  assert(changed.ok, `${step.eventType} moves no money and cannot be refused`);
+  return changed.value.order;
+}
+
+/**
+ * An event that names the change just made (ANNOUNCEMENT_EVENT_TYPES: Points' `completed` after
+ * the capture), under the caller's row lock: the same writer, without a change of its own.
+ */
+export async function announceChange(
+  tx: OrderChangeTx,
+  run: RunContext,
+  step: LockedOrderStep,
+): Promise<EventRecord> {
+  assert(ANNOUNCEMENT_EVENT_TYPES.includes(step.eventType), `${step.eventType} is a change`);
+  const announced = await commitChange(tx, run, {
+    before: step.order,
+    after: step.order,
+    change: planNoMoney(step.order),
+    eventType: step.eventType,
+    command: lockedCommand(step),
+    requestFingerprint: '',
+    eventData: step.eventData,
+  });
+  assert(announced.ok, `${step.eventType} writes no money and cannot be refused`);
+  return announced.value.event;
+}
+
+/** The caller checked the order's merchant when it locked the order. */
+const lockedCommand = (step: LockedOrderStep): OrderCommandBase => ({
+  merchantId: null,
+  actor: step.actor,
+  reason: step.reason ?? null,
+  locked: step.order,
+});

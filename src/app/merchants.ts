@@ -10,36 +10,27 @@ import {
   type CredentialKind,
   DEFAULT_MERCHANT_SETTINGS,
   type Merchant,
-  MPG_PERMISSIONS,
   type MerchantSettings,
 } from '../domain/merchant.js';
 import { err, ok } from '../domain/result.js';
 import { type AppDeps, execute, query, type RunContext, type UseCase } from './context.js';
+import { dialectHooks, hooksOf } from './dialect-hooks.js';
 import { hashesEqual, hashSecret, issueSecret, VISIBLE_RANDOM_CHARS } from './secrets.js';
 import type { MerchantStore } from './ports/merchants.js';
 import type { OperatorStore } from './ports/operators.js';
 import { type AdminAudit, recordAdminAction } from './admin-actions.js';
 
-/** Plaintext credentials, shown once at creation or rotation. */
-export interface IssuedCredentials {
-  points?: { api_key: string; public_key: string };
-  backd?: { public_key: string; secret_key: string };
-  mpg?: { api_key: string };
-}
-
-/** The tag of an MPG merchant key (G3 shows `acquirer_key_…` for acquirers). */
-export const MPG_KEY_TAG = 'merchant_key_';
-
-/** Key tags: Points' private and public keys, Backd's pk/sk pair (as its docs show), MPG's key. */
-const KEY_TAGS: Record<CredentialDialect, Partial<Record<CredentialKind, string>>> = {
-  points: { api_key: 'pts_sk_', public_key: 'pts_pk_' },
-  backd: { public_key: 'pk_', secret_key: 'sk_' },
-  mpg: { api_key: MPG_KEY_TAG },
-};
+/**
+ * Plaintext credentials, shown once at creation or rotation: per dialect, each kind's secret (the
+ * kinds and their tags are each dialect's, src/app/dialect-hooks.ts).
+ */
+export type IssuedCredentials = Partial<
+  Record<CredentialDialect, Partial<Record<CredentialKind, string>>>
+>;
 
 /** The visible prefix of a credential secret: its tag and a few random characters. */
 export function visiblePrefix(secret: string): string {
-  const tags = Object.values(KEY_TAGS).flatMap((kinds) => Object.values(kinds));
+  const tags = dialectHooks().flatMap((hooks) => Object.values(hooks.credentials.tags));
   const tag = tags.filter((t) => secret.startsWith(t)).sort((a, b) => b.length - a.length)[0];
   return secret.slice(0, (tag?.length ?? 0) + VISIBLE_RANDOM_CHARS);
 }
@@ -52,7 +43,8 @@ async function issueFor(
   into: IssuedCredentials,
 ): Promise<void> {
   const issued: Record<string, string> = {};
-  for (const [kind, tag] of Object.entries(KEY_TAGS[dialect]) as [CredentialKind, string][]) {
+  const { tags, permissions } = hooksOf(dialect).credentials;
+  for (const [kind, tag] of Object.entries(tags) as [CredentialKind, string][]) {
     const secret = issueSecret(tag);
     const credential: Credential = {
       id: run.newId(),
@@ -61,8 +53,7 @@ async function issueFor(
       kind,
       prefix: secret.prefix,
       secretHash: secret.hash,
-      // A new merchant's MPG key has every permission (docs/decisions/mpg.md#auth).
-      permissions: dialect === 'mpg' ? [...MPG_PERMISSIONS] : [],
+      permissions: [...permissions],
       ipWhitelist: null,
       createdAt: run.now,
       revokedAt: null,
@@ -104,7 +95,7 @@ export const createMerchant =
     };
     await tx.insertMerchant(merchant);
     const credentials: IssuedCredentials = {};
-    for (const dialect of ['points', 'backd', 'mpg'] as const) {
+    for (const { dialect } of dialectHooks()) {
       await issueFor(tx, run, merchant.id, dialect, credentials);
     }
     await auditMerchant(tx, run, cmd.audit, 'merchant.created', merchant.id, {

@@ -4,12 +4,25 @@
  * secret is returned once and stored only as its hash, like every credential.
  */
 import { domainError } from '../domain/errors.js';
-import type { Credential, MpgPermission } from '../domain/merchant.js';
+import { type Credential, MPG_PERMISSIONS, type MpgPermission } from '../domain/merchant.js';
 import { err, ok } from '../domain/result.js';
 import type { UseCase } from './context.js';
-import { MPG_KEY_TAG } from './merchants.js';
+import type { DialectHooks } from './dialect-hooks.js';
 import type { MerchantStore } from './ports/merchants.js';
 import { issueSecret } from './secrets.js';
+
+/** The tag of an MPG merchant key (G3 shows `acquirer_key_…` for acquirers). */
+export const MPG_KEY_TAG = 'merchant_key_';
+
+/**
+ * MPG's hooks: one API key per merchant, which at creation has every permission
+ * (docs/decisions/mpg.md#auth). MPG's own tables (body-id claims, search columns) are written by
+ * its use cases, so it fills no other hook.
+ */
+export const MPG_HOOKS: DialectHooks = {
+  dialect: 'mpg',
+  credentials: { tags: { api_key: MPG_KEY_TAG }, permissions: MPG_PERMISSIONS },
+};
 
 export interface IssueMpgKeyCommand {
   readonly merchantId: string;

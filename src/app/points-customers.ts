@@ -10,6 +10,7 @@ import { customerEntryType, customerPointsDelta } from '../domain/points.js';
 import type { PointsCustomer, PointsCustomerEntry } from '../domain/points-records.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { RunContext, UseCase } from './context.js';
+import type { DialectHooks } from './dialect-hooks.js';
 import type { LedgerTransaction } from './ports/ledger.js';
 import type { PointsWalletStore } from './ports/points-wallets.js';
 
@@ -94,6 +95,29 @@ export async function recordCustomerPoints(
     });
   }
 }
+
+/**
+ * Points' hooks: its private and public keys; every order change moves its customer's wallet by its points rows (checked before
+ * the change's first write, written after the order's totals), and `unwind verify` checks every
+ * wallet's balance against its entries.
+ */
+export const POINTS_HOOKS: DialectHooks = {
+  dialect: 'points',
+  // A private key for the server, a public key for the pages.
+  credentials: { tags: { api_key: 'pts_sk_', public_key: 'pts_pk_' }, permissions: [] },
+  planEffects: async (tx, run, order, rows) => {
+    const move = await planCustomerPoints(tx, run, order, rows);
+    if (!move.ok) return move;
+    const planned = move.value;
+    return ok(planned && (() => recordCustomerPoints(tx, run, order, planned)));
+  },
+  verifyTables: async (tx, max) =>
+    (await tx.walletMismatches(max)).map((w) => ({
+      subject: 'wallet' as const,
+      id: w.phone,
+      problem: `balance ${w.balance} but the entries sum to ${w.entriesSum}`,
+    })),
+};
 
 export interface CustomerWallet {
   readonly customer: PointsCustomer;

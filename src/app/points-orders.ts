@@ -3,10 +3,9 @@
  * under Points' own state machine (the hosted checkout is in points-checkout.ts). Each runs in one
  * transaction; money and points rules come from the domain (`pointsTransitionError` first, then
  * the core planners), and every change writes its outbox event through `changeOrder` /
- * `createOrder`, which also move the customer's wallet (src/app/points-customers.ts).
+ * `createOrder`, which also move the customer's wallet (Points' hooks, src/app/points-customers.ts).
  */
 import { domainError, type DomainError } from '../domain/errors.js';
-import { orderSnapshot } from '../domain/events.js';
 import {
   type Change,
   type Order,
@@ -29,17 +28,14 @@ import {
 } from '../domain/points.js';
 import type { PointsChannel, PointsOrderRecord } from '../domain/points-records.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
-import {
-  type Actor,
-  actorLabel,
-  type AppDeps,
-  query,
-  type RunContext,
-  type UseCase,
-} from './context.js';
+import { type Actor, type AppDeps, query, type RunContext, type UseCase } from './context.js';
 import { createOrder } from './create-order.js';
-import { appendEvent } from './events.js';
-import { changeOrder, type OrderChangeTx, type OrderCommandBase } from './ledger.js';
+import {
+  announceChange,
+  changeOrder,
+  type OrderChangeTx,
+  type OrderCommandBase,
+} from './ledger.js';
 import { refundOrder } from './order-operations.js';
 import { lockOwnedOrder, type OrderOwner, ownedOrder } from './order-owner.js';
 import type { LedgerStore } from './ports/ledger.js';
@@ -327,24 +323,11 @@ export const completePointsOrder =
     const order = done.value.order;
     // Not a change of state: the capture event above is the change; this one names it for
     // Points receivers (`approved`, then `completed`).
-    await appendEvent(tx, run, {
-      id: run.newId(),
-      merchantId: order.merchantId,
-      orderId: order.id,
-      type: 'order.completed',
-      actor: actorLabel(cmd.actor),
-      reason: null,
-      statusBefore: order.status,
-      statusAfter: order.status,
-      idempotencyKey: null,
-      requestFingerprint: null,
-      payload: {
-        order: orderSnapshot(order),
-        transactions: [],
-        reason: null,
-        payment_method: cmd.paymentMethod,
-      },
-      createdAt: run.now,
+    await announceChange(tx, run, {
+      order,
+      eventType: 'order.completed',
+      actor: cmd.actor,
+      eventData: { payment_method: cmd.paymentMethod },
     });
     return ok({ order, record });
   };

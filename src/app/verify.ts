@@ -1,38 +1,24 @@
 /**
  * `unwind verify`: recomputes every order from its ledger and checks the invariants, the
- * one-event-per-change rule, Backd refund requests' steps, Points wallets against their entries,
- * every stored amount and points figure and every merchant's settings against their bounds
- * (src/domain/bounds.ts), and that events reached the webhook endpoints that existed for them. It
- * reads in pages (keyset over orders) with a fixed number of queries per page (the orders, their
- * ledger sums, their event counts, their Backd refund requests), so a million orders take a
- * thousand pages, not a million queries. Figures out of bounds are read as exact text first; the
+ * one-event-per-change rule, the dialects' own facts (their hooks, src/app/dialect-hooks.ts: Backd
+ * refund requests' steps, Points wallets against their entries), every stored amount and points
+ * figure and every merchant's settings against their bounds (src/domain/bounds.ts), and that
+ * events reached the webhook endpoints that existed for them. It reads in pages (keyset over
+ * orders) with a fixed number of queries per page (the orders, their ledger sums, their event
+ * counts, one per dialect hook), so a million orders take a thousand pages, not a million
+ * queries. Figures out of bounds are read as exact text first; the
  * orders holding them are left out of the pages, whose numbers are then all exact.
  */
 import { ANNOUNCEMENT_EVENT_TYPES } from '../domain/events.js';
-import {
-  orderViolations,
-  refundRequestViolations,
-  settingsViolations,
-} from '../domain/ledger-checks.js';
+import { orderViolations, settingsViolations } from '../domain/ledger-checks.js';
 import { formatCarries } from '../domain/webhooks.js';
 import { type AppDeps, query } from './context.js';
+import { dialectHooks, type Violation, type ViolationSubject } from './dialect-hooks.js';
 import { eventFacts } from './events.js';
 import { groupBy } from './group-by.js';
 import { LIMITS } from './limits.js';
 
-/** What kind of thing a violation is about. */
-export type ViolationSubject =
-  | 'order'
-  | 'transaction'
-  | 'refund_request'
-  | 'wallet'
-  | 'wallet_entry'
-  | 'checkout_session'
-  | 'backd_order'
-  | 'report_row'
-  | 'reconciliation_finding'
-  | 'merchant'
-  | 'webhook';
+export type { Violation, ViolationSubject } from './dialect-hooks.js';
 
 /** The subject of a figure out of bounds, by its table. */
 const SUBJECT_OF_TABLE: Readonly<Record<string, ViolationSubject>> = {
@@ -46,12 +32,6 @@ const SUBJECT_OF_TABLE: Readonly<Record<string, ViolationSubject>> = {
   reconciliation_report_rows: 'report_row',
   reconciliation_findings: 'reconciliation_finding',
 };
-
-export interface Violation {
-  readonly subject: ViolationSubject;
-  readonly id: string;
-  readonly problem: string;
-}
 
 export interface VerifyReport {
   readonly orders: number;
@@ -95,21 +75,19 @@ export async function verifyLedger(
         ...(after ? { after } : {}),
       });
       const ids = list.map((o) => o.id);
-      const backd = list.filter((o) => o.dialect === 'backd');
+      const dialectViolations: Violation[] = [];
+      for (const hooks of dialectHooks()) {
+        const own = list.filter((o) => o.dialect === hooks.dialect);
+        dialectViolations.push(...((await hooks.verifyOrders?.(tx, own)) ?? []));
+      }
       return {
         list,
         sums: await tx.transactionSums(ids),
         events: await tx.orderEventCounts(ids, ANNOUNCEMENT_EVENT_TYPES),
-        refundRequests: await tx.listBackdRefundRequestsFor(backd.map((o) => o.id)),
+        dialectViolations,
       };
     });
-    const requestsByOrder = groupBy(page.refundRequests, (r) => r.orderId);
-    for (const order of page.list) {
-      if (order.dialect !== 'backd') continue;
-      for (const v of refundRequestViolations(order, requestsByOrder.get(order.id) ?? [])) {
-        report({ subject: 'refund_request', id: v.id, problem: v.problem });
-      }
-    }
+    page.dialectViolations.forEach(report);
     const sumsByOrder = groupBy(page.sums, (s) => s.orderId);
     const eventsByOrder = new Map(page.events.map((e) => [e.orderId, e.count]));
     for (const order of page.list) {
@@ -127,14 +105,11 @@ export async function verifyLedger(
     after = { createdAt: last.createdAt, id: last.id };
   }
 
-  // Points wallets: each balance is the sum of its append-only entries (compared exactly).
-  const wallets = await query(deps, (tx) => tx.walletMismatches(maxViolations));
-  for (const w of wallets) {
-    report({
-      subject: 'wallet',
-      id: w.phone,
-      problem: `balance ${w.balance} but the entries sum to ${w.entriesSum}`,
-    });
+  // The dialects' own tables (Points wallets: each balance is the sum of its entries).
+  for (const hooks of dialectHooks()) {
+    if (!hooks.verifyTables) continue;
+    const verifyTables = hooks.verifyTables;
+    (await query(deps, (tx) => verifyTables(tx, maxViolations))).forEach(report);
   }
 
   // Fan-out: an endpoint that was never changed since its creation (so it was enabled all its

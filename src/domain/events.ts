@@ -4,7 +4,14 @@
  */
 import { formatIsoUtc } from './business-days.js';
 import { formatMinor } from './money.js';
-import type { Order, OrderStatus, RefundSplit } from './order.js';
+import type {
+  CaptureMethod,
+  Dialect,
+  Order,
+  OrderKind,
+  OrderStatus,
+  RefundSplit,
+} from './order.js';
 
 export const EVENT_TYPES = [
   'order.created',
@@ -38,6 +45,19 @@ export const EVENT_TYPES = [
 export const ANNOUNCEMENT_EVENT_TYPES: readonly string[] = ['order.completed'];
 
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** What the webhook formats need to know of an event to name it (src/app/events.ts reads it). */
+export interface EventFacts {
+  readonly type: string;
+  readonly statusAfter: string | null;
+  /** `order.capture_method` of the event's snapshot. */
+  readonly captureMethod: CaptureMethod | null;
+  /** `order.kind` and `order.amount.minor` of the snapshot, when known. */
+  readonly kind?: OrderKind;
+  readonly amountMinor?: number;
+  /** `order.dialect` of the snapshot: the face the order was made through, when known. */
+  readonly dialect?: Dialect;
+}
 
 /**
  * A time as event payloads carry it: ISO 8601 in UTC with milliseconds and `Z`, as the admin API

@@ -5,8 +5,11 @@
 import { BOUNDS } from './bounds.js';
 import { currencyExponent } from './currencies.js';
 import type { ErrorCode } from './errors.js';
+import type { EventFacts } from './events.js';
 import type { MerchantSettings } from './merchant.js';
-import type { CaptureMethod, Dialect, OrderKind, OrderStatus } from './order.js';
+import type { CaptureMethod, OrderKind, OrderStatus } from './order.js';
+
+export type { EventFacts } from './events.js';
 import { assert, unreachable } from './result.js';
 
 export const POINTS_ORDER_STATUSES = [
@@ -57,19 +60,6 @@ export const POINTS_WEBHOOK_EVENTS = [
   'shipping_status_updated',
 ] as const;
 export type PointsWebhookEvent = (typeof POINTS_WEBHOOK_EVENTS)[number];
-
-/** The core event as the mapping needs it. */
-export interface EventFacts {
-  readonly type: string;
-  readonly statusAfter: string | null;
-  /** `order.capture_method` of the event's snapshot. */
-  readonly captureMethod: CaptureMethod | null;
-  /** `order.kind` and `order.amount.minor` of the snapshot, when known. */
-  readonly kind?: OrderKind;
-  readonly amountMinor?: number;
-  /** `order.dialect` of the snapshot: the face the order was made through, when known. */
-  readonly dialect?: Dialect;
-}
 
 /**
  * The Points webhook event for a core event, or null when Points has no such event (a void, or

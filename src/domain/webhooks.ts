@@ -4,7 +4,8 @@
 import type { Dialect } from './order.js';
 import { type DomainError, domainError } from './errors.js';
 import { privateHost } from './network-address.js';
-import { type EventFacts, pointsWebhookEvent } from './points.js';
+import type { EventFacts } from './events.js';
+import { pointsWebhookEvent } from './points.js';
 import type { EndpointHealth } from './delivery-schedule.js';
 
 export const WEBHOOK_FORMATS = ['standard', 'points'] as const;

@@ -15,11 +15,11 @@ await storeContract((contract) => {
   it('stores no plaintext secret: only hashes and short prefixes', async () => {
     const m = await merchant();
     const secrets = [
-      m.credentials.points!.api_key,
-      m.credentials.points!.public_key,
-      m.credentials.backd!.public_key,
-      m.credentials.backd!.secret_key,
-      m.credentials.mpg!.api_key,
+      m.credentials.points!.api_key!,
+      m.credentials.points!.public_key!,
+      m.credentials.backd!.public_key!,
+      m.credentials.backd!.secret_key!,
+      m.credentials.mpg!.api_key!,
     ];
     const raw = JSON.stringify(await contract.t.rawRows('credentials'));
     for (const secret of secrets) {
@@ -34,7 +34,7 @@ await storeContract((contract) => {
       contract.deps,
       'points',
       'api_key',
-      m.credentials.points!.api_key,
+      m.credentials.points!.api_key!,
     );
     assert.equal(auth?.merchant.id, m.merchant.id);
     assert.equal(await authenticateKey(contract.deps, 'mpg', 'api_key', secrets[0]!), null);
@@ -43,7 +43,7 @@ await storeContract((contract) => {
 
   it('rotating credentials revokes the old key at once', async () => {
     const m = await merchant();
-    const old = m.credentials.mpg!.api_key;
+    const old = m.credentials.mpg!.api_key!;
     const rotated = await execute(contract.deps, rotateCredentials(m.merchant.id, 'mpg'));
     assert.ok(rotated.ok);
     assert.equal(await authenticateKey(contract.deps, 'mpg', 'api_key', old), null);
@@ -51,7 +51,7 @@ await storeContract((contract) => {
       contract.deps,
       'mpg',
       'api_key',
-      rotated.value.mpg!.api_key,
+      rotated.value.mpg!.api_key!,
     );
     assert.equal(fresh?.merchant.id, m.merchant.id);
     // The other dialects' keys still work.
@@ -59,7 +59,7 @@ await storeContract((contract) => {
       contract.deps,
       'points',
       'api_key',
-      m.credentials.points!.api_key,
+      m.credentials.points!.api_key!,
     );
     assert.equal(points?.merchant.id, m.merchant.id);
   });

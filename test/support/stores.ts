@@ -10,6 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+// Every suite with a store changes orders: the dialects' hooks are registered as src/main.ts does.
+import '../../src/app/dialects.js';
 import type { Store } from '../../src/app/ports/store.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
