@@ -21,6 +21,7 @@ import { migration as pointsMerchantsPending } from './017-points-merchants-pend
 import { migration as webhookHealth } from './016-webhook-health.js';
 import { migration as mpgKeysAndCardAuths } from './018-mpg-keys-and-card-auths.js';
 import { migration as operators } from './015-operators.js';
+import { migration as credentialActions } from './022-credential-actions.js';
 
 export type { Migration };
 
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   webhookHealth,
   mpgKeysAndCardAuths,
   operators,
+  credentialActions,
 ].sort((a, b) => a.version - b.version);
