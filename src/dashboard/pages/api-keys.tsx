@@ -57,7 +57,11 @@ function keyColumns(t: Translate, lang: Lang, onRevoke?: (c: CredentialJson) => 
     {
       label: t('apiKeys.key'),
       primary: true,
-      render: (c: CredentialJson) => <code dir="ltr">{c.prefix}…</code>,
+      render: (c: CredentialJson) => (
+        <code class="key-prefix" dir="ltr">
+          {c.prefix}…
+        </code>
+      ),
     },
     {
       label: t('apiKeys.face'),
