@@ -48,6 +48,72 @@ function serverProblems(t: Translate, error: ActionError | null, lines: readonly
   return { permissions, whitelist, general };
 }
 
+function PermissionBoxes(props: {
+  chosen: readonly MpgPermission[];
+  problems: readonly string[];
+  onToggle: (permission: MpgPermission, on: boolean) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset aria-describedby="key-permissions-error">
+      <legend>{t('apiKeys.permissionsLegend')}</legend>
+      {MPG_PERMISSIONS.map((p, i) => (
+        <label key={p} class="choice">
+          <input
+            id={`key-permission-${i}`}
+            type="checkbox"
+            name="permissions"
+            value={p}
+            checked={props.chosen.includes(p)}
+            aria-invalid={props.problems.length > 0 ? 'true' : undefined}
+            onChange={(e) => props.onToggle(p, (e.target as HTMLInputElement).checked)}
+          />
+          <span>
+            {t(`permission.${p}`)}{' '}
+            <code class="muted" dir="ltr">
+              {p}
+            </code>
+          </span>
+        </label>
+      ))}
+      <p id="key-permissions-error" class="field-error">
+        {props.problems.join(' ')}
+      </p>
+    </fieldset>
+  );
+}
+
+function WhitelistField(props: {
+  value: string;
+  problems: readonly string[];
+  onInput: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div class="field">
+      <label for="key-whitelist">{t('apiKeys.whitelistLabel')}</label>
+      <textarea
+        id="key-whitelist"
+        name="ip_whitelist"
+        dir="ltr"
+        rows={4}
+        spellcheck={false}
+        autocomplete="off"
+        value={props.value}
+        aria-invalid={props.problems.length > 0 ? 'true' : undefined}
+        aria-describedby="key-whitelist-help key-whitelist-error"
+        onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)}
+      />
+      <p id="key-whitelist-help" class="help">
+        {t('apiKeys.whitelistHelp')}
+      </p>
+      <p id="key-whitelist-error" class="field-error">
+        {props.problems.join(' ')}
+      </p>
+    </div>
+  );
+}
+
 export function IssueKeyForm(props: {
   merchantId: string;
   onIssued: (key: IssuedKeyJson) => void;
@@ -103,52 +169,8 @@ export function IssueKeyForm(props: {
       <h2 id="issue-title">{t('apiKeys.issue')}</h2>
       <p>{t('apiKeys.issueText')}</p>
       <form onSubmit={submit} noValidate>
-        <fieldset aria-describedby="key-permissions-error">
-          <legend>{t('apiKeys.permissionsLegend')}</legend>
-          {MPG_PERMISSIONS.map((p, i) => (
-            <label key={p} class="choice">
-              <input
-                id={`key-permission-${i}`}
-                type="checkbox"
-                name="permissions"
-                value={p}
-                checked={permissions.includes(p)}
-                aria-invalid={permissionProblems.length > 0 ? 'true' : undefined}
-                onChange={(e) => toggle(p, (e.target as HTMLInputElement).checked)}
-              />
-              <span>
-                {t(`permission.${p}`)}{' '}
-                <code class="muted" dir="ltr">
-                  {p}
-                </code>
-              </span>
-            </label>
-          ))}
-          <p id="key-permissions-error" class="field-error">
-            {permissionProblems.join(' ')}
-          </p>
-        </fieldset>
-        <div class="field">
-          <label for="key-whitelist">{t('apiKeys.whitelistLabel')}</label>
-          <textarea
-            id="key-whitelist"
-            name="ip_whitelist"
-            dir="ltr"
-            rows={4}
-            spellcheck={false}
-            autocomplete="off"
-            value={whitelist}
-            aria-invalid={whitelistProblems.length > 0 ? 'true' : undefined}
-            aria-describedby="key-whitelist-help key-whitelist-error"
-            onInput={(e) => setWhitelist((e.target as HTMLTextAreaElement).value)}
-          />
-          <p id="key-whitelist-help" class="help">
-            {t('apiKeys.whitelistHelp')}
-          </p>
-          <p id="key-whitelist-error" class="field-error">
-            {whitelistProblems.join(' ')}
-          </p>
-        </div>
+        <PermissionBoxes chosen={permissions} problems={permissionProblems} onToggle={toggle} />
+        <WhitelistField value={whitelist} problems={whitelistProblems} onInput={setWhitelist} />
         <ErrorText error={server.general} />
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t('common.working') : t('apiKeys.issueSubmit')}

@@ -120,32 +120,49 @@ function keyColumns(t: Translate, lang: Lang, onRevoke?: (c: CredentialJson) => 
   ];
 }
 
-export function ApiKeys() {
-  const { t, lang } = useI18n();
-  const location = useLocation();
-  const merchantId = location.query.get('merchant_id') ?? '';
-  // Only admins issue and revoke: others see the list and are told so without asking the server.
-  const canManage = sessionOperator?.role === 'admin';
-  const merchants = useLoad(() => merchantsOnce(), []);
-  const keys = useLoad(
-    () =>
-      merchantId
-        ? merchantCredentials(merchantId).then((list) => [...list].sort(newestFirst))
-        : Promise.resolve([]),
-    [merchantId],
+/** Revoking one key, confirmed with a reason (the server records it with the admin action). */
+function RevokeDialog(props: {
+  merchantId: string;
+  credential: CredentialJson;
+  onClose: () => void;
+  onRevoked: () => void;
+}) {
+  const { t } = useI18n();
+  const { credential } = props;
+  return (
+    <ConfirmDialog
+      title={t('apiKeys.revokeTitle', { prefix: credential.prefix })}
+      description={t('apiKeys.revokeText')}
+      confirmLabel={t('apiKeys.revokeConfirm')}
+      dismissLabel={t('apiKeys.keep')}
+      danger
+      onClose={props.onClose}
+      onConfirm={async ({ reason, keyFor }) => {
+        await revokeCredential(
+          props.merchantId,
+          credential.id,
+          reason,
+          keyFor({ revoke: credential.id, reason }),
+        );
+        announce(t('apiKeys.revokedDone', { prefix: credential.prefix }));
+        props.onRevoked();
+      }}
+    />
   );
-  const [dialog, setDialog] = useState<Dialog>(null);
-  const pickMerchant = (event: Event) => {
+}
+
+function MerchantPicker(props: { merchantId: string }) {
+  const { t } = useI18n();
+  const merchants = useLoad(() => merchantsOnce(), []);
+  const pick = (event: Event) => {
     const id = (event.currentTarget as HTMLSelectElement).value;
     navigate(href('/api-keys', { merchant_id: id }));
   };
   return (
     <>
-      <PageTitle>{t('apiKeys.title')}</PageTitle>
-      <p>{t('apiKeys.intro')}</p>
       <div class="field">
         <label for="keys-merchant">{t('apiKeys.merchant')}</label>
-        <select id="keys-merchant" value={merchantId} onChange={pickMerchant}>
+        <select id="keys-merchant" value={props.merchantId} onChange={pick}>
           <option value="">{t('apiKeys.pickMerchant')}</option>
           {(merchants.data ?? []).map((m) => (
             <option key={m.id} value={m.id}>
@@ -155,6 +172,29 @@ export function ApiKeys() {
         </select>
       </div>
       <ErrorText error={merchants.error} />
+    </>
+  );
+}
+
+export function ApiKeys() {
+  const { t, lang } = useI18n();
+  const location = useLocation();
+  const merchantId = location.query.get('merchant_id') ?? '';
+  // Only admins issue and revoke: others see the list and are told so without asking the server.
+  const canManage = sessionOperator?.role === 'admin';
+  const keys = useLoad(
+    () =>
+      merchantId
+        ? merchantCredentials(merchantId).then((list) => [...list].sort(newestFirst))
+        : Promise.resolve([]),
+    [merchantId],
+  );
+  const [dialog, setDialog] = useState<Dialog>(null);
+  return (
+    <>
+      <PageTitle>{t('apiKeys.title')}</PageTitle>
+      <p>{t('apiKeys.intro')}</p>
+      <MerchantPicker merchantId={merchantId} />
       {merchantId && (
         <>
           {!canManage && (
@@ -194,24 +234,11 @@ export function ApiKeys() {
         <KeyOnceDialog issued={dialog.issued} onClose={() => setDialog(null)} />
       )}
       {dialog?.kind === 'revoke' && (
-        <ConfirmDialog
-          title={t('apiKeys.revokeTitle', { prefix: dialog.credential.prefix })}
-          description={t('apiKeys.revokeText')}
-          confirmLabel={t('apiKeys.revokeConfirm')}
-          dismissLabel={t('apiKeys.keep')}
-          danger
+        <RevokeDialog
+          merchantId={merchantId}
+          credential={dialog.credential}
           onClose={() => setDialog((d) => (d?.kind === 'revoke' ? null : d))}
-          onConfirm={async ({ reason, keyFor }) => {
-            const { credential } = dialog;
-            await revokeCredential(
-              merchantId,
-              credential.id,
-              reason,
-              keyFor({ revoke: credential.id, reason }),
-            );
-            announce(t('apiKeys.revokedDone', { prefix: credential.prefix }));
-            keys.reload();
-          }}
+          onRevoked={keys.reload}
         />
       )}
     </>
