@@ -1,11 +1,12 @@
 // The dashboard's API keys page in Chromium, on both stores, against a real server process: an
-// admin lists a merchant's keys, is stopped in the browser by a missing permission and by a line
-// of the whitelist that is no address, issues an MPG key with two permissions and a whitelist
-// (sent with an Idempotency-Key), sees the key once and copies it; the key is served on the MPG
-// face for its permissions and answers the documented 403 for another; once revoked with a reason
-// it is refused (403 "Unauthorized", as docs/dialects/mpg.md says of a revoked key) while the
-// merchant's own key keeps working; both are admin actions. A viewer reads the list without any
-// button. The page passes the accessibility rules in English and in Arabic, right to left.
+// admin lists a merchant's keys; is stopped in the browser by a missing permission and by a line
+// of the whitelist that is no address, and shown a refusal of the server beside its field; issues
+// an MPG key with two permissions and a whitelist (sent with an Idempotency-Key), sees the key
+// once and copies it; the key is served on the MPG face for its permissions and answers the
+// documented 403 for another; once revoked with a reason it is refused (403 "Unauthorized", as
+// docs/dialects/mpg.md says of a revoked key) while the merchant's own key keeps working; both are
+// admin actions. A viewer reads the list without any button. The page passes the accessibility
+// rules in English and in Arabic, right to left.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -120,6 +121,38 @@ function apiKeysBrowserSuite(factory: StoreFactory, skip?: string) {
         assert.deepEqual(await accessibilityProblems(page), [], 'accessibility of the page');
       });
 
+      it('shows a refusal of the server beside its field, naming the line of the entry', async () => {
+        // A server whose rule were stricter than the page's: its 422 names the second entry,
+        // typed on the third line (blank lines are skipped).
+        const route = `**/admin/merchants/${merchantId}/mpg-keys`;
+        await page.route(route, (r) =>
+          r.fulfill({
+            status: 422,
+            contentType: 'application/json',
+            body: JSON.stringify({
+              error: {
+                code: 'validation_failed',
+                message: 'Request validation failed.',
+                issues: [{ path: 'ip_whitelist.1', message: 'Not this block.' }],
+              },
+            }),
+          }),
+        );
+        try {
+          await page.getByLabel('IP whitelist (optional)').fill('127.0.0.1\n\n2001:db8::/32');
+          await page.getByRole('button', { name: 'Issue the key' }).click();
+          const error = page.locator('#key-whitelist-error');
+          await eventually(
+            'the refusal beside the whitelist',
+            () => textOf(error),
+            (t) => t.includes('Line 3: Not this block.'),
+          );
+          assert.equal(await page.locator('main [role="alert"]').count(), 0, 'said once');
+        } finally {
+          await page.unroute(route);
+        }
+      });
+
       it('issues the key once with an Idempotency-Key; it may do what it was given, and only that', async () => {
         await page.getByLabel('IP whitelist (optional)').fill('127.0.0.1\n\n2001:db8::/32\n');
         const sent = page.waitForRequest(
@@ -223,11 +256,15 @@ function apiKeysBrowserSuite(factory: StoreFactory, skip?: string) {
         await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
         await browser.screenshot(`${factory.engine}-api-keys-en`);
 
-        // Nothing failed while the admin worked: the one answer of 400 or more is the session
-        // check before signing in (which the browser logs), and there is no other console error.
-        assert.deepEqual(browser.failedResponses, ['401 GET /admin/session']);
+        // Nothing failed while the admin worked: the answers of 400 or more are the session check
+        // before signing in and the refusal the test made up (the browser logs both), and there
+        // is no other console error.
+        assert.deepEqual(browser.failedResponses, [
+          '401 GET /admin/session',
+          `422 POST /admin/merchants/${merchantId}/mpg-keys`,
+        ]);
         assert.deepEqual(
-          browser.problems.filter((p) => !p.includes('status of 401')),
+          browser.problems.filter((p) => !/status of (401|422)/.test(p)),
           [],
         );
         await page.getByRole('button', { name: 'Sign out' }).click();
