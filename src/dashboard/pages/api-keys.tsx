@@ -202,22 +202,28 @@ export function ApiKeys() {
               {t('apiKeys.readOnly')}
             </p>
           )}
-          <ErrorText error={keys.error} />
-          {keys.data && (
-            <div aria-busy={keys.loading ? 'true' : 'false'}>
-              <Table<CredentialJson>
-                caption={t('apiKeys.caption')}
-                rows={keys.data}
-                rowKey={(c) => c.id}
-                empty={t('apiKeys.empty')}
-                columns={keyColumns(
-                  t,
-                  lang,
-                  canManage ? (credential) => setDialog({ kind: 'revoke', credential }) : undefined,
-                )}
-              />
-            </div>
-          )}
+          <section aria-labelledby="keys-title">
+            <h2 id="keys-title">{t('apiKeys.listTitle')}</h2>
+            <ErrorText error={keys.error} />
+            {keys.data && (
+              <div aria-busy={keys.loading ? 'true' : 'false'}>
+                <Table<CredentialJson>
+                  caption={t('apiKeys.caption')}
+                  captionHidden
+                  rows={keys.data}
+                  rowKey={(c) => c.id}
+                  empty={t('apiKeys.empty')}
+                  columns={keyColumns(
+                    t,
+                    lang,
+                    canManage
+                      ? (credential) => setDialog({ kind: 'revoke', credential })
+                      : undefined,
+                  )}
+                />
+              </div>
+            )}
+          </section>
           {canManage && (
             <IssueKeyForm
               key={merchantId}
