@@ -176,13 +176,39 @@ function MerchantPicker(props: { merchantId: string }) {
   );
 }
 
-export function ApiKeys() {
+function KeysList(props: {
+  keys: ReturnType<typeof useLoad<CredentialJson[]>>;
+  onRevoke: ((credential: CredentialJson) => void) | undefined;
+}) {
   const { t, lang } = useI18n();
+  const { keys } = props;
+  return (
+    <section aria-labelledby="keys-title">
+      <h2 id="keys-title">{t('apiKeys.listTitle')}</h2>
+      <ErrorText error={keys.error} />
+      {keys.data && (
+        <div aria-busy={keys.loading ? 'true' : 'false'}>
+          <Table<CredentialJson>
+            caption={t('apiKeys.caption')}
+            captionHidden
+            rows={keys.data}
+            rowKey={(c) => c.id}
+            empty={t('apiKeys.empty')}
+            columns={keyColumns(t, lang, props.onRevoke)}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function ApiKeys() {
+  const { t } = useI18n();
   const location = useLocation();
   const merchantId = location.query.get('merchant_id') ?? '';
   // Only admins issue and revoke: others see the list and are told so without asking the server.
   const canManage = sessionOperator?.role === 'admin';
-  const keys = useLoad(
+  const keys = useLoad<CredentialJson[]>(
     () =>
       merchantId
         ? merchantCredentials(merchantId).then((list) => [...list].sort(newestFirst))
@@ -202,28 +228,12 @@ export function ApiKeys() {
               {t('apiKeys.readOnly')}
             </p>
           )}
-          <section aria-labelledby="keys-title">
-            <h2 id="keys-title">{t('apiKeys.listTitle')}</h2>
-            <ErrorText error={keys.error} />
-            {keys.data && (
-              <div aria-busy={keys.loading ? 'true' : 'false'}>
-                <Table<CredentialJson>
-                  caption={t('apiKeys.caption')}
-                  captionHidden
-                  rows={keys.data}
-                  rowKey={(c) => c.id}
-                  empty={t('apiKeys.empty')}
-                  columns={keyColumns(
-                    t,
-                    lang,
-                    canManage
-                      ? (credential) => setDialog({ kind: 'revoke', credential })
-                      : undefined,
-                  )}
-                />
-              </div>
-            )}
-          </section>
+          <KeysList
+            keys={keys}
+            onRevoke={
+              canManage ? (credential) => setDialog({ kind: 'revoke', credential }) : undefined
+            }
+          />
           {canManage && (
             <IssueKeyForm
               key={merchantId}
