@@ -1,6 +1,7 @@
 /** The dashboard's Arabic strings, typed as a complete record of the English keys (i18n.ts). */
 import type { Dictionary } from './i18n.js';
 import { arCodes } from './messages-codes.js';
+import { apiKeysAr } from './i18n-api-keys.js';
 import { operatorsAr } from './i18n-operators.js';
 
 export const ar: Dictionary = {
@@ -377,4 +378,5 @@ export const ar: Dictionary = {
   'recon.keep': 'عدم التطبيق الآن',
   ...arCodes,
   ...operatorsAr,
+  ...apiKeysAr,
 };

@@ -1,5 +1,6 @@
 /** The dashboard's English strings: the keys every other language must have (see i18n.ts). */
 import { enCodes } from './messages-codes.js';
+import { apiKeysEn } from './i18n-api-keys.js';
 import { operatorsEn } from './i18n-operators.js';
 
 export const en = {
@@ -382,4 +383,6 @@ export const en = {
   ...enCodes,
   // Operators and approvals: i18n-operators.ts.
   ...operatorsEn,
+  // The API keys page: i18n-api-keys.ts.
+  ...apiKeysEn,
 } as const;

@@ -1,6 +1,7 @@
 /** The operator dashboard: a single-page app over the admin API, served at /dashboard. */
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ApiKeys } from './pages/api-keys.js';
 import { Approvals } from './pages/approvals.js';
 import { Operators } from './pages/operators.js';
 import { SignIn } from './pages/sign-in.js';
@@ -32,6 +33,7 @@ const NAV = [
   { path: '/', key: 'nav.overview' },
   { path: '/orders', key: 'nav.orders' },
   { path: '/webhooks', key: 'nav.webhooks' },
+  { path: '/api-keys', key: 'nav.apiKeys' },
   { path: '/reconciliation', key: 'nav.reconciliation' },
   { path: '/approvals', key: 'nav.approvals' },
   { path: '/operators', key: 'nav.operators' },
@@ -55,6 +57,8 @@ function Route({ location }: { location: Location }) {
       return <Webhooks />;
     case '/webhooks/dead':
       return <DeadDeliveries />;
+    case '/api-keys':
+      return <ApiKeys />;
     case '/reconciliation':
       return <Reconciliation />;
     case '/approvals':

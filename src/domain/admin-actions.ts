@@ -28,6 +28,9 @@ export const ADMIN_ACTIONS = [
   'refund.approval_requested',
   'refund.approved',
   'refund.declined',
+  // Issue 16: MPG keys with some permissions, issued and revoked one by one.
+  'mpg_key.issued',
+  'credential.revoked',
 ] as const;
 export type AdminActionType = (typeof ADMIN_ACTIONS)[number];
 

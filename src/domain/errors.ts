@@ -92,6 +92,8 @@ export const ERROR_CODES = [
   'operator.totp_invalid',
   'operator.limit_exceeded',
   'token.not_found',
+  // A merchant's credential named by id that is not that merchant's (issue 16, admin only).
+  'credential.not_found',
   'approval.not_found',
   'approval.not_pending',
   'approval.expired',

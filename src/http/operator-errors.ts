@@ -10,6 +10,8 @@ export const OPERATOR_ERRORS = {
   'operator.totp_invalid': [422, 'The one-time code is not valid.'],
   'operator.limit_exceeded': [403, "The amount is above this operator's limit."],
   'token.not_found': [404, 'API token not found.'],
+  // A merchant's credential revoked by id (admin only, like the operators' codes).
+  'credential.not_found': [404, 'Credential not found.'],
   'approval.not_found': [404, 'Approval not found.'],
   'approval.not_pending': [409, 'The approval was already decided.'],
   'approval.expired': [410, 'The approval request has expired.'],

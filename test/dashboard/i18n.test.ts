@@ -2,7 +2,8 @@
 // the same {placeholders}; every code the API sends in a field the dashboard shows (order,
 // ledger, delivery, refund request and Backd statuses; ledger types; event types; order kinds;
 // faces; webhook formats and retry policies; admin actions; reconciliation findings, summary
-// counts, actions and row types; decline reasons; who acted; the errors an action may meet)
+// counts, actions and row types; decline reasons; who acted; MPG keys' permissions and the
+// kinds and states of credentials; the errors an action may meet)
 // has its words in both; and an Arabic string is Arabic, not English left untranslated. The
 // dictionaries are bundled from src/dashboard with esbuild (this compilation has no DOM types),
 // exactly as the browser gets them.
@@ -14,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { before, describe, it } from 'node:test';
 import { ADMIN_ACTIONS } from '../../src/domain/admin-actions.js';
 import { BACKD_ORDER_STATUSES } from '../../src/domain/backd-order.js';
+import { CREDENTIAL_DIALECTS, MPG_PERMISSIONS } from '../../src/domain/merchant.js';
 import { EVENT_TYPES } from '../../src/domain/events.js';
 import {
   DIALECTS,
@@ -89,6 +91,16 @@ const ENUM_KEYS: readonly (readonly [family: string, keys: readonly string[]])[]
   // Who acted (src/app/context.ts actorLabel) and the jobs that act.
   ['actors', ['admin', 'customer', 'credential', 'job'].map((x) => `actor.${x}`)],
   ['jobs', ['reconciliation', 'refund-request-locker'].map((x) => `job.${x}`)],
+  // The API keys page: MPG keys' permissions, credentials' faces, kinds and states.
+  ['MPG permissions', MPG_PERMISSIONS.map((x) => `permission.${x}`)],
+  ['credential faces', CREDENTIAL_DIALECTS.map((x) => `face.${x}`)],
+  [
+    'credential kinds and states',
+    [
+      ...['api_key', 'public_key', 'secret_key'].map((x) => `apiKeys.kind.${x}`),
+      ...['active', 'revoked'].map((x) => `status.${x}`),
+    ],
+  ],
   // What the dashboard's own actions can be refused with (refund, cancel, refund requests,
   // replays, endpoints, reconciliation), shown in Arabic by its code.
   [
@@ -107,6 +119,7 @@ const ENUM_KEYS: readonly (readonly [family: string, keys: readonly string[]])[]
       'webhook.duplicate_url',
       'webhook.private_url',
       'reconciliation.not_applicable',
+      'credential.not_found',
       'validation_failed',
       'http.rate_limited',
     ].map((x) => `error.${x}`),

@@ -72,6 +72,12 @@ export function tour(fx: DashboardFixture): readonly TourStop[] {
       title: 'Webhooks',
     },
     {
+      name: 'api-keys',
+      path: `/api-keys?merchant_id=${fx.merchantId}`,
+      ready: 'table.responsive tbody tr',
+      title: 'API keys',
+    },
+    {
       name: 'dead-deliveries',
       path: '/webhooks/dead',
       ready: 'table.responsive tbody tr',

@@ -29,6 +29,8 @@ export interface MerchantStore {
   ): Promise<{ credential: Credential; merchant: Merchant }[]>;
   listCredentials(merchantId: string): Promise<Credential[]>;
   revokeCredentials(merchantId: string, dialect: CredentialDialect, at: number): Promise<number>;
+  /** Revokes one credential unless it is revoked already; how many rows changed (0 or 1). */
+  revokeCredential(id: string, at: number): Promise<number>;
   getSetting(name: string): Promise<string | undefined>;
   putSetting(name: string, value: string, at: number): Promise<void>;
 }

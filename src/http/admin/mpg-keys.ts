@@ -1,31 +1,23 @@
 /**
  * Admin: an MPG API key with a subset of the permissions and an optional IP whitelist
  * (`POST /admin/merchants/:id/mpg-keys`). The key is shown once; a replay of the request shows
- * its prefix only.
+ * its prefix only. And one credential of a merchant revoked on its own
+ * (`POST /admin/merchants/:id/credentials/:credential_id/revoke`); `GET /admin/merchants/:id`
+ * lists them all.
  */
-import net from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { AppDeps } from '../../app/context.js';
-import { issueMpgKey } from '../../app/mpg-keys.js';
+import { issueMpgKey, revokeCredential } from '../../app/mpg-keys.js';
 import type { Credential } from '../../domain/merchant.js';
 import { MPG_PERMISSIONS } from '../../domain/merchant.js';
+import { IP_WHITELIST_ENTRIES_MAX, isAddressOrBlock } from '../../domain/ip-entries.js';
 import { documented } from '../openapi.js';
 import { parseOrThrow } from '../validation.js';
+import { actorFor } from './authorize.js';
+import { credentialJson } from './render.js';
 import { respond } from './respond.js';
-
-/** An IPv4 or IPv6 address, or a CIDR block whose prefix fits its family. */
-export function isAddressOrBlock(entry: string): boolean {
-  const [address = '', prefix, extra] = entry.split('/');
-  const family = net.isIP(address);
-  if (family === 0 || extra !== undefined) return false;
-  if (prefix === undefined) return true;
-  if (!/^\d{1,3}$/.test(prefix)) return false;
-  return Number(prefix) <= (family === 4 ? 32 : 128);
-}
-
-/** How many entries one key's whitelist may hold. */
-export const IP_WHITELIST_ENTRIES_MAX = 100;
+import { reasonOnlySchema } from './schemas.js';
 
 export const issueMpgKeySchema = z.strictObject({
   permissions: z
@@ -77,6 +69,7 @@ export const mpgKeyRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
           merchantId: request.params.id,
           permissions: body.permissions,
           ipWhitelist: body.ip_whitelist,
+          audit: { actor: actorFor(request), reason: null },
         }),
         ({ credential, apiKey }) => ({
           status: 201,
@@ -87,6 +80,36 @@ export const mpgKeyRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
             api_key_redacted: true,
           },
         }),
+      );
+    },
+  );
+
+  app.post<{ Params: { id: string; credential_id: string } }>(
+    '/merchants/:id/credentials/:credential_id/revoke',
+    documented({
+      summary: 'Revoke one credential of a merchant, at once (its other keys keep working)',
+      description:
+        'Any face and kind. Revoking a revoked credential answers it unchanged and records ' +
+        'nothing more; otherwise the admin action `credential.revoked` holds the reason.',
+      tag: 'Merchants',
+      body: reasonOnlySchema,
+      responses: {
+        200: { description: 'The credential with its `revoked_at` (never its secret)' },
+        404: { description: 'No such merchant, or no such credential of this merchant' },
+        422: { description: 'Invalid request' },
+      },
+    }),
+    async (request, reply) => {
+      const body = parseOrThrow(reasonOnlySchema, request.body ?? {});
+      return respond(
+        deps,
+        request,
+        reply,
+        revokeCredential(request.params.id, request.params.credential_id, {
+          actor: actorFor(request),
+          reason: body.reason ?? null,
+        }),
+        (credential) => ({ status: 200, body: credentialJson(credential) }),
       );
     },
   );

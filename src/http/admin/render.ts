@@ -16,6 +16,18 @@ import { refundRequestJson } from '../../app/backd-refund-requests.js';
 export const iso = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString();
 
+/** A credential as the admin API lists it: its visible prefix, never its secret or hash. */
+export const credentialJson = (c: Credential) => ({
+  id: c.id,
+  dialect: c.dialect,
+  kind: c.kind,
+  prefix: c.prefix,
+  permissions: c.permissions,
+  ip_whitelist: c.ipWhitelist,
+  created_at: iso(c.createdAt),
+  revoked_at: iso(c.revokedAt),
+});
+
 export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) => ({
   id: m.id,
   name: m.name,
@@ -37,16 +49,7 @@ export const merchantJson = (m: Merchant, credentials?: readonly Credential[]) =
   },
   ...(credentials
     ? {
-        credentials: credentials.map((c) => ({
-          id: c.id,
-          dialect: c.dialect,
-          kind: c.kind,
-          prefix: c.prefix,
-          permissions: c.permissions,
-          ip_whitelist: c.ipWhitelist,
-          created_at: iso(c.createdAt),
-          revoked_at: iso(c.revokedAt),
-        })),
+        credentials: credentials.map(credentialJson),
       }
     : {}),
   created_at: iso(m.createdAt),

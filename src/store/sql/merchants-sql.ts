@@ -115,6 +115,11 @@ const revokeCredentials =
     );
   };
 
+const revokeCredential =
+  (db: SqlSession): MerchantStore['revokeCredential'] =>
+  (id, at) =>
+    db.run(`UPDATE credentials SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, [at, id]);
+
 const getSetting =
   (db: SqlSession): MerchantStore['getSetting'] =>
   async (name) => {
@@ -142,6 +147,7 @@ export const createMerchantSql = (db: SqlSession): MerchantStore => ({
   findCredentialsByHash: findCredentialsByHash(db),
   listCredentials: listCredentials(db),
   revokeCredentials: revokeCredentials(db),
+  revokeCredential: revokeCredential(db),
   getSetting: getSetting(db),
   putSetting: putSetting(db),
 });

@@ -22,6 +22,7 @@ import { migration as webhookHealth } from './016-webhook-health.js';
 import { migration as mpgKeysAndCardAuths } from './018-mpg-keys-and-card-auths.js';
 import { migration as operators } from './015-operators.js';
 import { migration as claims } from './019-claims.js';
+import { migration as credentialActions } from './022-credential-actions.js';
 
 export type { Migration };
 
@@ -45,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   mpgKeysAndCardAuths,
   operators,
   claims,
+  credentialActions,
 ].sort((a, b) => a.version - b.version);
