@@ -84,7 +84,19 @@ export async function verifyLedger(
   };
 
   await verifyBounds(deps, maxViolations, report);
+  const orders = await verifyOrders(deps, pageSize, report, options.onProgress);
+  await verifyWallets(deps, maxViolations, report);
+  const endpoints = await verifyFanOut(deps, options, maxViolations, report);
+  return { orders, endpoints, violations, truncated };
+}
 
+/** Every order against its ledger sums, event count and Backd refund requests, page by page. */
+async function verifyOrders(
+  deps: AppDeps,
+  pageSize: number,
+  report: (v: Violation) => void,
+  onProgress: ((ordersChecked: number) => void) | undefined,
+): Promise<number> {
   let orders = 0;
   let after: { createdAt: number; id: string } | undefined;
   for (;;) {
@@ -121,12 +133,19 @@ export async function verifyLedger(
       for (const problem of problems) report({ subject: 'order', id: order.id, problem });
     }
     orders += page.list.length;
-    options.onProgress?.(orders);
+    onProgress?.(orders);
     const last = page.list.at(-1);
     if (!last || page.list.length < pageSize) break;
     after = { createdAt: last.createdAt, id: last.id };
   }
+  return orders;
+}
 
+async function verifyWallets(
+  deps: AppDeps,
+  maxViolations: number,
+  report: (v: Violation) => void,
+): Promise<void> {
   // Points wallets: each balance is the sum of its append-only entries (compared exactly).
   const wallets = await query(deps, (tx) => tx.walletMismatches(maxViolations));
   for (const w of wallets) {
@@ -136,7 +155,15 @@ export async function verifyLedger(
       problem: `balance ${w.balance} but the entries sum to ${w.entriesSum}`,
     });
   }
+}
 
+/** Answers the number of live endpoints read. */
+async function verifyFanOut(
+  deps: AppDeps,
+  options: VerifyOptions,
+  maxViolations: number,
+  report: (v: Violation) => void,
+): Promise<number> {
   // Fan-out: an endpoint that was never changed since its creation (so it was enabled all its
   // life) must have a delivery for every later event of its merchant that its format carries.
   // Events in the endpoint's own millisecond are not judged: either order is possible there.
@@ -168,7 +195,7 @@ export async function verifyLedger(
       }
     }
   }
-  return { orders, endpoints: endpoints.length, violations, truncated };
+  return endpoints.length;
 }
 
 /** Stored figures and merchants' settings outside their bounds. */
