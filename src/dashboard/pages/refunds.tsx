@@ -136,43 +136,65 @@ export function RefundDialog(props: {
         await props.onDone();
       }}
     >
-      {(error) => {
-        const amountIssues = issuesFor(error, 'amount_minor');
-        return (
-          <fieldset class="refund-kind">
-            <legend>{t('refund.kind')}</legend>
-            <label class="choice">
-              <input
-                type="radio"
-                name="refund-kind"
-                value="full"
-                checked={mode === 'full'}
-                onChange={() => setMode('full')}
-              />
-              {t('refund.full', { amount: refundable })}
-            </label>
-            <label class="choice">
-              <input
-                type="radio"
-                name="refund-kind"
-                value="partial"
-                checked={mode === 'partial'}
-                onChange={() => setMode('partial')}
-              />
-              {t('refund.partial')}
-            </label>
-            {mode === 'partial' && (
-              <AmountField
-                currency={order.currency}
-                refundable={refundable}
-                value={amount}
-                issues={amountIssues}
-                onInput={setAmount}
-              />
-            )}
-          </fieldset>
-        );
-      }}
+      {(error) => (
+        <RefundKind
+          currency={order.currency}
+          refundable={refundable}
+          mode={mode}
+          onMode={setMode}
+          amount={amount}
+          amountIssues={issuesFor(error, 'amount_minor')}
+          onAmount={setAmount}
+        />
+      )}
     </ConfirmDialog>
+  );
+}
+
+/** Full or partial, and for a partial refund its amount. */
+function RefundKind(props: {
+  currency: string;
+  /** The refundable rest, formatted. */
+  refundable: string;
+  mode: 'full' | 'partial';
+  onMode: (mode: 'full' | 'partial') => void;
+  amount: string;
+  amountIssues: readonly string[];
+  onAmount: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset class="refund-kind">
+      <legend>{t('refund.kind')}</legend>
+      <label class="choice">
+        <input
+          type="radio"
+          name="refund-kind"
+          value="full"
+          checked={props.mode === 'full'}
+          onChange={() => props.onMode('full')}
+        />
+        {t('refund.full', { amount: props.refundable })}
+      </label>
+      <label class="choice">
+        <input
+          type="radio"
+          name="refund-kind"
+          value="partial"
+          checked={props.mode === 'partial'}
+          onChange={() => props.onMode('partial')}
+        />
+        {t('refund.partial')}
+      </label>
+      {props.mode === 'partial' && (
+        <AmountField
+          currency={props.currency}
+          refundable={props.refundable}
+          value={props.amount}
+          issues={props.amountIssues}
+          onInput={props.onAmount}
+        />
+      )}
+    </fieldset>
   );
 }
