@@ -24,7 +24,7 @@ import { JobRunner } from './jobs/scheduler.js';
 import { openPostgresStore } from './store/postgres/postgres-store.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { dispatcherSettings, webhookDispatcher } from './webhooks/dispatcher.js';
-import { createSender } from './webhooks/sender.js';
+import { createSender, type WebhookSender } from './webhooks/sender.js';
 import { DevSmsOutbox } from './sms/dev-outbox.js';
 import { createHttpSmsSender } from './sms/http-sender.js';
 
@@ -99,6 +99,91 @@ export interface AssembleOptions extends StartOptions {
   readonly clock?: TestClock;
 }
 
+/** Opens the store and migrates it; a store that fails to migrate is closed again. */
+async function openMigratedStore(config: Config): Promise<Store> {
+  const store = openStore(config);
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/** Where the admin token comes from; one issued now is announced once. */
+async function adminTokenSource(
+  deps: AppDeps,
+  config: Config,
+  announce: (line: string) => void,
+): Promise<AdminTokenSource> {
+  let adminToken: AdminTokenSource = 'env';
+  if (!config.adminToken) {
+    const issued = await ensureAdminToken(deps);
+    adminToken = issued ? 'issued' : 'stored';
+    // Shown once, outside the JSON logs: only its hash is stored.
+    if (issued) {
+      announce(
+        `Admin token (shown once; store it now, or run \`unwind admin-token\` for a new one):`,
+      );
+      announce(`  ${issued}`);
+    }
+  }
+  return adminToken;
+}
+
+/** The background jobs, in the order each round runs them. */
+function jobRunner(
+  deps: AppDeps,
+  config: Config,
+  sender: WebhookSender,
+  log: FastifyInstance['log'],
+): JobRunner {
+  return new JobRunner(
+    [
+      // Before the dispatcher, so the events it writes leave in the same round.
+      refundRequestLocker(deps, log),
+      reconciliationFolder(deps, config.reconcileDir, log),
+      webhookDispatcher(deps, sender, dispatcherSettings(config.delivery), {
+        log,
+        stepWhenFreed: true,
+      }),
+      idempotencyReaper(deps),
+      mpgRequestIdReaper(deps, config.mpgIdRetentionDays),
+      deliveryReaper(deps, config.delivery.retentionMs),
+      checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
+    ],
+    log,
+  );
+}
+
+/**
+ * Stops taking requests, lets in-flight ones and the current round of jobs finish, then closes the
+ * database, so nothing acknowledged is cut off half-way. Every call answers the same closing.
+ */
+function closer(
+  server: FastifyInstance,
+  jobs: JobRunner,
+  sender: { close(): void },
+  store: Store,
+): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= (async () => {
+      const force = setTimeout(() => server.server.closeAllConnections(), LIMITS.shutdownGraceMs);
+      try {
+        await jobs.stop();
+        await server.close();
+      } finally {
+        clearTimeout(force);
+        sender.close();
+        await store.close();
+      }
+    })();
+    return closing;
+  };
+}
+
 /**
  * Opens the store (migrating it), makes sure an admin token exists, and builds the server and the
  * job runner, without listening or starting the job loops.
@@ -109,13 +194,7 @@ export async function assembleUnwind(
 ): Promise<AssembledUnwind> {
   assertLimits();
   const announce = options.announce ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const store = openStore(config);
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
+  const store = await openMigratedStore(config);
   const testClock = config.testClock ? (options.clock ?? new TestClock()) : null;
   const clock = options.clock ?? testClock ?? systemClock;
   // Filled in once the job runner exists: a commit nudges the webhook dispatcher.
@@ -129,18 +208,7 @@ export async function assembleUnwind(
     operatorPolicy: config.operatorPolicy,
   };
 
-  let adminToken: AdminTokenSource = 'env';
-  if (!config.adminToken) {
-    const issued = await ensureAdminToken(deps);
-    adminToken = issued ? 'issued' : 'stored';
-    // Shown once, outside the JSON logs: only its hash is stored.
-    if (issued) {
-      announce(
-        `Admin token (shown once; store it now, or run \`unwind admin-token\` for a new one):`,
-      );
-      announce(`  ${issued}`);
-    }
-  }
+  const adminToken = await adminTokenSource(deps, config, announce);
 
   const server = await buildServer({
     deps,
@@ -166,41 +234,10 @@ export async function assembleUnwind(
     allowPrivate: config.webhookAllowPrivate,
     excerptBytes: LIMITS.responseExcerptBytes,
   });
-  const jobs = new JobRunner(
-    [
-      // Before the dispatcher, so the events it writes leave in the same round.
-      refundRequestLocker(deps, server.log),
-      reconciliationFolder(deps, config.reconcileDir, server.log),
-      webhookDispatcher(deps, sender, dispatcherSettings(config.delivery), {
-        log: server.log,
-        stepWhenFreed: true,
-      }),
-      idempotencyReaper(deps),
-      mpgRequestIdReaper(deps, config.mpgIdRetentionDays),
-      deliveryReaper(deps, config.delivery.retentionMs),
-      checkoutLimitReaper(deps, LIMITS.checkoutLimitWindowMs),
-    ],
-    server.log,
-  );
+  const jobs = jobRunner(deps, config, sender, server.log);
   nudge = () => jobs.nudge();
 
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    // Stop taking requests, let in-flight ones and the current round of jobs finish, then close the
-    // database, so nothing acknowledged is cut off half-way.
-    closing ??= (async () => {
-      const force = setTimeout(() => server.server.closeAllConnections(), LIMITS.shutdownGraceMs);
-      try {
-        await jobs.stop();
-        await server.close();
-      } finally {
-        clearTimeout(force);
-        sender.close();
-        await store.close();
-      }
-    })();
-    return closing;
-  };
+  const close = closer(server, jobs, sender, store);
   return { server, deps, jobs, adminToken, close };
 }
 

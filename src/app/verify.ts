@@ -64,7 +64,19 @@ export async function verifyLedger(
   };
 
   await verifyBounds(deps, maxViolations, report);
+  const orders = await verifyOrders(deps, options, pageSize, report);
+  await verifyDialectTables(deps, maxViolations, report);
+  const endpoints = await verifyFanOut(deps, options, maxViolations, report);
+  return { orders, endpoints, violations, truncated };
+}
 
+/** Every order against its ledger, its events and its dialect's facts, a page at a time. */
+async function verifyOrders(
+  deps: AppDeps,
+  options: VerifyOptions,
+  pageSize: number,
+  report: (v: Violation) => void,
+): Promise<number> {
   let orders = 0;
   let after: { createdAt: number; id: string } | undefined;
   for (;;) {
@@ -101,17 +113,31 @@ export async function verifyLedger(
     orders += page.list.length;
     options.onProgress?.(orders);
     const last = page.list.at(-1);
-    if (!last || page.list.length < pageSize) break;
+    if (!last || page.list.length < pageSize) return orders;
     after = { createdAt: last.createdAt, id: last.id };
   }
+}
 
-  // The dialects' own tables (Points wallets: each balance is the sum of its entries).
+/** The dialects' own tables (Points wallets: each balance is the sum of its entries). */
+async function verifyDialectTables(
+  deps: AppDeps,
+  maxViolations: number,
+  report: (v: Violation) => void,
+): Promise<void> {
   for (const hooks of dialectHooks()) {
     if (!hooks.verifyTables) continue;
     const verifyTables = hooks.verifyTables;
     (await query(deps, (tx) => verifyTables(tx, maxViolations))).forEach(report);
   }
+}
 
+/** Answers the number of live endpoints read. */
+async function verifyFanOut(
+  deps: AppDeps,
+  options: VerifyOptions,
+  maxViolations: number,
+  report: (v: Violation) => void,
+): Promise<number> {
   // Fan-out: an endpoint that was never changed since its creation (so it was enabled all its
   // life) must have a delivery for every later event of its merchant that its format carries.
   // Events in the endpoint's own millisecond are not judged: either order is possible there.
@@ -143,7 +169,7 @@ export async function verifyLedger(
       }
     }
   }
-  return { orders, endpoints: endpoints.length, violations, truncated };
+  return endpoints.length;
 }
 
 /** Stored figures and merchants' settings outside their bounds. */

@@ -75,6 +75,47 @@ function Route({ location }: { location: Location }) {
   }
 }
 
+/**
+ * Focused by hand: with <base href="/dashboard/">, following "#main" would load /dashboard/ from
+ * any other page.
+ */
+function SkipLink() {
+  const { t } = useI18n();
+  return (
+    <a
+      class="skip-link"
+      href="#main"
+      onClick={(event) => {
+        event.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+    >
+      {t('app.skip')}
+    </a>
+  );
+}
+
+/** Who is signed in, the language switch, and signing out. */
+function SessionTools(props: { onSignOut: () => void; onSwitchLang: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="tools">
+      {sessionOperator && (
+        <span class="signed-in-as">
+          {t('app.signedInAs', {
+            name: sessionOperator.name,
+            role: t(`role.${sessionOperator.role}`),
+          })}
+        </span>
+      )}
+      <LanguageSwitch onSwitch={props.onSwitchLang} />
+      <button type="button" onClick={props.onSignOut}>
+        {t('app.signOut')}
+      </button>
+    </div>
+  );
+}
+
 function Shell(props: { onSignOut: () => void; onSwitchLang: () => void }) {
   const { t } = useI18n();
   const location = useLocation();
@@ -93,18 +134,7 @@ function Shell(props: { onSignOut: () => void; onSwitchLang: () => void }) {
   }, [location.path]);
   return (
     <>
-      {/* Focused by hand: with <base href="/dashboard/">, following "#main" would load
-          /dashboard/ from any other page. */}
-      <a
-        class="skip-link"
-        href="#main"
-        onClick={(event) => {
-          event.preventDefault();
-          document.getElementById('main')?.focus();
-        }}
-      >
-        {t('app.skip')}
-      </a>
+      <SkipLink />
       <header class="top">
         <Link href={href('/')} class="brand">
           {t('app.name')}
@@ -129,20 +159,7 @@ function Shell(props: { onSignOut: () => void; onSwitchLang: () => void }) {
             ))}
           </ul>
         </nav>
-        <div class="tools">
-          {sessionOperator && (
-            <span class="signed-in-as">
-              {t('app.signedInAs', {
-                name: sessionOperator.name,
-                role: t(`role.${sessionOperator.role}`),
-              })}
-            </span>
-          )}
-          <LanguageSwitch onSwitch={props.onSwitchLang} />
-          <button type="button" onClick={props.onSignOut}>
-            {t('app.signOut')}
-          </button>
-        </div>
+        <SessionTools onSignOut={props.onSignOut} onSwitchLang={props.onSwitchLang} />
       </header>
       <main id="main" tabIndex={-1}>
         {/* A new page starts without the last page's announcement. */}

@@ -10,7 +10,23 @@ import type { MerchantSettings } from './merchant.js';
 import type { CaptureMethod, OrderKind, OrderStatus } from './order.js';
 
 export type { EventFacts } from './events.js';
-import { assert, unreachable } from './result.js';
+import { assert } from './result.js';
+
+export {
+  applyShippingUpdate,
+  SHIPPING_LABELS,
+  SHIPPING_STATUSES,
+  type ShippingState,
+  type ShippingStatus,
+  type ShippingUpdate,
+  shippingStatusNumber,
+} from './points-shipping.js';
+export {
+  CUSTOMER_ENTRY_TYPES,
+  customerEntryType,
+  type CustomerEntryType,
+  customerPointsDelta,
+} from './points-wallet.js';
 
 export const POINTS_ORDER_STATUSES = [
   'new',
@@ -280,101 +296,6 @@ export function pointsTransitionError(
   // A flat award has no money: nothing of it can be refunded.
   if (operation === 'refund' && order.amountMinor === 0) return 'refund.exceeds_refundable';
   return null;
-}
-
-export const SHIPPING_STATUSES = [
-  'new',
-  'license_in_progress',
-  'ready_shipping',
-  'delivery_is_in_progress',
-  'delivered',
-  'cancelled',
-] as const;
-/** The shipping lifecycle: separate from the financial one; its `cancelled` cancels nothing. */
-export type ShippingStatus = (typeof SHIPPING_STATUSES)[number];
-
-/** The API's integer `status` for a shipping status (Points' backed int enum, 1-based). */
-export const shippingStatusNumber = (status: ShippingStatus): number =>
-  SHIPPING_STATUSES.indexOf(status) + 1;
-
-/** Labels used when a shipping status arrives without names. */
-export const SHIPPING_LABELS: Readonly<Record<ShippingStatus, { ar: string; en: string }>> = {
-  new: { ar: 'جديد', en: 'New' },
-  license_in_progress: { ar: 'جاري إصدار التصريح', en: 'License in progress' },
-  ready_shipping: { ar: 'جاهز للشحن', en: 'Ready for shipping' },
-  delivery_is_in_progress: { ar: 'جاري التوصيل', en: 'Delivery in progress' },
-  delivered: { ar: 'تم التوصيل', en: 'Delivered' },
-  cancelled: { ar: 'ملغي', en: 'Cancelled' },
-};
-
-export interface ShippingUpdate {
-  readonly status?: ShippingStatus;
-  readonly nameAr?: string;
-  readonly nameEn?: string;
-}
-
-export interface ShippingState {
-  readonly status: ShippingStatus | null;
-  readonly labelAr: string | null;
-  readonly labelEn: string | null;
-}
-
-/**
- * The shipping state after an update. Given names win; a missing name is copied from the other
- * (Unwind has no translation service); with a status and no names, the status's own labels apply;
- * with names and no status, the status stays as it was.
- */
-export function applyShippingUpdate(current: ShippingState, update: ShippingUpdate): ShippingState {
-  assert(
-    update.status !== undefined || update.nameAr !== undefined || update.nameEn !== undefined,
-    'a shipping update changes something',
-  );
-  const status = update.status ?? current.status;
-  const defaults = update.status ? SHIPPING_LABELS[update.status] : null;
-  const ar = update.nameAr ?? update.nameEn ?? defaults?.ar ?? current.labelAr;
-  const en = update.nameEn ?? update.nameAr ?? defaults?.en ?? current.labelEn;
-  return { status, labelAr: ar, labelEn: en };
-}
-
-/** How a points ledger row moves the customer's wallet: + gives points, − takes them. */
-export function customerPointsDelta(type: string, points: number): number {
-  switch (type) {
-    case 'points_award':
-    case 'points_return':
-      return points;
-    case 'points_redeem':
-    case 'points_reversal':
-      return -points;
-    default:
-      return 0;
-  }
-}
-
-export const CUSTOMER_ENTRY_TYPES = [
-  'adjustment',
-  'award',
-  'redeem',
-  'reversal',
-  'return',
-] as const;
-export type CustomerEntryType = (typeof CUSTOMER_ENTRY_TYPES)[number];
-
-/** The wallet entry type of a points ledger row type. */
-export function customerEntryType(
-  type: 'points_award' | 'points_redeem' | 'points_reversal' | 'points_return',
-): CustomerEntryType {
-  switch (type) {
-    case 'points_award':
-      return 'award';
-    case 'points_redeem':
-      return 'redeem';
-    case 'points_reversal':
-      return 'reversal';
-    case 'points_return':
-      return 'return';
-    default:
-      return unreachable(type);
-  }
 }
 
 /** The reason a cancel records when the request gives none (docs/decisions/points.md#cancel). */

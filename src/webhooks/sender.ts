@@ -62,7 +62,7 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
   const send: WebhookSender = (url, headers, body) =>
     new Promise<SendResult>((resolve) => {
       const started = performance.now();
-      const done = (partial: Omit<SendResult, 'durationMs' | 'stopRetries'>, stopRetries = false) =>
+      const done: Done = (partial, stopRetries = false) =>
         resolve({ ...partial, stopRetries, durationMs: Math.round(performance.now() - started) });
       let target: URL;
       try {
@@ -84,41 +84,9 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
         signal: AbortSignal.timeout(options.timeoutMs),
       });
       if (guarded) guardSocket(request);
-      request.on('response', (response) => {
-        const chunks: Buffer[] = [];
-        let kept = 0;
-        response.on('data', (chunk: Buffer) => {
-          if (kept < options.excerptBytes) {
-            chunks.push(chunk.subarray(0, options.excerptBytes - kept));
-            kept += Math.min(chunk.length, options.excerptBytes - kept);
-          }
-        });
-        const stop = String(response.headers[STOP_RETRIES_HEADER] ?? '').toLowerCase() === 'true';
-        response.on('end', () =>
-          done(
-            {
-              statusCode: response.statusCode ?? null,
-              error: redirectError(response),
-              responseExcerpt: Buffer.concat(chunks).toString('utf8'),
-            },
-            stop,
-          ),
-        );
-        response.on('error', (error) =>
-          done({
-            statusCode: response.statusCode ?? null,
-            error: error.message,
-            responseExcerpt: null,
-          }),
-        );
-      });
+      request.on('response', (response) => readAnswer(response, options.excerptBytes, done));
       request.on('error', (error: Error) => {
-        const message =
-          error.name === 'AbortError' || error.name === 'TimeoutError'
-            ? `timed out after ${options.timeoutMs} ms`
-            : error instanceof PrivateAddressRefused
-              ? error.message
-              : `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`;
+        const message = requestErrorMessage(error, options.timeoutMs);
         done({ statusCode: null, error: message, responseExcerpt: null });
       });
       request.end(body);
@@ -130,6 +98,51 @@ export function createSender(options: SenderOptions): WebhookSender & { close():
       agents['https:'].destroy();
     },
   });
+}
+
+/** Ends an attempt with what is known of it; the sender adds the time it took. */
+type Done = (
+  partial: Omit<SendResult, 'durationMs' | 'stopRetries'>,
+  stopRetries?: boolean,
+) => void;
+
+/** Reads the answer, keeping its first `excerptBytes` bytes, and ends the attempt with it. */
+function readAnswer(response: http.IncomingMessage, excerptBytes: number, done: Done): void {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  response.on('data', (chunk: Buffer) => {
+    if (kept < excerptBytes) {
+      chunks.push(chunk.subarray(0, excerptBytes - kept));
+      kept += Math.min(chunk.length, excerptBytes - kept);
+    }
+  });
+  const stop = String(response.headers[STOP_RETRIES_HEADER] ?? '').toLowerCase() === 'true';
+  response.on('end', () =>
+    done(
+      {
+        statusCode: response.statusCode ?? null,
+        error: redirectError(response),
+        responseExcerpt: Buffer.concat(chunks).toString('utf8'),
+      },
+      stop,
+    ),
+  );
+  response.on('error', (error) =>
+    done({
+      statusCode: response.statusCode ?? null,
+      error: error.message,
+      responseExcerpt: null,
+    }),
+  );
+}
+
+/** What the attempt log says of a request that failed before an answer. */
+function requestErrorMessage(error: Error, timeoutMs: number): string {
+  return error.name === 'AbortError' || error.name === 'TimeoutError'
+    ? `timed out after ${timeoutMs} ms`
+    : error instanceof PrivateAddressRefused
+      ? error.message
+      : `${(error as NodeJS.ErrnoException).code ?? error.name}: ${error.message}`;
 }
 
 /** A 3xx is not followed; the attempt log says so and where it pointed. */

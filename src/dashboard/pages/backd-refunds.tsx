@@ -7,22 +7,20 @@
 import { useState } from 'preact/hooks';
 import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
 import { submitRefundRequest, withdrawRefundRequest } from '../admin.js';
-import { ApiError } from '../api.js';
 import {
   announce,
   Badge,
   ConfirmDialog,
   Countdown,
   Facts,
-  FieldError,
   Id,
   issuesFor,
   Table,
 } from '../components.js';
 import { formatInstant, formatMoney } from '../format.js';
-import { apiErrorText, codeLabel, useI18n } from '../i18n.js';
+import { codeLabel, useI18n } from '../i18n.js';
 import type { BackdJson, OrderJson, RefundRequestJson } from '../types.js';
-import { AmountField, validateRefundAmount } from './refunds.js';
+import { AmountField, besideAmount, refundAmountMinor } from './refunds.js';
 
 /** Backd's status and the active refund request, as Backd's clients see them now. */
 export function BackdCard(props: { backd: BackdJson; offsetMs: number }) {
@@ -119,33 +117,17 @@ export function RequestRefundDialog(props: {
       dismissLabel={t('request.keep')}
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {
-        const checked = validateRefundAmount(amount, order.currency, order.refundable_minor);
-        if (!checked.ok) {
-          throw new FieldError(
-            'amount_minor',
-            t(checked.key, { amount: refundable, ...(checked.params ?? {}) }),
-          );
-        }
+        const amountMinor = refundAmountMinor(t, amount, order, refundable);
         const replacesId = replaces?.id ?? null;
-        const request = { request: order.id, amount: checked.amountMinor, replacesId, reason };
+        const request = { request: order.id, amount: amountMinor, replacesId, reason };
         try {
-          await submitRefundRequest(
-            order.id,
-            checked.amountMinor,
-            replacesId,
-            reason,
-            keyFor(request),
-          );
+          await submitRefundRequest(order.id, amountMinor, replacesId, reason, keyFor(request));
         } catch (e) {
-          // The server's word on the amount (the refundable rest shrank meanwhile) goes beside it.
-          if (e instanceof ApiError && e.code.startsWith('refund.')) {
-            throw new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
-          }
-          throw e;
+          throw besideAmount(t, lang, e);
         }
         announce(
           t('request.done', {
-            amount: formatMoney(checked.amountMinor, order.currency, lang),
+            amount: formatMoney(amountMinor, order.currency, lang),
             ref: props.orderRef,
           }),
         );

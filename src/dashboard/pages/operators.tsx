@@ -7,6 +7,7 @@ import type { ApiError } from '../api.js';
 import { sessionOperator } from '../api.js';
 import {
   announce,
+  type Column,
   ErrorText,
   PageTitle,
   Table,
@@ -14,7 +15,7 @@ import {
   type ActionError,
   useLoad,
 } from '../components.js';
-import { useI18n } from '../i18n.js';
+import { type Translate, useI18n } from '../i18n.js';
 import {
   inviteOperator,
   listOperators,
@@ -24,6 +25,26 @@ import {
 } from '../operators-api.js';
 
 const ROLES: readonly Role[] = ['viewer', 'support', 'admin'];
+
+function RoleSelect(props: { value: Role; onChange: (role: Role) => void }) {
+  const { t } = useI18n();
+  return (
+    <div class="field">
+      <label for="operator-role">{t('operators.role')}</label>
+      <select
+        id="operator-role"
+        value={props.value}
+        onChange={(e) => props.onChange((e.target as HTMLSelectElement).value as Role)}
+      >
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`role.${r}`)}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
 
 function InviteForm(props: { onInvited: () => void }) {
   const { t } = useI18n();
@@ -64,20 +85,7 @@ function InviteForm(props: { onInvited: () => void }) {
             onInput={(e) => setName((e.target as HTMLInputElement).value)}
           />
         </div>
-        <div class="field">
-          <label for="operator-role">{t('operators.role')}</label>
-          <select
-            id="operator-role"
-            value={role}
-            onChange={(e) => setRole((e.target as HTMLSelectElement).value as Role)}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`role.${r}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <RoleSelect value={role} onChange={setRole} />
         <div class="field">
           <label for="operator-limit">{t('operators.limit')}</label>
           <input
@@ -137,48 +145,54 @@ export function Operators() {
             rows={data?.data ?? []}
             rowKey={(o) => o.id}
             empty={t('operators.empty')}
-            columns={[
-              {
-                label: t('operators.name'),
-                primary: true,
-                render: (o) => <span dir="ltr">{o.name}</span>,
-              },
-              { label: t('operators.role'), render: (o) => t(`role.${o.role}`) },
-              {
-                label: t('operators.limitShort'),
-                render: (o) =>
-                  o.limit_minor === null ? t('operators.noLimit') : String(o.limit_minor),
-              },
-              {
-                label: t('operators.totp'),
-                render: (o) => t(o.totp_enabled ? 'operators.on' : 'operators.off'),
-              },
-              {
-                label: t('operators.state'),
-                render: (o) =>
-                  t(
-                    o.disabled
-                      ? 'operators.disabled'
-                      : o.invite_pending
-                        ? 'operators.invited'
-                        : 'operators.active',
-                  ),
-              },
-              {
-                label: t('operators.actions'),
-                render: (o) => (
-                  <button
-                    type="button"
-                    onClick={() => void toggle(o).catch((e: ApiError) => announce(e.message))}
-                  >
-                    {t(o.disabled ? 'operators.enable' : 'operators.disable', { name: o.name })}
-                  </button>
-                ),
-              },
-            ]}
+            columns={operatorColumns(t, toggle)}
           />
         </>
       )}
     </>
   );
+}
+
+function operatorColumns(
+  t: Translate,
+  toggle: (o: OperatorJson) => Promise<void>,
+): Column<OperatorJson>[] {
+  return [
+    {
+      label: t('operators.name'),
+      primary: true,
+      render: (o) => <span dir="ltr">{o.name}</span>,
+    },
+    { label: t('operators.role'), render: (o) => t(`role.${o.role}`) },
+    {
+      label: t('operators.limitShort'),
+      render: (o) => (o.limit_minor === null ? t('operators.noLimit') : String(o.limit_minor)),
+    },
+    {
+      label: t('operators.totp'),
+      render: (o) => t(o.totp_enabled ? 'operators.on' : 'operators.off'),
+    },
+    {
+      label: t('operators.state'),
+      render: (o) =>
+        t(
+          o.disabled
+            ? 'operators.disabled'
+            : o.invite_pending
+              ? 'operators.invited'
+              : 'operators.active',
+        ),
+    },
+    {
+      label: t('operators.actions'),
+      render: (o) => (
+        <button
+          type="button"
+          onClick={() => void toggle(o).catch((e: ApiError) => announce(e.message))}
+        >
+          {t(o.disabled ? 'operators.enable' : 'operators.disable', { name: o.name })}
+        </button>
+      ),
+    },
+  ];
 }

@@ -34,6 +34,20 @@ export function Overview() {
   );
 }
 
+/**
+ * The refunded amounts by currency. Each day's sum is exact text of any size; their total is
+ * added as a bigint, never as a number that would round past 2^53.
+ */
+function refundTotalsOf(days: StatsJson['days']): Map<string, bigint> {
+  const refundTotals = new Map<string, bigint>();
+  for (const d of days) {
+    for (const a of d.refunds.amounts) {
+      refundTotals.set(a.currency, (refundTotals.get(a.currency) ?? 0n) + BigInt(a.amount_minor));
+    }
+  }
+  return refundTotals;
+}
+
 function Charts({ stats }: { stats: StatsJson }) {
   const { t, lang } = useI18n();
   const days = stats.days;
@@ -49,14 +63,7 @@ function Charts({ stats }: { stats: StatsJson }) {
   const attempts = days.reduce((a, d) => a + d.webhooks.attempts, 0);
   const succeeded = days.reduce((a, d) => a + d.webhooks.succeeded, 0);
   const known = rates.flatMap((r) => (r.value === null ? [] : [r.value]));
-  // Each day's sum is exact text of any size; their total is added as a bigint, never as a
-  // number that would round past 2^53.
-  const refundTotals = new Map<string, bigint>();
-  for (const d of days) {
-    for (const a of d.refunds.amounts) {
-      refundTotals.set(a.currency, (refundTotals.get(a.currency) ?? 0n) + BigInt(a.amount_minor));
-    }
-  }
+  const refundTotals = refundTotalsOf(days);
   return (
     <>
       <p>{t('overview.period', { date: last, zone: stats.tz })}</p>

@@ -13,7 +13,7 @@ import { isPendingApproval } from '../operators-api.js';
 import { ApiError } from '../api.js';
 import { announce, ConfirmDialog, FieldError, issuesFor } from '../components.js';
 import { formatMoney } from '../format.js';
-import { apiErrorText, type MessageKey, useI18n } from '../i18n.js';
+import { apiErrorText, type Lang, type MessageKey, type Translate, useI18n } from '../i18n.js';
 import type { OrderJson } from '../types.js';
 
 export function validateRefundAmount(
@@ -44,6 +44,37 @@ export function validateRefundAmount(
   if (parsed.value <= 0) return { ok: false, key: 'refund.notPositive' };
   if (parsed.value > refundableMinor) return { ok: false, key: 'refund.exceeds' };
   return { ok: true, amountMinor: parsed.value };
+}
+
+/**
+ * The amount typed, in minor units, or a FieldError beside the amount field saying why it is no
+ * refund of `order` (`refundable`: its refundable rest, formatted).
+ */
+export function refundAmountMinor(
+  t: Translate,
+  text: string,
+  order: OrderJson,
+  refundable: string,
+): number {
+  const checked = validateRefundAmount(text, order.currency, order.refundable_minor);
+  if (!checked.ok) {
+    throw new FieldError(
+      'amount_minor',
+      t(checked.key, { amount: refundable, ...(checked.params ?? {}) }),
+    );
+  }
+  return checked.amountMinor;
+}
+
+/**
+ * The server's word on the amount (e.g. the refundable rest shrank meanwhile) belongs next to the
+ * amount field: a refusal `refund.*` as a FieldError there; any other error as it is.
+ */
+export function besideAmount(t: Translate, lang: Lang, e: unknown): unknown {
+  if (e instanceof ApiError && e.code.startsWith('refund.')) {
+    return new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
+  }
+  return e;
 }
 
 /** The amount input with its refundable hint and its errors (`issues`). */
@@ -103,27 +134,13 @@ export function RefundDialog(props: {
       onClose={props.onClose}
       onConfirm={async ({ reason, keyFor }) => {
         let amountMinor: number | undefined;
-        if (mode === 'partial') {
-          const checked = validateRefundAmount(amount, order.currency, order.refundable_minor);
-          if (!checked.ok) {
-            throw new FieldError(
-              'amount_minor',
-              t(checked.key, { amount: refundable, ...(checked.params ?? {}) }),
-            );
-          }
-          amountMinor = checked.amountMinor;
-        }
+        if (mode === 'partial') amountMinor = refundAmountMinor(t, amount, order, refundable);
         const request = { refund: order.id, amountMinor, reason };
         let answer: unknown;
         try {
           answer = await refundOrder(order.id, amountMinor, reason, keyFor(request));
         } catch (e) {
-          // The server's word on the amount (e.g. the refundable rest shrank meanwhile) belongs
-          // next to the amount field.
-          if (e instanceof ApiError && e.code.startsWith('refund.') && mode === 'partial') {
-            throw new FieldError('amount_minor', apiErrorText(t, lang, e.code, e.message));
-          }
-          throw e;
+          throw mode === 'partial' ? besideAmount(t, lang, e) : e;
         }
         const refunded = formatMoney(amountMinor ?? order.refundable_minor, order.currency, lang);
         // Above the four-eyes limit the refund waits for a second operator (202).
@@ -136,43 +153,65 @@ export function RefundDialog(props: {
         await props.onDone();
       }}
     >
-      {(error) => {
-        const amountIssues = issuesFor(error, 'amount_minor');
-        return (
-          <fieldset class="refund-kind">
-            <legend>{t('refund.kind')}</legend>
-            <label class="choice">
-              <input
-                type="radio"
-                name="refund-kind"
-                value="full"
-                checked={mode === 'full'}
-                onChange={() => setMode('full')}
-              />
-              {t('refund.full', { amount: refundable })}
-            </label>
-            <label class="choice">
-              <input
-                type="radio"
-                name="refund-kind"
-                value="partial"
-                checked={mode === 'partial'}
-                onChange={() => setMode('partial')}
-              />
-              {t('refund.partial')}
-            </label>
-            {mode === 'partial' && (
-              <AmountField
-                currency={order.currency}
-                refundable={refundable}
-                value={amount}
-                issues={amountIssues}
-                onInput={setAmount}
-              />
-            )}
-          </fieldset>
-        );
-      }}
+      {(error) => (
+        <RefundKind
+          currency={order.currency}
+          refundable={refundable}
+          mode={mode}
+          onMode={setMode}
+          amount={amount}
+          amountIssues={issuesFor(error, 'amount_minor')}
+          onAmount={setAmount}
+        />
+      )}
     </ConfirmDialog>
+  );
+}
+
+/** Full or partial, and for a partial refund its amount. */
+function RefundKind(props: {
+  currency: string;
+  /** The refundable rest, formatted. */
+  refundable: string;
+  mode: 'full' | 'partial';
+  onMode: (mode: 'full' | 'partial') => void;
+  amount: string;
+  amountIssues: readonly string[];
+  onAmount: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <fieldset class="refund-kind">
+      <legend>{t('refund.kind')}</legend>
+      <label class="choice">
+        <input
+          type="radio"
+          name="refund-kind"
+          value="full"
+          checked={props.mode === 'full'}
+          onChange={() => props.onMode('full')}
+        />
+        {t('refund.full', { amount: props.refundable })}
+      </label>
+      <label class="choice">
+        <input
+          type="radio"
+          name="refund-kind"
+          value="partial"
+          checked={props.mode === 'partial'}
+          onChange={() => props.onMode('partial')}
+        />
+        {t('refund.partial')}
+      </label>
+      {props.mode === 'partial' && (
+        <AmountField
+          currency={props.currency}
+          refundable={props.refundable}
+          value={props.amount}
+          issues={props.amountIssues}
+          onInput={props.onAmount}
+        />
+      )}
+    </fieldset>
   );
 }

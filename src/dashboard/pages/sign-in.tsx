@@ -47,6 +47,85 @@ function Field(props: {
   );
 }
 
+/** What the form holds; the page's state, so switching ways of signing in keeps it. */
+function useCredentialFields() {
+  const [token, setToken] = useState('');
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  return { token, setToken, name, setName, password, setPassword, code, setCode };
+}
+
+function credentialsOf(
+  withToken: boolean,
+  askCode: boolean,
+  { token, name, password, code }: ReturnType<typeof useCredentialFields>,
+): SignInCredentials {
+  return withToken
+    ? { token }
+    : { name: name.trim(), password, ...(askCode ? { code: code.trim() } : {}) };
+}
+
+/** The admin token, or an operator's name and password (and a code when the server asks). */
+function CredentialInputs(props: {
+  withToken: boolean;
+  askCode: boolean;
+  fields: ReturnType<typeof useCredentialFields>;
+  invalid: boolean;
+}) {
+  const { t } = useI18n();
+  const f = props.fields;
+  return (
+    <>
+      {props.withToken ? (
+        <Field
+          id="token"
+          label={t('signIn.token')}
+          type="password"
+          autocomplete="off"
+          value={f.token}
+          onInput={f.setToken}
+          invalid={props.invalid}
+        />
+      ) : (
+        <>
+          <Field
+            id="name"
+            label={t('signIn.name')}
+            type="text"
+            autocomplete="username"
+            value={f.name}
+            onInput={f.setName}
+            invalid={props.invalid}
+          />
+          <Field
+            id="password"
+            label={t('signIn.password')}
+            type="password"
+            autocomplete="current-password"
+            value={f.password}
+            onInput={f.setPassword}
+            invalid={props.invalid}
+          />
+          {props.askCode && (
+            <Field
+              id="code"
+              label={t('signIn.code')}
+              type="text"
+              autocomplete="one-time-code"
+              inputMode="numeric"
+              hint={t('signIn.codeHint')}
+              value={f.code}
+              onInput={f.setCode}
+              invalid={props.invalid}
+            />
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
 export function SignIn(props: {
   expired: boolean;
   onSignedIn: () => void;
@@ -54,10 +133,7 @@ export function SignIn(props: {
 }) {
   const { t } = useI18n();
   const [withToken, setWithToken] = useState(false);
-  const [token, setToken] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
+  const fields = useCredentialFields();
   const [askCode, setAskCode] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -65,11 +141,8 @@ export function SignIn(props: {
     event.preventDefault();
     setError(null);
     setBusy(true);
-    const credentials: SignInCredentials = withToken
-      ? { token }
-      : { name: name.trim(), password, ...(askCode ? { code: code.trim() } : {}) };
     try {
-      await signIn(credentials);
+      await signIn(credentialsOf(withToken, askCode, fields));
       props.onSignedIn();
     } catch (e) {
       if (e instanceof ApiError && e.code === 'auth.code_required') setAskCode(true);
@@ -89,51 +162,12 @@ export function SignIn(props: {
           </p>
         )}
         <form onSubmit={submit}>
-          {withToken ? (
-            <Field
-              id="token"
-              label={t('signIn.token')}
-              type="password"
-              autocomplete="off"
-              value={token}
-              onInput={setToken}
-              invalid={!!error}
-            />
-          ) : (
-            <>
-              <Field
-                id="name"
-                label={t('signIn.name')}
-                type="text"
-                autocomplete="username"
-                value={name}
-                onInput={setName}
-                invalid={!!error}
-              />
-              <Field
-                id="password"
-                label={t('signIn.password')}
-                type="password"
-                autocomplete="current-password"
-                value={password}
-                onInput={setPassword}
-                invalid={!!error}
-              />
-              {askCode && (
-                <Field
-                  id="code"
-                  label={t('signIn.code')}
-                  type="text"
-                  autocomplete="one-time-code"
-                  inputMode="numeric"
-                  hint={t('signIn.codeHint')}
-                  value={code}
-                  onInput={setCode}
-                  invalid={!!error}
-                />
-              )}
-            </>
-          )}
+          <CredentialInputs
+            withToken={withToken}
+            askCode={askCode}
+            fields={fields}
+            invalid={!!error}
+          />
           {error && (
             <p id="sign-in-error" role="alert" class="field-error">
               {error}

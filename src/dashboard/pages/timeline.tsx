@@ -3,18 +3,21 @@
  * refund requests, events, webhook deliveries (the receiver's answer and the stored excerpt of its
  * body; no next attempt claimed for a paused endpoint or in the past) and admin actions.
  */
-import { LOCK_TIME_ZONE } from '../../domain/business-days.js';
 import { replayDelivery } from '../admin.js';
-import { announce, Badge, ConfirmDialog, Countdown, Facts, Table } from '../components.js';
-import { formatInstant, formatMoney, formatNumber } from '../format.js';
-import { actorText, codeLabel, type Translate, useI18n } from '../i18n.js';
-import type { AttemptJson, DeliveryJson, HistoryEntryJson, TransactionJson } from '../types.js';
+import { announce, Badge, ConfirmDialog, Facts, Table } from '../components.js';
+import { formatInstant, formatNumber } from '../format.js';
+import { codeLabel, type Translate, useI18n } from '../i18n.js';
+import type { AttemptJson, DeliveryJson, HistoryEntryJson } from '../types.js';
 
-/** What the timeline knows of an endpoint: its name and whether it is enabled. */
-export interface EndpointInfo {
-  readonly name: string;
-  readonly enabled: boolean;
-}
+import {
+  AdminActionEntry,
+  type EndpointInfo,
+  EventEntry,
+  RefundRequestEntry,
+  TransactionEntry,
+} from './timeline-entries.js';
+
+export { type EndpointInfo, issuerAnswer, notApproved } from './timeline-entries.js';
 
 export const entryKey = (e: HistoryEntryJson): string => {
   switch (e.kind) {
@@ -31,25 +34,13 @@ export const entryKey = (e: HistoryEntryJson): string => {
   }
 };
 
-/** A row the issuer or scheme did not approve: declined, timed out or failed in processing. */
-export const notApproved = (tx: TransactionJson) =>
-  tx.status === 'failed' || tx.status === 'timeout' || tx.status === 'system_error';
-
-/** The issuer's answer as one line: "05 · DO NOT HONOUR". */
-export const issuerAnswer = (tx: TransactionJson): string | null =>
-  [tx.response_code, tx.response_message].filter((x) => x).join(' · ') || null;
-
-/** A status change "captured → refunded" in words. */
-const change = (t: Translate, before: string | null, after: string | null) =>
-  `${before ? codeLabel(t, 'status', before) : '—'} → ${after ? codeLabel(t, 'status', after) : '—'}`;
-
 export function TimelineEntry(props: {
   entry: HistoryEntryJson;
   offsetMs: number;
   endpoints: ReadonlyMap<string, EndpointInfo>;
   onReplay: (delivery: DeliveryJson) => void;
 }) {
-  const { t, lang } = useI18n();
+  const { lang } = useI18n();
   const { entry } = props;
   const when = (
     <time dateTime={entry.at} class="when">
@@ -57,83 +48,14 @@ export function TimelineEntry(props: {
     </time>
   );
   switch (entry.kind) {
-    case 'transaction': {
-      const tx = entry.transaction;
-      const answer = issuerAnswer(tx);
+    case 'transaction':
+      return <TransactionEntry tx={entry.transaction} when={when} />;
+    case 'refund_request':
       return (
-        <li class="entry entry-transaction" data-transaction-status={tx.status}>
-          {when}
-          <h3>{t('timeline.transaction', { type: codeLabel(t, 'tx', tx.type) })}</h3>
-          <Facts
-            items={[
-              [t('timeline.status'), <Badge status={tx.status} />],
-              [t('timeline.amount'), formatMoney(tx.amount_minor, tx.currency, lang)],
-              ...(tx.points
-                ? [[t('timeline.points'), formatNumber(tx.points, lang)] as const]
-                : []),
-              ...(answer && (notApproved(tx) || tx.response_code)
-                ? [[t('timeline.issuerAnswer'), <bdi dir="ltr">{answer}</bdi>] as const]
-                : []),
-              [t('timeline.actor'), actorText(t, tx.actor)],
-              ...(tx.reason ? [[t('timeline.reason'), tx.reason] as const] : []),
-            ]}
-          />
-        </li>
+        <RefundRequestEntry request={entry.refund_request} when={when} offsetMs={props.offsetMs} />
       );
-    }
-    case 'refund_request': {
-      const r = entry.refund_request;
-      const lockedMs = r.locked_at === null ? null : Date.parse(r.locked_at);
-      return (
-        <li class="entry entry-refund-request">
-          {when}
-          <h3>{t('timeline.refundRequest')}</h3>
-          <Facts
-            items={[
-              [t('timeline.status'), <Badge status={r.status} />],
-              [t('timeline.amount'), formatMoney(r.amount_minor, r.currency, lang)],
-              [t('timeline.lockedAt'), formatInstant(r.locked_at, lang)],
-              [t('timeline.lockedAtChicago'), formatInstant(r.locked_at, lang, LOCK_TIME_ZONE)],
-              ...(lockedMs !== null && r.status === 'draft'
-                ? [
-                    [
-                      t('timeline.locksIn'),
-                      <Countdown targetMs={lockedMs} offsetMs={props.offsetMs} />,
-                    ] as const,
-                  ]
-                : []),
-              ...(r.settle_at
-                ? [[t('timeline.settleAt'), formatInstant(r.settle_at, lang)] as const]
-                : []),
-              ...(r.decline_reason
-                ? [
-                    [
-                      t('timeline.declineReason'),
-                      codeLabel(t, 'decline', r.decline_reason),
-                    ] as const,
-                  ]
-                : []),
-            ]}
-          />
-        </li>
-      );
-    }
-    case 'event': {
-      const ev = entry.event;
-      return (
-        <li class="entry entry-event">
-          {when}
-          <h3>{t('timeline.event', { type: codeLabel(t, 'event', ev.type) })}</h3>
-          <Facts
-            items={[
-              [t('timeline.actor'), actorText(t, ev.actor)],
-              [t('timeline.reason'), ev.reason ?? '—'],
-              [t('timeline.change'), change(t, ev.status_before, ev.status_after)],
-            ]}
-          />
-        </li>
-      );
-    }
+    case 'event':
+      return <EventEntry event={entry.event} when={when} />;
     case 'delivery':
       return (
         <li class="entry entry-delivery" data-delivery-id={entry.delivery.id}>
@@ -146,39 +68,10 @@ export function TimelineEntry(props: {
           />
         </li>
       );
-    case 'admin_action': {
-      const a = entry.admin_action;
-      // An order's actions are replays of its deliveries: the details name what was sent where.
-      const text = (key: string) => {
-        const value = a.details[key];
-        return typeof value === 'string' ? value : null;
-      };
-      const endpointId = text('endpoint_id');
-      const eventType = text('event_type');
+    case 'admin_action':
       return (
-        <li class="entry entry-admin-action" data-admin-action-id={a.id}>
-          {when}
-          <h3>{t('timeline.adminAction', { action: codeLabel(t, 'action', a.action) })}</h3>
-          <Facts
-            items={[
-              [t('timeline.actor'), actorText(t, a.actor)],
-              [t('timeline.reason'), a.reason ?? '—'],
-              ...(eventType
-                ? [[t('timeline.webhook'), codeLabel(t, 'event', eventType)] as const]
-                : []),
-              ...(endpointId
-                ? [
-                    [
-                      t('timeline.endpoint'),
-                      props.endpoints.get(endpointId)?.name ?? endpointId,
-                    ] as const,
-                  ]
-                : []),
-            ]}
-          />
-        </li>
+        <AdminActionEntry action={entry.admin_action} when={when} endpoints={props.endpoints} />
       );
-    }
   }
 }
 

@@ -9,8 +9,7 @@ import { createWebhook, rotateWebhookSecret } from '../admin.js';
 import { announce, ConfirmDialog, FieldError, issuesFor } from '../components.js';
 import { useI18n } from '../i18n.js';
 import type { WebhookJson } from '../types.js';
-
-const endpointName = (e: WebhookJson) => e.name ?? e.url;
+import { endpointName } from './webhook-endpoints.js';
 
 export function AddEndpointDialog(props: {
   merchantId: string;
@@ -43,26 +42,9 @@ export function AddEndpointDialog(props: {
       }}
     >
       {(error) => {
-        const urlIssues = issuesFor(error, 'url');
         return (
           <>
-            <div class="field">
-              <label for="endpoint-url">{t('webhooks.url')}</label>
-              <input
-                id="endpoint-url"
-                type="url"
-                dir="ltr"
-                required
-                maxLength={2048}
-                value={url}
-                aria-invalid={urlIssues.length > 0 ? 'true' : undefined}
-                aria-describedby="endpoint-url-error"
-                onInput={(e) => setUrl((e.target as HTMLInputElement).value)}
-              />
-              <p id="endpoint-url-error" class="field-error">
-                {urlIssues.join(' ')}
-              </p>
-            </div>
+            <UrlField value={url} issues={issuesFor(error, 'url')} onInput={setUrl} />
             <div class="field">
               <label for="endpoint-name">{t('webhooks.name')}</label>
               <input
@@ -91,6 +73,34 @@ export function AddEndpointDialog(props: {
         );
       }}
     </ConfirmDialog>
+  );
+}
+
+/** The endpoint's URL, required, with its issues. */
+function UrlField(props: {
+  value: string;
+  issues: readonly string[];
+  onInput: (value: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <div class="field">
+      <label for="endpoint-url">{t('webhooks.url')}</label>
+      <input
+        id="endpoint-url"
+        type="url"
+        dir="ltr"
+        required
+        maxLength={2048}
+        value={props.value}
+        aria-invalid={props.issues.length > 0 ? 'true' : undefined}
+        aria-describedby="endpoint-url-error"
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
+      <p id="endpoint-url-error" class="field-error">
+        {props.issues.join(' ')}
+      </p>
+    </div>
   );
 }
 
