@@ -3,7 +3,7 @@
 // PROVIDER_DIALECTS), with its docs and its face's suites beside it. A dialect added to one
 // registry and not another, or a folder missing a file of the shape, fails here by name.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DIALECT_HOOKS } from '../../app/dialects.js';
 import { PROVIDER_DIALECTS } from '../../domain/order-model.js';
@@ -45,5 +45,15 @@ describe('the dialects', () => {
       has(`docs/decisions/${name}.md`);
       has(`test/faces/${name}/${name}-face.ts`);
     }
+  });
+
+  it('are added by steps that cite only files that exist', () => {
+    const doc = readFileSync('docs/architecture.md', 'utf8');
+    const section = doc.slice(doc.indexOf('## Adding a dialect'), doc.indexOf('## Proving it'));
+    const cited = [...section.matchAll(/(?:src|test|docs)\/[\w./-]+\.(?:ts|md)/g)].map((m) => m[0]);
+    // The new dialect's own files (`acme`) are the ones the steps create.
+    const existing = cited.filter((path) => !path.includes('acme'));
+    assert.ok(existing.length > 15, `the section cites the files it changes (${existing.length})`);
+    for (const path of existing) assert.ok(existsSync(path), `${path} does not exist`);
   });
 });
