@@ -4,6 +4,7 @@
 // Tests import sources, never the reverse: no source under src/ imports test code (test/, or
 // node's test runner), so a suite cannot pose as a source. Tests are `*.test.ts` files, beside
 // their source or under test/, and are linted with the same TypeScript rules.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -48,7 +49,13 @@ const infrastructure = ['store', 'http', 'webhooks', 'sms', 'jobs', 'cli', 'main
 const appMessage = 'src/app imports only src/domain and its own ports (dependency rule).';
 
 // The core names no dialect: a dialect fills the hooks of src/app/dialect-hooks.ts, registered
-// by src/app/dialects.ts.
+// by src/app/dialects.ts. The dialects are the folders of src/http/dialects/, so a new one is
+// kept out of the core without an edit here.
+const dialects = readdirSync(new URL('src/http/dialects/', import.meta.url), {
+  withFileTypes: true,
+})
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 const coreFiles = [
   'ledger',
   'events',
@@ -60,7 +67,7 @@ const coreFiles = [
 ];
 const noDialect = {
   group: [
-    ...['points', 'backd', 'mpg'].flatMap((d) => [`./${d}*`, `./ports/${d}*`, `../domain/${d}*`]),
+    ...dialects.flatMap((d) => [`./${d}*`, `./ports/${d}*`, `../domain/${d}*`]),
     './dialects.js',
   ],
   message: 'The core names no dialect: a dialect fills the hooks of src/app/dialect-hooks.ts.',

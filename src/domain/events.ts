@@ -61,7 +61,7 @@ export interface EventFacts {
 
 /**
  * A time as event payloads carry it: ISO 8601 in UTC with milliseconds and `Z`, as the admin API
- * writes every time. (Points-format webhooks narrow it to Points' seconds, src/webhooks/formats.ts.)
+ * writes every time. (Points-format webhooks narrow it to Points' seconds, src/webhooks/points-format.ts.)
  */
 export function eventTime(ms: number): string;
 export function eventTime(ms: number | null): string | null;

@@ -1,6 +1,8 @@
 /** Merchants, their settings and credential kinds. */
+import { PROVIDER_DIALECTS } from './order-model.js';
 
-export const CREDENTIAL_DIALECTS = ['points', 'backd', 'mpg'] as const;
+/** A merchant holds credentials on every provider's face, and on no other. */
+export const CREDENTIAL_DIALECTS = PROVIDER_DIALECTS;
 export type CredentialDialect = (typeof CREDENTIAL_DIALECTS)[number];
 export type CredentialKind = 'api_key' | 'public_key' | 'secret_key';
 

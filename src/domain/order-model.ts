@@ -5,7 +5,13 @@
  */
 import { unreachable } from './result.js';
 
-export const DIALECTS = ['points', 'backd', 'mpg', 'admin'] as const;
+/**
+ * The providers' dialects, the one list of them: each has its credentials, its face (a folder of
+ * src/http/dialects/) and its hooks (src/app/dialects.ts); a test holds the three to this list.
+ * Adding one is a step of docs/architecture.md "Adding a dialect".
+ */
+export const PROVIDER_DIALECTS = ['points', 'backd', 'mpg'] as const;
+export const DIALECTS = [...PROVIDER_DIALECTS, 'admin'] as const;
 /**
  * The API face an order was created through. `admin` is Unwind's own generic face, so this is a
  * face, not a dialect: the older name stays until it is renamed (docs/glossary.md#dialect).

@@ -195,9 +195,23 @@ export function signingSecrets(endpoint: WebhookEndpoint, now: number): string[]
  */
 const POINTS_FORMAT_DIALECTS: readonly Dialect[] = ['points', 'admin'];
 
+/**
+ * How each format names an event: the hook a format fills (a dialect that brings its own format
+ * adds its entry here, and its body and headers in src/webhooks/formats.ts). The name is the
+ * event as the format's receivers know it, or null when an endpoint of the format does not hear
+ * of the event at all; the core hands it only the event's facts.
+ */
+export const WEBHOOK_EVENT_NAMES: Readonly<
+  Record<WebhookFormat, (event: EventFacts) => string | null>
+> = {
+  standard: (event) => event.type,
+  points: (event) =>
+    event.dialect !== undefined && !POINTS_FORMAT_DIALECTS.includes(event.dialect)
+      ? null
+      : pointsWebhookEvent(event),
+};
+
 /** Whether an endpoint of this format receives the event at all. */
 export function formatCarries(format: WebhookFormat, event: EventFacts): boolean {
-  if (format === 'standard') return true;
-  if (event.dialect !== undefined && !POINTS_FORMAT_DIALECTS.includes(event.dialect)) return false;
-  return pointsWebhookEvent(event) !== null;
+  return WEBHOOK_EVENT_NAMES[format](event) !== null;
 }

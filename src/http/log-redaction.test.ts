@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { sqliteFactory } from '../../test/support/stores.js';
+import { DIALECT_MODULES } from './dialects/registry.js';
 import { loggerOptions, SecretPaths } from './log-redaction.js';
 
 describe('SecretPaths', () => {
@@ -52,7 +53,12 @@ describe('SecretPaths', () => {
 });
 
 describe('loggerOptions', () => {
-  const options = loggerOptions('info', new SecretPaths());
+  // The dialects' headers as the server passes them: Points' x-api-key is declared by Points.
+  const options = loggerOptions(
+    'info',
+    new SecretPaths(),
+    DIALECT_MODULES.flatMap((d) => d.secretHeaders),
+  );
 
   it('writes errors without raw request bytes or PostgreSQL row values', () => {
     const parseError = Object.assign(new Error('Parse Error: Invalid header value char'), {

@@ -91,15 +91,22 @@ export class SecretPaths {
   }
 }
 
-/** Headers that carry credentials, wherever a request or response object is logged. */
-const SECRET_HEADERS = ['authorization', 'x-api-key', 'cookie', 'x-csrf-token', 'x-webhook-secret'];
-const REDACT_PATHS = [
-  ...SECRET_HEADERS.map((h) => `req.headers["${h}"]`),
-  'res.headers["set-cookie"]',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  'headers.cookie',
-];
+/**
+ * Headers that carry credentials, wherever a request or response object is logged: the admin
+ * face's and the outgoing webhooks' here, each dialect's in its registration (`secretHeaders`,
+ * src/http/dialects/registry.ts).
+ */
+const SECRET_HEADERS = ['authorization', 'cookie', 'x-csrf-token', 'x-webhook-secret'];
+
+function redactPaths(faceHeaders: readonly string[]): string[] {
+  const headers = [...new Set([...SECRET_HEADERS, ...faceHeaders])];
+  const inbound = [...new Set(['authorization', ...faceHeaders, 'cookie'])];
+  return [
+    ...headers.map((h) => `req.headers["${h}"]`),
+    'res.headers["set-cookie"]',
+    ...inbound.map((h) => `headers["${h}"]`),
+  ];
+}
 
 /**
  * An error as pino writes it, without what may hold request data verbatim: Node's parse errors
@@ -117,11 +124,18 @@ function serializeError(error: Error): pino.SerializedError {
   return out;
 }
 
-/** pino options of the server's logger: level, redaction of headers, errors and lines. */
-export function loggerOptions(level: string, secretPaths: SecretPaths) {
+/**
+ * pino options of the server's logger: level, redaction of headers (the common ones and the
+ * faces' `faceHeaders`), errors and lines.
+ */
+export function loggerOptions(
+  level: string,
+  secretPaths: SecretPaths,
+  faceHeaders: readonly string[],
+) {
   return {
     level,
-    redact: { paths: REDACT_PATHS, censor: REDACTED },
+    redact: { paths: redactPaths(faceHeaders), censor: REDACTED },
     serializers: { err: serializeError },
     hooks: { streamWrite: (line: string) => secretPaths.redact(line) },
   };

@@ -108,6 +108,7 @@ const FRAMEWORK_ERRORS: Record<string, HttpErrorKind> = {
 };
 
 const FACES: readonly Face[] = [adminFace, ...DIALECT_MODULES.map((d) => d.face)];
+const DIALECT_SECRET_HEADERS = DIALECT_MODULES.flatMap((d) => d.secretHeaders);
 
 /** An error of `kind` in the shape of the face that owns `url`. */
 const renderFor = (url: string, kind: HttpErrorKind, context: ErrorContext) =>
@@ -141,7 +142,9 @@ function createFastify(
   trustedProxies: string[],
 ): FastifyInstance {
   return Fastify({
-    logger: options.logger ? loggerOptions(options.logger.level, secretPaths) : false,
+    logger: options.logger
+      ? loggerOptions(options.logger.level, secretPaths, DIALECT_SECRET_HEADERS)
+      : false,
     // request.ip follows X-Forwarded-For only through these hops (src/http/client-address.ts).
     trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     ...timeoutOptions(connections),

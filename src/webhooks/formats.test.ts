@@ -11,7 +11,8 @@ import { describe, it, mock } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import type { EventRecord } from '../app/ports/outbox.js';
 import { type Delivery, WEBHOOK_FORMATS, type WebhookEndpoint } from '../domain/webhooks.js';
-import { buildWebhookRequest, pointsOrderPayload, webhookBody } from './formats.js';
+import { buildWebhookRequest, webhookBody } from './formats.js';
+import { pointsOrderPayload } from './points-format.js';
 
 /** When the events below occurred: a time with milliseconds. */
 const OCCURRED_AT = Date.UTC(2026, 3, 18, 15, 0, 0, 250);

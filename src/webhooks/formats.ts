@@ -2,10 +2,7 @@
  * The request a delivery sends: body and headers in the endpoint's format, signed.
  *
  * - standard: `{"type", "timestamp", "data"}` where `data` is the event payload and its id.
- * - points:   the Points envelope `{"event", "order", "timestamp"}` with the webhook `order`
- *             fields of the Points docs (UUID `id`, string `type`, SAR numbers), plus the
- *             headers `X-Webhook-Secret` (the raw shared secret, as Points sends it) and
- *             `X-Webhook-Event`.
+ * - points:   the Points envelope and headers (src/webhooks/points-format.ts).
  * Both carry the Standard Webhooks headers `webhook-id` (the delivery id, stable across retries),
  * `webhook-timestamp` and `webhook-signature`.
  *
@@ -13,25 +10,15 @@
  * `timestamp` the time the event occurred, so every attempt and every replay sends the same
  * bytes. Only `webhook-timestamp` (the attempt's time) and the signature over it change.
  */
-import { eventFacts } from '../app/events.js';
 import type { EventRecord } from '../app/ports/outbox.js';
-import { eventTime, type OrderSnapshot, type RefundSplitJson } from '../domain/events.js';
-import {
-  pointsLeft,
-  pointsOfOrder,
-  pointsOrderType,
-  pointsPaymentStatus,
-  pointsStatusOf,
-  pointsWebhookEvent,
-} from '../domain/points.js';
-import { AUTO_REFUND_REASON } from '../domain/reconciliation.js';
-import { minorToMajorNumber } from '../domain/money.js';
+import { eventTime } from '../domain/events.js';
 import {
   type Delivery,
   signingSecrets,
   type WebhookEndpoint,
   type WebhookFormat,
 } from '../domain/webhooks.js';
+import { POINTS_FORMAT } from './points-format.js';
 import { signatureHeader } from './signing.js';
 
 export interface WebhookRequest {
@@ -39,95 +26,35 @@ export interface WebhookRequest {
   readonly headers: Record<string, string>;
 }
 
-/** Points' documented webhook times are ISO 8601 to the second (`2026-04-18T10:05:12Z`). */
-const pointsTime = (iso: string): string => iso.replace(/\.\d{3}Z$/, 'Z');
-
-interface ShippingJson {
-  status: string | null;
-  label_ar: string | null;
-  label_en: string | null;
-}
-
 /**
- * The Points webhook `order` object, with the extras of its event
- * (docs/decisions/points.md#webhooks).
+ * A format's body of an event and the headers it adds to the signed ones. Which events it
+ * carries, and their names, are the format's entry of `WEBHOOK_EVENT_NAMES` (src/domain/webhooks.ts).
  */
-export function pointsOrderPayload(event: EventRecord): Record<string, unknown> {
-  const order = event.payload['order'] as OrderSnapshot;
-  const name = pointsWebhookEvent(eventFacts(event));
-  const money = (minor: number) => minorToMajorNumber(minor, order.currency);
-  const details = order.details;
-  const replacing = order.kind === 'replacing';
-  const figures = {
-    kind: order.kind,
-    status: order.status,
-    captureMethod: order.capture_method,
-    amountMinor: order.amount.minor,
-    redeemedMinor: order.redeemed_value.minor,
-    totalPoints: order.total_points,
-    pointsReversed: order.points_reversed,
-    redeemedPoints: order.redeemed_points,
-    pointsReturned: order.points_returned,
-  };
-  const totalPoints = pointsOfOrder(figures);
-  const base: Record<string, unknown> = {
-    id: order.id,
-    reference_number: (details['reference_number'] as string | undefined) ?? null,
-    order_number: order.order_number ?? (details['review_reference'] as string | undefined) ?? null,
-    type: pointsOrderType(order.kind),
-    total_price: money(order.amount.minor),
-    total_points: totalPoints,
-    payment_status: pointsPaymentStatus(figures),
-    order_status: pointsStatusOf(figures),
-    metadata: (details['metadata'] as Record<string, unknown> | undefined) ?? null,
-    created_at: pointsTime(order.created_at),
-    updated_at: pointsTime(order.updated_at),
-  };
-  const reason = event.reason ?? undefined;
-  if (name === 'cancelled') return { ...base, reason };
-  if (name === 'shipping_status_updated') {
-    const shipping = event.payload['shipping'] as ShippingJson | undefined;
-    return { ...base, status: shipping?.status ?? null, status_label: shipping?.label_ar ?? null };
-  }
-  if (name === 'refunded' || name === 'auto_refunded') {
-    const refund = event.payload['refund'] as RefundSplitJson | null | undefined;
-    // An automatic refund without a split reverses the whole order.
-    const whole = name === 'auto_refunded' && !refund;
-    return {
-      ...base,
-      refund_amount: money(whole ? order.amount.minor : (refund?.amount_minor ?? 0)),
-      refund_points: whole
-        ? totalPoints
-        : replacing
-          ? (refund?.points_returned ?? 0)
-          : (refund?.points_reversed ?? 0),
-      left_points: pointsLeft(figures),
-      left_amount: money(order.amount.minor - order.refunded.minor),
-      reason: name === 'auto_refunded' ? (reason ?? AUTO_REFUND_REASON) : reason,
-      type: pointsOrderType(order.kind),
-    };
-  }
-  return base;
+export interface FormatRenderer {
+  body(event: EventRecord): string;
+  headers(endpoint: WebhookEndpoint, event: EventRecord): Record<string, string>;
 }
+
+const STANDARD_FORMAT: FormatRenderer = {
+  body: (event) =>
+    JSON.stringify({
+      type: event.type,
+      timestamp: eventTime(event.createdAt),
+      data: { event_id: event.id, ...event.payload },
+    }),
+  headers: () => ({}),
+};
+
+/** Every format's renderer: a format is one entry here and one in `WEBHOOK_EVENT_NAMES`. */
+const FORMATS: Readonly<Record<WebhookFormat, FormatRenderer>> = {
+  standard: STANDARD_FORMAT,
+  points: POINTS_FORMAT,
+};
 
 /** The body of `event` in `format`: the same bytes whenever and however often it is sent. */
 export function webhookBody(format: WebhookFormat, event: EventRecord): string {
-  if (format === 'points') {
-    return JSON.stringify({
-      event: pointsEventName(event),
-      order: pointsOrderPayload(event),
-      timestamp: pointsTime(eventTime(event.createdAt)),
-    });
-  }
-  return JSON.stringify({
-    type: event.type,
-    timestamp: eventTime(event.createdAt),
-    data: { event_id: event.id, ...event.payload },
-  });
+  return FORMATS[format].body(event);
 }
-
-const pointsEventName = (event: EventRecord): string =>
-  pointsWebhookEvent(eventFacts(event)) ?? event.type;
 
 /** The request of one attempt: the event's body, signed at the attempt's time `nowMs`. */
 export function buildWebhookRequest(
@@ -137,10 +64,7 @@ export function buildWebhookRequest(
   nowMs: number,
 ): WebhookRequest {
   const body = webhookBody(endpoint.format, event);
-  const extra: Record<string, string> =
-    endpoint.format === 'points'
-      ? { 'x-webhook-secret': endpoint.secret, 'x-webhook-event': pointsEventName(event) }
-      : {};
+  const extra = FORMATS[endpoint.format].headers(endpoint, event);
   const seconds = Math.floor(nowMs / 1000);
   return {
     body,

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { Store } from '../../src/app/ports/store.js';
 import { MIGRATIONS_TABLE } from '../../src/store/sql/migrate.js';
-import { MIGRATIONS } from '../../src/store/sql/migrations/index.js';
+import { type Migration, MIGRATIONS } from '../../src/store/sql/migrations/index.js';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { testDatabaseUrl } from './stores.js';
@@ -24,10 +24,12 @@ export interface StoreBefore {
 
 type Cleanups = (() => Promise<void>)[];
 
+/** `migrations`: what the store's `migrate` applies (the real list unless given). */
 export function sqliteStoreBefore(
   version: number,
   oldRows: string,
   cleanups: Cleanups,
+  migrations?: readonly Migration[],
 ): StoreBefore {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `unwind-m${version}-`));
   cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -42,7 +44,7 @@ export function sqliteStoreBefore(
   }
   db.exec(oldRows);
   db.close();
-  const store = openSqliteStore({ dataDir });
+  const store = openSqliteStore({ dataDir, ...(migrations ? { migrations } : {}) });
   cleanups.push(() => store.close());
   const exec = async (sql: string) => {
     const raw = new Database(file);
@@ -59,6 +61,7 @@ export async function postgresStoreBefore(
   version: number,
   oldRows: string,
   cleanups: Cleanups,
+  migrations?: readonly Migration[],
 ): Promise<StoreBefore> {
   const url = testDatabaseUrl();
   const schema = `unwind_m${version}_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
@@ -77,7 +80,12 @@ export async function postgresStoreBefore(
     await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.version, m.name]);
   }
   await client.query(oldRows);
-  const store = openPostgresStore({ connectionString: url, schema, poolSize: 2 });
+  const store = openPostgresStore({
+    connectionString: url,
+    schema,
+    poolSize: 2,
+    ...(migrations ? { migrations } : {}),
+  });
   cleanups.push(() => store.close());
   return { store, exec: async (sql) => void (await client.query(sql)) };
 }

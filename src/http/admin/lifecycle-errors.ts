@@ -6,6 +6,7 @@
  */
 import type { DomainError, ErrorCode } from '../../domain/errors.js';
 import { formatMinor } from '../../domain/money.js';
+import type { Dialect } from '../../domain/order.js';
 import type { RefundRequestSummary } from '../../domain/refund-request.js';
 
 type Details = Readonly<Record<string, unknown>> | undefined;
@@ -67,7 +68,8 @@ const INSTEAD: Readonly<Record<string, string>> = {
   'mpg:cancel': 'void its authorization instead',
 };
 
-const FACE_NAMES: Readonly<Record<string, string>> = {
+/** Each face's name in a sentence: a new dialect fails the typecheck until it is named here. */
+const FACE_NAMES: Readonly<Record<Dialect, string>> = {
   admin: 'Admin',
   backd: 'Backd',
   points: 'Points',
@@ -77,7 +79,7 @@ const FACE_NAMES: Readonly<Record<string, string>> = {
 function notInLifecycle(details: Details): SpecificError {
   const dialect = String(details?.['dialect'] ?? '');
   const operation = String(details?.['operation'] ?? '');
-  const face = FACE_NAMES[dialect] ?? dialect;
+  const face = (FACE_NAMES as Readonly<Record<string, string>>)[dialect] ?? dialect;
   const message =
     operation === 'refund_request'
       ? `Refund requests belong to Backd orders; this is a ${face} order.`

@@ -25,6 +25,8 @@ export interface DialectModule {
   readonly face: Face;
   /** The face's OpenAPI document header (title, description, credentials). */
   readonly openapi?: Omit<FaceDoc, 'prefix'>;
+  /** The request headers that carry its credentials, redacted from every log line. */
+  readonly secretHeaders: readonly string[];
   register(app: FastifyInstance, context: DialectContext): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store
 import { AssertionFailure } from '../../domain/result.js';
 import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
+import type { Migration } from '../sql/migrations/index.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
 
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number;
   /** Bounds a statement that waits on a lock, so a stuck peer cannot hang a request forever. */
   readonly statementTimeoutMs?: number;
+  /** The migrations `migrate` applies: the real list, unless a test proves the runner with its own. */
+  readonly migrations?: readonly Migration[];
 }
 
 const INT8_OID = 20;
@@ -210,6 +213,7 @@ export function openPostgresStore(options: PostgresStoreOptions): Store {
             return work(s);
           }),
         Date.now,
+        options.migrations,
       ),
     async ready() {
       try {

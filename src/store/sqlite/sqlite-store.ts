@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
 import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
+import type { Migration } from '../sql/migrations/index.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
 
@@ -22,6 +23,8 @@ export interface SqliteStoreOptions {
   readonly fileName?: string;
   /** How long a writer waits for another process's lock before failing. */
   readonly busyTimeoutMs?: number;
+  /** The migrations `migrate` applies: the real list, unless a test proves the runner with its own. */
+  readonly migrations?: readonly Migration[];
 }
 
 /** Most transactions one group commit carries (bounds the latency of the last one in it). */
@@ -124,26 +127,39 @@ class WriteQueue {
     this.writer.exec(sql);
   }
 
-  /** Runs `work` alone in its own transaction (migrations: DDL must not share one). */
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` alone in its own transaction (migrations: DDL must not share one), with foreign
+   * keys off when `foreignKeysOff` (a migration that rebuilds a referenced table; the pragma has
+   * no effect inside a transaction, so it is set around it).
+   */
+  async exclusive<T>(work: () => Promise<T>, foreignKeysOff = false): Promise<T> {
     const run = this.tail.then(async () => {
       if (this.closed) throw new Error('store is closed');
-      this.control('BEGIN IMMEDIATE');
+      if (foreignKeysOff) this.writer.pragma('foreign_keys = OFF');
       try {
-        const result = await work();
-        this.control('COMMIT');
-        this.counters.commits += 1;
-        return result;
-      } catch (error) {
-        if (this.writer.inTransaction) {
-          this.control('ROLLBACK');
-          this.counters.rollbacks += 1;
-        }
-        throw error;
+        return await this.inTransaction(work);
+      } finally {
+        if (foreignKeysOff) this.writer.pragma('foreign_keys = ON');
       }
     });
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  private async inTransaction<T>(work: () => Promise<T>): Promise<T> {
+    this.control('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      this.control('COMMIT');
+      this.counters.commits += 1;
+      return result;
+    } catch (error) {
+      if (this.writer.inTransaction) {
+        this.control('ROLLBACK');
+        this.counters.rollbacks += 1;
+      }
+      throw error;
+    }
   }
 
   /** Runs `work` in the next group commit; settles once that commit is durable or failed. */
@@ -229,11 +245,12 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     migrate: () =>
       applyMigrations(
         'sqlite',
-        (work) => {
+        (work, how) => {
           counters.transactions += 1;
-          return writes.exclusive(() => work(writeSession));
+          return writes.exclusive(() => work(writeSession), how.foreignKeysOff);
         },
         Date.now,
+        options.migrations,
       ),
     async ready() {
       try {

@@ -22,6 +22,7 @@ export const backdDialect: DialectModule = {
       'Every answer is {data, message, status: {type, code, error}}.',
     security: { type: 'http', scheme: 'basic' },
   },
+  secretHeaders: ['authorization'],
   async register(app, { deps, publicUrl }) {
     const context: BackdRouteContext = { deps, publicUrl };
     // The management API: every route behind the key pair (the terms page is not).

@@ -19,6 +19,7 @@ export const mpgDialect: DialectModule = {
       'Card orders in integer minor units: purchase, authorize, verify, capture, void, refund, extend, reverse; idempotent by body ids.',
     security: { type: 'http', scheme: 'bearer', description: 'The merchant MPG API key' },
   },
+  secretHeaders: ['authorization'],
   async register(app, { deps, publicUrl }) {
     cardAuthRoutes(app, deps, publicUrl);
     createOrderRoutes(app, deps);

@@ -49,5 +49,6 @@ export const pointsDialect: DialectModule = {
       'Auth failures are HTTP 400 with status false, as Points does.',
     security: { type: 'apiKey', in: 'header', name: 'x-api-key' },
   },
+  secretHeaders: ['x-api-key'],
   register,
 };

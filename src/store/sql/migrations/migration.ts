@@ -14,4 +14,11 @@ export interface Migration {
   readonly sql: string;
   readonly sqlite?: string;
   readonly postgres?: string;
+  /**
+   * The SQLite part rebuilds a table that other tables reference (to widen a CHECK, which SQLite
+   * cannot alter: docs/architecture.md "Adding a dialect"). Dropping such a table fails under
+   * foreign keys, so on SQLite the migration runs with them off, and its references are checked
+   * (`PRAGMA foreign_key_check`) before it commits: a dangling one fails the migration.
+   */
+  readonly sqliteRebuildsReferencedTable?: boolean;
 }
