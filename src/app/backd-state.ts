@@ -11,7 +11,7 @@ import { formatMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
-import { appendEvent } from './events.js';
+import { eventFanOut } from './events.js';
 import type { OrderChangeTx } from './ledger.js';
 import type { BackdStore } from './ports/backd.js';
 import type { LedgerStore } from './ports/ledger.js';
@@ -124,8 +124,7 @@ export async function appendBackdEvent(
   },
 ): Promise<Order> {
   const order: Order = { ...input.order, version: input.order.version + 1, updatedAt: run.now };
-  await tx.updateOrder(order);
-  await appendEvent(tx, run, {
+  const event = {
     id: run.newId(),
     merchantId: order.merchantId,
     orderId: order.id,
@@ -138,6 +137,15 @@ export async function appendBackdEvent(
     requestFingerprint: null,
     payload: { order: orderSnapshot(order), reason: input.reason ?? null, ...input.payload },
     createdAt: run.now,
+  };
+  // The order's version and the event in one write (one round trip on PostgreSQL).
+  const written = await tx.writeChange({
+    order,
+    created: false,
+    transactions: [],
+    event,
+    fanOut: eventFanOut(run, event),
   });
+  assert(written, `order ${order.id}: a change without ledger rows was refused`);
   return order;
 }

@@ -7,7 +7,8 @@ import { type AppDeps, query, type RunContext } from './context.js';
 import { LIMITS } from './limits.js';
 import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/points.js';
-import { type Delivery, formatCarries } from '../domain/webhooks.js';
+import { type Delivery, formatCarries, WEBHOOK_FORMATS } from '../domain/webhooks.js';
+import type { EventFanOut } from './ports/ledger.js';
 import type { EventFilter, EventRecord, OutboxStore } from './ports/outbox.js';
 import type { WebhookStore } from './ports/webhooks.js';
 
@@ -27,16 +28,35 @@ export async function appendEvent(
   }
 }
 
+/**
+ * Who receives `event`, for a store that writes the event with its deliveries in one go
+ * (LedgerStore.writeChange): the same endpoints as appendEvent's, one delivery due now for each.
+ */
+export function eventFanOut(run: RunContext, event: EventRecord): EventFanOut {
+  const facts = eventFacts(event);
+  return {
+    formats: WEBHOOK_FORMATS.filter((format) => formatCarries(format, facts)),
+    endpointLimit: LIMITS.webhookEndpointsMax,
+    delivery: pendingDeliveryFields(run, event),
+    newId: run.newId,
+  };
+}
+
 /** A delivery of `event` to one endpoint, due now. */
 export function newPendingDelivery(
   run: RunContext,
   event: EventRecord,
   endpointId: string,
 ): Delivery {
+  return { ...pendingDeliveryFields(run, event), id: run.newId(), endpointId };
+}
+
+function pendingDeliveryFields(
+  run: RunContext,
+  event: EventRecord,
+): Omit<Delivery, 'id' | 'endpointId'> {
   return {
-    id: run.newId(),
     eventId: event.id,
-    endpointId,
     merchantId: event.merchantId,
     orderId: event.orderId,
     eventType: event.type,

@@ -12,9 +12,9 @@ import {
   type TransactionOutcome,
   withOutcome,
 } from '../domain/order.js';
-import { assert, err, ok, type Result } from '../domain/result.js';
+import { err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
-import { appendEvent } from './events.js';
+import { eventFanOut } from './events.js';
 import { planCustomerPoints, recordCustomerPoints } from './points-customers.js';
 import type { EventRecord, OutboxStore } from './ports/outbox.js';
 import type { LedgerStore, LedgerTransaction } from './ports/ledger.js';
@@ -143,19 +143,6 @@ export async function commitChange(
   const wallet = await planCustomerPoints(tx, run, order, transactions);
   if (!wallet.ok) return wallet;
 
-  // On an existing order the rows go first: a client-assigned id that is already taken (by
-  // another merchant, another order, or a row of no command) is refused before anything is
-  // written. A new order's rows need the order first; its refusal is rolled back with it.
-  if (before === null) await tx.insertOrder(order);
-  for (const row of transactions) {
-    if (!(await tx.insertTransaction(row))) {
-      assert(row.id === command.transactionId, `ledger row ${row.id} already exists`);
-      return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
-    }
-  }
-  if (before !== null) await tx.updateOrder(order);
-  if (wallet.value) await recordCustomerPoints(tx, run, order, wallet.value);
-
   const event: EventRecord = {
     id: eventId,
     merchantId: order.merchantId,
@@ -182,7 +169,19 @@ export async function commitChange(
     },
     createdAt: run.now,
   };
-  await appendEvent(tx, run, event);
+  // One write of the rows, the order, the event and its deliveries (one round trip on
+  // PostgreSQL). A client-assigned id that is already taken (by another merchant, another order,
+  // or a row of no command) is refused with nothing written.
+  const written = await tx.writeChange({
+    order,
+    created: before === null,
+    transactions,
+    event,
+    fanOut: eventFanOut(run, event),
+  });
+  if (!written) return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
+  // The wallet follows the order's points rows (its entries name them), in the same transaction.
+  if (wallet.value) await recordCustomerPoints(tx, run, order, wallet.value);
   return ok({ order, transactions, event, replayed: false });
 }
 

@@ -35,11 +35,11 @@ const EXPECTED: Record<string, Record<string, Cost>> = {
     'Backd refund request': { statements: 17, roundTrips: null, transactions: 1 },
   },
   postgres: {
-    'admin refund': { statements: 8, roundTrips: 8, transactions: 1 },
-    'Points refund': { statements: 9, roundTrips: 9, transactions: 1 },
-    'MPG refund': { statements: 12, roundTrips: 12, transactions: 1 },
+    'admin refund': { statements: 5, roundTrips: 5, transactions: 1 },
+    'Points refund': { statements: 6, roundTrips: 6, transactions: 1 },
+    'MPG refund': { statements: 9, roundTrips: 9, transactions: 1 },
     'MPG refund retried': { statements: 8, roundTrips: 8, transactions: 1 },
-    'Backd refund request': { statements: 15, roundTrips: 15, transactions: 1 },
+    'Backd refund request': { statements: 11, roundTrips: 11, transactions: 1 },
   },
 };
 

@@ -11,6 +11,9 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
+import type { Delivery, WebhookFormat } from '../../domain/webhooks.js';
+import type { IdGenerator } from '../ids.js';
+import type { EventRecord } from './outbox.js';
 
 export interface LedgerTransaction {
   readonly id: string;
@@ -66,7 +69,42 @@ export interface OrderFilter {
 }
 
 /** Orders and their ledger rows. */
+/**
+ * Who receives an event, as the app decided it (src/app/events.ts): one pending delivery per
+ * enabled endpoint of one of `formats`, among the merchant's first `endpointLimit` endpoints.
+ */
+export interface EventFanOut {
+  readonly formats: readonly WebhookFormat[];
+  readonly endpointLimit: number;
+  /** Every field of each delivery but its id and endpoint. */
+  readonly delivery: Omit<Delivery, 'id' | 'endpointId'>;
+  /**
+   * The deliveries' ids where the engine asks for them one by one (SQLite); PostgreSQL makes
+   * UUIDv7 ids of `delivery.createdAt` inside its one statement.
+   */
+  readonly newId: IdGenerator;
+}
+
+/** The writes of one change of an order, planned and checked before any of them is made. */
+export interface OrderChangeWrite {
+  /** The order after the change: inserted when `created`, else updated from `version - 1`. */
+  readonly order: Order;
+  readonly created: boolean;
+  /** Only the first row may carry a client-assigned id, which may already be taken. */
+  readonly transactions: readonly LedgerTransaction[];
+  readonly event: EventRecord;
+  readonly fanOut: EventFanOut;
+}
+
 export interface LedgerStore {
+  /**
+   * Writes a change: the ledger rows, the order (inserted or updated, guarded by its version),
+   * the event and its pending deliveries. On PostgreSQL this is one statement (one round trip);
+   * SQLite, in process, sends them in turn. False when the first row's id is already taken: then
+   * nothing at all is written (a refusal never follows a write).
+   */
+  writeChange(write: OrderChangeWrite): Promise<boolean>;
+
   insertOrder(order: Order): Promise<void>;
   findOrder(id: string): Promise<Order | undefined>;
   /** Reads the order and locks its row until the transaction ends (FOR UPDATE on PostgreSQL). */

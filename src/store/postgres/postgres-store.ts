@@ -17,6 +17,7 @@ import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
+import { writeChangeInOneStatement } from './write-change-pg.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -147,7 +148,9 @@ class PgSessions {
     let b = this.perClient.get(client);
     if (!b) {
       const s = this.session(client);
-      b = { session: s, tx: createSqlStoreTx(s) };
+      // The one engine difference beyond the SQL's lock clauses: a change's writes in one
+      // statement (one round trip) rather than in turn.
+      b = { session: s, tx: { ...createSqlStoreTx(s), writeChange: writeChangeInOneStatement(s) } };
       this.perClient.set(client, b);
     }
     return b;

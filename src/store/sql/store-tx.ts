@@ -23,12 +23,17 @@ import { createBackdSql } from './backd-sql.js';
 import { createMpgSql } from './mpg-sql.js';
 import { createReconciliationSql } from './reconciliation-sql.js';
 import { type SqlSession } from './sql-helpers.js';
+import { writeChangeInTurn } from './write-change-sql.js';
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
+  const ledger = createLedgerSql(db);
+  const outbox = createOutboxSql(db);
+  const webhooks = createWebhookSql(db);
   return {
-    ...createLedgerSql(db),
-    ...createOutboxSql(db),
-    ...createWebhookSql(db),
+    ...ledger,
+    writeChange: writeChangeInTurn({ ...ledger, ...outbox, ...webhooks }),
+    ...outbox,
+    ...webhooks,
     ...createClaimSql(db),
     ...createMerchantSql(db),
     ...createOperatorSql(db),
