@@ -11,6 +11,7 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
+import type { Merchant } from '../../domain/merchant.js';
 import type { Delivery, WebhookFormat } from '../../domain/webhooks.js';
 import type { IdGenerator } from '../ids.js';
 import type { EventRecord } from './outbox.js';
@@ -109,6 +110,8 @@ export interface LedgerStore {
   findOrder(id: string): Promise<Order | undefined>;
   /** Reads the order and locks its row until the transaction ends (FOR UPDATE on PostgreSQL). */
   lockOrder(id: string): Promise<Order | undefined>;
+  /** lockOrder with the order's merchant read in the same statement (one round trip). */
+  lockOrderWithMerchant(id: string): Promise<{ order: Order; merchant: Merchant } | undefined>;
   /** Writes new totals and status; fails unless the stored version is `order.version - 1`. */
   updateOrder(order: Order): Promise<void>;
   findOrderByNumber(

@@ -66,6 +66,9 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
+    // A query may be sent before the previous one's answer (pg's pipeline mode; the store uses it
+    // only for BEGIN, see `sendAhead`). Every other query is awaited before the next is sent.
+    pipeline: true,
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     statement_timeout: options.statementTimeoutMs ?? 30_000,
@@ -87,6 +90,7 @@ class PgSessions {
     { session: MigrationSession; tx: StoreTx }
   >();
   private schemaReady: Promise<void> | undefined;
+  private readonly beginAhead = new WeakSet<pg.PoolClient>();
 
   constructor(
     readonly pool: pg.Pool,
@@ -94,14 +98,39 @@ class PgSessions {
   ) {}
 
   // Every exchange with the server goes through `send`, which counts it: one statement and one
-  // round trip per query (pg sends a named statement's parse, bind and execute in one go).
+  // round trip per query (pg sends a named statement's parse, bind and execute in one go). A BEGIN
+  // sent ahead (`sendAhead`) rides with the next query on its client: one round trip for both.
   private send(
     client: pg.PoolClient | pg.Pool,
     query: string | pg.QueryConfig,
   ): Promise<pg.QueryResult> {
     this.counters.statements += 1;
     this.counters.roundTrips += 1;
+    this.beginAhead.delete(client as pg.PoolClient);
     return client.query(query);
+  }
+
+  /**
+   * Sends a statement without waiting for its answer (the pool's clients are in pg's pipeline
+   * mode), so the next query goes out behind it at once and both answers come back together.
+   * Only for a statement whose answer decides nothing (BEGIN): a failure of it also fails the
+   * query behind it, and it is awaited before COMMIT. The round trip is counted with that query,
+   * or when it is awaited alone.
+   */
+  private sendAhead(client: pg.PoolClient, query: string): Promise<unknown> {
+    this.counters.statements += 1;
+    this.beginAhead.add(client);
+    // Held, not thrown, until awaited: the query behind it fails first and is what is reported.
+    return client.query(query).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  private async awaitAhead(client: pg.PoolClient, ahead: Promise<unknown>): Promise<void> {
+    const failed = (await ahead) as { error: unknown } | null;
+    if (this.beginAhead.delete(client)) this.counters.roundTrips += 1;
+    if (failed) throw failed.error;
   }
 
   private prepared(sql: string): { name: string; text: string } {
@@ -165,9 +194,19 @@ class PgSessions {
     let broken = false;
     this.counters.transactions += 1;
     try {
-      await this.send(client, begin);
+      // BEGIN travels with the transaction's first statement (pipeline mode, see createPool):
+      // one round trip fewer per transaction. COMMIT cannot: it waits on the work's answer.
+      const begun = this.sendAhead(client, begin);
       const { session: s, tx } = this.bound(client);
-      const result = await work(s, tx);
+      let result: T;
+      try {
+        result = await work(s, tx);
+      } catch (error) {
+        // The work's own error is the one to report (a unique violation is retried by the app).
+        await this.awaitAhead(client, begun).catch(() => undefined);
+        throw error;
+      }
+      await this.awaitAhead(client, begun);
       await this.send(client, 'COMMIT');
       this.counters.commits += 1;
       return result;

@@ -6,7 +6,7 @@ import type { LedgerStore, LedgerTransaction } from '../../app/ports/ledger.js';
 import type { Order } from '../../domain/order.js';
 import { BOUNDS } from '../../domain/bounds.js';
 import { assert } from '../../domain/result.js';
-import { rowToOrder, rowToTransaction } from './rows.js';
+import { rowToMerchant, rowToOrder, rowToTransaction } from './rows.js';
 import {
   ORDER_COLUMNS,
   type SqlSession,
@@ -98,6 +98,35 @@ export const orderUpdateValues = (o: Order): unknown[] => [
 
 export const changedUnderLock = (o: Order): string =>
   `order ${o.id} changed under a lock (version ${o.version - 1})`;
+
+const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(',')
+  .map((column) => `o.${column.trim()}`)
+  .join(', ');
+
+const lockOrderWithMerchant =
+  (db: SqlSession): LedgerStore['lockOrderWithMerchant'] =>
+  async (id) => {
+    // The merchant's columns renamed, so they cannot shadow the order's of the same name.
+    const [r] = await db.all(
+      `SELECT ${ORDER_COLUMNS_OF_O}, m.name AS m_name, m.currency AS m_currency,
+         m.settings AS m_settings, m.created_at AS m_created_at, m.updated_at AS m_updated_at
+       FROM orders o JOIN merchants m ON m.id = o.merchant_id
+       WHERE o.id = ? FOR UPDATE OF o`,
+      [id],
+    );
+    if (!r) return undefined;
+    return {
+      order: rowToOrder(r),
+      merchant: rowToMerchant({
+        id: r['merchant_id'],
+        name: r['m_name'],
+        currency: r['m_currency'],
+        settings: r['m_settings'],
+        created_at: r['m_created_at'],
+        updated_at: r['m_updated_at'],
+      }),
+    };
+  };
 
 const updateOrder =
   (db: SqlSession): LedgerStore['updateOrder'] =>
@@ -221,6 +250,7 @@ export const createLedgerSql = (db: SqlSession): Omit<LedgerStore, 'writeChange'
   insertOrder: insertOrder(db),
   findOrder: findOrder(db),
   lockOrder: lockOrder(db),
+  lockOrderWithMerchant: lockOrderWithMerchant(db),
   updateOrder: updateOrder(db),
   findOrderByNumber: findOrderByNumber(db),
   listOrders: listOrders(db),
