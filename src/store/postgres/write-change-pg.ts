@@ -50,7 +50,9 @@ function changeStatement(created: boolean, rows: number): string {
       ? `o AS (INSERT INTO orders (${ORDER_COLUMNS}) SELECT ${marks(27)} ${when} RETURNING id)`
       : `o AS (${UPDATE_ORDER_SQL}${rows > 0 ? ' AND EXISTS (SELECT 1 FROM t0)' : ''} RETURNING id)`,
   );
-  parts.push(`e AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT ${marks(12)} ${when} RETURNING id)`);
+  parts.push(
+    `e AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT ${marks(12)} ${when} RETURNING id)`,
+  );
   // The merchant's first endpoints, as the app lists them, then those that receive the event.
   parts.push(`d AS (INSERT INTO deliveries (${DELIVERY_COLUMNS})
     SELECT ${UUID_V7}, ?, w.id, ${marks(12)}
@@ -91,7 +93,10 @@ export const writeChangeInOneStatement = (db: SqlSession): LedgerStore['writeCha
       assert(orders === 0, `order ${w.order.id} written although its first row was refused`);
       return false;
     }
-    assert(orders === 1, w.created ? `order ${w.order.id} not inserted` : changedUnderLock(w.order));
+    assert(
+      orders === 1,
+      w.created ? `order ${w.order.id} not inserted` : changedUnderLock(w.order),
+    );
     return true;
   };
 };
