@@ -58,12 +58,13 @@ export async function lockBackdOrder(
   target: BackdTarget,
 ): Promise<Result<LockedBackdOrder, DomainError>> {
   if (target.merchantId === null) return lockAdminTarget(tx, target.orderId);
-  // The lock first, then Backd's state as it stands under it (an order's merchant is its
-  // Backd order's, and neither ever changes).
-  const order = await tx.lockOrderOfBackdOrder(target.backdOrderId);
-  if (!order || order.merchantId !== target.merchantId) return err(domainError('order.not_found'));
-  const backd = await tx.findBackdOrderByOrderId(order.id);
-  assert(backd !== undefined, `backd order ${target.backdOrderId} vanished under its lock`);
+  // The lock and Backd's state as it stands under it, in one statement (an order's merchant is
+  // its Backd order's, and neither ever changes).
+  const locked = await tx.lockOrderOfBackdOrder(target.backdOrderId);
+  if (!locked || locked.order.merchantId !== target.merchantId) {
+    return err(domainError('order.not_found'));
+  }
+  const { order, backd } = locked;
   if (target.merchantOrderId !== undefined && target.merchantOrderId !== backd.merchantOrderId) {
     return err(domainError('backd_order.merchant_order_id_mismatch'));
   }

@@ -9,6 +9,7 @@ import { assert } from '../../domain/result.js';
 import { rowToMerchant, rowToOrder, rowToTransaction } from './rows.js';
 import {
   ORDER_COLUMNS,
+  columnsOf,
   type SqlSession,
   filterClause,
   json,
@@ -99,16 +100,12 @@ export const orderUpdateValues = (o: Order): unknown[] => [
 export const changedUnderLock = (o: Order): string =>
   `order ${o.id} changed under a lock (version ${o.version - 1})`;
 
-const ORDER_COLUMNS_OF_O = ORDER_COLUMNS.split(',')
-  .map((column) => `o.${column.trim()}`)
-  .join(', ');
-
 const lockOrderWithMerchant =
   (db: SqlSession): LedgerStore['lockOrderWithMerchant'] =>
   async (id) => {
     // The merchant's columns renamed, so they cannot shadow the order's of the same name.
     const [r] = await db.all(
-      `SELECT ${ORDER_COLUMNS_OF_O}, m.name AS m_name, m.currency AS m_currency,
+      `SELECT ${columnsOf(ORDER_COLUMNS, 'o')}, m.name AS m_name, m.currency AS m_currency,
          m.settings AS m_settings, m.created_at AS m_created_at, m.updated_at AS m_updated_at
        FROM orders o JOIN merchants m ON m.id = o.merchant_id
        WHERE o.id = ? FOR UPDATE OF o`,
