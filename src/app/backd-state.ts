@@ -142,7 +142,7 @@ export async function appendBackdEvent(
   // The order's version and the event in one write (one round trip on PostgreSQL).
   const written = await tx.writeChange({
     order,
-    created: false,
+    orderWrite: 'update',
     transactions: [],
     event,
     fanOut: eventFanOut(run, event),

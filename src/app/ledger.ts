@@ -174,7 +174,7 @@ export async function commitChange(
   // or a row of no command) is refused with nothing written.
   const written = await tx.writeChange({
     order,
-    created: before === null,
+    orderWrite: before === null ? 'insert' : 'update',
     transactions,
     event,
     fanOut: eventFanOut(run, event),

@@ -1,7 +1,8 @@
 // Proves LedgerStore.writeChange the same on both stores (one statement on PostgreSQL, the writes
 // in turn on SQLite): a first ledger row whose id is taken writes nothing at all (not the other
 // rows, the order, the event or a delivery), and the event fans out to exactly the enabled
-// endpoints of the formats it is given, each delivery a UUIDv7 of the change's instant.
+// endpoints of the formats it is given, each delivery a UUIDv7 of the change's instant; an event
+// that only names a change already written leaves the order as it is.
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { it } from 'node:test';
@@ -53,7 +54,13 @@ await storeContract((contract) => {
       payload: { order: { id: o.id } },
       createdAt: r.now,
     };
-    return { order: after, created: false, transactions, event, fanOut: eventFanOut(r, event) };
+    return {
+      order: after,
+      orderWrite: 'update',
+      transactions,
+      event,
+      fanOut: eventFanOut(r, event),
+    };
   }
 
   const rowsOf = async (table: string, column: string, value: string) =>
@@ -117,5 +124,17 @@ await storeContract((contract) => {
     const [row] = await rowsOf('orders', 'id', o.id);
     assert.equal(Number(row!['version']), o.version + 1);
     assert.equal(Number(row!['refunded_minor']), o.refundedMinor + 1);
+  });
+
+  it('writes only the event and its deliveries when the order is not to be written', async () => {
+    const { merchant: m } = await merchant();
+    const o = await order(m.id);
+    const write = { ...change(o, []), orderWrite: 'none' as const };
+
+    assert.equal(await contract.t.store.transaction((tx) => tx.writeChange(write)), true);
+    assert.equal((await rowsOf('events', 'id', write.event.id)).length, 1);
+    const [row] = await rowsOf('orders', 'id', o.id);
+    assert.equal(Number(row!['version']), o.version);
+    assert.equal(Number(row!['refunded_minor']), o.refundedMinor);
   });
 });

@@ -88,9 +88,13 @@ export interface EventFanOut {
 
 /** The writes of one change of an order, planned and checked before any of them is made. */
 export interface OrderChangeWrite {
-  /** The order after the change: inserted when `created`, else updated from `version - 1`. */
+  /** The order after the change. */
   readonly order: Order;
-  readonly created: boolean;
+  /**
+   * insert: a new order; update: from `version - 1`; none: the order is not written (an event
+   * that only names a change already written).
+   */
+  readonly orderWrite: 'insert' | 'update' | 'none';
   /** Only the first row may carry a client-assigned id, which may already be taken. */
   readonly transactions: readonly LedgerTransaction[];
   readonly event: EventRecord;

@@ -32,8 +32,22 @@ import { DELIVERY_COLUMNS, ORDER_COLUMNS, marks, type SqlSession } from '../sql/
 const UUID_V7 = `encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
   placing substring(int8send(?::bigint) from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid::text`;
 
-/** The statement's text for a new or existing order with `rows` ledger rows (few shapes). */
-function changeStatement(created: boolean, rows: number): string {
+type OrderWrite = OrderChangeWrite['orderWrite'];
+
+/** The order's part of the statement, conditional on the first row (`when`). */
+function orderPart(orderWrite: OrderWrite, when: string): string | null {
+  switch (orderWrite) {
+    case 'insert':
+      return `o AS (INSERT INTO orders (${ORDER_COLUMNS}) SELECT ${marks(27)} ${when} RETURNING id)`;
+    case 'update':
+      return `o AS (${UPDATE_ORDER_SQL}${when ? ' AND EXISTS (SELECT 1 FROM t0)' : ''} RETURNING id)`;
+    case 'none':
+      return null;
+  }
+}
+
+/** The statement's text for an order written as `orderWrite` with `rows` ledger rows. */
+function changeStatement(orderWrite: OrderWrite, rows: number): string {
   const parts: string[] = [];
   // Only the first row can be refused; everything else is written only when it went in.
   const when = rows > 0 ? 'WHERE EXISTS (SELECT 1 FROM t0)' : '';
@@ -45,11 +59,8 @@ function changeStatement(created: boolean, rows: number): string {
     parts.push(`t${i} AS (INSERT INTO transactions (${TRANSACTION_COLUMNS})
       SELECT ${marks(13)} ${when} RETURNING id)`);
   }
-  parts.push(
-    created
-      ? `o AS (INSERT INTO orders (${ORDER_COLUMNS}) SELECT ${marks(27)} ${when} RETURNING id)`
-      : `o AS (${UPDATE_ORDER_SQL}${rows > 0 ? ' AND EXISTS (SELECT 1 FROM t0)' : ''} RETURNING id)`,
-  );
+  const order = orderPart(orderWrite, when);
+  if (order) parts.push(order);
   parts.push(
     `e AS (INSERT INTO events (${EVENT_COLUMNS}) SELECT ${marks(12)} ${when} RETURNING id)`,
   );
@@ -60,14 +71,16 @@ function changeStatement(created: boolean, rows: number): string {
              WHERE merchant_id = ? AND deleted_at IS NULL ORDER BY created_at, id LIMIT ?) AS w
     WHERE w.enabled = 1 AND w.format = ANY (?::text[]))`);
   const inserted = rows > 0 ? '(SELECT count(*) FROM t0)' : '1';
+  const orders = order ? '(SELECT count(*) FROM o)' : '0';
   return `WITH ${parts.join(',\n')}
-    SELECT ${inserted} AS inserted, (SELECT count(*) FROM o) AS orders`;
+    SELECT ${inserted} AS inserted, ${orders} AS orders`;
 }
 
 function changeValues(w: OrderChangeWrite): unknown[] {
   const values: unknown[] = [];
   for (const row of w.transactions) values.push(...transactionValues(row));
-  values.push(...(w.created ? orderValues(w.order) : orderUpdateValues(w.order)));
+  if (w.orderWrite === 'insert') values.push(...orderValues(w.order));
+  if (w.orderWrite === 'update') values.push(...orderUpdateValues(w.order));
   values.push(...eventValues(w.event));
   const { delivery, formats, endpointLimit } = w.fanOut;
   // deliveryValues without its id (made by the statement) and endpoint id (w.id).
@@ -80,10 +93,10 @@ function changeValues(w: OrderChangeWrite): unknown[] {
 export const writeChangeInOneStatement = (db: SqlSession): LedgerStore['writeChange'] => {
   const texts = new Map<string, string>();
   return async (w) => {
-    const shape = `${w.created}:${w.transactions.length}`;
+    const shape = `${w.orderWrite}:${w.transactions.length}`;
     let text = texts.get(shape);
     if (text === undefined) {
-      text = changeStatement(w.created, w.transactions.length);
+      text = changeStatement(w.orderWrite, w.transactions.length);
       texts.set(shape, text);
     }
     const [result] = await db.all(text, changeValues(w));
@@ -93,10 +106,8 @@ export const writeChangeInOneStatement = (db: SqlSession): LedgerStore['writeCha
       assert(orders === 0, `order ${w.order.id} written although its first row was refused`);
       return false;
     }
-    assert(
-      orders === 1,
-      w.created ? `order ${w.order.id} not inserted` : changedUnderLock(w.order),
-    );
+    if (w.orderWrite === 'update') assert(orders === 1, changedUnderLock(w.order));
+    if (w.orderWrite === 'insert') assert(orders === 1, `order ${w.order.id} not inserted`);
     return true;
   };
 };

@@ -17,14 +17,14 @@ export const writeChangeInTurn =
     // A new order's rows need the order first; an existing order's rows go first, so a
     // client-assigned id that is taken is refused before anything is written. Only the first row
     // can carry one, and a new order's refusal is rolled back with it by the caller.
-    if (w.created) await tx.insertOrder(w.order);
+    if (w.orderWrite === 'insert') await tx.insertOrder(w.order);
     for (const [index, row] of w.transactions.entries()) {
       if (!(await tx.insertTransaction(row))) {
         assert(index === 0, `ledger row ${row.id} already exists`);
         return false;
       }
     }
-    if (!w.created) await tx.updateOrder(w.order);
+    if (w.orderWrite === 'update') await tx.updateOrder(w.order);
     await tx.insertEvent(w.event);
     const { formats, endpointLimit, delivery, newId } = w.fanOut;
     const endpoints = await tx.listWebhookEndpoints(w.event.merchantId, endpointLimit);
