@@ -68,6 +68,7 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
     max: options.poolSize ?? 10,
     // A query may be sent before the previous one's answer (pg's pipeline mode; the store uses it
     // only for BEGIN, see `sendAhead`). Every other query is awaited before the next is sent.
+    // https://node-postgres.com/features/pipelining
     pipeline: true,
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
@@ -77,6 +78,14 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * The socket under a pooled client (pg's `connection.stream`, not in its typings), to hold a
+ * BEGIN until the statement behind it is written; absent, each simply goes at once.
+ */
+const socketOf = (client: unknown): { cork?: () => void; uncork?: () => void } | undefined =>
+  (client as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection
+    ?.stream;
 
 /** The pool's clients as migration sessions and StoreTx objects, and the transaction runner. */
 class PgSessions {
@@ -99,26 +108,31 @@ class PgSessions {
 
   // Every exchange with the server goes through `send`, which counts it: one statement and one
   // round trip per query (pg sends a named statement's parse, bind and execute in one go). A BEGIN
-  // sent ahead (`sendAhead`) rides with the next query on its client: one round trip for both.
+  // sent ahead (`sendAhead`) leaves with the next query on its client: one write, one round trip.
   private send(
     client: pg.PoolClient | pg.Pool,
     query: string | pg.QueryConfig,
   ): Promise<pg.QueryResult> {
     this.counters.statements += 1;
     this.counters.roundTrips += 1;
-    this.beginAhead.delete(client as pg.PoolClient);
-    return client.query(query);
+    try {
+      return client.query(query);
+    } finally {
+      // pg wrote the query behind the held BEGIN (pipeline mode writes at once): release both.
+      if (this.beginAhead.delete(client as pg.PoolClient)) socketOf(client)?.uncork?.();
+    }
   }
 
   /**
-   * Sends a statement without waiting for its answer (the pool's clients are in pg's pipeline
-   * mode), so the next query goes out behind it at once and both answers come back together.
-   * Only for a statement whose answer decides nothing (BEGIN): a failure of it also fails the
-   * query behind it, and it is awaited before COMMIT. The round trip is counted with that query,
-   * or when it is awaited alone.
+   * Queues a statement without waiting for its answer, held in the client's socket (corked) until
+   * the next query joins it: the two leave in one write and their answers come back together
+   * (the pool's clients are in pg's pipeline mode). Only for a statement whose answer decides
+   * nothing (BEGIN): its failure also fails the query behind it, and it is awaited before COMMIT.
+   * Its round trip is the next query's, or its own when it is awaited alone.
    */
   private sendAhead(client: pg.PoolClient, query: string): Promise<unknown> {
     this.counters.statements += 1;
+    socketOf(client)?.cork?.();
     this.beginAhead.add(client);
     // Held, not thrown, until awaited: the query behind it fails first and is what is reported.
     return client.query(query).then(
@@ -128,8 +142,12 @@ class PgSessions {
   }
 
   private async awaitAhead(client: pg.PoolClient, ahead: Promise<unknown>): Promise<void> {
+    if (this.beginAhead.delete(client)) {
+      // No query followed: the BEGIN goes alone (it would wait in the socket forever).
+      socketOf(client)?.uncork?.();
+      this.counters.roundTrips += 1;
+    }
     const failed = (await ahead) as { error: unknown } | null;
-    if (this.beginAhead.delete(client)) this.counters.roundTrips += 1;
     if (failed) throw failed.error;
   }
 
@@ -194,8 +212,9 @@ class PgSessions {
     let broken = false;
     this.counters.transactions += 1;
     try {
-      // BEGIN travels with the transaction's first statement (pipeline mode, see createPool):
-      // one round trip fewer per transaction. COMMIT cannot: it waits on the work's answer.
+      // BEGIN leaves with the transaction's first statement (pipeline mode, see createPool): one
+      // write and one round trip fewer per transaction. COMMIT cannot: it waits on the work's
+      // answer.
       const begun = this.sendAhead(client, begin);
       const { session: s, tx } = this.bound(client);
       let result: T;
