@@ -17,8 +17,9 @@ const noTestCode = {
 };
 
 // One writer of events (docs/architecture.md, "How a change is made"): an order's event is
-// written by `commitChange` (src/app/ledger.ts), which every change goes through; the outbox
-// writer it calls is imported by it and by the one event about no order (an endpoint disabled).
+// written by `commitChange` (src/app/ledger.ts), which every change goes through, with the change
+// (`LedgerStore.writeChange`); `appendEvent` is only for the one event about no order (an endpoint
+// disabled).
 const oneEventWriter = {
   group: ['**/app/events.js', './events.js'],
   importNames: ['appendEvent'],

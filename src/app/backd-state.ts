@@ -9,7 +9,7 @@ import type { BackdOrder } from '../domain/backd-order.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import { formatMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
-import { assert, err, ok, type Result } from '../domain/result.js';
+import { err, ok, type Result } from '../domain/result.js';
 import { refundRequestViolations } from '../domain/ledger-checks.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import { groupBy } from './group-by.js';
@@ -58,13 +58,12 @@ export async function lockBackdOrder(
   target: BackdTarget,
 ): Promise<Result<LockedBackdOrder, DomainError>> {
   if (target.merchantId === null) return lockAdminTarget(tx, target.orderId);
-  // The lock first, then Backd's state as it stands under it (an order's merchant is its
-  // Backd order's, and neither ever changes).
-  const order = await tx.lockOrderOfBackdOrder(target.backdOrderId);
-  const owned = ownedOrder(order, { merchantId: target.merchantId, dialect: 'backd' });
-  if (!owned) return err(domainError('order.not_found'));
-  const backd = await tx.findBackdOrderByOrderId(owned.id);
-  assert(backd !== undefined, `backd order ${target.backdOrderId} vanished under its lock`);
+  // The lock and Backd's state as it stands under it, in one statement (an order's merchant is
+  // its Backd order's, and neither ever changes).
+  const locked = await tx.lockOrderOfBackdOrder(target.backdOrderId);
+  const owned = ownedOrder(locked?.order, { merchantId: target.merchantId, dialect: 'backd' });
+  if (!locked || !owned) return err(domainError('order.not_found'));
+  const { backd } = locked;
   if (target.merchantOrderId !== undefined && target.merchantOrderId !== backd.merchantOrderId) {
     return err(domainError('backd_order.merchant_order_id_mismatch'));
   }

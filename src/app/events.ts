@@ -1,32 +1,38 @@
 /**
- * Appending an outbox event. This is the only way an event is written, and it fans the event out
- * in the same transaction: one pending delivery per enabled endpoint of the merchant. An event
- * can therefore never be committed without its deliveries, nor a delivery without its event.
- * Its callers are two, and lint keeps them so: `commitChange` (src/app/ledger.ts), the writer of
- * every order's event, and src/app/endpoint-health.ts, whose event is about no order.
+ * Outbox events and their fan-out. `eventFanOut` decides who receives an event (one pending
+ * delivery per enabled endpoint of the merchant whose format carries it), and the store writes
+ * the event with those deliveries in the same transaction, so an event can never be committed
+ * without its deliveries, nor a delivery without its event. An order's event is written by
+ * `commitChange` (src/app/ledger.ts) through `LedgerStore.writeChange`, with the change itself;
+ * `appendEvent` writes an event about no order (src/app/endpoint-health.ts), and lint keeps it
+ * to those callers.
  */
 import { type AppDeps, query, type RunContext } from './context.js';
 import { LIMITS } from './limits.js';
 import type { CaptureMethod, Dialect, OrderKind } from '../domain/order.js';
 import type { EventFacts } from '../domain/events.js';
-import { type Delivery, formatCarries } from '../domain/webhooks.js';
+import { type Delivery, formatCarries, WEBHOOK_FORMATS } from '../domain/webhooks.js';
+import type { EventFanOut } from './ports/ledger.js';
 import type { EventFilter, EventRecord, OutboxStore } from './ports/outbox.js';
-import type { WebhookStore } from './ports/webhooks.js';
 
 export type { EventRecord } from './ports/outbox.js';
 
-export async function appendEvent(
-  tx: OutboxStore & WebhookStore,
-  run: RunContext,
-  event: EventRecord,
-): Promise<void> {
-  await tx.insertEvent(event);
-  const endpoints = await tx.listWebhookEndpoints(event.merchantId, LIMITS.webhookEndpointsMax);
+export function appendEvent(tx: OutboxStore, run: RunContext, event: EventRecord): Promise<void> {
+  return tx.writeEvent(event, eventFanOut(run, event));
+}
+
+/**
+ * Who receives `event`, for a store that writes the event with its deliveries in one go
+ * (LedgerStore.writeChange): the same endpoints as appendEvent's, one delivery due now for each.
+ */
+export function eventFanOut(run: RunContext, event: EventRecord): EventFanOut {
   const facts = eventFacts(event);
-  for (const endpoint of endpoints) {
-    if (!endpoint.enabled || !formatCarries(endpoint.format, facts)) continue;
-    await tx.insertDelivery(newPendingDelivery(run, event, endpoint.id));
-  }
+  return {
+    formats: WEBHOOK_FORMATS.filter((format) => formatCarries(format, facts)),
+    endpointLimit: LIMITS.webhookEndpointsMax,
+    delivery: pendingDeliveryFields(run, event),
+    newId: run.newId,
+  };
 }
 
 /** A delivery of `event` to one endpoint, due now. */
@@ -35,10 +41,15 @@ export function newPendingDelivery(
   event: EventRecord,
   endpointId: string,
 ): Delivery {
+  return { ...pendingDeliveryFields(run, event), id: run.newId(), endpointId };
+}
+
+function pendingDeliveryFields(
+  run: RunContext,
+  event: EventRecord,
+): Omit<Delivery, 'id' | 'endpointId'> {
   return {
-    id: run.newId(),
     eventId: event.id,
-    endpointId,
     merchantId: event.merchantId,
     orderId: event.orderId,
     eventType: event.type,

@@ -19,7 +19,7 @@ import {
 import { assert, err, ok, type Result } from '../domain/result.js';
 import { type Actor, actorLabel, type RunContext } from './context.js';
 import { planDialectEffects } from './dialect-hooks.js';
-import { appendEvent } from './events.js';
+import { eventFanOut } from './events.js';
 import { lockOwnedOrder, type OrderOwner } from './order-owner.js';
 import type { EventRecord, OutboxStore } from './ports/outbox.js';
 import type { LedgerTransaction } from './ports/ledger.js';
@@ -144,19 +144,6 @@ export async function commitChange(
   const effects = await planDialectEffects(tx, run, order, transactions);
   if (!effects.ok) return effects;
 
-  // On an existing order the rows go first: a client-assigned id that is already taken (by
-  // another merchant, another order, or a row of no command) is refused before anything is
-  // written. A new order's rows need the order first; its refusal is rolled back with it.
-  if (before === null) await tx.insertOrder(order);
-  for (const row of transactions) {
-    if (!(await tx.insertTransaction(row))) {
-      assert(row.id === command.transactionId, `ledger row ${row.id} already exists`);
-      return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
-    }
-  }
-  if (before !== null && !ANNOUNCEMENT_EVENT_TYPES.includes(eventType)) await tx.updateOrder(order);
-  for (const effect of effects.value) await effect();
-
   const event: EventRecord = {
     id: eventId,
     merchantId: order.merchantId,
@@ -183,7 +170,21 @@ export async function commitChange(
     },
     createdAt: run.now,
   };
-  await appendEvent(tx, run, event);
+  // One write of the rows, the order, the event and its deliveries (one round trip on
+  // PostgreSQL). A client-assigned id that is already taken (by another merchant, another order,
+  // or a row of no command) is refused with nothing written.
+  const written = await tx.writeChange({
+    order,
+    // An announcement names the change just written; the order stays as that change left it.
+    orderWrite:
+      before === null ? 'insert' : ANNOUNCEMENT_EVENT_TYPES.includes(eventType) ? 'none' : 'update',
+    transactions,
+    event,
+    fanOut: eventFanOut(run, event),
+  });
+  if (!written) return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
+  // The dialects' effects (a wallet's entries name the order's points rows) follow the rows.
+  for (const effect of effects.value) await effect();
   return ok({ order, transactions, event, replayed: false });
 }
 

@@ -50,8 +50,10 @@ export const operateAsOperator =
   ): UseCase<OperatorOutcome> =>
   async (tx, run) => {
     const actor = actorOf(principal);
-    const order = await tx.lockOrder(cmd.orderId);
-    if (!order) return err(domainError('order.not_found'));
+    // The merchant comes with the lock (one statement): a refund reads its approval threshold.
+    const locked = await tx.lockOrderWithMerchant(cmd.orderId);
+    if (!locked) return err(domainError('order.not_found'));
+    const { order, merchant } = locked;
     const moved = limitedAmountMinor(order, cmd.operation, cmd.amountMinor);
     if (moved !== null && !withinOperatorLimit(principal, moved)) {
       return err(
@@ -64,8 +66,7 @@ export const operateAsOperator =
     const refundRoute = OPERATOR_ROUTES[order.dialect].refund;
     const refundable = refundRoute === 'core' || refundRoute === 'face';
     if (cmd.operation === 'refund' && refundable && moved !== null) {
-      const merchant = await tx.findMerchant(order.merchantId);
-      const threshold = merchant?.settings.refundApprovalAboveMinor ?? null;
+      const threshold = merchant.settings.refundApprovalAboveMinor ?? null;
       if (
         moved > 0 &&
         moved <= refundableMinor(order) &&

@@ -13,8 +13,13 @@ export interface BackdStore {
   findBackdOrder(backdOrderId: string): Promise<BackdOrder | undefined>;
   findBackdOrderByOrderId(orderId: string): Promise<BackdOrder | undefined>;
   findBackdOrderByCheckoutToken(tokenHash: string): Promise<BackdOrder | undefined>;
-  /** Locks the core order of a Backd order (by Backd's id) and returns it, in one statement. */
-  lockOrderOfBackdOrder(backdOrderId: string): Promise<Order | undefined>;
+  /**
+   * Locks the core order of a Backd order (by Backd's id) and Backd's row with it, and returns
+   * both as they stand under the lock, in one statement.
+   */
+  lockOrderOfBackdOrder(
+    backdOrderId: string,
+  ): Promise<{ order: Order; backd: BackdOrder } | undefined>;
   /** Writes a Backd order's new state; fails unless the stored version is `order.version - 1`. */
   updateBackdOrder(order: BackdOrder): Promise<void>;
   /** Throws UniqueViolation when the order already has an active request (the second wall). */

@@ -11,6 +11,8 @@ import type {
   TransactionStatus,
   TransactionType,
 } from '../../domain/order.js';
+import type { Merchant } from '../../domain/merchant.js';
+import type { EventFanOut, EventRecord } from './outbox.js';
 
 export interface LedgerTransaction {
   readonly id: string;
@@ -66,11 +68,39 @@ export interface OrderFilter {
 }
 
 /** Orders and their ledger rows. */
+
+/** The writes of one change of an order, planned and checked before any of them is made. */
+export type { EventFanOut };
+
+export interface OrderChangeWrite {
+  /** The order after the change. */
+  readonly order: Order;
+  /**
+   * insert: a new order; update: from `version - 1`; none: the order is not written (an event
+   * that only names a change already written).
+   */
+  readonly orderWrite: 'insert' | 'update' | 'none';
+  /** Only the first row may carry a client-assigned id, which may already be taken. */
+  readonly transactions: readonly LedgerTransaction[];
+  readonly event: EventRecord;
+  readonly fanOut: EventFanOut;
+}
+
 export interface LedgerStore {
+  /**
+   * Writes a change: the ledger rows, the order (inserted or updated, guarded by its version),
+   * the event and its pending deliveries. On PostgreSQL this is one statement (one round trip);
+   * SQLite, in process, sends them in turn. False when the first row's id is already taken: then
+   * nothing at all is written (a refusal never follows a write).
+   */
+  writeChange(write: OrderChangeWrite): Promise<boolean>;
+
   insertOrder(order: Order): Promise<void>;
   findOrder(id: string): Promise<Order | undefined>;
   /** Reads the order and locks its row until the transaction ends (FOR UPDATE on PostgreSQL). */
   lockOrder(id: string): Promise<Order | undefined>;
+  /** lockOrder with the order's merchant read in the same statement (one round trip). */
+  lockOrderWithMerchant(id: string): Promise<{ order: Order; merchant: Merchant } | undefined>;
   /** Writes new totals and status; fails unless the stored version is `order.version - 1`. */
   updateOrder(order: Order): Promise<void>;
   findOrderByNumber(

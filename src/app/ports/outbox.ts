@@ -3,7 +3,8 @@
  * the pending deliveries an event fans out to (src/app/events.ts). The SQL is
  * src/store/sql/outbox-sql.ts.
  */
-import type { Delivery } from '../../domain/webhooks.js';
+import type { Delivery, WebhookFormat } from '../../domain/webhooks.js';
+import type { IdGenerator } from '../ids.js';
 
 /** An outbox row, written in the same transaction as the change it describes. */
 export interface EventRecord {
@@ -32,9 +33,31 @@ export interface EventFilter {
   readonly limit: number;
 }
 
+/**
+ * Who receives an event, as the app decided it (src/app/events.ts): one pending delivery per
+ * enabled endpoint of one of `formats`, among the merchant's first `endpointLimit` endpoints.
+ */
+export interface EventFanOut {
+  readonly formats: readonly WebhookFormat[];
+  readonly endpointLimit: number;
+  /** Every field of each delivery but its id and endpoint. */
+  readonly delivery: Omit<Delivery, 'id' | 'endpointId'>;
+  /**
+   * The deliveries' ids where the engine asks for them one by one (SQLite); PostgreSQL makes
+   * UUIDv7 ids of `delivery.createdAt` inside its one statement.
+   */
+  readonly newId: IdGenerator;
+}
+
 /** Events, and the deliveries they fan out to. */
 export interface OutboxStore {
   insertEvent(event: EventRecord): Promise<void>;
+  /**
+   * The event and its fan-out: one pending delivery per enabled endpoint of the event's merchant
+   * whose format is one of `fanOut.formats`. `LedgerStore.writeChange` writes an order's event
+   * the same way; this is for an event about no order.
+   */
+  writeEvent(event: EventRecord, fanOut: EventFanOut): Promise<void>;
   findEvent(id: string): Promise<EventRecord | undefined>;
   findEvents(ids: readonly string[]): Promise<EventRecord[]>;
   findEventByKey(merchantId: string, idempotencyKey: string): Promise<EventRecord | undefined>;

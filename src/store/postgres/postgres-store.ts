@@ -18,6 +18,7 @@ import { applyMigrations, type MigrationSession, pendingMigrations } from '../sq
 import type { Migration } from '../sql/migrations/index.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
+import { writeChangeInOneStatement } from './write-change-pg.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -68,6 +69,10 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
+    // A query may be sent before the previous one's answer (pg's pipeline mode; the store uses it
+    // only for BEGIN, see `sendAhead`). Every other query is awaited before the next is sent.
+    // https://node-postgres.com/features/pipelining
+    pipeline: true,
     types,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     statement_timeout: options.statementTimeoutMs ?? 30_000,
@@ -76,6 +81,14 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * The socket under a pooled client (pg's `connection.stream`, not in its typings), to hold a
+ * BEGIN until the statement behind it is written; absent, each simply goes at once.
+ */
+const socketOf = (client: unknown): { cork?: () => void; uncork?: () => void } | undefined =>
+  (client as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection
+    ?.stream;
 
 /** The pool's clients as migration sessions and StoreTx objects, and the transaction runner. */
 class PgSessions {
@@ -89,6 +102,7 @@ class PgSessions {
     { session: MigrationSession; tx: StoreTx }
   >();
   private schemaReady: Promise<void> | undefined;
+  private readonly beginAhead = new WeakSet<pg.PoolClient>();
 
   constructor(
     readonly pool: pg.Pool,
@@ -96,14 +110,48 @@ class PgSessions {
   ) {}
 
   // Every exchange with the server goes through `send`, which counts it: one statement and one
-  // round trip per query (pg sends a named statement's parse, bind and execute in one go).
+  // round trip per query (pg sends a named statement's parse, bind and execute in one go). A BEGIN
+  // sent ahead (`sendAhead`) leaves with the next query on its client: one write, one round trip.
   private send(
     client: pg.PoolClient | pg.Pool,
     query: string | pg.QueryConfig,
   ): Promise<pg.QueryResult> {
     this.counters.statements += 1;
     this.counters.roundTrips += 1;
-    return client.query(query);
+    try {
+      return client.query(query);
+    } finally {
+      // pg wrote the query behind the held BEGIN (pipeline mode writes at once): release both.
+      if (this.beginAhead.delete(client as pg.PoolClient)) socketOf(client)?.uncork?.();
+    }
+  }
+
+  /**
+   * Queues a statement without waiting for its answer, held in the client's socket (corked) until
+   * the next query joins it: the two leave in one write and their answers come back together
+   * (the pool's clients are in pg's pipeline mode). Only for a statement whose answer decides
+   * nothing (BEGIN): its failure also fails the query behind it, and it is awaited before COMMIT.
+   * Its round trip is the next query's, or its own when it is awaited alone.
+   */
+  private sendAhead(client: pg.PoolClient, query: string): Promise<unknown> {
+    this.counters.statements += 1;
+    socketOf(client)?.cork?.();
+    this.beginAhead.add(client);
+    // Held, not thrown, until awaited: the query behind it fails first and is what is reported.
+    return client.query(query).then(
+      () => null,
+      (error: unknown) => ({ error }),
+    );
+  }
+
+  private async awaitAhead(client: pg.PoolClient, ahead: Promise<unknown>): Promise<void> {
+    if (this.beginAhead.delete(client)) {
+      // No query followed: the BEGIN goes alone (it would wait in the socket forever).
+      socketOf(client)?.uncork?.();
+      this.counters.roundTrips += 1;
+    }
+    const failed = (await ahead) as { error: unknown } | null;
+    if (failed) throw failed.error;
   }
 
   private prepared(sql: string): { name: string; text: string } {
@@ -150,7 +198,9 @@ class PgSessions {
     let b = this.perClient.get(client);
     if (!b) {
       const s = this.session(client);
-      b = { session: s, tx: createSqlStoreTx(s) };
+      // The one engine difference beyond the SQL's lock clauses: a change's writes in one
+      // statement (one round trip) rather than in turn.
+      b = { session: s, tx: { ...createSqlStoreTx(s), writeChange: writeChangeInOneStatement(s) } };
       this.perClient.set(client, b);
     }
     return b;
@@ -165,9 +215,20 @@ class PgSessions {
     let broken = false;
     this.counters.transactions += 1;
     try {
-      await this.send(client, begin);
+      // BEGIN leaves with the transaction's first statement (pipeline mode, see createPool): one
+      // write and one round trip fewer per transaction. COMMIT cannot: it waits on the work's
+      // answer.
+      const begun = this.sendAhead(client, begin);
       const { session: s, tx } = this.bound(client);
-      const result = await work(s, tx);
+      let result: T;
+      try {
+        result = await work(s, tx);
+      } catch (error) {
+        // The work's own error is the one to report (a unique violation is retried by the app).
+        await this.awaitAhead(client, begun).catch(() => undefined);
+        throw error;
+      }
+      await this.awaitAhead(client, begun);
       await this.send(client, 'COMMIT');
       this.counters.commits += 1;
       return result;

@@ -23,6 +23,8 @@ import { type Row, str, strOrNull, int, intOrNull, parsed, rowToOrder } from './
 import {
   type SqlSession,
   ORDER_COLUMNS,
+  columnsOf,
+  renamedColumns,
   flag,
   json,
   marks,
@@ -200,14 +202,18 @@ const findBackdOrderByOrderId =
 
 const lockOrderOfBackdOrder =
   (db: SqlSession): BackdStore['lockOrderOfBackdOrder'] =>
-  (backdOrderId) =>
-    firstOf(
-      db,
-      `SELECT ${ORDER_COLUMNS} FROM orders
-       WHERE id = (SELECT order_id FROM backd_orders WHERE backd_order_id = ?) FOR UPDATE`,
+  async (backdOrderId) => {
+    // Both rows locked: a statement that waited for the lock re-reads only the rows it locked
+    // (READ COMMITTED), and Backd's row changes only under the order's, so it is never stale.
+    // The order's row first (OF o, b), as every writer takes them.
+    const [r] = await db.all(
+      `SELECT ${columnsOf(ORDER_COLUMNS, 'o')}, ${columnsOf(BACKD_ORDER_COLUMNS, 'b', true)}
+       FROM backd_orders b JOIN orders o ON o.id = b.order_id
+       WHERE b.backd_order_id = ? FOR UPDATE OF o, b`,
       [backdOrderId],
-      rowToOrder,
     );
+    return r && { order: rowToOrder(r), backd: rowToBackdOrder(renamedColumns(r, 'b')) };
+  };
 
 const findBackdOrderByCheckoutToken =
   (db: SqlSession): BackdStore['findBackdOrderByCheckoutToken'] =>

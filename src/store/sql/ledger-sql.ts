@@ -2,12 +2,14 @@
  * The ledger's statements (LedgerStore): orders and their append-only ledger rows. Portable SQL;
  * the SQLite adapter strips the row-lock clause of `lockOrder` (its writers are serialised).
  */
-import type { LedgerStore } from '../../app/ports/ledger.js';
+import type { LedgerStore, LedgerTransaction } from '../../app/ports/ledger.js';
+import type { Order } from '../../domain/order.js';
 import { BOUNDS } from '../../domain/bounds.js';
 import { assert } from '../../domain/result.js';
-import { rowToOrder, rowToTransaction } from './rows.js';
+import { rowToMerchant, rowToOrder, rowToTransaction } from './rows.js';
 import {
   ORDER_COLUMNS,
+  columnsOf,
   type SqlSession,
   filterClause,
   json,
@@ -17,42 +19,43 @@ import {
   firstOf,
 } from './sql-helpers.js';
 
+/** An order's values in ORDER_COLUMNS order (the PostgreSQL change statement reuses them). */
+export const orderValues = (o: Order): unknown[] => [
+  o.id,
+  o.merchantId,
+  o.dialect,
+  o.kind,
+  o.currency,
+  o.amountMinor,
+  o.redeemedMinor,
+  o.authorizedMinor,
+  o.capturedMinor,
+  o.voidedMinor,
+  o.refundedMinor,
+  o.totalPoints,
+  o.pointsReversed,
+  o.redeemedPoints,
+  o.pointsReturned,
+  o.status,
+  o.orderNumber,
+  o.merchantOrderId,
+  o.backdOrderId,
+  o.customerRef,
+  json(o.details),
+  o.captureMethod,
+  o.capturedAt,
+  o.cancelledAt,
+  o.createdAt,
+  o.updatedAt,
+  o.version,
+];
+
+const INSERT_ORDER_SQL = `INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${marks(27)})`;
+
 const insertOrder =
   (db: SqlSession): LedgerStore['insertOrder'] =>
   async (o) => {
-    await db.run(
-      `INSERT INTO orders (${ORDER_COLUMNS})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        o.id,
-        o.merchantId,
-        o.dialect,
-        o.kind,
-        o.currency,
-        o.amountMinor,
-        o.redeemedMinor,
-        o.authorizedMinor,
-        o.capturedMinor,
-        o.voidedMinor,
-        o.refundedMinor,
-        o.totalPoints,
-        o.pointsReversed,
-        o.redeemedPoints,
-        o.pointsReturned,
-        o.status,
-        o.orderNumber,
-        o.merchantOrderId,
-        o.backdOrderId,
-        o.customerRef,
-        json(o.details),
-        o.captureMethod,
-        o.capturedAt,
-        o.cancelledAt,
-        o.createdAt,
-        o.updatedAt,
-        o.version,
-      ],
-    );
+    await db.run(INSERT_ORDER_SQL, orderValues(o));
   };
 
 const findOrder =
@@ -65,39 +68,68 @@ const lockOrder =
   (id) =>
     firstOf(db, `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ? FOR UPDATE`, [id], rowToOrder);
 
+// amount_minor changes only through planAmendAmount (nothing reserved yet); the CHECKs keep every
+// total within it either way. The version guard is the last two values.
+export const UPDATE_ORDER_SQL = `UPDATE orders SET amount_minor = ?, authorized_minor = ?,
+  captured_minor = ?, voided_minor = ?, refunded_minor = ?, total_points = ?, points_reversed = ?,
+  redeemed_points = ?, points_returned = ?, status = ?, details = ?, capture_method = ?,
+  captured_at = ?, cancelled_at = ?, updated_at = ?, version = ?
+  WHERE id = ? AND version = ?`;
+
+export const orderUpdateValues = (o: Order): unknown[] => [
+  o.amountMinor,
+  o.authorizedMinor,
+  o.capturedMinor,
+  o.voidedMinor,
+  o.refundedMinor,
+  o.totalPoints,
+  o.pointsReversed,
+  o.redeemedPoints,
+  o.pointsReturned,
+  o.status,
+  json(o.details),
+  o.captureMethod,
+  o.capturedAt,
+  o.cancelledAt,
+  o.updatedAt,
+  o.version,
+  o.id,
+  o.version - 1,
+];
+
+export const changedUnderLock = (o: Order): string =>
+  `order ${o.id} changed under a lock (version ${o.version - 1})`;
+
+const lockOrderWithMerchant =
+  (db: SqlSession): LedgerStore['lockOrderWithMerchant'] =>
+  async (id) => {
+    // The merchant's columns renamed, so they cannot shadow the order's of the same name.
+    const [r] = await db.all(
+      `SELECT ${columnsOf(ORDER_COLUMNS, 'o')}, m.name AS m_name, m.currency AS m_currency,
+         m.settings AS m_settings, m.created_at AS m_created_at, m.updated_at AS m_updated_at
+       FROM orders o JOIN merchants m ON m.id = o.merchant_id
+       WHERE o.id = ? FOR UPDATE OF o`,
+      [id],
+    );
+    if (!r) return undefined;
+    return {
+      order: rowToOrder(r),
+      merchant: rowToMerchant({
+        id: r['merchant_id'],
+        name: r['m_name'],
+        currency: r['m_currency'],
+        settings: r['m_settings'],
+        created_at: r['m_created_at'],
+        updated_at: r['m_updated_at'],
+      }),
+    };
+  };
+
 const updateOrder =
   (db: SqlSession): LedgerStore['updateOrder'] =>
   async (o) => {
-    const changed = await db.run(
-      // amount_minor changes only through planAmendAmount (nothing reserved yet); the CHECKs
-      // keep every total within it either way.
-      `UPDATE orders SET amount_minor = ?, authorized_minor = ?, captured_minor = ?,
-         voided_minor = ?, refunded_minor = ?, total_points = ?, points_reversed = ?,
-         redeemed_points = ?, points_returned = ?, status = ?, details = ?, capture_method = ?,
-         captured_at = ?, cancelled_at = ?, updated_at = ?, version = ?
-       WHERE id = ? AND version = ?`,
-      [
-        o.amountMinor,
-        o.authorizedMinor,
-        o.capturedMinor,
-        o.voidedMinor,
-        o.refundedMinor,
-        o.totalPoints,
-        o.pointsReversed,
-        o.redeemedPoints,
-        o.pointsReturned,
-        o.status,
-        json(o.details),
-        o.captureMethod,
-        o.capturedAt,
-        o.cancelledAt,
-        o.updatedAt,
-        o.version,
-        o.id,
-        o.version - 1,
-      ],
-    );
-    assert(changed === 1, `order ${o.id} changed under a lock (version ${o.version - 1})`);
+    const changed = await db.run(UPDATE_ORDER_SQL, orderUpdateValues(o));
+    assert(changed === 1, changedUnderLock(o));
   };
 
 const findOrderByNumber =
@@ -163,29 +195,32 @@ const listOrders =
     return rows.map(rowToOrder);
   };
 
+export const TRANSACTION_COLUMNS = `id, order_id, merchant_id, type, status, amount_minor, points,
+  currency, reason, actor, event_id, details, created_at`;
+
+export const transactionValues = (t: LedgerTransaction): unknown[] => [
+  t.id,
+  t.orderId,
+  t.merchantId,
+  t.type,
+  t.status,
+  t.amountMinor,
+  t.points,
+  t.currency,
+  t.reason,
+  t.actor,
+  t.eventId,
+  json(t.details),
+  t.createdAt,
+];
+
 const insertTransaction =
   (db: SqlSession): LedgerStore['insertTransaction'] =>
   async (t) => {
     const inserted = await db.run(
-      `INSERT INTO transactions (id, order_id, merchant_id, type, status, amount_minor, points,
-         currency, reason, actor, event_id, details, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO transactions (${TRANSACTION_COLUMNS}) VALUES (${marks(13)})
        ON CONFLICT (id) DO NOTHING`,
-      [
-        t.id,
-        t.orderId,
-        t.merchantId,
-        t.type,
-        t.status,
-        t.amountMinor,
-        t.points,
-        t.currency,
-        t.reason,
-        t.actor,
-        t.eventId,
-        json(t.details),
-        t.createdAt,
-      ],
+      transactionValues(t),
     );
     return inserted === 1;
   };
@@ -208,10 +243,11 @@ const findLedgerTransaction =
   (id) =>
     firstOf(db, `SELECT * FROM transactions WHERE id = ?`, [id], rowToTransaction);
 
-export const createLedgerSql = (db: SqlSession): LedgerStore => ({
+export const createLedgerSql = (db: SqlSession): Omit<LedgerStore, 'writeChange'> => ({
   insertOrder: insertOrder(db),
   findOrder: findOrder(db),
   lockOrder: lockOrder(db),
+  lockOrderWithMerchant: lockOrderWithMerchant(db),
   updateOrder: updateOrder(db),
   findOrderByNumber: findOrderByNumber(db),
   listOrders: listOrders(db),

@@ -2,7 +2,8 @@
  * The outbox's statements (OutboxStore): events, and the pending deliveries an event fans out to,
  * written in the transaction of the change they describe.
  */
-import type { OutboxStore } from '../../app/ports/outbox.js';
+import type { EventRecord, OutboxStore } from '../../app/ports/outbox.js';
+import type { Delivery } from '../../domain/webhooks.js';
 import { rowToEvent } from './rows.js';
 import {
   DELIVERY_COLUMNS,
@@ -14,28 +15,28 @@ import {
   allOf,
 } from './sql-helpers.js';
 
+export const EVENT_COLUMNS = `id, merchant_id, order_id, type, actor, reason, status_before,
+  status_after, idempotency_key, request_fingerprint, payload, created_at`;
+
+export const eventValues = (e: EventRecord): unknown[] => [
+  e.id,
+  e.merchantId,
+  e.orderId,
+  e.type,
+  e.actor,
+  e.reason,
+  e.statusBefore,
+  e.statusAfter,
+  e.idempotencyKey,
+  e.requestFingerprint,
+  json(e.payload),
+  e.createdAt,
+];
+
 const insertEvent =
   (db: SqlSession): OutboxStore['insertEvent'] =>
   async (e) => {
-    await db.run(
-      `INSERT INTO events (id, merchant_id, order_id, type, actor, reason, status_before,
-         status_after, idempotency_key, request_fingerprint, payload, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        e.id,
-        e.merchantId,
-        e.orderId,
-        e.type,
-        e.actor,
-        e.reason,
-        e.statusBefore,
-        e.statusAfter,
-        e.idempotencyKey,
-        e.requestFingerprint,
-        json(e.payload),
-        e.createdAt,
-      ],
-    );
+    await db.run(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (${marks(12)})`, eventValues(e));
   };
 
 const findEvent =
@@ -92,33 +93,35 @@ const eventsWithoutDelivery =
       rowToEvent,
     );
 
+/** A delivery's values in DELIVERY_COLUMNS order. */
+export const deliveryValues = (d: Delivery): unknown[] => [
+  d.id,
+  d.eventId,
+  d.endpointId,
+  d.merchantId,
+  d.orderId,
+  d.eventType,
+  d.status,
+  d.attemptCount,
+  d.policyAttempts,
+  d.nextAttemptAt,
+  d.lastStatusCode,
+  d.lastError,
+  d.createdAt,
+  d.updatedAt,
+  d.deliveredAt,
+];
+
 const insertDelivery =
   (db: SqlSession): OutboxStore['insertDelivery'] =>
   async (d) => {
     await db.run(
-      `INSERT INTO deliveries (${DELIVERY_COLUMNS})
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        d.id,
-        d.eventId,
-        d.endpointId,
-        d.merchantId,
-        d.orderId,
-        d.eventType,
-        d.status,
-        d.attemptCount,
-        d.policyAttempts,
-        d.nextAttemptAt,
-        d.lastStatusCode,
-        d.lastError,
-        d.createdAt,
-        d.updatedAt,
-        d.deliveredAt,
-      ],
+      `INSERT INTO deliveries (${DELIVERY_COLUMNS}) VALUES (${marks(15)})`,
+      deliveryValues(d),
     );
   };
 
-export const createOutboxSql = (db: SqlSession): OutboxStore => ({
+export const createOutboxSql = (db: SqlSession): Omit<OutboxStore, 'writeEvent'> => ({
   insertEvent: insertEvent(db),
   findEvent: findEvent(db),
   findEvents: findEvents(db),

@@ -137,6 +137,24 @@ export function safeNumber(value: bigint, what: string): number {
 /** `?, ?, …` for an IN list (or a VALUES row) of n values. */
 export const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+/**
+ * A column list of one table of a join, each column as `alias.column`, renamed `<alias>_column`
+ * when `renamed` (so two tables' columns of the same name cannot shadow each other).
+ */
+export const columnsOf = (columns: string, alias: string, renamed = false): string =>
+  columns
+    .split(',')
+    .map((c) => `${alias}.${c.trim()}${renamed ? ` AS ${alias}_${c.trim()}` : ''}`)
+    .join(', ');
+
+/** The columns of `row` that `columnsOf(…, alias, true)` renamed, under their own names. */
+export const renamedColumns = (row: Row, alias: string): Row =>
+  Object.fromEntries(
+    Object.entries(row)
+      .filter(([key]) => key.startsWith(`${alias}_`))
+      .map(([key, value]) => [key.slice(alias.length + 1), value]),
+  );
+
 /** A JSON column's text. */
 export const json = (value: unknown): string => JSON.stringify(value);
 

@@ -2,9 +2,10 @@
  * The store's ports implemented once, in portable SQL, over a minimal session that each engine
  * adapter provides: one file of statements per port (<aggregate>-sql.ts, none importing another;
  * shared pieces are in sql-helpers.ts and rows.ts), composed here. Placeholders are `?`;
- * `FOR UPDATE` and `SKIP LOCKED` are written out and the SQLite adapter removes them (its BEGIN
- * IMMEDIATE already serialises writers). These are the only engine differences, and they live in
- * the adapters.
+ * `FOR UPDATE [OF …]` and `SKIP LOCKED` are written out and the SQLite adapter removes them (its
+ * BEGIN IMMEDIATE already serialises writers). The other engine difference is `writeChange`: here
+ * the writes in turn, which the PostgreSQL adapter replaces with one statement. Both live in the
+ * adapters.
  */
 import type { StoreTx } from '../../app/ports/store.js';
 import { createClaimSql } from './claims-sql.js';
@@ -23,12 +24,18 @@ import { createBackdSql } from './backd-sql.js';
 import { createMpgSql } from './mpg-sql.js';
 import { createReconciliationSql } from './reconciliation-sql.js';
 import { type SqlSession } from './sql-helpers.js';
+import { writeChangeInTurn, writeEventInTurn } from './write-change-sql.js';
 
 export function createSqlStoreTx(db: SqlSession): StoreTx {
+  const ledger = createLedgerSql(db);
+  const webhooks = createWebhookSql(db);
+  const eventRows = createOutboxSql(db);
+  const outbox = { ...eventRows, writeEvent: writeEventInTurn({ ...eventRows, ...webhooks }) };
   return {
-    ...createLedgerSql(db),
-    ...createOutboxSql(db),
-    ...createWebhookSql(db),
+    ...ledger,
+    writeChange: writeChangeInTurn({ ...ledger, ...outbox }),
+    ...outbox,
+    ...webhooks,
     ...createClaimSql(db),
     ...createMerchantSql(db),
     ...createOperatorSql(db),

@@ -31,7 +31,7 @@ export interface SqliteStoreOptions {
 export const GROUP_COMMIT_MAX = 64;
 
 // SQLite serialises writers with BEGIN IMMEDIATE, so row-lock clauses have no meaning there.
-const LOCK_CLAUSE = /\s+FOR\s+UPDATE(\s+SKIP\s+LOCKED)?/gi;
+const LOCK_CLAUSE = /\s+FOR\s+UPDATE(\s+OF\s+\w+(\s*,\s*\w+)*)?(\s+SKIP\s+LOCKED)?/gi;
 
 function translate(error: unknown): unknown {
   const code = (error as { code?: unknown }).code;
