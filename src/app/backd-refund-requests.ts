@@ -6,11 +6,11 @@
  * (`now >= lockedAt`), so a request past its deadline refuses replacement and deletion even before
  * the job has run.
  */
-import { transitionBackdOrder } from '../domain/backd-order.js';
+import { type BackdOrder, transitionBackdOrder } from '../domain/backd-order.js';
 import type { DomainError } from '../domain/errors.js';
 import { eventTime } from '../domain/events.js';
 import { formatMinor } from '../domain/money.js';
-import { refundableMinor } from '../domain/order.js';
+import { type Order, refundableMinor } from '../domain/order.js';
 import {
   dueStep,
   planDelete,
@@ -24,7 +24,14 @@ import {
 import { assert, ok, type Result } from '../domain/result.js';
 import { type BackdOrderView, backdViewOf } from './backd-orders.js';
 import { backdOrderJson, type BackdTarget, type BackdTx, lockBackdOrder } from './backd-state.js';
-import { type Actor, type AppDeps, execute, query, type UseCase } from './context.js';
+import {
+  type Actor,
+  type AppDeps,
+  execute,
+  query,
+  type RunContext,
+  type UseCase,
+} from './context.js';
 import { changeWithoutMoney } from './ledger.js';
 import { refundOrder } from './order-operations.js';
 import type { MerchantStore } from './ports/merchants.js';
@@ -208,77 +215,102 @@ export const advanceRefundRequest =
     assert(request && backd && order, `refund request ${requestId} without its order`);
     const step = dueStep(request, run.now);
     if (step === null) return ok('not_due');
-
-    if (step === 'approve') {
-      const merchant = await tx.findMerchant(order.merchantId);
-      assert(merchant !== undefined, 'an order has a merchant');
-      const approved = transitionRefundRequest(request, 'approved', run.now, {
-        settleAt: settlementDueAt(request.lockedAt, merchant.settings.refundSettlementDelaySeconds),
-      });
-      if (!approved.ok) return approved;
-      assert(await tx.updateBackdRefundRequest(approved.value, 'draft'), 'request moved');
-      await changeWithoutMoney(tx, run, {
-        eventType: 'refund_request.locked',
-        actor: JOB_ACTOR,
-        order,
-        eventData: {
-          backd_order: backdOrderJson(backd, backd.status),
-          refund_request: refundRequestJson(approved.value),
-        },
-      });
-      return ok('approved');
-    }
-
+    const locked = { request, backd, order };
+    if (step === 'approve') return approveRequest(tx, run, locked);
     // Re-checked here, under the row lock, from the order as it is now: a request that no longer
     // fits is declined rather than refunding twice or more than is left, and rather than failing
     // every step.
     const obstacle = settlementObstacle(request, order, backd.status);
-    if (obstacle !== null) {
-      const declined = transitionRefundRequest(request, 'declined', run.now, {
-        declineReason: 'not_refundable',
-      });
-      if (!declined.ok) return declined;
-      assert(await tx.updateBackdRefundRequest(declined.value, 'approved'), 'request moved');
-      await changeWithoutMoney(tx, run, {
-        eventType: 'refund_request.declined',
-        actor: JOB_ACTOR,
-        order,
-        reason: OBSTACLE_REASONS[obstacle],
-        eventData: {
-          backd_order: backdOrderJson(backd, backd.status),
-          refund_request: refundRequestJson(declined.value),
-          obstacle,
-        },
-      });
-      return ok('declined');
-    }
-
-    const status = transitionBackdOrder(backd.status, 'settle_refund');
-    if (!status.ok) return status;
-    const refunded = transitionRefundRequest(request, 'refunded', run.now);
-    if (!refunded.ok) return refunded;
-    assert(await tx.updateBackdRefundRequest(refunded.value, 'approved'), 'request moved');
-    const after = {
-      ...backd,
-      status: status.value,
-      updatedAt: run.now,
-      version: backd.version + 1,
-    };
-    await tx.updateBackdOrder(after);
-    const posted = await refundOrder({
-      merchantId: order.merchantId,
-      orderId: order.id,
-      actor: JOB_ACTOR,
-      amountMinor: request.amountMinor,
-      reason: `Backd refund request ${request.id} settled`,
-      eventData: {
-        backd_order: backdOrderJson(after, backd.status),
-        refund_request: refundRequestJson(refunded.value),
-      },
-    })(tx, run);
-    if (!posted.ok) return posted;
-    return ok('settled');
+    if (obstacle !== null) return declineRequest(tx, run, locked, obstacle);
+    return settleRequest(tx, run, locked);
   };
+
+/** A request and its orders, under the order's row lock. */
+interface LockedRequest {
+  readonly request: RefundRequest;
+  readonly backd: BackdOrder;
+  readonly order: Order;
+}
+
+/** A draft past its deadline: approved, to settle after the merchant's delay. */
+async function approveRequest(
+  tx: BackdTx & MerchantStore,
+  run: RunContext,
+  { request, backd, order }: LockedRequest,
+): Promise<Result<AdvanceOutcome, DomainError>> {
+  const merchant = await tx.findMerchant(order.merchantId);
+  assert(merchant !== undefined, 'an order has a merchant');
+  const approved = transitionRefundRequest(request, 'approved', run.now, {
+    settleAt: settlementDueAt(request.lockedAt, merchant.settings.refundSettlementDelaySeconds),
+  });
+  if (!approved.ok) return approved;
+  assert(await tx.updateBackdRefundRequest(approved.value, 'draft'), 'request moved');
+  await changeWithoutMoney(tx, run, {
+    eventType: 'refund_request.locked',
+    actor: JOB_ACTOR,
+    order,
+    eventData: {
+      backd_order: backdOrderJson(backd, backd.status),
+      refund_request: refundRequestJson(approved.value),
+    },
+  });
+  return ok('approved');
+}
+
+/** An approved request that no longer fits the order: declined, with why. */
+async function declineRequest(
+  tx: BackdTx,
+  run: RunContext,
+  { request, backd, order }: LockedRequest,
+  obstacle: NonNullable<ReturnType<typeof settlementObstacle>>,
+): Promise<Result<AdvanceOutcome, DomainError>> {
+  const declined = transitionRefundRequest(request, 'declined', run.now, {
+    declineReason: 'not_refundable',
+  });
+  if (!declined.ok) return declined;
+  assert(await tx.updateBackdRefundRequest(declined.value, 'approved'), 'request moved');
+  await changeWithoutMoney(tx, run, {
+    eventType: 'refund_request.declined',
+    actor: JOB_ACTOR,
+    order,
+    reason: OBSTACLE_REASONS[obstacle],
+    eventData: {
+      backd_order: backdOrderJson(backd, backd.status),
+      refund_request: refundRequestJson(declined.value),
+      obstacle,
+    },
+  });
+  return ok('declined');
+}
+
+/** An approved request due to settle: refunded with the core refund it posts. */
+async function settleRequest(
+  tx: BackdTx & MerchantStore,
+  run: RunContext,
+  { request, backd, order }: LockedRequest,
+): Promise<Result<AdvanceOutcome, DomainError>> {
+  const status = transitionBackdOrder(backd.status, 'settle_refund');
+  if (!status.ok) return status;
+  const refunded = transitionRefundRequest(request, 'refunded', run.now);
+  if (!refunded.ok) return refunded;
+  assert(await tx.updateBackdRefundRequest(refunded.value, 'approved'), 'request moved');
+  const after = { ...backd, status: status.value, updatedAt: run.now, version: backd.version + 1 };
+  await tx.updateBackdOrder(after);
+  // A refusal here rolls back the request's and Backd's writes with it (execute's Rollback).
+  const posted = await refundOrder({
+    merchantId: order.merchantId,
+    orderId: order.id,
+    actor: JOB_ACTOR,
+    amountMinor: request.amountMinor,
+    reason: `Backd refund request ${request.id} settled`,
+    eventData: {
+      backd_order: backdOrderJson(after, backd.status),
+      refund_request: refundRequestJson(refunded.value),
+    },
+  })(tx, run);
+  if (!posted.ok) return posted;
+  return ok('settled');
+}
 
 /** Requests with a step due now, for the job. */
 export function listDueRefundRequests(deps: AppDeps, limit: number) {

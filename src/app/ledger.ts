@@ -88,6 +88,17 @@ export async function findReplay(
   return ok(earlier);
 }
 
+/** What `commitChange` is given: the change planned on `before`, and how to name it. */
+interface ChangeToCommit {
+  readonly before: Order | null;
+  readonly after: Order;
+  readonly change: Change;
+  readonly eventType: EventType;
+  readonly command: OrderCommandBase;
+  readonly requestFingerprint: string;
+  readonly eventData?: Readonly<Record<string, unknown>>;
+}
+
 /**
  * Applies a planned change to `before` and writes it with its event. The dialects' effects (a
  * customer's wallet) are planned before the first write, so their refusal leaves nothing written.
@@ -97,16 +108,36 @@ export async function findReplay(
 export async function commitChange(
   tx: OrderChangeTx,
   run: RunContext,
-  input: {
-    readonly before: Order | null;
-    readonly after: Order;
-    readonly change: Change;
-    readonly eventType: EventType;
-    readonly command: OrderCommandBase;
-    readonly requestFingerprint: string;
-    readonly eventData?: Readonly<Record<string, unknown>>;
-  },
+  input: ChangeToCommit,
 ): Promise<Result<OrderOutcome, DomainError>> {
+  const { order, transactions, event } = draftChange(run, input);
+  // A dialect's tables (customers' points wallets) follow the order in the same transaction.
+  const effects = await planDialectEffects(tx, run, order, transactions);
+  if (!effects.ok) return effects;
+  // One write of the rows, the order, the event and its deliveries (one round trip on
+  // PostgreSQL). A client-assigned id that is already taken (by another merchant, another order,
+  // or a row of no command) is refused with nothing written.
+  const written = await tx.writeChange({
+    order,
+    // An announcement names the change just written; the order stays as that change left it.
+    orderWrite:
+      input.before === null
+        ? 'insert'
+        : ANNOUNCEMENT_EVENT_TYPES.includes(event.type)
+          ? 'none'
+          : 'update',
+    transactions,
+    event,
+    fanOut: eventFanOut(run, event),
+  });
+  if (!written) return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
+  // The dialects' effects (a wallet's entries name the order's points rows) follow the rows.
+  for (const effect of effects.value) await effect();
+  return ok({ order, transactions, event, replayed: false });
+}
+
+/** The rows a change writes: the order after it, its ledger rows and its one event. */
+function draftChange(run: RunContext, input: ChangeToCommit) {
   const { before, change, command } = input;
   const eventId = run.newId();
   // An attempt that did not happen (declined, timed out) on an existing order is its own kind of
@@ -140,10 +171,6 @@ export async function commitChange(
     details: draft.details ?? {},
     createdAt: run.now,
   }));
-  // A dialect's tables (customers' points wallets) follow the order in the same transaction.
-  const effects = await planDialectEffects(tx, run, order, transactions);
-  if (!effects.ok) return effects;
-
   const event: EventRecord = {
     id: eventId,
     merchantId: order.merchantId,
@@ -170,22 +197,7 @@ export async function commitChange(
     },
     createdAt: run.now,
   };
-  // One write of the rows, the order, the event and its deliveries (one round trip on
-  // PostgreSQL). A client-assigned id that is already taken (by another merchant, another order,
-  // or a row of no command) is refused with nothing written.
-  const written = await tx.writeChange({
-    order,
-    // An announcement names the change just written; the order stays as that change left it.
-    orderWrite:
-      before === null ? 'insert' : ANNOUNCEMENT_EVENT_TYPES.includes(eventType) ? 'none' : 'update',
-    transactions,
-    event,
-    fanOut: eventFanOut(run, event),
-  });
-  if (!written) return err(domainError('order.duplicate_reference', { field: 'transaction_id' }));
-  // The dialects' effects (a wallet's entries name the order's points rows) follow the rows.
-  for (const effect of effects.value) await effect();
-  return ok({ order, transactions, event, replayed: false });
+  return { order, transactions, event };
 }
 
 /**
