@@ -92,6 +92,21 @@ await storeContract((contract) => {
     assert.equal(Number(row!['version']), locked.version);
   });
 
+  it('meets the primary key when a new order’s id is taken, whatever its first row', async () => {
+    // Two creations of one client-assigned order id (MPG's order_id) race: the later must meet
+    // the order's primary key (retried by execute into a replay), never a refused first row.
+    const { merchant: m } = await merchant();
+    const o = await order(m.id);
+    const [row] = await rowsOf('transactions', 'order_id', o.id);
+    const again = change(o, [String(row!['id'])]);
+    const write = { ...again, order: { ...o, version: 1 }, orderWrite: 'insert' as const };
+    await assert.rejects(
+      contract.t.store.transaction((tx) => tx.writeChange(write)),
+      (e: Error) => e.name === 'UniqueViolation',
+    );
+    assert.deepEqual(await rowsOf('events', 'id', write.event.id), []);
+  });
+
   it('fans the event out to the enabled endpoints of its formats, and writes the change', async () => {
     const { merchant: m } = await merchant();
     const endpoint = async (url: string, format: 'standard' | 'points', enabled: boolean) => {

@@ -7,8 +7,9 @@
  * (src/store/sql/write-change-sql.ts), and both must write the same rows.
  *
  * A client-assigned id (MPG's `transaction_id`) can only be on the first ledger row. That row is
- * inserted with ON CONFLICT DO NOTHING, and every other write of the statement is conditional on
- * its insert: a taken id writes nothing at all, so the refusal that follows is not after a write.
+ * inserted with ON CONFLICT DO NOTHING, and every other write of the statement but a new order is
+ * conditional on its insert: on an existing order a taken id writes nothing at all, so the refusal
+ * that follows is not after a write; a new order's refusal is rolled back with it, as on SQLite.
  * Foreign keys (a new order's rows, the event's deliveries) are checked at the end of the
  * statement, when every part of it is in.
  */
@@ -38,7 +39,11 @@ type OrderWrite = OrderChangeWrite['orderWrite'];
 function orderPart(orderWrite: OrderWrite, when: string): string | null {
   switch (orderWrite) {
     case 'insert':
-      return `o AS (INSERT INTO orders (${ORDER_COLUMNS}) SELECT ${marks(27)} ${when} RETURNING id)`;
+      // Not conditional: a new order goes in first, as in turn on SQLite, so a concurrent
+      // creation of the same order id meets the primary key (a UniqueViolation, which the app
+      // retries into a replay) rather than a quietly refused first row. When the first row is
+      // refused the caller's refusal rolls the new order back with it.
+      return `o AS (INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${marks(27)}) RETURNING id)`;
     case 'update':
       return `o AS (${UPDATE_ORDER_SQL}${when ? ' AND EXISTS (SELECT 1 FROM t0)' : ''} RETURNING id)`;
     case 'none':
@@ -103,7 +108,8 @@ export const writeChangeInOneStatement = (db: SqlSession): LedgerStore['writeCha
     const inserted = Number(result!['inserted']);
     const orders = Number(result!['orders']);
     if (inserted === 0) {
-      assert(orders === 0, `order ${w.order.id} written although its first row was refused`);
+      const expected = w.orderWrite === 'insert' ? 1 : 0;
+      assert(orders === expected, `order ${w.order.id}: ${orders} written, first row refused`);
       return false;
     }
     if (w.orderWrite === 'update') assert(orders === 1, changedUnderLock(w.order));
