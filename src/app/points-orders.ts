@@ -37,7 +37,7 @@ import {
   type OrderCommandBase,
 } from './ledger.js';
 import { refundOrder } from './order-operations.js';
-import { lockOwnedOrder, type OrderOwner, ownedOrder } from './order-owner.js';
+import { type OrderOwner, ownedOrder } from './order-owner.js';
 import type { LedgerStore } from './ports/ledger.js';
 import type { MerchantStore } from './ports/merchants.js';
 import type { PointsStore } from './ports/points.js';
@@ -252,23 +252,46 @@ export interface PointsOrderCommand {
 }
 
 /**
+ * The Points order and its record, locked for a change in one statement; another merchant's or
+ * another face's order is `order.not_found`, as `lockOwnedOrder` answers.
+ */
+async function lockPointsView(
+  tx: PointsTx,
+  cmd: PointsOrderCommand,
+): Promise<Result<PointsOrderView, DomainError>> {
+  const locked = await tx.lockPointsOrder(cmd.orderId);
+  const order = ownedOrder(locked?.order, pointsOwner(cmd));
+  return locked && order
+    ? ok({ order, record: locked.record })
+    : err(domainError('order.not_found'));
+}
+
+/**
  * One operation under Points' state machine: `pointsTransitionError` refuses what Points
- * refuses, then the core planner decides the money.
+ * refuses, then the core planner decides the money. The answer's record is the one locked with
+ * the order: an operation changes the order, not its record.
  */
 async function operate(
   tx: PointsTx,
   run: RunContext,
-  cmd: PointsOrderCommand & { readonly reason?: string | null },
+  cmd: PointsOrderCommand & {
+    readonly reason?: string | null;
+    /** The order and record as the caller already locked them in this transaction. */
+    readonly locked?: PointsOrderView;
+  },
   operation: PointsOperation | null,
   eventType: Parameters<typeof changeOrder>[2]['eventType'],
   plan: (order: Order) => Result<Change, DomainError>,
   eventData?: () => Readonly<Record<string, unknown>>,
 ): Promise<Result<PointsOrderView, DomainError>> {
+  const locked = cmd.locked ? ok(cmd.locked) : await lockPointsView(tx, cmd);
+  if (!locked.ok) return locked;
   const command: OrderCommandBase = {
     ...pointsOwner(cmd),
     actor: cmd.actor,
     reason: cmd.reason ?? null,
     guard: (order) => pointsRefusal(operation, order),
+    locked: locked.value.order,
   };
   const outcome = await changeOrder(tx, run, {
     orderId: cmd.orderId,
@@ -279,7 +302,7 @@ async function operate(
     ...(eventData ? { eventData } : {}),
   });
   if (!outcome.ok) return outcome;
-  return ok(await viewOf(tx, outcome.value.order));
+  return ok({ order: outcome.value.order, record: locked.value.record });
 }
 
 /** What Points' state machine refuses before the core plans (the order is a Points order). */
@@ -371,15 +394,19 @@ export const refundPointsOrder =
     },
   ): UseCase<PointsRefundOutcome, PointsTx> =>
   async (tx, run) => {
+    const locked = await lockPointsView(tx, cmd);
+    if (!locked.ok) return locked;
     const done = await refundOrder({
       ...cmd,
       ...pointsOwner(cmd),
       guard: (order) => pointsRefusal('refund', order),
+      locked: locked.value.order,
     })(tx, run);
     if (!done.ok) return done;
     // Points commands carry no idempotency key, so a refund is never a replay without its split.
     assert(done.value.split !== null, 'a refund without its split');
-    return ok({ ...(await viewOf(tx, done.value.order)), split: done.value.split });
+    // A refund changes the order, not its Points record: the record locked with it answers.
+    return ok({ order: done.value.order, record: locked.value.record, split: done.value.split });
   };
 
 /**
@@ -392,9 +419,9 @@ export const updateShippingStatus =
   ): UseCase<PointsOrderView, PointsTx> =>
   async (tx, run) => {
     // Locked first, so two updates cannot both compute from the same earlier labels.
-    const locked = await lockOwnedOrder(tx, pointsOwner(cmd), cmd.orderId);
+    const locked = await lockPointsView(tx, cmd);
     if (!locked.ok) return locked;
-    const before = await viewOf(tx, locked.value);
+    const before = locked.value;
     const next = applyShippingUpdate(
       {
         status: before.record.shippingStatus,
@@ -406,7 +433,7 @@ export const updateShippingStatus =
     const done = await operate(
       tx,
       run,
-      cmd,
+      { ...cmd, locked: before },
       null,
       'order.shipping_status_updated',
       (order) => ok(planNoMoney(order)),

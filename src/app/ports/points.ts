@@ -3,6 +3,7 @@
  * status) and the per-merchant earning lock (src/app/points-orders.ts). The SQL is
  * src/store/sql/points-sql.ts.
  */
+import type { Order } from '../../domain/order.js';
 import type {
   PendingEarning,
   PointsChannel,
@@ -20,6 +21,14 @@ export interface PointsStore {
   /** Inserts the Points view of an order; returns it with its drawn integer `number`. */
   insertPointsOrder(record: Omit<PointsOrderRecord, 'number'>): Promise<PointsOrderRecord>;
   findPointsOrder(orderId: string): Promise<PointsOrderRecord | undefined>;
+  /**
+   * The order and its Points record, both rows locked (FOR UPDATE OF both on PostgreSQL), in one
+   * statement: what a Points operation changes and answers with. Undefined when the order is not
+   * a Points order.
+   */
+  lockPointsOrder(
+    orderId: string,
+  ): Promise<{ order: Order; record: PointsOrderRecord } | undefined>;
   findPointsOrderByReview(
     merchantId: string,
     channel: PointsChannel,

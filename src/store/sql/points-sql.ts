@@ -11,8 +11,17 @@ import type {
   PointsOrderRecord,
 } from '../../domain/points-records.js';
 import { assert } from '../../domain/result.js';
-import { type Row, int, intOrNull, parsed, str, strOrNull } from './rows.js';
-import { type SqlSession, allOf, first, firstOf, json } from './sql-helpers.js';
+import { type Row, int, intOrNull, parsed, rowToOrder, str, strOrNull } from './rows.js';
+import {
+  type SqlSession,
+  allOf,
+  columnsOf,
+  first,
+  firstOf,
+  json,
+  ORDER_COLUMNS,
+  renamedColumns,
+} from './sql-helpers.js';
 
 const rowToPointsOrder = (r: Row): PointsOrderRecord => ({
   number: int(r, 'number'),
@@ -90,6 +99,21 @@ const findPointsOrder =
       [orderId],
       rowToPointsOrder,
     );
+
+const lockPointsOrder =
+  (db: SqlSession): PointsStore['lockPointsOrder'] =>
+  async (orderId) => {
+    // Both rows locked: a statement that waited for the lock re-reads only the rows it locked
+    // (READ COMMITTED), and the record changes only under the order's lock. The order's row
+    // first (OF o, p), as every writer takes them.
+    const [r] = await db.all(
+      `SELECT ${columnsOf(ORDER_COLUMNS, 'o')}, ${columnsOf(POINTS_ORDER_COLUMNS, 'p', true)}
+       FROM orders o JOIN points_orders p ON p.order_id = o.id
+       WHERE o.id = ? FOR UPDATE OF o, p`,
+      [orderId],
+    );
+    return r && { order: rowToOrder(r), record: rowToPointsOrder(renamedColumns(r, 'p')) };
+  };
 
 const findPointsOrderByReview =
   (db: SqlSession): PointsStore['findPointsOrderByReview'] =>
@@ -225,6 +249,7 @@ export const createPointsSql = (db: SqlSession): PointsStore => ({
   tryLockPointsMerchant: tryLockPointsMerchant(db),
   insertPointsOrder: insertPointsOrder(db),
   findPointsOrder: findPointsOrder(db),
+  lockPointsOrder: lockPointsOrder(db),
   findPointsOrderByReview: findPointsOrderByReview(db),
   updatePointsOrder: updatePointsOrder(db),
   findPointsMerchantNumber: findPointsMerchantNumber(db),
