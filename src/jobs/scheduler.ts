@@ -64,6 +64,9 @@ export class JobRunner {
     this.#nudged = true;
     setImmediate(() => {
       this.#nudged = false;
+      // A nudge made just before stop() must not start a round after it: stop has already
+      // waited for the rounds it knew of, and the store closes next.
+      if (this.#stopped) return;
       this.runDue(false).catch((error: unknown) =>
         this.#log.error({ err: error }, 'background job run failed'),
       );
