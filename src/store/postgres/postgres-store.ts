@@ -130,8 +130,11 @@ class PgSessions {
    * Queues a statement without waiting for its answer, held in the client's socket (corked) until
    * the next query joins it: the two leave in one write and their answers come back together
    * (the pool's clients are in pg's pipeline mode). Only for a statement whose answer decides
-   * nothing (BEGIN): its failure also fails the query behind it, and it is awaited before COMMIT.
-   * Its round trip is the next query's, or its own when it is awaited alone.
+   * nothing (BEGIN), awaited before COMMIT so a failure of it is thrown then and the transaction
+   * rolls back. The one assumption: BEGIN does not fail alone on a connection that works (inside
+   * a transaction it is only a warning; a broken connection fails the query behind it too), else
+   * that query would run outside the transaction. Its round trip is the next query's, or its own
+   * when it is awaited alone.
    */
   private sendAhead(client: pg.PoolClient, query: string): Promise<unknown> {
     this.counters.statements += 1;
