@@ -50,10 +50,10 @@ describe('the dialects', () => {
   it('are added by steps that cite only files that exist', () => {
     const doc = readFileSync('docs/architecture.md', 'utf8');
     const section = doc.slice(doc.indexOf('## Adding a dialect'), doc.indexOf('## Proving it'));
+    // The files the steps create are written with `<name>` in their paths, which this pattern
+    // does not match: what it finds are the files a new dialect changes, and they must exist.
     const cited = [...section.matchAll(/(?:src|test|docs)\/[\w./-]+\.(?:ts|md)/g)].map((m) => m[0]);
-    // The new dialect's own files (`<name>` in their paths) are the ones the steps create.
-    const existing = cited.filter((path) => !path.includes('<name>'));
-    assert.ok(existing.length > 15, `the section cites the files it changes (${existing.length})`);
-    for (const path of existing) assert.ok(existsSync(path), `${path} does not exist`);
+    assert.ok(cited.length > 15, `the section cites the files it changes (${cited.length})`);
+    for (const path of cited) assert.ok(existsSync(path), `${path} does not exist`);
   });
 });
