@@ -1,5 +1,5 @@
 /** Creating an order, optionally reserving or capturing its amount in the same transaction. */
-import { domainError } from '../domain/errors.js';
+import { domainError, type DomainError } from '../domain/errors.js';
 import { isCurrencyCode } from '../domain/currencies.js';
 import {
   type CreationCapture,
@@ -10,7 +10,7 @@ import {
   withOutcome,
   ZERO_TOTALS,
 } from '../domain/order.js';
-import { err, ok } from '../domain/result.js';
+import { err, ok, type Result } from '../domain/result.js';
 import type { UseCase } from './context.js';
 import {
   commitChange,
@@ -71,20 +71,27 @@ export const createOrder =
       ...request
     } = cmd;
     const requestFingerprint = fingerprint({ operation: 'order.created', ...request, currency });
-    const replay = await findReplay(tx, cmd.merchantId, cmd.idempotencyKey, requestFingerprint);
-    if (!replay.ok) return replay;
-    if (replay.value) {
-      const order = await tx.findOrder(replay.value.orderId ?? '');
-      if (order) return ok({ order, transactions: [], event: replay.value, replayed: true });
-    }
-    if (
-      cmd.orderNumber &&
-      (await tx.findOrderByNumber(merchant.id, cmd.dialect, cmd.orderNumber))
-    ) {
-      return err(domainError('order.duplicate_reference', { field: 'order_number' }));
-    }
-    if (cmd.orderId && (await tx.findOrder(cmd.orderId))) {
-      return err(domainError('order.duplicate_reference', { field: 'order_id' }));
+    // The replay is looked up again when a reference turns out taken: a racing creation of the
+    // same request may have committed between the first look-up and the reference's read (each
+    // statement sees what is committed when it runs), and its answer is a replay, not a refusal.
+    const replayOf = async (): Promise<Result<OrderOutcome, DomainError> | null> => {
+      const replay = await findReplay(tx, cmd.merchantId, cmd.idempotencyKey, requestFingerprint);
+      if (!replay.ok) return replay;
+      const order = replay.value && (await tx.findOrder(replay.value.orderId ?? ''));
+      return order && replay.value
+        ? ok({ order, transactions: [], event: replay.value, replayed: true })
+        : null;
+    };
+    const first = await replayOf();
+    if (first) return first;
+    const taken =
+      cmd.orderNumber && (await tx.findOrderByNumber(merchant.id, cmd.dialect, cmd.orderNumber))
+        ? 'order_number'
+        : cmd.orderId && (await tx.findOrder(cmd.orderId))
+          ? 'order_id'
+          : null;
+    if (taken) {
+      return (await replayOf()) ?? err(domainError('order.duplicate_reference', { field: taken }));
     }
 
     const order = newOrder(cmd, {
