@@ -27,6 +27,7 @@ import type { OrderFilter } from '../src/app/ports/ledger.js';
 import { orderSearchFor } from '../src/domain/order-search.js';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createSqlStoreTx } from '../src/store/sql/store-tx.js';
+import type { SqlSession } from '../src/store/sql/sql-helpers.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import {
   BULK_CUSTOMERS,
@@ -244,10 +245,7 @@ function printTable(results: readonly Measured[]): void {
 
 /** Captures the SQL one listOrders call sends, by running it against a recording session. */
 async function captureWith(
-  makeTx: (session: {
-    all(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
-    run(sql: string, params?: readonly unknown[]): Promise<number>;
-  }) => { listOrders(f: OrderFilter): Promise<unknown> },
+  makeTx: (session: SqlSession) => { listOrders(f: OrderFilter): Promise<unknown> },
   filter: OrderFilter,
 ): Promise<{ sql: string; params: readonly unknown[] }> {
   let caught: { sql: string; params: readonly unknown[] } | undefined;
@@ -257,6 +255,8 @@ async function captureWith(
       return [];
     },
     run: async () => 0,
+    write: async () => undefined,
+    writeOne: async () => undefined,
   });
   await tx.listOrders(filter);
   if (!caught) throw new Error('listOrders sent no SQL');

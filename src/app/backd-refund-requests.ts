@@ -109,8 +109,7 @@ export const submitRefundRequest =
     // Two changes (the decline, then the new request): two events, two versions.
     let current = order;
     if (declined) {
-      const written = await tx.updateBackdRefundRequest(declined, 'draft');
-      assert(written, `active refund request ${declined.id} changed under the order lock`);
+      await tx.updateBackdRefundRequest(declined, 'draft');
       current = await changeWithoutMoney(tx, run, {
         eventType: 'refund_request.declined',
         actor: cmd.actor,
@@ -168,8 +167,7 @@ export const deleteRefundRequest =
     const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
     const declined = planDelete(active, run.now, cmd.expectedId);
     if (!declined.ok) return declined;
-    const written = await tx.updateBackdRefundRequest(declined.value, 'draft');
-    assert(written, `active refund request ${declined.value.id} changed under the order lock`);
+    await tx.updateBackdRefundRequest(declined.value, 'draft');
     await changeWithoutMoney(tx, run, {
       eventType: 'refund_request.declined',
       actor: cmd.actor,
@@ -244,7 +242,7 @@ async function approveRequest(
     settleAt: settlementDueAt(request.lockedAt, merchant.settings.refundSettlementDelaySeconds),
   });
   if (!approved.ok) return approved;
-  assert(await tx.updateBackdRefundRequest(approved.value, 'draft'), 'request moved');
+  await tx.updateBackdRefundRequest(approved.value, 'draft');
   await changeWithoutMoney(tx, run, {
     eventType: 'refund_request.locked',
     actor: JOB_ACTOR,
@@ -268,7 +266,7 @@ async function declineRequest(
     declineReason: 'not_refundable',
   });
   if (!declined.ok) return declined;
-  assert(await tx.updateBackdRefundRequest(declined.value, 'approved'), 'request moved');
+  await tx.updateBackdRefundRequest(declined.value, 'approved');
   await changeWithoutMoney(tx, run, {
     eventType: 'refund_request.declined',
     actor: JOB_ACTOR,
@@ -293,7 +291,7 @@ async function settleRequest(
   if (!status.ok) return status;
   const refunded = transitionRefundRequest(request, 'refunded', run.now);
   if (!refunded.ok) return refunded;
-  assert(await tx.updateBackdRefundRequest(refunded.value, 'approved'), 'request moved');
+  await tx.updateBackdRefundRequest(refunded.value, 'approved');
   const after = { ...backd, status: status.value, updatedAt: run.now, version: backd.version + 1 };
   await tx.updateBackdOrder(after);
   // A refusal here rolls back the request's and Backd's writes with it (execute's Rollback).

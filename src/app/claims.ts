@@ -101,6 +101,32 @@ export async function claimOnce(
   return taken ? CLAIMED : HELD;
 }
 
+/**
+ * Claims `request`, completed with `result`, where no claim can be in the way, without waiting
+ * for an answer (written behind on PostgreSQL, no round trip of its own). For the claim of a
+ * change the ledger has just written under the same key, not a replay of one: a completed claim
+ * exists only with its change, so a claim already there can only be an earlier release's lease.
+ * Then the key's unique index fails the transaction with a UniqueViolation, and the caller's
+ * retry (see RunContext.afterConflict) claims with `claimOnce`, which answers it.
+ */
+export async function claimCompletedBehind(
+  tx: ClaimStore,
+  request: ClaimRequest,
+  result: ClaimResult,
+  now: number,
+): Promise<void> {
+  await tx.insertClaimBehind({
+    ...request,
+    state: 'completed',
+    leaseToken: null,
+    leaseExpiresAt: null,
+    resultStatus: result.status,
+    result: result.body,
+    createdAt: now,
+    expiresAt: null,
+  });
+}
+
 /** What an existing claim says of `request` without claiming; null when there is none to heed. */
 export async function existingClaim(
   tx: ClaimStore,

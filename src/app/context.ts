@@ -71,6 +71,12 @@ export const actorLabel = (actor: Actor): string => {
 export interface RunContext {
   readonly now: number;
   readonly newId: IdGenerator;
+  /**
+   * True on `execute`'s second attempt, after the first met a unique violation: a step that
+   * writes behind and leaves a conflict to a unique index (claimCompletedBehind) takes the path
+   * that answers it instead, so the retry cannot meet the same violation again.
+   */
+  readonly afterConflict?: boolean;
 }
 
 /**
@@ -108,7 +114,11 @@ export async function execute<T>(
   for (let attempt = 0; ; attempt++) {
     try {
       const committed = await deps.store.transaction(async (tx) => {
-        const result = await useCase(tx, { now: deps.clock.now(), newId: deps.newId });
+        const result = await useCase(tx, {
+          now: deps.clock.now(),
+          newId: deps.newId,
+          ...(attempt > 0 ? { afterConflict: true } : {}),
+        });
         if (!result.ok) throw new Rollback(result);
         if (inTransaction) await inTransaction(tx, result.value);
         return result;

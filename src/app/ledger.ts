@@ -58,6 +58,11 @@ export interface OrderCommandBase extends OrderOwner {
    * operation, MPG's dialect check): the change uses it rather than lock and read it again.
    */
   readonly locked?: Order;
+  /**
+   * The command's earlier event, as `lockWithReplay` looked it up with the caller's lock (null:
+   * none). Omitted: looked up here.
+   */
+  readonly earlier?: EventRecord | null;
 }
 
 export interface OrderOutcome {
@@ -78,14 +83,42 @@ export async function findReplay(
   merchantId: string,
   idempotencyKey: string | undefined,
   requestFingerprint: string,
+  lookedUp?: EventRecord | null,
 ): Promise<Result<EventRecord | null, DomainError>> {
   if (idempotencyKey === undefined) return ok(null);
-  const earlier = await tx.findEventByKey(merchantId, idempotencyKey);
+  const earlier =
+    lookedUp === undefined ? await tx.findEventByKey(merchantId, idempotencyKey) : lookedUp;
   if (!earlier) return ok(null);
   if (earlier.requestFingerprint !== requestFingerprint) {
     return err(domainError('idempotency.key_reused'));
   }
   return ok(earlier);
+}
+
+/**
+ * `lock()`, with the command's earlier event looked up right behind it: on PostgreSQL the two
+ * leave in one socket write and come back in one round trip. The look-up is a statement of its
+ * own, issued (so run) after the lock's, so it reads once the lock is held, exactly as one sent
+ * after the lock's answer would; `lock` must send its statement before it first awaits anything.
+ * Only for a merchant's keyed command (the key is the merchant's; the admin's merchant is known
+ * once the order is read): otherwise `earlier` is undefined and `changeOrder` looks it up.
+ */
+export async function lockWithReplay<L>(
+  tx: OutboxStore,
+  command: Pick<OrderCommandBase, 'merchantId' | 'idempotencyKey' | 'earlier'>,
+  lock: () => Promise<L>,
+): Promise<{ readonly locked: L; readonly earlier: EventRecord | null | undefined }> {
+  const locking = lock();
+  const key = command.idempotencyKey;
+  const lookingUp =
+    command.merchantId === null || key === undefined || command.earlier !== undefined
+      ? undefined
+      : tx.findEventByKey(command.merchantId, key);
+  // Awaited after the lock; a failed lock must not leave its rejection unhandled.
+  lookingUp?.catch(() => undefined);
+  const locked = await locking;
+  const earlier = lookingUp === undefined ? command.earlier : ((await lookingUp) ?? null);
+  return { locked, earlier };
 }
 
 /** What `commitChange` is given: the change planned on `before`, and how to name it. */
@@ -127,6 +160,7 @@ export async function commitChange(
           ? 'none'
           : 'update',
     transactions,
+    clientAssignedId: Boolean(input.command.transactionId) && transactions.length > 0,
     event,
     fanOut: eventFanOut(run, event),
   });
@@ -219,7 +253,9 @@ export async function changeOrder(
   },
 ): Promise<Result<OrderOutcome, DomainError>> {
   const { command } = input;
-  const owned = await lockOwnedOrder(tx, command, input.orderId, command.locked);
+  const { locked: owned, earlier } = await lockWithReplay(tx, command, () =>
+    lockOwnedOrder(tx, command, input.orderId, command.locked),
+  );
   if (!owned.ok) return owned;
   const order = owned.value;
   const requestFingerprint = fingerprint({
@@ -227,7 +263,13 @@ export async function changeOrder(
     orderId: order.id,
     ...input.request,
   });
-  const replay = await findReplay(tx, order.merchantId, command.idempotencyKey, requestFingerprint);
+  const replay = await findReplay(
+    tx,
+    order.merchantId,
+    command.idempotencyKey,
+    requestFingerprint,
+    earlier,
+  );
   if (!replay.ok) return replay;
   if (replay.value) return ok({ order, transactions: [], event: replay.value, replayed: true });
 

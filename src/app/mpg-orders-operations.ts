@@ -5,7 +5,7 @@ import { type MpgReverseReason, planExtension, planReversal } from '../domain/mp
 import type { Order } from '../domain/order.js';
 import { err, ok } from '../domain/result.js';
 import type { Actor, UseCase } from './context.js';
-import { changeOrder } from './ledger.js';
+import { changeOrder, lockWithReplay } from './ledger.js';
 import { mpgOutcome } from './mpg-references.js';
 import {
   coreKey,
@@ -50,7 +50,13 @@ export const mpgAmountOperation =
     cmd: MpgOperationCommand & { readonly amountMinor?: number },
   ): UseCase<MpgOrderView, MpgTx & MerchantStore> =>
   async (tx, run) => {
-    const locked = await lockMpgOrder(tx, cmd.merchantId, cmd.orderId, cmd.locked);
+    const idempotencyKey = cmd.transactionId && coreKey('transaction_id', cmd.transactionId);
+    // The key's earlier event comes with the lock (one round trip on PostgreSQL).
+    const { locked, earlier } = await lockWithReplay(
+      tx,
+      { merchantId: cmd.merchantId, ...(idempotencyKey ? { idempotencyKey } : {}) },
+      () => lockMpgOrder(tx, cmd.merchantId, cmd.orderId, cmd.locked),
+    );
     if (!locked.ok) return locked;
     // A transaction_id already taken is found by the core: its key (this order's earlier
     // request) or the row's primary key (anything else), so the common case reads nothing more.
@@ -62,12 +68,10 @@ export const mpgAmountOperation =
       reason: cmd.reason ?? null,
       ...(cmd.amountMinor !== undefined ? { amountMinor: cmd.amountMinor } : {}),
       outcome: mpgOutcome(operation, APPROVED, sourceTypeOf(locked.value)),
-      ...(cmd.transactionId
-        ? {
-            transactionId: cmd.transactionId,
-            idempotencyKey: coreKey('transaction_id', cmd.transactionId),
-          }
+      ...(cmd.transactionId && idempotencyKey
+        ? { transactionId: cmd.transactionId, idempotencyKey }
         : {}),
+      ...(earlier !== undefined ? { earlier } : {}),
     };
     const outcome =
       operation === 'capture'

@@ -23,7 +23,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { domainError, type DomainError } from '../domain/errors.js';
 import { err, type Result } from '../domain/result.js';
-import { type ClaimOutcome, type ClaimRequest, claimOnce, existingClaim } from './claims.js';
+import {
+  type ClaimOutcome,
+  type ClaimRequest,
+  claimCompletedBehind,
+  claimOnce,
+  existingClaim,
+} from './claims.js';
 import { type AppDeps, execute, type UseCase } from './context.js';
 import { LIMITS } from './limits.js';
 
@@ -60,7 +66,11 @@ function refusal(request: BodyIdRequest, outcome: ClaimOutcome | null): DomainEr
  * of the use case.
  */
 const claimed =
-  <T>(request: BodyIdRequest, useCase: UseCase<T>, orderIdOf: (value: T) => string): UseCase<T> =>
+  <T>(
+    request: BodyIdRequest,
+    useCase: UseCase<T>,
+    claimOf: (value: T) => ClaimedChange,
+  ): UseCase<T> =>
   async (tx, run) => {
     const result = await useCase(tx, run);
     const claim = bodyIdClaim(request);
@@ -70,32 +80,43 @@ const claimed =
       const refused = refusal(request, await existingClaim(tx, claim, run.now));
       return refused ? err(refused) : result;
     }
-    // Completed at once with the order it names; an expired claim of an earlier release is
-    // completed by this request. A claim already done by the same request is the ledger's replay.
-    const outcome = await claimOnce(
-      tx,
-      claim,
-      { result: { status: null, body: orderIdOf(result.value) } },
-      { now: run.now, expiresAt: null },
-    );
+    // Completed at once with the order it names. A new change's claim goes behind: nothing can
+    // be in its way but an earlier release's lease, which the retry answers. On a replay, or on
+    // that retry, an expired claim of an earlier release is completed by this request, and a
+    // claim already done by the same request is the ledger's replay.
+    const { orderId, replayed } = claimOf(result.value);
+    const done = { status: null, body: orderId };
+    if (!replayed && !run.afterConflict) {
+      await claimCompletedBehind(tx, claim, done, run.now);
+      return result;
+    }
+    const outcome = await claimOnce(tx, claim, { result: done }, { now: run.now, expiresAt: null });
     const refused = refusal(request, outcome);
     return refused ? err(refused) : result;
   };
 
+/** What a body id's claim needs of the use case's result. */
+export interface ClaimedChange {
+  /** The order the result belongs to. */
+  readonly orderId: string;
+  /** The ledger answered a replay: nothing new was written. */
+  readonly replayed: boolean;
+}
+
 /**
- * Runs `useCase` at most once per body id (see above). `orderIdOf` names the order the result
- * belongs to. Errors: idempotency.key_reused (details.field = the id's name),
+ * Runs `useCase` at most once per body id (see above). `claimOf` names the order the result
+ * belongs to, and whether it was a replay. Errors: idempotency.key_reused (details.field = the id's name),
  * idempotency.still_processing, and those of the use case.
  */
 export async function runWithBodyId<T>(
   deps: AppDeps,
   request: BodyIdRequest,
   useCase: UseCase<T>,
-  orderIdOf: (value: T) => string,
+  claimOf: (value: T) => ClaimedChange,
 ): Promise<Result<T, DomainError>> {
   const deadline = Date.now() + LIMITS.mpgDuplicateWaitMs;
   for (;;) {
-    const result = await execute(deps, claimed(request, useCase, orderIdOf));
+    const result = await execute(deps, claimed(request, useCase, claimOf));
     if (result.ok || result.error !== BUSY) return result;
     // The wait is measured in real time, not on the business clock: it bounds a client's
     // latency, and a test clock stands still.

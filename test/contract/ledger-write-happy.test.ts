@@ -21,7 +21,7 @@ await storeContract((contract) => {
   const run = () => ({ now: contract.clock.now(), newId: contract.deps.newId });
 
   /** A refund of 1 on `o` as commitChange would write it, rows of the given ids. */
-  function change(o: Order, rowIds: readonly string[]): OrderChangeWrite {
+  function change(o: Order, rowIds: readonly string[], clientAssignedId = false): OrderChangeWrite {
     const r = run();
     const eventId = r.newId();
     const after: Order = { ...o, refundedMinor: o.refundedMinor + 1, version: o.version + 1 };
@@ -58,6 +58,7 @@ await storeContract((contract) => {
       order: after,
       orderWrite: 'update',
       transactions,
+      clientAssignedId,
       event,
       fanOut: eventFanOut(r, event),
     };
@@ -82,7 +83,7 @@ await storeContract((contract) => {
     );
     assert.ok(first.ok, JSON.stringify(first));
     const locked = first.value.order;
-    const write = change(locked, [taken, contract.deps.newId()]);
+    const write = change(locked, [taken, contract.deps.newId()], true);
 
     const written = await contract.t.store.transaction((tx) => tx.writeChange(write));
     assert.equal(written, false);
@@ -107,7 +108,15 @@ await storeContract((contract) => {
     assert.deepEqual(await rowsOf('events', 'id', write.event.id), []);
   });
 
-  it('fans the event out to the enabled endpoints of its formats, and writes the change', async () => {
+  for (const clientAssignedId of [false, true]) {
+    // Without a client's id PostgreSQL writes the change behind; with one it is answered.
+    const how = clientAssignedId ? 'answered' : 'written behind';
+    it(`fans the event out to the enabled endpoints of its formats, and writes the change (${how})`, async () => {
+      await fansOutAndWrites(clientAssignedId);
+    });
+  }
+
+  async function fansOutAndWrites(clientAssignedId: boolean) {
     const { merchant: m } = await merchant();
     const endpoint = async (url: string, format: 'standard' | 'points', enabled: boolean) => {
       const r = await execute(
@@ -121,7 +130,7 @@ await storeContract((contract) => {
     await endpoint('https://example.com/off', 'standard', false);
     await endpoint('https://example.com/points', 'points', true);
     const o = await order(m.id);
-    const write = change(o, [contract.deps.newId(), contract.deps.newId()]);
+    const write = change(o, [contract.deps.newId(), contract.deps.newId()], clientAssignedId);
     const onlyStandard = { ...write, fanOut: { ...write.fanOut, formats: ['standard' as const] } };
 
     assert.equal(await contract.t.store.transaction((tx) => tx.writeChange(onlyStandard)), true);
@@ -139,6 +148,25 @@ await storeContract((contract) => {
     const [row] = await rowsOf('orders', 'id', o.id);
     assert.equal(Number(row!['version']), o.version + 1);
     assert.equal(Number(row!['refunded_minor']), o.refundedMinor + 1);
+  }
+
+  it('fails the whole transaction, nothing kept, when the order changed under its lock', async () => {
+    // The second wall behind the row lock: the version guard. Written behind on PostgreSQL, the
+    // statement checks it itself and fails, so the COMMIT after it keeps nothing.
+    const { merchant: m } = await merchant();
+    const o = await order(m.id);
+    const stale = change({ ...o, version: o.version + 1 }, [contract.deps.newId()]);
+    await assert.rejects(
+      contract.t.store.transaction(async (tx) => {
+        await tx.writeChange(stale);
+      }),
+      (e: Error) => e.name === 'AssertionFailure' && e.message.includes(o.id),
+    );
+    assert.deepEqual(await rowsOf('events', 'id', stale.event.id), []);
+    assert.deepEqual(await rowsOf('transactions', 'id', stale.transactions[0]!.id), []);
+    assert.deepEqual(await rowsOf('deliveries', 'event_id', stale.event.id), []);
+    const [row] = await rowsOf('orders', 'id', o.id);
+    assert.equal(Number(row!['version']), o.version);
   });
 
   it('writes only the event and its deliveries when the order is not to be written', async () => {

@@ -24,11 +24,14 @@ export interface BackdStore {
   updateBackdOrder(order: BackdOrder): Promise<void>;
   /** Throws UniqueViolation when the order already has an active request (the second wall). */
   insertBackdRefundRequest(request: RefundRequest): Promise<void>;
-  /** Writes a request's new state if it still has `expectedStatus`; false otherwise. */
+  /**
+   * Writes a request's new state; the transaction fails (AssertionFailure) unless it still has
+   * `expectedStatus`, which the order's lock guarantees (the second wall).
+   */
   updateBackdRefundRequest(
     request: RefundRequest,
     expectedStatus: RefundRequestStatus,
-  ): Promise<boolean>;
+  ): Promise<void>;
   findBackdRefundRequest(id: string): Promise<RefundRequest | undefined>;
   /** The order's active (draft or approved) request, its row locked until the transaction ends. */
   findActiveBackdRefundRequest(orderId: string): Promise<RefundRequest | undefined>;

@@ -38,6 +38,11 @@ export interface ClaimStore {
    * when it existed).
    */
   insertClaim(claim: Claim): Promise<{ inserted: boolean; claim: Claim }>;
+  /**
+   * Inserts the claim without an answer (written behind on PostgreSQL): an existing claim under
+   * (scope, key) fails the transaction with a UniqueViolation, at the latest at its COMMIT.
+   */
+  insertClaimBehind(claim: Claim): Promise<void>;
   findClaim(scope: string, key: string): Promise<Claim | undefined>;
   /** Takes over an in-progress claim whose lease has expired; false if someone else holds it. */
   renewClaimLease(

@@ -82,6 +82,12 @@ export interface OrderChangeWrite {
   readonly orderWrite: 'insert' | 'update' | 'none';
   /** Only the first row may carry a client-assigned id, which may already be taken. */
   readonly transactions: readonly LedgerTransaction[];
+  /**
+   * The first row's id is the client's (MPG's `transaction_id`), so it may be taken. Otherwise
+   * every id is new and an existing order's change cannot be refused: PostgreSQL then writes it
+   * behind (`SqlSession.write`), checked by the statement itself, with no round trip of its own.
+   */
+  readonly clientAssignedId: boolean;
   readonly event: EventRecord;
   readonly fanOut: EventFanOut;
 }
@@ -89,9 +95,10 @@ export interface OrderChangeWrite {
 export interface LedgerStore {
   /**
    * Writes a change: the ledger rows, the order (inserted or updated, guarded by its version),
-   * the event and its pending deliveries. On PostgreSQL this is one statement (one round trip);
-   * SQLite, in process, sends them in turn. False when the first row's id is already taken: then
-   * nothing at all is written (a refusal never follows a write).
+   * the event and its pending deliveries. On PostgreSQL this is one statement (one round trip,
+   * or none when it can go behind: see `clientAssignedId`); SQLite, in process, sends them in
+   * turn. False when the first row's id is already taken: then nothing at all is written (a
+   * refusal never follows a write).
    */
   writeChange(write: OrderChangeWrite): Promise<boolean>;
 

@@ -11,13 +11,14 @@
  */
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
-import { AssertionFailure } from '../../domain/result.js';
+import type { Store, StoreTx } from '../../app/ports/store.js';
+import { AssertionFailure, assert } from '../../domain/result.js';
 import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Migration } from '../sql/migrations/index.js';
 import type { Row } from '../sql/rows.js';
 import { createSqlStoreTx } from '../sql/store-tx.js';
+import { exactlyOneRow, translated } from './statement-checks.js';
 import { writeChangeInOneStatement } from './write-change-pg.js';
 
 export interface PostgresStoreOptions {
@@ -32,7 +33,6 @@ export interface PostgresStoreOptions {
 }
 
 const INT8_OID = 20;
-const UNIQUE_VIOLATION = '23505';
 const NUMERIC_OID = 1700;
 
 // int8 (and the numeric of SUM(int8)) arrives as text from pg. Minor units, points and epoch
@@ -90,6 +90,11 @@ const socketOf = (client: unknown): { cork?: () => void; uncork?: () => void } |
   (client as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection
     ?.stream;
 
+/** A statement sent ahead that failed, held until it is awaited. */
+interface Failure {
+  readonly error: unknown;
+}
+
 /** The pool's clients as migration sessions and StoreTx objects, and the transaction runner. */
 class PgSessions {
   readonly counters = new CounterSet();
@@ -102,59 +107,107 @@ class PgSessions {
     { session: MigrationSession; tx: StoreTx }
   >();
   private schemaReady: Promise<void> | undefined;
-  private readonly beginAhead = new WeakSet<pg.PoolClient>();
+  // Sockets held (corked) with statements queued, and those to be released at the next tick.
+  private readonly held = new WeakSet<object>();
+  private readonly releasing = new WeakSet<object>();
+  // Queries sent on each client (or the pool) whose answers have not come back yet.
+  private readonly inFlight = new WeakMap<object, number>();
+  // The writes sent behind (write-behind) in each client's open transaction, in order; a client
+  // outside a transaction has none, and its writes run at once.
+  private readonly behind = new Map<pg.PoolClient, Promise<Failure | null>[]>();
 
   constructor(
     readonly pool: pg.Pool,
     private readonly schema: string | undefined,
   ) {}
 
-  // Every exchange with the server goes through `send`, which counts it: one statement and one
-  // round trip per query (pg sends a named statement's parse, bind and execute in one go). A BEGIN
-  // sent ahead (`sendAhead`) leaves with the next query on its client: one write, one round trip.
+  // Every exchange with the server goes through `send`, which counts it: one statement, and a
+  // round trip unless another query of the client is still awaiting its answer (pipeline mode:
+  // one sent behind it comes back with it). pg sends a named statement's parse, bind and execute
+  // in one go. What is sent in one turn of the event loop leaves in one socket write, with the
+  // statements queued ahead (`sendAhead`: BEGIN, writes behind).
   private send(
     client: pg.PoolClient | pg.Pool,
     query: string | pg.QueryConfig,
   ): Promise<pg.QueryResult> {
     this.counters.statements += 1;
-    this.counters.roundTrips += 1;
+    const waiting = this.inFlight.get(client) ?? 0;
+    if (waiting === 0) this.counters.roundTrips += 1;
+    this.inFlight.set(client, waiting + 1);
+    this.hold(client);
     try {
-      return client.query(query);
+      return client.query(query).finally(() => {
+        this.inFlight.set(client, (this.inFlight.get(client) ?? 1) - 1);
+      });
     } finally {
-      // pg wrote the query behind the held BEGIN (pipeline mode writes at once): release both.
-      if (this.beginAhead.delete(client as pg.PoolClient)) socketOf(client)?.uncork?.();
+      this.releaseSoon(client);
     }
+  }
+
+  /** Holds (corks) the client's socket: writes queue up until it is released. */
+  private hold(client: pg.PoolClient | pg.Pool): void {
+    const socket = socketOf(client);
+    if (!socket || this.held.has(socket)) return;
+    socket.cork?.();
+    this.held.add(socket);
+  }
+
+  /**
+   * Releases the client's socket once this turn of the event loop is done, so the queries sent
+   * in it (a lock and the look-up behind it) and those queued ahead leave in one write.
+   */
+  private releaseSoon(client: pg.PoolClient | pg.Pool): void {
+    const socket = socketOf(client);
+    if (!socket || this.releasing.has(socket)) return;
+    this.releasing.add(socket);
+    process.nextTick(() => {
+      this.releasing.delete(socket);
+      if (this.held.delete(socket)) socket.uncork?.();
+    });
   }
 
   /**
    * Queues a statement without waiting for its answer, held in the client's socket (corked) until
-   * the next query joins it: the two leave in one write and their answers come back together
-   * (the pool's clients are in pg's pipeline mode). Only for a statement whose answer decides
-   * nothing (BEGIN), awaited before COMMIT so a failure of it is thrown then and the transaction
-   * rolls back. The one assumption: BEGIN does not fail alone on a connection that works (inside
-   * a transaction it is only a warning; a broken connection fails the query behind it too), else
-   * that query would run outside the transaction. Its round trip is the next query's, or its own
-   * when it is awaited alone.
+   * the next query joins it: they leave in one write and their answers come back together (the
+   * pool's clients are in pg's pipeline mode, and PostgreSQL runs them in order). Only for a
+   * statement whose answer decides nothing: BEGIN, and the writes of `write` and `writeOne`.
+   * Each is awaited once COMMIT is sent behind it; a failure of one has aborted the transaction,
+   * so the COMMIT kept nothing, and it is thrown then. For BEGIN the one assumption: it does not
+   * fail alone on a connection that works (inside a transaction it is only a warning; a broken
+   * connection fails the query behind it too), else that query would run outside the
+   * transaction. It costs no round trip: it rides on the next query's, COMMIT's at the latest.
    */
-  private sendAhead(client: pg.PoolClient, query: string): Promise<unknown> {
+  private sendAhead(
+    client: pg.PoolClient,
+    query: string | pg.QueryConfig,
+  ): Promise<Failure | null> {
     this.counters.statements += 1;
-    socketOf(client)?.cork?.();
-    this.beginAhead.add(client);
+    this.hold(client);
     // Held, not thrown, until awaited: the query behind it fails first and is what is reported.
     return client.query(query).then(
       () => null,
-      (error: unknown) => ({ error }),
+      (error: unknown) => ({ error: translated(error) }),
     );
   }
 
-  private async awaitAhead(client: pg.PoolClient, ahead: Promise<unknown>): Promise<void> {
-    if (this.beginAhead.delete(client)) {
-      // No query followed: the BEGIN goes alone (it would wait in the socket forever).
-      socketOf(client)?.uncork?.();
-      this.counters.roundTrips += 1;
+  /** The first failure of the writes sent behind on `client` so far, awaited in order. */
+  private async failureBehind(client: pg.PoolClient): Promise<Failure | null> {
+    for (const write of this.behind.get(client) ?? []) {
+      const failed = await write;
+      if (failed) return failed;
     }
-    const failed = (await ahead) as { error: unknown } | null;
-    if (failed) throw failed.error;
+    return null;
+  }
+
+  /** `SqlSession.write`: behind, in a transaction; at once, outside one. */
+  private async write(client: pg.PoolClient, sql: string, params: readonly unknown[]) {
+    const behind = this.behind.get(client);
+    if (!behind) {
+      await this.query(client, sql, params);
+      return;
+    }
+    const s = this.prepared(sql);
+    behind.push(this.sendAhead(client, { name: s.name, text: s.text, values: [...params] }));
   }
 
   private prepared(sql: string): { name: string; text: string } {
@@ -172,9 +225,8 @@ class PgSessions {
     try {
       return await this.send(client, { name: s.name, text: s.text, values: [...params] });
     } catch (error) {
-      const e = error as { code?: string; constraint?: string };
-      if (e.code === UNIQUE_VIOLATION) throw new UniqueViolation(e.constraint ?? 'unknown');
-      throw error;
+      // A write sent behind failed first: this statement only met the aborted transaction.
+      throw (await this.failureBehind(client))?.error ?? translated(error);
     }
   }
 
@@ -182,6 +234,9 @@ class PgSessions {
     return {
       all: async (sql, params = []) => (await this.query(client, sql, params)).rows as Row[],
       run: async (sql, params = []) => (await this.query(client, sql, params)).rowCount ?? 0,
+      write: (sql, params = []) => this.write(client, sql, params),
+      writeOne: (sql, params, failure) =>
+        this.write(client, ...exactlyOneRow(sql, params, failure)),
       exec: async (sql) => {
         await this.send(client, sql);
       },
@@ -217,33 +272,37 @@ class PgSessions {
     const client = await this.pool.connect();
     let broken = false;
     this.counters.transactions += 1;
+    this.behind.set(client, []);
+    // BEGIN leaves with the transaction's first statement (pipeline mode, see createPool): one
+    // write and one round trip fewer per transaction.
+    const begun = this.sendAhead(client, begin);
     try {
-      // BEGIN leaves with the transaction's first statement (pipeline mode, see createPool): one
-      // write and one round trip fewer per transaction. COMMIT cannot: it waits on the work's
-      // answer.
-      const begun = this.sendAhead(client, begin);
       const { session: s, tx } = this.bound(client);
-      let result: T;
-      try {
-        result = await work(s, tx);
-      } catch (error) {
-        // The work's own error is the one to report (a unique violation is retried by the app).
-        await this.awaitAhead(client, begun).catch(() => undefined);
-        throw error;
-      }
-      await this.awaitAhead(client, begun);
-      await this.send(client, 'COMMIT');
+      const result = await work(s, tx);
+      // The writes still behind leave with COMMIT. If one failed, PostgreSQL has aborted the
+      // transaction and answers the COMMIT with ROLLBACK: nothing was kept, and that write's
+      // error is the one to report.
+      const commit = this.send(client, 'COMMIT');
+      commit.catch(() => undefined);
+      const failed = (await begun) ?? (await this.failureBehind(client));
+      if (failed) throw failed.error;
+      const committed = await commit;
+      assert(committed.command === 'COMMIT', `COMMIT answered ${committed.command}`);
       this.counters.commits += 1;
       return result;
     } catch (error) {
+      // The work's own error is the one to report (a unique violation is retried by the app);
+      // ROLLBACK releases whatever is still held, BEGIN included.
       this.counters.rollbacks += 1;
       try {
         await this.send(client, 'ROLLBACK');
       } catch {
         broken = true;
       }
+      await begun;
       throw error;
     } finally {
+      this.behind.delete(client);
       client.release(broken);
     }
   }

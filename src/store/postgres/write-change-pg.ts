@@ -25,6 +25,7 @@ import {
 } from '../sql/ledger-sql.js';
 import { EVENT_COLUMNS, deliveryValues, eventValues } from '../sql/outbox-sql.js';
 import { DELIVERY_COLUMNS, ORDER_COLUMNS, marks, type SqlSession } from '../sql/sql-helpers.js';
+import { failUnless } from './statement-checks.js';
 
 /**
  * A UUIDv7 (RFC 9562) of the millisecond given as the parameter: its 48 bits over the front of a
@@ -51,8 +52,12 @@ function orderPart(orderWrite: OrderWrite, when: string): string | null {
   }
 }
 
-/** The statement's text for an order written as `orderWrite` with `rows` ledger rows. */
-function changeStatement(orderWrite: OrderWrite, rows: number): string {
+/**
+ * The statement's text for an order written as `orderWrite` with `rows` ledger rows. `behind`:
+ * the statement checks its own outcome (every row, the order and the event written, else it fails
+ * with the message of its last parameter), so it answers nothing and can be written behind.
+ */
+function changeStatement(orderWrite: OrderWrite, rows: number, behind: boolean): string {
   const parts: string[] = [];
   // Only the first row can be refused; everything else is written only when it went in.
   const when = rows > 0 ? 'WHERE EXISTS (SELECT 1 FROM t0)' : '';
@@ -77,6 +82,12 @@ function changeStatement(orderWrite: OrderWrite, rows: number): string {
     WHERE w.enabled = 1 AND w.format = ANY (?::text[]))`);
   const inserted = rows > 0 ? '(SELECT count(*) FROM t0)' : '1';
   const orders = order ? '(SELECT count(*) FROM o)' : '0';
+  const events = '(SELECT count(*) FROM e)';
+  if (behind) {
+    const detail = `'rows ' || ${inserted} || ', orders ' || ${orders} || ', events ' || ${events}`;
+    const expected = `${inserted} = 1 AND ${orders} = ${order ? 1 : 0} AND ${events} = 1`;
+    return `WITH ${parts.join(',\n')}\n${failUnless(expected, detail)}`;
+  }
   return `WITH ${parts.join(',\n')}
     SELECT ${inserted} AS inserted, ${orders} AS orders`;
 }
@@ -98,11 +109,19 @@ function changeValues(w: OrderChangeWrite): unknown[] {
 export const writeChangeInOneStatement = (db: SqlSession): LedgerStore['writeChange'] => {
   const texts = new Map<string, string>();
   return async (w) => {
-    const shape = `${w.orderWrite}:${w.transactions.length}`;
+    // An existing order's change whose ids are all new cannot be refused: it goes behind, and
+    // the statement itself fails the transaction if anything of it was not written. A new order
+    // (its id may race another creation) and a client's id (it may be taken) are answered.
+    const behind = w.orderWrite !== 'insert' && !w.clientAssignedId;
+    const shape = `${w.orderWrite}:${w.transactions.length}:${behind}`;
     let text = texts.get(shape);
     if (text === undefined) {
-      text = changeStatement(w.orderWrite, w.transactions.length);
+      text = changeStatement(w.orderWrite, w.transactions.length, behind);
       texts.set(shape, text);
+    }
+    if (behind) {
+      await db.write(text, [...changeValues(w), `change of order ${w.order.id} not written whole`]);
+      return true;
     }
     const [result] = await db.all(text, changeValues(w));
     const inserted = Number(result!['inserted']);

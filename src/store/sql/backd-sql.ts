@@ -18,7 +18,6 @@ import type {
   RefundRequest,
   RefundRequestStatus,
 } from '../../domain/refund-request.js';
-import { assert } from '../../domain/result.js';
 import { type Row, str, strOrNull, int, intOrNull, parsed, rowToOrder } from './rows.js';
 import {
   type SqlSession,
@@ -223,7 +222,7 @@ const findBackdOrderByCheckoutToken =
 const updateBackdOrder =
   (db: SqlSession): BackdStore['updateBackdOrder'] =>
   async (o) => {
-    const changed = await db.run(
+    await db.writeOne(
       `UPDATE backd_orders SET merchant_order_status = ?, status = ?, terms = ?,
          order_total_minor = ?, cart_amount_minor = ?, tax_amount_minor = ?,
          shipping_amount_minor = ?, discount_amount_minor = ?, shipping = ?, billing = ?,
@@ -249,14 +248,16 @@ const updateBackdOrder =
         o.orderId,
         o.version - 1,
       ],
+      `backd order ${o.orderId} changed under a lock (version ${o.version - 1})`,
     );
-    assert(changed === 1, `backd order ${o.orderId} changed under a lock (${o.version - 1})`);
   };
 
 const insertBackdRefundRequest =
   (db: SqlSession): BackdStore['insertBackdRefundRequest'] =>
   async (r) => {
-    await db.run(
+    // Behind on PostgreSQL; a second active request meets the unique index there, at the latest
+    // at COMMIT, as a UniqueViolation.
+    await db.write(
       `INSERT INTO backd_refund_requests (${REFUND_REQUEST_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -283,7 +284,7 @@ const insertBackdRefundRequest =
 const updateBackdRefundRequest =
   (db: SqlSession): BackdStore['updateBackdRefundRequest'] =>
   async (r, expectedStatus) => {
-    const changed = await db.run(
+    await db.writeOne(
       `UPDATE backd_refund_requests SET status = ?, settle_at = ?, decline_reason = ?,
          replaced_by = ?, approved_at = ?, refunded_at = ?, declined_at = ?, updated_at = ?
        WHERE id = ? AND status = ?`,
@@ -299,8 +300,8 @@ const updateBackdRefundRequest =
         r.id,
         expectedStatus,
       ],
+      `refund request ${r.id} is no longer ${expectedStatus} under the order's lock`,
     );
-    return changed === 1;
   };
 
 const findBackdRefundRequest =

@@ -23,6 +23,23 @@ const rowToClaim = (r: Row): Claim => ({
 
 const KEY = `scope = ? AND claim_key = ?`;
 
+const INSERT_CLAIM = `INSERT INTO claims (scope, claim_key, fingerprint, state, lease_token,
+  lease_expires_at, result_status, result, created_at, expires_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+const claimValues = (c: Claim): unknown[] => [
+  c.scope,
+  c.key,
+  c.fingerprint,
+  c.state,
+  c.leaseToken,
+  c.leaseExpiresAt,
+  c.resultStatus,
+  c.result,
+  c.createdAt,
+  c.expiresAt,
+];
+
 const findClaim =
   (db: SqlSession): ClaimStore['findClaim'] =>
   (scope, key) =>
@@ -35,22 +52,8 @@ const insertClaim =
     // our read, the key is free again, so claim it once more. A few rounds always settle it.
     for (let round = 0; ; round++) {
       const inserted = await db.run(
-        `INSERT INTO claims (scope, claim_key, fingerprint, state, lease_token, lease_expires_at,
-           result_status, result, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (scope, claim_key) DO NOTHING`,
-        [
-          c.scope,
-          c.key,
-          c.fingerprint,
-          c.state,
-          c.leaseToken,
-          c.leaseExpiresAt,
-          c.resultStatus,
-          c.result,
-          c.createdAt,
-          c.expiresAt,
-        ],
+        `${INSERT_CLAIM} ON CONFLICT (scope, claim_key) DO NOTHING`,
+        claimValues(c),
       );
       if (inserted === 1) return { inserted: true, claim: c };
       const existing = await findClaim(db)(c.scope, c.key);
@@ -108,6 +111,8 @@ const deleteExpiredClaims =
 
 export const createClaimSql = (db: SqlSession): ClaimStore => ({
   insertClaim: insertClaim(db),
+  // Behind on PostgreSQL (SqlSession.write): an existing claim fails it as a UniqueViolation.
+  insertClaimBehind: (c) => db.write(INSERT_CLAIM, claimValues(c)),
   findClaim: findClaim(db),
   renewClaimLease: renewClaimLease(db),
   completeClaim: completeClaim(db),

@@ -49,7 +49,8 @@ const insertMpgOrder =
 const insertMpgTransaction =
   (db: SqlSession): MpgStore['insertMpgTransaction'] =>
   async (t) => {
-    await db.run(
+    // Its answer decides nothing: behind, on PostgreSQL (SqlSession.write).
+    await db.write(
       `INSERT INTO mpg_transactions (transaction_id, order_id, retrieval_reference, stan,
          auth_code, response_code)
        VALUES (?, ?, ?, ?, ?, ?)`,

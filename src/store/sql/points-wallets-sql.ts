@@ -37,7 +37,8 @@ const findPointsCustomer =
 const lockPointsCustomer =
   (db: SqlSession): PointsWalletStore['lockPointsCustomer'] =>
   async (phone, now) => {
-    await db.run(
+    // Behind on PostgreSQL: the lock that follows carries it.
+    await db.write(
       `INSERT INTO points_customers (phone, balance, created_at, updated_at)
        VALUES (?, 0, ?, ?) ON CONFLICT (phone) DO NOTHING`,
       [phone, now, now],
@@ -52,7 +53,7 @@ const lockPointsCustomer =
 const insertPointsCustomerEntry =
   (db: SqlSession): PointsWalletStore['insertPointsCustomerEntry'] =>
   async (e) => {
-    await db.run(
+    await db.write(
       `INSERT INTO points_customer_entries
          (id, phone, type, points, balance_after, merchant_id, order_id, transaction_id,
           created_at)
@@ -69,11 +70,11 @@ const insertPointsCustomerEntry =
         e.createdAt,
       ],
     );
-    const changed = await db.run(
+    await db.writeOne(
       `UPDATE points_customers SET balance = ?, updated_at = ? WHERE phone = ? AND balance = ?`,
       [e.balanceAfter, e.createdAt, e.phone, e.balanceAfter - e.points],
+      `points wallet ${e.phone} changed under its lock`,
     );
-    assert(changed === 1, `points wallet ${e.phone} changed under its lock`);
   };
 
 const listPointsCustomerEntries =

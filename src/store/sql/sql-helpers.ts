@@ -11,6 +11,19 @@ export interface SqlSession {
   all(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Returns the number of rows changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /**
+   * A write whose answer decides nothing. In a PostgreSQL transaction it is sent behind the next
+   * statement instead of on its own (write-behind: no round trip of its own), and its failure
+   * fails that statement or, at the latest, the COMMIT: nothing of the transaction is kept.
+   * Elsewhere (SQLite, a read outside a transaction) it runs at once.
+   */
+  write(sql: string, params?: readonly unknown[]): Promise<void>;
+  /**
+   * `write` for a statement that must change exactly one row (an update guarded by a version or
+   * a balance): when it changes another number, the transaction fails with an AssertionFailure
+   * naming `failure`. PostgreSQL checks it in the statement itself, so it may be written behind.
+   */
+  writeOne(sql: string, params: readonly unknown[], failure: string): Promise<void>;
 }
 
 export const DELIVERY_COLUMNS = `id, event_id, endpoint_id, merchant_id, order_id, event_type, status,

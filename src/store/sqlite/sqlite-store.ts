@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Store, type StoreTx, UniqueViolation } from '../../app/ports/store.js';
+import { assert } from '../../domain/result.js';
 import { CounterSet } from '../counters.js';
 import { applyMigrations, type MigrationSession, pendingMigrations } from '../sql/migrate.js';
 import type { Migration } from '../sql/migrations/index.js';
@@ -51,6 +52,14 @@ function session(db: Database.Database, counters: CounterSet): MigrationSession 
     }
     return stmt;
   };
+  const run = (sql: string, params: readonly unknown[]): number => {
+    counters.statements += 1;
+    try {
+      return prepare(sql).run(...params).changes;
+    } catch (error) {
+      throw translate(error);
+    }
+  };
   return {
     async all(sql, params = []) {
       const stmt = prepare(sql);
@@ -63,13 +72,14 @@ function session(db: Database.Database, counters: CounterSet): MigrationSession 
         throw translate(error);
       }
     },
-    async run(sql, params = []) {
-      counters.statements += 1;
-      try {
-        return prepare(sql).run(...params).changes;
-      } catch (error) {
-        throw translate(error);
-      }
+    run: async (sql, params = []) => run(sql, params),
+    // In process there is no round trip to save: a write runs at once.
+    write: async (sql, params = []) => {
+      run(sql, params);
+    },
+    writeOne: async (sql, params, failure) => {
+      const changed = run(sql, params);
+      assert(changed === 1, `${failure} (${changed} rows changed)`);
     },
     async exec(sql) {
       counters.statements += 1;

@@ -59,9 +59,13 @@ export async function write(
     });
   }
   // The answer is built inside the change's transaction: one that cannot be built undoes it.
-  const answered = answering(useCase, (view) => ({ orderId: view.order.id, body: render(view) }));
+  const answered = answering(useCase, (view) => ({
+    orderId: view.order.id,
+    replayed: view.replayed,
+    body: render(view),
+  }));
   const result = bodyId
-    ? await runWithBodyId(deps, bodyId, answered, (answer) => answer.orderId)
+    ? await runWithBodyId(deps, bodyId, answered, (answer) => answer)
     : await execute(deps, answered);
   if (!result.ok) return send(reply, renderMpgDomainError(result.error));
   return reply.code(200).send(result.value.body);
