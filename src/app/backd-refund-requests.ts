@@ -23,7 +23,12 @@ import {
 } from '../domain/refund-request.js';
 import { assert, ok, type Result } from '../domain/result.js';
 import { type BackdOrderView, backdViewOf } from './backd-orders.js';
-import { backdOrderJson, type BackdTarget, type BackdTx, lockBackdOrder } from './backd-state.js';
+import {
+  backdOrderJson,
+  type BackdTarget,
+  type BackdTx,
+  lockBackdOrderWithActive,
+} from './backd-state.js';
 import {
   type Actor,
   type AppDeps,
@@ -82,13 +87,12 @@ export type SubmitRefundRequestCommand = BackdTarget & {
 export const submitRefundRequest =
   (cmd: SubmitRefundRequestCommand): UseCase<BackdOrderView, BackdTx & MerchantStore> =>
   async (tx, run) => {
-    const locked = await lockBackdOrder(tx, cmd);
+    const locked = await lockBackdOrderWithActive(tx, cmd);
     if (!locked.ok) return locked;
-    const { order, backd } = locked.value;
+    const { order, backd, active } = locked.value;
     const allowed = transitionBackdOrder(backd.status, 'request_refund');
     if (!allowed.ok) return allowed;
     const holidays = cmd.holidays ?? (await merchantOf(tx, order.merchantId)).settings.holidays;
-    const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
     const plan = planSubmit({
       id: run.newId(),
       orderId: order.id,
@@ -159,12 +163,11 @@ export type DeleteRefundRequestCommand = BackdTarget & {
 export const deleteRefundRequest =
   (cmd: DeleteRefundRequestCommand): UseCase<BackdOrderView, BackdTx> =>
   async (tx, run) => {
-    const locked = await lockBackdOrder(tx, cmd);
+    const locked = await lockBackdOrderWithActive(tx, cmd);
     if (!locked.ok) return locked;
-    const { order, backd } = locked.value;
+    const { order, backd, active } = locked.value;
     const allowed = transitionBackdOrder(backd.status, 'delete_refund');
     if (!allowed.ok) return allowed;
-    const active = (await tx.findActiveBackdRefundRequest(order.id)) ?? null;
     const declined = planDelete(active, run.now, cmd.expectedId);
     if (!declined.ok) return declined;
     await tx.updateBackdRefundRequest(declined.value, 'draft');

@@ -9,7 +9,8 @@ import type { BackdOrder } from '../domain/backd-order.js';
 import { domainError, type DomainError } from '../domain/errors.js';
 import { formatMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
-import { err, ok, type Result } from '../domain/result.js';
+import type { RefundRequest } from '../domain/refund-request.js';
+import { assert, err, ok, type Result } from '../domain/result.js';
 import { refundRequestViolations } from '../domain/ledger-checks.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import { groupBy } from './group-by.js';
@@ -68,6 +69,31 @@ export async function lockBackdOrder(
     return err(domainError('backd_order.merchant_order_id_mismatch'));
   }
   return ok({ order: owned, backd });
+}
+
+/**
+ * `lockBackdOrder`, with the order's active (draft or approved) refund request, its row locked.
+ * For a merchant's target the request is read right behind the lock, by the Backd order's id: on
+ * PostgreSQL both leave together (one round trip), and the read, a statement of its own issued
+ * after the lock's, runs once the lock is held. Errors: those of `lockBackdOrder`.
+ */
+export async function lockBackdOrderWithActive(
+  tx: BackdStore & LedgerStore,
+  target: BackdTarget,
+): Promise<Result<LockedBackdOrder & { readonly active: RefundRequest | null }, DomainError>> {
+  const locking = lockBackdOrder(tx, target);
+  const reading =
+    target.merchantId === null
+      ? undefined
+      : tx.findActiveRefundRequestOfBackdOrder(target.backdOrderId);
+  // Awaited after the lock; a failed lock must not leave its rejection unhandled.
+  reading?.catch(() => undefined);
+  const locked = await locking;
+  if (!locked.ok) return locked;
+  const { order } = locked.value;
+  const active = (await (reading ?? tx.findActiveBackdRefundRequest(order.id))) ?? null;
+  assert(active === null || active.orderId === order.id, `request ${active?.id} of another order`);
+  return ok({ ...locked.value, active });
 }
 
 async function lockAdminTarget(

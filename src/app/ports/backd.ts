@@ -35,6 +35,11 @@ export interface BackdStore {
   findBackdRefundRequest(id: string): Promise<RefundRequest | undefined>;
   /** The order's active (draft or approved) request, its row locked until the transaction ends. */
   findActiveBackdRefundRequest(orderId: string): Promise<RefundRequest | undefined>;
+  /**
+   * The same by the Backd order's id, to be sent right behind its order's lock (one round trip
+   * on PostgreSQL; `lockBackdOrderWithActive`).
+   */
+  findActiveRefundRequestOfBackdOrder(backdOrderId: string): Promise<RefundRequest | undefined>;
   /** Every request of the order, oldest first (the `refunds[]` history). */
   listBackdRefundRequests(orderId: string): Promise<RefundRequest[]>;
   /** The requests of every listed order in one query, by order id, then oldest first. */

@@ -325,6 +325,18 @@ const findActiveBackdRefundRequest =
       rowToRefundRequest,
     );
 
+const findActiveRefundRequestOfBackdOrder =
+  (db: SqlSession): BackdStore['findActiveRefundRequestOfBackdOrder'] =>
+  (backdOrderId) =>
+    firstOf(
+      db,
+      `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
+       WHERE order_id = (SELECT order_id FROM backd_orders WHERE backd_order_id = ?)
+         AND status IN ('draft', 'approved') FOR UPDATE`,
+      [backdOrderId],
+      rowToRefundRequest,
+    );
+
 const listBackdRefundRequests =
   (db: SqlSession): BackdStore['listBackdRefundRequests'] =>
   (orderId) =>
@@ -385,6 +397,7 @@ export const createBackdSql = (db: SqlSession): BackdStore => ({
   updateBackdRefundRequest: updateBackdRefundRequest(db),
   findBackdRefundRequest: findBackdRefundRequest(db),
   findActiveBackdRefundRequest: findActiveBackdRefundRequest(db),
+  findActiveRefundRequestOfBackdOrder: findActiveRefundRequestOfBackdOrder(db),
   listBackdRefundRequests: listBackdRefundRequests(db),
   listBackdRefundRequestsFor: listBackdRefundRequestsFor(db),
   listDueBackdRefundRequests: listDueBackdRefundRequests(db),
