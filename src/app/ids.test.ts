@@ -26,4 +26,17 @@ describe('uuidV7Generator', () => {
     for (let i = 1; i < ids.length; i++) assert.ok(ids[i - 1]! < ids[i]!, `${i}`);
     assert.equal(new Set(ids).size, ids.length);
   });
+
+  it('gives every id random bits of its own, across refills of the random pool', () => {
+    // 1,000 ids draw 16,000 random bytes: four refills of the 4 KiB pool. An id that reused
+    // another's bytes would repeat its last 62 bits.
+    const clock = new TestClock(Date.UTC(2026, 0, 1));
+    const next = uuidV7Generator(clock);
+    const tails = new Set<string>();
+    for (let i = 0; i < 1_000; i++) {
+      clock.advance(1);
+      tails.add(next().slice(19));
+    }
+    assert.equal(tails.size, 1_000);
+  });
 });

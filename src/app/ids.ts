@@ -7,6 +7,22 @@ import type { Clock } from './ports/clock.js';
 
 export type IdGenerator = () => string;
 
+// Random bytes are drawn 4 KiB at a time, as node's own randomUUID caches its entropy: one call
+// into OpenSSL per 256 ids instead of one per id (3% of the server's time in the refund
+// benchmark's profile). Each id takes bytes no other id has taken.
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let taken = 0;
+
+function randomBytes16(): Buffer {
+  if (taken + 16 > pool.length) {
+    pool = crypto.randomBytes(POOL_BYTES);
+    taken = 0;
+  }
+  taken += 16;
+  return pool.subarray(taken - 16, taken);
+}
+
 export function uuidV7Generator(clock: Clock): IdGenerator {
   let lastMs = -1;
   let counter = 0;
@@ -24,7 +40,7 @@ export function uuidV7Generator(clock: Clock): IdGenerator {
       counter = crypto.randomInt(0, 0x800);
     }
     lastMs = ms;
-    const bytes = crypto.randomBytes(16);
+    const bytes = randomBytes16();
     bytes.writeUIntBE(ms, 0, 6);
     bytes[6] = 0x70 | (counter >> 8);
     bytes[7] = counter & 0xff;
