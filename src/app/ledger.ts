@@ -63,6 +63,12 @@ export interface OrderCommandBase extends OrderOwner {
    * none). Omitted: looked up here.
    */
   readonly earlier?: EventRecord | null;
+  /**
+   * The caller found no ledger row under `transactionId` after it took the order's lock, so the
+   * change is written without waiting to learn whether the id went in (a racing request that
+   * takes it meanwhile makes a UniqueViolation, retried by `execute` without this promise).
+   */
+  readonly transactionIdFree?: boolean;
 }
 
 export interface OrderOutcome {
@@ -160,7 +166,10 @@ export async function commitChange(
           ? 'none'
           : 'update',
     transactions,
-    clientAssignedId: Boolean(input.command.transactionId) && transactions.length > 0,
+    firstIdMayBeTaken:
+      Boolean(input.command.transactionId) &&
+      transactions.length > 0 &&
+      !(input.command.transactionIdFree && !run.afterConflict),
     event,
     fanOut: eventFanOut(run, event),
   });

@@ -15,9 +15,11 @@ import {
   type MpgOrderView,
   type MpgTx,
   naming,
+  readWithLock,
   sourceTypeOf,
   transactionIdTaken,
   view,
+  viewFrom,
 } from './mpg-orders-shared.js';
 import { captureOrder, refundOrder, voidOrder } from './order-operations.js';
 import type { MerchantStore } from './ports/merchants.js';
@@ -51,13 +53,17 @@ export const mpgAmountOperation =
   ): UseCase<MpgOrderView, MpgTx & MerchantStore> =>
   async (tx, run) => {
     const idempotencyKey = cmd.transactionId && coreKey('transaction_id', cmd.transactionId);
-    // The key's earlier event comes with the lock (one round trip on PostgreSQL).
-    const { locked, earlier } = await lockWithReplay(
+    // The key's earlier event, the order's ledger and the id's row come with the lock (one round
+    // trip on PostgreSQL), unless the caller already holds the lock.
+    const locking = lockWithReplay(
       tx,
       { merchantId: cmd.merchantId, ...(idempotencyKey ? { idempotencyKey } : {}) },
       () => lockMpgOrder(tx, cmd.merchantId, cmd.orderId, cmd.locked),
     );
+    const reading = cmd.locked ? undefined : readWithLock(tx, cmd.orderId, cmd.transactionId);
+    const { locked, earlier } = await locking;
     if (!locked.ok) return locked;
+    const read = await reading;
     // A transaction_id already taken is found by the core: its key (this order's earlier
     // request) or the row's primary key (anything else), so the common case reads nothing more.
     const core = {
@@ -72,6 +78,7 @@ export const mpgAmountOperation =
         ? { transactionId: cmd.transactionId, idempotencyKey }
         : {}),
       ...(earlier !== undefined ? { earlier } : {}),
+      ...(read && cmd.transactionId && read.idRow === undefined ? { transactionIdFree: true } : {}),
     };
     const outcome =
       operation === 'capture'
@@ -90,7 +97,12 @@ export const mpgAmountOperation =
       return naming(outcome, 'transaction_id');
     }
     if (!outcome.value.replayed) await indexTransactions(tx, outcome.value.transactions);
-    return ok(await view(tx, outcome.value, cmd.transactionId ?? null));
+    const transactionId = cmd.transactionId ?? null;
+    return ok(
+      read
+        ? viewFrom(read.ledger, outcome.value, transactionId)
+        : await view(tx, outcome.value, transactionId),
+    );
   };
 
 /**

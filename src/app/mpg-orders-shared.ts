@@ -57,6 +57,59 @@ export async function view(
 }
 
 /**
+ * The order's ledger as listed by `LedgerStore.listTransactions` (created_at, then the event's
+ * id, then the row's; ids are lower-case UUIDs, whose order is the same in SQL and here).
+ */
+const ledgerOrder = (a: LedgerTransaction, b: LedgerTransaction): number =>
+  a.createdAt - b.createdAt ||
+  (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0) ||
+  (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * `view` without reading: from the order's ledger as read under its lock (`ledgerWithLock`) and
+ * the rows this command appended, which is the ledger as the transaction leaves it.
+ */
+export function viewFrom(
+  before: readonly LedgerTransaction[],
+  outcome: OrderOutcome,
+  transactionId: string | null,
+): MpgOrderView {
+  const transactions = [...before, ...outcome.transactions].sort(ledgerOrder);
+  const transaction =
+    (transactionId && transactions.find((t) => t.id === transactionId)) ||
+    outcome.transactions[0] ||
+    null;
+  return { order: outcome.order, transactions, transaction, replayed: outcome.replayed };
+}
+
+/** What an MPG operation reads right behind its order's lock. */
+export interface ReadWithLock {
+  /** The order's ledger, for the answer. */
+  readonly ledger: readonly LedgerTransaction[];
+  /** The row under the client's transaction id, if any: none means the id is free. */
+  readonly idRow: LedgerTransaction | undefined;
+}
+
+/**
+ * Reads the order's ledger and the row under the client's transaction id, to be called right
+ * after the lock is sent (see `lockWithReplay`): on PostgreSQL they leave with the lock and come
+ * back in its round trip, and, statements of their own issued after the lock's, they read once
+ * it is held. A missing or foreign order's rows are read for nothing and dropped.
+ */
+export function readWithLock(
+  tx: LedgerStore,
+  orderId: string,
+  transactionId: string | undefined,
+): Promise<ReadWithLock> {
+  const ledger = tx.listTransactions(orderId);
+  const idRow = transactionId ? tx.findLedgerTransaction(transactionId) : undefined;
+  const both = Promise.all([ledger, idRow]).then(([l, r]) => ({ ledger: l, idRow: r }));
+  // Awaited after the lock; a failed lock must not leave this rejection unhandled.
+  both.catch(() => undefined);
+  return both;
+}
+
+/**
  * A client-assigned transaction id is the new ledger row's id, so it may name no row of another
  * merchant or another order: the core's per-merchant replay could not see that row, and the
  * row's primary key would refuse the insert. A row of the same order under the same id is the

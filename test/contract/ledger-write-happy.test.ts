@@ -21,7 +21,11 @@ await storeContract((contract) => {
   const run = () => ({ now: contract.clock.now(), newId: contract.deps.newId });
 
   /** A refund of 1 on `o` as commitChange would write it, rows of the given ids. */
-  function change(o: Order, rowIds: readonly string[], clientAssignedId = false): OrderChangeWrite {
+  function change(
+    o: Order,
+    rowIds: readonly string[],
+    firstIdMayBeTaken = false,
+  ): OrderChangeWrite {
     const r = run();
     const eventId = r.newId();
     const after: Order = { ...o, refundedMinor: o.refundedMinor + 1, version: o.version + 1 };
@@ -58,7 +62,7 @@ await storeContract((contract) => {
       order: after,
       orderWrite: 'update',
       transactions,
-      clientAssignedId,
+      firstIdMayBeTaken,
       event,
       fanOut: eventFanOut(r, event),
     };
@@ -108,15 +112,15 @@ await storeContract((contract) => {
     assert.deepEqual(await rowsOf('events', 'id', write.event.id), []);
   });
 
-  for (const clientAssignedId of [false, true]) {
-    // Without a client's id PostgreSQL writes the change behind; with one it is answered.
-    const how = clientAssignedId ? 'answered' : 'written behind';
+  for (const firstIdMayBeTaken of [false, true]) {
+    // When no id may be taken PostgreSQL writes the change behind; else it is answered.
+    const how = firstIdMayBeTaken ? 'answered' : 'written behind';
     it(`fans the event out to the enabled endpoints of its formats, and writes the change (${how})`, async () => {
-      await fansOutAndWrites(clientAssignedId);
+      await fansOutAndWrites(firstIdMayBeTaken);
     });
   }
 
-  async function fansOutAndWrites(clientAssignedId: boolean) {
+  async function fansOutAndWrites(firstIdMayBeTaken: boolean) {
     const { merchant: m } = await merchant();
     const endpoint = async (url: string, format: 'standard' | 'points', enabled: boolean) => {
       const r = await execute(
@@ -130,7 +134,7 @@ await storeContract((contract) => {
     await endpoint('https://example.com/off', 'standard', false);
     await endpoint('https://example.com/points', 'points', true);
     const o = await order(m.id);
-    const write = change(o, [contract.deps.newId(), contract.deps.newId()], clientAssignedId);
+    const write = change(o, [contract.deps.newId(), contract.deps.newId()], firstIdMayBeTaken);
     const onlyStandard = { ...write, fanOut: { ...write.fanOut, formats: ['standard' as const] } };
 
     assert.equal(await contract.t.store.transaction((tx) => tx.writeChange(onlyStandard)), true);

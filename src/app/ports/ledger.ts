@@ -83,11 +83,13 @@ export interface OrderChangeWrite {
   /** Only the first row may carry a client-assigned id, which may already be taken. */
   readonly transactions: readonly LedgerTransaction[];
   /**
-   * The first row's id is the client's (MPG's `transaction_id`), so it may be taken. Otherwise
-   * every id is new and an existing order's change cannot be refused: PostgreSQL then writes it
-   * behind (`SqlSession.write`), checked by the statement itself, with no round trip of its own.
+   * The first row's id is the client's (MPG's `transaction_id`) and may be taken: the write then
+   * answers whether it went in. Otherwise (every id new, or the client's found free under the
+   * order's lock) an existing order's change cannot be refused: PostgreSQL writes it behind
+   * (`SqlSession.write`), checked by the statement itself, and an id taken meanwhile by a racing
+   * request is a UniqueViolation, which `execute` retries.
    */
-  readonly clientAssignedId: boolean;
+  readonly firstIdMayBeTaken: boolean;
   readonly event: EventRecord;
   readonly fanOut: EventFanOut;
 }
@@ -96,7 +98,7 @@ export interface LedgerStore {
   /**
    * Writes a change: the ledger rows, the order (inserted or updated, guarded by its version),
    * the event and its pending deliveries. On PostgreSQL this is one statement (one round trip,
-   * or none when it can go behind: see `clientAssignedId`); SQLite, in process, sends them in
+   * or none when it can go behind: see `firstIdMayBeTaken`); SQLite, in process, sends them in
    * turn. False when the first row's id is already taken: then nothing at all is written (a
    * refusal never follows a write).
    */

@@ -59,11 +59,12 @@ function orderPart(orderWrite: OrderWrite, when: string): string | null {
  */
 function changeStatement(orderWrite: OrderWrite, rows: number, behind: boolean): string {
   const parts: string[] = [];
-  // Only the first row can be refused; everything else is written only when it went in.
-  const when = rows > 0 ? 'WHERE EXISTS (SELECT 1 FROM t0)' : '';
+  // Answered, only the first row can be refused, and everything else is written only when it
+  // went in. Behind, nothing is refused: a taken id fails the statement (a UniqueViolation).
+  const when = rows > 0 && !behind ? 'WHERE EXISTS (SELECT 1 FROM t0)' : '';
   if (rows > 0) {
     parts.push(`t0 AS (INSERT INTO transactions (${TRANSACTION_COLUMNS}) VALUES (${marks(13)})
-      ON CONFLICT (id) DO NOTHING RETURNING id)`);
+      ${behind ? '' : 'ON CONFLICT (id) DO NOTHING'} RETURNING id)`);
   }
   for (let i = 1; i < rows; i++) {
     parts.push(`t${i} AS (INSERT INTO transactions (${TRANSACTION_COLUMNS})
@@ -109,10 +110,10 @@ function changeValues(w: OrderChangeWrite): unknown[] {
 export const writeChangeInOneStatement = (db: SqlSession): LedgerStore['writeChange'] => {
   const texts = new Map<string, string>();
   return async (w) => {
-    // An existing order's change whose ids are all new cannot be refused: it goes behind, and
-    // the statement itself fails the transaction if anything of it was not written. A new order
-    // (its id may race another creation) and a client's id (it may be taken) are answered.
-    const behind = w.orderWrite !== 'insert' && !w.clientAssignedId;
+    // An existing order's change whose first id cannot be taken cannot be refused: it goes
+    // behind, and the statement itself fails the transaction if anything of it was not written.
+    // A new order (its id may race another creation) and an id that may be taken are answered.
+    const behind = w.orderWrite !== 'insert' && !w.firstIdMayBeTaken;
     const shape = `${w.orderWrite}:${w.transactions.length}:${behind}`;
     let text = texts.get(shape);
     if (text === undefined) {

@@ -31,6 +31,22 @@ await mpgFaceSuite((face) => {
     assert.equal(claim!['result'], order.id);
   });
 
+  it('answers the order’s ledger as a read of it does, in the same order', async () => {
+    // The answer is built from the ledger read with the lock and the rows written (no read
+    // after the write): it must equal the order's own read, rows of one instant in the order of
+    // their events, and a row from a clock set back first.
+    const order = await purchase(1000);
+    const answers = [];
+    for (let i = 0; i < 4; i++) {
+      if (i === 2) face.t.clock.set(face.t.clock.now() - 60_000);
+      const body = { amount: 10, transaction_id: uuid4() };
+      answers.push(await ok(await call('POST', `/v1/orders/${order.id}/refund`, body)));
+      const read = await ok(await call('GET', `/v1/orders/${order.id}`));
+      assert.deepEqual(answers[i].transactions, read.transactions);
+    }
+    assert.equal(answers[3].transactions.length, 5);
+  });
+
   it('a refusal leaves no claim and no row, so the id may be used afresh', async () => {
     const order = await purchase(1000);
     const transactionId = uuid4();
