@@ -131,10 +131,19 @@ class WriteQueue {
     private readonly counters: CounterSet,
   ) {}
 
+  // Transaction control as prepared statements, as better-sqlite3's own `transaction()` keeps
+  // them: `exec` would parse each SAVEPOINT and RELEASE again, two per transaction of a group.
+  private readonly controls = new Map<string, Database.Statement>();
+
   /** The writer's own transaction control, counted like every other statement. */
   private control(sql: string): void {
     this.counters.statements += 1;
-    this.writer.exec(sql);
+    let statement = this.controls.get(sql);
+    if (!statement) {
+      statement = this.writer.prepare(sql);
+      this.controls.set(sql, statement);
+    }
+    statement.run();
   }
 
   /**
