@@ -69,8 +69,9 @@ function createPool(options: PostgresStoreOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,
-    // A query may be sent before the previous one's answer (pg's pipeline mode; the store uses it
-    // only for BEGIN, see `sendAhead`). Every other query is awaited before the next is sent.
+    // A query may be sent before the previous one's answer (pg's pipeline mode): BEGIN and the
+    // writes behind (`sendAhead`), and reads sent right behind a lock (`lockWithReplay`).
+    // PostgreSQL runs a connection's statements in order, each with its own snapshot.
     // https://node-postgres.com/features/pipelining
     pipeline: true,
     types,
