@@ -55,6 +55,10 @@ async function seedBulk(ctx: Context): Promise<void> {
   // none closes it); the server's first commit would copy them all into the database inside a
   // request (an automatic checkpoint). Copied here, as a quiet moment would have.
   if (target.engine === 'sqlite') await timed('checkpoint', 'PRAGMA wal_checkpoint(TRUNCATE)');
+  // better-sqlite3 seeded synchronously, so this process saw none of the server closing its idle
+  // keep-alive connections meanwhile; one pass of the event loop lets the HTTP agent drop them
+  // before the next request would be written into a closed socket (EPIPE).
+  await new Promise((resolve) => setTimeout(resolve, 100));
   const rows = async (table: string) => target.count(`SELECT count(*) FROM ${table}`);
   log(
     `the store holds ${await rows('orders')} orders, ${await rows('events')} events and ` +
