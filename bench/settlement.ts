@@ -89,11 +89,20 @@ async function settle(
   const settledBefore = await target.count(SETTLED);
   const before = await snapshot(server);
   const started = performance.now();
+  // Every job runs on each call: what the others did (a reaper's cleanup) is in the figures too.
+  const done = new Map<string, number>();
   for (let run = 0; run < 100; run++) {
     const answer = await must(client, 200, 'POST', '/admin/jobs/run', {});
+    for (const [job, n] of Object.entries(answer.jobs as Record<string, number>)) {
+      done.set(job, (done.get(job) ?? 0) + n);
+    }
     if ((answer.jobs['refund-request-locker'] ?? 0) === 0) break;
   }
   const seconds = (performance.now() - started) / 1000;
+  const others = [...done].filter(([job, n]) => job !== 'refund-request-locker' && n > 0);
+  if (others.length > 0) {
+    console.log(`settlement: the other jobs did ${others.map(([j, n]) => `${j} ${n}`).join(', ')}`);
+  }
   const settled = (await target.count(SETTLED)) - settledBefore;
   const { served: _served, ...perUnit } = await perUnitSince(server, before, settled);
   return {
