@@ -314,28 +314,15 @@ const findBackdRefundRequest =
       rowToRefundRequest,
     );
 
-const findActiveBackdRefundRequest =
-  (db: SqlSession): BackdStore['findActiveBackdRefundRequest'] =>
-  (orderId) =>
-    firstOf(
-      db,
-      `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
-       WHERE order_id = ? AND status IN ('draft', 'approved') FOR UPDATE`,
-      [orderId],
-      rowToRefundRequest,
-    );
-
-const findActiveRefundRequestOfBackdOrder =
-  (db: SqlSession): BackdStore['findActiveRefundRequestOfBackdOrder'] =>
-  (backdOrderId) =>
-    firstOf(
-      db,
-      `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
-       WHERE order_id = (SELECT order_id FROM backd_orders WHERE backd_order_id = ?)
-         AND status IN ('draft', 'approved') FOR UPDATE`,
-      [backdOrderId],
-      rowToRefundRequest,
-    );
+/** The order's active (draft or approved) request, its row locked, found by `where` (one `?`). */
+const activeRefundRequest = (db: SqlSession, where: string, value: string) =>
+  firstOf(
+    db,
+    `SELECT ${REFUND_REQUEST_COLUMNS} FROM backd_refund_requests
+     WHERE ${where} AND status IN ('draft', 'approved') FOR UPDATE`,
+    [value],
+    rowToRefundRequest,
+  );
 
 const listBackdRefundRequests =
   (db: SqlSession): BackdStore['listBackdRefundRequests'] =>
@@ -396,8 +383,13 @@ export const createBackdSql = (db: SqlSession): BackdStore => ({
   insertBackdRefundRequest: insertBackdRefundRequest(db),
   updateBackdRefundRequest: updateBackdRefundRequest(db),
   findBackdRefundRequest: findBackdRefundRequest(db),
-  findActiveBackdRefundRequest: findActiveBackdRefundRequest(db),
-  findActiveRefundRequestOfBackdOrder: findActiveRefundRequestOfBackdOrder(db),
+  findActiveBackdRefundRequest: (orderId) => activeRefundRequest(db, 'order_id = ?', orderId),
+  findActiveRefundRequestOfBackdOrder: (backdOrderId) =>
+    activeRefundRequest(
+      db,
+      'order_id = (SELECT order_id FROM backd_orders WHERE backd_order_id = ?)',
+      backdOrderId,
+    ),
   listBackdRefundRequests: listBackdRefundRequests(db),
   listBackdRefundRequestsFor: listBackdRefundRequestsFor(db),
   listDueBackdRefundRequests: listDueBackdRefundRequests(db),
