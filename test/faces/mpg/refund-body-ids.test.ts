@@ -138,4 +138,34 @@ await mpgFaceSuite((face) => {
     });
     assert.equal((await rows(second.id)).length, 1);
   });
+
+  it('one transaction_id sent at once for two orders refunds one of them; the other is refused', async () => {
+    // Each request finds the id free under its own order's lock; the locks do not serialise
+    // them. On PostgreSQL the loser's change, written behind, meets the primary key at COMMIT
+    // and is retried into the documented refusal; nothing of it is kept. Five pairs at once.
+    const pairs = await Promise.all(
+      Array.from({ length: 5 }, async () => [await purchase(1000), await purchase(1000)]),
+    );
+    const results = await Promise.all(
+      pairs.map(async ([a, b]) => {
+        const body = { amount: 100, transaction_id: uuid4() };
+        const answers = await Promise.all([
+          call('POST', `/v1/orders/${a.id}/refund`, body),
+          call('POST', `/v1/orders/${b.id}/refund`, body),
+        ]);
+        return { body, answers, orders: [a.id, b.id] };
+      }),
+    );
+    for (const { body, answers, orders } of results) {
+      const statuses = answers.map((r) => r.statusCode).sort();
+      assert.deepEqual(statuses, [200, 422], answers.map((r) => r.body).join(' | '));
+      const refused = answers.find((r) => r.statusCode === 422)!;
+      assert.deepEqual(Object.keys(refused.json().errors), ['transaction_id']);
+      const ledger = [...(await rows(orders[0]!)), ...(await rows(orders[1]!))];
+      assert.equal(ledger.filter((r) => r['id'] === body.transaction_id).length, 1);
+      // The refused order keeps only its purchase.
+      const loser = orders[answers.indexOf(refused)]!;
+      assert.equal((await rows(loser)).length, 1);
+    }
+  });
 });
