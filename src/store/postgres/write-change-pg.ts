@@ -16,6 +16,7 @@
 import type { LedgerStore, OrderChangeWrite } from '../../app/ports/ledger.js';
 import { assert } from '../../domain/result.js';
 import {
+  INSERT_ORDER_SQL,
   TRANSACTION_COLUMNS,
   UPDATE_ORDER_SQL,
   orderUpdateValues,
@@ -24,7 +25,7 @@ import {
   changedUnderLock,
 } from '../sql/ledger-sql.js';
 import { EVENT_COLUMNS, deliveryValues, eventValues } from '../sql/outbox-sql.js';
-import { DELIVERY_COLUMNS, ORDER_COLUMNS, marks, type SqlSession } from '../sql/sql-helpers.js';
+import { DELIVERY_COLUMNS, marks, type SqlSession } from '../sql/sql-helpers.js';
 import { failUnless } from './statement-checks.js';
 
 /**
@@ -44,7 +45,7 @@ function orderPart(orderWrite: OrderWrite, when: string): string | null {
       // creation of the same order id meets the primary key (a UniqueViolation, which the app
       // retries into a replay) rather than a quietly refused first row. When the first row is
       // refused the caller's refusal rolls the new order back with it.
-      return `o AS (INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${marks(27)}) RETURNING id)`;
+      return `o AS (${INSERT_ORDER_SQL} RETURNING id)`;
     case 'update':
       return `o AS (${UPDATE_ORDER_SQL}${when ? ' AND EXISTS (SELECT 1 FROM t0)' : ''} RETURNING id)`;
     case 'none':

@@ -8,6 +8,7 @@ import { BOUNDS } from '../../domain/bounds.js';
 import { assert } from '../../domain/result.js';
 import { rowToMerchant, rowToOrder, rowToTransaction } from './rows.js';
 import {
+  JOINED_MERCHANT_COLUMNS,
   ORDER_COLUMNS,
   columnsOf,
   type SqlSession,
@@ -17,6 +18,7 @@ import {
   keysetPage,
   marks,
   firstOf,
+  renamedColumns,
 } from './sql-helpers.js';
 
 /** An order's values in ORDER_COLUMNS order (the PostgreSQL change statement reuses them). */
@@ -50,7 +52,7 @@ export const orderValues = (o: Order): unknown[] => [
   o.version,
 ];
 
-const INSERT_ORDER_SQL = `INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${marks(27)})`;
+export const INSERT_ORDER_SQL = `INSERT INTO orders (${ORDER_COLUMNS}) VALUES (${marks(27)})`;
 
 const insertOrder =
   (db: SqlSession): LedgerStore['insertOrder'] =>
@@ -103,26 +105,13 @@ export const changedUnderLock = (o: Order): string =>
 const lockOrderWithMerchant =
   (db: SqlSession): LedgerStore['lockOrderWithMerchant'] =>
   async (id) => {
-    // The merchant's columns renamed, so they cannot shadow the order's of the same name.
     const [r] = await db.all(
-      `SELECT ${columnsOf(ORDER_COLUMNS, 'o')}, m.name AS m_name, m.currency AS m_currency,
-         m.settings AS m_settings, m.created_at AS m_created_at, m.updated_at AS m_updated_at
+      `SELECT ${columnsOf(ORDER_COLUMNS, 'o')}, ${JOINED_MERCHANT_COLUMNS}
        FROM orders o JOIN merchants m ON m.id = o.merchant_id
        WHERE o.id = ? FOR UPDATE OF o`,
       [id],
     );
-    if (!r) return undefined;
-    return {
-      order: rowToOrder(r),
-      merchant: rowToMerchant({
-        id: r['merchant_id'],
-        name: r['m_name'],
-        currency: r['m_currency'],
-        settings: r['m_settings'],
-        created_at: r['m_created_at'],
-        updated_at: r['m_updated_at'],
-      }),
-    };
+    return r && { order: rowToOrder(r), merchant: rowToMerchant(renamedColumns(r, 'm')) };
   };
 
 const updateOrder =

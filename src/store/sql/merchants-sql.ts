@@ -4,7 +4,16 @@
 import type { MerchantStore } from '../../app/ports/merchants.js';
 import { assert } from '../../domain/result.js';
 import { rowToCredential, rowToMerchant, str } from './rows.js';
-import { type SqlSession, first, json, firstOf, allOf, marks } from './sql-helpers.js';
+import {
+  JOINED_MERCHANT_COLUMNS,
+  type SqlSession,
+  first,
+  json,
+  firstOf,
+  allOf,
+  marks,
+  renamedColumns,
+} from './sql-helpers.js';
 
 const insertMerchant =
   (db: SqlSession): MerchantStore['insertMerchant'] =>
@@ -76,22 +85,14 @@ const findCredentialsByHash =
   (db: SqlSession): MerchantStore['findCredentialsByHash'] =>
   async (secretHashes) => {
     const rows = await db.all(
-      `SELECT c.*, m.name AS m_name, m.currency AS m_currency, m.settings AS m_settings,
-         m.created_at AS m_created_at, m.updated_at AS m_updated_at
+      `SELECT c.*, ${JOINED_MERCHANT_COLUMNS}
        FROM credentials c JOIN merchants m ON m.id = c.merchant_id
        WHERE c.secret_hash IN (${marks(secretHashes.length)})`,
       secretHashes,
     );
     return rows.map((r) => ({
       credential: rowToCredential(r),
-      merchant: rowToMerchant({
-        id: r['merchant_id'],
-        name: r['m_name'],
-        currency: r['m_currency'],
-        settings: r['m_settings'],
-        created_at: r['m_created_at'],
-        updated_at: r['m_updated_at'],
-      }),
+      merchant: rowToMerchant(renamedColumns(r, 'm')),
     }));
   };
 

@@ -168,6 +168,11 @@ export const renamedColumns = (row: Row, alias: string): Row =>
       .map(([key, value]) => [key.slice(alias.length + 1), value]),
   );
 
+// A merchant joined to another table's row (alias `m`), its columns renamed so they cannot
+// shadow the row's own of the same name; `renamedColumns(row, 'm')` reads them back.
+const MERCHANT_COLUMNS = 'id, name, currency, settings, created_at, updated_at';
+export const JOINED_MERCHANT_COLUMNS = columnsOf(MERCHANT_COLUMNS, 'm', true);
+
 /** A JSON column's text. */
 export const json = (value: unknown): string => JSON.stringify(value);
 
