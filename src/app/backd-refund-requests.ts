@@ -8,7 +8,7 @@
  */
 import { type BackdOrder, transitionBackdOrder } from '../domain/backd-order.js';
 import type { DomainError } from '../domain/errors.js';
-import { eventTime } from '../domain/events.js';
+import { type EventType, eventTime } from '../domain/events.js';
 import { formatMinor } from '../domain/money.js';
 import { type Order, refundableMinor } from '../domain/order.js';
 import {
@@ -16,6 +16,7 @@ import {
   planDelete,
   planSubmit,
   type RefundRequest,
+  type RefundRequestStatus,
   settlementDueAt,
   type SettlementObstacle,
   settlementObstacle,
@@ -109,30 +110,25 @@ export const submitRefundRequest =
     });
     if (!plan.ok) return plan;
     const { created, declined } = plan.value;
-    const backdJson = backdOrderJson(backd, backd.status);
+    const step = { backd, actor: cmd.actor, reason: cmd.reason ?? null };
     // Two changes (the decline, then the new request): two events, two versions.
     let current = order;
     if (declined) {
-      await tx.updateBackdRefundRequest(declined, 'draft');
-      current = await changeWithoutMoney(tx, run, {
-        eventType: 'refund_request.declined',
-        actor: cmd.actor,
+      current = await writeRequestStep(tx, run, {
+        ...step,
         order: current,
-        reason: cmd.reason ?? null,
-        eventData: { backd_order: backdJson, refund_request: refundRequestJson(declined) },
+        request: declined,
+        from: 'draft',
+        eventType: 'refund_request.declined',
       });
     }
-    await tx.insertBackdRefundRequest(created);
-    current = await changeWithoutMoney(tx, run, {
-      eventType: 'refund_request.submitted',
-      actor: cmd.actor,
+    current = await writeRequestStep(tx, run, {
+      ...step,
       order: current,
-      reason: cmd.reason ?? null,
-      eventData: {
-        backd_order: backdJson,
-        refund_request: refundRequestJson(created),
-        replaces: declined?.id ?? null,
-      },
+      request: created,
+      from: null,
+      eventType: 'refund_request.submitted',
+      facts: { replaces: declined?.id ?? null },
     });
     // The answer from what this transaction holds: the order as the events left it, the Backd
     // order (a submission does not change it), and the requests as they now stand.
@@ -144,6 +140,41 @@ async function merchantOf(tx: MerchantStore, merchantId: string) {
   const merchant = await tx.findMerchant(merchantId);
   assert(merchant !== undefined, 'an order has a merchant');
   return merchant;
+}
+
+/** One step of a refund request: its new state, and the event that names it. */
+interface RequestStep {
+  readonly order: Order;
+  readonly backd: BackdOrder;
+  readonly request: RefundRequest;
+  /** The status the request must still have; null for a new request. */
+  readonly from: RefundRequestStatus | null;
+  readonly eventType: EventType;
+  readonly actor: Actor;
+  readonly reason?: string | null;
+  /** Facts the event carries beside the Backd order and the request. */
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Writes a request's step and its event, one change of the order that moves no money; returns
+ * the order as now stored. Every step of a request goes through here.
+ */
+async function writeRequestStep(tx: BackdTx, run: RunContext, step: RequestStep): Promise<Order> {
+  const { order, backd, request } = step;
+  if (step.from === null) await tx.insertBackdRefundRequest(request);
+  else await tx.updateBackdRefundRequest(request, step.from);
+  return changeWithoutMoney(tx, run, {
+    eventType: step.eventType,
+    actor: step.actor,
+    order,
+    reason: step.reason ?? null,
+    eventData: {
+      backd_order: backdOrderJson(backd, backd.status),
+      refund_request: refundRequestJson(request),
+      ...step.facts,
+    },
+  });
 }
 
 export type DeleteRefundRequestCommand = BackdTarget & {
@@ -170,16 +201,14 @@ export const deleteRefundRequest =
     if (!allowed.ok) return allowed;
     const declined = planDelete(active, run.now, cmd.expectedId);
     if (!declined.ok) return declined;
-    await tx.updateBackdRefundRequest(declined.value, 'draft');
-    await changeWithoutMoney(tx, run, {
+    await writeRequestStep(tx, run, {
+      order,
+      backd,
+      request: declined.value,
+      from: 'draft',
       eventType: 'refund_request.declined',
       actor: cmd.actor,
-      order,
       reason: cmd.reason ?? null,
-      eventData: {
-        backd_order: backdOrderJson(backd, backd.status),
-        refund_request: refundRequestJson(declined.value),
-      },
     });
     return ok(await backdViewOf(tx, run, order.id));
   };
@@ -245,15 +274,13 @@ async function approveRequest(
     settleAt: settlementDueAt(request.lockedAt, merchant.settings.refundSettlementDelaySeconds),
   });
   if (!approved.ok) return approved;
-  await tx.updateBackdRefundRequest(approved.value, 'draft');
-  await changeWithoutMoney(tx, run, {
+  await writeRequestStep(tx, run, {
+    order,
+    backd,
+    request: approved.value,
+    from: 'draft',
     eventType: 'refund_request.locked',
     actor: JOB_ACTOR,
-    order,
-    eventData: {
-      backd_order: backdOrderJson(backd, backd.status),
-      refund_request: refundRequestJson(approved.value),
-    },
   });
   return ok('approved');
 }
@@ -269,17 +296,15 @@ async function declineRequest(
     declineReason: 'not_refundable',
   });
   if (!declined.ok) return declined;
-  await tx.updateBackdRefundRequest(declined.value, 'approved');
-  await changeWithoutMoney(tx, run, {
+  await writeRequestStep(tx, run, {
+    order,
+    backd,
+    request: declined.value,
+    from: 'approved',
     eventType: 'refund_request.declined',
     actor: JOB_ACTOR,
-    order,
     reason: OBSTACLE_REASONS[obstacle],
-    eventData: {
-      backd_order: backdOrderJson(backd, backd.status),
-      refund_request: refundRequestJson(declined.value),
-      obstacle,
-    },
+    facts: { obstacle },
   });
   return ok('declined');
 }
