@@ -68,6 +68,26 @@ function verdict(claim: Claim, request: ClaimRequest, now: number): ClaimOutcome
   return (claim.leaseExpiresAt ?? 0) > now ? HELD : 'expired';
 }
 
+/** The row of a new claim of `request`, started as `start`. */
+function claimRow(
+  request: ClaimRequest,
+  start: ClaimStart,
+  times: { readonly now: number; readonly expiresAt: number | null },
+): Claim {
+  const leased = 'lease' in start ? start.lease : null;
+  const result = 'result' in start ? start.result : null;
+  return {
+    ...request,
+    state: leased ? 'in_progress' : 'completed',
+    leaseToken: leased?.token ?? null,
+    leaseExpiresAt: leased?.expiresAt ?? null,
+    resultStatus: result?.status ?? null,
+    result: result?.body ?? null,
+    createdAt: times.now,
+    expiresAt: times.expiresAt,
+  };
+}
+
 /**
  * Claims `request` once, in the caller's transaction: one insert, and only on a conflict a read
  * (and, for an expired lease, one update). `expiresAt` is when the reaper may delete the claim;
@@ -81,16 +101,7 @@ export async function claimOnce(
 ): Promise<ClaimOutcome> {
   const leased = 'lease' in start ? start.lease : null;
   const result = 'result' in start ? start.result : null;
-  const { inserted, claim } = await tx.insertClaim({
-    ...request,
-    state: leased ? 'in_progress' : 'completed',
-    leaseToken: leased?.token ?? null,
-    leaseExpiresAt: leased?.expiresAt ?? null,
-    resultStatus: result?.status ?? null,
-    result: result?.body ?? null,
-    createdAt: times.now,
-    expiresAt: times.expiresAt,
-  });
+  const { inserted, claim } = await tx.insertClaim(claimRow(request, start, times));
   if (inserted) return CLAIMED;
   const found = verdict(claim, request, times.now);
   if (found !== 'expired') return found;
@@ -115,16 +126,7 @@ export async function claimCompletedBehind(
   result: ClaimResult,
   now: number,
 ): Promise<void> {
-  await tx.insertClaimBehind({
-    ...request,
-    state: 'completed',
-    leaseToken: null,
-    leaseExpiresAt: null,
-    resultStatus: result.status,
-    result: result.body,
-    createdAt: now,
-    expiresAt: null,
-  });
+  await tx.insertClaimBehind(claimRow(request, { result }, { now, expiresAt: null }));
 }
 
 /** What an existing claim says of `request` without claiming; null when there is none to heed. */
