@@ -48,7 +48,15 @@ export async function view(
   outcome: OrderOutcome,
   transactionId: string | null,
 ): Promise<MpgOrderView> {
-  const transactions = await tx.listTransactions(outcome.order.id);
+  return viewOf(await tx.listTransactions(outcome.order.id), outcome, transactionId);
+}
+
+/** The view of `outcome` with the order's whole ledger, `transactions`. */
+function viewOf(
+  transactions: readonly LedgerTransaction[],
+  outcome: OrderOutcome,
+  transactionId: string | null,
+): MpgOrderView {
   const transaction =
     (transactionId && transactions.find((t) => t.id === transactionId)) ||
     outcome.transactions[0] ||
@@ -74,12 +82,7 @@ export function viewFrom(
   outcome: OrderOutcome,
   transactionId: string | null,
 ): MpgOrderView {
-  const transactions = [...before, ...outcome.transactions].sort(ledgerOrder);
-  const transaction =
-    (transactionId && transactions.find((t) => t.id === transactionId)) ||
-    outcome.transactions[0] ||
-    null;
-  return { order: outcome.order, transactions, transaction, replayed: outcome.replayed };
+  return viewOf([...before, ...outcome.transactions].sort(ledgerOrder), outcome, transactionId);
 }
 
 /** What an MPG operation reads right behind its order's lock. */
